@@ -1,0 +1,3 @@
+//! Amortization schedules, debt sizing and finance metrics.
+
+pub mod metrics;

@@ -1,0 +1,1 @@
+//! Finance metrics on exact flows (under construction).

@@ -1,0 +1,377 @@
+//! The validated deal: what a deal sheet says, with every default applied
+//! (methodology section 1). Build one by reading a sheet ([`crate::parse`]) or in code.
+
+use std::collections::BTreeMap;
+
+use boxflow_core::{DayCount, Frequency, Money, Quantity, Rate, Ratio, Share};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A box: one contract, the purchase orders that serve it, the data centers that
+/// house them, its costs and its debt.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Deal {
+    /// `deal.name`.
+    pub name: String,
+    /// `deal.currency`, default `"USD"`.
+    pub currency: String,
+    /// `deal.close`: the closing date; the contract starts here.
+    pub close: NaiveDate,
+    /// `deal.frequency`.
+    pub frequency: Frequency,
+    /// `[contract]`.
+    pub contract: Contract,
+    /// `[[purchase_order]]`, in order of appearance.
+    pub purchase_orders: Vec<PurchaseOrder>,
+    /// `[[datacenter]]`.
+    pub datacenters: Vec<Datacenter>,
+    /// `[[expense]]`.
+    pub expenses: Vec<Expense>,
+    /// `[[fee]]`.
+    pub fees: Vec<Fee>,
+    /// `[[facility]]`, in order of appearance (at most one of each rank).
+    pub facilities: Vec<Facility>,
+    /// `[reserve]`; `None`: no DSRA.
+    pub reserve: Option<Reserve>,
+    /// `[covenants]`; `None`: no DSCR, lock-up or LTV test.
+    pub covenants: Option<Covenants>,
+    /// `[curves.NAME]`.
+    pub curves: BTreeMap<String, Curve>,
+    /// `[analysis]`; `None`: `npv` is null.
+    pub analysis: Option<Analysis>,
+}
+
+impl Deal {
+    /// The senior (rank 1) facility, if any.
+    pub fn senior(&self) -> Option<&Facility> {
+        self.facilities.iter().find(|f| f.rank == Rank::Senior)
+    }
+
+    /// The junior (rank 2) facility, if any.
+    pub fn junior(&self) -> Option<&Facility> {
+        self.facilities.iter().find(|f| f.rank == Rank::Junior)
+    }
+
+    /// `covenants.repaid_by_fraction`, 0.5 by default (also without `[covenants]`).
+    pub fn repaid_by_fraction(&self) -> Share {
+        self.covenants
+            .as_ref()
+            .map_or(Covenants::DEFAULT_REPAID_BY_FRACTION, |c| c.repaid_by_fraction)
+    }
+}
+
+/// `[contract]`: the take-or-pay capacity contract.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Contract {
+    /// `contract.customer`.
+    pub customer: String,
+    /// `contract.term_months`: the contract runs from close for this many months.
+    pub term_months: u32,
+    /// `contract.escalator`: annual price step on each anniversary of close (default 0).
+    pub escalator: Rate,
+    /// `contract.prepayment`: paid by the customer at close (default 0).
+    pub prepayment: Money,
+    /// `contract.prepayment_credit_share`: share of each invoice settled from the
+    /// prepayment (required when the prepayment is positive; 0 otherwise).
+    pub prepayment_credit_share: Share,
+    /// `[[contract.capacity]]`.
+    pub capacity: Vec<CapacityLine>,
+}
+
+/// `[[contract.capacity]]`: GPUs billed per hour from `online` to the contract end.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CapacityLine {
+    /// `name` (optional).
+    pub name: Option<String>,
+    /// `gpus`: a positive whole number.
+    pub gpus: u64,
+    /// `online`: default close.
+    pub online: NaiveDate,
+    /// `price_per_gpu_hour`.
+    pub price_per_gpu_hour: Quantity,
+}
+
+/// `[[purchase_order]]`: GPUs bought for the box.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PurchaseOrder {
+    /// `item` (optional).
+    pub item: Option<String>,
+    /// `units`: a positive whole number.
+    pub units: u64,
+    /// `unit_cost`.
+    pub unit_cost: Quantity,
+    /// `payments`: dated shares of the cost summing exactly to 1.
+    pub payments: Vec<CapexPayment>,
+    /// `useful_life_months`: straight-line book depreciation, from close.
+    pub useful_life_months: u32,
+    /// `residual_share`: value at the contract end as a share of cost (default 0).
+    pub residual_share: Share,
+}
+
+/// One dated share of a purchase order's cost.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CapexPayment {
+    /// `date`.
+    pub date: NaiveDate,
+    /// `share`, in [0, 1].
+    pub share: Share,
+}
+
+/// `[[datacenter]]`: colocation and power.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Datacenter {
+    /// `site` (optional).
+    pub site: Option<String>,
+    /// `critical_kw`.
+    pub critical_kw: Quantity,
+    /// `rate_per_kw_month`.
+    pub rate_per_kw_month: Quantity,
+    /// `escalator`: annual, on each anniversary of `start` (default 0).
+    pub escalator: Rate,
+    /// `start`: default close.
+    pub start: NaiveDate,
+    /// `term_months`: open-ended when absent.
+    pub term_months: Option<u32>,
+    /// `power_price_per_mwh`.
+    pub power_price_per_mwh: Quantity,
+    /// `pue`: default 1.
+    pub pue: Quantity,
+    /// `load_factor`: average IT draw as a share of `critical_kw` (default 1).
+    pub load_factor: Quantity,
+}
+
+/// `[[expense]]`: an operating cost.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Expense {
+    /// `name` (optional).
+    pub name: Option<String>,
+    /// `per_month` or `share_of_revenue`.
+    pub basis: ExpenseBasis,
+    /// `escalator`: annual, on each anniversary of `start` (default 0; `per_month` only).
+    pub escalator: Rate,
+    /// `start`: default close.
+    pub start: NaiveDate,
+    /// `end` (exclusive): open-ended when absent.
+    pub end: Option<NaiveDate>,
+}
+
+/// How an expense is charged.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpenseBasis {
+    /// `per_month`: a monthly amount, escalated.
+    PerMonth(Quantity),
+    /// `share_of_revenue`: a share of the period's invoice.
+    ShareOfRevenue(Share),
+}
+
+/// `[[fee]]`: a senior fee (agent, trustee), paid at waterfall step 2.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Fee {
+    /// `name` (optional).
+    pub name: Option<String>,
+    /// `per_year`.
+    pub per_year: Quantity,
+    /// `start`: default close.
+    pub start: NaiveDate,
+    /// `end` (exclusive): open-ended when absent.
+    pub end: Option<NaiveDate>,
+}
+
+/// The rank of a facility.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rank {
+    /// `rank = 1`.
+    Senior,
+    /// `rank = 2`.
+    Junior,
+}
+
+impl Rank {
+    /// 1 or 2.
+    pub fn number(self) -> u8 {
+        match self {
+            Rank::Senior => 1,
+            Rank::Junior => 2,
+        }
+    }
+}
+
+/// `[[facility]]`: a delayed-draw term loan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Facility {
+    /// `name`, unique.
+    pub name: String,
+    /// `rank`: default 1.
+    pub rank: Rank,
+    /// `amount` (with an optional `target_dscr`) or `sizing`.
+    pub commitment: Commitment,
+    /// `rate`.
+    pub rate: RateSpec,
+    /// `day_count`: default ACT/360.
+    pub day_count: DayCount,
+    /// `amortization` (and `schedule` for custom): default sculpted.
+    pub amortization: Amortization,
+    /// `interest_only_periods`: default 0.
+    pub interest_only_periods: u32,
+    /// `repay_by`: default halfway.
+    pub repay_by: RepayBy,
+    /// `upfront_fee`: share of the commitment paid at close (default 0).
+    pub upfront_fee: Rate,
+    /// `commitment_fee`: annual, on the undrawn commitment (default 0).
+    pub commitment_fee: Rate,
+    /// `sweep`: share of excess cash that prepays this facility every period (default 0).
+    pub sweep: Share,
+}
+
+impl Facility {
+    /// The DSCR its schedule is shaped or checked against: `sizing.dscr` or `target_dscr`.
+    pub fn schedule_dscr(&self) -> Option<Ratio> {
+        match &self.commitment {
+            Commitment::Sized { dscr, .. } => Some(*dscr),
+            Commitment::Fixed { target_dscr, .. } => *target_dscr,
+        }
+    }
+}
+
+/// How big the facility is.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Commitment {
+    /// `amount`, optionally checked against `target_dscr`.
+    Fixed {
+        /// `amount`.
+        amount: Money,
+        /// `target_dscr`.
+        target_dscr: Option<Ratio>,
+    },
+    /// `sizing = { dscr, max_gearing }`: the largest loan the schedule repays.
+    Sized {
+        /// `sizing.dscr`.
+        dscr: Ratio,
+        /// `sizing.max_gearing`: debt / total capex.
+        max_gearing: Share,
+    },
+}
+
+/// `rate`: fixed, or an index plus a margin with a floor.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateSpec {
+    /// `rate = { fixed }`.
+    Fixed(Rate),
+    /// `rate = { index, margin, floor }`.
+    Floating {
+        /// `index`: the name of a curve in `[curves]`.
+        index: String,
+        /// `margin`: default 0.
+        margin: Rate,
+        /// `floor`: default 0.
+        floor: Rate,
+    },
+}
+
+/// `amortization`: the shape of the scheduled principal.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Amortization {
+    /// Principal shaped so that debt service is CFADS / DSCR.
+    Sculpted,
+    /// A level annuity at the rate at close.
+    Level,
+    /// Equal principal each window period.
+    StraightLine,
+    /// Everything at the deadline.
+    Bullet,
+    /// `schedule`: one share per window period, summing to 1.
+    Custom(Vec<Share>),
+}
+
+impl Amortization {
+    /// The deal-sheet spelling.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Amortization::Sculpted => "sculpted",
+            Amortization::Level => "level",
+            Amortization::StraightLine => "straight_line",
+            Amortization::Bullet => "bullet",
+            Amortization::Custom(_) => "custom",
+        }
+    }
+}
+
+/// `repay_by`: the repayment deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RepayBy {
+    /// `"halfway"`: period `floor(N · repaid_by_fraction)`.
+    Halfway,
+    /// A whole number of months after close, a multiple of the period length.
+    Months(u32),
+}
+
+/// `[reserve]`: the debt service reserve account.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reserve {
+    /// `months`: the next `months` of scheduled senior debt service.
+    pub months: u32,
+    /// `funded_at_close`: default true.
+    pub funded_at_close: bool,
+}
+
+/// What a failed lock-up test does with the cash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LockupAction {
+    /// Prepay senior then junior principal; the rest to the lock-up account.
+    Sweep,
+    /// All to the lock-up account.
+    Hold,
+}
+
+/// `[covenants]`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Covenants {
+    /// `min_dscr`: below it, `dscr_default`.
+    pub min_dscr: Option<Ratio>,
+    /// `lockup_dscr`: below it, no distribution.
+    pub lockup_dscr: Option<Ratio>,
+    /// `lockup_action`: default sweep.
+    pub lockup_action: LockupAction,
+    /// `repaid_by_fraction`: default 0.5.
+    pub repaid_by_fraction: Share,
+    /// `max_ltv`: above it, `ltv_breach`.
+    pub max_ltv: Option<Ratio>,
+}
+
+impl Covenants {
+    /// 0.5: the contract's halfway point.
+    pub const DEFAULT_REPAID_BY_FRACTION: Share = Share::new(rust_decimal::Decimal::from_parts(5, 0, 0, false, 1));
+}
+
+/// `[curves.NAME]`: an index curve, a step function of dated values.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Curve {
+    /// `points`: `[date, value]` in strictly increasing date order, the first on or
+    /// before close.
+    pub points: Vec<(NaiveDate, Rate)>,
+}
+
+impl Curve {
+    /// `index(t)`: the value of the last point dated on or before `t`.
+    pub fn value_at(&self, t: NaiveDate) -> Option<Rate> {
+        self.points
+            .iter()
+            .take_while(|(d, _)| *d <= t)
+            .last()
+            .map(|(_, v)| *v)
+    }
+}
+
+/// `[analysis]`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Analysis {
+    /// `discount_rate`: the sponsor's hurdle rate for NPV.
+    pub discount_rate: Rate,
+}
