@@ -1,1 +1,185 @@
-fn main() {}
+//! The `boxflow` command line.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use boxflow::deal::{self, Deal};
+use boxflow::waterfall::{self, Run};
+use boxflow::{diagnostic, output, report};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// boxflow: size, run and check GPU "box" financings from a TOML deal sheet, to the cent.
+#[derive(Parser)]
+#[command(name = "boxflow", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check deal sheets: exit 0 when every one is valid, 1 otherwise, printing every error.
+    Check {
+        /// Deal sheets (TOML).
+        #[arg(required = true)]
+        deals: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of the deal sheet.
+    Schema,
+    /// Write a commented template deal sheet.
+    Init {
+        /// Where to write it (default: deal.toml); an existing file is not overwritten.
+        path: Option<PathBuf>,
+    },
+    /// Size the facilities: commitment, binding bound, halfway check and close schedule.
+    Size {
+        /// Deal sheet (TOML).
+        deal: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = SizeFormat::Table)]
+        format: SizeFormat,
+    },
+    /// Run the waterfall period by period.
+    Run {
+        /// Deal sheet (TOML).
+        deal: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RunFormat::Table)]
+        format: RunFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SizeFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RunFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli.command) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read_deal(path: &Path) -> Result<Deal, String> {
+    deal::read_file(path).map_err(|errors| {
+        eprint!("{}", diagnostic::render(&errors));
+        format!("`{}` is not a valid deal sheet", path.display())
+    })
+}
+
+fn run_deal(deal: &Deal) -> Result<Run, String> {
+    let run = waterfall::run(deal).map_err(|e| format!("cannot run `{}`: {e}", deal.name))?;
+    let violations = run.verify();
+    if let Some(v) = violations.first() {
+        return Err(format!(
+            "internal error: an invariant of the run does not hold ({} in all): {v}",
+            violations.len()
+        ));
+    }
+    Ok(run)
+}
+
+fn emit(out: Option<&Path>, text: &str) -> Result<(), String> {
+    match out {
+        Some(path) => output::write_atomic(path, text.as_bytes())
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+fn execute(command: Command) -> Result<ExitCode, String> {
+    match command {
+        Command::Check { deals } => {
+            let mut ok = true;
+            for path in &deals {
+                match deal::read_file(path) {
+                    Ok(_) => println!("ok: {}", path.display()),
+                    Err(errors) => {
+                        ok = false;
+                        eprint!("{}", diagnostic::render(&errors));
+                    }
+                }
+            }
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Schema => {
+            let schema =
+                serde_json::to_string_pretty(&deal::json_schema()).map_err(|e| e.to_string())?;
+            println!("{schema}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { path } => {
+            let path = path.unwrap_or_else(|| PathBuf::from("deal.toml"));
+            if path.exists() {
+                return Err(format!(
+                    "`{}` exists already; not overwritten",
+                    path.display()
+                ));
+            }
+            output::write_atomic(&path, deal::TEMPLATE.as_bytes())
+                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+            println!(
+                "wrote {}; check it with: boxflow check {}",
+                path.display(),
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Size { deal, format } => {
+            let deal = read_deal(&deal)?;
+            let run = run_deal(&deal)?;
+            let text = match format {
+                SizeFormat::Json => {
+                    let v = report::sizing::sizing_json(&run);
+                    serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n"
+                }
+                SizeFormat::Table => report::sizing::sizing_table(&run),
+            };
+            emit(None, &text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run { deal, format, out } => {
+            let deal = read_deal(&deal)?;
+            let run = run_deal(&deal)?;
+            let text = match format {
+                RunFormat::Json => {
+                    serde_json::to_string_pretty(&report::json::run_json(&run))
+                        .map_err(|e| e.to_string())?
+                        + "\n"
+                }
+                RunFormat::Csv => report::csv::period_table(&run).map_err(|e| e.to_string())?,
+                RunFormat::Table => format!(
+                    "{}\n{}\n{}\n",
+                    deal.name,
+                    report::table::summary_table(&run),
+                    report::table::period_table(&run)
+                ),
+            };
+            emit(out.as_deref(), &text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -168,7 +168,6 @@ pub enum CalendarError {
     OutOfRange,
 }
 
-
 impl Calendar {
     /// Builds the `N = term_months / m` periods from `close`.
     ///
@@ -353,9 +352,15 @@ mod tests {
     fn periods_count_from_close_not_chained() {
         let cal = Calendar::new(d(2026, 1, 31), Frequency::Monthly, 4).unwrap();
         let p = cal.periods();
-        assert_eq!((p[0].start, p[0].end, p[0].days), (d(2026, 1, 31), d(2026, 2, 28), 28));
+        assert_eq!(
+            (p[0].start, p[0].end, p[0].days),
+            (d(2026, 1, 31), d(2026, 2, 28), 28)
+        );
         // Chaining would give 2026-03-28; from close it is 2026-03-31.
-        assert_eq!((p[1].start, p[1].end, p[1].days), (d(2026, 2, 28), d(2026, 3, 31), 31));
+        assert_eq!(
+            (p[1].start, p[1].end, p[1].days),
+            (d(2026, 2, 28), d(2026, 3, 31), 31)
+        );
         assert_eq!((p[3].start, p[3].end), (d(2026, 4, 30), d(2026, 5, 31)));
     }
 
@@ -396,8 +401,14 @@ mod tests {
         // a full year
         assert_eq!(f(d(2026, 2, 28), d(2027, 2, 28)), 360);
         // ACT conventions
-        assert_eq!(DayCount::Act365F.fraction(d(2026, 1, 1), d(2027, 1, 1)), (365, 365));
-        assert_eq!(DayCount::Act360.fraction(d(2028, 1, 1), d(2029, 1, 1)), (366, 360));
+        assert_eq!(
+            DayCount::Act365F.fraction(d(2026, 1, 1), d(2027, 1, 1)),
+            (365, 365)
+        );
+        assert_eq!(
+            DayCount::Act360.fraction(d(2028, 1, 1), d(2029, 1, 1)),
+            (366, 360)
+        );
     }
 
     #[test]

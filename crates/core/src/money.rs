@@ -266,7 +266,10 @@ mod tests {
         assert_eq!(Money::round2(d("5")).to_string(), "5.00");
         assert_eq!(Money::round2(d("-0.001")).to_string(), "0.00");
         assert_eq!(Money::round2(d("-1.5")).to_string(), "-1.50");
-        assert_eq!(Money::round2(d("99999999999999.99")).to_string(), "99999999999999.99");
+        assert_eq!(
+            Money::round2(d("99999999999999.99")).to_string(),
+            "99999999999999.99"
+        );
     }
 
     #[test]
@@ -281,7 +284,10 @@ mod tests {
         let m =
             Money::round2_quotient(&[d("397843333.52"), d("0.0765"), d("31")], d("360")).unwrap();
         assert_eq!(m, Money::round2(d("2620792.96")));
-        assert_eq!(quotient(&[d("1")], Decimal::ZERO), Err(ArithmeticError::DivisionByZero));
+        assert_eq!(
+            quotient(&[d("1")], Decimal::ZERO),
+            Err(ArithmeticError::DivisionByZero)
+        );
     }
 
     #[test]
@@ -291,7 +297,10 @@ mod tests {
             Money::round2_quotient(&[big, big, big], Decimal::ONE),
             Err(ArithmeticError::Overflow)
         );
-        assert_eq!(Money::round2_quotient(&[big, big], Decimal::ONE), Err(ArithmeticError::Overflow));
+        assert_eq!(
+            Money::round2_quotient(&[big, big], Decimal::ONE),
+            Err(ArithmeticError::Overflow)
+        );
     }
 
     #[test]

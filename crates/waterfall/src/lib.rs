@@ -1,1 +1,49 @@
-//! placeholder
+//! The boxflow waterfall: runs a [`Deal`](boxflow_deal::Deal) period by period into a
+//! [`Run`] that keeps every transfer.
+//!
+//! [`run`] builds the [`Plan`] fixed at close (operating lines, capex, the sized
+//! schedules) and then runs the ten steps of methodology section 9 in every period,
+//! and the end of the run of section 10. Every movement of cash is a [`Transfer`] in
+//! the run's [`Ledger`]; the period table and the summary read their paid amounts
+//! back from it, and [`Run::verify`] checks the invariants of section 14.
+
+mod events;
+mod ledger;
+mod operations;
+mod plan;
+mod run;
+mod summary;
+mod verify;
+
+pub use events::Event;
+pub use ledger::{Account, Ledger, Step, Transfer, Transfers};
+pub use operations::{
+    colocation, expense, fee, invoice, power, prepayment_credit, project_operations, Operations,
+};
+pub use plan::{facility_rate, halfway_period, CapexLine, FacilityPlan, Plan};
+pub use run::{
+    run, run_plan, Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodResult, Run, Terminal,
+    TerminalFacility,
+};
+pub use summary::Summary;
+pub use verify::Violation;
+
+use boxflow_amortize::ScheduleError;
+use boxflow_core::{ArithmeticError, CalendarError};
+
+/// Why a deal can't be run.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RunError {
+    /// The calendar can't be built.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    /// A schedule can't be projected or sized.
+    #[error(transparent)]
+    Schedule(#[from] ScheduleError),
+    /// A computed amount left the exact range.
+    #[error(transparent)]
+    Arithmetic(#[from] ArithmeticError),
+    /// The deal breaks a rule that validation would have caught.
+    #[error("invalid deal: {0}")]
+    Invalid(String),
+}

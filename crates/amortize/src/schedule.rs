@@ -1,0 +1,586 @@
+//! The close schedule of a facility (methodology sections 6 and 7): its projected
+//! balance, interest, commitment fee and scheduled principal, period by period.
+
+use boxflow_core::{floor2, quotient, ArithmeticError, DayCount, Money, Ratio, Share};
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, MathematicalOps};
+use serde::Serialize;
+
+use crate::ScheduleError;
+
+/// The shape of the scheduled principal inside the repayment window.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    /// `p_k = max(0, cap_k - interest_k - commitment_fee_k)`: debt service at CFADS / DSCR.
+    Sculpted,
+    /// A level annuity at the rate at close.
+    Level,
+    /// `round2(C / n)` each window period.
+    StraightLine,
+    /// Everything at the deadline `H`.
+    Bullet,
+    /// `round2(C · share_j)` for the j-th window period; exactly `n` shares summing to 1.
+    Custom(Vec<Share>),
+}
+
+/// One period as the schedule sees it: its dates, its rate and the cash that services it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SchedulePeriod {
+    /// `start_k`.
+    pub start: NaiveDate,
+    /// `end_k`.
+    pub end: NaiveDate,
+    /// `r_k`, the facility's annual rate in the period (section 6).
+    pub rate: Decimal,
+    /// `CFADS_k`, the period's cash flow available for debt service.
+    pub cfads: Money,
+    /// Debt service ranking ahead of this facility in period k (the senior's scheduled
+    /// debt service, for a rank-2 facility), taken off the cap; zero for the senior.
+    pub prior_debt_service: Money,
+}
+
+/// A capex payment that the facility funds pro rata.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct CapexPayment {
+    /// The date the draw bears interest from: the payment date, or close for a payment
+    /// on or before close.
+    pub date: NaiveDate,
+    /// The period it belongs to: 0 for closing, else `k` with `start_k < date <= end_k`.
+    pub period: usize,
+    /// The amount paid.
+    pub amount: Money,
+}
+
+/// Everything the schedule of one facility depends on except its commitment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScheduleTerms {
+    /// Periods 1..N.
+    pub periods: Vec<SchedulePeriod>,
+    /// Every capex payment, ordered by date then order of appearance: the last one
+    /// draws the remainder.
+    pub capex: Vec<CapexPayment>,
+    /// `T`, total capex.
+    pub total_capex: Money,
+    /// The facility's day count.
+    pub day_count: DayCount,
+    /// The annual commitment fee on the undrawn amount.
+    pub commitment_fee: Decimal,
+    /// The amortization profile.
+    pub profile: Profile,
+    /// `g`, interest-only periods.
+    pub interest_only_periods: usize,
+    /// `H`, the period by which the projected balance is cleared.
+    pub deadline: usize,
+    /// The DSCR that sets the cap: `sizing.dscr` or `target_dscr`; `None` means no cap.
+    pub dscr: Option<Ratio>,
+    /// The section 6 rate at close, for the level profile.
+    pub rate_at_close: Decimal,
+    /// `m`, months per period, for the level profile's periodic rate `r = rate · m / 12`.
+    pub months_per_period: u32,
+}
+
+/// One period of a projected schedule.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScheduleRow {
+    /// `k`.
+    pub period: usize,
+    /// Projected balance at the period's start.
+    pub opening: Money,
+    /// Draws in the period.
+    pub draws: Money,
+    /// `interest_k`, on the opening balance and on each draw from its date.
+    pub interest: Money,
+    /// `commitment_fee_k`, on the undrawn amount at the period's start.
+    pub commitment_fee: Money,
+    /// `p_k`, scheduled principal.
+    pub principal: Money,
+    /// Projected balance at the period's end.
+    pub closing: Money,
+    /// `cap_k = floor2(CFADS_k / dscr) - prior debt service`, when a DSCR applies.
+    pub cap: Option<Money>,
+    /// `CFADS_k`.
+    pub cfads: Money,
+}
+
+impl ScheduleRow {
+    /// Scheduled debt service: interest + commitment fee + principal.
+    pub fn debt_service(&self) -> Money {
+        self.interest + self.commitment_fee + self.principal
+    }
+
+    /// `CFADS_k / debt service`, `None` when the debt service is zero.
+    pub fn dscr(&self) -> Option<Decimal> {
+        let ds = self.debt_service();
+        if ds.is_zero() {
+            None
+        } else {
+            self.cfads.amount().checked_div(ds.amount())
+        }
+    }
+}
+
+/// A projected close schedule for one commitment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Schedule {
+    /// `C`.
+    pub commitment: Money,
+    /// Draws at close (period 0).
+    pub closing_draws: Money,
+    /// Periods 1..N.
+    pub rows: Vec<ScheduleRow>,
+}
+
+impl Schedule {
+    /// Row of period `k` (1-based).
+    pub fn row(&self, k: usize) -> Option<&ScheduleRow> {
+        k.checked_sub(1).and_then(|i| self.rows.get(i))
+    }
+
+    /// Scheduled debt service of every period, 1..N.
+    pub fn debt_service(&self) -> Vec<Money> {
+        self.rows.iter().map(ScheduleRow::debt_service).collect()
+    }
+}
+
+/// Pro-rata draws (methodology section 4): the facility funds the share `C / T` of
+/// every capex payment, `round2(C · payment / T)`, and the last payment (by date,
+/// then order of appearance) draws the remainder, so the draws sum to exactly `C`.
+///
+/// ```
+/// use boxflow_amortize::pro_rata_draws;
+/// use boxflow_core::Money;
+/// let payments = [Money::from_cents(100), Money::from_cents(100), Money::from_cents(100)];
+/// let draws = pro_rata_draws(Money::from_cents(100), &payments, Money::from_cents(300)).unwrap();
+/// // 1/3 of 1.00 is 0.33, 0.33, and the last takes the remainder 0.34
+/// assert_eq!(draws, [Money::from_cents(33), Money::from_cents(33), Money::from_cents(34)]);
+/// ```
+pub fn pro_rata_draws(
+    commitment: Money,
+    payments: &[Money],
+    total_capex: Money,
+) -> Result<Vec<Money>, ArithmeticError> {
+    let mut draws = Vec::with_capacity(payments.len());
+    if total_capex.is_zero() || commitment.is_zero() {
+        draws.resize(payments.len(), Money::ZERO);
+        return Ok(draws);
+    }
+    let mut drawn = Money::ZERO;
+    for (i, payment) in payments.iter().enumerate() {
+        let draw = if i + 1 == payments.len() {
+            commitment - drawn
+        } else {
+            Money::round2_quotient(
+                &[commitment.amount(), payment.amount()],
+                total_capex.amount(),
+            )?
+        };
+        drawn += draw;
+        draws.push(draw);
+    }
+    Ok(draws)
+}
+
+/// `cap_k = floor2(CFADS_k / dscr)` less the debt service ranking ahead.
+pub fn debt_service_cap(
+    cfads: Money,
+    dscr: Ratio,
+    prior_debt_service: Money,
+) -> Result<Money, ArithmeticError> {
+    let q = quotient(&[cfads.amount()], dscr.value())?;
+    Ok(Money::checked(floor2(q))? - prior_debt_service)
+}
+
+/// Interest of a period (section 6): `round2(opening · r · yf(start, end))` plus, for
+/// each draw, `round2(draw · r · yf(draw_date, end))`.
+pub fn period_interest(
+    day_count: DayCount,
+    rate: Decimal,
+    start: NaiveDate,
+    end: NaiveDate,
+    opening: Money,
+    draws: impl IntoIterator<Item = (NaiveDate, Money)>,
+) -> Result<Money, ArithmeticError> {
+    let accrue = |amount: Money, from: NaiveDate| -> Result<Money, ArithmeticError> {
+        if amount.is_zero() || rate.is_zero() {
+            return Ok(Money::ZERO);
+        }
+        let (num, den) = day_count.fraction(from, end);
+        Money::round2_quotient(
+            &[amount.amount(), rate, Decimal::from(num)],
+            Decimal::from(den),
+        )
+    };
+    let mut interest = accrue(opening, start)?;
+    for (date, amount) in draws {
+        interest += accrue(amount, date.max(start))?;
+    }
+    Ok(interest)
+}
+
+/// Commitment fee of a period (section 6): `round2(undrawn · fee · yf(start, end))`,
+/// undrawn at the period's start.
+pub fn commitment_fee(
+    day_count: DayCount,
+    fee: Decimal,
+    start: NaiveDate,
+    end: NaiveDate,
+    undrawn: Money,
+) -> Result<Money, ArithmeticError> {
+    if undrawn.is_zero() || fee.is_zero() {
+        return Ok(Money::ZERO);
+    }
+    let (num, den) = day_count.fraction(start, end);
+    Money::round2_quotient(
+        &[undrawn.amount(), fee, Decimal::from(num)],
+        Decimal::from(den),
+    )
+}
+
+/// The level profile's annuity (section 7): `r = rate_at_close · m / 12`,
+/// `A = round2(C · r / (1 - (1+r)^-n))`, or `round2(C / n)` when `r = 0`.
+///
+/// ```
+/// use boxflow_amortize::level_payment;
+/// use boxflow_core::Money;
+/// use rust_decimal::Decimal;
+/// // PMT(0.05/12, 360, 100000) = 536.82
+/// let a = level_payment(Money::from_cents(10_000_000), Decimal::new(5, 2) / Decimal::from(12), 360).unwrap();
+/// assert_eq!(a, Money::from_cents(53_682));
+/// ```
+pub fn level_payment(commitment: Money, r: Decimal, n: usize) -> Result<Money, ArithmeticError> {
+    if n == 0 {
+        return Err(ArithmeticError::DivisionByZero);
+    }
+    if r.is_zero() {
+        return Money::round2_quotient(&[commitment.amount()], Decimal::from(n as u64));
+    }
+    let growth = (Decimal::ONE + r)
+        .checked_powi(n as i64)
+        .ok_or(ArithmeticError::Overflow)?;
+    let discount = Decimal::ONE
+        .checked_div(growth)
+        .ok_or(ArithmeticError::Overflow)?;
+    Money::round2_quotient(&[commitment.amount(), r], Decimal::ONE - discount)
+}
+
+impl ScheduleTerms {
+    /// `n = H - g`, the number of repayment periods.
+    pub fn window_len(&self) -> usize {
+        self.deadline.saturating_sub(self.interest_only_periods)
+    }
+
+    /// True when period `k` is in the repayment window `g+1 ..= H`.
+    pub fn in_window(&self, k: usize) -> bool {
+        k > self.interest_only_periods && k <= self.deadline
+    }
+
+    fn check(&self) -> Result<(), ScheduleError> {
+        let n = self.periods.len();
+        if self.window_len() == 0 {
+            return Err(ScheduleError::EmptyWindow {
+                interest_only_periods: self.interest_only_periods,
+                deadline: self.deadline,
+            });
+        }
+        if self.deadline > n {
+            return Err(ScheduleError::DeadlineBeyondTerm {
+                deadline: self.deadline,
+                periods: n,
+            });
+        }
+        if let Some(dscr) = self.dscr {
+            if dscr.value() <= Decimal::ZERO {
+                return Err(ScheduleError::NonPositiveDscr);
+            }
+        } else if self.profile == Profile::Sculpted {
+            return Err(ScheduleError::SculptedWithoutDscr);
+        }
+        if let Profile::Custom(shares) = &self.profile {
+            if shares.len() != self.window_len() {
+                return Err(ScheduleError::CustomLength {
+                    shares: shares.len(),
+                    window: self.window_len(),
+                });
+            }
+        }
+        if let Some(late) = self.capex.iter().find(|p| p.period > self.deadline) {
+            return Err(ScheduleError::DrawAfterDeadline {
+                period: late.period,
+                deadline: self.deadline,
+            });
+        }
+        Ok(())
+    }
+
+    /// The debt-service caps of periods 1..N, `None` without a DSCR.
+    pub fn caps(&self) -> Result<Vec<Option<Money>>, ScheduleError> {
+        self.periods
+            .iter()
+            .map(|p| match self.dscr {
+                Some(dscr) => Ok(Some(debt_service_cap(p.cfads, dscr, p.prior_debt_service)?)),
+                None => Ok(None),
+            })
+            .collect()
+    }
+
+    /// Projects the close schedule of `commitment` (section 7): as if every scheduled
+    /// payment is made and nothing is swept.
+    pub fn project(&self, commitment: Money) -> Result<Schedule, ScheduleError> {
+        self.check()?;
+        let caps = self.caps()?;
+        self.project_with(commitment, &caps, None)
+            .map(|(schedule, _)| schedule)
+    }
+
+    /// Projects the schedule; when `test_window` is set, stops at the first window
+    /// period whose debt service exceeds its cap and reports feasibility.
+    fn project_with(
+        &self,
+        commitment: Money,
+        caps: &[Option<Money>],
+        test_window: Option<()>,
+    ) -> Result<(Schedule, bool), ScheduleError> {
+        let payments: Vec<Money> = self.capex.iter().map(|p| p.amount).collect();
+        let draws = pro_rata_draws(commitment, &payments, self.total_capex)?;
+        let closing_draws: Money = self
+            .capex
+            .iter()
+            .zip(&draws)
+            .filter(|(p, _)| p.period == 0)
+            .map(|(_, d)| *d)
+            .sum();
+        let n = self.window_len();
+        let level = match self.profile {
+            Profile::Level => {
+                let r =
+                    self.rate_at_close * Decimal::from(self.months_per_period) / Decimal::from(12);
+                Some((r, level_payment(commitment, r, n)?))
+            }
+            _ => None,
+        };
+        let mut nominal = commitment;
+        let mut balance = closing_draws;
+        let mut drawn = closing_draws;
+        let mut rows = Vec::with_capacity(self.periods.len());
+        let mut next_draw = self
+            .capex
+            .iter()
+            .position(|p| p.period > 0)
+            .unwrap_or(self.capex.len());
+        for (i, period) in self.periods.iter().enumerate() {
+            let k = i + 1;
+            let opening = balance;
+            let first = next_draw;
+            while next_draw < self.capex.len() && self.capex[next_draw].period == k {
+                next_draw += 1;
+            }
+            let period_draws = (first..next_draw).map(|j| (self.capex[j].date, draws[j]));
+            let draws_k: Money = draws[first..next_draw].iter().sum();
+            let interest = period_interest(
+                self.day_count,
+                period.rate,
+                period.start,
+                period.end,
+                opening,
+                period_draws,
+            )?;
+            let fee = commitment_fee(
+                self.day_count,
+                self.commitment_fee,
+                period.start,
+                period.end,
+                commitment - drawn,
+            )?;
+            drawn += draws_k;
+            let after_draws = opening + draws_k;
+            let cap = caps.get(i).copied().flatten();
+            let principal = if !self.in_window(k) {
+                Money::ZERO
+            } else if k == self.deadline {
+                after_draws
+            } else {
+                let j = k - self.interest_only_periods; // 1-based index in the window
+                let wanted = match &self.profile {
+                    Profile::Sculpted => {
+                        cap.map_or(Money::ZERO, |c| (c - interest - fee).at_least_zero())
+                    }
+                    Profile::Level => {
+                        let (r, a) = level.unwrap_or((Decimal::ZERO, Money::ZERO));
+                        let fall =
+                            a - Money::round2_quotient(&[nominal.amount(), r], Decimal::ONE)?;
+                        nominal -= fall;
+                        fall.at_least_zero()
+                    }
+                    Profile::StraightLine => {
+                        Money::round2_quotient(&[commitment.amount()], Decimal::from(n as u64))?
+                    }
+                    Profile::Bullet => Money::ZERO,
+                    Profile::Custom(shares) => {
+                        let share = shares.get(j - 1).map_or(Decimal::ZERO, |s| s.value());
+                        Money::round2_quotient(&[commitment.amount(), share], Decimal::ONE)?
+                    }
+                };
+                wanted.min(after_draws)
+            };
+            balance = after_draws - principal;
+            let row = ScheduleRow {
+                period: k,
+                opening,
+                draws: draws_k,
+                interest,
+                commitment_fee: fee,
+                principal,
+                closing: balance,
+                cap,
+                cfads: period.cfads,
+            };
+            let breaks = test_window.is_some()
+                && self.in_window(k)
+                && cap.is_some_and(|c| row.debt_service() > c);
+            rows.push(row);
+            if breaks {
+                return Ok((
+                    Schedule {
+                        commitment,
+                        closing_draws,
+                        rows,
+                    },
+                    false,
+                ));
+            }
+            if test_window.is_some() && k == self.deadline {
+                break;
+            }
+        }
+        Ok((
+            Schedule {
+                commitment,
+                closing_draws,
+                rows,
+            },
+            true,
+        ))
+    }
+
+    /// `feasible(C)` (section 7): `interest_k + commitment_fee_k + p_k <= cap_k` for
+    /// every k in `g+1 ..= H` of C's schedule. `C = 0` is feasible.
+    pub fn feasible(&self, commitment: Money) -> Result<bool, ScheduleError> {
+        self.check()?;
+        let caps = self.caps()?;
+        self.feasible_with(commitment, &caps)
+    }
+
+    fn feasible_with(
+        &self,
+        commitment: Money,
+        caps: &[Option<Money>],
+    ) -> Result<bool, ScheduleError> {
+        if commitment.is_zero() {
+            return Ok(true);
+        }
+        Ok(self.project_with(commitment, caps, Some(()))?.1)
+    }
+
+    /// Sizes the facility (section 7): the largest commitment in cents, at most
+    /// `upper = floor2(max_gearing · T)` (less what ranks ahead, for a junior), whose
+    /// schedule is feasible, found by the integer-cents bisection of the methodology.
+    pub fn size(&self, upper: Money) -> Result<Sizing, ScheduleError> {
+        self.check()?;
+        if self.dscr.is_none() {
+            return Err(ScheduleError::SizingWithoutDscr);
+        }
+        let caps = self.caps()?;
+        let hi = upper.at_least_zero();
+        let mut iterations = 1;
+        let (commitment, binding) = if self.feasible_with(hi, &caps)? {
+            (hi, Binding::Gearing)
+        } else {
+            let (mut lo, mut hi) = (0_i128, hi.cents());
+            while hi - lo > 1 {
+                let mid = (lo + hi).div_euclid(2);
+                iterations += 1;
+                if self.feasible_with(cents(mid), &caps)? {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            (cents(lo), Binding::Dscr)
+        };
+        let schedule = self.project_with(commitment, &caps, None)?.0;
+        Ok(Sizing {
+            commitment,
+            binding,
+            iterations,
+            schedule,
+        })
+    }
+
+    /// The periods of the window whose scheduled debt service exceeds the cap
+    /// (a fixed `amount` with a `target_dscr`), with both figures.
+    pub fn breaches(&self, schedule: &Schedule) -> Vec<ScheduleBreach> {
+        schedule
+            .rows
+            .iter()
+            .filter(|r| self.in_window(r.period))
+            .filter_map(|r| {
+                let cap = r.cap?;
+                let ds = r.debt_service();
+                (ds > cap).then_some(ScheduleBreach {
+                    period: r.period,
+                    debt_service: ds,
+                    cap,
+                })
+            })
+            .collect()
+    }
+}
+
+fn cents(c: i128) -> Money {
+    Money::round2(Decimal::from_i128_with_scale(c, 2))
+}
+
+/// Which bound set the sized commitment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Binding {
+    /// The gearing cap: the schedule could repay more.
+    Gearing,
+    /// The DSCR: one cent more breaks the cap in some window period.
+    Dscr,
+}
+
+impl Binding {
+    /// `"dscr"` or `"gearing"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Binding::Gearing => "gearing",
+            Binding::Dscr => "dscr",
+        }
+    }
+}
+
+/// The result of sizing.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Sizing {
+    /// The sized commitment `C`.
+    pub commitment: Money,
+    /// The binding bound.
+    pub binding: Binding,
+    /// Feasibility evaluations made (at most 1 + 64: amounts are below 2^63 cents).
+    pub iterations: u32,
+    /// The close schedule of `C`.
+    pub schedule: Schedule,
+}
+
+/// A window period whose scheduled debt service exceeds `cap_k`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ScheduleBreach {
+    /// `k`.
+    pub period: usize,
+    /// Scheduled interest + commitment fee + principal.
+    pub debt_service: Money,
+    /// `cap_k`.
+    pub cap: Money,
+}

@@ -1,0 +1,222 @@
+//! The audit trail: every movement of cash in a run, as a transfer between accounts.
+
+use boxflow_core::Money;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Where cash sits or goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case", tag = "account", content = "facility")]
+pub enum Account {
+    /// The customer: pays the prepayment and collections; receives the refund.
+    Customer,
+    /// The box's operating account: the cash available to the waterfall.
+    Box,
+    /// The GPU vendors, paid for capex.
+    Vendors,
+    /// The data center and other operating-cost payees.
+    Operators,
+    /// The agent, trustee and other senior fee payees.
+    FeePayees,
+    /// A lender, by facility index in the run.
+    Lender(usize),
+    /// The debt service reserve account.
+    Dsra,
+    /// The lock-up account.
+    Lockup,
+    /// The sponsor: equity in, distributions out.
+    Sponsor,
+    /// The GPUs' terminal value, realised at the end of the run.
+    Residual,
+}
+
+/// The step of the run that moved the cash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Closing sources and uses.
+    Closing,
+    /// A capex payment inside the term, with its draws and equity contribution.
+    Capex,
+    /// The period's collections.
+    Collections,
+    /// Step 1.
+    Opex,
+    /// Step 2.
+    Fees,
+    /// Step 3.
+    SeniorInterest,
+    /// Step 4.
+    SeniorPrincipal,
+    /// Step 5.
+    Dsra,
+    /// Step 6.
+    JuniorInterest,
+    /// Step 7.
+    JuniorPrincipal,
+    /// Step 8.
+    Sweep,
+    /// Step 9.
+    Lockup,
+    /// Step 10.
+    Distribution,
+    /// The end of the run (section 10).
+    Terminal,
+}
+
+/// One movement of cash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Transfer {
+    /// 0 for closing, `k` for period k, `N` for the end of the run.
+    pub period: usize,
+    /// The day the cash moves: close, a capex payment date, `end_k` or `end_N`.
+    pub date: NaiveDate,
+    /// The step that made it.
+    pub step: Step,
+    /// The paying account.
+    pub from: Account,
+    /// The receiving account.
+    pub to: Account,
+    /// A positive amount.
+    pub amount: Money,
+}
+
+/// Every transfer of a run, in order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Ledger {
+    transfers: Vec<Transfer>,
+}
+
+impl Ledger {
+    /// Records a transfer; zero amounts are not recorded and a negative amount is
+    /// recorded the other way round.
+    pub fn post(
+        &mut self,
+        period: usize,
+        date: NaiveDate,
+        step: Step,
+        from: Account,
+        to: Account,
+        amount: Money,
+    ) {
+        if amount.is_zero() {
+            return;
+        }
+        let (from, to, amount) = if amount.is_negative() {
+            (to, from, -amount)
+        } else {
+            (from, to, amount)
+        };
+        self.transfers.push(Transfer {
+            period,
+            date,
+            step,
+            from,
+            to,
+            amount,
+        });
+    }
+
+    /// All transfers, in order.
+    pub fn transfers(&self) -> &[Transfer] {
+        &self.transfers
+    }
+
+    /// The sum of transfers matching a filter.
+    pub fn total(&self, filter: impl Fn(&Transfer) -> bool) -> Money {
+        self.transfers
+            .iter()
+            .filter(|t| filter(t))
+            .map(|t| t.amount)
+            .sum()
+    }
+
+    /// The sum of the transfers of `period` and `step` from `from` to `to`.
+    pub fn amount(&self, period: usize, step: Step, from: Account, to: Account) -> Money {
+        self.total(|t| t.period == period && t.step == step && t.from == from && t.to == to)
+    }
+
+    /// The number of transfers so far: a mark to read what follows with [`Ledger::since`].
+    pub fn len(&self) -> usize {
+        self.transfers.len()
+    }
+
+    /// True when nothing was transferred.
+    pub fn is_empty(&self) -> bool {
+        self.transfers.is_empty()
+    }
+
+    /// The transfers posted since a mark taken with [`Ledger::len`].
+    pub fn since(&self, mark: usize) -> Transfers<'_> {
+        Transfers(self.transfers.get(mark..).unwrap_or(&[]))
+    }
+
+    /// Transfers of one period (0 for closing).
+    pub fn period(&self, period: usize) -> impl Iterator<Item = &Transfer> {
+        self.transfers.iter().filter(move |t| t.period == period)
+    }
+
+    /// The dated flows of `account`, in order: what it receives is positive, what
+    /// it pays is negative (the sponsor's or a lender's cash flows).
+    pub fn flows(&self, account: Account) -> impl Iterator<Item = (&Transfer, Money)> {
+        self.transfers.iter().filter_map(move |t| {
+            if t.to == account && t.from != account {
+                Some((t, t.amount))
+            } else if t.from == account && t.to != account {
+                Some((t, -t.amount))
+            } else {
+                None
+            }
+        })
+    }
+
+    /// Net flow into `account` over the transfers matching a filter: in minus out.
+    pub fn net(&self, account: Account, filter: impl Fn(&Transfer) -> bool) -> Money {
+        self.transfers
+            .iter()
+            .filter(|t| filter(t))
+            .map(|t| {
+                if t.to == account && t.from != account {
+                    t.amount
+                } else if t.from == account && t.to != account {
+                    -t.amount
+                } else {
+                    Money::ZERO
+                }
+            })
+            .sum()
+    }
+}
+
+/// A run of transfers, to sum by step and account.
+#[derive(Clone, Copy, Debug)]
+pub struct Transfers<'a>(pub &'a [Transfer]);
+
+impl Transfers<'_> {
+    /// The sum of the transfers of `step` from `from` to `to`.
+    pub fn amount(&self, step: Step, from: Account, to: Account) -> Money {
+        self.0
+            .iter()
+            .filter(|t| t.step == step && t.from == from && t.to == to)
+            .map(|t| t.amount)
+            .sum()
+    }
+
+    /// The sum of the transfers of any of `steps` to `to`.
+    pub fn received(&self, steps: &[Step], to: Account) -> Money {
+        self.0
+            .iter()
+            .filter(|t| steps.contains(&t.step) && t.to == to)
+            .map(|t| t.amount)
+            .sum()
+    }
+
+    /// The sum of the transfers of any of `steps` from `from`.
+    pub fn paid(&self, steps: &[Step], from: Account) -> Money {
+        self.0
+            .iter()
+            .filter(|t| steps.contains(&t.step) && t.from == from)
+            .map(|t| t.amount)
+            .sum()
+    }
+}

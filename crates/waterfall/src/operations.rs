@@ -1,0 +1,186 @@
+//! Revenue, collections, operating costs and fees of each period (methodology
+//! sections 3 and 5): the cash the box earns before debt.
+
+use boxflow_core::{active_days, add_months, escalation_factor, Calendar, Money, Period};
+use boxflow_deal::{Datacenter, Deal, Expense, ExpenseBasis, Fee};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::RunError;
+
+/// The operating lines of one period, before the waterfall.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Operations {
+    /// `invoice_k`.
+    pub invoice: Money,
+    /// `credit_k`, settled from the customer's prepayment.
+    pub prepayment_credit: Money,
+    /// `collections_k = invoice_k - credit_k`.
+    pub collections: Money,
+    /// Colocation of every data center.
+    pub colocation: Money,
+    /// Power of every data center.
+    pub power: Money,
+    /// Expenses.
+    pub expenses: Money,
+    /// `opex_k` = colocation + power + expenses.
+    pub opex: Money,
+    /// `fees_k`.
+    pub fees: Money,
+    /// `CFADS_k = collections_k - opex_k - fees_k`.
+    pub cfads: Money,
+}
+
+/// The contract's invoice of a period (section 3):
+/// `Σ_lines round2(gpus · price_per_gpu_hour · esc_k · 24 · active_k)`, escalation
+/// anchored at close, each line active from `online` to the contract end.
+pub fn invoice(deal: &Deal, calendar: &Calendar, period: &Period) -> Result<Money, RunError> {
+    let esc = escalation_factor(deal.contract.escalator.value(), deal.close, period.start)?;
+    let contract_end = calendar.end();
+    let mut total = Money::ZERO;
+    for line in &deal.contract.capacity {
+        let active = active_days(period.start, period.end, line.online, Some(contract_end));
+        total += Money::round2_quotient(
+            &[
+                Decimal::from(line.gpus),
+                line.price_per_gpu_hour.value(),
+                esc,
+                Decimal::from(24),
+                Decimal::from(active),
+            ],
+            Decimal::ONE,
+        )?;
+    }
+    Ok(total)
+}
+
+/// The prepayment credit of a period (section 3):
+/// `credit_k = min(P_left, round2(invoice_k · prepayment_credit_share))`.
+pub fn prepayment_credit(
+    invoice: Money,
+    share: Decimal,
+    prepayment_left: Money,
+) -> Result<Money, RunError> {
+    let wanted = Money::round2_quotient(&[invoice.amount(), share], Decimal::ONE)?;
+    Ok(wanted.min(prepayment_left).at_least_zero())
+}
+
+/// Colocation of a data center (section 5):
+/// `round2(critical_kw · rate_per_kw_month · m · esc_k · active_k / days_k)`, anchored at
+/// its `start`.
+pub fn colocation(dc: &Datacenter, m: u32, period: &Period) -> Result<Money, RunError> {
+    let active = active_days(period.start, period.end, dc.start, datacenter_end(dc));
+    if active == 0 {
+        return Ok(Money::ZERO);
+    }
+    let esc = escalation_factor(dc.escalator.value(), dc.start, period.start)?;
+    Ok(Money::round2_quotient(
+        &[
+            dc.critical_kw.value(),
+            dc.rate_per_kw_month.value(),
+            Decimal::from(m),
+            esc,
+            Decimal::from(active),
+        ],
+        Decimal::from(period.days),
+    )?)
+}
+
+/// Power of a data center (section 5):
+/// `round2(critical_kw · load_factor · pue · 24 · active_k · power_price_per_mwh / 1000)`.
+pub fn power(dc: &Datacenter, period: &Period) -> Result<Money, RunError> {
+    let active = active_days(period.start, period.end, dc.start, datacenter_end(dc));
+    Ok(Money::round2_quotient(
+        &[
+            dc.critical_kw.value(),
+            dc.load_factor.value(),
+            dc.pue.value(),
+            Decimal::from(24),
+            Decimal::from(active),
+            dc.power_price_per_mwh.value(),
+        ],
+        Decimal::from(1000),
+    )?)
+}
+
+fn datacenter_end(dc: &Datacenter) -> Option<chrono::NaiveDate> {
+    dc.term_months.and_then(|t| add_months(dc.start, t))
+}
+
+/// An expense of a period (section 5): `round2(per_month · m · esc_k · active_k / days_k)`
+/// anchored at its `start`, or `round2(invoice_k · share · active_k / days_k)`.
+pub fn expense(e: &Expense, m: u32, period: &Period, invoice: Money) -> Result<Money, RunError> {
+    let active = active_days(period.start, period.end, e.start, e.end);
+    if active == 0 {
+        return Ok(Money::ZERO);
+    }
+    let days = Decimal::from(period.days);
+    Ok(match &e.basis {
+        ExpenseBasis::PerMonth(per_month) => {
+            let esc = escalation_factor(e.escalator.value(), e.start, period.start)?;
+            Money::round2_quotient(
+                &[
+                    per_month.value(),
+                    Decimal::from(m),
+                    esc,
+                    Decimal::from(active),
+                ],
+                days,
+            )?
+        }
+        ExpenseBasis::ShareOfRevenue(share) => Money::round2_quotient(
+            &[invoice.amount(), share.value(), Decimal::from(active)],
+            days,
+        )?,
+    })
+}
+
+/// A fee of a period (section 5): `round2(per_year · m · active_k / (12 · days_k))`.
+pub fn fee(f: &Fee, m: u32, period: &Period) -> Result<Money, RunError> {
+    let active = active_days(period.start, period.end, f.start, f.end);
+    Ok(Money::round2_quotient(
+        &[f.per_year.value(), Decimal::from(m), Decimal::from(active)],
+        Decimal::from(12 * period.days),
+    )?)
+}
+
+/// The operating lines of every period 1..N, the prepayment credited in order.
+pub fn project_operations(deal: &Deal, calendar: &Calendar) -> Result<Vec<Operations>, RunError> {
+    let m = calendar.months_per_period();
+    let share = deal.contract.prepayment_credit_share.value();
+    let mut prepayment_left = deal.contract.prepayment;
+    let mut out = Vec::with_capacity(calendar.len());
+    for period in calendar.periods() {
+        let invoice = invoice(deal, calendar, period)?;
+        let credit = prepayment_credit(invoice, share, prepayment_left)?;
+        prepayment_left -= credit;
+        let mut colocation_k = Money::ZERO;
+        let mut power_k = Money::ZERO;
+        for dc in &deal.datacenters {
+            colocation_k += colocation(dc, m, period)?;
+            power_k += power(dc, period)?;
+        }
+        let mut expenses_k = Money::ZERO;
+        for e in &deal.expenses {
+            expenses_k += expense(e, m, period, invoice)?;
+        }
+        let mut fees_k = Money::ZERO;
+        for f in &deal.fees {
+            fees_k += fee(f, m, period)?;
+        }
+        let collections = invoice - credit;
+        let opex = colocation_k + power_k + expenses_k;
+        out.push(Operations {
+            invoice,
+            prepayment_credit: credit,
+            collections,
+            colocation: colocation_k,
+            power: power_k,
+            expenses: expenses_k,
+            opex,
+            fees: fees_k,
+            cfads: collections - opex - fees_k,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,418 @@
+//! Everything fixed at close: the calendar, the operating lines, capex and its
+//! funding, and each facility's rates and close schedule (methodology sections 2-7).
+
+use boxflow_amortize::{
+    pro_rata_draws, Binding, CapexPayment, Profile, Schedule, ScheduleBreach, SchedulePeriod,
+    ScheduleTerms,
+};
+use boxflow_core::{Calendar, Money, Share, Slot};
+use boxflow_deal::{Amortization, Commitment, Deal, Facility, Rank, RateSpec, RepayBy};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::operations::{project_operations, Operations};
+use crate::RunError;
+
+/// One capex payment of a purchase order.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CapexLine {
+    /// Index of the purchase order in the deal.
+    pub purchase_order: usize,
+    /// The payment date as written.
+    pub date: NaiveDate,
+    /// 0 for closing, else the period it falls in.
+    pub period: usize,
+    /// `round2(cost · share)`, the last payment of an order taking the remainder.
+    pub amount: Money,
+}
+
+impl CapexLine {
+    /// The date it moves cash and bears interest from: close for a payment on or
+    /// before close.
+    pub fn effective_date(&self, close: NaiveDate) -> NaiveDate {
+        self.date.max(close)
+    }
+}
+
+/// A facility as fixed at close.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FacilityPlan {
+    /// Its name.
+    pub name: String,
+    /// Its rank.
+    pub rank: Rank,
+    /// `C`: the fixed amount or the sized commitment.
+    pub commitment: Money,
+    /// The binding bound when sized; `None` for a fixed amount.
+    pub binding: Option<Binding>,
+    /// Bisection evaluations when sized.
+    pub sizing_iterations: u32,
+    /// `H`: the repayment deadline period.
+    pub deadline: usize,
+    /// `g`: interest-only periods.
+    pub interest_only_periods: usize,
+    /// `r_k` of every period 1..N.
+    pub rates: Vec<Decimal>,
+    /// The draw on each capex payment, aligned with [`Plan::capex`].
+    pub draws: Vec<Money>,
+    /// `round2(C · upfront_fee)`, paid at close.
+    pub upfront_fee: Money,
+    /// The sweep share.
+    pub sweep: Share,
+    /// What the schedule was built from.
+    pub terms: ScheduleTerms,
+    /// The close schedule.
+    pub schedule: Schedule,
+    /// Window periods whose scheduled debt service exceeds the cap (fixed amount
+    /// with a `target_dscr`).
+    pub breaches: Vec<ScheduleBreach>,
+}
+
+impl FacilityPlan {
+    /// Draws at close.
+    pub fn closing_draws(&self, capex: &[CapexLine]) -> Money {
+        capex
+            .iter()
+            .zip(&self.draws)
+            .filter(|(c, _)| c.period == 0)
+            .map(|(_, d)| *d)
+            .sum()
+    }
+}
+
+/// What is fixed at close.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Plan {
+    /// The periods.
+    #[serde(skip)]
+    pub calendar: Calendar,
+    /// Operating lines of periods 1..N.
+    pub operations: Vec<Operations>,
+    /// Capex payments ordered by date, then order of appearance.
+    pub capex: Vec<CapexLine>,
+    /// `T`, total capex.
+    pub total_capex: Money,
+    /// Cost of each purchase order, `round2(units · unit_cost)`.
+    pub order_costs: Vec<Money>,
+    /// Facilities by rank: senior first.
+    pub facilities: Vec<FacilityPlan>,
+    /// The initial DSRA: the close target when funded at close.
+    pub dsra_at_close: Money,
+    /// `Σ round2(cost · residual_share)`.
+    pub terminal_value: Money,
+    /// `halfway_period = floor(N · repaid_by_fraction)`.
+    pub halfway_period: usize,
+}
+
+impl Plan {
+    /// Builds the plan of a deal: operating lines, capex, sizing and schedules.
+    pub fn new(deal: &Deal) -> Result<Plan, RunError> {
+        let calendar = Calendar::new(deal.close, deal.frequency, deal.contract.term_months)?;
+        let operations = project_operations(deal, &calendar)?;
+        let (capex, order_costs) = capex_lines(deal, &calendar)?;
+        let total_capex: Money = order_costs.iter().sum();
+        let n = calendar.len();
+        let halfway_period = halfway_period(n, deal.repaid_by_fraction().value());
+
+        let mut facilities: Vec<&Facility> = deal.facilities.iter().collect();
+        facilities.sort_by_key(|f| f.rank);
+        let mut plans: Vec<FacilityPlan> = Vec::with_capacity(facilities.len());
+        for facility in facilities {
+            let senior = plans.first().filter(|p| p.rank == Rank::Senior);
+            let plan = facility_plan(
+                deal,
+                &calendar,
+                &operations,
+                &capex,
+                total_capex,
+                halfway_period,
+                facility,
+                senior,
+            )?;
+            plans.push(plan);
+        }
+        let mut plan = Plan {
+            calendar,
+            operations,
+            capex,
+            total_capex,
+            order_costs,
+            facilities: plans,
+            dsra_at_close: Money::ZERO,
+            terminal_value: Money::ZERO,
+            halfway_period,
+        };
+        plan.terminal_value = terminal_value(deal, &plan.order_costs)?;
+        plan.dsra_at_close = match &deal.reserve {
+            Some(r) if r.funded_at_close => plan.dsra_target_at_close(deal),
+            _ => Money::ZERO,
+        };
+        Ok(plan)
+    }
+
+    /// The senior facility's plan, if any.
+    pub fn senior(&self) -> Option<&FacilityPlan> {
+        self.facilities.iter().find(|f| f.rank == Rank::Senior)
+    }
+
+    /// Periods of the DSRA window after period `k`: `k+1 ..= min(k + months/m, N)`.
+    fn reserve_window(&self, deal: &Deal, k: usize) -> std::ops::RangeInclusive<usize> {
+        let months = deal.reserve.as_ref().map_or(0, |r| r.months);
+        let span = (months / self.calendar.months_per_period()) as usize;
+        (k + 1)..=(k + span).min(self.calendar.len())
+    }
+
+    /// The DSRA target at close (section 8): `W = 1 .. months/m` of the close schedule's
+    /// senior interest + fee, plus `min(Σ_W p_j, C)`.
+    pub fn dsra_target_at_close(&self, deal: &Deal) -> Money {
+        match self.senior() {
+            Some(s) if deal.reserve.is_some() => {
+                reserve_cover(&s.schedule, self.reserve_window(deal, 0), s.commitment)
+            }
+            _ => Money::ZERO,
+        }
+    }
+
+    /// The DSRA target at step 5 of period `k` (section 8): `W = k+1 .. min(k + months/m, N)`,
+    /// `Σ_W (interest_j + fee_j) + min(Σ_W p_j, senior balance after step 4)`; 0 once
+    /// that balance is 0 and the senior is fully drawn.
+    pub fn dsra_target(&self, deal: &Deal, k: usize, balance: Money, fully_drawn: bool) -> Money {
+        match self.senior() {
+            Some(s) if deal.reserve.is_some() => {
+                if balance.is_zero() && fully_drawn {
+                    Money::ZERO
+                } else {
+                    reserve_cover(&s.schedule, self.reserve_window(deal, k), balance)
+                }
+            }
+            _ => Money::ZERO,
+        }
+    }
+
+    /// Book value after period `k` (section 11):
+    /// `Σ round2(cost · max(0, useful_life_months - k·m) / useful_life_months)`.
+    pub fn book_value(&self, deal: &Deal, k: usize) -> Result<Money, RunError> {
+        let elapsed = k as u64 * u64::from(self.calendar.months_per_period());
+        let mut total = Money::ZERO;
+        for (po, cost) in deal.purchase_orders.iter().zip(&self.order_costs) {
+            let life = u64::from(po.useful_life_months);
+            if life == 0 {
+                continue;
+            }
+            let left = life.saturating_sub(elapsed);
+            total +=
+                Money::round2_quotient(&[cost.amount(), Decimal::from(left)], Decimal::from(life))?;
+        }
+        Ok(total)
+    }
+}
+
+/// `Σ_W (interest_j + commitment_fee_j) + min(Σ_W p_j, principal_cap)`.
+fn reserve_cover(
+    schedule: &Schedule,
+    window: std::ops::RangeInclusive<usize>,
+    principal_cap: Money,
+) -> Money {
+    let mut carry = Money::ZERO;
+    let mut principal = Money::ZERO;
+    for j in window {
+        if let Some(row) = schedule.row(j) {
+            carry += row.interest + row.commitment_fee;
+            principal += row.principal;
+        }
+    }
+    carry + principal.min(principal_cap.at_least_zero())
+}
+
+/// `halfway_period = floor(N · repaid_by_fraction)`.
+pub fn halfway_period(n: usize, fraction: Decimal) -> usize {
+    let h = (Decimal::from(n as u64) * fraction).floor();
+    usize::try_from(h.mantissa().max(0))
+        .unwrap_or(usize::MAX)
+        .min(n)
+}
+
+/// Capex payments (section 4): each order costs `round2(units · unit_cost)`; its payments
+/// are `round2(cost · share)`, the last as listed taking the remainder. Ordered by date,
+/// then order of appearance.
+fn capex_lines(deal: &Deal, calendar: &Calendar) -> Result<(Vec<CapexLine>, Vec<Money>), RunError> {
+    let mut lines = Vec::new();
+    let mut costs = Vec::with_capacity(deal.purchase_orders.len());
+    for (i, po) in deal.purchase_orders.iter().enumerate() {
+        let cost = Money::round2_quotient(
+            &[Decimal::from(po.units), po.unit_cost.value()],
+            Decimal::ONE,
+        )?;
+        costs.push(cost);
+        let mut paid = Money::ZERO;
+        for (j, payment) in po.payments.iter().enumerate() {
+            let amount = if j + 1 == po.payments.len() {
+                cost - paid
+            } else {
+                Money::round2_quotient(&[cost.amount(), payment.share.value()], Decimal::ONE)?
+            };
+            paid += amount;
+            let period = match calendar.slot(payment.date) {
+                Slot::Closing => 0,
+                Slot::Period(k) => k,
+                Slot::AfterTerm => {
+                    return Err(RunError::Invalid(format!(
+                        "a capex payment of purchase order {} is dated {}, after the contract ends",
+                        i + 1,
+                        payment.date
+                    )))
+                }
+            };
+            lines.push(CapexLine {
+                purchase_order: i,
+                date: payment.date,
+                period,
+                amount,
+            });
+        }
+    }
+    lines.sort_by_key(|l| l.date); // stable: order of appearance within a date
+    Ok((lines, costs))
+}
+
+fn terminal_value(deal: &Deal, costs: &[Money]) -> Result<Money, RunError> {
+    let mut total = Money::ZERO;
+    for (po, cost) in deal.purchase_orders.iter().zip(costs) {
+        total += Money::round2_quotient(&[cost.amount(), po.residual_share.value()], Decimal::ONE)?;
+    }
+    Ok(total)
+}
+
+/// The rate of a facility in a period (section 6): `fixed`, or
+/// `max(floor, index(start_k)) + margin`.
+pub fn facility_rate(deal: &Deal, facility: &Facility, at: NaiveDate) -> Result<Decimal, RunError> {
+    match &facility.rate {
+        RateSpec::Fixed(r) => Ok(r.value()),
+        RateSpec::Floating {
+            index,
+            margin,
+            floor,
+        } => {
+            let curve = deal.curves.get(index).ok_or_else(|| {
+                RunError::Invalid(format!(
+                    "facility `{}` names an unknown curve `{index}`",
+                    facility.name
+                ))
+            })?;
+            let value = curve.value_at(at).ok_or_else(|| {
+                RunError::Invalid(format!("curve `{index}` has no point on or before {at}"))
+            })?;
+            Ok(value.value().max(floor.value()) + margin.value())
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn facility_plan(
+    deal: &Deal,
+    calendar: &Calendar,
+    operations: &[Operations],
+    capex: &[CapexLine],
+    total_capex: Money,
+    halfway: usize,
+    facility: &Facility,
+    senior: Option<&FacilityPlan>,
+) -> Result<FacilityPlan, RunError> {
+    let m = calendar.months_per_period();
+    let deadline = match facility.repay_by {
+        RepayBy::Halfway => halfway,
+        RepayBy::Months(months) => (months / m) as usize,
+    };
+    let rates = calendar
+        .periods()
+        .iter()
+        .map(|p| facility_rate(deal, facility, p.start))
+        .collect::<Result<Vec<_>, _>>()?;
+    let prior = senior.map(|s| s.schedule.debt_service());
+    let periods = calendar
+        .periods()
+        .iter()
+        .zip(operations)
+        .enumerate()
+        .map(|(i, (p, ops))| SchedulePeriod {
+            start: p.start,
+            end: p.end,
+            rate: rates[i],
+            cfads: ops.cfads,
+            prior_debt_service: prior.as_ref().map_or(Money::ZERO, |ds| ds[i]),
+        })
+        .collect();
+    let profile = match &facility.amortization {
+        Amortization::Sculpted => Profile::Sculpted,
+        Amortization::Level => Profile::Level,
+        Amortization::StraightLine => Profile::StraightLine,
+        Amortization::Bullet => Profile::Bullet,
+        Amortization::Custom(shares) => Profile::Custom(shares.clone()),
+    };
+    let terms = ScheduleTerms {
+        periods,
+        capex: capex
+            .iter()
+            .map(|c| CapexPayment {
+                date: c.effective_date(deal.close),
+                period: c.period,
+                amount: c.amount,
+            })
+            .collect(),
+        total_capex,
+        day_count: facility.day_count,
+        commitment_fee: facility.commitment_fee.value(),
+        profile,
+        interest_only_periods: facility.interest_only_periods as usize,
+        deadline,
+        dscr: facility.schedule_dscr(),
+        rate_at_close: facility_rate(deal, facility, deal.close)?,
+        months_per_period: m,
+    };
+    let (commitment, binding, iterations, schedule) = match &facility.commitment {
+        Commitment::Fixed { amount, .. } => (*amount, None, 0, terms.project(*amount)?),
+        Commitment::Sized { max_gearing, .. } => {
+            let ahead = senior.map_or(Money::ZERO, |s| s.commitment);
+            let geared =
+                Money::floor2_quotient(&[max_gearing.value(), total_capex.amount()], Decimal::ONE)?;
+            let upper = (geared - ahead).min(total_capex - ahead).at_least_zero();
+            let sizing = terms.size(upper)?;
+            (
+                sizing.commitment,
+                Some(sizing.binding),
+                sizing.iterations,
+                sizing.schedule,
+            )
+        }
+    };
+    let breaches = match &facility.commitment {
+        Commitment::Fixed {
+            target_dscr: Some(_),
+            ..
+        } => terms.breaches(&schedule),
+        _ => Vec::new(),
+    };
+    let payments: Vec<Money> = capex.iter().map(|c| c.amount).collect();
+    let draws = pro_rata_draws(commitment, &payments, total_capex)?;
+    let upfront_fee = Money::round2_quotient(
+        &[commitment.amount(), facility.upfront_fee.value()],
+        Decimal::ONE,
+    )?;
+    Ok(FacilityPlan {
+        name: facility.name.clone(),
+        rank: facility.rank,
+        commitment,
+        binding,
+        sizing_iterations: iterations,
+        deadline,
+        interest_only_periods: facility.interest_only_periods as usize,
+        rates,
+        draws,
+        upfront_fee,
+        sweep: facility.sweep,
+        terms,
+        schedule,
+        breaches,
+    })
+}

@@ -1,0 +1,251 @@
+//! Headline figures and metrics of a run (methodology sections 11 and 12), derived
+//! from the ledger and the period table.
+
+use boxflow_amortize::halfway_check;
+use boxflow_amortize::metrics::{self, payback_period, wal_years, xirr, xnpv, DatedFlow};
+use boxflow_amortize::Binding;
+use boxflow_core::Money;
+use boxflow_deal::Deal;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::ledger::{Account, Ledger};
+use crate::plan::Plan;
+use crate::run::{Closing, PeriodResult, Terminal};
+
+/// Headline figures of a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    /// The senior commitment `C` (0 without a senior facility).
+    pub senior_commitment: Money,
+    /// The senior sizing's binding bound; `None` for a fixed amount or no senior.
+    pub sizing_binding: Option<Binding>,
+    /// The lowest non-null senior DSCR over all periods.
+    pub min_dscr: Option<Decimal>,
+    /// The first period at the minimum.
+    pub min_dscr_period: Option<usize>,
+    /// The mean of the non-null senior DSCRs over the repayment window `g+1 ..= H`.
+    pub avg_dscr: Option<Decimal>,
+    /// `Σ_{k=1..H} CFADS_k · DF_k / C` at the senior rate.
+    pub llcr: Option<Decimal>,
+    /// `floor(N · repaid_by_fraction)`.
+    pub halfway_period: usize,
+    /// The first period whose senior closing balance is 0 with no draws after it.
+    pub senior_repaid_period: Option<usize>,
+    /// The senior closing balance of the halfway period.
+    pub senior_balance_at_halfway: Money,
+    /// True when that balance is 0 (or there is no senior).
+    pub halfway_covenant: bool,
+    /// XIRR of the sponsor's flows.
+    pub equity_irr: Option<Decimal>,
+    /// XIRR of the project's flows.
+    pub project_irr: Option<Decimal>,
+    /// XIRR of the senior lender's flows.
+    pub senior_lender_irr: Option<Decimal>,
+    /// XNPV of the sponsor's flows at `analysis.discount_rate`, as money.
+    pub npv: Option<Money>,
+    /// Weighted average life of the senior loan in years.
+    pub wal_years: Option<Decimal>,
+    /// The first period whose cumulative sponsor flow is at least 0.
+    pub payback_period: Option<usize>,
+    /// `Σ round2(cost · residual_share)`.
+    pub terminal_value: Money,
+    /// Principal and interest left unpaid at the end of the run.
+    pub lender_loss: Money,
+    /// Σ invoice over periods 1..N.
+    pub total_invoice: Money,
+    /// Σ collections.
+    pub total_collections: Money,
+    /// Σ opex due (the period's own amounts).
+    pub total_opex: Money,
+    /// Σ fees due (the period's own amounts).
+    pub total_fees: Money,
+    /// Σ interest paid at steps 3 and 6, all facilities.
+    pub total_interest: Money,
+    /// Σ principal paid and prepaid, all facilities.
+    pub total_principal: Money,
+    /// Σ distributions.
+    pub total_distributions: Money,
+    /// Closing equity in plus equity contributions.
+    pub total_equity: Money,
+    /// The sponsor's dated flows.
+    #[serde(skip)]
+    pub sponsor_flows: Vec<DatedFlow>,
+    /// The project's dated flows.
+    #[serde(skip)]
+    pub project_flows: Vec<DatedFlow>,
+    /// The senior lender's dated flows.
+    #[serde(skip)]
+    pub senior_lender_flows: Vec<DatedFlow>,
+}
+
+impl Summary {
+    /// Computes the summary of a finished run.
+    pub fn new(
+        deal: &Deal,
+        plan: &Plan,
+        closing: &Closing,
+        periods: &[PeriodResult],
+        terminal: &Terminal,
+        ledger: &Ledger,
+    ) -> Summary {
+        let close = deal.close;
+        let end = terminal.date;
+        let senior_index = plan
+            .facilities
+            .iter()
+            .position(|f| f.rank == boxflow_deal::Rank::Senior);
+        let senior = senior_index.map(|i| &plan.facilities[i]);
+
+        // DSCR statistics.
+        let mut min: Option<(Decimal, usize)> = None;
+        for p in periods {
+            if let Some(d) = p.dscr {
+                if min.is_none_or(|(m, _)| d < m) {
+                    min = Some((d, p.period));
+                }
+            }
+        }
+        let avg_dscr = senior.and_then(|s| {
+            let window: Vec<Decimal> = periods
+                .iter()
+                .filter(|p| p.period > s.interest_only_periods && p.period <= s.deadline)
+                .filter_map(|p| p.dscr)
+                .collect();
+            if window.is_empty() {
+                None
+            } else {
+                window
+                    .iter()
+                    .try_fold(Decimal::ZERO, |a, d| a.checked_add(*d))
+                    .and_then(|sum| sum.checked_div(Decimal::from(window.len() as u64)))
+            }
+        });
+        let llcr = senior.and_then(|s| {
+            let h = s.deadline.min(periods.len());
+            let cfads: Vec<Money> = periods[..h].iter().map(|p| p.operations.cfads).collect();
+            let discount: Vec<(Decimal, Decimal)> = plan.calendar.periods()[..h]
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (s.rates[i], s.terms.day_count.year_fraction(p.start, p.end)))
+                .collect();
+            metrics::llcr(&cfads, &discount, s.commitment)
+        });
+
+        // The halfway covenant on the run's actual senior balances.
+        let (halfway, repaid) = match senior_index {
+            Some(si) => {
+                let closing_balances: Vec<Money> =
+                    periods.iter().map(|p| p.facilities[si].closing).collect();
+                let draws: Vec<Money> = periods.iter().map(|p| p.facilities[si].draws).collect();
+                let check = halfway_check(
+                    closing.draws[si].1,
+                    &closing_balances,
+                    &draws,
+                    plan.halfway_period,
+                );
+                (check.balance_at_halfway, check.repaid_period)
+            }
+            None => (Money::ZERO, None),
+        };
+
+        // Dated flows (section 12), read from the ledger: the sponsor's closing flow,
+        // equity contributions on their dates, distributions and the terminal flow;
+        // the senior lender's draws, upfront fee and every payment it received.
+        let dated = |(t, amount): (&crate::Transfer, Money)| DatedFlow {
+            date: t.date,
+            amount,
+        };
+        let sponsor_flows: Vec<DatedFlow> = ledger.flows(Account::Sponsor).map(dated).collect();
+        let senior_lender_flows: Vec<DatedFlow> = senior_index
+            .map(|i| ledger.flows(Account::Lender(i)).map(dated).collect())
+            .unwrap_or_default();
+        let mut cumulative = vec![Money::ZERO; periods.len() + 1];
+        for (t, amount) in ledger.flows(Account::Sponsor) {
+            if let Some(c) = cumulative.get_mut(t.period) {
+                *c += amount;
+            }
+        }
+        // The project: -capex (dated), +P at close, +CFADS_k, +terminal value, -refund paid.
+        let mut project_flows: Vec<DatedFlow> = plan
+            .capex
+            .iter()
+            .map(|line| DatedFlow {
+                date: line.effective_date(close),
+                amount: -line.amount,
+            })
+            .collect();
+        project_flows.push(DatedFlow {
+            date: close,
+            amount: deal.contract.prepayment,
+        });
+        project_flows.extend(periods.iter().map(|p| DatedFlow {
+            date: p.end,
+            amount: p.operations.cfads,
+        }));
+        project_flows.push(DatedFlow {
+            date: end,
+            amount: terminal.terminal_value - terminal.refund_paid,
+        });
+
+        // WAL of the senior principal repaid: scheduled, prepaid and at the end of the run.
+        let wal = senior_index.and_then(|si| {
+            let mut repaid: Vec<(NaiveDate, Money)> = periods
+                .iter()
+                .map(|p| {
+                    (
+                        p.end,
+                        p.facilities[si].principal_paid + p.facilities[si].prepaid,
+                    )
+                })
+                .collect();
+            repaid.push((end, terminal.facilities[si].principal_paid));
+            wal_years(&repaid, close)
+        });
+
+        let total_equity =
+            closing.equity + periods.iter().map(|p| p.equity_contribution).sum::<Money>();
+        Summary {
+            senior_commitment: senior.map_or(Money::ZERO, |s| s.commitment),
+            sizing_binding: senior.and_then(|s| s.binding),
+            min_dscr: min.map(|(d, _)| d),
+            min_dscr_period: min.map(|(_, k)| k),
+            avg_dscr,
+            llcr,
+            halfway_period: plan.halfway_period,
+            senior_repaid_period: repaid,
+            senior_balance_at_halfway: halfway,
+            halfway_covenant: halfway.is_zero(),
+            equity_irr: xirr(&sponsor_flows, close),
+            project_irr: xirr(&project_flows, close),
+            senior_lender_irr: xirr(&senior_lender_flows, close),
+            npv: deal.analysis.as_ref().and_then(|a| {
+                xnpv(a.discount_rate.value(), &sponsor_flows, close).map(Money::round2)
+            }),
+            wal_years: wal,
+            payback_period: payback_period(&cumulative),
+            terminal_value: terminal.terminal_value,
+            lender_loss: terminal.lender_loss,
+            total_invoice: periods.iter().map(|p| p.operations.invoice).sum(),
+            total_collections: periods.iter().map(|p| p.operations.collections).sum(),
+            total_opex: periods.iter().map(|p| p.operations.opex).sum(),
+            total_fees: periods.iter().map(|p| p.operations.fees).sum(),
+            total_interest: periods
+                .iter()
+                .flat_map(|p| &p.facilities)
+                .map(|f| f.interest_paid)
+                .sum(),
+            total_principal: periods
+                .iter()
+                .flat_map(|p| &p.facilities)
+                .map(|f| f.principal_paid + f.prepaid)
+                .sum(),
+            total_distributions: periods.iter().map(|p| p.distribution).sum(),
+            total_equity,
+            sponsor_flows,
+            project_flows,
+            senior_lender_flows,
+        }
+    }
+}

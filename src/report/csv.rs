@@ -1,0 +1,118 @@
+//! The period table as CSV: one row per period, money with two decimals, ratios
+//! with ten, empty cells for undefined values.
+
+use boxflow_waterfall::Run;
+
+use crate::report::json::ratio;
+
+/// The CSV header and rows of a run's period table.
+pub fn period_table(run: &Run) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = [
+        "period",
+        "start",
+        "end",
+        "days",
+        "invoice",
+        "prepayment_credit",
+        "collections",
+        "opex",
+        "fees",
+        "cfads",
+        "capex",
+        "equity_contribution",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for f in &run.plan.facilities {
+        for col in [
+            "opening",
+            "draws",
+            "rate",
+            "interest_due",
+            "commitment_fee_due",
+            "interest_paid",
+            "principal_due",
+            "principal_paid",
+            "prepaid",
+            "arrears",
+            "closing",
+        ] {
+            header.push(format!("{}.{col}", f.name));
+        }
+    }
+    header.extend(
+        [
+            "dsra_opening",
+            "dsra_target",
+            "dsra_deposit",
+            "dsra_release",
+            "dsra_draw",
+            "dsra_closing",
+            "lockup_closing",
+            "dscr",
+            "ltv",
+            "sweep",
+            "distribution",
+            "events",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    w.write_record(&header)?;
+    let text = |v: serde_json::Value| v.as_str().map(str::to_string).unwrap_or_default();
+    for p in &run.periods {
+        let o = &p.operations;
+        let mut row: Vec<String> = vec![
+            p.period.to_string(),
+            p.start.to_string(),
+            p.end.to_string(),
+            p.days.to_string(),
+            o.invoice.to_string(),
+            o.prepayment_credit.to_string(),
+            o.collections.to_string(),
+            o.opex.to_string(),
+            o.fees.to_string(),
+            o.cfads.to_string(),
+            p.capex.to_string(),
+            p.equity_contribution.to_string(),
+        ];
+        for f in &p.facilities {
+            row.extend([
+                f.opening.to_string(),
+                f.draws.to_string(),
+                text(ratio(Some(f.rate))),
+                f.interest_due.to_string(),
+                f.commitment_fee_due.to_string(),
+                f.interest_paid.to_string(),
+                f.principal_due.to_string(),
+                f.principal_paid.to_string(),
+                f.prepaid.to_string(),
+                f.arrears().to_string(),
+                f.closing.to_string(),
+            ]);
+        }
+        row.extend([
+            p.dsra.opening.to_string(),
+            p.dsra.target.to_string(),
+            p.dsra.deposit.to_string(),
+            p.dsra.release.to_string(),
+            p.dsra.draw.to_string(),
+            p.dsra.closing.to_string(),
+            p.lockup.closing.to_string(),
+            text(ratio(p.dscr)),
+            text(ratio(p.ltv)),
+            p.sweep.to_string(),
+            p.distribution.to_string(),
+            p.events
+                .iter()
+                .map(|e| e.name())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ]);
+        w.write_record(&row)?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
