@@ -1,0 +1,432 @@
+//! Finance metrics against values known independently of boxflow: Excel's
+//! documented examples, closed forms worked by hand, and 60-digit references
+//! computed with Python's `decimal` module (quoted where used).
+
+use std::str::FromStr;
+
+use boxflow_amortize::metrics::{irr, llcr, npv, payback_period, wal_years, xirr, xnpv, DatedFlow};
+use boxflow_core::{round10, round2, Money};
+use chrono::{Datelike, NaiveDate};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn day(y: i32, m: u32, dd: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+}
+
+fn money(s: &str) -> Money {
+    Money::exact(d(s)).unwrap()
+}
+
+fn flow(date: NaiveDate, amount: &str) -> DatedFlow {
+    DatedFlow::new(date, money(amount))
+}
+
+/// Flows on 2021-01-01, 2022-01-01, 2023-01-01, ...: 365 days apart (no leap day
+/// until 2024), so ACT/365F years are whole and the XIRR is a polynomial root.
+fn annual(amounts: &[&str]) -> Vec<DatedFlow> {
+    amounts
+        .iter()
+        .enumerate()
+        .map(|(k, a)| flow(day(2021 + k as i32, 1, 1), a))
+        .collect()
+}
+
+fn xirr10(flows: &[DatedFlow]) -> String {
+    round10(xirr(flows, flows[0].date).unwrap()).to_string()
+}
+
+/// Excel's documented XIRR/XNPV example.
+fn excel_flows() -> Vec<DatedFlow> {
+    vec![
+        flow(day(2008, 1, 1), "-10000"),
+        flow(day(2008, 3, 1), "2750"),
+        flow(day(2008, 10, 30), "4250"),
+        flow(day(2009, 2, 15), "3250"),
+        flow(day(2009, 4, 1), "2750"),
+    ]
+}
+
+/// A box deal at scale: -1e12 at close on 2026-01-15, then 60 monthly inflows of
+/// 23,456,789,012.34 + k · 1,000,003.07 on the 15th.
+fn box_deal() -> Vec<DatedFlow> {
+    let close = day(2026, 1, 15);
+    let mut flows = vec![flow(close, "-1000000000000.00")];
+    for k in 1..=60_i64 {
+        let months = close.month0() as i64 + k;
+        let date = day(
+            close.year() + (months / 12) as i32,
+            (months % 12) as u32 + 1,
+            15,
+        );
+        let amount = d("23456789012.34") + Decimal::from(k) * d("1000003.07");
+        flows.push(DatedFlow::new(date, Money::exact(amount).unwrap()));
+    }
+    flows
+}
+
+// ---------------------------------------------------------------- XIRR / XNPV
+
+#[test]
+fn excel_xirr_example() {
+    let flows = excel_flows();
+    let rate = xirr(&flows, day(2008, 1, 1)).unwrap();
+    // Excel documents 0.373362535; its iteration stops at about 1e-8.
+    assert!((rate - d("0.373362535")).abs() < d("0.000000002"), "{rate}");
+    // The exact root (60-digit reference): 0.37336253351883151030845541...
+    assert_eq!(round10(rate).to_string(), "0.3733625335");
+    assert!(
+        (rate - d("0.373362533518831510308")).abs() < d("1e-14"),
+        "{rate}"
+    );
+}
+
+#[test]
+fn excel_xnpv_example() {
+    let flows = excel_flows();
+    let value = xnpv(d("0.09"), &flows, day(2008, 1, 1)).unwrap();
+    // Excel documents 2,086.65; 60-digit reference 2086.647602031536621663610094...
+    assert_eq!(round2(value).to_string(), "2086.65");
+    assert!(
+        (value - d("2086.6476020315366216636100943")).abs() < d("1e-20"),
+        "{value}"
+    );
+}
+
+#[test]
+fn xirr_closed_forms() {
+    // -100 now, +110 in 365 days: 10%.
+    assert_eq!(xirr10(&annual(&["-100", "110"])), "0.1000000000");
+    // -100 now, +121 in 730 days: 1.1^2 = 1.21.
+    assert_eq!(xirr10(&annual(&["-100", "0", "121"])), "0.1000000000");
+    // Doubling in a year: 100%.
+    assert_eq!(xirr10(&annual(&["-100", "200"])), "1.0000000000");
+    // -100, +81 in two years: 0.9^2 = 0.81, a loss of 10% a year.
+    assert_eq!(xirr10(&annual(&["-100", "0", "81"])), "-0.1000000000");
+    // Getting the money back: zero.
+    assert_eq!(xirr10(&annual(&["-100", "100"])), "0.0000000000");
+    // Sign convention does not matter: a lender's -P then +P·1.1 or a borrower's mirror.
+    assert_eq!(xirr10(&annual(&["100", "-110"])), "0.1000000000");
+    // A zero flow in between changes nothing.
+    let flows = [
+        flow(day(2021, 1, 1), "-100"),
+        flow(day(2021, 3, 15), "0"),
+        flow(day(2022, 1, 1), "110"),
+    ];
+    assert_eq!(xirr10(&flows), "0.1000000000");
+}
+
+#[test]
+fn xirr_of_a_short_holding() {
+    // -100, +101 after 73 days = 0.2 years: (1.01)^5 - 1 = 0.0510100501 exactly.
+    let flows = [flow(day(2021, 1, 1), "-100"), flow(day(2021, 3, 15), "101")];
+    assert_eq!(xirr10(&flows), "0.0510100501");
+}
+
+#[test]
+fn xirr_ignores_order_and_nets_same_day_flows() {
+    let mut flows = annual(&["-60", "110"]);
+    flows.push(flow(day(2021, 1, 1), "-40"));
+    flows.reverse();
+    assert_eq!(xirr10(&flows), "0.1000000000");
+    // The base date does not move the root.
+    let rate = xirr(&flows, day(2019, 6, 30)).unwrap();
+    assert_eq!(round10(rate).to_string(), "0.1000000000");
+}
+
+#[test]
+fn xirr_none_without_a_sign_change() {
+    let base = day(2021, 1, 1);
+    assert_eq!(xirr(&[], base), None);
+    assert_eq!(xirr(&annual(&["0", "0", "0"]), base), None);
+    assert_eq!(xirr(&annual(&["100", "110"]), base), None);
+    assert_eq!(xirr(&annual(&["-100", "-110"]), base), None);
+    assert_eq!(xirr(&annual(&["-100"]), base), None);
+    // A sign change that nets away on the same date is no sign change.
+    let netted = [
+        flow(base, "-100"),
+        flow(base, "100"),
+        flow(day(2022, 1, 1), "0"),
+    ];
+    assert_eq!(xirr(&netted, base), None);
+}
+
+#[test]
+fn xirr_none_when_the_root_is_out_of_range() {
+    // -100000, +1 a year later: r = -0.99999, below the -0.9999 the search starts at.
+    assert_eq!(xirr(&annual(&["-100000", "1"]), day(2021, 1, 1)), None);
+    // Just inside: -10000, +1.01 is r = -0.999899.
+    assert_eq!(xirr10(&annual(&["-10000", "1.01"])), "-0.9998990000");
+    // +1e12 for 0.01 in a year is a 1e14 rate: beyond 1e6.
+    assert_eq!(
+        xirr(&annual(&["-0.01", "1000000000000"]), day(2021, 1, 1)),
+        None
+    );
+    // Large but inside: -1, +10001 in a year is 10000 (1,000,000%).
+    assert_eq!(xirr10(&annual(&["-1", "10001"])), "10000.0000000000");
+}
+
+#[test]
+fn xirr_two_roots_picks_the_one_closest_to_ten_percent() {
+    // -100 + 230x - 132x^2 = 0 at x = 1/1.1 and 1/1.2: roots 0.1 and 0.2.
+    assert_eq!(xirr10(&annual(&["-100", "230", "-132"])), "0.1000000000");
+    // -100 + 205x - 100x^2 = 0 at x = 1.25 and 0.8: roots -0.2 and 0.25; the higher is
+    // closer to 0.1.
+    assert_eq!(xirr10(&annual(&["-100", "205", "-100"])), "0.2500000000");
+    // -2 + 7x - 6x^2 = 0 at x = 2/3 and 1/2: roots 0.5 and 1.0, both above 0.1.
+    assert_eq!(xirr10(&annual(&["-2", "7", "-6"])), "0.5000000000");
+    // 5 - 11x + 6x^2 = 0 at x = 1 and 5/6: roots 0 and 0.2, equally close: the lower.
+    assert_eq!(xirr10(&annual(&["5", "-11", "6"])), "0.0000000000");
+    assert_eq!(xirr10(&annual(&["-5", "11", "-6"])), "0.0000000000");
+    // (x - 1/1.05)(x - 1/1.3) · 1.05 · 1.3 = 1.365x^2 - 2.35x + 1: roots 0.05 and 0.3.
+    assert_eq!(xirr10(&annual(&["1000", "-2350", "1365"])), "0.0500000000");
+}
+
+#[test]
+fn xirr_several_sign_changes_with_one_root() {
+    // -100, +50, -10, +80: three sign changes but a single root, 0.1166...; the grid
+    // scan finds it. Check by the XNPV at the root instead of a closed form.
+    let flows = annual(&["-100", "50", "-10", "80"]);
+    let rate = xirr(&flows, day(2021, 1, 1)).unwrap();
+    let residual = xnpv(rate, &flows, day(2021, 1, 1)).unwrap();
+    assert!(residual.abs() < d("1e-11"), "{rate}: {residual}");
+    assert!(rate > d("0.05") && rate < d("0.2"), "{rate}");
+}
+
+#[test]
+fn box_deal_at_scale_matches_a_60_digit_reference() {
+    let flows = box_deal();
+    let close = flows[0].date;
+    // 60-digit reference: 0.154122433751704609314942935178...
+    let rate = xirr(&flows, close).unwrap();
+    assert_eq!(round10(rate).to_string(), "0.1541224338");
+    assert!(
+        (rate - d("0.1541224337517046093")).abs() < d("1e-14"),
+        "{rate}"
+    );
+    // 70,700,089,242.97140583984923738...
+    let value = xnpv(d("0.12"), &flows, close).unwrap();
+    assert!(
+        (value - d("70700089242.971405839849237380")).abs() < d("1e-9"),
+        "{value}"
+    );
+    assert_eq!(round2(value).to_string(), "70700089242.97");
+    // At -50% the flows compound to 11,984,741,289,637.63459564100912980...
+    let value = xnpv(d("-0.5"), &flows, close).unwrap();
+    assert!(
+        (value - d("11984741289637.634595641009129804")).abs() < d("1e-9"),
+        "{value}"
+    );
+}
+
+#[test]
+fn xnpv_closed_forms_and_edges() {
+    let flows = annual(&["-100", "110", "121"]);
+    let base = day(2021, 1, 1);
+    // -100 + 110/1.1 + 121/1.21 = 100 (exp/ln to ~27 digits, so compare to 1e-20).
+    let value = xnpv(d("0.1"), &flows, base).unwrap();
+    assert!((value - d("100")).abs() < d("1e-20"), "{value}");
+    // At 0% it is the plain sum, exactly.
+    assert_eq!(xnpv(Decimal::ZERO, &flows, base), Some(d("131")));
+    // Flows before the base are compounded: 110 at base+365 seen from base+730 is 121.
+    let value = xnpv(d("0.1"), &annual(&["0", "110"]), day(2023, 1, 1)).unwrap();
+    assert!((value - d("121")).abs() < d("1e-20"), "{value}");
+    assert_eq!(xnpv(d("-1"), &flows, base), None);
+    assert_eq!(xnpv(d("-1.5"), &flows, base), None);
+    assert_eq!(xnpv(d("0.1"), &[], base), Some(Decimal::ZERO));
+    // A vast rate discounts later flows to almost nothing: -100 + 110e-20 + 121e-40.
+    let value = xnpv(d("1e20"), &flows, base).unwrap();
+    assert!((value - d("-99.9999999999999999989")).abs() < d("1e-25"), "{value}");
+}
+
+// ---------------------------------------------------------------- periodic NPV / IRR
+
+fn m(amounts: &[&str]) -> Vec<Money> {
+    amounts.iter().map(|a| money(a)).collect()
+}
+
+#[test]
+fn npv_closed_forms() {
+    // First flow at t = 0, undiscounted (numpy_financial convention).
+    assert_eq!(npv(d("0.1"), &m(&["-100", "110"])), Some(Decimal::ZERO));
+    assert_eq!(
+        npv(d("0.05"), &m(&["100", "105", "110.25"])),
+        Some(d("300"))
+    );
+    assert_eq!(
+        npv(Decimal::ZERO, &m(&["-100", "30", "40"])),
+        Some(d("-30"))
+    );
+    // 100 + 50 / 0.5
+    assert_eq!(npv(d("-0.5"), &m(&["100", "50"])), Some(d("200")));
+    // Excel's documented NPV(10%, -10000, 3000, 4200, 6800) = 1188.44 discounts its
+    // first flow one period: here that is a zero flow at t = 0 in front.
+    let excel = m(&["0", "-10000", "3000", "4200", "6800"]);
+    assert_eq!(
+        round2(npv(d("0.1"), &excel).unwrap()).to_string(),
+        "1188.44"
+    );
+    assert_eq!(npv(d("-1"), &m(&["1"])), None);
+    assert_eq!(npv(d("0.1"), &[]), Some(Decimal::ZERO));
+}
+
+#[test]
+fn irr_closed_forms() {
+    let irr10 = |a: &[&str]| round10(irr(&m(a)).unwrap()).to_string();
+    assert_eq!(irr10(&["-100", "0", "0", "133.1"]), "0.1000000000");
+    assert_eq!(irr10(&["-100", "110"]), "0.1000000000");
+    // -100 + 60x + 60x^2 = 0: x = (-60 + sqrt(27600)) / 120, r = 0.13066238629180748...
+    assert_eq!(irr10(&["-100", "60", "60"]), "0.1306623863");
+    // Excel's documented IRR example: 8.66%; 50-digit reference 0.0866309480365316...
+    let excel = irr(&m(&["-70000", "12000", "15000", "18000", "21000", "26000"])).unwrap();
+    assert_eq!(round10(excel).to_string(), "0.0866309480");
+    // Two roots, 0.1 and 0.2.
+    assert_eq!(irr10(&["-100", "230", "-132"]), "0.1000000000");
+    assert_eq!(irr(&m(&["100", "110"])), None);
+    assert_eq!(irr(&[]), None);
+}
+
+// ---------------------------------------------------------------- WAL, LLCR, payback
+
+#[test]
+fn wal_by_hand() {
+    let close = day(2026, 1, 1);
+    // 100 after 365 days, 200 after 730, 100 after 1095: (100 + 400 + 300) / 400 = 2.
+    let repaid = [
+        (day(2027, 1, 1), money("100")),
+        (day(2028, 1, 1), money("200")),
+        (day(2028, 12, 31), money("100")),
+    ];
+    assert_eq!(wal_years(&repaid, close), Some(d("2")));
+    // 1000 after 31 days: 31/365 = 0.0849315068493150684931506849...
+    let wal = wal_years(&[(day(2026, 2, 1), money("1000"))], close).unwrap();
+    assert_eq!(round10(wal).to_string(), "0.0849315068");
+    assert!((wal - d("31") / d("365")).abs() < d("1e-27"));
+    assert_eq!(wal_years(&[], close), None);
+    assert_eq!(wal_years(&[(day(2027, 1, 1), Money::ZERO)], close), None);
+}
+
+#[test]
+fn llcr_by_hand() {
+    let one_percent = (d("0.01"), d("1"));
+    // 101 / 1.01 + 102.01 / 1.0201 = 200; over C = 200 exactly 1.
+    let cfads = m(&["101", "102.01"]);
+    assert_eq!(
+        llcr(&cfads, &[one_percent, one_percent], money("200")),
+        Some(Decimal::ONE)
+    );
+    // r = 12%, yf = 0.25 each: 103/1.03 + 106.09/1.0609 + 0 = 200, over 160 = 1.25.
+    let quarter = (d("0.12"), d("0.25"));
+    let cfads = m(&["103", "106.09", "0"]);
+    assert_eq!(llcr(&cfads, &[quarter; 3], money("160")), Some(d("1.25")));
+    // Undefined: no commitment; mismatched inputs; a non-positive discount step.
+    assert_eq!(llcr(&cfads, &[quarter; 3], Money::ZERO), None);
+    assert_eq!(llcr(&cfads, &[quarter; 2], money("160")), None);
+    assert_eq!(llcr(&m(&["1"]), &[(d("-2"), d("0.5"))], money("1")), None);
+    // No CFADS at all: zero cover.
+    assert_eq!(llcr(&[], &[], money("1")), Some(Decimal::ZERO));
+}
+
+#[test]
+fn payback_by_hand() {
+    assert_eq!(payback_period(&m(&["-100", "40", "60", "10"])), Some(2));
+    assert_eq!(
+        payback_period(&m(&["-100", "40", "59.99", "0.01"])),
+        Some(3)
+    );
+    assert_eq!(payback_period(&m(&["-100", "40", "59.99"])), None);
+    // A later loss does not undo the first payback.
+    assert_eq!(payback_period(&m(&["-100", "150", "-100"])), Some(1));
+    // Period 0 alone never counts.
+    assert_eq!(payback_period(&m(&["100"])), None);
+    assert_eq!(payback_period(&m(&["0", "0"])), Some(1));
+    assert_eq!(payback_period(&[]), None);
+}
+
+// ---------------------------------------------------------------- properties
+
+/// An outflow at close, then 1..=60 inflows after positive gaps; the outflow is
+/// `ratio` times the inflows, so the IRR ranges from deep losses to large gains.
+fn one_sign_change() -> impl Strategy<Value = Vec<DatedFlow>> {
+    (
+        prop::collection::vec((1_i64..=120, 1_i64..=100_000_000_000), 1..=60),
+        1_u32..=300,
+    )
+        .prop_map(|(inflows, ratio_percent)| {
+            let close = day(2026, 1, 1);
+            let total: i64 = inflows.iter().map(|&(_, cents)| cents).sum();
+            let out = -(total as i128 * ratio_percent as i128 / 100).max(1) as i64;
+            let mut flows = vec![DatedFlow::new(close, Money::from_cents(out))];
+            let mut date = close;
+            for (gap, cents) in inflows {
+                date += chrono::TimeDelta::days(gap);
+                flows.push(DatedFlow::new(date, Money::from_cents(cents)));
+            }
+            flows
+        })
+}
+
+fn scale(flows: &[DatedFlow]) -> Decimal {
+    flows.iter().map(|f| f.amount.amount().abs()).sum()
+}
+
+proptest! {
+    #[test]
+    fn xnpv_vanishes_at_the_xirr(flows in one_sign_change()) {
+        let close = flows[0].date;
+        let rate = xirr(&flows, close);
+        prop_assume!(rate.is_some());
+        let rate = rate.unwrap();
+        let residual = xnpv(rate, &flows, close).unwrap();
+        prop_assert!(
+            residual.abs() <= scale(&flows) * d("1e-12"),
+            "rate {} residual {} scale {}", rate, residual, scale(&flows)
+        );
+    }
+
+    #[test]
+    fn raising_an_inflow_never_lowers_the_xirr(
+        flows in one_sign_change(),
+        pick in any::<prop::sample::Index>(),
+        raise_cents in 1_i64..=10_000_000_000,
+    ) {
+        let close = flows[0].date;
+        let before = xirr(&flows, close);
+        prop_assume!(before.is_some());
+        let mut raised = flows.clone();
+        let i = 1 + pick.index(flows.len() - 1);
+        raised[i].amount += Money::from_cents(raise_cents);
+        let after = xirr(&raised, close);
+        prop_assume!(after.is_some()); // a root beyond 1e6 is not searched for
+        let (before, after) = (before.unwrap(), after.unwrap());
+        // Both are f64 roots: allow for their noise, far below the 10 printed decimals.
+        let noise = d("1e-13") * before.abs().max(Decimal::ONE);
+        prop_assert!(after >= before - noise, "{} -> {}", before, after);
+    }
+
+    #[test]
+    fn irr_and_xirr_agree_on_annual_flows(
+        amounts in prop::collection::vec(1_i64..=1_000_000_000, 1..=3),
+        ratio_percent in 10_i64..=200,
+    ) {
+        // 365-day years from 2025-01-01 to 2028-01-01 (the leap day comes after).
+        let out = -(amounts.iter().sum::<i64>() * ratio_percent / 100).max(1);
+        let mut cents = vec![out];
+        cents.extend(amounts);
+        let periodic: Vec<Money> = cents.iter().map(|&c| Money::from_cents(c)).collect();
+        let dated: Vec<DatedFlow> = cents
+            .iter()
+            .enumerate()
+            .map(|(k, &c)| DatedFlow::new(day(2025 + k as i32, 1, 1), Money::from_cents(c)))
+            .collect();
+        let (a, b) = (irr(&periodic), xirr(&dated, day(2025, 1, 1)));
+        prop_assert_eq!(a.is_some(), b.is_some());
+        if let (Some(a), Some(b)) = (a, b) {
+            prop_assert!((a - b).abs() <= d("1e-13") * a.abs().max(Decimal::ONE), "{} vs {}", a, b);
+        }
+    }
+}
