@@ -1,0 +1,208 @@
+//! A three-period deal small enough to work out every figure by hand.
+//!
+//! Close 2026-01-01, monthly, 3 months: periods of 31, 28 and 31 days.
+//! - 10 GPUs at 1.00 per GPU-hour: invoices 10·24·31 = 7,440.00; 10·24·28 = 6,720.00; 7,440.00.
+//! - One purchase order: 1 unit at 10,000.00 paid at close, 12-month life, residual 0.5.
+//! - One expense of 1,000.00 a month; no data center, no fee, no prepayment.
+//! - A fixed 6,000.00 loan at 12% fixed, ACT/360, straight line, repaid by month 3,
+//!   upfront fee 1%; a 1-month DSRA funded at close; lock-up below 1.5x, default below 1.2x.
+
+mod common;
+
+use boxflow_core::{DayCount, Frequency, Money, Quantity, Rate, Ratio, Share};
+use boxflow_deal::*;
+use boxflow_waterfall::{run, Event, Step};
+use common::*;
+use std::collections::BTreeMap;
+
+fn tiny(expense_per_month: &str) -> Deal {
+    let close = date("2026-01-01");
+    Deal {
+        name: "tiny".into(),
+        currency: "USD".into(),
+        close,
+        frequency: Frequency::Monthly,
+        contract: Contract {
+            customer: "C".into(),
+            term_months: 3,
+            escalator: Rate::ZERO,
+            prepayment: Money::ZERO,
+            prepayment_credit_share: Share::ZERO,
+            capacity: vec![CapacityLine {
+                name: None,
+                gpus: 10,
+                online: close,
+                price_per_gpu_hour: Quantity::new(d("1.00")),
+            }],
+        },
+        purchase_orders: vec![PurchaseOrder {
+            item: None,
+            units: 1,
+            unit_cost: Quantity::new(d("10000")),
+            payments: vec![CapexPayment {
+                date: close,
+                share: Share::ONE,
+            }],
+            useful_life_months: 12,
+            residual_share: Share::new(d("0.5")),
+        }],
+        datacenters: vec![],
+        expenses: vec![Expense {
+            name: None,
+            basis: ExpenseBasis::PerMonth(Quantity::new(d(expense_per_month))),
+            escalator: Rate::ZERO,
+            start: close,
+            end: None,
+        }],
+        fees: vec![],
+        facilities: vec![Facility {
+            name: "loan".into(),
+            rank: Rank::Senior,
+            commitment: Commitment::Fixed {
+                amount: m("6000"),
+                target_dscr: None,
+            },
+            rate: RateSpec::Fixed(Rate::new(d("0.12"))),
+            day_count: DayCount::Act360,
+            amortization: Amortization::StraightLine,
+            interest_only_periods: 0,
+            repay_by: RepayBy::Months(3),
+            upfront_fee: Rate::new(d("0.01")),
+            commitment_fee: Rate::ZERO,
+            sweep: Share::ZERO,
+        }],
+        reserve: Some(Reserve {
+            months: 1,
+            funded_at_close: true,
+        }),
+        covenants: Some(Covenants {
+            min_dscr: Some(Ratio::new(d("1.2"))),
+            lockup_dscr: Some(Ratio::new(d("1.5"))),
+            lockup_action: LockupAction::Sweep,
+            repaid_by_fraction: Share::new(d("0.5")),
+            max_ltv: None,
+        }),
+        curves: BTreeMap::new(),
+        analysis: None,
+    }
+}
+
+#[test]
+fn every_figure_by_hand() {
+    let r = run(&tiny("1000")).unwrap();
+    assert!(r.verify().is_empty());
+
+    // Schedule: straight line round2(6,000 / 3) = 2,000.00 a month.
+    // Interest: 6,000 · 0.12 · 31/360 = 62.00; 4,000 · 0.12 · 28/360 = 37.333 → 37.33;
+    //           2,000 · 0.12 · 31/360 = 20.666 → 20.67.
+    let rows = &r.plan.facilities[0].schedule.rows;
+    let interest: Vec<Money> = rows.iter().map(|r| r.interest).collect();
+    assert_eq!(interest, [m("62.00"), m("37.33"), m("20.67")]);
+    assert!(rows.iter().all(|r| r.principal == m("2000.00")));
+
+    // Closing: DSRA target = interest_1 + min(p_1, C) = 62.00 + 2,000.00 = 2,062.00;
+    // uses = 10,000.00 + 60.00 + 2,062.00 = 12,122.00; sources = 6,000.00 + equity 6,122.00.
+    let c = &r.closing;
+    assert_eq!(c.dsra, m("2062.00"));
+    assert_eq!(c.upfront_fees[0].1, m("60.00"));
+    assert_eq!(c.equity, m("6122.00"));
+    assert_eq!(c.sources(), m("12122.00"));
+
+    // Period 1: 7,440 - 1,000 = 6,440 CFADS; - 62 - 2,000 = 4,378; the DSRA target is
+    // now 37.33 + min(2,000, 4,000) = 2,037.33, releasing 24.67: distribution 4,402.67.
+    let p = &r.periods;
+    assert_eq!(p[0].operations.invoice, m("7440.00"));
+    assert_eq!(p[0].operations.cfads, m("6440.00"));
+    assert_eq!(p[0].dsra.target, m("2037.33"));
+    assert_eq!(p[0].dsra.release, m("24.67"));
+    assert_eq!(p[0].distribution, m("4402.67"));
+    // DSCR = 6,440 / 2,062 = 3.1231813773...
+    assert_eq!(
+        boxflow_core::round10(p[0].dscr.unwrap()).to_string(),
+        "3.1231813773"
+    );
+    // LTV = 4,000 / round2(10,000 · 11/12 = 9,166.67) = 0.43636347768...
+    assert_eq!(p[0].book_value, m("9166.67"));
+    assert_eq!(
+        boxflow_core::round10(p[0].ltv.unwrap()).to_string(),
+        "0.4363634777"
+    );
+
+    // Period 2: 6,720 - 1,000 - 37.33 - 2,000 = 3,682.67; target 20.67 + 2,000 = 2,020.67,
+    // release 2,037.33 - 2,020.67 = 16.66: distribution 3,699.33.
+    assert_eq!(p[1].dsra.release, m("16.66"));
+    assert_eq!(p[1].distribution, m("3699.33"));
+    // Period 3: 7,440 - 1,000 - 20.67 - 2,000 = 4,419.33; repaid, target 0, release 2,020.67.
+    assert_eq!(p[2].dsra.target, m("0.00"));
+    assert_eq!(p[2].dsra.release, m("2020.67"));
+    assert_eq!(p[2].distribution, m("6440.00"));
+    assert_eq!(p[2].facilities[0].closing, m("0.00"));
+
+    // Terminal: 10,000 · 0.5 = 5,000.00, all the sponsor's.
+    assert_eq!(r.terminal.terminal_value, m("5000.00"));
+    assert_eq!(r.terminal.sponsor, m("5000.00"));
+
+    let s = &r.summary;
+    // Halfway period floor(3 · 0.5) = 1 still owes 4,000.00: the covenant fails.
+    assert_eq!(s.halfway_period, 1);
+    assert_eq!(s.senior_balance_at_halfway, m("4000.00"));
+    assert!(!s.halfway_covenant);
+    assert_eq!(s.senior_repaid_period, Some(3));
+    assert_eq!(s.total_interest, m("120.00"));
+    assert_eq!(s.total_principal, m("6000.00"));
+    assert_eq!(s.total_distributions, m("14542.00"));
+    assert_eq!(s.total_equity, m("6122.00"));
+    // Sponsor: -6,122.00; -1,719.33 after period 1; +1,980.00 after period 2.
+    assert_eq!(s.payback_period, Some(2));
+    // Min DSCR in period 2: 5,720 / 2,037.33 = 2.80759621661...
+    assert_eq!(s.min_dscr_period, Some(2));
+    assert_eq!(
+        boxflow_core::round10(s.min_dscr.unwrap()).to_string(),
+        "2.8075962166"
+    );
+    // WAL: 2,000 each after 31, 59 and 90 days: (31 + 59 + 90) / 3 / 365 = 60/365.
+    assert_eq!(
+        boxflow_core::round10(s.wal_years.unwrap()).to_string(),
+        "0.1643835616"
+    );
+    assert!(r.events.is_empty());
+}
+
+#[test]
+fn distressed_by_hand() {
+    // Expenses of 6,000.00 a month leave CFADS of 1,440.00, 720.00 and 1,440.00.
+    let r = run(&tiny("6000")).unwrap();
+    assert!(r.verify().is_empty());
+    let p = &r.periods;
+    // Period 1: 1,440 - 62 = 1,378 toward 2,000 of principal; the DSRA pays 622.00.
+    assert_eq!(p[0].dsra.draw, m("622.00"));
+    assert_eq!(p[0].facilities[0].principal_paid, m("2000.00"));
+    assert_eq!(p[0].dsra.closing, m("1440.00"));
+    // Period 2: 720 - 37.33 = 682.67 in cash, 1,317.33 from the DSRA, leaving 122.67.
+    assert_eq!(p[1].dsra.draw, m("1317.33"));
+    assert_eq!(p[1].dsra.closing, m("122.67"));
+    // Period 3: 1,440 - 20.67 = 1,419.33 in cash + 122.67 from the DSRA = 1,542.00 of 2,000.
+    assert_eq!(p[2].facilities[0].principal_paid, m("1542.00"));
+    assert_eq!(p[2].facilities[0].principal_arrears, m("458.00"));
+    assert!(p.iter().all(|p| p.distribution.is_zero()));
+    let names: Vec<(usize, &str)> = r.events.iter().map(|e| (e.period(), e.name())).collect();
+    assert_eq!(
+        names,
+        [
+            (1, "lockup"),
+            (1, "dscr_default"),
+            (2, "lockup"),
+            (2, "dscr_default"),
+            (3, "payment_default"),
+            (3, "lockup"),
+            (3, "dscr_default"),
+        ]
+    );
+    assert!(r.events.iter().any(|e| matches!(e,
+        Event::PaymentDefault { step: Step::SeniorPrincipal, due, paid, shortfall, .. }
+            if *due == m("2000.00") && *paid == m("1542.00") && *shortfall == m("458.00"))));
+    // The end of the run: the 5,000.00 terminal value repays the 458.00; the sponsor gets 4,542.00.
+    assert_eq!(r.terminal.facilities[0].principal_paid, m("458.00"));
+    assert_eq!(r.terminal.sponsor, m("4542.00"));
+    assert_eq!(r.summary.lender_loss, m("0.00"));
+}
