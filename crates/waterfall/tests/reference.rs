@@ -25,6 +25,23 @@ fn sizing_and_closing() {
 }
 
 #[test]
+fn close_schedule_period_one() {
+    let r = run(&reference_deal()).unwrap();
+    let row = r.plan.facilities[0].schedule.row(1).unwrap();
+    assert_eq!(row.opening, m("397843333.52"));
+    assert_eq!(row.interest, m("2620792.96"));
+    assert_eq!(row.commitment_fee, m("52132.85"));
+    // floor2(13,108,541.96 / 1.30) = 10,083,493.81 of debt service
+    assert_eq!(row.cap, Some(m("10083493.81")));
+    assert_eq!(row.principal, m("7410568.00"));
+    assert_eq!(row.closing, m("390432765.52"));
+    // The sized commitment is feasible and one cent more is not.
+    let terms = &r.plan.facilities[0].terms;
+    assert!(terms.feasible(m("518926087.20")).unwrap());
+    assert!(!terms.feasible(m("518926087.21")).unwrap());
+}
+
+#[test]
 fn period_one() {
     let r = run(&reference_deal()).unwrap();
     let p = &r.periods[0];
