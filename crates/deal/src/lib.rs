@@ -1,7 +1,236 @@
-//! Reads boxflow deal sheets (TOML) into a validated [`Deal`].
+//! Reads boxflow deal sheets (TOML) into a validated [`Deal`], with located errors.
 //!
-//! (Parser under construction: see `model` for the types.)
+//! A deal sheet describes one box: the capacity contract, the purchase orders, the data
+//! centers, costs, facilities, reserve, covenants and index curves (methodology
+//! section 1). This crate reads it:
+//!
+//! - [`parse`], [`parse_bytes`], [`read_file`]: text, bytes or a file to a [`Deal`],
+//!   with every default applied, or every error of the file at once as [`DealErrors`],
+//!   each [`DealError`] located at the line and column of the key or value at fault.
+//! - [`validate`]: the semantic rules of section 1 on a [`Deal`] however it was built,
+//!   as [`Invalid`] values keyed by deal-sheet path (`facility[0].repay_by`).
+//! - [`json_schema`]: a JSON Schema (draft 2020-12) of the deal sheet, for editors.
+//! - [`TEMPLATE`]: a commented deal sheet to start from (`boxflow init`).
+//!
+//! Numbers are read exactly from their text, never through a binary float: `2.20`,
+//! `"2.20"` and `2.2` are the same value, and `99999999999999.99` stays exact.
+//!
+//! ```
+//! use boxflow_deal::{parse, ErrorKind};
+//!
+//! let deal = parse(boxflow_deal::TEMPLATE, "template.toml").unwrap();
+//! assert_eq!(deal.currency, "USD");
+//!
+//! let broken = boxflow_deal::TEMPLATE.replace("term_months = 36", "term_months = 35");
+//! let errors = parse(&broken, "broken.toml").unwrap_err();
+//! let e = &errors.errors[0];
+//! assert_eq!(e.kind, ErrorKind::Inconsistent);
+//! assert!(e.message.contains("not a multiple of the period length"));
+//! assert!(e.line > 1);
+//! ```
 
+mod error;
 mod model;
+mod number;
+mod reader;
+mod schema;
+mod validate;
 
+use std::io::Read;
+use std::path::Path;
+
+pub use error::{count_errors, DealError, DealErrors, ErrorKind, Invalid};
 pub use model::*;
+pub use schema::json_schema;
+pub use validate::{validate, MAX_TERM_MONTHS, MAX_VALUE};
+
+/// The largest deal sheet read: 10 MiB.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// A commented template deal sheet (a smaller box than the reference deal) that parses
+/// and validates; `boxflow init` writes it.
+///
+/// ```
+/// let deal = boxflow_deal::parse(boxflow_deal::TEMPLATE, "template.toml").unwrap();
+/// assert!(boxflow_deal::validate(&deal).is_empty());
+/// ```
+pub const TEMPLATE: &str = include_str!("template.toml");
+
+/// Reads a deal sheet from text. `file` is the name used in messages.
+///
+/// Returns the [`Deal`] with every default of methodology section 1 applied, or every
+/// error found in the file: TOML syntax errors alone when the file is not TOML, else
+/// each unknown key, missing key, wrong type, invalid value and broken rule, in order
+/// of position.
+///
+/// ```
+/// let sheet = r#"
+/// [deal]
+/// name = "Tiny"
+/// close = 2026-01-01
+/// frequency = "monthly"
+///
+/// [contract]
+/// customer = "Lab"
+/// term_months = 12
+///
+/// [[contract.capacity]]
+/// gpus = 8
+/// price_per_gpu_hour = 2.20
+///
+/// [[purchase_order]]
+/// units = 1
+/// unit_cost = "300000"
+/// payments = [{ date = 2026-01-01, share = "1" }]
+/// useful_life_months = 72
+/// "#;
+/// let deal = boxflow_deal::parse(sheet, "tiny.toml").unwrap();
+/// assert_eq!(deal.contract.capacity[0].price_per_gpu_hour.to_string(), "2.2");
+/// assert_eq!(deal.contract.capacity[0].online, deal.close); // default: close
+/// ```
+pub fn parse(source: &str, file: &str) -> Result<Deal, DealErrors> {
+    if source.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(file, source.len() as u64));
+    }
+    let fail = |errors: Vec<DealError>| DealErrors {
+        file: file.to_string(),
+        source: Some(source.to_string()),
+        errors,
+    };
+
+    let (table, syntax) = toml::de::DeTable::parse_recoverable(source);
+    if !syntax.is_empty() {
+        let mut errors: Vec<DealError> = syntax
+            .iter()
+            .map(|e| {
+                let span = e.span().unwrap_or(0..0);
+                let message = e.message().trim().replace('\n', "; ");
+                DealError::at(
+                    ErrorKind::Syntax,
+                    source,
+                    span,
+                    format!("invalid TOML: {message}"),
+                    syntax_help(&message),
+                )
+            })
+            .collect();
+        sort(&mut errors);
+        return Err(fail(errors));
+    }
+
+    let outcome = reader::read(source, table.get_ref());
+    let mut errors = outcome.errors;
+    for invalid in validate::check(&outcome.deal, &outcome.poisoned) {
+        let span = outcome.locations.span_of(&invalid.path, source);
+        errors.push(DealError::at(
+            invalid.kind,
+            source,
+            span,
+            invalid.message,
+            Some(invalid.help),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(outcome.deal)
+    } else {
+        sort(&mut errors);
+        Err(fail(errors))
+    }
+}
+
+/// Reads a deal sheet from bytes: like [`parse`], after checking the size (at most
+/// [`MAX_FILE_BYTES`]) and that the bytes are UTF-8 (else one [`ErrorKind::NotUtf8`]
+/// error at the line and column of the first invalid byte).
+///
+/// ```
+/// let errors = boxflow_deal::parse_bytes(b"[deal]\nname = \"\xff\"\n", "bad.toml").unwrap_err();
+/// let e = &errors.errors[0];
+/// assert_eq!(e.kind, boxflow_deal::ErrorKind::NotUtf8);
+/// assert_eq!((e.line, e.column), (2, 9));
+/// ```
+pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Deal, DealErrors> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(file, bytes.len() as u64));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(source) => parse(source, file),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let lossy = String::from_utf8_lossy(bytes).into_owned();
+            // The lossy text equals the bytes up to `at`, then shows U+FFFD.
+            let end = at + '\u{FFFD}'.len_utf8();
+            let error = DealError::at(
+                ErrorKind::NotUtf8,
+                &lossy,
+                at..end.min(lossy.len()),
+                format!("the file is not UTF-8: invalid byte at offset {at}"),
+                Some("save the deal sheet as UTF-8 text".to_string()),
+            );
+            Err(DealErrors {
+                file: file.to_string(),
+                source: Some(lossy),
+                errors: vec![error],
+            })
+        }
+    }
+}
+
+/// Reads a deal-sheet file: checks its size (at most [`MAX_FILE_BYTES`]) before
+/// reading it whole, then [`parse_bytes`]. Errors name the file as `path` displays.
+///
+/// ```
+/// let errors = boxflow_deal::read_file(std::path::Path::new("no/such/deal.toml")).unwrap_err();
+/// assert_eq!(errors.errors[0].kind, boxflow_deal::ErrorKind::Io);
+/// ```
+pub fn read_file(path: &Path) -> Result<Deal, DealErrors> {
+    let file = path.display().to_string();
+    let io = |e: std::io::Error| DealErrors {
+        file: file.clone(),
+        source: None,
+        errors: vec![DealError::unlocated(
+            ErrorKind::Io,
+            format!("could not read `{file}`: {e}"),
+            None,
+        )],
+    };
+    let handle = std::fs::File::open(path).map_err(io)?;
+    let size = handle.metadata().map_err(io)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(too_large(&file, size));
+    }
+    let mut bytes = Vec::new();
+    // Read at most one byte past the limit, in case the file grew since.
+    handle
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    parse_bytes(&bytes, &file)
+}
+
+fn too_large(file: &str, size: u64) -> DealErrors {
+    DealErrors {
+        file: file.to_string(),
+        source: None,
+        errors: vec![DealError::unlocated(
+            ErrorKind::TooLarge,
+            format!("the file is over 10 MiB ({size} bytes)"),
+            Some("a deal sheet is at most 10 MiB".to_string()),
+        )],
+    }
+}
+
+fn syntax_help(message: &str) -> Option<String> {
+    if message.contains("duplicate key") {
+        Some("each key appears once in a table".to_string())
+    } else if message.contains("invalid date") {
+        Some("write a date as 2026-01-01".to_string())
+    } else {
+        Some("see the TOML format at https://toml.io".to_string())
+    }
+}
+
+/// In order of position; the same error reported twice is shown once.
+fn sort(errors: &mut Vec<DealError>) {
+    errors.sort_by(|a, b| (a.span.start, a.span.end).cmp(&(b.span.start, b.span.end)));
+    errors.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+}

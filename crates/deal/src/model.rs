@@ -56,7 +56,9 @@ impl Deal {
     pub fn repaid_by_fraction(&self) -> Share {
         self.covenants
             .as_ref()
-            .map_or(Covenants::DEFAULT_REPAID_BY_FRACTION, |c| c.repaid_by_fraction)
+            .map_or(Covenants::DEFAULT_REPAID_BY_FRACTION, |c| {
+                c.repaid_by_fraction
+            })
     }
 }
 
@@ -347,7 +349,8 @@ pub struct Covenants {
 
 impl Covenants {
     /// 0.5: the contract's halfway point.
-    pub const DEFAULT_REPAID_BY_FRACTION: Share = Share::new(rust_decimal::Decimal::from_parts(5, 0, 0, false, 1));
+    pub const DEFAULT_REPAID_BY_FRACTION: Share =
+        Share::new(rust_decimal::Decimal::from_parts(5, 0, 0, false, 1));
 }
 
 /// `[curves.NAME]`: an index curve, a step function of dated values.

@@ -1,0 +1,222 @@
+//! Located errors: what is wrong with a deal sheet, and where.
+
+use std::fmt;
+use std::ops::Range;
+
+/// What kind of mistake a [`DealError`] reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// A key the deal-sheet format does not have: a typo (the help suggests the
+    /// nearest known key) or a key written in the wrong section.
+    UnknownKey,
+    /// A required key is absent (methodology section 1, "Required"). The error points
+    /// at the table that should hold it.
+    MissingKey,
+    /// A value of the wrong TOML type: a string where a table is expected, a float
+    /// where a whole number is expected, a time where a date is expected.
+    WrongType,
+    /// A value of the right type that is not acceptable on its own: a negative money
+    /// amount, price or rate; a share outside [0, 1]; a count that is not a positive
+    /// whole number; a name outside a closed list (frequency, day count, profile,
+    /// lock-up action); money with more than two decimals; a value above 1e15.
+    InvalidValue,
+    /// Values that are each acceptable but do not fit together or with the calendar:
+    /// payment shares not summing to 1, a term that is not a multiple of the period
+    /// length, an empty repayment window, a capex payment after a repayment deadline,
+    /// commitments above total capex, both `amount` and `sizing`, and the like.
+    Inconsistent,
+    /// Two facilities with the same name, or of the same rank.
+    Duplicate,
+    /// A name that refers to nothing in the sheet: a facility's `rate.index` that
+    /// names no `[curves.NAME]`.
+    UnknownReference,
+    /// The file is not valid TOML.
+    Syntax,
+    /// The file is not UTF-8; the error points at the first invalid byte.
+    NotUtf8,
+    /// The file is over the 10 MiB limit ([`crate::MAX_FILE_BYTES`]).
+    TooLarge,
+    /// The file could not be opened or read; it has no location.
+    Io,
+}
+
+impl ErrorKind {
+    /// A short label for the underlined part of the source, as shown by a renderer.
+    ///
+    /// ```
+    /// use boxflow_deal::ErrorKind;
+    /// assert_eq!(ErrorKind::UnknownKey.label(), "unknown key");
+    /// ```
+    pub fn label(self) -> &'static str {
+        match self {
+            ErrorKind::UnknownKey => "unknown key",
+            ErrorKind::MissingKey => "required key missing in this table",
+            ErrorKind::WrongType => "wrong type",
+            ErrorKind::InvalidValue => "invalid value",
+            ErrorKind::Inconsistent => "inconsistent",
+            ErrorKind::Duplicate => "duplicate",
+            ErrorKind::UnknownReference => "not defined in this deal sheet",
+            ErrorKind::Syntax => "invalid TOML",
+            ErrorKind::NotUtf8 => "not UTF-8",
+            ErrorKind::TooLarge => "file too large",
+            ErrorKind::Io => "could not read",
+        }
+    }
+}
+
+/// One located error in a deal sheet.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
+pub struct DealError {
+    /// What kind of mistake this is.
+    pub kind: ErrorKind,
+    /// Byte range in [`DealErrors::source`] of the key or value at fault (empty for
+    /// errors with no location, such as [`ErrorKind::Io`]).
+    pub span: Range<usize>,
+    /// 1-based line of `span.start`; 0 when the error has no location.
+    pub line: usize,
+    /// 1-based column of `span.start`, counted in characters; 0 when the error has no
+    /// location.
+    pub column: usize,
+    /// What is wrong, in the methodology's words.
+    pub message: String,
+    /// What would be right, when there is something to say.
+    pub help: Option<String>,
+}
+
+impl DealError {
+    /// An error located at `span` in `source`; line and column are computed from it.
+    pub fn at(
+        kind: ErrorKind,
+        source: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> DealError {
+        let (line, column) = line_column(source, span.start);
+        DealError {
+            kind,
+            span,
+            line,
+            column,
+            message: message.into(),
+            help,
+        }
+    }
+
+    /// An error with no location in the file (it could not be read at all).
+    pub fn unlocated(
+        kind: ErrorKind,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> DealError {
+        DealError {
+            kind,
+            span: 0..0,
+            line: 0,
+            column: 0,
+            message: message.into(),
+            help,
+        }
+    }
+
+    /// True when the error points into the source (line and column are 1-based).
+    pub fn is_located(&self) -> bool {
+        self.line > 0
+    }
+}
+
+/// Every error found in one deal sheet, with the text they point into.
+///
+/// `Display` gives the one-line summary (`could not read deal sheet `FILE`: N errors`);
+/// a renderer shows each error with its source line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DealErrors {
+    /// The file name used in messages, as given to [`crate::parse`] or [`crate::read_file`].
+    pub file: String,
+    /// The text the spans point into (for a file that is not UTF-8, its lossy decoding);
+    /// `None` when the file could not be read.
+    pub source: Option<String>,
+    /// The errors, in order of position in the file.
+    pub errors: Vec<DealError>,
+}
+
+// Display and Error are written by hand: thiserror would take the field named `source`
+// for the error's cause, and the source text is not an error.
+impl fmt::Display for DealErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "could not read deal sheet `{}`: {}",
+            self.file,
+            count_errors(self.errors.len())
+        )
+    }
+}
+
+impl std::error::Error for DealErrors {}
+
+/// `1 error`, `3 errors`.
+pub fn count_errors(n: usize) -> String {
+    if n == 1 {
+        "1 error".to_string()
+    } else {
+        format!("{n} errors")
+    }
+}
+
+/// One broken rule found by [`crate::validate`], keyed by the deal-sheet path of the key
+/// or value at fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid {
+    /// What kind of rule is broken ([`ErrorKind::InvalidValue`], [`ErrorKind::Inconsistent`],
+    /// [`ErrorKind::Duplicate`] or [`ErrorKind::UnknownReference`]).
+    pub kind: ErrorKind,
+    /// Deal-sheet path of the key at fault, e.g. `facility[0].repay_by` or
+    /// `purchase_order[1].payments[0].date` (array indexes from 0). When the key was
+    /// not written (a default applies), [`crate::parse`] points at the nearest table
+    /// that was.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// What would be right.
+    pub help: String,
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// 1-based line and character column of byte `offset` in `source`; an offset past
+/// the end or inside a character is clamped to the previous character boundary.
+pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(source.len());
+    while offset > 0 && !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = source.get(..offset).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_are_one_based_in_characters() {
+        let s = "a = 1\nné = \"x\"\n";
+        assert_eq!(line_column(s, 0), (1, 1));
+        assert_eq!(line_column(s, 4), (1, 5));
+        assert_eq!(line_column(s, 6), (2, 1));
+        // `é` is two bytes, one character
+        assert_eq!(line_column(s, 9), (2, 3));
+        // inside a character: clamped
+        assert_eq!(line_column(s, 8), (2, 2));
+        assert_eq!(line_column(s, 1000), (3, 1));
+    }
+}

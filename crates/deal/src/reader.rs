@@ -1,0 +1,1666 @@
+//! Walks the TOML tree of a deal sheet by hand, key by key, into a [`Deal`].
+//!
+//! Every mistake is recorded with the span of the key or value at fault and the walk
+//! goes on, so that one read reports every error of the file. A value that can't be
+//! read is replaced by a placeholder and its path is *poisoned*: the rules of
+//! [`crate::validate`] skip whatever reads it.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use boxflow_core::{DayCount, Decimal, Frequency, Money, Quantity, Rate, Ratio, Share};
+use chrono::NaiveDate;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use crate::error::{DealError, ErrorKind};
+use crate::model::{
+    Amortization, Analysis, CapacityLine, CapexPayment, Commitment, Contract, Covenants, Curve,
+    Datacenter, Deal, Expense, ExpenseBasis, Facility, Fee, LockupAction, PurchaseOrder, Rank,
+    RateSpec, RepayBy, Reserve,
+};
+use crate::number::{parse_decimal, NumberError};
+
+type Value<'i> = Spanned<DeValue<'i>>;
+
+/// The keys of each part of a deal sheet (methodology section 1).
+pub(crate) mod keys {
+    /// Top level.
+    pub const ROOT: &[&str] = &[
+        "format",
+        "deal",
+        "contract",
+        "purchase_order",
+        "datacenter",
+        "expense",
+        "fee",
+        "facility",
+        "reserve",
+        "covenants",
+        "curves",
+        "analysis",
+    ];
+    /// `[deal]`.
+    pub const DEAL: &[&str] = &["name", "currency", "close", "frequency"];
+    /// `[contract]`.
+    pub const CONTRACT: &[&str] = &[
+        "customer",
+        "term_months",
+        "escalator",
+        "prepayment",
+        "prepayment_credit_share",
+        "capacity",
+    ];
+    /// `[[contract.capacity]]`.
+    pub const CAPACITY: &[&str] = &["name", "gpus", "online", "price_per_gpu_hour"];
+    /// `[[purchase_order]]`.
+    pub const PURCHASE_ORDER: &[&str] = &[
+        "item",
+        "units",
+        "unit_cost",
+        "payments",
+        "useful_life_months",
+        "residual_share",
+    ];
+    /// One entry of `payments`.
+    pub const PAYMENT: &[&str] = &["date", "share"];
+    /// `[[datacenter]]`.
+    pub const DATACENTER: &[&str] = &[
+        "site",
+        "critical_kw",
+        "rate_per_kw_month",
+        "escalator",
+        "start",
+        "term_months",
+        "power_price_per_mwh",
+        "pue",
+        "load_factor",
+    ];
+    /// `[[expense]]`.
+    pub const EXPENSE: &[&str] = &[
+        "name",
+        "per_month",
+        "share_of_revenue",
+        "escalator",
+        "start",
+        "end",
+    ];
+    /// `[[fee]]`.
+    pub const FEE: &[&str] = &["name", "per_year", "start", "end"];
+    /// `[[facility]]`.
+    pub const FACILITY: &[&str] = &[
+        "name",
+        "rank",
+        "amount",
+        "target_dscr",
+        "sizing",
+        "rate",
+        "day_count",
+        "amortization",
+        "schedule",
+        "interest_only_periods",
+        "repay_by",
+        "upfront_fee",
+        "commitment_fee",
+        "sweep",
+    ];
+    /// `facility.sizing`.
+    pub const SIZING: &[&str] = &["dscr", "max_gearing"];
+    /// `facility.rate`.
+    pub const RATE: &[&str] = &["fixed", "index", "margin", "floor"];
+    /// `[reserve]`.
+    pub const RESERVE: &[&str] = &["months", "funded_at_close"];
+    /// `[covenants]`.
+    pub const COVENANTS: &[&str] = &[
+        "min_dscr",
+        "lockup_dscr",
+        "lockup_action",
+        "repaid_by_fraction",
+        "max_ltv",
+    ];
+    /// `[curves.NAME]`.
+    pub const CURVE: &[&str] = &["points"];
+    /// `[analysis]`.
+    pub const ANALYSIS: &[&str] = &["discount_rate"];
+
+    /// Where each list of keys is written, for "belongs in" hints.
+    pub const SECTIONS: &[(&str, &[&str])] = &[
+        ("the top level", ROOT),
+        ("[deal]", DEAL),
+        ("[contract]", CONTRACT),
+        ("[[contract.capacity]]", CAPACITY),
+        ("[[purchase_order]]", PURCHASE_ORDER),
+        ("a purchase order's `payments`", PAYMENT),
+        ("[[datacenter]]", DATACENTER),
+        ("[[expense]]", EXPENSE),
+        ("[[fee]]", FEE),
+        ("[[facility]]", FACILITY),
+        ("a facility's `sizing`", SIZING),
+        ("a facility's `rate`", RATE),
+        ("[reserve]", RESERVE),
+        ("[covenants]", COVENANTS),
+        ("[curves.NAME]", CURVE),
+        ("[analysis]", ANALYSIS),
+    ];
+}
+
+/// The names of closed lists, in deal-sheet spelling.
+const FREQUENCIES: &[&str] = &["monthly", "quarterly"];
+const DAY_COUNTS: &[&str] = &["ACT/360", "ACT/365F", "30/360"];
+const PROFILES: &[&str] = &["sculpted", "level", "straight_line", "bullet", "custom"];
+const LOCKUP_ACTIONS: &[&str] = &["sweep", "hold"];
+
+/// What the reader found: a deal with placeholders where values could not be read,
+/// the errors, the poisoned paths and where each path is written.
+pub(crate) struct Outcome {
+    pub deal: Deal,
+    pub errors: Vec<DealError>,
+    pub poisoned: Vec<String>,
+    pub locations: Locations,
+}
+
+/// Where each key and value of the sheet is written, by path.
+#[derive(Default)]
+pub(crate) struct Locations {
+    map: HashMap<String, Loc>,
+}
+
+struct Loc {
+    key: Option<Range<usize>>,
+    value: Range<usize>,
+    compound: bool,
+}
+
+impl Locations {
+    /// The span to point at for an error at `path`: the value when it is a scalar or
+    /// fits on one line, else its key; for a path that is not written (a default
+    /// applies), the nearest enclosing table that is.
+    pub(crate) fn span_of(&self, path: &str, source: &str) -> Range<usize> {
+        let mut p = path;
+        loop {
+            if let Some(loc) = self.map.get(p) {
+                let one_line = source
+                    .get(loc.value.clone())
+                    .is_some_and(|s| !s.contains('\n'));
+                return if !loc.compound || one_line {
+                    loc.value.clone()
+                } else {
+                    loc.key.clone().unwrap_or(loc.value.clone())
+                };
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p = p.get(..i).unwrap_or(""),
+                None => return 0..0,
+            }
+        }
+    }
+}
+
+/// A table being read: its path, entries and the span of its header or braces.
+struct Tbl<'a, 'i> {
+    path: String,
+    map: &'a DeTable<'i>,
+    span: Range<usize>,
+}
+
+impl<'a, 'i> Tbl<'a, 'i> {
+    fn get(&self, key: &str) -> Option<&'a Value<'i>> {
+        self.map.get(key)
+    }
+
+    fn child(&self, key: &str) -> String {
+        join(&self.path, key)
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// How a table path is named in messages: `[contract]`, `[[facility]] #2`,
+/// `facility[0].rate`.
+fn where_(path: &str) -> String {
+    if path.is_empty() {
+        return "at the top level".to_string();
+    }
+    if !path.contains('[') {
+        return format!("in [{path}]");
+    }
+    if let Some(open) = path.rfind('[') {
+        let (prefix, index) = (
+            path.get(..open).unwrap_or(""),
+            path.get(open..).unwrap_or(""),
+        );
+        if path.ends_with(']') && !prefix.contains('[') {
+            let n = index
+                .trim_matches(['[', ']'])
+                .parse::<usize>()
+                .map_or(0, |i| i + 1);
+            return format!("in [[{prefix}]] #{n}");
+        }
+    }
+    format!("in `{path}`")
+}
+
+/// The nearest of `candidates` to `word`, if one is close enough to be a typo.
+pub(crate) fn suggest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let lower = word.to_lowercase();
+    let mut best: Option<(usize, &'c str)> = None;
+    for &c in candidates {
+        let d = strsim::damerau_levenshtein(&lower, &c.to_lowercase());
+        let limit = (c.chars().count() / 3).max(1);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// `a`, `b` or `c`.
+fn one_of(options: &[&str]) -> String {
+    let quoted: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(dt) => match (dt.date.is_some(), dt.time.is_some()) {
+            (true, false) => "a date",
+            (true, true) => "a date-time",
+            _ => "a time",
+        },
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn is_compound(v: &DeValue<'_>) -> bool {
+    matches!(v, DeValue::Array(_) | DeValue::Table(_))
+}
+
+/// An example line for a required key, for "missing" help.
+fn example(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "name" => "name = \"DDTL\"",
+        "close" => "close = 2026-01-01",
+        "frequency" => "frequency = \"monthly\"",
+        "customer" => "customer = \"Hyperscaler A\"",
+        "term_months" => "term_months = 60",
+        "gpus" => "gpus = 16384",
+        "price_per_gpu_hour" => "price_per_gpu_hour = \"2.20\"",
+        "units" => "units = 2048",
+        "unit_cost" => "unit_cost = \"310000\"",
+        "payments" => "payments = [{ date = 2026-01-01, share = \"1\" }]",
+        "useful_life_months" => "useful_life_months = 72",
+        "date" => "date = 2026-01-01",
+        "share" => "share = \"1\"",
+        "critical_kw" => "critical_kw = 35000",
+        "rate_per_kw_month" => "rate_per_kw_month = \"140\"",
+        "power_price_per_mwh" => "power_price_per_mwh = \"65\"",
+        "per_year" => "per_year = \"300000\"",
+        "rate" => "rate = { index = \"SOFR3M\", margin = \"0.04\" } or rate = { fixed = \"0.09\" }",
+        "dscr" => "dscr = \"1.30\"",
+        "max_gearing" => "max_gearing = \"0.80\"",
+        "schedule" => "schedule = [\"0.25\", \"0.25\", \"0.25\", \"0.25\"], one share per period of the repayment window",
+        "months" => "months = 6",
+        "points" => "points = [[2026-01-01, \"0.0365\"]]",
+        "discount_rate" => "discount_rate = \"0.12\"",
+        "deal" => "[deal] with name, close and frequency",
+        "contract" => "[contract] with customer, term_months and at least one [[contract.capacity]]",
+        "capacity" => "[[contract.capacity]] with gpus and price_per_gpu_hour",
+        "purchase_order" => "[[purchase_order]] with units, unit_cost, payments and useful_life_months",
+        _ => return None,
+    })
+}
+
+struct Reader<'s> {
+    src: &'s str,
+    errors: Vec<DealError>,
+    poisoned: Vec<String>,
+    locations: Locations,
+}
+
+/// Reads a parsed TOML document into a deal, collecting every error.
+pub(crate) fn read(src: &str, root: &DeTable<'_>) -> Outcome {
+    let mut r = Reader {
+        src,
+        errors: Vec::new(),
+        poisoned: Vec::new(),
+        locations: Locations::default(),
+    };
+    let deal = r.deal(root);
+    Outcome {
+        deal,
+        errors: r.errors,
+        poisoned: r.poisoned,
+        locations: r.locations,
+    }
+}
+
+impl<'s> Reader<'s> {
+    // -- errors ---------------------------------------------------------------
+
+    fn error(
+        &mut self,
+        kind: ErrorKind,
+        span: Range<usize>,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.errors
+            .push(DealError::at(kind, self.src, span, message, help));
+    }
+
+    fn poison(&mut self, path: &str) {
+        self.poisoned.push(path.to_string());
+    }
+
+    fn text(&self, v: &Value<'_>) -> &'s str {
+        self.src.get(v.span()).unwrap_or("")
+    }
+
+    fn wrong_type(&mut self, path: &str, v: &Value<'_>, expected: &str, help: Option<String>) {
+        self.error(
+            ErrorKind::WrongType,
+            v.span(),
+            format!(
+                "`{path}` must be {expected}, found {}",
+                type_name(v.get_ref())
+            ),
+            help,
+        );
+    }
+
+    fn missing(&mut self, t: &Tbl<'_, '_>, key: &str) {
+        let path = t.child(key);
+        let (message, help) = match key {
+            "deal" | "contract" => (
+                format!("missing table [{key}]"),
+                example(key).map(|e| format!("add {e}")),
+            ),
+            "purchase_order" => (
+                "missing [[purchase_order]]: the deal needs at least one purchase order"
+                    .to_string(),
+                example(key).map(|e| format!("add {e}")),
+            ),
+            "capacity" => (
+                "missing [[contract.capacity]]: the contract needs at least one capacity line"
+                    .to_string(),
+                example(key).map(|e| format!("add {e}")),
+            ),
+            _ => (
+                format!("missing key `{key}` {}", where_(&t.path)),
+                example(key).map(|e| format!("add {e}")),
+            ),
+        };
+        self.error(ErrorKind::MissingKey, t.span.clone(), message, help);
+        self.poison(&path);
+    }
+
+    // -- tables ---------------------------------------------------------------
+
+    /// Records where every entry of a table is written and reports unknown keys
+    /// (`keys = None`: any key is allowed, as in `[curves]`).
+    fn enter<'a, 'i>(
+        &mut self,
+        path: &str,
+        map: &'a DeTable<'i>,
+        span: Range<usize>,
+        keys: Option<&[&str]>,
+    ) -> Tbl<'a, 'i> {
+        for (k, v) in map.iter() {
+            let key: &str = k.get_ref();
+            let child = join(path, key);
+            self.locations.map.insert(
+                child,
+                Loc {
+                    key: Some(k.span()),
+                    value: v.span(),
+                    compound: is_compound(v.get_ref()),
+                },
+            );
+            if let Some(keys) = keys {
+                if !keys.contains(&key) {
+                    self.unknown_key(path, key, k.span(), keys);
+                }
+            }
+        }
+        Tbl {
+            path: path.to_string(),
+            map,
+            span,
+        }
+    }
+
+    fn unknown_key(&mut self, path: &str, key: &str, span: Range<usize>, keys: &[&str]) {
+        let help = if let Some(s) = suggest(key, keys) {
+            format!("did you mean `{s}`?")
+        } else if let Some((section, _)) = keys::SECTIONS
+            .iter()
+            .find(|(_, ks)| ks.contains(&key) && !std::ptr::eq(*ks, keys))
+        {
+            format!("`{key}` belongs in {section}")
+        } else {
+            let known: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+            format!("the keys here are {}", known.join(", "))
+        };
+        self.error(
+            ErrorKind::UnknownKey,
+            span,
+            format!("unknown key `{key}` {}", where_(path)),
+            Some(help),
+        );
+    }
+
+    fn table<'a, 'i>(
+        &mut self,
+        path: &str,
+        v: &'a Value<'i>,
+        keys: Option<&[&str]>,
+        help: Option<String>,
+    ) -> Option<Tbl<'a, 'i>> {
+        match v.get_ref() {
+            DeValue::Table(map) => Some(self.enter(path, map, v.span(), keys)),
+            _ => {
+                self.wrong_type(path, v, "a table", help);
+                None
+            }
+        }
+    }
+
+    /// An array of tables (`[[name]]`). A bad entry poisons the whole array, so that
+    /// the indexes of the deal and the sheet stay the same for every rule that runs.
+    fn tables<'a, 'i>(
+        &mut self,
+        path: &str,
+        v: &'a Value<'i>,
+        keys: &[&str],
+    ) -> Option<Vec<Tbl<'a, 'i>>> {
+        let header = format!("[[{path}]]");
+        match v.get_ref() {
+            DeValue::Array(items) => {
+                let mut out = Vec::new();
+                let mut ok = true;
+                for (i, item) in items.iter().enumerate() {
+                    let p = format!("{path}[{i}]");
+                    self.locations.map.insert(
+                        p.clone(),
+                        Loc {
+                            key: None,
+                            value: item.span(),
+                            compound: is_compound(item.get_ref()),
+                        },
+                    );
+                    match item.get_ref() {
+                        DeValue::Table(map) => {
+                            out.push(self.enter(&p, map, item.span(), Some(keys)))
+                        }
+                        _ => {
+                            self.wrong_type(
+                                &p,
+                                item,
+                                "a table",
+                                Some(format!("write each entry as a {header} table")),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+                if ok {
+                    Some(out)
+                } else {
+                    None
+                }
+            }
+            DeValue::Table(_) => {
+                self.wrong_type(
+                    path,
+                    v,
+                    "an array of tables",
+                    Some(format!(
+                        "write {header}, with double brackets, for each entry"
+                    )),
+                );
+                None
+            }
+            _ => {
+                self.wrong_type(
+                    path,
+                    v,
+                    "an array of tables",
+                    Some(format!("write a {header} table for each entry")),
+                );
+                None
+            }
+        }
+    }
+
+    /// A required key: reports it missing, or reads it; either failure poisons its path.
+    fn req<'a, 'i, T>(
+        &mut self,
+        t: &Tbl<'a, 'i>,
+        key: &str,
+        read: impl FnOnce(&mut Self, &str, &'a Value<'i>) -> Option<T>,
+    ) -> Option<T> {
+        match t.get(key) {
+            None => {
+                self.missing(t, key);
+                None
+            }
+            Some(v) => self.read_at(t, key, v, read),
+        }
+    }
+
+    /// An optional key: `None` when absent or unreadable (then reported and poisoned).
+    fn opt<'a, 'i, T>(
+        &mut self,
+        t: &Tbl<'a, 'i>,
+        key: &str,
+        read: impl FnOnce(&mut Self, &str, &'a Value<'i>) -> Option<T>,
+    ) -> Option<T> {
+        let v = t.get(key)?;
+        self.read_at(t, key, v, read)
+    }
+
+    fn read_at<'a, 'i, T>(
+        &mut self,
+        t: &Tbl<'a, 'i>,
+        key: &str,
+        v: &'a Value<'i>,
+        read: impl FnOnce(&mut Self, &str, &'a Value<'i>) -> Option<T>,
+    ) -> Option<T> {
+        let path = t.child(key);
+        let out = read(self, &path, v);
+        if out.is_none() {
+            self.poison(&path);
+        }
+        out
+    }
+
+    // -- scalars --------------------------------------------------------------
+
+    fn string(&mut self, path: &str, v: &Value<'_>) -> Option<String> {
+        match v.get_ref() {
+            DeValue::String(s) => Some(s.to_string()),
+            _ => {
+                let help = format!("quote it: \"{}\"", self.text(v).replace('"', "'"));
+                self.wrong_type(path, v, "a string", Some(help));
+                None
+            }
+        }
+    }
+
+    /// An exact decimal from a string, an integer or a float, read from its text.
+    fn decimal(&mut self, path: &str, v: &Value<'_>) -> Option<Decimal> {
+        let text: Cow<'_, str> = match v.get_ref() {
+            DeValue::String(s) => Cow::Borrowed(s.as_ref()),
+            DeValue::Integer(i) if i.radix() != 10 => {
+                return match i128::from_str_radix(i.as_str(), i.radix())
+                    .ok()
+                    .and_then(|n| Decimal::try_from_i128_with_scale(n, 0).ok())
+                {
+                    Some(d) => Some(d),
+                    None => {
+                        self.number_error(path, v, NumberError::OutOfRange);
+                        None
+                    }
+                };
+            }
+            DeValue::Integer(_) | DeValue::Float(_) => Cow::Borrowed(self.text(v)),
+            _ => {
+                self.wrong_type(
+                    path,
+                    v,
+                    "a number",
+                    Some("write a decimal number, quoted or not, e.g. \"2.20\"".to_string()),
+                );
+                return None;
+            }
+        };
+        match parse_decimal(&text) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.number_error(path, v, e);
+                None
+            }
+        }
+    }
+
+    fn number_error(&mut self, path: &str, v: &Value<'_>, e: NumberError) {
+        let written = self.text(v);
+        let inner = written.trim_matches(['"', '\'']);
+        let (message, help) = match e {
+            NumberError::Syntax => {
+                let help = if inner.trim_end().ends_with('%') {
+                    "write a rate or share as a decimal fraction: \"0.12\" for 12%"
+                } else if inner.contains(',') {
+                    "write the digits without commas; `_` may group them: \"1_000_000\""
+                } else {
+                    "write a decimal number such as \"2.20\", quoted or not (digits, one `.`, an optional exponent `e3`)"
+                };
+                (format!("`{path}` is not a number: {written}"), help)
+            }
+            NumberError::NotFinite => (
+                format!("`{path}` is {written}, not a finite number"),
+                "write a decimal number such as \"2.20\"",
+            ),
+            NumberError::TooPrecise => (
+                format!("`{path}` has more digits than an exact decimal holds: {written}"),
+                "boxflow reads numbers exactly, to at most 28 decimal places",
+            ),
+            NumberError::OutOfRange => (
+                format!("`{path}` is {written}, above the limit of 1e15 for any value"),
+                "every value in a deal sheet is at most 1000000000000000 (1e15); check the units",
+            ),
+        };
+        self.error(
+            ErrorKind::InvalidValue,
+            v.span(),
+            message,
+            Some(help.to_string()),
+        );
+    }
+
+    fn quantity(&mut self, path: &str, v: &Value<'_>) -> Option<Quantity> {
+        self.decimal(path, v).map(Quantity::new)
+    }
+
+    fn rate(&mut self, path: &str, v: &Value<'_>) -> Option<Rate> {
+        self.decimal(path, v).map(Rate::new)
+    }
+
+    fn share(&mut self, path: &str, v: &Value<'_>) -> Option<Share> {
+        self.decimal(path, v).map(Share::new)
+    }
+
+    fn ratio(&mut self, path: &str, v: &Value<'_>) -> Option<Ratio> {
+        self.decimal(path, v).map(Ratio::new)
+    }
+
+    /// "a money amount (`prepayment`, `amount`) with more than two decimals (judged on
+    /// the value: `100.000` is fine)".
+    fn money(&mut self, path: &str, v: &Value<'_>) -> Option<Money> {
+        let d = self.decimal(path, v)?;
+        match Money::exact(d) {
+            Some(m) => Some(m),
+            None => {
+                let written = self.text(v);
+                self.error(
+                    ErrorKind::InvalidValue,
+                    v.span(),
+                    format!("`{path}` is a money amount with more than two decimals: {written}"),
+                    Some(
+                        "money is a whole number of cents: write at most two decimals".to_string(),
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A whole number of at least 0, written as a TOML integer.
+    fn count(&mut self, path: &str, v: &Value<'_>) -> Option<u64> {
+        match v.get_ref() {
+            DeValue::Integer(i) => {
+                let n = i128::from_str_radix(i.as_str(), i.radix()).ok();
+                match n {
+                    Some(n) if n < 0 => {
+                        self.error(
+                            ErrorKind::InvalidValue,
+                            v.span(),
+                            format!("`{path}` must be a positive whole number, not {n}"),
+                            Some("a count of at least 1 (periods: at least 0)".to_string()),
+                        );
+                        None
+                    }
+                    Some(n) => match u64::try_from(n) {
+                        Ok(n) => Some(n),
+                        Err(_) => {
+                            self.number_error(path, v, NumberError::OutOfRange);
+                            None
+                        }
+                    },
+                    None => {
+                        self.number_error(path, v, NumberError::OutOfRange);
+                        None
+                    }
+                }
+            }
+            DeValue::Float(_) => {
+                let written = self.text(v);
+                self.error(
+                    ErrorKind::InvalidValue,
+                    v.span(),
+                    format!("`{path}` must be a positive whole number, not {written}"),
+                    Some("write a whole number, without a decimal point".to_string()),
+                );
+                None
+            }
+            DeValue::String(s) => {
+                let help = if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+                    format!("write the number without quotes: {s}")
+                } else {
+                    "write a whole number without quotes, e.g. 60".to_string()
+                };
+                self.wrong_type(path, v, "a whole number", Some(help));
+                None
+            }
+            _ => {
+                self.wrong_type(path, v, "a whole number", None);
+                None
+            }
+        }
+    }
+
+    /// A count that fits in `u32` (months, periods).
+    fn count32(&mut self, path: &str, v: &Value<'_>) -> Option<u32> {
+        let n = self.count(path, v)?;
+        match u32::try_from(n) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.error(
+                    ErrorKind::InvalidValue,
+                    v.span(),
+                    format!("`{path}` is {n}, far too large for a number of months or periods"),
+                    Some("a term is at most 600 months".to_string()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A native TOML date or a quoted `YYYY-MM-DD`; a date-time is an error.
+    fn date(&mut self, path: &str, v: &Value<'_>) -> Option<NaiveDate> {
+        let bad_date = |r: &mut Self, written: &str| {
+            r.error(
+                ErrorKind::InvalidValue,
+                v.span(),
+                format!("`{path}` is not a valid date: {written}"),
+                Some("write a date as 2026-01-01 or \"2026-01-01\" (YYYY-MM-DD)".to_string()),
+            );
+        };
+        match v.get_ref() {
+            DeValue::Datetime(dt) => match (dt.date, dt.time) {
+                (Some(d), None) => {
+                    let date = NaiveDate::from_ymd_opt(
+                        i32::from(d.year),
+                        u32::from(d.month),
+                        u32::from(d.day),
+                    );
+                    if date.is_none() {
+                        bad_date(self, self.text(v));
+                    }
+                    date
+                }
+                (Some(d), Some(_)) => {
+                    self.error(
+                        ErrorKind::InvalidValue,
+                        v.span(),
+                        format!("`{path}` is a date-time; a date has no time"),
+                        Some(format!("write the date alone: {d}")),
+                    );
+                    None
+                }
+                (None, _) => {
+                    self.wrong_type(
+                        path,
+                        v,
+                        "a date",
+                        Some("write a date as 2026-01-01".to_string()),
+                    );
+                    None
+                }
+            },
+            DeValue::String(s) => {
+                let date = parse_iso_date(s);
+                if date.is_none() {
+                    let written = self.text(v);
+                    if s.len() > 10 && parse_iso_date(s.get(..10).unwrap_or("")).is_some() {
+                        self.error(
+                            ErrorKind::InvalidValue,
+                            v.span(),
+                            format!("`{path}` is a date-time; a date has no time"),
+                            Some(format!(
+                                "write the date alone: \"{}\"",
+                                s.get(..10).unwrap_or("")
+                            )),
+                        );
+                    } else {
+                        bad_date(self, written);
+                    }
+                }
+                date
+            }
+            _ => {
+                self.wrong_type(
+                    path,
+                    v,
+                    "a date",
+                    Some("write a date as 2026-01-01".to_string()),
+                );
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, path: &str, v: &Value<'_>) -> Option<bool> {
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            DeValue::String(s) if s == "true" || s == "false" => {
+                self.wrong_type(
+                    path,
+                    v,
+                    "a boolean",
+                    Some(format!("write {s} without quotes")),
+                );
+                None
+            }
+            _ => {
+                self.wrong_type(
+                    path,
+                    v,
+                    "a boolean",
+                    Some("write true or false".to_string()),
+                );
+                None
+            }
+        }
+    }
+
+    /// One of a closed list of names (`what`: "frequency", "day count", ...).
+    fn choice(&mut self, path: &str, v: &Value<'_>, what: &str, options: &[&str]) -> Option<usize> {
+        match v.get_ref() {
+            DeValue::String(s) => {
+                if let Some(i) = options.iter().position(|o| o == s) {
+                    return Some(i);
+                }
+                let help = match suggest(s, options) {
+                    Some(o) => format!("did you mean \"{o}\"? ({what}: {})", one_of(options)),
+                    None => format!("{what}: {}", one_of(options)),
+                };
+                self.error(
+                    ErrorKind::InvalidValue,
+                    v.span(),
+                    format!("unknown {what} \"{s}\""),
+                    Some(help),
+                );
+                None
+            }
+            _ => {
+                self.wrong_type(
+                    path,
+                    v,
+                    "a string",
+                    Some(format!("{what}: {}", one_of(options))),
+                );
+                None
+            }
+        }
+    }
+
+    // -- the deal sheet -------------------------------------------------------
+
+    fn deal(&mut self, root: &DeTable<'_>) -> Deal {
+        let top = self.enter("", root, 0..0, Some(keys::ROOT));
+
+        if let Some(f) = self.opt(&top, "format", Self::count) {
+            if f != 1 {
+                if let Some(v) = top.get("format") {
+                    self.error(
+                        ErrorKind::InvalidValue,
+                        v.span(),
+                        format!("deal-sheet format {f} is not supported"),
+                        Some("this version of boxflow reads format = 1".to_string()),
+                    );
+                }
+            }
+        }
+
+        // [deal]
+        let deal_t = self.req(&top, "deal", |r, p, v| {
+            r.table(p, v, Some(keys::DEAL), None)
+        });
+        let mut name = String::new();
+        let mut currency = "USD".to_string();
+        let mut close = NaiveDate::default();
+        let mut frequency = Frequency::Monthly;
+        if let Some(t) = &deal_t {
+            name = self.req(t, "name", Self::string).unwrap_or_default();
+            if let Some(c) = self.opt(t, "currency", Self::string) {
+                currency = c;
+            }
+            if let Some(c) = self.req(t, "close", Self::date) {
+                close = c;
+            }
+            frequency = match self.req(t, "frequency", |r, p, v| {
+                r.choice(p, v, "frequency", FREQUENCIES)
+            }) {
+                Some(1) => Frequency::Quarterly,
+                _ => Frequency::Monthly,
+            };
+        }
+
+        let contract = self.contract(&top, close);
+        let purchase_orders = self
+            .req(&top, "purchase_order", |r, p, v| {
+                r.tables(p, v, keys::PURCHASE_ORDER)
+            })
+            .unwrap_or_default()
+            .iter()
+            .map(|t| self.purchase_order(t))
+            .collect();
+        let datacenters = self
+            .opt(&top, "datacenter", |r, p, v| {
+                r.tables(p, v, keys::DATACENTER)
+            })
+            .unwrap_or_default()
+            .iter()
+            .map(|t| self.datacenter(t, close))
+            .collect();
+        let expenses = self
+            .opt(&top, "expense", |r, p, v| r.tables(p, v, keys::EXPENSE))
+            .unwrap_or_default()
+            .iter()
+            .map(|t| self.expense(t, close))
+            .collect();
+        let fees = self
+            .opt(&top, "fee", |r, p, v| r.tables(p, v, keys::FEE))
+            .unwrap_or_default()
+            .iter()
+            .map(|t| self.fee(t, close))
+            .collect();
+        let facilities = self
+            .opt(&top, "facility", |r, p, v| r.tables(p, v, keys::FACILITY))
+            .unwrap_or_default()
+            .iter()
+            .map(|t| self.facility(t))
+            .collect();
+
+        let reserve = self
+            .opt(&top, "reserve", |r, p, v| {
+                r.table(p, v, Some(keys::RESERVE), None)
+            })
+            .map(|t| Reserve {
+                months: self.req(&t, "months", Self::count32).unwrap_or(1),
+                funded_at_close: self
+                    .opt(&t, "funded_at_close", Self::boolean)
+                    .unwrap_or(true),
+            });
+
+        let covenants = self
+            .opt(&top, "covenants", |r, p, v| {
+                r.table(p, v, Some(keys::COVENANTS), None)
+            })
+            .map(|t| Covenants {
+                min_dscr: self.opt(&t, "min_dscr", Self::ratio),
+                lockup_dscr: self.opt(&t, "lockup_dscr", Self::ratio),
+                lockup_action: match self.opt(&t, "lockup_action", |r, p, v| {
+                    r.choice(p, v, "lock-up action", LOCKUP_ACTIONS)
+                }) {
+                    Some(1) => LockupAction::Hold,
+                    _ => LockupAction::Sweep,
+                },
+                repaid_by_fraction: self
+                    .opt(&t, "repaid_by_fraction", Self::share)
+                    .unwrap_or(Covenants::DEFAULT_REPAID_BY_FRACTION),
+                max_ltv: self.opt(&t, "max_ltv", Self::ratio),
+            });
+
+        let curves = self
+            .opt(&top, "curves", |r, p, v| r.table(p, v, None, None))
+            .map(|t| self.curves(&t))
+            .unwrap_or_default();
+
+        let analysis = self
+            .opt(&top, "analysis", |r, p, v| {
+                r.table(p, v, Some(keys::ANALYSIS), None)
+            })
+            .map(|t| Analysis {
+                discount_rate: self
+                    .req(&t, "discount_rate", Self::rate)
+                    .unwrap_or(Rate::ZERO),
+            });
+
+        Deal {
+            name,
+            currency,
+            close,
+            frequency,
+            contract,
+            purchase_orders,
+            datacenters,
+            expenses,
+            fees,
+            facilities,
+            reserve,
+            covenants,
+            curves,
+            analysis,
+        }
+    }
+
+    fn contract(&mut self, top: &Tbl<'_, '_>, close: NaiveDate) -> Contract {
+        let mut contract = Contract {
+            customer: String::new(),
+            term_months: 1,
+            escalator: Rate::ZERO,
+            prepayment: Money::ZERO,
+            prepayment_credit_share: Share::ZERO,
+            capacity: Vec::new(),
+        };
+        let Some(t) = self.req(top, "contract", |r, p, v| {
+            r.table(p, v, Some(keys::CONTRACT), None)
+        }) else {
+            return contract;
+        };
+        contract.customer = self.req(&t, "customer", Self::string).unwrap_or_default();
+        contract.term_months = self.req(&t, "term_months", Self::count32).unwrap_or(1);
+        contract.escalator = self.opt(&t, "escalator", Self::rate).unwrap_or(Rate::ZERO);
+        contract.prepayment = self
+            .opt(&t, "prepayment", Self::money)
+            .unwrap_or(Money::ZERO);
+        contract.prepayment_credit_share = self
+            .opt(&t, "prepayment_credit_share", Self::share)
+            .unwrap_or(Share::ZERO);
+        let lines = self
+            .req(&t, "capacity", |r, p, v| r.tables(p, v, keys::CAPACITY))
+            .unwrap_or_default();
+        contract.capacity = lines
+            .iter()
+            .map(|l| CapacityLine {
+                name: self.opt(l, "name", Self::string),
+                gpus: self.req(l, "gpus", Self::count).unwrap_or(1),
+                online: self.opt(l, "online", Self::date).unwrap_or(close),
+                price_per_gpu_hour: self
+                    .req(l, "price_per_gpu_hour", Self::quantity)
+                    .unwrap_or(Quantity::ZERO),
+            })
+            .collect();
+        contract
+    }
+
+    fn purchase_order(&mut self, t: &Tbl<'_, '_>) -> PurchaseOrder {
+        let payments = self
+            .req(t, "payments", |r, p, v| r.payments(p, v))
+            .unwrap_or_default();
+        PurchaseOrder {
+            item: self.opt(t, "item", Self::string),
+            units: self.req(t, "units", Self::count).unwrap_or(1),
+            unit_cost: self
+                .req(t, "unit_cost", Self::quantity)
+                .unwrap_or(Quantity::ZERO),
+            payments,
+            useful_life_months: self
+                .req(t, "useful_life_months", Self::count32)
+                .unwrap_or(1),
+            residual_share: self
+                .opt(t, "residual_share", Self::share)
+                .unwrap_or(Share::ZERO),
+        }
+    }
+
+    /// `payments = [{ date, share }, ...]`.
+    fn payments(&mut self, path: &str, v: &Value<'_>) -> Option<Vec<CapexPayment>> {
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(
+                path,
+                v,
+                "an array of payments",
+                Some("write payments = [{ date = 2026-01-01, share = \"1\" }]".to_string()),
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            self.locations.map.insert(
+                p.clone(),
+                Loc {
+                    key: None,
+                    value: item.span(),
+                    compound: is_compound(item.get_ref()),
+                },
+            );
+            let Some(t) = self.table(
+                &p,
+                item,
+                Some(keys::PAYMENT),
+                Some("write each payment as { date = 2026-01-01, share = \"0.5\" }".to_string()),
+            ) else {
+                ok = false;
+                continue;
+            };
+            let date = self.req(&t, "date", Self::date);
+            let share = self.req(&t, "share", Self::share);
+            if let (Some(date), Some(share)) = (date, share) {
+                out.push(CapexPayment { date, share });
+            } else {
+                ok = false;
+            }
+        }
+        // A bad payment poisons `payments` (by returning None), keeping indexes aligned.
+        if ok {
+            Some(out)
+        } else {
+            None
+        }
+    }
+
+    fn datacenter(&mut self, t: &Tbl<'_, '_>, close: NaiveDate) -> Datacenter {
+        Datacenter {
+            site: self.opt(t, "site", Self::string),
+            critical_kw: self
+                .req(t, "critical_kw", Self::quantity)
+                .unwrap_or(Quantity::ZERO),
+            rate_per_kw_month: self
+                .req(t, "rate_per_kw_month", Self::quantity)
+                .unwrap_or(Quantity::ZERO),
+            escalator: self.opt(t, "escalator", Self::rate).unwrap_or(Rate::ZERO),
+            start: self.opt(t, "start", Self::date).unwrap_or(close),
+            term_months: self.opt(t, "term_months", Self::count32),
+            power_price_per_mwh: self
+                .req(t, "power_price_per_mwh", Self::quantity)
+                .unwrap_or(Quantity::ZERO),
+            pue: self.opt(t, "pue", Self::quantity).unwrap_or(Quantity::ONE),
+            load_factor: self
+                .opt(t, "load_factor", Self::quantity)
+                .unwrap_or(Quantity::ONE),
+        }
+    }
+
+    fn expense(&mut self, t: &Tbl<'_, '_>, close: NaiveDate) -> Expense {
+        let per_month = t.get("per_month");
+        let share = t.get("share_of_revenue");
+        let basis = match (per_month, share) {
+            (Some(_), Some(v)) => {
+                self.error(
+                    ErrorKind::Inconsistent,
+                    v.span(),
+                    format!("`{}` has both `per_month` and `share_of_revenue`", t.path),
+                    Some("an expense is either `per_month` (an amount) or `share_of_revenue` (a share of the invoice)".to_string()),
+                );
+                self.poison(&t.child("per_month"));
+                self.poison(&t.child("share_of_revenue"));
+                ExpenseBasis::PerMonth(Quantity::ZERO)
+            }
+            (None, None) => {
+                self.error(
+                    ErrorKind::MissingKey,
+                    t.span.clone(),
+                    format!(
+                        "missing key `per_month` or `share_of_revenue` {}",
+                        where_(&t.path)
+                    ),
+                    Some("add per_month = \"350000\" or share_of_revenue = \"0.02\"".to_string()),
+                );
+                self.poison(&t.child("per_month"));
+                ExpenseBasis::PerMonth(Quantity::ZERO)
+            }
+            (Some(_), None) => ExpenseBasis::PerMonth(
+                self.opt(t, "per_month", Self::quantity)
+                    .unwrap_or(Quantity::ZERO),
+            ),
+            (None, Some(_)) => {
+                if let Some(e) = t.get("escalator") {
+                    self.error(
+                        ErrorKind::Inconsistent,
+                        e.span(),
+                        format!(
+                            "`{}.escalator` applies to `per_month` only, not to `share_of_revenue`",
+                            t.path
+                        ),
+                        Some(
+                            "remove the escalator: a share of revenue follows the invoice"
+                                .to_string(),
+                        ),
+                    );
+                    self.poison(&t.child("escalator"));
+                }
+                ExpenseBasis::ShareOfRevenue(
+                    self.opt(t, "share_of_revenue", Self::share)
+                        .unwrap_or(Share::ZERO),
+                )
+            }
+        };
+        let escalator = if matches!(basis, ExpenseBasis::PerMonth(_)) {
+            self.opt(t, "escalator", Self::rate).unwrap_or(Rate::ZERO)
+        } else {
+            Rate::ZERO
+        };
+        Expense {
+            name: self.opt(t, "name", Self::string),
+            basis,
+            escalator,
+            start: self.opt(t, "start", Self::date).unwrap_or(close),
+            end: self.opt(t, "end", Self::date),
+        }
+    }
+
+    fn fee(&mut self, t: &Tbl<'_, '_>, close: NaiveDate) -> Fee {
+        Fee {
+            name: self.opt(t, "name", Self::string),
+            per_year: self
+                .req(t, "per_year", Self::quantity)
+                .unwrap_or(Quantity::ZERO),
+            start: self.opt(t, "start", Self::date).unwrap_or(close),
+            end: self.opt(t, "end", Self::date),
+        }
+    }
+
+    fn facility(&mut self, t: &Tbl<'_, '_>) -> Facility {
+        let name = self.req(t, "name", Self::string).unwrap_or_default();
+        let rank = self.opt(t, "rank", Self::rank).unwrap_or(Rank::Senior);
+        let commitment = self.commitment(t);
+        let rate = self.rate_spec(t);
+        let day_count = match self.opt(t, "day_count", |r, p, v| {
+            r.choice(p, v, "day count", DAY_COUNTS)
+        }) {
+            Some(1) => DayCount::Act365F,
+            Some(2) => DayCount::Thirty360,
+            _ => DayCount::Act360,
+        };
+        let profile = self.opt(t, "amortization", |r, p, v| {
+            r.choice(p, v, "amortization profile", PROFILES)
+        });
+        let amortization = match profile {
+            Some(1) => Amortization::Level,
+            Some(2) => Amortization::StraightLine,
+            Some(3) => Amortization::Bullet,
+            Some(4) => {
+                Amortization::Custom(self.req(t, "schedule", Self::schedule).unwrap_or_default())
+            }
+            _ => Amortization::Sculpted,
+        };
+        if profile != Some(4) {
+            if let Some(v) = t.get("schedule") {
+                if profile.is_some() || t.get("amortization").is_none() {
+                    self.error(
+                        ErrorKind::Inconsistent,
+                        v.span(),
+                        format!(
+                            "`{}.schedule` is only read with amortization = \"custom\"",
+                            t.path
+                        ),
+                        Some("set amortization = \"custom\", or remove `schedule`".to_string()),
+                    );
+                }
+            }
+        }
+        Facility {
+            name,
+            rank,
+            commitment,
+            rate,
+            day_count,
+            amortization,
+            interest_only_periods: self
+                .opt(t, "interest_only_periods", Self::count32)
+                .unwrap_or(0),
+            repay_by: self
+                .opt(t, "repay_by", Self::repay_by)
+                .unwrap_or(RepayBy::Halfway),
+            upfront_fee: self.opt(t, "upfront_fee", Self::rate).unwrap_or(Rate::ZERO),
+            commitment_fee: self
+                .opt(t, "commitment_fee", Self::rate)
+                .unwrap_or(Rate::ZERO),
+            sweep: self.opt(t, "sweep", Self::share).unwrap_or(Share::ZERO),
+        }
+    }
+
+    /// "a rank other than 1 or 2".
+    fn rank(&mut self, path: &str, v: &Value<'_>) -> Option<Rank> {
+        match self.count(path, v)? {
+            1 => Some(Rank::Senior),
+            2 => Some(Rank::Junior),
+            n => {
+                self.error(
+                    ErrorKind::InvalidValue,
+                    v.span(),
+                    format!("`{path}` is {n}, a rank other than 1 or 2"),
+                    Some("rank = 1 for the senior facility, rank = 2 for the junior".to_string()),
+                );
+                None
+            }
+        }
+    }
+
+    /// `repay_by = "halfway"` or a whole number of months.
+    fn repay_by(&mut self, path: &str, v: &Value<'_>) -> Option<RepayBy> {
+        match v.get_ref() {
+            DeValue::String(s) if s == "halfway" => Some(RepayBy::Halfway),
+            DeValue::String(s) => {
+                let help = if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+                    format!("write the months without quotes: repay_by = {s}")
+                } else if suggest(s, &["halfway"]).is_some() {
+                    "did you mean \"halfway\"?".to_string()
+                } else {
+                    "repay_by is \"halfway\" or a whole number of months after close, e.g. 30"
+                        .to_string()
+                };
+                self.error(
+                    ErrorKind::InvalidValue,
+                    v.span(),
+                    format!("`{path}` is \"{s}\", neither \"halfway\" nor a number of months"),
+                    Some(help),
+                );
+                None
+            }
+            _ => self.count32(path, v).map(RepayBy::Months),
+        }
+    }
+
+    /// `schedule = ["0.25", ...]`: the shares of a custom profile.
+    fn schedule(&mut self, path: &str, v: &Value<'_>) -> Option<Vec<Share>> {
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(
+                path,
+                v,
+                "an array of shares",
+                Some("write schedule = [\"0.25\", \"0.25\", \"0.25\", \"0.25\"]".to_string()),
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            self.locations.map.insert(
+                p.clone(),
+                Loc {
+                    key: None,
+                    value: item.span(),
+                    compound: is_compound(item.get_ref()),
+                },
+            );
+            match self.share(&p, item) {
+                Some(s) => out.push(s),
+                None => ok = false,
+            }
+        }
+        if ok {
+            Some(out)
+        } else {
+            None
+        }
+    }
+
+    /// "both `amount` and `sizing`, or `target_dscr` with `sizing`".
+    fn commitment(&mut self, t: &Tbl<'_, '_>) -> Commitment {
+        let placeholder = Commitment::Fixed {
+            amount: Money::ZERO,
+            target_dscr: None,
+        };
+        match (t.get("amount"), t.get("sizing")) {
+            (Some(_), Some(s)) => {
+                self.error(
+                    ErrorKind::Inconsistent,
+                    s.span(),
+                    format!("`{}` has both `amount` and `sizing`", t.path),
+                    Some("keep `amount` for a fixed commitment, or `sizing` for the largest loan the schedule repays".to_string()),
+                );
+                self.poison(&t.child("amount"));
+                self.poison(&t.child("sizing"));
+                placeholder
+            }
+            (None, None) => {
+                self.error(
+                    ErrorKind::MissingKey,
+                    t.span.clone(),
+                    format!("missing key `amount` or `sizing` {}", where_(&t.path)),
+                    Some("add amount = \"500000000\" or sizing = { dscr = \"1.30\", max_gearing = \"0.80\" }".to_string()),
+                );
+                self.poison(&t.child("amount"));
+                self.poison(&t.child("sizing"));
+                placeholder
+            }
+            (Some(_), None) => Commitment::Fixed {
+                amount: self.opt(t, "amount", Self::money).unwrap_or(Money::ZERO),
+                target_dscr: self.opt(t, "target_dscr", Self::ratio),
+            },
+            (None, Some(_)) => {
+                if let Some(v) = t.get("target_dscr") {
+                    self.error(
+                        ErrorKind::Inconsistent,
+                        v.span(),
+                        format!("`{}.target_dscr` is given with `sizing`", t.path),
+                        Some("with `sizing` the schedule's DSCR is `sizing.dscr`; `target_dscr` goes with a fixed `amount`".to_string()),
+                    );
+                    self.poison(&t.child("target_dscr"));
+                }
+                let sizing = self.opt(t, "sizing", |r, p, v| {
+                    r.table(
+                        p,
+                        v,
+                        Some(keys::SIZING),
+                        Some(
+                            "write sizing = { dscr = \"1.30\", max_gearing = \"0.80\" }"
+                                .to_string(),
+                        ),
+                    )
+                });
+                match sizing {
+                    Some(s) => Commitment::Sized {
+                        dscr: self.req(&s, "dscr", Self::ratio).unwrap_or(Ratio::ONE),
+                        max_gearing: self
+                            .req(&s, "max_gearing", Self::share)
+                            .unwrap_or(Share::ZERO),
+                    },
+                    None => placeholder,
+                }
+            }
+        }
+    }
+
+    /// "both `fixed` and `index` in a rate, or `margin`/`floor` with `fixed`".
+    fn rate_spec(&mut self, t: &Tbl<'_, '_>) -> RateSpec {
+        let placeholder = RateSpec::Fixed(Rate::ZERO);
+        let help = "write rate = { fixed = \"0.09\" } or rate = { index = \"SOFR3M\", margin = \"0.04\", floor = \"0\" }";
+        let Some(r) = self.req(t, "rate", |r, p, v| {
+            r.table(p, v, Some(keys::RATE), Some(help.to_string()))
+        }) else {
+            return placeholder;
+        };
+        match (r.get("fixed"), r.get("index")) {
+            (Some(_), Some(index)) => {
+                self.error(
+                    ErrorKind::Inconsistent,
+                    index.span(),
+                    format!("`{}` has both `fixed` and `index`", r.path),
+                    Some(help.to_string()),
+                );
+                self.poison(&r.path);
+                placeholder
+            }
+            (Some(_), None) => {
+                for key in ["margin", "floor"] {
+                    if let Some(v) = r.get(key) {
+                        self.error(
+                            ErrorKind::Inconsistent,
+                            v.span(),
+                            format!("`{}.{key}` is given with a `fixed` rate", r.path),
+                            Some(format!("a {key} applies to an `index` rate; a fixed rate is all-in: rate = {{ fixed = \"0.09\" }}")),
+                        );
+                        self.poison(&r.child(key));
+                    }
+                }
+                RateSpec::Fixed(self.opt(&r, "fixed", Self::rate).unwrap_or(Rate::ZERO))
+            }
+            (None, Some(_)) => RateSpec::Floating {
+                index: self.opt(&r, "index", Self::string).unwrap_or_default(),
+                margin: self.opt(&r, "margin", Self::rate).unwrap_or(Rate::ZERO),
+                floor: self.opt(&r, "floor", Self::rate).unwrap_or(Rate::ZERO),
+            },
+            (None, None) => {
+                self.error(
+                    ErrorKind::MissingKey,
+                    r.span.clone(),
+                    format!("missing key `fixed` or `index` {}", where_(&r.path)),
+                    Some(help.to_string()),
+                );
+                self.poison(&r.path);
+                placeholder
+            }
+        }
+    }
+
+    /// `[curves.NAME]` tables, each with `points = [[date, value], ...]`.
+    fn curves(&mut self, t: &Tbl<'_, '_>) -> BTreeMap<String, Curve> {
+        let mut out = BTreeMap::new();
+        for (k, v) in t.map.iter() {
+            let name: &str = k.get_ref();
+            let path = t.child(name);
+            let Some(c) = self.table(
+                &path,
+                v,
+                Some(keys::CURVE),
+                Some(format!(
+                    "write [curves.{name}] with points = [[2026-01-01, \"0.0365\"]]"
+                )),
+            ) else {
+                self.poison(&path);
+                continue;
+            };
+            let points = self.req(&c, "points", Self::points).unwrap_or_default();
+            out.insert(name.to_string(), Curve { points });
+        }
+        out
+    }
+
+    fn points(&mut self, path: &str, v: &Value<'_>) -> Option<Vec<(NaiveDate, Rate)>> {
+        let help = "write points = [[2026-01-01, \"0.0365\"], [2026-07-01, \"0.0350\"]]";
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(
+                path,
+                v,
+                "an array of [date, value] points",
+                Some(help.to_string()),
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            self.locations.map.insert(
+                p.clone(),
+                Loc {
+                    key: None,
+                    value: item.span(),
+                    compound: is_compound(item.get_ref()),
+                },
+            );
+            let pair = match item.get_ref() {
+                DeValue::Array(pair) if pair.len() == 2 => pair,
+                _ => {
+                    self.error(
+                        ErrorKind::WrongType,
+                        item.span(),
+                        format!(
+                            "`{p}` must be a point [date, value], found {}",
+                            type_name(item.get_ref())
+                        ),
+                        Some(help.to_string()),
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            let (Some(d), Some(x)) = (pair.first(), pair.get(1)) else {
+                ok = false;
+                continue;
+            };
+            for (j, e) in [d, x].into_iter().enumerate() {
+                self.locations.map.insert(
+                    format!("{p}[{j}]"),
+                    Loc {
+                        key: None,
+                        value: e.span(),
+                        compound: is_compound(e.get_ref()),
+                    },
+                );
+            }
+            let date = self.date(&format!("{p}[0]"), d);
+            let value = self.rate(&format!("{p}[1]"), x);
+            match (date, value) {
+                (Some(d), Some(x)) => out.push((d, x)),
+                _ => ok = false,
+            }
+        }
+        if ok {
+            Some(out)
+        } else {
+            None
+        }
+    }
+}
+
+/// A strict `YYYY-MM-DD`.
+fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let digits = |r: Range<usize>| -> Option<u32> {
+        let part = s.get(r)?;
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    let y = i32::try_from(digits(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(y, digits(5..7)?, digits(8..10)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("escalater", keys::CONTRACT), Some("escalator"));
+        assert_eq!(suggest("Monthly", FREQUENCIES), Some("monthly"));
+        assert_eq!(suggest("montly", FREQUENCIES), Some("monthly"));
+        assert_eq!(suggest("act/360", DAY_COUNTS), Some("ACT/360"));
+        assert_eq!(suggest("zzz", FREQUENCIES), None);
+    }
+
+    #[test]
+    fn table_names() {
+        assert_eq!(where_(""), "at the top level");
+        assert_eq!(where_("contract"), "in [contract]");
+        assert_eq!(where_("curves.SOFR3M"), "in [curves.SOFR3M]");
+        assert_eq!(where_("facility[1]"), "in [[facility]] #2");
+        assert_eq!(
+            where_("contract.capacity[0]"),
+            "in [[contract.capacity]] #1"
+        );
+        assert_eq!(where_("facility[0].rate"), "in `facility[0].rate`");
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(
+            parse_iso_date("2026-01-01"),
+            NaiveDate::from_ymd_opt(2026, 1, 1)
+        );
+        assert_eq!(parse_iso_date("2026-02-30"), None);
+        assert_eq!(parse_iso_date("2026-1-01"), None);
+        assert_eq!(parse_iso_date("2026-01-01T00:00:00"), None);
+        assert_eq!(parse_iso_date("+026-01-01"), None);
+    }
+}

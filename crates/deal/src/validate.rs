@@ -1,0 +1,1196 @@
+//! The semantic rules of methodology section 1, on a [`Deal`] however it was built.
+//!
+//! Each rule is one function whose doc comment quotes the rule. A rule reports an
+//! [`Invalid`] keyed by the deal-sheet path of the key at fault; [`crate::parse`] maps
+//! the path back to the key's place in the file.
+//!
+//! Rules come in two passes: value rules judge one value alone (a negative amount, a
+//! share outside [0, 1]); cross rules judge values together (payment shares summing
+//! to 1, the repayment window, capex against the deadline). A cross rule only runs on
+//! values that are trusted: read without error and passing their own value rules, so
+//! that one mistake is reported once, not again by every rule that reads it.
+
+use std::collections::BTreeMap;
+
+use boxflow_core::{add_months, round2, Decimal, Frequency};
+use chrono::NaiveDate;
+
+use crate::error::{ErrorKind, Invalid};
+use crate::model::{
+    Amortization, Commitment, Deal, ExpenseBasis, Facility, Rank, RateSpec, RepayBy,
+};
+
+/// The largest value a deal sheet may hold: 1e15 ("any value above 1e15" is an error).
+pub const MAX_VALUE: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
+/// The longest contract term, in months ("a term over 600 months" is an error).
+pub const MAX_TERM_MONTHS: u32 = 600;
+
+/// Checks every rule of methodology section 1 that can be judged on a built [`Deal`]:
+/// value ranges, sums, the calendar, the repayment window, ranks and names, curves and
+/// commitments against total capex. Returns one [`Invalid`] per broken rule, in a
+/// stable order; an empty vector means the deal is valid.
+///
+/// [`crate::parse`] runs these rules too; call `validate` on a deal built or changed
+/// in code.
+///
+/// ```
+/// let source = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reference.toml"));
+/// let mut deal = boxflow_deal::parse(source, "reference.toml").unwrap();
+/// assert!(boxflow_deal::validate(&deal).is_empty());
+///
+/// deal.contract.term_months = 601; // a term over 600 months
+/// let invalid = boxflow_deal::validate(&deal);
+/// assert_eq!(invalid[0].path, "contract.term_months");
+/// ```
+pub fn validate(deal: &Deal) -> Vec<Invalid> {
+    check(deal, &[])
+}
+
+/// [`validate`], skipping every rule that reads a path in `poisoned` (values the reader
+/// could not read and replaced with a placeholder, already reported).
+pub(crate) fn check(deal: &Deal, poisoned: &[String]) -> Vec<Invalid> {
+    let mut c = Checker {
+        out: Vec::new(),
+        distrusted: poisoned.to_vec(),
+    };
+    value_rules(&mut c, deal);
+    let broken: Vec<String> = c.out.iter().map(|i| i.path.clone()).collect();
+    c.distrusted.extend(broken);
+    cross_rules(&mut c, deal);
+    c.out
+}
+
+struct Checker {
+    out: Vec<Invalid>,
+    distrusted: Vec<String>,
+}
+
+impl Checker {
+    /// True when no distrusted path is `path`, contains it or is contained in it.
+    fn trusted(&self, path: &str) -> bool {
+        !self
+            .distrusted
+            .iter()
+            .any(|p| p == path || is_within(path, p) || is_within(p, path))
+    }
+
+    /// Reports a broken rule at `path` when `path` and every path in `deps` are trusted.
+    fn report(
+        &mut self,
+        kind: ErrorKind,
+        path: &str,
+        deps: &[&str],
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        if self.trusted(path) && deps.iter().all(|d| self.trusted(d)) {
+            self.out.push(Invalid {
+                kind,
+                path: path.to_string(),
+                message: message.into(),
+                help: help.into(),
+            });
+        }
+    }
+}
+
+/// True when `inner` is a path strictly inside `outer` (`facility[0].rate` in `facility[0]`).
+fn is_within(inner: &str, outer: &str) -> bool {
+    if outer.is_empty() {
+        return !inner.is_empty();
+    }
+    inner.len() > outer.len()
+        && inner.starts_with(outer)
+        && matches!(inner.as_bytes().get(outer.len()), Some(b'.' | b'['))
+}
+
+// ---------------------------------------------------------------------------
+// Value rules: one value at a time.
+// ---------------------------------------------------------------------------
+
+/// What a number may be.
+#[derive(Clone, Copy)]
+enum Bound {
+    /// A money amount, price, rate or quantity: at least 0.
+    NonNegative,
+    /// A share: in [0, 1].
+    Share,
+    /// An annual escalator: above -1.
+    Escalator,
+    /// A DSCR that divides: above 0.
+    Positive,
+}
+
+/// "a negative money amount, price or rate"; "an escalator at or below -1"; "a share
+/// outside [0, 1]"; "any value above 1e15".
+fn number(c: &mut Checker, path: &str, x: Decimal, bound: Bound) {
+    let shown = x.normalize();
+    if x.abs() > MAX_VALUE {
+        c.report(
+            ErrorKind::InvalidValue,
+            path,
+            &[],
+            format!("`{path}` is {shown}, above the limit of 1e15 for any value"),
+            "every value in a deal sheet is at most 1000000000000000 (1e15); check the units",
+        );
+        return;
+    }
+    match bound {
+        Bound::NonNegative if x.is_sign_negative() && !x.is_zero() => c.report(
+            ErrorKind::InvalidValue,
+            path,
+            &[],
+            format!("`{path}` is negative ({shown})"),
+            "money amounts, prices, rates and quantities are 0 or more",
+        ),
+        Bound::Share if x < Decimal::ZERO || x > Decimal::ONE => c.report(
+            ErrorKind::InvalidValue,
+            path,
+            &[],
+            format!("`{path}` is {shown}, a share outside [0, 1]"),
+            "a share is a fraction from 0 to 1: \"0.20\" for 20%",
+        ),
+        Bound::Escalator if x <= Decimal::NEGATIVE_ONE => c.report(
+            ErrorKind::InvalidValue,
+            path,
+            &[],
+            format!("`{path}` is {shown}, an escalator at or below -1"),
+            "an annual escalator is above -1: \"0.03\" for +3% a year, \"-0.05\" for a price stepping down 5% a year",
+        ),
+        Bound::Positive if x <= Decimal::ZERO => c.report(
+            ErrorKind::InvalidValue,
+            path,
+            &[],
+            format!("`{path}` is {shown}; a DSCR must be above 0"),
+            "a debt service coverage ratio such as \"1.30\"",
+        ),
+        _ => {}
+    }
+}
+
+/// "a count (`gpus`, `units`, months) that is not a positive whole number"; "any value
+/// above 1e15".
+fn count(c: &mut Checker, path: &str, n: u64) {
+    if n == 0 {
+        c.report(
+            ErrorKind::InvalidValue,
+            path,
+            &[],
+            format!("`{path}` must be a positive whole number, not 0"),
+            "a count of at least 1",
+        );
+    } else if Decimal::from(n) > MAX_VALUE {
+        c.report(
+            ErrorKind::InvalidValue,
+            path,
+            &[],
+            format!("`{path}` is {n}, above the limit of 1e15 for any value"),
+            "every value in a deal sheet is at most 1000000000000000 (1e15); check the units",
+        );
+    }
+}
+
+/// "a term over 600 months" (the contract's, and a data center's `term_months`).
+fn term(c: &mut Checker, path: &str, months: u32) {
+    if months == 0 {
+        count(c, path, 0);
+    } else if months > MAX_TERM_MONTHS {
+        c.report(
+            ErrorKind::InvalidValue,
+            path,
+            &[],
+            format!("`{path}` is {months} months, a term over 600 months"),
+            "a term of at most 600 months (50 years)",
+        );
+    }
+}
+
+/// Names that end up as keys of the output must be written.
+fn non_empty(c: &mut Checker, path: &str, s: &str) {
+    if s.trim().is_empty() {
+        c.report(
+            ErrorKind::InvalidValue,
+            path,
+            &[],
+            format!("`{path}` is empty"),
+            "write a name, e.g. \"DDTL\"",
+        );
+    }
+}
+
+fn value_rules(c: &mut Checker, deal: &Deal) {
+    non_empty(c, "deal.name", &deal.name);
+    currency(c, &deal.currency);
+
+    let k = &deal.contract;
+    non_empty(c, "contract.customer", &k.customer);
+    term(c, "contract.term_months", k.term_months);
+    number(
+        c,
+        "contract.escalator",
+        k.escalator.value(),
+        Bound::Escalator,
+    );
+    number(
+        c,
+        "contract.prepayment",
+        k.prepayment.amount(),
+        Bound::NonNegative,
+    );
+    number(
+        c,
+        "contract.prepayment_credit_share",
+        k.prepayment_credit_share.value(),
+        Bound::Share,
+    );
+    if k.capacity.is_empty() {
+        c.report(
+            ErrorKind::InvalidValue,
+            "contract.capacity",
+            &[],
+            "the contract has no capacity line",
+            "add at least one [[contract.capacity]] with `gpus` and `price_per_gpu_hour`",
+        );
+    }
+    for (i, line) in k.capacity.iter().enumerate() {
+        let p = format!("contract.capacity[{i}]");
+        count(c, &format!("{p}.gpus"), line.gpus);
+        number(
+            c,
+            &format!("{p}.price_per_gpu_hour"),
+            line.price_per_gpu_hour.value(),
+            Bound::NonNegative,
+        );
+    }
+
+    if deal.purchase_orders.is_empty() {
+        c.report(
+            ErrorKind::InvalidValue,
+            "purchase_order",
+            &[],
+            "the deal has no purchase order",
+            "add at least one [[purchase_order]] with `units`, `unit_cost`, `payments` and `useful_life_months`",
+        );
+    }
+    for (i, po) in deal.purchase_orders.iter().enumerate() {
+        let p = format!("purchase_order[{i}]");
+        count(c, &format!("{p}.units"), po.units);
+        number(
+            c,
+            &format!("{p}.unit_cost"),
+            po.unit_cost.value(),
+            Bound::NonNegative,
+        );
+        count(
+            c,
+            &format!("{p}.useful_life_months"),
+            u64::from(po.useful_life_months),
+        );
+        number(
+            c,
+            &format!("{p}.residual_share"),
+            po.residual_share.value(),
+            Bound::Share,
+        );
+        if po.payments.is_empty() {
+            c.report(
+                ErrorKind::InvalidValue,
+                &format!("{p}.payments"),
+                &[],
+                format!("`{p}.payments` is empty"),
+                "list at least one payment: payments = [{ date = 2026-01-01, share = \"1\" }]",
+            );
+        }
+        for (j, pay) in po.payments.iter().enumerate() {
+            number(
+                c,
+                &format!("{p}.payments[{j}].share"),
+                pay.share.value(),
+                Bound::Share,
+            );
+        }
+    }
+
+    for (i, dc) in deal.datacenters.iter().enumerate() {
+        let p = format!("datacenter[{i}]");
+        number(
+            c,
+            &format!("{p}.critical_kw"),
+            dc.critical_kw.value(),
+            Bound::NonNegative,
+        );
+        number(
+            c,
+            &format!("{p}.rate_per_kw_month"),
+            dc.rate_per_kw_month.value(),
+            Bound::NonNegative,
+        );
+        number(
+            c,
+            &format!("{p}.escalator"),
+            dc.escalator.value(),
+            Bound::Escalator,
+        );
+        if let Some(t) = dc.term_months {
+            term(c, &format!("{p}.term_months"), t);
+        }
+        number(
+            c,
+            &format!("{p}.power_price_per_mwh"),
+            dc.power_price_per_mwh.value(),
+            Bound::NonNegative,
+        );
+        number(c, &format!("{p}.pue"), dc.pue.value(), Bound::NonNegative);
+        number(
+            c,
+            &format!("{p}.load_factor"),
+            dc.load_factor.value(),
+            Bound::Share,
+        );
+    }
+
+    for (i, e) in deal.expenses.iter().enumerate() {
+        let p = format!("expense[{i}]");
+        match &e.basis {
+            ExpenseBasis::PerMonth(q) => {
+                number(c, &format!("{p}.per_month"), q.value(), Bound::NonNegative)
+            }
+            ExpenseBasis::ShareOfRevenue(s) => {
+                number(c, &format!("{p}.share_of_revenue"), s.value(), Bound::Share)
+            }
+        }
+        number(
+            c,
+            &format!("{p}.escalator"),
+            e.escalator.value(),
+            Bound::Escalator,
+        );
+        ends_after_start(c, &p, e.start, e.end);
+    }
+
+    for (i, f) in deal.fees.iter().enumerate() {
+        let p = format!("fee[{i}]");
+        number(
+            c,
+            &format!("{p}.per_year"),
+            f.per_year.value(),
+            Bound::NonNegative,
+        );
+        ends_after_start(c, &p, f.start, f.end);
+    }
+
+    for (i, f) in deal.facilities.iter().enumerate() {
+        facility_values(c, i, f);
+    }
+
+    if let Some(r) = &deal.reserve {
+        if r.months == 0 {
+            c.report(
+                ErrorKind::InvalidValue,
+                "reserve.months",
+                &[],
+                "`reserve.months` is 0, below 1",
+                "a DSRA holds at least 1 month of debt service, e.g. months = 6",
+            );
+        }
+    }
+
+    if let Some(cov) = &deal.covenants {
+        for (key, v) in [
+            ("min_dscr", cov.min_dscr),
+            ("lockup_dscr", cov.lockup_dscr),
+            ("max_ltv", cov.max_ltv),
+        ] {
+            if let Some(v) = v {
+                number(
+                    c,
+                    &format!("covenants.{key}"),
+                    v.value(),
+                    Bound::NonNegative,
+                );
+            }
+        }
+        number(
+            c,
+            "covenants.repaid_by_fraction",
+            cov.repaid_by_fraction.value(),
+            Bound::Share,
+        );
+    }
+
+    for (name, curve) in &deal.curves {
+        let p = format!("curves.{name}.points");
+        if curve.points.is_empty() {
+            c.report(
+                ErrorKind::InvalidValue,
+                &p,
+                &[],
+                format!("curve `{name}` has no points"),
+                "list at least one point [date, value] dated on or before close",
+            );
+        }
+        for (j, (_, v)) in curve.points.iter().enumerate() {
+            number(c, &format!("{p}[{j}][1]"), v.value(), Bound::NonNegative);
+        }
+    }
+
+    if let Some(a) = &deal.analysis {
+        number(
+            c,
+            "analysis.discount_rate",
+            a.discount_rate.value(),
+            Bound::NonNegative,
+        );
+    }
+}
+
+/// `deal.currency` is a three-letter ISO 4217 code.
+fn currency(c: &mut Checker, currency: &str) {
+    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        c.report(
+            ErrorKind::InvalidValue,
+            "deal.currency",
+            &[],
+            format!("`deal.currency` is \"{currency}\", not a three-letter currency code"),
+            "an ISO 4217 code in capitals, such as \"USD\"",
+        );
+    }
+}
+
+/// An item active from `start` to `end` (exclusive) ends after it starts.
+fn ends_after_start(c: &mut Checker, p: &str, start: NaiveDate, end: Option<NaiveDate>) {
+    if let Some(end) = end {
+        if end <= start {
+            c.report(
+                ErrorKind::InvalidValue,
+                &format!("{p}.end"),
+                &[&format!("{p}.start"), "deal.close"],
+                format!("`{p}` ends on {end}, not after it starts on {start}"),
+                "`end` (exclusive) is after `start`; leave it out for no end",
+            );
+        }
+    }
+}
+
+fn facility_values(c: &mut Checker, i: usize, f: &Facility) {
+    let p = format!("facility[{i}]");
+    non_empty(c, &format!("{p}.name"), &f.name);
+    match &f.commitment {
+        Commitment::Fixed {
+            amount,
+            target_dscr,
+        } => {
+            number(
+                c,
+                &format!("{p}.amount"),
+                amount.amount(),
+                Bound::NonNegative,
+            );
+            if let Some(t) = target_dscr {
+                number(c, &format!("{p}.target_dscr"), t.value(), Bound::Positive);
+            }
+        }
+        Commitment::Sized { dscr, max_gearing } => {
+            number(
+                c,
+                &format!("{p}.sizing.dscr"),
+                dscr.value(),
+                Bound::Positive,
+            );
+            number(
+                c,
+                &format!("{p}.sizing.max_gearing"),
+                max_gearing.value(),
+                Bound::Share,
+            );
+        }
+    }
+    match &f.rate {
+        RateSpec::Fixed(r) => number(c, &format!("{p}.rate.fixed"), r.value(), Bound::NonNegative),
+        RateSpec::Floating {
+            index,
+            margin,
+            floor,
+        } => {
+            non_empty(c, &format!("{p}.rate.index"), index);
+            number(
+                c,
+                &format!("{p}.rate.margin"),
+                margin.value(),
+                Bound::NonNegative,
+            );
+            number(
+                c,
+                &format!("{p}.rate.floor"),
+                floor.value(),
+                Bound::NonNegative,
+            );
+        }
+    }
+    if let Amortization::Custom(shares) = &f.amortization {
+        for (j, s) in shares.iter().enumerate() {
+            number(c, &format!("{p}.schedule[{j}]"), s.value(), Bound::Share);
+        }
+    }
+    if let RepayBy::Months(m) = f.repay_by {
+        count(c, &format!("{p}.repay_by"), u64::from(m));
+    }
+    number(
+        c,
+        &format!("{p}.upfront_fee"),
+        f.upfront_fee.value(),
+        Bound::Share,
+    );
+    number(
+        c,
+        &format!("{p}.commitment_fee"),
+        f.commitment_fee.value(),
+        Bound::NonNegative,
+    );
+    number(c, &format!("{p}.sweep"), f.sweep.value(), Bound::Share);
+    sculpted_needs_target(c, &p, f);
+}
+
+/// "`sculpted` with a fixed `amount` and no `target_dscr`": a sculpted schedule is
+/// shaped to CFADS / DSCR, so a fixed amount needs the DSCR to shape it to.
+fn sculpted_needs_target(c: &mut Checker, p: &str, f: &Facility) {
+    if matches!(f.amortization, Amortization::Sculpted)
+        && matches!(
+            f.commitment,
+            Commitment::Fixed {
+                target_dscr: None,
+                ..
+            }
+        )
+    {
+        c.report(
+            ErrorKind::Inconsistent,
+            &format!("{p}.amount"),
+            &[&format!("{p}.amortization"), &format!("{p}.target_dscr")],
+            format!(
+                "facility `{}` is `sculpted` with a fixed `amount` and no `target_dscr`",
+                f.name
+            ),
+            "add target_dscr = \"1.30\" (the DSCR the schedule is shaped to), or choose amortization = \"level\", \"straight_line\", \"bullet\" or \"custom\"",
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Cross rules: values together.
+// ---------------------------------------------------------------------------
+
+fn cross_rules(c: &mut Checker, deal: &Deal) {
+    let m = deal.frequency.months();
+    let term = deal.contract.term_months;
+    contract_end_in_range(c, deal);
+    term_is_whole_periods(c, deal.frequency, term);
+    prepayment_needs_credit_share(c, deal);
+    capacity_online_before_end(c, deal);
+    payment_shares_sum_to_one(c, deal);
+    if let Some(r) = &deal.reserve {
+        if r.months > 0 && r.months % m != 0 {
+            c.report(
+                ErrorKind::Inconsistent,
+                "reserve.months",
+                &["deal.frequency"],
+                format!(
+                    "`reserve.months` = {} is not a multiple of the period length ({m} months for {})",
+                    r.months,
+                    deal.frequency.as_str()
+                ),
+                multiples_help(r.months, m, None),
+            );
+        }
+    }
+    for (i, f) in deal.facilities.iter().enumerate() {
+        repay_by_within_term(c, deal, i, f);
+        repayment_window(c, deal, i, f);
+    }
+    capex_before_deadlines(c, deal);
+    curves_ordered_from_close(c, deal);
+    known_curves(c, deal);
+    names_and_ranks(c, deal);
+    commitments_within_capex(c, deal);
+}
+
+/// Help listing the nearest multiples of `m` around `value` (at most `max`).
+fn multiples_help(value: u32, m: u32, max: Option<u32>) -> String {
+    let below = value / m * m;
+    let above = below + m;
+    let mut options = Vec::new();
+    if below > 0 {
+        options.push(below.to_string());
+    }
+    if max.is_none_or(|x| above <= x) {
+        options.push(above.to_string());
+    }
+    if options.is_empty() {
+        format!("use a whole number of {m}-month periods")
+    } else {
+        format!(
+            "use a whole number of {m}-month periods, e.g. {} months",
+            options.join(" or ")
+        )
+    }
+}
+
+/// The contract end `add_months(close, term_months)` must be a date the calendar has.
+fn contract_end_in_range(c: &mut Checker, deal: &Deal) {
+    if add_months(deal.close, deal.contract.term_months).is_none() {
+        c.report(
+            ErrorKind::Inconsistent,
+            "contract.term_months",
+            &["deal.close"],
+            format!(
+                "the contract from {} for {} months ends past the last supported date",
+                deal.close, deal.contract.term_months
+            ),
+            "use a realistic closing date",
+        );
+    }
+}
+
+/// "`term_months` ... not a multiple of the period length".
+fn term_is_whole_periods(c: &mut Checker, frequency: Frequency, term: u32) {
+    let m = frequency.months();
+    if term > 0 && term % m != 0 {
+        c.report(
+            ErrorKind::Inconsistent,
+            "contract.term_months",
+            &["deal.frequency"],
+            format!(
+                "`contract.term_months` = {term} is not a multiple of the period length ({m} months for {})",
+                frequency.as_str()
+            ),
+            multiples_help(term, m, Some(MAX_TERM_MONTHS)),
+        );
+    }
+}
+
+/// "`prepayment > 0` without `prepayment_credit_share`": the prepayment is credited
+/// against invoices at that share, so it needs one.
+fn prepayment_needs_credit_share(c: &mut Checker, deal: &Deal) {
+    let k = &deal.contract;
+    if k.prepayment.is_positive() && k.prepayment_credit_share.value().is_zero() {
+        c.report(
+            ErrorKind::Inconsistent,
+            "contract.prepayment",
+            &["contract.prepayment_credit_share"],
+            format!(
+                "a prepayment of {} without a `prepayment_credit_share`",
+                k.prepayment
+            ),
+            "add prepayment_credit_share = \"0.20\" (the share of each invoice settled from the prepayment until it is used up)",
+        );
+    }
+}
+
+/// "a capacity line online after the contract ends": the contract ends at
+/// `add_months(close, term_months)` (exclusive), so a line online on or after that
+/// date is never billed. A line online before close is fine (treated as close).
+fn capacity_online_before_end(c: &mut Checker, deal: &Deal) {
+    let Some(end) = add_months(deal.close, deal.contract.term_months) else {
+        return;
+    };
+    for (i, line) in deal.contract.capacity.iter().enumerate() {
+        if line.online >= end {
+            let name = line
+                .name
+                .as_deref()
+                .map_or(format!("contract.capacity[{i}]"), str::to_string);
+            c.report(
+                ErrorKind::Inconsistent,
+                &format!("contract.capacity[{i}].online"),
+                &["deal.close", "contract.term_months"],
+                format!(
+                    "capacity line `{name}` comes online on {}, after the contract ends on {end} (close + {} months)",
+                    line.online, deal.contract.term_months
+                ),
+                format!("bring it online before {end}, or lengthen `contract.term_months`"),
+            );
+        }
+    }
+}
+
+/// "payment shares ... not summing exactly to 1".
+fn payment_shares_sum_to_one(c: &mut Checker, deal: &Deal) {
+    for (i, po) in deal.purchase_orders.iter().enumerate() {
+        if po.payments.is_empty() {
+            continue;
+        }
+        let sum = po
+            .payments
+            .iter()
+            .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p.share.value()));
+        if sum != Some(Decimal::ONE) {
+            let shown = sum.map_or("more than can be added".to_string(), |s| {
+                s.normalize().to_string()
+            });
+            let p = format!("purchase_order[{i}].payments");
+            c.report(
+                ErrorKind::Inconsistent,
+                &p,
+                &[],
+                format!("the payment shares of `purchase_order[{i}]` sum to {shown}, not exactly 1"),
+                "the shares of a purchase order's payments sum to exactly 1, e.g. \"0.30\" and \"0.70\"",
+            );
+        }
+    }
+}
+
+/// The repayment window of a facility: periods `g+1 .. H`.
+struct Window {
+    /// `N`, the number of periods.
+    n_periods: u32,
+    /// `H`, the deadline period.
+    h: u32,
+    /// `g`, the interest-only periods.
+    g: u32,
+    /// How `H` was found, for messages.
+    how: String,
+    /// The paths `H` depends on.
+    deps: Vec<String>,
+}
+
+impl Window {
+    /// `n = H - g`.
+    fn len(&self) -> i64 {
+        i64::from(self.h) - i64::from(self.g)
+    }
+}
+
+/// `H = floor(N · repaid_by_fraction)` for `"halfway"`, else `repay_by / m`;
+/// `g = interest_only_periods`. `None` when the calendar itself is invalid.
+fn window(deal: &Deal, i: usize, f: &Facility) -> Option<Window> {
+    let m = deal.frequency.months();
+    let term = deal.contract.term_months;
+    if term == 0 || term % m != 0 || term > MAX_TERM_MONTHS {
+        return None;
+    }
+    let n_periods = term / m;
+    let p = format!("facility[{i}]");
+    let mut deps = vec![
+        "deal.frequency".to_string(),
+        "contract.term_months".to_string(),
+        format!("{p}.repay_by"),
+        format!("{p}.interest_only_periods"),
+    ];
+    let (h, how) = match f.repay_by {
+        RepayBy::Halfway => {
+            deps.push("covenants.repaid_by_fraction".to_string());
+            let fraction = deal.repaid_by_fraction().value();
+            let h = Decimal::from(n_periods).checked_mul(fraction)?.floor();
+            let h = u32::try_from(h.mantissa()).ok()?;
+            (
+                h,
+                format!(
+                    "H = floor(N · repaid_by_fraction) = floor({n_periods} · {}) = {h}",
+                    fraction.normalize()
+                ),
+            )
+        }
+        RepayBy::Months(r) => {
+            if r == 0 || r % m != 0 || r > term {
+                return None;
+            }
+            (r / m, format!("H = repay_by / m = {r} / {m} = {}", r / m))
+        }
+    };
+    Some(Window {
+        n_periods,
+        h,
+        g: f.interest_only_periods,
+        how,
+        deps,
+    })
+}
+
+/// "a numeric `repay_by` not a multiple of the period length"; "a numeric `repay_by`
+/// beyond the term".
+fn repay_by_within_term(c: &mut Checker, deal: &Deal, i: usize, f: &Facility) {
+    let RepayBy::Months(r) = f.repay_by else {
+        return;
+    };
+    if r == 0 {
+        return;
+    }
+    let m = deal.frequency.months();
+    let term = deal.contract.term_months;
+    let path = format!("facility[{i}].repay_by");
+    if r % m != 0 {
+        c.report(
+            ErrorKind::Inconsistent,
+            &path,
+            &["deal.frequency"],
+            format!(
+                "`repay_by` = {r} months is not a multiple of the period length ({m} months for {})",
+                deal.frequency.as_str()
+            ),
+            multiples_help(r, m, Some(term)),
+        );
+    } else if r > term {
+        c.report(
+            ErrorKind::Inconsistent,
+            &path,
+            &["contract.term_months"],
+            format!("`repay_by` = {r} months is beyond the {term}-month term"),
+            format!("repay by {term} months at the latest, or write repay_by = \"halfway\""),
+        );
+    }
+}
+
+/// "an empty repayment window" (`H - g <= 0`), and for `custom`: "a custom `schedule`
+/// not summing exactly to 1", with exactly `n = H - g` shares.
+fn repayment_window(c: &mut Checker, deal: &Deal, i: usize, f: &Facility) {
+    let Some(w) = window(deal, i, f) else {
+        return;
+    };
+    let p = format!("facility[{i}]");
+    let deps: Vec<&str> = w.deps.iter().map(String::as_str).collect();
+    let n = w.len();
+    if n <= 0 {
+        let path = if w.g > 0 {
+            format!("{p}.interest_only_periods")
+        } else {
+            format!("{p}.repay_by")
+        };
+        c.report(
+            ErrorKind::Inconsistent,
+            &path,
+            &deps,
+            format!(
+                "the repayment window of facility `{}` is empty: {} and interest_only_periods g = {}, so H - g = {n} periods",
+                f.name, w.how, w.g
+            ),
+            "the window g+1..H needs at least one period: lower interest_only_periods or repay later",
+        );
+        return;
+    }
+    if let Amortization::Custom(shares) = &f.amortization {
+        let mut deps = deps.clone();
+        let amortization = format!("{p}.amortization");
+        deps.push(&amortization);
+        let path = format!("{p}.schedule");
+        if i64::try_from(shares.len()).ok() != Some(n) {
+            c.report(
+                ErrorKind::Inconsistent,
+                &path,
+                &deps,
+                format!(
+                    "the custom schedule of facility `{}` has {} shares, but its repayment window has n = H - g = {n} periods ({}..{} of {}; {})",
+                    f.name,
+                    shares.len(),
+                    w.g + 1,
+                    w.h,
+                    w.n_periods,
+                    w.how
+                ),
+                format!("give exactly {n} shares, one for each period of the window, summing to 1"),
+            );
+        } else {
+            let sum = shares
+                .iter()
+                .try_fold(Decimal::ZERO, |acc, s| acc.checked_add(s.value()));
+            if sum != Some(Decimal::ONE) {
+                let shown = sum.map_or("more than can be added".to_string(), |s| {
+                    s.normalize().to_string()
+                });
+                c.report(
+                    ErrorKind::Inconsistent,
+                    &path,
+                    &deps,
+                    format!(
+                        "the custom schedule of facility `{}` sums to {shown}, not exactly 1",
+                        f.name
+                    ),
+                    "the shares of a custom schedule sum to exactly 1",
+                );
+            }
+        }
+    }
+}
+
+/// True when the facility funds capex: a sized commitment, or a positive fixed amount.
+fn funds_capex(f: &Facility) -> bool {
+    match &f.commitment {
+        Commitment::Sized { .. } => true,
+        Commitment::Fixed { amount, .. } => amount.is_positive(),
+    }
+}
+
+/// "a capex payment after the repayment deadline `end_H` of a facility that funds it":
+/// every facility with a commitment funds every capex payment pro rata, so no capex
+/// payment may fall after `end_H = add_months(close, H·m)` of any of them.
+fn capex_before_deadlines(c: &mut Checker, deal: &Deal) {
+    let m = deal.frequency.months();
+    // (deadline, facility index, name, deps)
+    let mut deadlines: Vec<(NaiveDate, usize, &str, Vec<String>)> = Vec::new();
+    for (i, f) in deal.facilities.iter().enumerate() {
+        if !funds_capex(f) {
+            continue;
+        }
+        let Some(w) = window(deal, i, f) else {
+            continue;
+        };
+        let Some(end_h) =
+            w.h.checked_mul(m)
+                .and_then(|months| add_months(deal.close, months))
+        else {
+            continue;
+        };
+        let p = format!("facility[{i}]");
+        let mut deps = w.deps;
+        deps.extend([
+            format!("{p}.amount"),
+            format!("{p}.sizing"),
+            "deal.close".to_string(),
+        ]);
+        if deps.iter().all(|d| c.trusted(d)) {
+            deadlines.push((end_h, i, f.name.as_str(), deps));
+        }
+    }
+    deadlines.sort_by_key(|d| (d.0, d.1));
+    let Some((end_h, _, name, deps)) = deadlines.first() else {
+        return;
+    };
+    let deps: Vec<&str> = deps.iter().map(String::as_str).collect();
+    for (i, po) in deal.purchase_orders.iter().enumerate() {
+        for (j, pay) in po.payments.iter().enumerate() {
+            if pay.date > *end_h {
+                c.report(
+                    ErrorKind::Inconsistent,
+                    &format!("purchase_order[{i}].payments[{j}].date"),
+                    &deps,
+                    format!(
+                        "a capex payment on {} is after the repayment deadline end_H = {end_h} of facility `{name}`, which funds every capex payment pro rata",
+                        pay.date
+                    ),
+                    format!("pay for the GPUs by {end_h}, or repay the facility later (`repay_by`)"),
+                );
+            }
+        }
+    }
+}
+
+/// "curve points not in increasing date order, or the first after close".
+fn curves_ordered_from_close(c: &mut Checker, deal: &Deal) {
+    for (name, curve) in &deal.curves {
+        let p = format!("curves.{name}.points");
+        if let Some((first, _)) = curve.points.first() {
+            if *first > deal.close {
+                c.report(
+                    ErrorKind::Inconsistent,
+                    &format!("{p}[0][0]"),
+                    &["deal.close"],
+                    format!(
+                        "the first point of curve `{name}` is dated {first}, after close ({})",
+                        deal.close
+                    ),
+                    format!(
+                        "start the curve on or before {} so that the rate at close is known",
+                        deal.close
+                    ),
+                );
+            }
+        }
+        for (j, pair) in curve.points.windows(2).enumerate() {
+            if let [(before, _), (date, _)] = pair {
+                if date <= before {
+                    c.report(
+                        ErrorKind::Inconsistent,
+                        &format!("{p}[{}][0]", j + 1),
+                        &[],
+                        format!(
+                            "the points of curve `{name}` are not in increasing date order: {date} comes after {before}"
+                        ),
+                        "list the points by strictly increasing date",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// "a facility naming an unknown curve".
+fn known_curves(c: &mut Checker, deal: &Deal) {
+    for (i, f) in deal.facilities.iter().enumerate() {
+        if let RateSpec::Floating { index, .. } = &f.rate {
+            if !deal.curves.contains_key(index) {
+                let names: Vec<&str> = deal.curves.keys().map(String::as_str).collect();
+                let help = match crate::reader::suggest(index, &names) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!(
+                        "add the curve as [curves.{index}] with points = [[date, value], ...]"
+                    ),
+                };
+                c.report(
+                    ErrorKind::UnknownReference,
+                    &format!("facility[{i}].rate.index"),
+                    &["curves"],
+                    format!(
+                        "facility `{}` names the curve `{index}`, which is not defined",
+                        f.name
+                    ),
+                    help,
+                );
+            }
+        }
+    }
+}
+
+/// "two facilities of one rank"; "duplicate names". (A rank other than 1 or 2 can't
+/// be built: [`Rank`] has two values, and the reader rejects others.)
+fn names_and_ranks(c: &mut Checker, deal: &Deal) {
+    let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut ranks: BTreeMap<Rank, usize> = BTreeMap::new();
+    for (i, f) in deal.facilities.iter().enumerate() {
+        if let Some(first) = names.get(f.name.as_str()) {
+            c.report(
+                ErrorKind::Duplicate,
+                &format!("facility[{i}].name"),
+                &[&format!("facility[{first}].name")],
+                format!("two facilities are named `{}`", f.name),
+                "give each facility its own name",
+            );
+        } else {
+            names.insert(&f.name, i);
+        }
+        if let Some(first) = ranks.get(&f.rank) {
+            let other = deal.facilities.get(*first).map_or("", |f| f.name.as_str());
+            c.report(
+                ErrorKind::Duplicate,
+                &format!("facility[{i}].rank"),
+                &[&format!("facility[{first}].rank")],
+                format!(
+                    "two facilities of rank {}: `{other}` and `{}`",
+                    f.rank.number(),
+                    f.name
+                ),
+                "a deal has at most one senior (rank = 1, the default) and one junior (rank = 2) facility",
+            );
+        } else {
+            ranks.insert(f.rank, i);
+        }
+    }
+}
+
+/// Total capex `T = Σ round2(units · unit_cost)`, or the index of the first purchase
+/// order whose cost is out of range.
+pub(crate) fn total_capex(deal: &Deal) -> Result<Decimal, usize> {
+    let mut total = Decimal::ZERO;
+    for (i, po) in deal.purchase_orders.iter().enumerate() {
+        let cost = Decimal::from(po.units)
+            .checked_mul(po.unit_cost.value())
+            .map(round2)
+            .ok_or(i)?;
+        total = total.checked_add(cost).ok_or(i)?;
+    }
+    Ok(total)
+}
+
+/// "commitments above total capex (a zero total capex allows no debt)": fixed amounts
+/// count, sizings don't (a sizing is capped at `max_gearing · T` by construction).
+fn commitments_within_capex(c: &mut Checker, deal: &Deal) {
+    let total = match total_capex(deal) {
+        Ok(t) => t,
+        Err(i) => {
+            let p = format!("purchase_order[{i}]");
+            c.report(
+                ErrorKind::InvalidValue,
+                &format!("{p}.unit_cost"),
+                &[&format!("{p}.units")],
+                format!("the cost of `{p}`, units · unit_cost, is too large to compute"),
+                "check `units` and `unit_cost`",
+            );
+            return;
+        }
+    };
+    let mut committed = Decimal::ZERO;
+    for (i, f) in deal.facilities.iter().enumerate() {
+        let Commitment::Fixed { amount, .. } = &f.commitment else {
+            continue;
+        };
+        if !amount.is_positive() {
+            continue;
+        }
+        let Some(sum) = committed.checked_add(amount.amount()) else {
+            return;
+        };
+        committed = sum;
+        if committed > total {
+            let path = format!("facility[{i}].amount");
+            let room = (total - (committed - amount.amount())).max(Decimal::ZERO);
+            let (message, help) = if total.is_zero() {
+                (
+                    format!(
+                        "facility `{}` commits {}, but total capex is 0, which allows no debt",
+                        f.name,
+                        cents(amount.amount())
+                    ),
+                    "a deal without capex has no debt: remove the facility or add purchase orders"
+                        .to_string(),
+                )
+            } else {
+                (
+                    format!(
+                        "commitments of {} are above total capex T = {}",
+                        cents(committed),
+                        cents(total)
+                    ),
+                    format!(
+                        "facilities fund at most the total capex: lower `amount` to at most {}",
+                        cents(room)
+                    ),
+                )
+            };
+            c.report(
+                ErrorKind::Inconsistent,
+                &path,
+                &["purchase_order"],
+                message,
+                help,
+            );
+            return;
+        }
+    }
+}
+
+/// An amount with exactly two decimals.
+fn cents(x: Decimal) -> String {
+    let mut d = round2(x);
+    d.rescale(2);
+    d.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_value_is_1e15() {
+        assert_eq!(MAX_VALUE, Decimal::from(1_000_000_000_000_000_u64));
+    }
+
+    #[test]
+    fn paths_nest() {
+        assert!(is_within("facility[0].rate", "facility[0]"));
+        assert!(is_within("facility[0]", "facility"));
+        assert!(!is_within("facility[10]", "facility[1]"));
+        assert!(!is_within("facility", "facility"));
+        assert!(is_within("x", ""));
+    }
+
+    #[test]
+    fn multiples() {
+        assert_eq!(
+            multiples_help(61, 3, Some(600)),
+            "use a whole number of 3-month periods, e.g. 60 or 63 months"
+        );
+        assert_eq!(
+            multiples_help(2, 3, None),
+            "use a whole number of 3-month periods, e.g. 3 months"
+        );
+    }
+}
