@@ -231,6 +231,6 @@ fn syntax_help(message: &str) -> Option<String> {
 
 /// In order of position; the same error reported twice is shown once.
 fn sort(errors: &mut Vec<DealError>) {
-    errors.sort_by(|a, b| (a.span.start, a.span.end).cmp(&(b.span.start, b.span.end)));
+    errors.sort_by_key(|a| (a.span.start, a.span.end));
     errors.dedup_by(|a, b| a.span == b.span && a.message == b.message);
 }
