@@ -486,19 +486,32 @@ impl Cashflows {
         value.is_finite().then_some(value)
     }
 
-    /// The value and its derivative with respect to the rate; `None` if either is
-    /// not finite.
-    fn value_and_slope(&self, rate: f64) -> Option<(f64, f64)> {
+    /// The value, its derivative with respect to the rate and a bound on its
+    /// rounding error; `None` if not finite.
+    fn evaluate(&self, rate: f64) -> Option<Evaluation> {
         let log_growth = rate.ln_1p();
         let mut sum = NeumaierSum::default();
         let mut slope = NeumaierSum::default();
+        let mut noise = 0.0;
         for &(t, amount) in &self.points {
-            let term = amount * (-t * log_growth).exp();
+            let exponent = -t * log_growth;
+            let term = amount * exponent.exp();
             sum.add(term);
             slope.add(-t * term);
+            // exp(x) is off by about |x| ulps when x itself is rounded, plus the ulps
+            // of the product and of the sum.
+            noise += term.abs() * (3.0 + exponent.abs());
         }
-        let (value, slope) = (sum.total(), slope.total() / (1.0 + rate));
-        (value.is_finite() && slope.is_finite()).then_some((value, slope))
+        let evaluation = Evaluation {
+            rate,
+            value: sum.total(),
+            slope: Some(slope.total() / (1.0 + rate)),
+            noise: noise * f64::EPSILON,
+        };
+        (evaluation.value.is_finite()
+            && evaluation.noise.is_finite()
+            && evaluation.slope.is_some_and(f64::is_finite))
+        .then_some(evaluation)
     }
 
     /// The root the methodology reports: the only one when there is one sign
@@ -515,19 +528,18 @@ impl Cashflows {
     /// `ln(1 + r)` (0.125, 0.25, 0.5, ...) until the sign changes, then refine.
     fn only_root(&self) -> Option<f64> {
         let start = IRR_PREFERRED;
-        let value = self.value(start)?;
-        if value == 0.0 {
+        let mut previous = self.evaluate(start)?;
+        if previous.value == 0.0 {
             return Some(start);
         }
         // At high rates the earliest flow dominates; at rates near -1 the latest.
         let earliest_negative = self.points[0].1 < 0.0;
-        let upwards = (value < 0.0) != earliest_negative;
+        let upwards = (previous.value < 0.0) != earliest_negative;
         let (log_start, log_min, log_max) = (
             start.ln_1p(),
             IRR_SEARCH_MIN.ln_1p(),
             IRR_SEARCH_MAX.ln_1p(),
         );
-        let (mut previous, mut previous_value) = (start, value);
         let mut step = 0.125;
         loop {
             let log_rate = if upwards {
@@ -543,17 +555,17 @@ impl Cashflows {
             } else {
                 log_rate.exp_m1()
             };
-            let value = self.value(rate)?;
-            if value == 0.0 {
+            let probe = self.evaluate(rate)?;
+            if probe.value == 0.0 {
                 return Some(rate);
             }
-            if (value < 0.0) != (previous_value < 0.0) {
-                return self.refine(previous, previous_value, rate, value);
+            if (probe.value < 0.0) != (previous.value < 0.0) {
+                return self.refine(previous, probe);
             }
             if at_end {
                 return None;
             }
-            (previous, previous_value) = (rate, value);
+            previous = probe;
             step *= 2.0;
         }
     }
@@ -592,58 +604,102 @@ impl Cashflows {
         }
     }
 
-    /// A root in the bracket `[a, b]` (in either order) where the value changes sign:
-    /// Newton's method safeguarded by bisection (Numerical Recipes' `rtsafe`), down to
-    /// the resolution of f64. Always terminates; never leaves the bracket.
-    fn refine(&self, a: f64, value_a: f64, b: f64, value_b: f64) -> Option<f64> {
-        let (mut low, mut high, value_low) = if a < b {
-            (a, b, value_a)
+    /// A root between two evaluations of opposite sign: Newton's method safeguarded
+    /// by bisection (after Numerical Recipes' `rtsafe`), to the limit of f64. Never
+    /// leaves the bracket; stops at [`MAX_REFINE_ITERATIONS`] at the latest.
+    ///
+    /// It stops when the value is within its own rounding noise, when the Newton
+    /// step falls below an ulp or so of the rate, when the bracket shrinks to that
+    /// size, or when Newton's quadratic convergence (error after a step of `s`
+    /// following a step of `p`: about `s³ / p²`) puts the next iterate within it.
+    fn refine(&self, a: Evaluation, b: Evaluation) -> Option<f64> {
+        let (mut low, mut high) = (a.rate.min(b.rate), a.rate.max(b.rate));
+        let low_negative = if a.rate < b.rate {
+            a.value < 0.0
         } else {
-            (b, a, value_b)
+            b.value < 0.0
         };
-        let low_negative = value_low < 0.0;
-        // Start at the regula falsi point: a good first guess for smooth values.
-        let mut x = a - value_a * (b - a) / (value_b - value_a);
-        if !(x > low && x < high) {
-            x = low + 0.5 * (high - low);
-        }
+        let mut x = first_guess(&a, &b);
+        let mut last_newton_step: Option<f64> = None;
         let mut step_before_last = high - low;
-        let mut last_step = step_before_last;
+        let mut last_step = high - low;
         for _ in 0..MAX_REFINE_ITERATIONS {
-            let (value, slope) = self.value_and_slope(x)?;
-            if value == 0.0 {
+            let here = self.evaluate(x)?;
+            let slope = here.slope.unwrap_or(f64::NAN);
+            if here.value == 0.0 {
                 return Some(x);
             }
-            if (value < 0.0) == low_negative {
+            if (here.value < 0.0) == low_negative {
                 low = x;
             } else {
                 high = x;
             }
-            let newton = x - value / slope;
-            // Newton when it stays strictly inside the bracket and at least halves
-            // the step before last; bisection otherwise.
-            let use_newton = newton.is_finite()
-                && newton > low
-                && newton < high
-                && (2.0 * value).abs() <= (step_before_last * slope).abs();
+            let newton_step = here.value / slope;
+            let newton = x - newton_step;
+            let newton_inside = newton > low && newton < high; // false for NaN
+            let tolerance = f64::EPSILON * x.abs().max(0.01);
+            if here.value.abs() <= here.noise || newton_step.abs() <= tolerance {
+                return Some(if newton_inside { newton } else { x });
+            }
+            if high - low <= 2.0 * tolerance {
+                return Some(low + 0.5 * (high - low));
+            }
+            // Newton while it stays inside and at least halves the step before last.
+            let use_newton =
+                newton_inside && (2.0 * here.value).abs() <= (step_before_last * slope).abs();
+            if use_newton {
+                if let Some(previous) = last_newton_step {
+                    if (newton_step.powi(3) / (previous * previous)).abs() <= tolerance / 4.0 {
+                        return Some(newton);
+                    }
+                }
+            }
             let next = if use_newton {
                 newton
             } else {
                 low + 0.5 * (high - low)
             };
+            if next <= low || next >= high {
+                return Some(x); // the bracket is down to adjacent floats
+            }
             step_before_last = last_step;
             last_step = next - x;
-            let tolerance = f64::EPSILON * x.abs().max(0.01);
-            if next == x || next <= low || next >= high {
-                // The bracket is down to adjacent floats.
-                return Some(x);
-            }
-            if last_step.abs() <= tolerance || high - low <= 2.0 * tolerance {
-                return Some(next);
-            }
+            last_newton_step = use_newton.then_some(newton_step);
             x = next;
         }
         Some(x)
+    }
+}
+
+/// The value of the flows at one rate (see [`Cashflows::evaluate`]).
+#[derive(Clone, Copy)]
+struct Evaluation {
+    rate: f64,
+    value: f64,
+    /// The derivative, when computed.
+    slope: Option<f64>,
+    /// A bound on the rounding error of `value`.
+    noise: f64,
+}
+
+/// Where to start refining a bracket: the Newton step from the end with the smaller
+/// value if it has a slope and lands inside, else the regula falsi point, else the
+/// midpoint.
+fn first_guess(a: &Evaluation, b: &Evaluation) -> f64 {
+    let (low, high) = (a.rate.min(b.rate), a.rate.max(b.rate));
+    let inside = |x: f64| x > low && x < high;
+    let near = if a.value.abs() <= b.value.abs() { a } else { b };
+    if let Some(slope) = near.slope {
+        let newton = near.rate - near.value / slope;
+        if inside(newton) {
+            return newton;
+        }
+    }
+    let falsi = a.rate - a.value * (b.rate - a.rate) / (b.value - a.value);
+    if inside(falsi) {
+        falsi
+    } else {
+        low + 0.5 * (high - low)
     }
 }
 
@@ -747,7 +803,13 @@ impl GridWalk {
         }
         if (value < 0.0) != (self.last_value < 0.0) {
             self.done = true;
-            return flows.refine(self.last, self.last_value, rate, value);
+            let probe = |rate, value| Evaluation {
+                rate,
+                value,
+                slope: None,
+                noise: 0.0,
+            };
+            return flows.refine(probe(self.last, self.last_value), probe(rate, value));
         }
         self.last = rate;
         self.last_value = value;
@@ -780,8 +842,19 @@ impl NeumaierSum {
     }
 }
 
-/// A decimal as the nearest f64 (within an ulp or so).
+/// A decimal as an f64: correctly rounded when the mantissa has at most 53 bits
+/// and the scale at most 22 (every amount of money short of 9e13), since both
+/// parts are then exact in f64 and one division rounds once; within an ulp or so
+/// otherwise.
 fn decimal_to_f64(x: Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
-    x.to_f64().unwrap_or(0.0)
+    const POWERS_OF_TEN: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let mantissa = x.mantissa();
+    match POWERS_OF_TEN.get(x.scale() as usize) {
+        Some(power) if mantissa.unsigned_abs() < 1 << 53 => mantissa as f64 / power,
+        _ => x.to_f64().unwrap_or(0.0),
+    }
 }

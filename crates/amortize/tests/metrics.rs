@@ -184,6 +184,11 @@ fn xirr_two_roots_picks_the_one_closest_to_ten_percent() {
     assert_eq!(xirr10(&annual(&["-5", "11", "-6"])), "0.0000000000");
     // (x - 1/1.05)(x - 1/1.3) · 1.05 · 1.3 = 1.365x^2 - 2.35x + 1: roots 0.05 and 0.3.
     assert_eq!(xirr10(&annual(&["1000", "-2350", "1365"])), "0.0500000000");
+    // Far from 0.1, on the geometric part of the grid. 24x^2 - 10x + 1 = 0 at x = 1/4
+    // and 1/6: roots 3 and 5.
+    assert_eq!(xirr10(&annual(&["1", "-10", "24"])), "3.0000000000");
+    // 2x^2 - 15x + 25 = 0 at x = 2.5 and 5: roots -0.6 and -0.8.
+    assert_eq!(xirr10(&annual(&["25", "-15", "2"])), "-0.6000000000");
 }
 
 #[test]
@@ -211,14 +216,14 @@ fn box_deal_at_scale_matches_a_60_digit_reference() {
     // 70,700,089,242.97140583984923738...
     let value = xnpv(d("0.12"), &flows, close).unwrap();
     assert!(
-        (value - d("70700089242.971405839849237380")).abs() < d("1e-9"),
+        (value - d("70700089242.971405839849237380")).abs() < d("1e-10"),
         "{value}"
     );
     assert_eq!(round2(value).to_string(), "70700089242.97");
     // At -50% the flows compound to 11,984,741,289,637.63459564100912980...
     let value = xnpv(d("-0.5"), &flows, close).unwrap();
     assert!(
-        (value - d("11984741289637.634595641009129804")).abs() < d("1e-9"),
+        (value - d("11984741289637.634595641009129804")).abs() < d("1e-10"),
         "{value}"
     );
 }
@@ -240,7 +245,10 @@ fn xnpv_closed_forms_and_edges() {
     assert_eq!(xnpv(d("0.1"), &[], base), Some(Decimal::ZERO));
     // A vast rate discounts later flows to almost nothing: -100 + 110e-20 + 121e-40.
     let value = xnpv(d("1e20"), &flows, base).unwrap();
-    assert!((value - d("-99.9999999999999999989")).abs() < d("1e-25"), "{value}");
+    assert!(
+        (value - d("-99.9999999999999999989")).abs() < d("1e-25"),
+        "{value}"
+    );
 }
 
 // ---------------------------------------------------------------- periodic NPV / IRR
@@ -374,7 +382,61 @@ fn scale(flows: &[DatedFlow]) -> Decimal {
     flows.iter().map(|f| f.amount.amount().abs()).sum()
 }
 
+/// Any flows at all: 1..=40 amounts of either sign up to 1e13 (in cents), on dates
+/// up to ten years apart, some of them on the same day, base anywhere in between.
+fn any_flows() -> impl Strategy<Value = (Vec<DatedFlow>, NaiveDate)> {
+    (
+        prop::collection::vec(
+            (
+                0_i64..=3650,
+                -1_000_000_000_000_000_i64..=1_000_000_000_000_000,
+            ),
+            1..=40,
+        ),
+        0_i64..=3650,
+    )
+        .prop_map(|(raw, base_offset)| {
+            let start = day(2026, 1, 1);
+            let flows = raw
+                .into_iter()
+                .map(|(offset, cents)| {
+                    // Round some offsets to whole years so dates coincide.
+                    let offset = if cents % 3 == 0 {
+                        offset / 365 * 365
+                    } else {
+                        offset
+                    };
+                    DatedFlow::new(
+                        start + chrono::TimeDelta::days(offset),
+                        Money::from_cents(cents),
+                    )
+                })
+                .collect();
+            (flows, start + chrono::TimeDelta::days(base_offset))
+        })
+}
+
 proptest! {
+    #[test]
+    fn any_flows_give_a_root_in_range_or_none(case in any_flows()) {
+        let (flows, base) = case;
+        if let Some(rate) = xirr(&flows, base) {
+            prop_assert!(rate >= d("-0.9999") && rate <= d("1000000"), "{}", rate);
+            // The XNPV vanishes up to the rounding of an f64 root: relative to the
+            // discounted size of the flows, about 1e-15 · (1 + years · r / (1 + r)).
+            // (Near r = -1 the compounded flows may leave the decimal range: None.)
+            let absolute: Vec<DatedFlow> = flows
+                .iter()
+                .map(|f| DatedFlow::new(f.date, Money::exact(f.amount.amount().abs()).unwrap()))
+                .collect();
+            if let (Some(residual), Some(size)) = (xnpv(rate, &flows, base), xnpv(rate, &absolute, base)) {
+                let years = d("10");
+                let bound = d("1e-12") * size * (Decimal::ONE + years * rate.abs() / (Decimal::ONE + rate));
+                prop_assert!(residual.abs() <= bound, "rate {} residual {} size {}", rate, residual, size);
+            }
+        }
+    }
+
     #[test]
     fn xnpv_vanishes_at_the_xirr(flows in one_sign_change()) {
         let close = flows[0].date;
