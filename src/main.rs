@@ -99,10 +99,18 @@ fn emit(out: Option<&Path>, text: &str) -> Result<(), String> {
     match out {
         Some(path) => output::write_atomic(path, text.as_bytes())
             .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-        None => {
-            print!("{text}");
-            Ok(())
-        }
+        None => print_stdout(text),
+    }
+}
+
+/// Prints to standard output; a closed pipe (`boxflow run ... | head`) is not an error.
+fn print_stdout(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write to standard output: {e}")),
     }
 }
 
@@ -128,7 +136,7 @@ fn execute(command: Command) -> Result<ExitCode, String> {
         Command::Schema => {
             let schema =
                 serde_json::to_string_pretty(&deal::json_schema()).map_err(|e| e.to_string())?;
-            println!("{schema}");
+            print_stdout(&(schema + "\n"))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { path } => {

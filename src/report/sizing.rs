@@ -108,7 +108,7 @@ pub fn sizing_table(run: &Run) -> String {
             );
         }
         let mut t = Table::new();
-        t.load_preset(UTF8_FULL_CONDENSED);
+        t.load_style(UTF8_FULL_CONDENSED);
         t.set_header(vec![
             "k",
             "opening",

@@ -46,7 +46,7 @@ fn opt<T: ToString>(x: Option<T>) -> String {
 pub fn summary_table(run: &Run) -> String {
     let s = &run.summary;
     let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED);
+    t.load_style(UTF8_FULL_CONDENSED);
     t.set_header(vec!["summary", "value"]);
     let rows: Vec<(&str, String)> = vec![
         ("senior commitment", thousands(s.senior_commitment)),
@@ -100,7 +100,7 @@ pub fn summary_table(run: &Run) -> String {
 /// The period table: one row per period.
 pub fn period_table(run: &Run) -> String {
     let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED);
+    t.load_style(UTF8_FULL_CONDENSED);
     t.set_header(vec![
         "k",
         "end",
