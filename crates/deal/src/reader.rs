@@ -250,12 +250,16 @@ fn where_(path: &str) -> String {
 /// The nearest of `candidates` to `word`, if one is close enough to be a typo.
 pub(crate) fn suggest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let lower = word.to_lowercase();
-    let mut best: Option<(usize, &'c str)> = None;
+    // Nearest by edit distance; on a tie, a candidate that extends the word
+    // (`ACT/365` -> `ACT/365F`) wins.
+    let mut best: Option<((usize, bool), &'c str)> = None;
     for &c in candidates {
-        let d = strsim::damerau_levenshtein(&lower, &c.to_lowercase());
+        let candidate = c.to_lowercase();
+        let d = strsim::damerau_levenshtein(&lower, &candidate);
         let limit = (c.chars().count() / 3).max(1);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
+        let rank = (d, !candidate.starts_with(&lower));
+        if d <= limit && best.is_none_or(|(b, _)| rank < b) {
+            best = Some((rank, c));
         }
     }
     best.map(|(_, c)| c)
@@ -718,11 +722,19 @@ impl<'s> Reader<'s> {
                 let n = i128::from_str_radix(i.as_str(), i.radix()).ok();
                 match n {
                     Some(n) if n < 0 => {
+                        let (what, help) = if path.ends_with("interest_only_periods") {
+                            (
+                                "a whole number, 0 or more",
+                                "a number of interest-only periods, e.g. 0 or 2",
+                            )
+                        } else {
+                            ("a positive whole number", "a count of at least 1")
+                        };
                         self.error(
                             ErrorKind::InvalidValue,
                             v.span(),
-                            format!("`{path}` must be a positive whole number, not {n}"),
-                            Some("a count of at least 1 (periods: at least 0)".to_string()),
+                            format!("`{path}` must be {what}, not {n}"),
+                            Some(help.to_string()),
                         );
                         None
                     }
@@ -1636,6 +1648,7 @@ mod tests {
         assert_eq!(suggest("Monthly", FREQUENCIES), Some("monthly"));
         assert_eq!(suggest("montly", FREQUENCIES), Some("monthly"));
         assert_eq!(suggest("act/360", DAY_COUNTS), Some("ACT/360"));
+        assert_eq!(suggest("ACT/365", DAY_COUNTS), Some("ACT/365F"));
         assert_eq!(suggest("zzz", FREQUENCIES), None);
     }
 
