@@ -11,12 +11,11 @@ use std::hint::black_box;
 const REFERENCE: &str = include_str!("../fixtures/reference.toml");
 
 fn benches(c: &mut Criterion) {
-    let deal = boxflow::deal::parse(REFERENCE, "reference.toml").expect("the reference deal parses");
+    let deal =
+        boxflow::deal::parse(REFERENCE, "reference.toml").expect("the reference deal parses");
     let plan = Plan::new(&deal).expect("the reference deal plans");
     let senior = &plan.facilities[0];
-    let upper = Money::floor2(
-        rust_decimal::Decimal::new(80, 2) * plan.total_capex.amount(),
-    );
+    let upper = Money::floor2(rust_decimal::Decimal::new(80, 2) * plan.total_capex.amount());
 
     c.bench_function("size_senior", |b| {
         b.iter(|| black_box(senior.terms.size(black_box(upper)).expect("sizes")))
@@ -30,7 +29,8 @@ fn benches(c: &mut Criterion) {
     });
     c.bench_function("parse_size_run", |b| {
         b.iter(|| {
-            let deal = boxflow::deal::parse(black_box(REFERENCE), "reference.toml").expect("parses");
+            let deal =
+                boxflow::deal::parse(black_box(REFERENCE), "reference.toml").expect("parses");
             black_box(run(&deal).expect("runs"))
         })
     });
