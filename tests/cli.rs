@@ -1,0 +1,191 @@
+//! The `boxflow` command line on the bundled fixtures.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn boxflow(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_boxflow"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("boxflow runs")
+}
+
+fn valid_fixtures() -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(root().join("fixtures"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| format!("fixtures/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_valid_fixture_checks_and_runs_with_its_invariants() {
+    let fixtures = valid_fixtures();
+    assert!(fixtures.len() >= 7, "{fixtures:?}");
+    for f in &fixtures {
+        let check = boxflow(&["check", f]);
+        assert!(
+            check.status.success(),
+            "{f}: {}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let deal = boxflow::deal::read_file(&root().join(f)).unwrap();
+        let run = boxflow::waterfall::run(&deal).unwrap();
+        assert_eq!(run.verify(), vec![], "{f}");
+        for format in ["table", "json", "csv"] {
+            let out = boxflow(&["run", f, "--format", format]);
+            assert!(
+                out.status.success(),
+                "{f} {format}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+#[test]
+fn invalid_fixtures_exit_one() {
+    let dir = root().join("fixtures/invalid");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            let rel = format!(
+                "fixtures/invalid/{}",
+                path.file_name().unwrap().to_string_lossy()
+            );
+            let out = boxflow(&["check", &rel]);
+            assert_eq!(out.status.code(), Some(1), "{rel}");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains(&format!("--> {rel}:")), "{rel}: {stderr}");
+            n += 1;
+        }
+    }
+    assert!(n >= 15);
+}
+
+#[test]
+fn json_follows_section_13_formats() {
+    let out = boxflow(&["run", "fixtures/reference.toml", "--format", "json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &v["summary"];
+    for key in [
+        "senior_commitment",
+        "sizing_binding",
+        "min_dscr",
+        "min_dscr_period",
+        "avg_dscr",
+        "llcr",
+        "halfway_period",
+        "senior_repaid_period",
+        "senior_balance_at_halfway",
+        "halfway_covenant",
+        "equity_irr",
+        "project_irr",
+        "senior_lender_irr",
+        "npv",
+        "wal_years",
+        "payback_period",
+        "terminal_value",
+        "lender_loss",
+        "total_invoice",
+        "total_collections",
+        "total_opex",
+        "total_fees",
+        "total_interest",
+        "total_principal",
+        "total_distributions",
+        "total_equity",
+    ] {
+        assert!(s.get(key).is_some(), "summary.{key}");
+    }
+    // Money: exactly two decimals. Ratios: exactly ten.
+    assert_eq!(s["senior_commitment"], "518926087.20");
+    assert_eq!(s["lender_loss"], "0.00");
+    assert_eq!(s["min_dscr"], "1.3000000000");
+    assert_eq!(s["halfway_covenant"], "pass");
+    assert_eq!(s["sizing_binding"], "dscr");
+    assert_eq!(v["closing"]["uses"]["upfront_fees"]["DDTL"], "7783891.31");
+    let p1 = &v["periods"][0];
+    assert_eq!(p1["dscr"], "1.3000000007");
+    assert_eq!(p1["dsra"]["target"], "94803666.88");
+    assert_eq!(p1["facilities"][0]["rate"], "0.0765000000");
+    assert_eq!(p1["events"][0], "lockup");
+    assert_eq!(v["periods"][30]["dscr"], serde_json::Value::Null);
+    assert_eq!(v["periods"].as_array().unwrap().len(), 60);
+    // No money string anywhere is "-0.00".
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("\"-0.00\""));
+}
+
+#[test]
+fn out_writes_the_whole_file_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("run.csv");
+    let t = target.to_string_lossy().to_string();
+    let out = boxflow(&[
+        "run",
+        "fixtures/reference.toml",
+        "--format",
+        "csv",
+        "--out",
+        &t,
+    ]);
+    assert!(out.status.success());
+    let csv = std::fs::read_to_string(&target).unwrap();
+    assert_eq!(csv.lines().count(), 61); // header + 60 periods
+                                         // A failing run (an invalid deal) leaves no file behind.
+    let bad = dir.path().join("bad.csv");
+    let b = bad.to_string_lossy().to_string();
+    let out = boxflow(&["run", "fixtures/invalid/missing-key.toml", "--out", &b]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!Path::new(&bad).exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn init_writes_a_template_that_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.toml");
+    let p = path.to_string_lossy().to_string();
+    assert!(boxflow(&["init", &p]).status.success());
+    assert!(boxflow(&["check", &p]).status.success());
+    // It never overwrites.
+    assert_eq!(boxflow(&["init", &p]).status.code(), Some(1));
+}
+
+#[test]
+fn size_reports_a_commitment_repaid_by_halfway() {
+    let out = boxflow(&["size", "fixtures/reference.toml", "--format", "json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &v["facilities"][0];
+    assert_eq!(f["commitment"], "518926087.20");
+    assert_eq!(f["sizing_binding"], "dscr");
+    assert_eq!(f["halfway_covenant"], "pass");
+    assert_eq!(f["repaid_period"], 30);
+    // Period 1 of the schedule: interest, fee and principal of the worked example.
+    let r1 = &f["schedule"][0];
+    assert_eq!(r1["interest"], "2620792.96");
+    assert_eq!(r1["commitment_fee"], "52132.85");
+    assert_eq!(r1["principal"], "7410568.00");
+    let table = boxflow(&["size", "fixtures/reference.toml"]);
+    assert!(String::from_utf8_lossy(&table.stdout).contains("518,926,087.20"));
+}
+
+#[test]
+fn schema_is_json() {
+    let out = boxflow(&["schema"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.get("properties").is_some());
+}
