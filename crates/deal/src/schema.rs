@@ -6,6 +6,13 @@ use serde_json::{json, Value};
 const DECIMAL_PATTERN: &str =
     r"^[+-]?[0-9](_?[0-9])*(\.[0-9](_?[0-9])*)?([eE][+-]?[0-9](_?[0-9])*)?$";
 
+/// A decimal without a minus sign.
+const NON_NEGATIVE_PATTERN: &str =
+    r"^\+?[0-9](_?[0-9])*(\.[0-9](_?[0-9])*)?([eE][+-]?[0-9](_?[0-9])*)?$";
+
+/// A decimal from 0 to 1 (written with an exponent, only its sign is checked).
+const SHARE_PATTERN: &str = r"^\+?(0(_?0)*(\.[0-9](_?[0-9])*)?|0*1(\.0(_?0)*)?|[0-9](_?[0-9])*(\.[0-9](_?[0-9])*)?[eE][+-]?[0-9](_?[0-9])*)$";
+
 /// A date `YYYY-MM-DD` (a native TOML date becomes this string in JSON).
 const DATE_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 
@@ -37,7 +44,7 @@ pub fn json_schema() -> Value {
         json!({
             "description": description,
             "type": ["number", "string"],
-            "pattern": DECIMAL_PATTERN,
+            "pattern": NON_NEGATIVE_PATTERN,
             "minimum": 0
         })
     };
@@ -45,7 +52,7 @@ pub fn json_schema() -> Value {
         json!({
             "description": description,
             "type": ["number", "string"],
-            "pattern": DECIMAL_PATTERN,
+            "pattern": SHARE_PATTERN,
             "minimum": 0,
             "maximum": 1
         })
