@@ -781,7 +781,13 @@ fn window(deal: &Deal, i: usize, f: &Facility) -> Option<Window> {
         RepayBy::Halfway => {
             deps.push("covenants.repaid_by_fraction".to_string());
             let fraction = deal.repaid_by_fraction().value();
-            let h = Decimal::from(n_periods).checked_mul(fraction)?.floor();
+            let h = Decimal::from(n_periods)
+                .checked_mul(fraction)?
+                .floor()
+                .normalize();
+            if h.scale() != 0 {
+                return None;
+            }
             let h = u32::try_from(h.mantissa()).ok()?;
             (
                 h,
