@@ -103,6 +103,9 @@ pub struct Plan {
     pub terminal_value: Money,
     /// `halfway_period = floor(N · repaid_by_fraction)`.
     pub halfway_period: usize,
+    /// Whether the unused prepayment is owed back to the customer at the end of the run
+    /// (true; a scenario where the customer defaults keeps it).
+    pub refund_unused_prepayment: bool,
 }
 
 impl Plan {
@@ -142,6 +145,7 @@ impl Plan {
             dsra_at_close: Money::ZERO,
             terminal_value: Money::ZERO,
             halfway_period,
+            refund_unused_prepayment: true,
         };
         plan.terminal_value = terminal_value(deal, &plan.order_costs)?;
         plan.dsra_at_close = match &deal.reserve {

@@ -821,6 +821,11 @@ pub fn run_plan(deal: &Deal, plan: Plan) -> Result<Run, RunError> {
         );
     }
 
+    let refund_due = if plan.refund_unused_prepayment {
+        prepayment_left
+    } else {
+        Money::ZERO
+    };
     let terminal = end_of_run(
         &plan,
         &mut ledger,
@@ -828,7 +833,7 @@ pub fn run_plan(deal: &Deal, plan: Plan) -> Result<Run, RunError> {
         n,
         dsra,
         lockup,
-        prepayment_left,
+        refund_due,
         opex_arrears,
         fee_arrears,
     );
