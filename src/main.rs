@@ -49,6 +49,23 @@ enum Command {
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// No colour in the table (colour is only used on a terminal; NO_COLOR is honoured).
+        #[arg(long)]
+        no_color: bool,
+        /// Show only these periods in the table or CSV: `A..B` (inclusive), `A..`, `..B` or `K`.
+        #[arg(long, value_name = "A..B")]
+        periods: Option<String>,
+    },
+    /// Write the reports people read: an HTML page with charts, an Excel workbook.
+    Report {
+        /// Deal sheet (TOML).
+        deal: PathBuf,
+        /// Write a self-contained HTML report (inline SVG charts) to this file.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Write an Excel workbook (live formulas, a native chart) to this file.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
     },
 }
 
@@ -169,24 +186,66 @@ fn execute(command: Command) -> Result<ExitCode, String> {
             emit(None, &text)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { deal, format, out } => {
+        Command::Run {
+            deal,
+            format,
+            out,
+            no_color,
+            periods,
+        } => {
             let deal = read_deal(&deal)?;
             let run = run_deal(&deal)?;
+            let periods = periods
+                .map(|p| report::table::parse_periods(&p, run.periods.len()))
+                .transpose()?;
+            let options = report::table::TableOptions {
+                color: !no_color && out.is_none() && report::table::color_wanted(),
+                periods: periods.clone(),
+            };
             let text = match format {
+                RunFormat::Json if periods.is_some() => {
+                    return Err("--periods applies to the table and CSV formats; \
+                                the JSON report always holds the whole run"
+                        .into())
+                }
                 RunFormat::Json => {
                     serde_json::to_string_pretty(&report::json::run_json(&run))
                         .map_err(|e| e.to_string())?
                         + "\n"
                 }
-                RunFormat::Csv => report::csv::period_table(&run).map_err(|e| e.to_string())?,
+                RunFormat::Csv => {
+                    report::csv::period_table_range(&run, periods).map_err(|e| e.to_string())?
+                }
                 RunFormat::Table => format!(
                     "{}\n{}\n{}\n",
                     deal.name,
-                    report::table::summary_table(&run),
-                    report::table::period_table(&run)
+                    report::table::summary_table_with(&run, &options),
+                    report::table::period_table_with(&run, &options)
                 ),
             };
             emit(out.as_deref(), &text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { deal, html, xlsx } => {
+            if html.is_none() && xlsx.is_none() {
+                return Err("nothing to write: give --html FILE, --xlsx FILE or both".into());
+            }
+            let source = deal.clone();
+            let deal = read_deal(&deal)?;
+            let run = run_deal(&deal)?;
+            if let Some(path) = &html {
+                let page = report::html::report(&deal, &run, &source.display().to_string());
+                output::write_atomic(path, page.as_bytes())
+                    .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+                println!("wrote {}", path.display());
+            }
+            if let Some(path) = &xlsx {
+                let book = report::xlsx::workbook(&deal, &run)
+                    .map_err(|e| format!("cannot build the workbook: {e}"))?;
+                output::write_atomic(path, &book)
+                    .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+                println!("wrote {}", path.display());
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

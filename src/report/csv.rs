@@ -1,12 +1,23 @@
 //! The period table as CSV: one row per period, money with two decimals, ratios
 //! with ten, empty cells for undefined values.
 
+use std::ops::RangeInclusive;
+
 use boxflow_waterfall::Run;
 
 use crate::report::json::ratio;
+use crate::report::table::select_periods;
 
 /// The CSV header and rows of a run's period table.
 pub fn period_table(run: &Run) -> Result<String, csv::Error> {
+    period_table_range(run, None)
+}
+
+/// The CSV header and the rows of the periods in `range` (every period when `None`).
+pub fn period_table_range(
+    run: &Run,
+    range: Option<RangeInclusive<usize>>,
+) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = [
         "period",
@@ -62,7 +73,7 @@ pub fn period_table(run: &Run) -> Result<String, csv::Error> {
     );
     w.write_record(&header)?;
     let text = |v: serde_json::Value| v.as_str().map(str::to_string).unwrap_or_default();
-    for p in &run.periods {
+    for p in select_periods(run, range.as_ref()) {
         let o = &p.operations;
         let mut row: Vec<String> = vec![
             p.period.to_string(),

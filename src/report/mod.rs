@@ -1,6 +1,10 @@
-//! Reports of a run: JSON (methodology section 13), CSV and terminal tables.
+//! Reports of a run: JSON (methodology section 13), CSV, terminal tables, and the
+//! reports people read: an HTML page with SVG charts and an Excel workbook.
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod sizing;
+pub mod svg;
 pub mod table;
+pub mod xlsx;

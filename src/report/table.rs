@@ -1,10 +1,122 @@
 //! The terminal report: the headline summary, then the period table.
+//!
+//! Money is right-aligned with thousands separators. With [`TableOptions::color`],
+//! breaches are highlighted: yellow for a lock-up, red for a default, a shortfall,
+//! a breach or a loss. [`TableOptions::periods`] shows part of the run.
+
+use std::ops::RangeInclusive;
 
 use boxflow_core::{round10, Money};
-use boxflow_waterfall::Run;
+use boxflow_waterfall::{Event, PeriodResult, Run};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{CellAlignment, Table};
+use comfy_table::{Cell, CellAlignment, Color, Table};
 use rust_decimal::Decimal;
+
+/// How to render the terminal tables.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableOptions {
+    /// Highlight breaches with ANSI colours.
+    pub color: bool,
+    /// Show only these periods (1-based, inclusive); `None`: every period.
+    pub periods: Option<RangeInclusive<usize>>,
+}
+
+/// True when standard output is a terminal and `NO_COLOR` is unset or empty: the
+/// default for colour in `boxflow run`.
+pub fn color_wanted() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Parses a `--periods` value against a run of `n` periods: `A..B` (inclusive, also
+/// written `A..=B`), `A..` (to the end), `..B` (from the first) or a single `K`.
+///
+/// ```
+/// use boxflow::report::table::parse_periods;
+/// assert_eq!(parse_periods("1..12", 60), Ok(1..=12));
+/// assert_eq!(parse_periods("55..", 60), Ok(55..=60));
+/// assert_eq!(parse_periods("..3", 60), Ok(1..=3));
+/// assert_eq!(parse_periods("30", 60), Ok(30..=30));
+/// assert!(parse_periods("0..12", 60).is_err());
+/// assert!(parse_periods("12..1", 60).is_err());
+/// assert!(parse_periods("1..61", 60).is_err());
+/// assert!(parse_periods("one..two", 60).is_err());
+/// ```
+pub fn parse_periods(text: &str, n: usize) -> Result<RangeInclusive<usize>, String> {
+    let bad = |why: &str| format!("--periods `{text}`: {why}");
+    let number = |s: &str, default: usize| -> Result<usize, String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(default);
+        }
+        s.parse::<usize>()
+            .map_err(|_| bad("expected A..B with whole period numbers, for example 1..12"))
+    };
+    let (a, b) = match text.split_once("..") {
+        Some((a, b)) => {
+            let b = b.strip_prefix('=').unwrap_or(b);
+            (number(a, 1)?, number(b, n)?)
+        }
+        None if text.trim().is_empty() => {
+            return Err(bad("expected A..B, for example 1..12"));
+        }
+        None => {
+            let k = number(text, 1)?;
+            (k, k)
+        }
+    };
+    if n == 0 {
+        return Err(bad("the run has no periods"));
+    }
+    if a == 0 || b > n {
+        return Err(bad(&format!("the run has periods 1 to {n}")));
+    }
+    if a > b {
+        return Err(bad("the first period is after the last"));
+    }
+    Ok(a..=b)
+}
+
+/// How serious an event is, for highlighting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Severity {
+    Warning,
+    Breach,
+}
+
+fn severity(e: &Event) -> Severity {
+    match e {
+        Event::Lockup { .. } => Severity::Warning,
+        _ => Severity::Breach,
+    }
+}
+
+fn color_of(severity: Option<Severity>) -> Option<Color> {
+    match severity {
+        Some(Severity::Breach) => Some(Color::Red),
+        Some(Severity::Warning) => Some(Color::Yellow),
+        None => None,
+    }
+}
+
+/// A cell, coloured when `color` is on and there is a colour to show.
+fn cell(text: String, color: bool, fg: Option<Color>) -> Cell {
+    match fg {
+        Some(c) if color => Cell::new(text).fg(c),
+        _ => Cell::new(text),
+    }
+}
+
+fn styled(color: bool) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    if color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t
+}
 
 /// Money with thousands separators: `1,234,567.89`.
 ///
@@ -42,11 +154,16 @@ fn opt<T: ToString>(x: Option<T>) -> String {
     x.map_or("-".into(), |x| x.to_string())
 }
 
-/// The headline summary as a two-column table.
+/// The headline summary as a two-column table, without colour.
 pub fn summary_table(run: &Run) -> String {
+    summary_table_with(run, &TableOptions::default())
+}
+
+/// The headline summary as a two-column table; with colour, a failed halfway
+/// covenant, a lender loss and the events count are highlighted.
+pub fn summary_table_with(run: &Run, options: &TableOptions) -> String {
     let s = &run.summary;
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED);
+    let mut t = styled(options.color);
     t.set_header(vec!["summary", "value"]);
     let rows: Vec<(&str, String)> = vec![
         ("senior commitment", thousands(s.senior_commitment)),
@@ -88,8 +205,16 @@ pub fn summary_table(run: &Run) -> String {
         ("total equity", thousands(s.total_equity)),
         ("events", run.events.len().to_string()),
     ];
+    let worst = run.events.iter().map(severity).max();
     for (k, v) in rows {
-        t.add_row(vec![k.to_string(), v]);
+        let fg = match k {
+            "halfway covenant" if !s.halfway_covenant => Some(Color::Red),
+            "halfway covenant" => Some(Color::Green),
+            "lender loss" if s.lender_loss.is_positive() => Some(Color::Red),
+            "events" => color_of(worst),
+            _ => None,
+        };
+        t.add_row(vec![Cell::new(k), cell(v, options.color, fg)]);
     }
     if let Some(col) = t.column_mut(1) {
         col.set_cell_alignment(CellAlignment::Right);
@@ -97,10 +222,27 @@ pub fn summary_table(run: &Run) -> String {
     t.to_string()
 }
 
-/// The period table: one row per period.
+/// The period table: one row per period, without colour.
 pub fn period_table(run: &Run) -> String {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED);
+    period_table_with(run, &TableOptions::default())
+}
+
+/// The periods that `range` selects (all when `None`; out-of-range bounds are cut).
+pub fn select_periods<'a>(
+    run: &'a Run,
+    range: Option<&'a RangeInclusive<usize>>,
+) -> impl Iterator<Item = &'a PeriodResult> {
+    run.periods
+        .iter()
+        .filter(move |p| range.is_none_or(|r| r.contains(&p.period)))
+}
+
+/// The period table: one row per period of [`TableOptions::periods`]; with colour,
+/// the period, its DSCR and its events are yellow for a lock-up and red for a
+/// default, a shortfall, a breach or a loss.
+pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
+    let color = options.color;
+    let mut t = styled(color);
     t.set_header(vec![
         "k",
         "end",
@@ -116,28 +258,40 @@ pub fn period_table(run: &Run) -> String {
         "distribution",
         "events",
     ]);
-    for p in &run.periods {
+    for p in select_periods(run, options.periods.as_ref()) {
         let interest: Money = p.facilities.iter().map(|f| f.interest_paid).sum();
         let principal: Money = p.facilities.iter().map(|f| f.principal_paid).sum();
         let prepaid: Money = p.facilities.iter().map(|f| f.prepaid).sum();
+        let worst = color_of(p.events.iter().map(severity).max());
+        let dscr_color = p.events.iter().find_map(|e| match e {
+            Event::DscrDefault { .. } => Some(Color::Red),
+            Event::Lockup {
+                dscr_below: true, ..
+            } => Some(Color::Yellow),
+            _ => None,
+        });
         t.add_row(vec![
-            p.period.to_string(),
-            p.end.to_string(),
-            thousands(p.operations.collections),
-            thousands(p.operations.opex + p.operations.fees),
-            thousands(p.operations.cfads),
-            thousands(interest),
-            thousands(principal),
-            thousands(prepaid),
-            thousands(p.senior().map_or(Money::ZERO, |s| s.closing)),
-            thousands(p.dsra.closing),
-            times(p.dscr),
-            thousands(p.distribution),
-            p.events
-                .iter()
-                .map(|e| e.name())
-                .collect::<Vec<_>>()
-                .join(" "),
+            cell(p.period.to_string(), color, worst),
+            Cell::new(p.end),
+            Cell::new(thousands(p.operations.collections)),
+            Cell::new(thousands(p.operations.opex + p.operations.fees)),
+            Cell::new(thousands(p.operations.cfads)),
+            Cell::new(thousands(interest)),
+            Cell::new(thousands(principal)),
+            Cell::new(thousands(prepaid)),
+            Cell::new(thousands(p.senior().map_or(Money::ZERO, |s| s.closing))),
+            Cell::new(thousands(p.dsra.closing)),
+            cell(times(p.dscr), color, dscr_color),
+            Cell::new(thousands(p.distribution)),
+            cell(
+                p.events
+                    .iter()
+                    .map(|e| e.name())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                color,
+                worst,
+            ),
         ]);
     }
     for i in 2..12 {
