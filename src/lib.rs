@@ -72,6 +72,7 @@
 //!     covenants: None,
 //!     curves: Default::default(),
 //!     analysis: None,
+//!     scenarios: vec![],
 //! };
 //! assert!(boxflow::deal::validate(&deal).is_empty());
 //! let run = boxflow::waterfall::run(&deal).unwrap();

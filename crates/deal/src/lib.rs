@@ -42,7 +42,7 @@ use std::path::Path;
 pub use error::{count_errors, DealError, DealErrors, ErrorKind, Invalid};
 pub use model::*;
 pub use schema::json_schema;
-pub use validate::{validate, MAX_TERM_MONTHS, MAX_VALUE};
+pub use validate::{validate, validate_scenario, MAX_TERM_MONTHS, MAX_VALUE};
 
 /// The largest deal sheet read: 10 MiB.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;

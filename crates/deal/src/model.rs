@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use boxflow_core::{DayCount, Frequency, Money, Quantity, Rate, Ratio, Share};
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// A box: one contract, the purchase orders that serve it, the data centers that
@@ -39,6 +40,9 @@ pub struct Deal {
     pub curves: BTreeMap<String, Curve>,
     /// `[analysis]`; `None`: `npv` is null.
     pub analysis: Option<Analysis>,
+    /// `[[scenario]]`: named stresses of the base case, in order of appearance
+    /// (`boxflow stress`). They never change the base case that `run` computes.
+    pub scenarios: Vec<Scenario>,
 }
 
 impl Deal {
@@ -377,4 +381,114 @@ impl Curve {
 pub struct Analysis {
     /// `discount_rate`: the sponsor's hurdle rate for NPV.
     pub discount_rate: Rate,
+}
+
+/// `[[scenario]]`: a stress of the base case, run against the schedule sized at close.
+///
+/// A scenario changes what the box earns and pays (collections, opex, rates, the
+/// GPUs' residual value and book value), never the debt terms: commitments, draws and
+/// every facility's close schedule stay as sized for the base case. Each field left
+/// at its neutral value (`Scenario::new`) leaves that part of the base case as it is.
+///
+/// ```
+/// use boxflow_core::Share;
+/// use boxflow_deal::{CustomerDefault, ReLease, Scenario};
+/// use rust_decimal::Decimal;
+///
+/// let mut s = Scenario::new("default in month 18, re-let at 60% after 6 months");
+/// assert!(s.is_neutral());
+/// s.customer_default = Some(CustomerDefault {
+///     period: 18,
+///     re_lease: Some(ReLease { after_periods: 6, price_share: Share::new(Decimal::new(60, 2)) }),
+/// });
+/// assert!(!s.is_neutral());
+/// assert_eq!(s.rate_shock(), Decimal::ZERO);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scenario {
+    /// `name`: unique among the sheet's scenarios.
+    pub name: String,
+    /// `default_period` (with `re_lease_after`, `re_lease_price_share`): the customer
+    /// stops paying from a period on.
+    pub customer_default: Option<CustomerDefault>,
+    /// `price_per_gpu_hour`: every capacity line at this contract price.
+    pub price_per_gpu_hour: Option<Quantity>,
+    /// `price_haircut`: every capacity line's price cut by this share (after
+    /// `price_per_gpu_hour`); default 0.
+    pub price_haircut: Share,
+    /// `online_delay_months`: every capacity line comes online this many months late;
+    /// default 0.
+    pub online_delay_months: u32,
+    /// `opex_shock`: colocation rates and `per_month` expenses times `1 + opex_shock`;
+    /// above -1, default 0.
+    pub opex_shock: Rate,
+    /// `power_shock`: power prices times `1 + power_shock`; above -1, default 0.
+    pub power_shock: Rate,
+    /// `rate_shock_bps`: basis points added to every index value before the floor
+    /// applies (floating facilities only); default 0, may be negative.
+    pub rate_shock_bps: Decimal,
+    /// `residual_share`: every purchase order's residual share.
+    pub residual_share: Option<Share>,
+    /// `useful_life_months`: every purchase order's useful life (book value, LTV).
+    pub useful_life_months: Option<u32>,
+}
+
+impl Scenario {
+    /// A scenario named `name` that changes nothing.
+    pub fn new(name: impl Into<String>) -> Scenario {
+        Scenario {
+            name: name.into(),
+            customer_default: None,
+            price_per_gpu_hour: None,
+            price_haircut: Share::ZERO,
+            online_delay_months: 0,
+            opex_shock: Rate::ZERO,
+            power_shock: Rate::ZERO,
+            rate_shock_bps: Decimal::ZERO,
+            residual_share: None,
+            useful_life_months: None,
+        }
+    }
+
+    /// True when the scenario changes nothing: it runs as the base case.
+    pub fn is_neutral(&self) -> bool {
+        let neutral = Scenario::new(self.name.clone());
+        *self == neutral
+    }
+
+    /// The rate shock as a rate: `rate_shock_bps / 10000`.
+    pub fn rate_shock(&self) -> Decimal {
+        self.rate_shock_bps / Decimal::from(10_000)
+    }
+
+    /// True when the scenario changes the operating lines (revenue, collections,
+    /// opex, power): a default, a price, a delay or an opex or power shock.
+    pub fn changes_operations(&self) -> bool {
+        self.customer_default.is_some()
+            || self.price_per_gpu_hour.is_some()
+            || !self.price_haircut.value().is_zero()
+            || self.online_delay_months > 0
+            || !self.opex_shock.value().is_zero()
+            || !self.power_shock.value().is_zero()
+    }
+}
+
+/// The customer stops paying: from period `period` on it pays no invoice and takes no
+/// prepayment credit, and the unused prepayment is kept by the box, not refunded.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CustomerDefault {
+    /// `default_period`: `d`, the first period without collections (1..=N).
+    pub period: u32,
+    /// The re-lease of the same capacity, if any.
+    pub re_lease: Option<ReLease>,
+}
+
+/// The same capacity re-let to a new customer after a default.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReLease {
+    /// `re_lease_after`: `g`, periods without revenue; the re-lease bills from period
+    /// `d + g` on (default 0).
+    pub after_periods: u32,
+    /// `re_lease_price_share`: the re-lease price as a share of the contract price.
+    pub price_share: Share,
 }

@@ -17,8 +17,8 @@ use toml::Spanned;
 use crate::error::{DealError, ErrorKind};
 use crate::model::{
     Amortization, Analysis, CapacityLine, CapexPayment, Commitment, Contract, Covenants, Curve,
-    Datacenter, Deal, Expense, ExpenseBasis, Facility, Fee, LockupAction, PurchaseOrder, Rank,
-    RateSpec, RepayBy, Reserve,
+    CustomerDefault, Datacenter, Deal, Expense, ExpenseBasis, Facility, Fee, LockupAction,
+    PurchaseOrder, Rank, RateSpec, ReLease, RepayBy, Reserve, Scenario,
 };
 use crate::number::{parse_decimal, NumberError};
 
@@ -40,6 +40,7 @@ pub(crate) mod keys {
         "covenants",
         "curves",
         "analysis",
+        "scenario",
     ];
     /// `[deal]`.
     pub const DEAL: &[&str] = &["name", "currency", "close", "frequency"];
@@ -123,6 +124,21 @@ pub(crate) mod keys {
     pub const CURVE: &[&str] = &["points"];
     /// `[analysis]`.
     pub const ANALYSIS: &[&str] = &["discount_rate"];
+    /// `[[scenario]]`.
+    pub const SCENARIO: &[&str] = &[
+        "name",
+        "default_period",
+        "re_lease_after",
+        "re_lease_price_share",
+        "price_per_gpu_hour",
+        "price_haircut",
+        "online_delay_months",
+        "opex_shock",
+        "power_shock",
+        "rate_shock_bps",
+        "residual_share",
+        "useful_life_months",
+    ];
 
     /// Where each list of keys is written, for "belongs in" hints.
     pub const SECTIONS: &[(&str, &[&str])] = &[
@@ -142,6 +158,7 @@ pub(crate) mod keys {
         ("[covenants]", COVENANTS),
         ("[curves.NAME]", CURVE),
         ("[analysis]", ANALYSIS),
+        ("[[scenario]]", SCENARIO),
     ];
 }
 
@@ -727,6 +744,13 @@ impl<'s> Reader<'s> {
                                 "a whole number, 0 or more",
                                 "a number of interest-only periods, e.g. 0 or 2",
                             )
+                        } else if path.ends_with("online_delay_months")
+                            || path.ends_with("re_lease_after")
+                        {
+                            (
+                                "a whole number, 0 or more",
+                                "a number of months or periods, e.g. 0 or 6",
+                            )
                         } else {
                             ("a positive whole number", "a count of at least 1")
                         };
@@ -1046,6 +1070,13 @@ impl<'s> Reader<'s> {
                     .unwrap_or(Rate::ZERO),
             });
 
+        let scenarios = self
+            .opt(&top, "scenario", |r, p, v| r.tables(p, v, keys::SCENARIO))
+            .unwrap_or_default()
+            .iter()
+            .map(|t| self.scenario(t))
+            .collect();
+
         Deal {
             name,
             currency,
@@ -1061,7 +1092,66 @@ impl<'s> Reader<'s> {
             covenants,
             curves,
             analysis,
+            scenarios,
         }
+    }
+
+    /// `[[scenario]]`: a stress of the base case. `re_lease_after` and
+    /// `re_lease_price_share` need `default_period`; `re_lease_after` needs
+    /// `re_lease_price_share`.
+    fn scenario(&mut self, t: &Tbl<'_, '_>) -> Scenario {
+        let mut s = Scenario::new(self.req(t, "name", Self::string).unwrap_or_default());
+        let period = self.opt(t, "default_period", Self::count32);
+        let after = self.opt(t, "re_lease_after", Self::count32);
+        let share = self.opt(t, "re_lease_price_share", Self::share);
+        if t.get("default_period").is_none() {
+            for key in ["re_lease_after", "re_lease_price_share"] {
+                if let Some(v) = t.get(key) {
+                    self.error(
+                        ErrorKind::Inconsistent,
+                        v.span(),
+                        format!("`{}.{key}` is given without `default_period`", t.path),
+                        Some("a re-lease follows a customer default: add default_period = 24, the first period the customer does not pay".to_string()),
+                    );
+                    self.poison(&t.child(key));
+                }
+            }
+        } else if let (Some(v), None) = (t.get("re_lease_after"), t.get("re_lease_price_share")) {
+            self.error(
+                ErrorKind::Inconsistent,
+                v.span(),
+                format!(
+                    "`{}.re_lease_after` is given without `re_lease_price_share`",
+                    t.path
+                ),
+                Some("add re_lease_price_share = \"0.60\", the re-lease price as a share of the contract price, or remove re_lease_after".to_string()),
+            );
+            self.poison(&t.child("re_lease_after"));
+        }
+        if let Some(period) = period {
+            s.customer_default = Some(CustomerDefault {
+                period,
+                re_lease: share.map(|price_share| ReLease {
+                    after_periods: after.unwrap_or(0),
+                    price_share,
+                }),
+            });
+        }
+        s.price_per_gpu_hour = self.opt(t, "price_per_gpu_hour", Self::quantity);
+        s.price_haircut = self
+            .opt(t, "price_haircut", Self::share)
+            .unwrap_or(Share::ZERO);
+        s.online_delay_months = self
+            .opt(t, "online_delay_months", Self::count32)
+            .unwrap_or(0);
+        s.opex_shock = self.opt(t, "opex_shock", Self::rate).unwrap_or(Rate::ZERO);
+        s.power_shock = self.opt(t, "power_shock", Self::rate).unwrap_or(Rate::ZERO);
+        s.rate_shock_bps = self
+            .opt(t, "rate_shock_bps", Self::decimal)
+            .unwrap_or(Decimal::ZERO);
+        s.residual_share = self.opt(t, "residual_share", Self::share);
+        s.useful_life_months = self.opt(t, "useful_life_months", Self::count32);
+        s
     }
 
     fn contract(&mut self, top: &Tbl<'_, '_>, close: NaiveDate) -> Contract {

@@ -227,6 +227,32 @@ pub fn json_schema() -> Value {
         }
     });
 
+    let months_or_zero = |description: &str| json!({ "description": description, "type": "integer", "minimum": 0, "maximum": 600 });
+    let scenario = json!({
+        "type": "object",
+        "description": "[[scenario]]: a stress of the base case, run against the schedule sized at close (boxflow stress).",
+        "additionalProperties": false,
+        "required": ["name"],
+        "dependentSchemas": {
+            "re_lease_after": { "required": ["default_period", "re_lease_price_share"] },
+            "re_lease_price_share": { "required": ["default_period"] }
+        },
+        "properties": {
+            "name": text("Unique name of the scenario."),
+            "default_period": count("The first period the customer does not pay (1..N)."),
+            "re_lease_after": months_or_zero("Periods without revenue after the default before the re-lease bills; default 0."),
+            "re_lease_price_share": share("The re-lease price as a share of the contract price."),
+            "price_per_gpu_hour": non_negative("Every capacity line at this price."),
+            "price_haircut": share("Every price cut by this share; default 0."),
+            "online_delay_months": months_or_zero("Every capacity line online this many months late; default 0."),
+            "opex_shock": decimal("Colocation rates and per_month expenses times 1 + shock, above -1; default 0."),
+            "power_shock": decimal("Power prices times 1 + shock, above -1; default 0."),
+            "rate_shock_bps": decimal("Basis points added to every index before the floor, -10000 to 100000; default 0."),
+            "residual_share": share("Every purchase order's residual share."),
+            "useful_life_months": count("Every purchase order's useful life, months.")
+        }
+    });
+
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "boxflow deal sheet",
@@ -291,7 +317,8 @@ pub fn json_schema() -> Value {
                 "additionalProperties": false,
                 "required": ["discount_rate"],
                 "properties": { "discount_rate": non_negative("Sponsor hurdle rate for NPV.") }
-            }
+            },
+            "scenario": { "type": "array", "items": scenario }
         }
     })
 }
@@ -364,5 +391,9 @@ mod tests {
             sorted(keys::CURVE)
         );
         assert_eq!(property_names(&p["analysis"]), sorted(keys::ANALYSIS));
+        assert_eq!(
+            property_names(&p["scenario"]["items"]),
+            sorted(keys::SCENARIO)
+        );
     }
 }

@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 
 use crate::error::{ErrorKind, Invalid};
 use crate::model::{
-    Amortization, Commitment, Deal, ExpenseBasis, Facility, Rank, RateSpec, RepayBy,
+    Amortization, Commitment, Deal, ExpenseBasis, Facility, Rank, RateSpec, RepayBy, Scenario,
 };
 
 /// The largest value a deal sheet may hold: 1e15 ("any value above 1e15" is an error).
@@ -45,6 +45,31 @@ pub const MAX_TERM_MONTHS: u32 = 600;
 /// ```
 pub fn validate(deal: &Deal) -> Vec<Invalid> {
     check(deal, &[])
+}
+
+/// Checks one scenario against a valid deal, as [`validate`] checks the deal's own
+/// `[[scenario]]` tables: the rules of a `[[scenario]]` table (docs/deal-sheet.md),
+/// with paths under `scenario` (`scenario.default_period`). For scenarios built in
+/// code or read from the command line; a duplicate name is not checked here.
+///
+/// ```
+/// let source = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reference.toml"));
+/// let deal = boxflow_deal::parse(source, "reference.toml").unwrap();
+/// let mut s = boxflow_deal::Scenario::new("late default");
+/// s.customer_default = Some(boxflow_deal::CustomerDefault { period: 61, re_lease: None });
+/// let invalid = boxflow_deal::validate_scenario(&deal, &s);
+/// assert_eq!(invalid[0].path, "scenario.default_period"); // 60 periods only
+/// ```
+pub fn validate_scenario(deal: &Deal, scenario: &Scenario) -> Vec<Invalid> {
+    let mut c = Checker {
+        out: Vec::new(),
+        distrusted: Vec::new(),
+    };
+    scenario_values(&mut c, "scenario", scenario);
+    let broken: Vec<String> = c.out.iter().map(|i| i.path.clone()).collect();
+    c.distrusted.extend(broken);
+    scenario_within_term(&mut c, deal, "scenario", scenario);
+    c.out
 }
 
 /// [`validate`], skipping every rule that reads a path in `poisoned` (values the reader
@@ -443,6 +468,145 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
             Bound::NonNegative,
         );
     }
+
+    for (i, s) in deal.scenarios.iter().enumerate() {
+        scenario_values(c, &format!("scenario[{i}]"), s);
+    }
+}
+
+/// The most a rate shock may be: +100,000 bps (+1,000%) and -10,000 bps (-100%).
+const RATE_SHOCK_BPS: (i64, i64) = (-10_000, 100_000);
+
+/// The value rules of a `[[scenario]]` table: a name; `default_period` and
+/// `useful_life_months` positive whole numbers; `re_lease_price_share`,
+/// `price_haircut` and `residual_share` shares; `price_per_gpu_hour` 0 or more;
+/// `online_delay_months` at most 600; `opex_shock` and `power_shock` above -1;
+/// `rate_shock_bps` from -10,000 to 100,000.
+fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
+    non_empty(c, &format!("{p}.name"), &s.name);
+    if let Some(d) = &s.customer_default {
+        count(c, &format!("{p}.default_period"), u64::from(d.period));
+        if let Some(r) = &d.re_lease {
+            if r.after_periods > MAX_TERM_MONTHS {
+                c.report(
+                    ErrorKind::InvalidValue,
+                    &format!("{p}.re_lease_after"),
+                    &[],
+                    format!(
+                        "`{p}.re_lease_after` is {} periods, longer than any term",
+                        r.after_periods
+                    ),
+                    "a number of periods without revenue, e.g. 6",
+                );
+            }
+            number(
+                c,
+                &format!("{p}.re_lease_price_share"),
+                r.price_share.value(),
+                Bound::Share,
+            );
+        }
+    }
+    if let Some(price) = s.price_per_gpu_hour {
+        number(
+            c,
+            &format!("{p}.price_per_gpu_hour"),
+            price.value(),
+            Bound::NonNegative,
+        );
+    }
+    number(
+        c,
+        &format!("{p}.price_haircut"),
+        s.price_haircut.value(),
+        Bound::Share,
+    );
+    if s.online_delay_months > MAX_TERM_MONTHS {
+        c.report(
+            ErrorKind::InvalidValue,
+            &format!("{p}.online_delay_months"),
+            &[],
+            format!(
+                "`{p}.online_delay_months` is {} months, a delay over 600 months",
+                s.online_delay_months
+            ),
+            "a delay of at most 600 months",
+        );
+    }
+    number(
+        c,
+        &format!("{p}.opex_shock"),
+        s.opex_shock.value(),
+        Bound::Escalator,
+    );
+    number(
+        c,
+        &format!("{p}.power_shock"),
+        s.power_shock.value(),
+        Bound::Escalator,
+    );
+    let (low, high) = RATE_SHOCK_BPS;
+    if s.rate_shock_bps < Decimal::from(low) || s.rate_shock_bps > Decimal::from(high) {
+        c.report(
+            ErrorKind::InvalidValue,
+            &format!("{p}.rate_shock_bps"),
+            &[],
+            format!(
+                "`{p}.rate_shock_bps` is {}, outside -10000 to 100000 basis points",
+                s.rate_shock_bps.normalize()
+            ),
+            "a shock in basis points on the index: 200 for +2.00%, -100 for -1.00%",
+        );
+    }
+    if let Some(r) = s.residual_share {
+        number(c, &format!("{p}.residual_share"), r.value(), Bound::Share);
+    }
+    if let Some(life) = s.useful_life_months {
+        count(c, &format!("{p}.useful_life_months"), u64::from(life));
+    }
+}
+
+/// A scenario's `default_period` is a period of the contract: at most `N`.
+fn scenario_within_term(c: &mut Checker, deal: &Deal, p: &str, s: &Scenario) {
+    let m = deal.frequency.months();
+    let term = deal.contract.term_months;
+    let Some(d) = &s.customer_default else {
+        return;
+    };
+    if term == 0 || term % m != 0 || d.period == 0 {
+        return;
+    }
+    let n = term / m;
+    if d.period > n {
+        c.report(
+            ErrorKind::Inconsistent,
+            &format!("{p}.default_period"),
+            &["deal.frequency", "contract.term_months"],
+            format!(
+                "`{p}.default_period` is {}, after the last of the contract's {n} periods",
+                d.period
+            ),
+            format!("a period from 1 to {n}: the first period the customer does not pay"),
+        );
+    }
+}
+
+/// "two scenarios with one name": a scenario's name labels its row of output.
+fn scenario_names(c: &mut Checker, deal: &Deal) {
+    let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, s) in deal.scenarios.iter().enumerate() {
+        if let Some(first) = names.get(s.name.as_str()) {
+            c.report(
+                ErrorKind::Duplicate,
+                &format!("scenario[{i}].name"),
+                &[&format!("scenario[{first}].name")],
+                format!("two scenarios are named `{}`", s.name),
+                "give each scenario its own name",
+            );
+        } else {
+            names.insert(&s.name, i);
+        }
+    }
 }
 
 /// `deal.currency` is a three-letter ISO 4217 code.
@@ -613,6 +777,10 @@ fn cross_rules(c: &mut Checker, deal: &Deal) {
     known_curves(c, deal);
     names_and_ranks(c, deal);
     commitments_within_capex(c, deal);
+    for (i, s) in deal.scenarios.iter().enumerate() {
+        scenario_within_term(c, deal, &format!("scenario[{i}]"), s);
+    }
+    scenario_names(c, deal);
 }
 
 /// Help listing the nearest multiples of `m` around `value` (at most `max`).

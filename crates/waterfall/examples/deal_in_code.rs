@@ -88,6 +88,7 @@ fn main() {
         }),
         curves: BTreeMap::new(),
         analysis: None,
+        scenarios: vec![],
     };
     let problems = boxflow_deal::validate(&deal);
     assert!(problems.is_empty(), "{problems:?}");

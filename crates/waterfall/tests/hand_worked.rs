@@ -84,6 +84,7 @@ fn tiny(expense_per_month: &str) -> Deal {
         }),
         curves: BTreeMap::new(),
         analysis: None,
+        scenarios: vec![],
     }
 }
 

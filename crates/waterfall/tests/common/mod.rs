@@ -158,5 +158,7 @@ pub fn reference_deal() -> Deal {
         analysis: Some(Analysis {
             discount_rate: Rate::new(d("0.12")),
         }),
+
+        scenarios: vec![],
     }
 }
