@@ -158,7 +158,6 @@ pub fn reference_deal() -> Deal {
         analysis: Some(Analysis {
             discount_rate: Rate::new(d("0.12")),
         }),
-
         scenarios: vec![],
     }
 }
