@@ -152,7 +152,9 @@ pub fn xnpv(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option<Decim
         let days = (flow.date - base).num_days();
         let factor = match last {
             Some((d, factor)) if d == days => factor,
-            Some((d, factor)) if d < days && daily != Decimal::ONE => {
+            // A decimal keeps 28 places, so a tiny factor has few significant
+            // digits: step only from factors of at least 1e-6.
+            Some((d, factor)) if d < days && daily != Decimal::ONE && factor >= STEP_FLOOR => {
                 let gap = days - d;
                 let step = match gaps.iter().find(|(g, _)| *g == gap) {
                     Some((_, step)) => *step,
@@ -171,6 +173,9 @@ pub fn xnpv(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option<Decim
     }
     Some(total)
 }
+
+/// The smallest discount factor the next one is stepped from (see [`xnpv`]).
+const STEP_FLOOR: Decimal = Decimal::from_parts(1, 0, 0, false, 6);
 
 /// `(1 + rate)^(-days / 365)` as `v^days`, `v` the daily discount factor.
 fn discount_factor(daily: Decimal, days: i64) -> Option<Decimal> {

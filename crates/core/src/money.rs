@@ -58,7 +58,8 @@ pub fn product(factors: &[Decimal]) -> Result<Decimal, ArithmeticError> {
 ///
 /// Money can be added to and subtracted from money, never to a rate: a
 /// [`crate::Rate`] times an amount is computed on the underlying decimals and
-/// rounded back with [`Money::round2`] or [`Money::floor2`].
+/// rounded back with [`Money::round2`] or [`Money::floor2`]. It is stored as whole
+/// cents, so sums, differences and comparisons are exact integer operations.
 ///
 /// ```
 /// use boxflow_core::Money;
@@ -69,20 +70,26 @@ pub fn product(factors: &[Decimal]) -> Result<Decimal, ArithmeticError> {
 /// assert_eq!((a - credit).to_string(), "21453864.96");
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Money(Decimal);
+pub struct Money(i128);
 
 impl Money {
     /// Zero.
-    pub const ZERO: Money = Money(Decimal::ZERO);
+    pub const ZERO: Money = Money(0);
 
     /// `round2(x)` as money.
     pub fn round2(x: Decimal) -> Money {
-        Money(round2(x).normalize())
+        Money::from_rounded(round2(x))
     }
 
     /// `floor2(x)` as money.
     pub fn floor2(x: Decimal) -> Money {
-        Money(floor2(x).normalize())
+        Money::from_rounded(floor2(x))
+    }
+
+    /// Money from a decimal with at most two decimals.
+    fn from_rounded(mut x: Decimal) -> Money {
+        x.rescale(2);
+        Money(x.mantissa())
     }
 
     /// `round2(Π factors / denominator)`, evaluated exactly and rounded once.
@@ -101,22 +108,20 @@ impl Money {
         Money::checked(floor2(quotient(factors, denominator)?))
     }
 
-    /// Money from an amount already in cents, or an error when it exceeds
-    /// [`Money::max_amount`] in size.
+    /// `round2(x)` as money, or an error when it exceeds [`Money::max_amount`] in size.
     pub fn checked(x: Decimal) -> Result<Money, ArithmeticError> {
-        let m = Money::round2(x);
-        if m.0.abs() > Money::max_amount() {
+        if x.abs() > Money::max_amount() {
             Err(ArithmeticError::Overflow)
         } else {
-            Ok(m)
+            Ok(Money::round2(x))
         }
     }
 
     /// The exact amount when `x` is a whole number of cents (`100.000` is),
-    /// `None` when it has a non-zero third decimal.
+    /// `None` when it has a non-zero third decimal or exceeds [`Money::max_amount`].
     pub fn exact(x: Decimal) -> Option<Money> {
-        if round2(x) == x {
-            Some(Money(x.normalize()))
+        if round2(x) == x && x.abs() <= Money::max_amount() {
+            Some(Money::from_rounded(x))
         } else {
             None
         }
@@ -124,14 +129,12 @@ impl Money {
 
     /// Money from whole cents.
     pub fn from_cents(cents: i64) -> Money {
-        Money(Decimal::new(cents, 2).normalize())
+        Money(i128::from(cents))
     }
 
     /// The amount in cents.
     pub fn cents(self) -> i128 {
-        let mut d = self.0;
-        d.rescale(2);
-        d.mantissa()
+        self.0
     }
 
     /// The largest amount the engine computes: 1e20. Every deal-sheet value is
@@ -141,24 +144,24 @@ impl Money {
         Decimal::from_i128_with_scale(100_000_000_000_000_000_000, 0)
     }
 
-    /// The amount as a decimal.
+    /// The amount as a decimal with two decimal places.
     pub fn amount(self) -> Decimal {
-        self.0
+        Decimal::from_i128_with_scale(self.0, 2)
     }
 
     /// True when zero.
     pub fn is_zero(self) -> bool {
-        self.0.is_zero()
+        self.0 == 0
     }
 
     /// True when above zero.
     pub fn is_positive(self) -> bool {
-        self.0 > Decimal::ZERO
+        self.0 > 0
     }
 
     /// True when below zero.
     pub fn is_negative(self) -> bool {
-        self.0 < Decimal::ZERO
+        self.0 < 0
     }
 
     /// `max(self, 0)`.
@@ -170,12 +173,9 @@ impl Money {
 impl fmt::Display for Money {
     /// Exactly two decimals, never `-0.00`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut d = self.0;
-        if d.is_zero() {
-            d = Decimal::ZERO;
-        }
-        d.rescale(2);
-        write!(f, "{d}")
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
     }
 }
 

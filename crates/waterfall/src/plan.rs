@@ -103,6 +103,8 @@ pub struct Plan {
     pub terminal_value: Money,
     /// `halfway_period = floor(N · repaid_by_fraction)`.
     pub halfway_period: usize,
+    /// Book value of the GPUs after each period 1..N (see [`Plan::book_value`]).
+    pub book_values: Vec<Money>,
     /// Whether the unused prepayment is owed back to the customer at the end of the run
     /// (true; a scenario where the customer defaults keeps it).
     pub refund_unused_prepayment: bool,
@@ -146,7 +148,11 @@ impl Plan {
             terminal_value: Money::ZERO,
             halfway_period,
             refund_unused_prepayment: true,
+            book_values: Vec::new(),
         };
+        plan.book_values = (1..=n)
+            .map(|k| plan.book_value(deal, k))
+            .collect::<Result<_, _>>()?;
         plan.terminal_value = terminal_value(deal, &plan.order_costs)?;
         plan.dsra_at_close = match &deal.reserve {
             Some(r) if r.funded_at_close => plan.dsra_target_at_close(deal),

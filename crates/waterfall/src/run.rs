@@ -713,7 +713,7 @@ pub fn run_plan(deal: &Deal, plan: Plan) -> Result<Run, RunError> {
                 });
             }
         }
-        let book_value = plan.book_value(deal, k)?;
+        let book_value = plan.book_values[idx];
         let senior_closing = senior.map_or(Money::ZERO, |s| states[s].balance);
         let ltv = (!book_value.is_zero())
             .then(|| senior_closing.amount().checked_div(book_value.amount()))
