@@ -1,0 +1,361 @@
+//! Applying a scenario to the base case: a stressed deal and a clone of the base
+//! plan whose debt (commitments, draws, close schedules, DSRA at close) stays as
+//! sized at close, with stressed operating lines, rates and terminal value.
+
+use boxflow_core::{add_months, Calendar, Money, Quantity};
+use boxflow_deal::{Deal, ExpenseBasis, Facility, RateSpec, Scenario};
+use boxflow_waterfall::{
+    colocation, expense, invoice, power, prepayment_credit, run_plan, Operations, Plan, Run,
+    RunError,
+};
+use rust_decimal::Decimal;
+
+use crate::ScenarioError;
+
+/// The base case prepared once: the deal and its plan, sized at close. Every
+/// scenario runs against this plan's debt.
+///
+/// ```
+/// use boxflow_scenario::Base;
+///
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/stress.toml");
+/// let deal = boxflow_deal::read_file(std::path::Path::new(path)).unwrap();
+/// let base = Base::new(deal).unwrap();
+/// let run = base.run_scenario(&base.deal.scenarios[0]).unwrap();
+/// assert!(run.verify().is_empty());
+/// // The debt is the one sized at close, whatever the scenario does.
+/// assert_eq!(run.summary.senior_commitment.to_string(), "518926087.20");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Base {
+    /// The deal as written.
+    pub deal: Deal,
+    /// Its plan: the calendar, the operating lines and the facilities sized at close.
+    pub plan: Plan,
+}
+
+impl Base {
+    /// Builds the base plan of a deal (sizing its facilities).
+    pub fn new(deal: Deal) -> Result<Base, ScenarioError> {
+        let plan = Plan::new(&deal)?;
+        Ok(Base { deal, plan })
+    }
+
+    /// Runs the base case.
+    pub fn run(&self) -> Result<Run, ScenarioError> {
+        Ok(run_plan(&self.deal, self.plan.clone())?)
+    }
+
+    /// The stressed deal and plan of a scenario (see [`apply`]).
+    pub fn stress(&self, scenario: &Scenario) -> Result<Stressed, ScenarioError> {
+        apply(&self.deal, &self.plan, scenario)
+    }
+
+    /// Runs a scenario against the debt sized at close.
+    pub fn run_scenario(&self, scenario: &Scenario) -> Result<Run, ScenarioError> {
+        self.stress(scenario)?.run()
+    }
+}
+
+/// A scenario applied: the stressed deal (prices, online dates, opex, power,
+/// residual share and useful life changed as the scenario says) and the stressed
+/// plan to run it with.
+#[derive(Clone, Debug)]
+pub struct Stressed {
+    /// The stressed deal: [`run_plan`] reads its close, prepayment, reserve,
+    /// covenants, purchase orders (book value) and analysis from it.
+    pub deal: Deal,
+    /// A clone of the base plan with stressed operating lines, floating rates,
+    /// terminal value and refund flag; its facilities' commitments, draws and close
+    /// schedules are the base plan's.
+    pub plan: Plan,
+}
+
+impl Stressed {
+    /// Runs the stressed plan.
+    pub fn run(self) -> Result<Run, ScenarioError> {
+        Ok(run_plan(&self.deal, self.plan)?)
+    }
+}
+
+/// Applies a scenario to the base case (docs/scenarios.md):
+///
+/// - a price, a price haircut, an online delay, an opex or power shock: the operating
+///   lines of the stressed deal, recomputed with the methodology's formulas;
+/// - a customer default at period `d`: no invoice, prepayment credit or collections
+///   from `d` on; from `d + g` on a re-lease invoice of the same capacity at
+///   `re_lease_price_share` of the contract price, collected without credit; the
+///   unused prepayment is kept (`refund_unused_prepayment = false`);
+/// - a rate shock: `r_k = max(floor, index(start_k) + shock) + margin` for every
+///   floating facility; fixed rates and every close schedule are unchanged;
+/// - a residual share: terminal value `Σ round2(cost · residual_share)`; a useful life:
+///   the book value after every period (section 11) of the stressed deal.
+///
+/// The scenario is checked first ([`boxflow_deal::validate_scenario`]).
+pub fn apply(deal: &Deal, base: &Plan, scenario: &Scenario) -> Result<Stressed, ScenarioError> {
+    let invalid = boxflow_deal::validate_scenario(deal, scenario);
+    if !invalid.is_empty() {
+        return Err(ScenarioError::Invalid(invalid));
+    }
+    let stressed = stressed_deal(deal, scenario)?;
+    let mut plan = base.clone();
+    if scenario.changes_operations() {
+        plan.operations =
+            stressed_operations(&stressed, scenario, &plan.calendar, &base.operations)?;
+    }
+    if scenario.customer_default.is_some() {
+        plan.refund_unused_prepayment = false;
+    }
+    if !scenario.rate_shock_bps.is_zero() {
+        let shock = scenario.rate_shock();
+        for f in &mut plan.facilities {
+            let Some(spec) = deal.facilities.iter().find(|x| x.name == f.name) else {
+                continue;
+            };
+            for (rate, period) in f.rates.iter_mut().zip(plan.calendar.periods()) {
+                *rate = shocked_rate(deal, spec, period.start, shock)?;
+            }
+        }
+    }
+    if scenario.residual_share.is_some() {
+        plan.terminal_value = terminal_value(&stressed, &plan.order_costs)?;
+    }
+    if scenario.useful_life_months.is_some() {
+        plan.book_values = (1..=plan.calendar.len())
+            .map(|k| plan.book_value(&stressed, k))
+            .collect::<Result<_, _>>()?;
+    }
+    Ok(Stressed {
+        deal: stressed,
+        plan,
+    })
+}
+
+/// The deal as the scenario sees it: every capacity line at
+/// `price_per_gpu_hour` (if given) times `1 - price_haircut`, online
+/// `add_months(max(online, close), online_delay_months)`; colocation rates and
+/// `per_month` expenses times `1 + opex_shock`; power prices times `1 + power_shock`;
+/// every purchase order with the scenario's residual share and useful life. Its own
+/// scenarios are dropped. The debt terms are the base deal's.
+pub fn stressed_deal(deal: &Deal, s: &Scenario) -> Result<Deal, ScenarioError> {
+    let mut d = without_scenarios(deal);
+    let keep = Decimal::ONE - s.price_haircut.value();
+    for line in &mut d.contract.capacity {
+        let price = s
+            .price_per_gpu_hour
+            .unwrap_or(line.price_per_gpu_hour)
+            .value();
+        if !s.price_haircut.value().is_zero() || s.price_per_gpu_hour.is_some() {
+            line.price_per_gpu_hour = Quantity::new(times(price, keep)?);
+        }
+        if s.online_delay_months > 0 {
+            line.online = add_months(line.online.max(deal.close), s.online_delay_months)
+                .ok_or_else(|| {
+                    RunError::Invalid(format!(
+                        "a capacity line online {} months after {} is past the last supported date",
+                        s.online_delay_months, line.online
+                    ))
+                })?;
+        }
+    }
+    let opex = Decimal::ONE + s.opex_shock.value();
+    let power = Decimal::ONE + s.power_shock.value();
+    if !s.opex_shock.value().is_zero() || !s.power_shock.value().is_zero() {
+        for dc in &mut d.datacenters {
+            dc.rate_per_kw_month = Quantity::new(times(dc.rate_per_kw_month.value(), opex)?);
+            dc.power_price_per_mwh = Quantity::new(times(dc.power_price_per_mwh.value(), power)?);
+        }
+        for e in &mut d.expenses {
+            if let ExpenseBasis::PerMonth(q) = &mut e.basis {
+                *q = Quantity::new(times(q.value(), opex)?);
+            }
+        }
+    }
+    for po in &mut d.purchase_orders {
+        if let Some(r) = s.residual_share {
+            po.residual_share = r;
+        }
+        if let Some(life) = s.useful_life_months {
+            po.useful_life_months = life;
+        }
+    }
+    Ok(d)
+}
+
+/// `a · b`, exactly, or an arithmetic error.
+fn times(a: Decimal, b: Decimal) -> Result<Decimal, RunError> {
+    a.checked_mul(b).ok_or(RunError::Arithmetic(
+        boxflow_core::ArithmeticError::Overflow,
+    ))
+}
+
+/// The operating lines of every period under a scenario, on the stressed deal
+/// ([`stressed_deal`]):
+///
+/// - periods `k < d` (every period without a default): the invoice and prepayment
+///   credit of section 3;
+/// - periods `d <= k < d + g`: invoice, credit and collections 0;
+/// - periods `k >= d + g` with a re-lease: `invoice_k` of the same capacity lines at
+///   `re_lease_price_share ·` their price (escalated as the contract), collected in
+///   full: no prepayment credit;
+/// - colocation, power, expenses (a `share_of_revenue` expense on the period's
+///   invoice) and fees as in section 5: the box still pays its data center.
+///
+/// A line the scenario cannot change is taken from `base` (the base plan's lines,
+/// computed by the same formulas from the same inputs): fees always, colocation
+/// without an opex shock, power without a power shock, expenses without an opex
+/// shock or (for a `share_of_revenue` expense) a change of the invoice.
+pub fn stressed_operations(
+    deal: &Deal,
+    scenario: &Scenario,
+    calendar: &Calendar,
+    base: &[Operations],
+) -> Result<Vec<Operations>, RunError> {
+    let default = scenario.customer_default.as_ref();
+    let revenue = scenario.customer_default.is_some()
+        || scenario.price_per_gpu_hour.is_some()
+        || !scenario.price_haircut.value().is_zero()
+        || scenario.online_delay_months > 0;
+    let opex = !scenario.opex_shock.value().is_zero();
+    let power_shocked = !scenario.power_shock.value().is_zero();
+    let by_revenue = deal
+        .expenses
+        .iter()
+        .any(|e| matches!(e.basis, ExpenseBasis::ShareOfRevenue(_)));
+    let expenses_change = opex || (revenue && by_revenue);
+    let d = default.map_or(usize::MAX, |x| x.period as usize);
+    let re_lease = match default.and_then(|x| x.re_lease.as_ref()) {
+        Some(r) => {
+            let mut relet = deal.clone();
+            for line in &mut relet.contract.capacity {
+                line.price_per_gpu_hour = Quantity::new(times(
+                    line.price_per_gpu_hour.value(),
+                    r.price_share.value(),
+                )?);
+            }
+            Some((d.saturating_add(r.after_periods as usize), relet))
+        }
+        None => None,
+    };
+    let m = calendar.months_per_period();
+    let share = deal.contract.prepayment_credit_share.value();
+    let mut prepayment_left = deal.contract.prepayment;
+    let mut out = Vec::with_capacity(calendar.len());
+    for ((idx, period), was) in calendar.periods().iter().enumerate().zip(base) {
+        let k = idx + 1;
+        let (invoice_k, credit) = if !revenue {
+            (was.invoice, was.prepayment_credit)
+        } else if k < d {
+            let invoice_k = invoice(deal, calendar, period)?;
+            let credit = prepayment_credit(invoice_k, share, prepayment_left)?;
+            prepayment_left -= credit;
+            (invoice_k, credit)
+        } else {
+            match &re_lease {
+                Some((from, relet)) if k >= *from => {
+                    (invoice(relet, calendar, period)?, Money::ZERO)
+                }
+                _ => (Money::ZERO, Money::ZERO),
+            }
+        };
+        let (mut colocation_k, mut power_k) = (was.colocation, was.power);
+        if opex || power_shocked {
+            (colocation_k, power_k) = (Money::ZERO, Money::ZERO);
+            for dc in &deal.datacenters {
+                colocation_k += colocation(dc, m, period)?;
+                power_k += power(dc, period)?;
+            }
+        }
+        let mut expenses_k = was.expenses;
+        if expenses_change {
+            expenses_k = Money::ZERO;
+            for e in &deal.expenses {
+                expenses_k += expense(e, m, period, invoice_k)?;
+            }
+        }
+        let fees_k = was.fees;
+        let collections = invoice_k - credit;
+        let opex_k = colocation_k + power_k + expenses_k;
+        out.push(Operations {
+            invoice: invoice_k,
+            prepayment_credit: credit,
+            collections,
+            colocation: colocation_k,
+            power: power_k,
+            expenses: expenses_k,
+            opex: opex_k,
+            fees: fees_k,
+            cfads: collections - opex_k - fees_k,
+        });
+    }
+    Ok(out)
+}
+
+/// The rate of a facility in a period under a rate shock: `fixed` unchanged, or
+/// `max(floor, index(start_k) + shock) + margin`: the shock moves the index, and the
+/// floor still applies to the shocked index.
+pub fn shocked_rate(
+    deal: &Deal,
+    facility: &Facility,
+    at: chrono::NaiveDate,
+    shock: Decimal,
+) -> Result<Decimal, RunError> {
+    match &facility.rate {
+        RateSpec::Fixed(r) => Ok(r.value()),
+        RateSpec::Floating {
+            index,
+            margin,
+            floor,
+        } => {
+            let value = deal
+                .curves
+                .get(index)
+                .and_then(|c| c.value_at(at))
+                .ok_or_else(|| {
+                    RunError::Invalid(format!("curve `{index}` has no point on or before {at}"))
+                })?;
+            let shocked = value.value() + shock;
+            Ok(shocked.max(floor.value()) + margin.value())
+        }
+    }
+}
+
+/// The GPUs' terminal value (section 10): `Σ round2(cost · residual_share)` over the
+/// purchase orders, each order's cost `round2(units · unit_cost)` from the plan.
+pub fn terminal_value(deal: &Deal, order_costs: &[Money]) -> Result<Money, RunError> {
+    let mut total = Money::ZERO;
+    for (po, cost) in deal.purchase_orders.iter().zip(order_costs) {
+        total += Money::round2_quotient(&[cost.amount(), po.residual_share.value()], Decimal::ONE)?;
+    }
+    Ok(total)
+}
+
+/// A copy of the deal without its scenarios.
+fn without_scenarios(deal: &Deal) -> Deal {
+    Deal {
+        name: deal.name.clone(),
+        currency: deal.currency.clone(),
+        close: deal.close,
+        frequency: deal.frequency,
+        contract: deal.contract.clone(),
+        purchase_orders: deal.purchase_orders.clone(),
+        datacenters: deal.datacenters.clone(),
+        expenses: deal.expenses.clone(),
+        fees: deal.fees.clone(),
+        facilities: deal.facilities.clone(),
+        reserve: deal.reserve.clone(),
+        covenants: deal.covenants.clone(),
+        curves: deal.curves.clone(),
+        analysis: deal.analysis.clone(),
+        scenarios: Vec::new(),
+    }
+}
+
+/// The deal with every capacity line at `price` (the price solver's measure).
+pub(crate) fn priced(deal: &Deal, price: Decimal) -> Deal {
+    let mut d = without_scenarios(deal);
+    for line in &mut d.contract.capacity {
+        line.price_per_gpu_hour = Quantity::new(price);
+    }
+    d
+}

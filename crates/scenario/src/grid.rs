@@ -1,0 +1,479 @@
+//! Scenarios written on one line (`default=18,re_lease=0.6`) and cartesian grids of
+//! them (`price=1.60..2.60:0.10,default=6..60:6`), run in parallel.
+
+use std::fmt;
+use std::str::FromStr;
+
+use boxflow_core::{Quantity, Rate, Share};
+use boxflow_deal::{CustomerDefault, Deal, ReLease, Scenario};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::{Base, Outcome, ScenarioError};
+
+/// The most points a grid may have: 1,000,000.
+pub const MAX_GRID_POINTS: usize = 1_000_000;
+
+/// One shock a scenario line or a grid axis sets, with its names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    /// `price` (`price_per_gpu_hour`): every capacity line at this price.
+    Price,
+    /// `haircut` (`price_haircut`): every price cut by this share.
+    Haircut,
+    /// `default` (`default_period`): the first period the customer does not pay.
+    Default,
+    /// `gap` (`re_lease_after`): periods without revenue before the re-lease.
+    Gap,
+    /// `re_lease` (`re_lease_price_share`): the re-lease price as a share of the
+    /// contract price.
+    ReLease,
+    /// `delay` (`online_delay_months`): months every capacity line comes online late.
+    Delay,
+    /// `opex` (`opex_shock`): colocation and `per_month` expenses times `1 + x`.
+    Opex,
+    /// `power` (`power_shock`): power prices times `1 + x`.
+    Power,
+    /// `rate` (`rate_shock_bps`): basis points on every index.
+    Rate,
+    /// `residual` (`residual_share`): every purchase order's residual share.
+    Residual,
+    /// `life` (`useful_life_months`): every purchase order's useful life.
+    Life,
+}
+
+impl Dimension {
+    /// Every dimension, in the order of output columns.
+    pub const ALL: [Dimension; 11] = [
+        Dimension::Price,
+        Dimension::Haircut,
+        Dimension::Default,
+        Dimension::Gap,
+        Dimension::ReLease,
+        Dimension::Delay,
+        Dimension::Opex,
+        Dimension::Power,
+        Dimension::Rate,
+        Dimension::Residual,
+        Dimension::Life,
+    ];
+
+    /// The short name (`price`, `default`, ...), used in output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dimension::Price => "price",
+            Dimension::Haircut => "haircut",
+            Dimension::Default => "default",
+            Dimension::Gap => "gap",
+            Dimension::ReLease => "re_lease",
+            Dimension::Delay => "delay",
+            Dimension::Opex => "opex",
+            Dimension::Power => "power",
+            Dimension::Rate => "rate",
+            Dimension::Residual => "residual",
+            Dimension::Life => "life",
+        }
+    }
+
+    /// The `[[scenario]]` key it sets.
+    pub fn key(self) -> &'static str {
+        match self {
+            Dimension::Price => "price_per_gpu_hour",
+            Dimension::Haircut => "price_haircut",
+            Dimension::Default => "default_period",
+            Dimension::Gap => "re_lease_after",
+            Dimension::ReLease => "re_lease_price_share",
+            Dimension::Delay => "online_delay_months",
+            Dimension::Opex => "opex_shock",
+            Dimension::Power => "power_shock",
+            Dimension::Rate => "rate_shock_bps",
+            Dimension::Residual => "residual_share",
+            Dimension::Life => "useful_life_months",
+        }
+    }
+
+    /// A dimension by its short name or its `[[scenario]]` key.
+    pub fn parse(name: &str) -> Option<Dimension> {
+        Dimension::ALL
+            .into_iter()
+            .find(|d| d.name() == name || d.key() == name)
+    }
+
+    /// True for the dimensions that take whole numbers (periods, months).
+    pub fn is_count(self) -> bool {
+        matches!(
+            self,
+            Dimension::Default | Dimension::Gap | Dimension::Delay | Dimension::Life
+        )
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A scenario line or grid that can't be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SpecError(pub String);
+
+fn names() -> String {
+    Dimension::ALL
+        .iter()
+        .map(|d| d.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn dimension(name: &str) -> Result<Dimension, SpecError> {
+    Dimension::parse(name.trim()).ok_or_else(|| {
+        SpecError(format!(
+            "unknown shock `{}`: the shocks are {}",
+            name.trim(),
+            names()
+        ))
+    })
+}
+
+fn number(d: Dimension, text: &str) -> Result<Decimal, SpecError> {
+    let t = text.trim();
+    let x = Decimal::from_str(t)
+        .map_err(|_| SpecError(format!("`{d}` value `{t}` is not a decimal number")))?;
+    if d.is_count() && (x.fract() != Decimal::ZERO || x.is_sign_negative() && !x.is_zero()) {
+        return Err(SpecError(format!(
+            "`{d}` value `{t}` is not a whole number of 0 or more"
+        )));
+    }
+    Ok(x)
+}
+
+fn whole(x: Decimal) -> u32 {
+    u32::try_from(x.trunc().mantissa()).unwrap_or(u32::MAX)
+}
+
+/// Builds a scenario from shock values: `default`, `gap` and `re_lease` make one
+/// customer default (`gap` and `re_lease` need `default`; `gap` needs `re_lease`).
+/// Values are not range-checked here: [`crate::apply`] checks the scenario.
+pub fn scenario_of(name: &str, values: &[(Dimension, Decimal)]) -> Result<Scenario, SpecError> {
+    let mut s = Scenario::new(name);
+    let get = |d: Dimension| values.iter().rev().find(|(x, _)| *x == d).map(|(_, v)| *v);
+    for (d, v) in values {
+        match d {
+            Dimension::Price => s.price_per_gpu_hour = Some(Quantity::new(*v)),
+            Dimension::Haircut => s.price_haircut = Share::new(*v),
+            Dimension::Delay => s.online_delay_months = whole(*v),
+            Dimension::Opex => s.opex_shock = Rate::new(*v),
+            Dimension::Power => s.power_shock = Rate::new(*v),
+            Dimension::Rate => s.rate_shock_bps = *v,
+            Dimension::Residual => s.residual_share = Some(Share::new(*v)),
+            Dimension::Life => s.useful_life_months = Some(whole(*v)),
+            Dimension::Default | Dimension::Gap | Dimension::ReLease => {}
+        }
+    }
+    let (default, gap, share) = (
+        get(Dimension::Default),
+        get(Dimension::Gap),
+        get(Dimension::ReLease),
+    );
+    match (default, gap, share) {
+        (None, None, None) => {}
+        (None, _, _) => {
+            return Err(SpecError(
+                "`gap` and `re_lease` describe the re-lease after a customer default: give `default` too"
+                    .into(),
+            ))
+        }
+        (Some(_), Some(_), None) => {
+            return Err(SpecError(
+                "`gap` needs `re_lease`, the re-lease price as a share of the contract price"
+                    .into(),
+            ))
+        }
+        (Some(d), gap, share) => {
+            s.customer_default = Some(CustomerDefault {
+                period: whole(d),
+                re_lease: share.map(|p| ReLease {
+                    after_periods: gap.map_or(0, whole),
+                    price_share: Share::new(p),
+                }),
+            })
+        }
+    }
+    Ok(s)
+}
+
+/// Reads a scenario written on one line: `key=value` pairs separated by commas, each
+/// key a [`Dimension`] name or `[[scenario]]` key, and an optional `name=...`:
+/// `"default=18,gap=6,re_lease=0.60"`. Without a name the scenario is named by its
+/// line.
+///
+/// ```
+/// let s = boxflow_scenario::parse_scenario("default=18, gap=6, re_lease=0.60").unwrap();
+/// assert_eq!(s.name, "default=18, gap=6, re_lease=0.60");
+/// let d = s.customer_default.unwrap();
+/// assert_eq!((d.period, d.re_lease.unwrap().after_periods), (18, 6));
+/// assert!(boxflow_scenario::parse_scenario("defualt=18").is_err());
+/// ```
+pub fn parse_scenario(line: &str) -> Result<Scenario, SpecError> {
+    let mut name = None;
+    let mut values = Vec::new();
+    for part in line.split(',').filter(|p| !p.trim().is_empty()) {
+        let (key, value) = part
+            .split_once('=')
+            .ok_or_else(|| SpecError(format!("`{}` is not key=value", part.trim())))?;
+        if key.trim() == "name" {
+            name = Some(value.trim().to_string());
+            continue;
+        }
+        let d = dimension(key)?;
+        values.push((d, number(d, value)?));
+    }
+    if values.is_empty() && name.is_none() {
+        return Err(SpecError(format!(
+            "no shock in `{line}`: write key=value pairs such as default=18,re_lease=0.6 (shocks: {})",
+            names()
+        )));
+    }
+    scenario_of(name.as_deref().unwrap_or(line.trim()), &values)
+}
+
+/// One axis of a grid: a dimension and its values.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Axis {
+    /// What it shocks.
+    pub dimension: Dimension,
+    /// Its values, in order.
+    pub values: Vec<Decimal>,
+}
+
+/// A cartesian grid of scenarios: every combination of its axes' values.
+///
+/// ```
+/// use boxflow_scenario::Grid;
+///
+/// let grid = Grid::parse("price=1.60..2.60:0.10,default=6..60:6").unwrap();
+/// assert_eq!(grid.len(), 11 * 10);
+/// let first = grid.scenario(0).unwrap();
+/// assert_eq!(first.name, "price=1.60,default=6");
+/// let last = grid.scenario(grid.len() - 1).unwrap();
+/// assert_eq!(last.name, "price=2.60,default=60");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Grid {
+    /// The axes, the first varying slowest.
+    pub axes: Vec<Axis>,
+}
+
+impl Grid {
+    /// Reads `dimension=values` axes separated by commas. Values are `a..b:step`
+    /// (from `a` up to `b` inclusive, by `step`, exact decimals), `a..b` (step 1), a
+    /// list `a|b|c`, or one value `a`. At most [`MAX_GRID_POINTS`] points; a
+    /// dimension appears once.
+    pub fn parse(spec: &str) -> Result<Grid, SpecError> {
+        let mut axes: Vec<Axis> = Vec::new();
+        for part in spec.split(',').filter(|p| !p.trim().is_empty()) {
+            let (key, values) = part
+                .split_once('=')
+                .ok_or_else(|| SpecError(format!("`{}` is not dimension=values", part.trim())))?;
+            let dimension = dimension(key)?;
+            if axes.iter().any(|a| a.dimension == dimension) {
+                return Err(SpecError(format!(
+                    "`{dimension}` appears twice in the grid"
+                )));
+            }
+            let values = axis_values(dimension, values)?;
+            axes.push(Axis { dimension, values });
+        }
+        if axes.is_empty() {
+            return Err(SpecError(format!(
+                "an empty grid: write dimension=a..b:step pairs such as price=1.60..2.60:0.10 (dimensions: {})",
+                names()
+            )));
+        }
+        let grid = Grid { axes };
+        if grid.len() > MAX_GRID_POINTS {
+            return Err(SpecError(format!(
+                "the grid has {} points, more than {MAX_GRID_POINTS}",
+                grid.len()
+            )));
+        }
+        Ok(grid)
+    }
+
+    /// The number of points: the product of the axes' lengths.
+    pub fn len(&self) -> usize {
+        self.axes
+            .iter()
+            .try_fold(1usize, |n, a| n.checked_mul(a.values.len()))
+            .unwrap_or(usize::MAX)
+    }
+
+    /// True when a grid has no point (never for a parsed grid).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The values of point `i` (0-based, the last axis varying fastest).
+    pub fn point(&self, i: usize) -> Vec<(Dimension, Decimal)> {
+        let mut rest = i;
+        let mut out = vec![(Dimension::Price, Decimal::ZERO); self.axes.len()];
+        for (slot, axis) in out.iter_mut().zip(&self.axes).rev() {
+            let n = axis.values.len().max(1);
+            *slot = (
+                axis.dimension,
+                axis.values.get(rest % n).copied().unwrap_or_default(),
+            );
+            rest /= n;
+        }
+        out
+    }
+
+    /// The scenario of point `i`, named `dimension=value,...`.
+    pub fn scenario(&self, i: usize) -> Result<Scenario, SpecError> {
+        let point = self.point(i);
+        let name = point
+            .iter()
+            .map(|(d, v)| format!("{d}={v}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        scenario_of(&name, &point)
+    }
+
+    /// Checks every value of every axis against the deal (each alone: a default
+    /// after the term, a share above 1, ...) and the re-lease pairing, before a
+    /// run; the first problem found.
+    pub fn check(&self, deal: &Deal) -> Result<(), SpecError> {
+        let dims: Vec<Dimension> = self.axes.iter().map(|a| a.dimension).collect();
+        for axis in &self.axes {
+            for v in &axis.values {
+                let mut values = vec![(axis.dimension, *v)];
+                // A re-lease axis is checked with a default of period 1.
+                if matches!(axis.dimension, Dimension::Gap | Dimension::ReLease) {
+                    values.push((Dimension::Default, Decimal::ONE));
+                    if axis.dimension == Dimension::Gap {
+                        values.push((Dimension::ReLease, Decimal::ZERO));
+                    }
+                }
+                let s = scenario_of("grid", &values)?;
+                if let Some(invalid) = boxflow_deal::validate_scenario(deal, &s).first() {
+                    return Err(SpecError(format!(
+                        "`{}={v}`: {}",
+                        axis.dimension,
+                        invalid.message.replace("`scenario.", "`")
+                    )));
+                }
+            }
+        }
+        if dims
+            .iter()
+            .any(|d| matches!(d, Dimension::Gap | Dimension::ReLease))
+            && !dims.contains(&Dimension::Default)
+        {
+            return Err(SpecError(
+                "`gap` and `re_lease` need a `default` axis".into(),
+            ));
+        }
+        if dims.contains(&Dimension::Gap) && !dims.contains(&Dimension::ReLease) {
+            return Err(SpecError("`gap` needs a `re_lease` axis".into()));
+        }
+        Ok(())
+    }
+}
+
+fn axis_values(d: Dimension, text: &str) -> Result<Vec<Decimal>, SpecError> {
+    let text = text.trim();
+    if text.contains('|') {
+        return text.split('|').map(|v| number(d, v)).collect();
+    }
+    let Some((from, rest)) = text.split_once("..") else {
+        return Ok(vec![number(d, text)?]);
+    };
+    let (to, step) = match rest.split_once(':') {
+        Some((to, step)) => (to, number(d, step)?),
+        None => (rest, Decimal::ONE),
+    };
+    let (from, to) = (number(d, from)?, number(d, to)?);
+    if step <= Decimal::ZERO {
+        return Err(SpecError(format!("`{d}` step {step} is not above 0")));
+    }
+    if to < from {
+        return Err(SpecError(format!(
+            "`{d}` range {from}..{to} runs backwards"
+        )));
+    }
+    let count = ((to - from) / step).floor();
+    if count >= Decimal::from(MAX_GRID_POINTS) {
+        return Err(SpecError(format!(
+            "`{d}` has more than {MAX_GRID_POINTS} values"
+        )));
+    }
+    let n = usize::try_from(count.mantissa()).unwrap_or(0) + 1;
+    // Written with the range's scale, so 1.60..2.60:0.10 gives 1.60, 1.70, ...
+    let scale = from.scale().max(step.scale()).max(to.scale());
+    Ok((0..n)
+        .map(|i| {
+            let mut v = from + step * Decimal::from(i as u64);
+            v.rescale(scale);
+            v
+        })
+        .collect())
+}
+
+/// One grid point's run: its values and outcome, or why it could not run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GridRow {
+    /// The point's values, one per axis.
+    pub values: Vec<(Dimension, Decimal)>,
+    /// The outcome, or the error that stopped the run.
+    pub outcome: Result<Outcome, String>,
+}
+
+/// Runs every point of a grid against the base case in parallel (rayon), calling
+/// `progress` once per point done (from any thread). Rows are in point order.
+pub fn run_grid(
+    base: &Base,
+    grid: &Grid,
+    verify: bool,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<GridRow> {
+    (0..grid.len())
+        .into_par_iter()
+        .map(|i| {
+            let values = grid.point(i);
+            let outcome = grid.scenario(i).map_err(|e| e.to_string()).and_then(|s| {
+                base.run_scenario(&s)
+                    .map(|run| Outcome::of(s.name.clone(), &run, verify))
+                    .map_err(|e| e.to_string())
+            });
+            progress();
+            GridRow { values, outcome }
+        })
+        .collect()
+}
+
+/// Runs the base case and a list of scenarios in parallel; the base case first, named
+/// `"base case"`. Each run's invariants are checked.
+pub fn run_scenarios(
+    base: &Base,
+    scenarios: &[Scenario],
+) -> Vec<(String, Result<Outcome, ScenarioError>)> {
+    let mut all: Vec<Option<&Scenario>> = vec![None];
+    all.extend(scenarios.iter().map(Some));
+    all.par_iter()
+        .map(|s| match s {
+            None => (
+                "base case".to_string(),
+                base.run().map(|r| Outcome::of("base case", &r, true)),
+            ),
+            Some(s) => (
+                s.name.clone(),
+                base.run_scenario(s)
+                    .map(|r| Outcome::of(s.name.clone(), &r, true)),
+            ),
+        })
+        .collect()
+}

@@ -1,0 +1,68 @@
+//! Stress scenarios, grids of them, solvers over the whole waterfall, and portfolios
+//! of boxes: the questions a risk team and a sponsor ask after the base case.
+//!
+//! - [`Base`]: a deal and its plan sized at close. [`apply`] turns a
+//!   [`Scenario`] (a customer default with a re-lease, a price, a delay, opex and
+//!   power shocks, a rate shock, a residual value, a useful life) into a
+//!   [`Stressed`] deal and plan: the operating lines, rates and terminal value
+//!   change, the debt as sized at close does not.
+//! - [`Outcome`]: what a risk team reads of a run: covenants, the weakest DSCR, the
+//!   first event, lender loss, equity IRR.
+//! - [`parse_scenario`] and [`Grid`]: scenarios written on one line, and cartesian
+//!   grids of them run in parallel ([`run_grid`]).
+//! - [`solve`]: bisection over the whole waterfall for the minimum price, the
+//!   earliest safe customer default and the largest rate shock survived, each
+//!   checked at the found point and one step beyond.
+//! - [`portfolio`]: many boxes consolidated by month, debt outstanding and its
+//!   balance-weighted cost by month and by vintage, and concentration by customer.
+//!
+//! ```
+//! use boxflow_scenario::{parse_scenario, Base, Outcome};
+//!
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reference.toml");
+//! let deal = boxflow_deal::read_file(std::path::Path::new(path)).unwrap();
+//! let base = Base::new(deal).unwrap();
+//!
+//! // The customer walks away in month 12 and nobody takes the GPUs.
+//! let walk_away = parse_scenario("default=12").unwrap();
+//! let run = base.run_scenario(&walk_away).unwrap();
+//! assert!(run.verify().is_empty());
+//! let outcome = Outcome::of(&walk_away.name, &run, true);
+//! assert!(!outcome.covenants);
+//! assert!(outcome.lender_loss.is_positive());
+//! assert_eq!(outcome.first_event.unwrap().event, "opex_shortfall");
+//! ```
+
+mod apply;
+mod grid;
+mod outcome;
+pub mod portfolio;
+pub mod solve;
+
+pub use apply::{
+    apply, shocked_rate, stressed_deal, stressed_operations, terminal_value, Base, Stressed,
+};
+pub use boxflow_deal::{CustomerDefault, ReLease, Scenario};
+pub use grid::{
+    parse_scenario, run_grid, run_scenarios, scenario_of, Axis, Dimension, Grid, GridRow,
+    SpecError, MAX_GRID_POINTS,
+};
+pub use outcome::{FirstEvent, Outcome};
+
+use boxflow_deal::Invalid;
+use boxflow_waterfall::RunError;
+
+/// Why a scenario, a solver or a portfolio could not run.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ScenarioError {
+    /// The scenario breaks a rule of a `[[scenario]]` table.
+    #[error("invalid scenario: {}", .0.iter().map(|i| i.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<Invalid>),
+    /// The run failed.
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// A solver or portfolio input that makes no sense (no senior facility, boxes in
+    /// different currencies, ...).
+    #[error("{0}")]
+    Input(String),
+}
