@@ -1,6 +1,8 @@
 //! Deals built in code for the waterfall's tests.
 #![allow(dead_code)]
 
+pub mod generate;
+
 use std::collections::BTreeMap;
 use std::str::FromStr;
 

@@ -1,0 +1,487 @@
+//! Properties of every run over generated valid deals (methodology section 14 and the
+//! covenants of section 11). The deals come from `common::generate`; each property
+//! says what it checks and why the methodology guarantees it.
+
+mod common;
+
+use boxflow_core::{Decimal, Money};
+use boxflow_deal::{validate, Commitment, Deal, RepayBy};
+use boxflow_waterfall::{run, Account, Run, Step};
+use common::generate::{
+    arb_deal, arb_deal_with_zero_senior_and_late_capex, arb_params, with_price_raised, Debt,
+};
+use proptest::prelude::*;
+
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        // Two properties set aside a share of their draws (about 6% and 20%).
+        max_global_rejects: 4 * cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+fn run_ok(deal: &Deal) -> Result<Run, TestCaseError> {
+    run(deal).map_err(|e| TestCaseError::fail(format!("run failed: {e}")))
+}
+
+/// Σ in minus Σ out of the box's operating account over the transfers matching `keep`,
+/// summed here from the raw ledger rather than with `Ledger::net`.
+fn box_net(r: &Run, keep: impl Fn(usize, Step) -> bool) -> (Money, Money) {
+    let mut into = Money::ZERO;
+    let mut out = Money::ZERO;
+    for t in r.ledger.transfers() {
+        if !keep(t.period, t.step) {
+            continue;
+        }
+        if t.to == Account::Box {
+            into += t.amount;
+        }
+        if t.from == Account::Box {
+            out += t.amount;
+        }
+    }
+    (into, out)
+}
+
+/// The sponsor's total net cash: closing flow + distributions - equity contributions
+/// + terminal flows, from the ledger's flows of `Account::Sponsor`.
+fn sponsor_net_cash(r: &Run) -> Money {
+    r.ledger.flows(Account::Sponsor).map(|(_, x)| x).sum()
+}
+
+/// A money figure is a whole number of cents: `Money::exact` gives it back, and it
+/// prints with exactly two decimals, never `-0.00`, and reads back to itself.
+fn whole_cents(name: &str, m: Money) -> Result<(), TestCaseError> {
+    prop_assert_eq!(Money::exact(m.amount()), Some(m), "{} = {:?}", name, m);
+    let text = m.to_string();
+    let (_, decimals) = text.split_once('.').unwrap_or((&text, ""));
+    prop_assert_eq!(decimals.len(), 2, "{} prints as {}", name, text);
+    prop_assert!(text != "-0.00", "{} prints as -0.00", name);
+    prop_assert_eq!(text.parse::<Decimal>().unwrap(), m.amount(), "{}", name);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(1024))]
+
+    /// The generator only builds deals that pass the deal crate's own validation.
+    #[test]
+    fn generated_deals_are_valid(
+        deal in prop_oneof![
+            arb_deal(Debt::Any),
+            arb_deal(Debt::Some),
+            arb_deal(Debt::SizedHalfwaySenior),
+            arb_deal(Debt::FixedOnly),
+            arb_deal(Debt::FixedUnsculpted),
+        ],
+    ) {
+        let problems = validate(&deal);
+        prop_assert!(problems.is_empty(), "{:#?}", problems);
+    }
+
+    /// `run` succeeds and `Run::verify` finds no broken invariant: cash conserved each
+    /// period, every roll-forward, no negative balance, sources = uses at close,
+    /// Σ draws = Σ principal paid + prepaid + end-of-run principal + principal lost.
+    #[test]
+    fn every_run_verifies(deal in arb_deal(Debt::Any)) {
+        let r = run_ok(&deal)?;
+        let violations = r.verify();
+        prop_assert!(violations.is_empty(), "{:#?}", violations);
+    }
+
+    /// Cash conservation re-checked from the raw ledger: at close, in every period
+    /// (without the end-of-run transfers, which carry period N) and at the end of the
+    /// run, what enters the box's operating account leaves it, to the cent.
+    #[test]
+    fn the_box_nets_to_zero_in_the_ledger(deal in arb_deal(Debt::Any)) {
+        let r = run_ok(&deal)?;
+        for t in r.ledger.transfers() {
+            prop_assert!(t.amount.is_positive(), "{:?}", t);
+            prop_assert!(t.from != t.to, "{:?}", t);
+        }
+        for k in 0..=r.periods.len() {
+            let (into, out) = box_net(&r, |p, s| p == k && s != Step::Terminal);
+            prop_assert_eq!(into, out, "period {}", k);
+        }
+        let (into, out) = box_net(&r, |_, s| s == Step::Terminal);
+        prop_assert_eq!(into, out, "end of the run");
+        // Every transfer belongs to close, a period 1..N or the end of the run.
+        let n = r.periods.len();
+        prop_assert!(r.ledger.transfers().iter().all(|t| t.period <= n));
+    }
+
+    /// Every money figure of the JSON-facing structs sampled here is a whole number of
+    /// cents (closing, every period's operating lines, facilities, DSRA and lock-up,
+    /// the end of the run and the summary).
+    #[test]
+    fn money_figures_are_whole_cents(deal in arb_deal(Debt::Any)) {
+        let r = run_ok(&deal)?;
+        let c = &r.closing;
+        for (name, m) in [
+            ("closing.prepayment", c.prepayment),
+            ("closing.equity", c.equity),
+            ("closing.capex", c.capex),
+            ("closing.dsra", c.dsra),
+            ("closing.sponsor_excess", c.sponsor_excess),
+            ("closing.sponsor_flow", c.sponsor_flow),
+        ] {
+            whole_cents(name, m)?;
+        }
+        for (_, m) in c.draws.iter().chain(&c.upfront_fees) {
+            whole_cents("closing draw or fee", *m)?;
+        }
+        for p in &r.periods {
+            let o = &p.operations;
+            for m in [
+                o.invoice, o.prepayment_credit, o.collections, o.colocation, o.power,
+                o.expenses, o.opex, o.fees, o.cfads, p.capex, p.equity_contribution,
+                p.opex_paid, p.fees_paid, p.book_value, p.sweep, p.distribution,
+                p.dsra.opening, p.dsra.target, p.dsra.deposit, p.dsra.release,
+                p.dsra.draw, p.dsra.closing, p.lockup.deposit, p.lockup.closing,
+            ] {
+                whole_cents(&format!("period {}", p.period), m)?;
+            }
+            for f in &p.facilities {
+                for m in [
+                    f.opening, f.draws, f.interest_due, f.commitment_fee_due,
+                    f.interest_paid, f.principal_due, f.principal_paid, f.prepaid,
+                    f.arrears(), f.closing,
+                ] {
+                    whole_cents(&format!("period {} {}", p.period, f.name), m)?;
+                }
+            }
+        }
+        let t = &r.terminal;
+        for m in [
+            t.dsra_release, t.lockup_release, t.terminal_value, t.refund_paid,
+            t.opex_arrears_paid, t.fee_arrears_paid, t.sponsor, t.other_unpaid,
+            t.lender_loss,
+        ] {
+            whole_cents("terminal", m)?;
+        }
+        let s = &r.summary;
+        for m in [
+            s.senior_commitment, s.senior_balance_at_halfway, s.terminal_value,
+            s.lender_loss, s.total_invoice, s.total_collections, s.total_opex,
+            s.total_fees, s.total_interest, s.total_principal, s.total_distributions,
+            s.total_equity,
+        ] {
+            whole_cents("summary", m)?;
+        }
+        if let Some(npv) = s.npv {
+            whole_cents("summary.npv", npv)?;
+        }
+    }
+
+    /// A senior sized with `repay_by = "halfway"` is repaid by the halfway period.
+    ///
+    /// Why it is guaranteed: sizing makes interest + fee + p_k <= floor2(CFADS_k /
+    /// dscr) <= CFADS_k in every window period g+1..H (dscr >= 1.10 here), the run's
+    /// cash after steps 1-2 is CFADS_k when no opex or fee arrears come in, and steps
+    /// 3-4 come before anything else takes cash (DSRA deposits, junior debt, sweeps
+    /// and lock-ups only follow, and the DSRA and prepayments only add cash or lower
+    /// the balance). What sizing does not test are the interest-only periods 1..g:
+    /// their interest is "paid from cash or the DSRA" (section 7), so a deal whose
+    /// CFADS there is below the scheduled interest and fee may legitimately fall
+    /// into arrears; such draws are set aside.
+    #[test]
+    fn sized_halfway_senior_is_repaid_by_halfway(deal in arb_deal(Debt::SizedHalfwaySenior)) {
+        let senior = deal.senior().unwrap();
+        prop_assume!(senior.repay_by == RepayBy::Halfway);
+        let sized = matches!(senior.commitment, Commitment::Sized { .. });
+        prop_assert!(sized);
+        let r = run_ok(&deal)?;
+        let plan = r.plan.senior().unwrap();
+        let g = plan.interest_only_periods;
+        let io_covered = plan.schedule.rows[..g].iter().zip(&r.plan.operations).all(|(row, ops)| {
+            ops.cfads >= row.interest + row.commitment_fee
+        });
+        prop_assume!(io_covered);
+        let s = &r.summary;
+        prop_assert!(
+            s.halfway_covenant,
+            "senior {} ({:?}) owes {} at halfway period {}; events {:#?}",
+            plan.commitment, plan.binding, s.senior_balance_at_halfway, s.halfway_period,
+            r.events
+        );
+    }
+
+    /// With fixed amounts and schedules that do not depend on the price (every profile
+    /// but `sculpted`), and no `[covenants]` (so no lock-up), a higher price (the same
+    /// deal otherwise) never lowers total distributions nor raises the lender loss.
+    ///
+    /// Why it holds: collections rise in every period (a prepayment credit of
+    /// `round2(invoice · share)` with share <= 1 rises by at most the invoice, and a
+    /// used-up prepayment only credits less), share-of-revenue expenses take at most
+    /// their share of the rise, and the close schedule, DSRA targets and dues are the
+    /// same, so every step of the waterfall is paid at least as much and the rest
+    /// flows to the sponsor. Both restrictions are needed (the generated search found
+    /// counterexamples to each):
+    /// - a sculpted fixed amount is shaped to CFADS / target_dscr, so a higher price
+    ///   schedules more principal (and a larger DSRA, funded at close) earlier; when
+    ///   the deal defaults, that cash goes to the lender and distributions fall;
+    /// - a lock-up that bites at the low price but not at the high one changes the
+    ///   path (cash trapped or swept instead of distributed).
+    #[test]
+    fn a_higher_price_with_fixed_schedules_helps(
+        deal in arb_params(Debt::FixedUnsculpted).prop_map(|mut p| {
+            p.covenants = None;
+            p.build()
+        }),
+        cents in 1_i64..=100,
+    ) {
+        let low = run_ok(&deal)?;
+        let high = run_ok(&with_price_raised(&deal, cents))?;
+        prop_assert!(
+            high.summary.total_distributions >= low.summary.total_distributions,
+            "distributions {} at +{} cents < {}",
+            high.summary.total_distributions, cents, low.summary.total_distributions
+        );
+        prop_assert!(
+            high.summary.lender_loss <= low.summary.lender_loss,
+            "lender loss {} at +{} cents > {}",
+            high.summary.lender_loss, cents, low.summary.lender_loss
+        );
+    }
+
+    /// With any debt, a higher price never lowers the sponsor's total net cash
+    /// (closing flow + distributions - equity contributions + terminal flows), as long
+    /// as every claim ahead of the sponsor is paid in full in both runs (no lender
+    /// loss, no unpaid refund, opex or fee arrears).
+    ///
+    /// The condition is needed: a higher price raises the sized commitment or the
+    /// sculpted schedule, hence the DSRA the sponsor funds at close; when the box
+    /// cannot pay its claims at the end, that extra equity goes to the lenders or to
+    /// the customer's refund instead of coming back (shrunk: a 1-month deal whose
+    /// unused prepayment can't be refunded; one cent more per GPU-hour lowers the
+    /// sponsor's net cash by 0.07, the extra interest on a larger sized loan).
+    #[test]
+    fn a_higher_price_never_lowers_the_sponsors_net_cash(
+        deal in arb_deal(Debt::Some),
+        cents in 1_i64..=100,
+    ) {
+        let low = run_ok(&deal)?;
+        let high = run_ok(&with_price_raised(&deal, cents))?;
+        let solvent = |r: &Run| r.summary.lender_loss.is_zero() && r.terminal.other_unpaid.is_zero();
+        prop_assume!(solvent(&low) && solvent(&high));
+        let (a, b) = (sponsor_net_cash(&low), sponsor_net_cash(&high));
+        prop_assert!(b >= a, "sponsor net cash {} at +{} cents < {}", b, cents, a);
+    }
+
+    /// A facility with a fixed amount of 0.00 funds no capex payment, so validation
+    /// accepts capex dated after its deadline (`funds_capex` in the deal crate); such a
+    /// deal must run.
+    #[test]
+    #[ignore = "engine bug: run() fails with Schedule(DrawAfterDeadline) for a zero-amount facility whose deadline precedes a capex payment, a deal validate() accepts"]
+    fn a_zero_amount_facility_never_blocks_capex(deal in arb_deal_with_zero_senior_and_late_capex()) {
+        prop_assert!(validate(&deal).is_empty(), "{:#?}", validate(&deal));
+        let r = run_ok(&deal)?;
+        prop_assert!(r.verify().is_empty());
+    }
+}
+
+/// A box of 100 GPUs for 4 months from 2026-01-01 whose 13 servers (1,950,000.00) are
+/// all paid on 2026-02-15, funded by a senior bullet of 1,000,000.00 at 8% with a 0.5%
+/// commitment fee, due at halfway (H = 2), a 2-month DSRA funded at close and a
+/// lock-up below a DSCR of 1.20 (hold). An expense of 148,320.00 runs in January only.
+#[allow(clippy::needless_update)]
+fn delayed_draw_deal(price: &str) -> Deal {
+    use boxflow_core::{DayCount, Frequency, Quantity, Rate, Ratio, Share};
+    use boxflow_deal::*;
+    use common::{d, date, m};
+    let close = date("2026-01-01");
+    Deal {
+        name: "Delayed draw".into(),
+        currency: "USD".into(),
+        close,
+        frequency: Frequency::Monthly,
+        contract: Contract {
+            customer: "Customer".into(),
+            term_months: 4,
+            escalator: Rate::ZERO,
+            prepayment: Money::ZERO,
+            prepayment_credit_share: Share::ZERO,
+            capacity: vec![CapacityLine {
+                name: None,
+                gpus: 100,
+                online: close,
+                price_per_gpu_hour: Quantity::new(d(price)),
+            }],
+        },
+        purchase_orders: vec![PurchaseOrder {
+            item: None,
+            units: 13,
+            unit_cost: Quantity::new(d("150000")),
+            payments: vec![CapexPayment {
+                date: date("2026-02-15"),
+                share: Share::ONE,
+            }],
+            useful_life_months: 48,
+            residual_share: Share::ZERO,
+        }],
+        datacenters: vec![],
+        expenses: vec![Expense {
+            name: None,
+            basis: ExpenseBasis::PerMonth(Quantity::new(d("148320"))),
+            escalator: Rate::ZERO,
+            start: close,
+            end: Some(date("2026-02-01")),
+        }],
+        fees: vec![],
+        facilities: vec![Facility {
+            name: "Senior".into(),
+            rank: Rank::Senior,
+            commitment: Commitment::Fixed {
+                amount: m("1000000"),
+                target_dscr: None,
+            },
+            rate: RateSpec::Fixed(Rate::new(d("0.08"))),
+            day_count: DayCount::Act360,
+            amortization: Amortization::Bullet,
+            interest_only_periods: 0,
+            repay_by: RepayBy::Halfway,
+            upfront_fee: Rate::ZERO,
+            commitment_fee: Rate::new(d("0.005")),
+            sweep: Share::ZERO,
+        }],
+        reserve: Some(Reserve {
+            months: 2,
+            funded_at_close: true,
+        }),
+        covenants: Some(Covenants {
+            min_dscr: None,
+            lockup_dscr: Some(Ratio::new(d("1.20"))),
+            lockup_action: LockupAction::Hold,
+            repaid_by_fraction: Share::new(d("0.5")),
+            max_ltv: None,
+        }),
+        curves: Default::default(),
+        analysis: None,
+        // Keys added later (stress scenarios) take the reference deal's values.
+        ..common::reference_deal()
+    }
+}
+
+/// With a fixed amount, a higher price never raises the lender loss. The generated
+/// search (fixed amounts, any profile, with lock-ups) finds counterexamples about once
+/// in 10,000 deals; this is one built by hand.
+///
+/// Close target (W = 1..2): fee_1 = round2(1,000,000 · 0.005 · 31 / 360) = 430.56;
+/// interest_2 = round2(1,000,000 · 0.08 · 14 / 360) = 3,111.11 (drawn 2026-02-15),
+/// fee_2 = round2(1,000,000 · 0.005 · 28 / 360) = 388.89; principal min(1,000,000, C):
+/// 1,003,930.56, paid in by the sponsor. Period 1: at step 5 the target covers W = 2..3
+/// with `min(Σ p_j, senior balance after step 4)` = min(1,000,000, 0) = 0, so it is
+/// 3,500.00 and 1,000,430.56 is released. At 2.00 CFADS_1 = 148,800.00 - 148,320.00 =
+/// 480.00, DSCR 480 / 430.56 = 1.11 < 1.20: locked up, held to the end of the run.
+/// At 2.01 CFADS_1 = 1,224.00, DSCR 2.84: the 1,000,430.56 is distributed. Period 2
+/// draws 1,000,000.00 and the bullet is due; with the 3,500.00 left in the DSRA the
+/// box pays 134,400.00 of it at 2.00 (135,072.00 at 2.01) and defaults. At 2.00,
+/// periods 3-4 pay 142,836.98 and 139,181.58 of principal after 5,963.02 and 4,818.42
+/// of interest, 583,581.44 is owed at the end of the run and the held 1,000,480.00
+/// repays it: lender loss 0.00. At 2.01 (CFADS 149,544.00 and 144,720.00; interest
+/// round2(864,928 · 0.08 · 31 / 360) = 5,958.39 and round2(721,342.39 · 0.08 · 30 /
+/// 360) = 4,808.95) nothing is held: lender loss 581,431.34.
+///
+/// Section 8 is applied as written; it is the rule that leaves the delayed draw
+/// without cover: the close target covers the full commitment, the step-5 target only
+/// the balance already drawn.
+#[test]
+#[ignore = "methodology gap (section 8): the step-5 DSRA target drops the principal cover of draws still to come, so a close-funded reserve is released before a delayed draw is due"]
+fn a_higher_price_never_raises_the_lender_loss() {
+    let low = run(&delayed_draw_deal("2.00")).unwrap();
+    let high = run(&delayed_draw_deal("2.01")).unwrap();
+    assert!(validate(&delayed_draw_deal("2.00")).is_empty());
+    assert!(
+        high.summary.lender_loss <= low.summary.lender_loss,
+        "lender loss {} at 2.01 > {} at 2.00",
+        high.summary.lender_loss,
+        low.summary.lender_loss
+    );
+}
+
+/// Two orders of one 150,000.00 server each, paid at close; the first also lists a
+/// payment of share 0 on 2026-02-15. A senior of 200,000.01 funds T = 300,000.00 pro
+/// rata: round2(200,000.01 · 150,000 / 300,000) = round2(100,000.005) = 100,000.01 on
+/// each payment at close, 200,000.02 in all, so the last payment by date (the zero one,
+/// in period 2) draws the remainder 200,000.01 - 200,000.02 = -0.01. The facility still
+/// draws exactly C (section 4), but period 2 reports draws of 0.00 (the ledger posts
+/// the -0.01 as a transfer from the box to the lender, which the period table does not
+/// read as a draw) while the balance falls by 0.01, so `Run::verify` finds "facility
+/// balance rolls forward" broken in period 2.
+#[test]
+#[ignore = "engine bug: a negative remainder draw (-0.01) is left out of the period's draws, so Run::verify reports a broken facility roll-forward"]
+#[allow(clippy::needless_update)]
+fn a_negative_remainder_draw_rolls_forward() {
+    use boxflow_core::{Quantity, Rate, Share};
+    use boxflow_deal::*;
+    use common::{d, date, m, reference_deal};
+    let close = date("2026-01-01");
+    let server = |payments| PurchaseOrder {
+        item: None,
+        units: 1,
+        unit_cost: Quantity::new(d("150000")),
+        payments,
+        useful_life_months: 48,
+        residual_share: Share::ZERO,
+    };
+    let base = reference_deal();
+    let deal = Deal {
+        close,
+        contract: Contract {
+            term_months: 4,
+            prepayment: Money::ZERO,
+            prepayment_credit_share: Share::ZERO,
+            capacity: vec![CapacityLine {
+                name: None,
+                gpus: 16,
+                online: close,
+                price_per_gpu_hour: Quantity::new(d("2.00")),
+            }],
+            ..base.contract.clone()
+        },
+        purchase_orders: vec![
+            server(vec![
+                CapexPayment {
+                    date: close,
+                    share: Share::ONE,
+                },
+                CapexPayment {
+                    date: date("2026-02-15"),
+                    share: Share::ZERO,
+                },
+            ]),
+            server(vec![CapexPayment {
+                date: close,
+                share: Share::ONE,
+            }]),
+        ],
+        datacenters: vec![],
+        expenses: vec![],
+        fees: vec![],
+        facilities: vec![Facility {
+            commitment: Commitment::Fixed {
+                amount: m("200000.01"),
+                target_dscr: None,
+            },
+            rate: RateSpec::Fixed(Rate::new(d("0.08"))),
+            amortization: Amortization::StraightLine,
+            repay_by: RepayBy::Months(4),
+            upfront_fee: Rate::ZERO,
+            commitment_fee: Rate::ZERO,
+            ..base.facilities[0].clone()
+        }],
+        reserve: None,
+        covenants: None,
+        curves: Default::default(),
+        ..base
+    };
+    assert!(validate(&deal).is_empty(), "{:#?}", validate(&deal));
+    let r = run(&deal).unwrap();
+    assert_eq!(
+        r.plan.facilities[0].draws.iter().copied().sum::<Money>(),
+        m("200000.01")
+    );
+    assert_eq!(r.verify(), vec![]);
+}
