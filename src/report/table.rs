@@ -247,7 +247,7 @@ pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
         "k",
         "end",
         "collections",
-        "opex",
+        "opex+fees",
         "CFADS",
         "interest",
         "principal",
