@@ -304,13 +304,15 @@ impl ScheduleTerms {
                 });
             }
         }
-        if let Some(late) = self.capex.iter().find(|p| p.period > self.deadline) {
-            return Err(ScheduleError::DrawAfterDeadline {
-                period: late.period,
-                deadline: self.deadline,
-            });
-        }
         Ok(())
+    }
+
+    /// The first capex payment after the deadline `H`: a commitment above zero would
+    /// draw on it and could not be repaid by `H`.
+    fn late_payment(&self) -> Option<&CapexPayment> {
+        self.capex
+            .iter()
+            .find(|p| p.period > self.deadline && !p.amount.is_zero())
     }
 
     /// The debt-service caps of periods 1..N, `None` without a DSCR.
@@ -328,6 +330,12 @@ impl ScheduleTerms {
     /// payment is made and nothing is swept.
     pub fn project(&self, commitment: Money) -> Result<Schedule, ScheduleError> {
         self.check()?;
+        if let (false, Some(late)) = (commitment.is_zero(), self.late_payment()) {
+            return Err(ScheduleError::DrawAfterDeadline {
+                period: late.period,
+                deadline: self.deadline,
+            });
+        }
         let caps = self.caps()?;
         self.project_with(commitment, &caps, None)
             .map(|(schedule, _)| schedule)
@@ -464,7 +472,8 @@ impl ScheduleTerms {
     }
 
     /// `feasible(C)` (section 7): `interest_k + commitment_fee_k + p_k <= cap_k` for
-    /// every k in `g+1 ..= H` of C's schedule. `C = 0` is feasible.
+    /// every k in `g+1 ..= H` of C's schedule. `C = 0` is feasible; a commitment above
+    /// zero is not when a capex payment falls after `H` (its draw can't be repaid by `H`).
     pub fn feasible(&self, commitment: Money) -> Result<bool, ScheduleError> {
         self.check()?;
         let caps = self.caps()?;
@@ -478,6 +487,9 @@ impl ScheduleTerms {
     ) -> Result<bool, ScheduleError> {
         if commitment.is_zero() {
             return Ok(true);
+        }
+        if self.late_payment().is_some() {
+            return Ok(false); // a draw after H leaves a balance at H
         }
         Ok(self.project_with(commitment, caps, Some(()))?.1)
     }

@@ -202,6 +202,12 @@ impl Transfers<'_> {
             .sum()
     }
 
+    /// The net of the transfers of `step` from `from` to `to`, less those back: a
+    /// negative draw (a remainder of a few cents) nets against the positive ones.
+    pub fn net(&self, step: Step, from: Account, to: Account) -> Money {
+        self.amount(step, from, to) - self.amount(step, to, from)
+    }
+
     /// The sum of the transfers of any of `steps` to `to`.
     pub fn received(&self, steps: &[Step], to: Account) -> Money {
         self.0

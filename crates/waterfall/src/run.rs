@@ -750,7 +750,7 @@ pub fn run_plan(deal: &Deal, plan: Plan) -> Result<Run, RunError> {
                     name: f.name.clone(),
                     rank: f.rank,
                     opening: openings[i],
-                    draws: t.amount(Step::Capex, lender, Account::Box),
+                    draws: t.net(Step::Capex, lender, Account::Box),
                     rate: f.rates[idx],
                     interest_due: interest[i],
                     commitment_fee_due: fee[i],
