@@ -39,7 +39,13 @@ fn bench_xirr(c: &mut Criterion) {
         b.iter(|| xirr(black_box(&flows), black_box(close)))
     });
     c.bench_function("xnpv_61_monthly_flows", |b| {
-        b.iter(|| xnpv(black_box(Decimal::new(12, 2)), black_box(&flows), black_box(close)))
+        b.iter(|| {
+            xnpv(
+                black_box(Decimal::new(12, 2)),
+                black_box(&flows),
+                black_box(close),
+            )
+        })
     });
 }
 
