@@ -63,7 +63,8 @@ impl Scale {
             std::mem::swap(&mut d0, &mut d1);
         }
         let span = d1 - d0;
-        if !(span > f64::EPSILON * d0.abs().max(d1.abs()).max(1.0)) || !span.is_finite() {
+        let tiny = f64::EPSILON * d0.abs().max(d1.abs()).max(1.0);
+        if span.is_nan() || span <= tiny || !span.is_finite() {
             let pad = (d0.abs() * 0.1).max(1.0);
             d0 -= pad;
             d1 = d0 + 2.0 * pad;

@@ -5,13 +5,13 @@
 //! Derived columns are live formulas whose cached results are the engine's values,
 //! so an auditor sees the logic:
 //!
-//! - Periods: `collections = invoice - prepayment credit`, `opex = colocation + power
-//!   + expenses`, `CFADS = collections - opex - fees`, each facility's `closing =
-//!   opening + draws - principal paid - prepaid`, `senior debt service = interest +
-//!   commitment fee + principal due`, `DSCR = CFADS / senior debt service` (blank
-//!   without debt service), `DSRA closing = opening + deposit - release - draw`;
-//! - Schedule: `closing = opening + draws - principal`, `debt service = interest +
-//!   commitment fee + principal`, `DSCR = CFADS / debt service`;
+//! - Periods: collections = invoice - prepayment credit; opex = colocation + power +
+//!   expenses; CFADS = collections - opex - fees; each facility's closing = opening +
+//!   draws - principal paid - prepaid; senior debt service = interest + commitment
+//!   fee + principal due; DSCR = CFADS / senior debt service (blank without debt
+//!   service); DSRA closing = opening + deposit - release - draw;
+//! - Schedule: closing = opening + draws - principal; debt service = interest +
+//!   commitment fee + principal; DSCR = CFADS / debt service;
 //! - Closing: the totals of sources and uses, and their difference;
 //! - Summary: the totals over the periods, as sums of the Periods columns.
 //!
