@@ -86,6 +86,7 @@ tr.warn td { background: #fffaf0; } tr.breach td { background: #fff5f5; }
 tr.halfway td { border-bottom: 2px solid var(--navy); }
 td.ev-warn { color: var(--amber); font-weight: 600; } td.ev-breach { color: var(--red); font-weight: 600; }
 .table-wrap { border: 1px solid var(--line); border-radius: 6px; overflow: auto; max-height: 760px; }
+.table-wrap.short { max-height: 420px; }
 .panel { border: 1px solid var(--line); border-radius: 6px; overflow: hidden; }
 p.summary { margin: 0 0 8px; }
 footer { margin-top: 28px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--line); padding-top: 8px; }
@@ -96,7 +97,7 @@ footer { margin-top: 28px; font-size: 12px; color: var(--muted); border-top: 1px
   main { max-width: none; padding: 0; }
   .cards { grid-template-columns: repeat(6, minmax(0, 1fr)); }
   .charts { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-  .table-wrap { max-height: none; overflow: visible; border: none; }
+  .table-wrap, .table-wrap.short { max-height: none; overflow: visible; border: none; }
   thead th { position: static; }
   table { font-size: 8pt; }
   tr, figure, .card { break-inside: avoid; }
@@ -712,14 +713,11 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         &mut out,
         "Sponsor's cumulative cash",
         &format!(
-            "equity in at close and during the build, distributions, end-of-run flows in period {n}: {}",
+            "equity in, distributions, end-of-run flows (in period {n}); total {}",
             cumulative.last().map_or("–".into(), |m| thousands(*m))
         ),
         &sponsor,
-        &legend(&[
-            ("cumulative cash", GREEN, "line"),
-            ("halfway", INK, "dash"),
-        ]),
+        &legend(&[("cumulative cash", GREEN, "line"), ("halfway", INK, "dash")]),
     );
     out.push_str("</section>");
 
@@ -777,7 +775,7 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
             .collect();
         let _ = write!(
             out,
-            r#"<p class="summary">{} events: {}.</p><div class="table-wrap" style="max-height:420px"><table id="events"><thead><tr><th class="num">period</th><th>event</th><th>figures</th></tr></thead><tbody>"#,
+            r#"<p class="summary">{} events: {}.</p><div class="table-wrap short"><table id="events"><thead><tr><th class="num">period</th><th>event</th><th>figures</th></tr></thead><tbody>"#,
             run.events.len(),
             parts.join("; ")
         );

@@ -566,7 +566,8 @@ fn vline(out: &mut String, f: &Frame, r: &RefLine, index: usize) {
         b = c(f.bottom),
         col = escape(&r.color),
     );
-    let anchor_right = px > (f.left + f.right) / 2.0;
+    // Labels run rightwards, unless too close to the right edge.
+    let anchor_right = px > f.left + (f.right - f.left) * 0.75;
     let _ = write!(
         out,
         r#"<text class="vline-label" x="{tx}" y="{ty}" text-anchor="{a}" fill="{col}" font-weight="600">{label}</text>"#,
@@ -689,8 +690,10 @@ pub fn line_chart(chart: &LineChart) -> String {
             continue;
         }
         let (px, py) = (f.x.map_clamped(m.x), f.y.map_clamped(m.y));
-        let anchor_right = px > (f.left + f.right) / 2.0;
-        let above = py > (f.top + f.bottom) / 2.0;
+        // Labels run rightwards, unless too close to the right edge.
+        let anchor_right = px > f.left + (f.right - f.left) * 0.75;
+        // Below the point when there is room (a line rising past it stays clear).
+        let above = py > f.bottom - 24.0;
         let _ = write!(
             out,
             r#"<circle class="marker" cx="{px}" cy="{py}" r="5.5" fill="white" stroke="{col}" stroke-width="2.5"/><text class="marker-label" x="{tx}" y="{ty}" text-anchor="{a}" fill="{col}" font-weight="600">{label}</text>"#,
