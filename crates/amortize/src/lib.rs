@@ -110,6 +110,9 @@ pub enum ScheduleError {
         /// `H`.
         deadline: usize,
     },
+    /// The sizing bound is 2^63 cents or more: far beyond any deal.
+    #[error("the sizing bound is beyond 2^63 cents")]
+    CommitmentOutOfRange,
     /// Arithmetic out of range.
     #[error(transparent)]
     Arithmetic(#[from] ArithmeticError),

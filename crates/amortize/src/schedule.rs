@@ -497,6 +497,7 @@ impl ScheduleTerms {
     /// Sizes the facility (section 7): the largest commitment in cents, at most
     /// `upper = floor2(max_gearing · T)` (less what ranks ahead, for a junior), whose
     /// schedule is feasible, found by the integer-cents bisection of the methodology.
+    /// An upper bound of 2^63 cents (about 9.2e16) or more is an error.
     pub fn size(&self, upper: Money) -> Result<Sizing, ScheduleError> {
         self.check()?;
         if self.dscr.is_none() {
@@ -504,6 +505,9 @@ impl ScheduleTerms {
         }
         let caps = self.caps()?;
         let hi = upper.at_least_zero();
+        if hi.cents() > i128::from(i64::MAX) {
+            return Err(ScheduleError::CommitmentOutOfRange);
+        }
         let mut iterations = 1;
         let (commitment, binding) = if self.feasible_with(hi, &caps)? {
             (hi, Binding::Gearing)
@@ -580,7 +584,8 @@ pub struct Sizing {
     pub commitment: Money,
     /// The binding bound.
     pub binding: Binding,
-    /// Feasibility evaluations made (at most 1 + 64: amounts are below 2^63 cents).
+    /// Feasibility evaluations made: at most 64, since the upper bound is below 2^63
+    /// cents (one evaluation of the bound, then at most 63 halvings).
     pub iterations: u32,
     /// The close schedule of `C`.
     pub schedule: Schedule,

@@ -681,7 +681,7 @@ proptest! {
         let sizing = terms.size(upper).unwrap();
         let c = sizing.commitment;
         prop_assert!(c <= upper && !c.is_negative());
-        prop_assert!(sizing.iterations <= 65, "{} iterations", sizing.iterations);
+        prop_assert!(sizing.iterations <= 64, "{} iterations", sizing.iterations);
         match sizing.binding {
             Binding::Dscr => {
                 prop_assert!(terms.feasible(c).unwrap());
@@ -828,9 +828,57 @@ proptest! {
     ) {
         let Case { terms, upper } = case;
         let sizing = terms.size(upper).unwrap();
-        prop_assert!(sizing.iterations <= 65);
+        prop_assert!(sizing.iterations <= 64);
         prop_assert!(sizing.commitment.is_zero());
         let expected = if upper.is_zero() { Binding::Gearing } else { Binding::Dscr };
         prop_assert_eq!(sizing.binding, expected);
     }
+}
+
+/// The bisection halves a range of at most 2^63 cents: at most 63 halvings after the
+/// first evaluation of the bound, 64 evaluations in all; a larger bound is an error.
+#[test]
+fn sizing_bound_beyond_2_pow_63_cents_is_an_error() {
+    use boxflow_amortize::{CapexPayment, Profile, SchedulePeriod, ScheduleTerms};
+    use boxflow_core::{Calendar, DayCount, Frequency, Money, Ratio};
+    let close = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let cal = Calendar::new(close, Frequency::Monthly, 2).unwrap();
+    let huge = Money::checked(rust_decimal::Decimal::from(100_000_000_000_000_000_i64)).unwrap();
+    let terms = ScheduleTerms {
+        periods: cal
+            .periods()
+            .iter()
+            .map(|p| SchedulePeriod {
+                start: p.start,
+                end: p.end,
+                rate: rust_decimal::Decimal::ZERO,
+                cfads: Money::from_cents(100),
+                prior_debt_service: Money::ZERO,
+            })
+            .collect(),
+        capex: vec![CapexPayment {
+            date: close,
+            period: 0,
+            amount: huge,
+        }],
+        total_capex: huge,
+        day_count: DayCount::Act360,
+        commitment_fee: rust_decimal::Decimal::ZERO,
+        profile: Profile::Sculpted,
+        interest_only_periods: 0,
+        deadline: 1,
+        dscr: Some(Ratio::new(rust_decimal::Decimal::ONE)),
+        rate_at_close: rust_decimal::Decimal::ZERO,
+        months_per_period: 1,
+    };
+    // 1e17 dollars = 1e19 cents > 2^63 ≈ 9.22e18 cents.
+    assert!(matches!(
+        terms.size(huge),
+        Err(boxflow_amortize::ScheduleError::CommitmentOutOfRange)
+    ));
+    // 9e16 dollars = 9e18 cents < 2^63: sized, binding dscr, in at most 64 evaluations.
+    let below = Money::checked(rust_decimal::Decimal::from(90_000_000_000_000_000_i64)).unwrap();
+    let s = terms.size(below).unwrap();
+    assert!(s.iterations <= 64, "{}", s.iterations);
+    assert_eq!(s.commitment, Money::from_cents(100)); // floor2(1.00 / 1) in the one window period
 }
