@@ -97,8 +97,11 @@
 pub use boxflow_amortize as amortize;
 pub use boxflow_core as core;
 pub use boxflow_deal as deal;
+pub use boxflow_scenario as scenario;
 pub use boxflow_waterfall as waterfall;
 
 pub mod diagnostic;
 pub mod output;
+pub mod portfolio;
 pub mod report;
+pub mod stress;

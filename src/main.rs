@@ -67,6 +67,12 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         xlsx: Option<PathBuf>,
     },
+    /// Stress a deal: the base case and every scenario against the debt sized at close,
+    /// the breakpoints (minimum price, earliest safe default, largest rate shock), or a grid.
+    Stress(boxflow::stress::StressArgs),
+    /// Run many deal sheets (files or folders) as one portfolio: cash and debt by month,
+    /// cost of debt by month and vintage, concentration by customer.
+    Portfolio(boxflow::portfolio::PortfolioArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -133,6 +139,21 @@ fn print_stdout(text: &str) -> Result<(), String> {
 
 fn execute(command: Command) -> Result<ExitCode, String> {
     match command {
+        Command::Stress(args) => {
+            let deal = read_deal(&args.deal)?;
+            let text = boxflow::stress::stress(deal, &args)?;
+            emit(args.out.as_deref(), &text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Portfolio(args) => {
+            let mut deals = Vec::new();
+            for path in boxflow::portfolio::deal_files(&args.paths)? {
+                deals.push((boxflow::portfolio::source_name(&path), read_deal(&path)?));
+            }
+            let text = boxflow::portfolio::portfolio(deals, &args)?;
+            emit(args.out.as_deref(), &text)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { deals } => {
             let mut ok = true;
             for path in &deals {

@@ -152,9 +152,14 @@ impl Run {
                 format!("the box nets {term_net}"),
             );
         }
-        if t.dsra_release != prev_dsra
-            || t.lockup_release != prev_lockup
-            || t.refund_due != prev_prepayment
+        // The unused prepayment is owed back unless the customer defaulted and the
+        // box keeps it (`Plan::refund_unused_prepayment`).
+        let refund = if self.plan.refund_unused_prepayment {
+            prev_prepayment
+        } else {
+            Money::ZERO
+        };
+        if t.dsra_release != prev_dsra || t.lockup_release != prev_lockup || t.refund_due != refund
         {
             fail(n, "end of run takes the closing balances", String::new());
         }

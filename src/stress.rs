@@ -1,0 +1,631 @@
+//! `boxflow stress`: the base case and every scenario of a deal (its `[[scenario]]`
+//! tables and `--scenario` lines) against the debt sized at close, with the solvers'
+//! breakpoints; or a cartesian grid of scenarios run in parallel. Table, CSV or JSON
+//! (docs/scenarios.md).
+
+use std::io::IsTerminal;
+use std::str::FromStr;
+
+use boxflow_core::{Money, Share};
+use boxflow_deal::{Commitment, Deal, ReLease, Scenario};
+use boxflow_scenario::solve::{self, DefaultSolution, PriceSolution, Probe, RateSolution};
+use boxflow_scenario::{parse_scenario, run_grid, run_scenarios, Base, Grid, GridRow, Outcome};
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, Table};
+use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
+
+use crate::report::json::{money, ratio};
+use crate::report::table::thousands;
+
+/// The output formats of `boxflow stress`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StressFormat {
+    /// Terminal tables.
+    Table,
+    /// One CSV row per scenario or grid point.
+    Csv,
+    /// One JSON object.
+    Json,
+}
+
+/// The arguments of `boxflow stress`.
+#[derive(Clone, Debug, clap::Args)]
+pub struct StressArgs {
+    /// Deal sheet (TOML).
+    pub deal: std::path::PathBuf,
+    /// A scenario written on one line, run after the deal sheet's own, e.g.
+    /// "default=18,gap=6,re_lease=0.60" or "name=Rates up,rate=300" (repeatable).
+    #[arg(long = "scenario", value_name = "SPEC")]
+    pub scenarios: Vec<String>,
+    /// Run a cartesian grid instead, e.g. "price=1.60..2.60:0.10,default=6..60:6".
+    #[arg(long, value_name = "SPEC")]
+    pub grid: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StressFormat::Table)]
+    pub format: StressFormat,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    /// Skip the solvers (breakpoints) after the scenarios.
+    #[arg(long)]
+    pub no_solve: bool,
+    /// Target gearing of the price solver (default: the senior's sizing max_gearing).
+    #[arg(long, value_name = "SHARE")]
+    pub gearing: Option<String>,
+    /// Re-lease assumed by the default solver: periods without revenue after the default.
+    #[arg(long, value_name = "PERIODS", default_value_t = 0)]
+    pub re_lease_after: u32,
+    /// Re-lease assumed by the default solver: price share of the re-lease (none: no re-lease).
+    #[arg(long, value_name = "SHARE")]
+    pub re_lease_share: Option<String>,
+    /// No progress bar for a grid (it is only drawn on a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// The solvers' answers.
+#[derive(Clone, Debug)]
+pub struct Breakpoints {
+    /// The minimum price (`None`: no sized senior facility and no `--gearing`).
+    pub price: Option<PriceSolution>,
+    /// The earliest safe customer default.
+    pub default: DefaultSolution,
+    /// The largest rate shock survived.
+    pub rate: RateSolution,
+}
+
+fn decimal(flag: &str, text: &str) -> Result<Decimal, String> {
+    Decimal::from_str(text.trim()).map_err(|_| format!("{flag} `{text}` is not a decimal number"))
+}
+
+fn share(flag: &str, text: &str) -> Result<Share, String> {
+    let x = decimal(flag, text)?;
+    if x < Decimal::ZERO || x > Decimal::ONE {
+        return Err(format!("{flag} `{text}` is not a share in [0, 1]"));
+    }
+    Ok(Share::new(x))
+}
+
+/// Runs `boxflow stress` on a deal read from its sheet; returns the text to print.
+pub fn stress(deal: Deal, args: &StressArgs) -> Result<String, String> {
+    let name = deal.name.clone();
+    let mut scenarios: Vec<Scenario> = deal.scenarios.clone();
+    for line in &args.scenarios {
+        let s = parse_scenario(line).map_err(|e| format!("--scenario `{line}`: {e}"))?;
+        if let Some(i) = boxflow_deal::validate_scenario(&deal, &s).first() {
+            return Err(format!("--scenario `{line}`: {}", i.message));
+        }
+        scenarios.push(s);
+    }
+    let base = Base::new(deal).map_err(|e| format!("cannot run `{name}`: {e}"))?;
+
+    if let Some(spec) = &args.grid {
+        let grid = Grid::parse(spec).map_err(|e| format!("--grid: {e}"))?;
+        grid.check(&base.deal).map_err(|e| format!("--grid: {e}"))?;
+        let bar = progress_bar(grid.len() as u64, args.no_progress);
+        let rows = run_grid(&base, &grid, true, &|| bar.inc(1));
+        bar.finish_and_clear();
+        check_invariants(rows.iter().filter_map(|r| r.outcome.as_ref().ok()))?;
+        return render_grid(&name, &grid, &rows, args.format);
+    }
+
+    let outcomes = run_scenarios(&base, &scenarios)
+        .into_iter()
+        .map(|(n, o)| o.map_err(|e| format!("scenario `{n}`: {e}")))
+        .collect::<Result<Vec<Outcome>, String>>()?;
+    check_invariants(outcomes.iter())?;
+    let breakpoints = if args.no_solve {
+        None
+    } else {
+        Some(breakpoints(&base, args)?)
+    };
+    let senior = base.plan.senior().map_or(Money::ZERO, |s| s.commitment);
+    match args.format {
+        StressFormat::Table => Ok(stress_table(&name, senior, &outcomes, breakpoints.as_ref())),
+        StressFormat::Csv => outcomes_csv(&outcomes).map_err(|e| e.to_string()),
+        StressFormat::Json => {
+            let v = json!({
+                "deal": name,
+                "senior_commitment": money(senior),
+                "scenarios": outcomes.iter().map(outcome_json).collect::<Vec<_>>(),
+                "solvers": breakpoints.as_ref().map(breakpoints_json),
+            });
+            Ok(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n")
+        }
+    }
+}
+
+fn check_invariants<'a>(outcomes: impl Iterator<Item = &'a Outcome>) -> Result<(), String> {
+    for o in outcomes {
+        if let Some(n) = o.violations.filter(|n| *n > 0) {
+            return Err(format!(
+                "internal error: {n} invariants of the run do not hold in scenario `{}`",
+                o.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn progress_bar(len: u64, off: bool) -> indicatif::ProgressBar {
+    if off || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} scenarios, {per_sec}, {eta} left",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Runs the three solvers with the command line's assumptions.
+pub fn breakpoints(base: &Base, args: &StressArgs) -> Result<Breakpoints, String> {
+    let target = match &args.gearing {
+        Some(g) => Some(share("--gearing", g)?),
+        None => match base.deal.senior().map(|f| &f.commitment) {
+            Some(Commitment::Sized { max_gearing, .. }) => Some(*max_gearing),
+            _ => None,
+        },
+    };
+    let re_lease = args
+        .re_lease_share
+        .as_deref()
+        .map(|s| {
+            share("--re-lease-share", s).map(|price_share| ReLease {
+                after_periods: args.re_lease_after,
+                price_share,
+            })
+        })
+        .transpose()?;
+    let fail = |e: boxflow_scenario::ScenarioError| format!("solver: {e}");
+    let price = match target {
+        Some(t) if base.deal.senior().is_some() => {
+            Some(solve::min_price(&base.deal, t).map_err(fail)?)
+        }
+        _ => None,
+    };
+    Ok(Breakpoints {
+        price,
+        default: solve::earliest_safe_default(base, re_lease).map_err(fail)?,
+        rate: solve::max_rate_shock(base).map_err(fail)?,
+    })
+}
+
+fn styled() -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.force_no_tty();
+    t
+}
+
+fn right(text: impl Into<String>) -> Cell {
+    Cell::new(text.into()).set_alignment(CellAlignment::Right)
+}
+
+fn times(x: Option<Decimal>) -> String {
+    x.map_or("-".into(), |x| format!("{}x", x.round_dp(4)))
+}
+
+fn percent(x: Option<Decimal>) -> String {
+    x.map_or("-".into(), |x| {
+        format!("{}%", (x * Decimal::ONE_HUNDRED).round_dp(2).normalize())
+    })
+}
+
+fn pass(b: bool) -> &'static str {
+    if b {
+        "pass"
+    } else {
+        "fail"
+    }
+}
+
+fn first_event(o: &Outcome) -> String {
+    o.first_event.as_ref().map_or("-".into(), |e| {
+        format!("{} in period {}", e.event, e.period)
+    })
+}
+
+fn outcome_cells(o: &Outcome) -> Vec<Cell> {
+    vec![
+        Cell::new(pass(o.covenants)),
+        Cell::new(pass(o.halfway_covenant)),
+        right(match (o.min_dscr, o.min_dscr_period) {
+            (Some(d), Some(k)) => format!("{} (p{k})", times(Some(d))),
+            _ => "-".into(),
+        }),
+        Cell::new(first_event(o)),
+        right(thousands(o.lender_loss)),
+        right(percent(o.equity_irr)),
+    ]
+}
+
+const OUTCOME_HEADER: [&str; 6] = [
+    "covenants",
+    "halfway",
+    "min DSCR",
+    "first event",
+    "lender loss",
+    "equity IRR",
+];
+
+/// The scenario table and the breakpoints, for a terminal.
+pub fn stress_table(
+    name: &str,
+    senior: Money,
+    outcomes: &[Outcome],
+    breakpoints: Option<&Breakpoints>,
+) -> String {
+    let mut t = styled();
+    let mut header = vec!["scenario"];
+    header.extend(OUTCOME_HEADER);
+    t.set_header(header);
+    for o in outcomes {
+        let mut row = vec![Cell::new(&o.name)];
+        row.extend(outcome_cells(o));
+        t.add_row(row);
+    }
+    let mut out = format!(
+        "{name}\nThe base case and {} scenarios against the debt sized at close (senior commitment {})\n{t}\n",
+        outcomes.len().saturating_sub(1),
+        thousands(senior)
+    );
+    if let Some(b) = breakpoints {
+        out.push_str(
+            "Breakpoints (bisection over the whole waterfall; each answer is run again with the point one step beyond)\n",
+        );
+        out.push_str(&breakpoints_table(b).to_string());
+        out.push('\n');
+    }
+    out
+}
+
+fn check(ok: bool) -> &'static str {
+    if ok {
+        "checked"
+    } else {
+        "NOT MONOTONE: see JSON"
+    }
+}
+
+fn breakpoints_table(b: &Breakpoints) -> Table {
+    let mut t = styled();
+    t.set_header(vec!["question", "answer", "check"]);
+    match &b.price {
+        Some(p) => {
+            let question = format!(
+                "lowest price at which the sized debt reaches {} gearing with the halfway covenant",
+                percent(Some(p.target_gearing.value()))
+            );
+            let (answer, proof) = match (p.price, &p.at) {
+                (Some(price), Some(at)) => (
+                    format!(
+                        "${price} per GPU-hour (senior {})",
+                        thousands(Money::round2(at.figure))
+                    ),
+                    format!(
+                        "{}: holds at {price}{}",
+                        check(p.checked()),
+                        p.below
+                            .as_ref()
+                            .map_or(String::new(), |b| format!(", fails at {}", b.at))
+                    ),
+                ),
+                _ => (
+                    format!("none up to ${} per GPU-hour", solve::MAX_PRICE),
+                    "-".into(),
+                ),
+            };
+            t.add_row(vec![question, answer, proof]);
+        }
+        None => {
+            t.add_row(vec![
+                "lowest price for a target gearing".to_string(),
+                "no sized senior facility: give --gearing".to_string(),
+                "-".to_string(),
+            ]);
+        }
+    }
+    let d = &b.default;
+    let assumption = d.re_lease.as_ref().map_or("no re-lease".to_string(), |r| {
+        format!(
+            "re-let after {} periods at {} of the price",
+            r.after_periods,
+            percent(Some(r.price_share.value()))
+        )
+    });
+    let (answer, proof) = match d.period {
+        Some(k) if k > d.periods => (
+            "none: the customer must pay every period".to_string(),
+            format!(
+                "{}: senior loss {} with a default in period {}",
+                check(d.checked()),
+                d.before
+                    .as_ref()
+                    .map_or("-".into(), |p| thousands(Money::round2(p.figure))),
+                d.periods
+            ),
+        ),
+        Some(k) => (
+            format!(
+                "period {k}: the customer pays {} periods first",
+                k.saturating_sub(1)
+            ),
+            format!(
+                "{}: no senior loss from {k}{}",
+                check(d.checked()),
+                d.before.as_ref().map_or(String::new(), |p| format!(
+                    ", loss {} from {}",
+                    thousands(Money::round2(p.figure)),
+                    p.at
+                ))
+            ),
+        ),
+        None => (
+            "none: the senior lender loses even in the base case".into(),
+            "-".into(),
+        ),
+    };
+    t.add_row(vec![
+        format!("earliest customer default the senior lender survives ({assumption})"),
+        answer,
+        proof,
+    ]);
+    let r = &b.rate;
+    let (answer, proof) = match r.bps {
+        Some(bps) if r.unbounded => (
+            format!("more than +{bps} bps (no floating debt at risk)"),
+            format!("{}: no payment default at {bps}", check(r.checked())),
+        ),
+        Some(bps) => (
+            format!("+{bps} bps on the index"),
+            format!(
+                "{}: no payment default at {bps}, one at {}",
+                check(r.checked()),
+                bps + 1
+            ),
+        ),
+        None => (
+            "none: the base case already has a payment default".into(),
+            "-".into(),
+        ),
+    };
+    t.add_row(vec![
+        "largest rate shock without a payment default".to_string(),
+        answer,
+        proof,
+    ]);
+    t
+}
+
+/// One outcome as JSON: money as strings with two decimals, ratios with ten.
+pub fn outcome_json(o: &Outcome) -> Value {
+    json!({
+        "name": o.name,
+        "covenants": pass(o.covenants),
+        "halfway_covenant": pass(o.halfway_covenant),
+        "min_dscr": ratio(o.min_dscr),
+        "min_dscr_period": o.min_dscr_period,
+        "first_event": o.first_event.as_ref().map(|e| json!({"event": e.event, "period": e.period})),
+        "payment_defaults": o.payment_defaults,
+        "lender_loss": money(o.lender_loss),
+        "senior_loss": money(o.senior_loss),
+        "equity_irr": ratio(o.equity_irr),
+        "senior_lender_irr": ratio(o.senior_lender_irr),
+        "senior_repaid_period": o.senior_repaid_period,
+        "total_distributions": money(o.total_distributions),
+    })
+}
+
+fn probe_json(p: &Probe, at: &str, figure: &str, money_figure: bool) -> Value {
+    let mut m = Map::new();
+    m.insert(at.into(), Value::String(p.at.normalize().to_string()));
+    m.insert("holds".into(), Value::Bool(p.holds));
+    m.insert(
+        figure.into(),
+        if money_figure {
+            money(Money::round2(p.figure))
+        } else {
+            json!(p.figure.normalize().to_string())
+        },
+    );
+    Value::Object(m)
+}
+
+/// The solvers' answers as JSON.
+pub fn breakpoints_json(b: &Breakpoints) -> Value {
+    let price = b.price.as_ref().map(|p| {
+        json!({
+            "target_gearing": ratio(Some(p.target_gearing.value())),
+            "target_commitment": money(p.target_commitment),
+            "price": p.price.map(|x| { let mut x = x; x.rescale(4); x.to_string() }),
+            "tolerance": "0.0001",
+            "checked": p.checked(),
+            "at": p.at.as_ref().map(|x| probe_json(x, "price", "senior_commitment", true)),
+            "below": p.below.as_ref().map(|x| probe_json(x, "price", "senior_commitment", true)),
+            "evaluations": p.evaluations,
+        })
+    });
+    let d = &b.default;
+    let r = &b.rate;
+    json!({
+        "min_price": price,
+        "earliest_safe_default": {
+            "re_lease": d.re_lease.as_ref().map(|r| json!({
+                "after_periods": r.after_periods,
+                "price_share": ratio(Some(r.price_share.value())),
+            })),
+            "periods": d.periods,
+            "period": d.period,
+            "periods_paid": d.periods_paid,
+            "tolerance": 1,
+            "checked": d.checked(),
+            "at": d.at.as_ref().map(|x| probe_json(x, "period", "senior_loss", true)),
+            "before": d.before.as_ref().map(|x| probe_json(x, "period", "senior_loss", true)),
+            "evaluations": d.evaluations,
+        },
+        "max_rate_shock": {
+            "bps": r.bps,
+            "unbounded": r.unbounded,
+            "tolerance_bps": 1,
+            "checked": r.checked(),
+            "at": r.at.as_ref().map(|x| probe_json(x, "bps", "payment_defaults", false)),
+            "beyond": r.beyond.as_ref().map(|x| probe_json(x, "bps", "payment_defaults", false)),
+            "evaluations": r.evaluations,
+        },
+    })
+}
+
+const CSV_COLUMNS: [&str; 13] = [
+    "covenants",
+    "halfway_covenant",
+    "min_dscr",
+    "min_dscr_period",
+    "first_event",
+    "first_event_period",
+    "payment_defaults",
+    "lender_loss",
+    "senior_loss",
+    "equity_irr",
+    "senior_lender_irr",
+    "senior_repaid_period",
+    "total_distributions",
+];
+
+fn text(v: Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+fn outcome_fields(o: &Outcome) -> Vec<String> {
+    let opt = |x: Option<usize>| x.map_or(String::new(), |x| x.to_string());
+    vec![
+        pass(o.covenants).into(),
+        pass(o.halfway_covenant).into(),
+        text(ratio(o.min_dscr)),
+        opt(o.min_dscr_period),
+        o.first_event
+            .as_ref()
+            .map_or(String::new(), |e| e.event.to_string()),
+        opt(o.first_event.as_ref().map(|e| e.period)),
+        o.payment_defaults.to_string(),
+        o.lender_loss.to_string(),
+        o.senior_loss.to_string(),
+        text(ratio(o.equity_irr)),
+        text(ratio(o.senior_lender_irr)),
+        opt(o.senior_repaid_period),
+        o.total_distributions.to_string(),
+    ]
+}
+
+fn outcomes_csv(outcomes: &[Outcome]) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["scenario"];
+    header.extend(CSV_COLUMNS);
+    w.write_record(&header)?;
+    for o in outcomes {
+        let mut row = vec![o.name.clone()];
+        row.extend(outcome_fields(o));
+        w.write_record(&row)?;
+    }
+    finish(w)
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A grid's rows in a format.
+pub fn render_grid(
+    name: &str,
+    grid: &Grid,
+    rows: &[GridRow],
+    format: StressFormat,
+) -> Result<String, String> {
+    let dims: Vec<&str> = grid.axes.iter().map(|a| a.dimension.name()).collect();
+    match format {
+        StressFormat::Table => {
+            let mut t = styled();
+            let mut header = dims.clone();
+            header.extend(OUTCOME_HEADER);
+            t.set_header(header);
+            for r in rows {
+                let mut row: Vec<Cell> =
+                    r.values.iter().map(|(_, v)| right(v.to_string())).collect();
+                match &r.outcome {
+                    Ok(o) => row.extend(outcome_cells(o)),
+                    Err(e) => row.push(Cell::new(format!("error: {e}"))),
+                }
+                t.add_row(row);
+            }
+            let failing = rows
+                .iter()
+                .filter(|r| r.outcome.as_ref().is_ok_and(|o| !o.covenants))
+                .count();
+            Ok(format!(
+                "{name}\nA grid of {} scenarios against the debt sized at close: {failing} fail a covenant\n{t}\n",
+                rows.len()
+            ))
+        }
+        StressFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut header = dims.clone();
+            header.extend(CSV_COLUMNS);
+            header.push("error");
+            w.write_record(&header).map_err(|e| e.to_string())?;
+            for r in rows {
+                let mut row: Vec<String> = r.values.iter().map(|(_, v)| v.to_string()).collect();
+                match &r.outcome {
+                    Ok(o) => {
+                        row.extend(outcome_fields(o));
+                        row.push(String::new());
+                    }
+                    Err(e) => {
+                        row.extend(CSV_COLUMNS.iter().map(|_| String::new()));
+                        row.push(e.clone());
+                    }
+                }
+                w.write_record(&row).map_err(|e| e.to_string())?;
+            }
+            finish(w).map_err(|e| e.to_string())
+        }
+        StressFormat::Json => {
+            let points: Vec<Value> = rows
+                .iter()
+                .map(|r| {
+                    let mut m = Map::new();
+                    let mut values = Map::new();
+                    for (d, v) in &r.values {
+                        values.insert(d.name().into(), Value::String(v.to_string()));
+                    }
+                    m.insert("values".into(), Value::Object(values));
+                    match &r.outcome {
+                        Ok(o) => {
+                            m.insert("outcome".into(), outcome_json(o));
+                        }
+                        Err(e) => {
+                            m.insert("error".into(), Value::String(e.clone()));
+                        }
+                    }
+                    Value::Object(m)
+                })
+                .collect();
+            let v = json!({
+                "deal": name,
+                "grid": grid.axes.iter().map(|a| json!({
+                    "dimension": a.dimension.name(),
+                    "values": a.values.iter().map(|v| v.to_string()).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "points": points,
+            });
+            Ok(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n")
+        }
+    }
+}
