@@ -115,7 +115,7 @@ fn fd(x: Decimal) -> f64 {
 }
 
 fn times(x: Option<Decimal>) -> String {
-    x.map_or("–".into(), |x| format!("{}x", round10(x).round_dp(4)))
+    x.map_or("–".into(), |x| format!("{:.4}x", round10(x).round_dp(4)))
 }
 
 /// A covenant level: at least two decimals, `1.30x`.

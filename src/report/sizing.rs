@@ -133,7 +133,7 @@ pub fn sizing_table(run: &Run) -> String {
                 thousands(r.debt_service()),
                 thousands(r.cfads),
                 r.dscr()
-                    .map_or("-".into(), |d| format!("{}x", d.round_dp(4))),
+                    .map_or("-".into(), |d| format!("{:.4}x", d.round_dp(4))),
             ]);
         }
         for i in 1..10 {

@@ -141,7 +141,7 @@ pub fn thousands(m: Money) -> String {
 }
 
 fn times(x: Option<Decimal>) -> String {
-    x.map_or("-".into(), |x| format!("{}x", round10(x).round_dp(4)))
+    x.map_or("-".into(), |x| format!("{:.4}x", round10(x).round_dp(4)))
 }
 
 fn percent(x: Option<Decimal>) -> String {
@@ -190,7 +190,9 @@ pub fn summary_table_with(run: &Run, options: &TableOptions) -> String {
         ("NPV", s.npv.map_or("-".into(), thousands)),
         (
             "WAL (years)",
-            opt(s.wal_years.map(|w| round10(w).round_dp(4))),
+            opt(s
+                .wal_years
+                .map(|w| format!("{:.4}", round10(w).round_dp(4)))),
         ),
         ("payback period", opt(s.payback_period)),
         ("terminal value", thousands(s.terminal_value)),
