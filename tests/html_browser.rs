@@ -327,3 +327,71 @@ fn chromium_lays_out_and_renders_the_charts() {
         bytes.len()
     );
 }
+
+mod stressed {
+    use super::root;
+    use proptest::prelude::*;
+
+    /// The reference deal with a stressed price, residual value and colocation rate.
+    fn stressed(price: u32, residual: u32, colocation: u32) -> String {
+        std::fs::read_to_string(root().join("fixtures/reference.toml"))
+            .unwrap()
+            .replace(
+                "price_per_gpu_hour = \"2.20\"",
+                &format!(
+                    "price_per_gpu_hour = \"{}.{:02}\"",
+                    price / 100,
+                    price % 100
+                ),
+            )
+            .replace(
+                "residual_share = \"0.20\"",
+                &format!("residual_share = \"0.{residual:02}\""),
+            )
+            .replace(
+                "rate_per_kw_month = \"140\"",
+                &format!("rate_per_kw_month = \"{colocation}\""),
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+
+        /// Distressed or rich, every deal that runs gives a page without NaN and a
+        /// workbook, and neither panics.
+        #[test]
+        fn reports_of_stressed_deals(price in 5u32..900, residual in 0u32..100, colocation in 0u32..600) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("deal.toml");
+            std::fs::write(&path, stressed(price, residual, colocation)).unwrap();
+            let Ok(deal) = boxflow::deal::read_file(&path) else { return Ok(()) };
+            let Ok(run) = boxflow::waterfall::run(&deal) else { return Ok(()) };
+            let html = boxflow::report::html::report(&deal, &run, "deal.toml");
+            prop_assert!(!html.contains("NaN"));
+            for id in super::CHARTS {
+                let wanted = format!("id=\"{id}\"");
+                prop_assert!(html.contains(&wanted), "no {}", wanted);
+            }
+            let book = boxflow::report::xlsx::workbook(&deal, &run);
+            prop_assert!(book.is_ok(), "{:?}", book.err());
+        }
+    }
+
+    #[test]
+    fn a_distressed_deal_shows_its_breaches() {
+        // At 0.60 per GPU-hour the sized loan is small but the box still falls short:
+        // whatever the events, the page shows them in red or amber and the charts draw.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deal.toml");
+        std::fs::write(&path, stressed(60, 0, 400)).unwrap();
+        let deal = boxflow::deal::read_file(&path).unwrap();
+        let run = boxflow::waterfall::run(&deal).unwrap();
+        let html = boxflow::report::html::report(&deal, &run, "deal.toml");
+        assert!(!html.contains("NaN"));
+        assert_eq!(
+            html.matches("<tr><td class=\"num\">").count(),
+            run.events.len()
+        );
+        boxflow::report::xlsx::workbook(&deal, &run).unwrap();
+    }
+}
