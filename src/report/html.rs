@@ -451,8 +451,10 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         out,
         r#"<div class="facts"><span>LLCR <b>{}</b></span><span>WAL <b>{}</b></span><span>payback <b>{}</b></span><span>total capex <b>{}</b></span><span>terminal value <b>{}</b></span><span>distributions <b>{}</b></span><span>equity in <b>{}</b></span><span>events <b>{}</b></span></div>"#,
         times(s.llcr),
-        s.wal_years
-            .map_or("–".into(), |w| format!("{:.2} years", round10(w))),
+        s.wal_years.map_or("–".into(), |w| format!(
+            "{:.2} years",
+            round10(w).round_dp(2)
+        )),
         s.payback_period
             .map_or("never".into(), |k| format!("period {k}")),
         thousands(run.plan.total_capex),
