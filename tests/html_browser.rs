@@ -101,7 +101,8 @@ fn the_page_holds_the_headline_charts_events_and_periods() {
     for (level, y) in [(1.3, "1.3"), (1.2, "1.2"), (1.1, "1.1")] {
         assert!(dscr.contains(&format!("data-y=\"{y}\"")), "{level}");
     }
-    // Uses of cash: one bar per period and use; 60 periods of distributions or not.
+    // Uses of cash: the seven uses in the legend, a bar part for each use
+    // paid (the reference deal sweeps nothing).
     let uses = element(&html, "svg", "chart-uses");
     for series in [
         "opex",
@@ -109,13 +110,20 @@ fn the_page_holds_the_headline_charts_events_and_periods() {
         "interest",
         "principal",
         "reserve",
+        "sweep",
         "distributions",
     ] {
-        assert!(uses.contains(&format!(": {series} ")), "{series}");
+        assert!(
+            html.contains(&format!(">{series}</span>")),
+            "legend: {series}"
+        );
+        let drawn = uses.contains(&format!(": {series} "));
+        assert_eq!(drawn, series != "sweep", "bars: {series}");
     }
     assert!(uses.contains("period 30: distributions 30,271,904.00"));
-    assert!(uses.contains("period 1: interest 2,672,925.81")); // 2,620,792.96 + fee 52,132.85
-                                                               // The sponsor's payback point.
+    // Interest paid in period 1: 2,620,792.96 + the commitment fee 52,132.85.
+    assert!(uses.contains("period 1: interest 2,672,925.81"));
+    // The sponsor's payback point.
     let sponsor = element(&html, "svg", "chart-sponsor");
     assert!(sponsor.contains("payback: period 34"));
 

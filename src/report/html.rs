@@ -646,7 +646,7 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         ("distributions", "#38a169", |p| f(p.distribution)),
     ];
     uses.retain(|(label, _, pick)| {
-        !matches!(*label, "lock-up" | "sweep") || run.periods.iter().any(|p| pick(p) > 0.0)
+        *label != "lock-up" || run.periods.iter().any(|p| pick(p) > 0.0)
     });
     let bars = stacked_bar_chart(&StackedBars {
         id: "chart-uses".into(),
