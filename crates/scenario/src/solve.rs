@@ -258,11 +258,14 @@ fn default_probe(
 /// The earliest customer-default period `d` from which on the senior lender is still
 /// repaid in full (its loss at the end of the run is 0) under the re-lease
 /// assumptions, against the debt sized at close: how long the customer must pay
-/// before the lender is safe. The measure is monotone when a later default never
-/// raises the lender's loss (a property test checks it on the bundled deals).
+/// before the lender is safe.
 ///
-/// Bisection over whole periods in `1 ..= N + 1` (`N + 1`: no default); the answer is
-/// rerun, and so is the period before it.
+/// Bisection over whole periods in `1 ..= N + 1` (`N + 1`: no default), on a measure
+/// that is monotone without a re-lease or with an immediate one (a property test
+/// checks it); then every later period is run, and an unsafe one moves the search
+/// past it, so the answer is exact whatever the re-lease (a re-lease after a gap
+/// moves with the default and can break monotonicity). The answer is rerun, and so
+/// is the period before it.
 pub fn earliest_safe_default(
     base: &Base,
     re_lease: Option<ReLease>,
@@ -281,6 +284,21 @@ pub fn earliest_safe_default(
         Some(1)
     } else {
         Some(first_true(1, last, &mut probe)?.0)
+    };
+    // "From which on": every later default is run too. A re-lease after a gap moves
+    // with the default, so an earlier default can leave the lender better off than a
+    // later one; the last unsafe period moves the answer past it.
+    let found = match found {
+        Some(d) => {
+            let mut answer = d;
+            for k in d + 1..last {
+                if !probe(k)? {
+                    answer = k + 1;
+                }
+            }
+            Some(answer)
+        }
+        None => None,
     };
     let mut solution = DefaultSolution {
         re_lease: re_lease.clone(),

@@ -202,6 +202,16 @@ fn the_earliest_safe_default_matches_a_scan_of_every_period() {
         ),
         ("quarterly.toml", None),
         ("fixed-rate.toml", None),
+        // A re-lease after a gap moves with the default: here a default in period 1
+        // loses less than one in period 3 (docs/scenarios.md), and the answer is
+        // still the first period from which on every default is safe.
+        (
+            "custom.toml",
+            Some(ReLease {
+                after_periods: 10,
+                price_share: Share::new(d("0.6525")),
+            }),
+        ),
     ] {
         let b = Base::new(fixture(name)).unwrap();
         let n = b.plan.calendar.len();

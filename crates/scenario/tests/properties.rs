@@ -1,0 +1,245 @@
+//! Property tests over the bundled deals (methodology section 14 and the issue's
+//! laws): an earlier customer default never lowers the lender loss; a lower price
+//! never raises the minimum DSCR; each solver's answer holds at the found point and
+//! fails one step beyond; every scenario run keeps the invariants.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use boxflow_core::{Money, Quantity, Share};
+use boxflow_deal::{CustomerDefault, ReLease, Scenario};
+use boxflow_scenario::solve::{earliest_safe_default, max_rate_shock, min_price};
+use boxflow_scenario::Base;
+use boxflow_waterfall::Run;
+use common::*;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+const FIXTURES: [&str; 12] = [
+    "reference.toml",
+    "quarterly.toml",
+    "fixed-rate.toml",
+    "junior.toml",
+    "level.toml",
+    "custom.toml",
+    "straight-line.toml",
+    "thirty360.toml",
+    "portfolio/2023-08-ddtl-1.toml",
+    "portfolio/2024-10-ddtl-2b.toml",
+    "portfolio/2025-05-ddtl-3.toml",
+    "portfolio/2026-04-ddtl-4-fixed.toml",
+];
+
+/// Each fixture's base, sized once.
+fn bases() -> &'static [Base] {
+    static BASES: OnceLock<Vec<Base>> = OnceLock::new();
+    BASES.get_or_init(|| {
+        FIXTURES
+            .iter()
+            .map(|f| Base::new(fixture(f)).unwrap())
+            .collect()
+    })
+}
+
+fn run(base: &Base, s: &Scenario) -> Result<Run, TestCaseError> {
+    let r = base
+        .run_scenario(s)
+        .map_err(|e| TestCaseError::fail(format!("{}: {e}", s.name)))?;
+    let v = r.verify();
+    prop_assert!(v.is_empty(), "{}: {v:?}", s.name);
+    Ok(r)
+}
+
+fn default_at(period: usize, re_lease: Option<ReLease>) -> Scenario {
+    let mut s = Scenario::new(format!("default={period}"));
+    s.customer_default = Some(CustomerDefault {
+        period: period as u32,
+        re_lease,
+    });
+    s
+}
+
+/// An immediate re-lease (no gap) whose collections never exceed the contract's: a
+/// price share at most `1 - prepayment_credit_share`. The law "an earlier default
+/// never lowers the lender loss" holds for no re-lease and for such a re-lease; a
+/// re-lease after a gap moves with the default, and then an earlier default can
+/// leave the lender better off (docs/scenarios.md gives a counterexample).
+fn immediate_re_lease(base: &Base, pct: Option<u32>) -> Option<ReLease> {
+    let room = Decimal::ONE - base.deal.contract.prepayment_credit_share.value();
+    pct.map(|pct| ReLease {
+        after_periods: 0,
+        price_share: Share::new((Decimal::new(i64::from(pct), 2) * room).round_dp(4)),
+    })
+}
+
+/// Any re-lease: a gap of 0 to 12 periods, a price share of 0 to 1.
+fn any_re_lease(pick: Option<(u32, u32)>) -> Option<ReLease> {
+    pick.map(|(gap, pct)| ReLease {
+        after_periods: gap,
+        price_share: Share::new(Decimal::new(i64::from(pct), 2)),
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn an_earlier_default_never_lowers_the_lender_loss(
+        which in 0..FIXTURES.len(),
+        a in 0.0f64..1.0,
+        b in 0.0f64..1.0,
+        pct in proptest::option::of(0u32..=100),
+    ) {
+        let base = &bases()[which];
+        let n = base.plan.calendar.len();
+        let (a, b) = ((a * n as f64) as usize + 1, (b * n as f64) as usize + 1);
+        let (early, late) = (a.min(b).min(n), a.max(b).min(n));
+        let r = immediate_re_lease(base, pct);
+        let early_run = run(base, &default_at(early, r.clone()))?;
+        let late_run = run(base, &default_at(late, r.clone()))?;
+        prop_assert!(
+            early_run.summary.lender_loss >= late_run.summary.lender_loss,
+            "{}: default {early} loses {}, default {late} loses {} ({r:?})",
+            FIXTURES[which], early_run.summary.lender_loss, late_run.summary.lender_loss
+        );
+        // No default at all loses no more than the later default.
+        let plain = base.run().unwrap();
+        prop_assert!(late_run.summary.lender_loss >= plain.summary.lender_loss);
+    }
+
+    #[test]
+    fn a_lower_price_never_raises_the_minimum_dscr(
+        which in 0..FIXTURES.len(),
+        low in 50i64..400,
+        more in 0i64..200,
+    ) {
+        let base = &bases()[which];
+        let priced = |cents: i64| {
+            let mut s = Scenario::new(format!("price={cents}"));
+            s.price_per_gpu_hour = Some(Quantity::new(Decimal::new(cents, 2)));
+            s
+        };
+        let lo = run(base, &priced(low))?;
+        let hi = run(base, &priced(low + more))?;
+        if let (Some(l), Some(h)) = (lo.summary.min_dscr, hi.summary.min_dscr) {
+            prop_assert!(l <= h, "{}: min DSCR {l} at {low} cents, {h} at {} cents", FIXTURES[which], low + more);
+        }
+    }
+
+    #[test]
+    fn any_scenario_keeps_the_invariants(
+        which in 0..FIXTURES.len(),
+        d in proptest::option::of((0.0f64..1.0, proptest::option::of((0u32..25, 0u32..=100)))),
+        haircut in 0u32..=100,
+        delay in 0u32..13,
+        opex in -50i32..200,
+        power in -50i32..200,
+        bps in -500i32..3000,
+        residual in proptest::option::of(0u32..=100),
+        life in proptest::option::of(1u32..100),
+    ) {
+        let base = &bases()[which];
+        let n = base.plan.calendar.len();
+        let mut s = Scenario::new("any");
+        if let Some((at, pick)) = d {
+            s.customer_default = Some(CustomerDefault {
+                period: ((at * n as f64) as usize + 1).min(n) as u32,
+                re_lease: pick.map(|(gap, pct)| ReLease {
+                    after_periods: gap,
+                    price_share: Share::new(Decimal::new(i64::from(pct), 2)),
+                }),
+            });
+        }
+        s.price_haircut = Share::new(Decimal::new(i64::from(haircut), 2));
+        s.online_delay_months = delay;
+        s.opex_shock = boxflow_core::Rate::new(Decimal::new(i64::from(opex), 2));
+        s.power_shock = boxflow_core::Rate::new(Decimal::new(i64::from(power), 2));
+        s.rate_shock_bps = Decimal::from(bps);
+        s.residual_share = residual.map(|r| Share::new(Decimal::new(i64::from(r), 2)));
+        s.useful_life_months = life;
+        let r = run(base, &s)?;
+        // The debt is the one sized at close.
+        prop_assert_eq!(&r.plan.facilities.iter().map(|f| (f.commitment, &f.schedule)).collect::<Vec<_>>(),
+            &base.plan.facilities.iter().map(|f| (f.commitment, &f.schedule)).collect::<Vec<_>>());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    #[test]
+    fn the_default_solver_holds_from_its_answer_on_and_fails_one_period_earlier(
+        which in 0..FIXTURES.len(),
+        pick in proptest::option::of((0u32..13, 0u32..=100)),
+    ) {
+        let base = &bases()[which];
+        let r = any_re_lease(pick);
+        let s = earliest_safe_default(base, r.clone()).unwrap();
+        prop_assert!(s.checked(), "{}: {s:?}", FIXTURES[which]);
+        let n = base.plan.calendar.len();
+        let loss = |k: usize| -> Result<Money, TestCaseError> {
+            let run = if k > n { base.run().unwrap() } else { run(base, &default_at(k, r.clone()))? };
+            Ok(run.terminal.facilities.first().map_or(Money::ZERO, |f| f.loss))
+        };
+        match s.period {
+            Some(k) => {
+                // Safe from k on (every later default run), not safe at k - 1.
+                for later in k..=n + 1 {
+                    prop_assert!(loss(later)?.is_zero(), "{}: loss at {later} after {k}", FIXTURES[which]);
+                }
+                if k > 1 {
+                    prop_assert!(loss(k - 1)?.is_positive());
+                }
+            }
+            None => prop_assert!(loss(n + 1)?.is_positive()),
+        }
+    }
+
+    #[test]
+    fn the_rate_solver_holds_at_its_answer_and_fails_one_basis_point_beyond(
+        which in 0..FIXTURES.len(),
+    ) {
+        let base = &bases()[which];
+        let s = max_rate_shock(base).unwrap();
+        prop_assert!(s.checked() || s.bps.is_none(), "{}: {s:?}", FIXTURES[which]);
+        let defaults = |bps: i64| -> Result<usize, TestCaseError> {
+            let mut sc = Scenario::new("rate");
+            sc.rate_shock_bps = Decimal::from(bps);
+            Ok(run(base, &sc)?.events.iter().filter(|e| e.name() == "payment_default").count())
+        };
+        if let Some(b) = s.bps {
+            prop_assert_eq!(defaults(b)?, 0);
+            if !s.unbounded {
+                prop_assert!(defaults(b + 1)? > 0);
+            }
+        }
+    }
+
+    #[test]
+    fn the_price_solver_holds_at_its_answer_and_fails_one_tick_below(
+        which in 0..FIXTURES.len(),
+        gearing in 20u32..80,
+    ) {
+        let base = &bases()[which];
+        prop_assume!(base.deal.senior().is_some());
+        let target = Share::new(Decimal::new(i64::from(gearing), 2));
+        let s = min_price(&base.deal, target).unwrap();
+        if let Some(p) = s.price {
+            prop_assert!(s.checked(), "{}: {s:?}", FIXTURES[which]);
+            let ok = |price: Decimal| -> Result<bool, TestCaseError> {
+                let mut deal = base.deal.clone();
+                for line in &mut deal.contract.capacity {
+                    line.price_per_gpu_hour = Quantity::new(price);
+                }
+                let r = boxflow_waterfall::run(&deal).unwrap();
+                prop_assert!(r.verify().is_empty());
+                Ok(r.summary.senior_commitment >= s.target_commitment && r.summary.halfway_covenant)
+            };
+            prop_assert!(ok(p)?);
+            if p > Decimal::ZERO {
+                prop_assert!(!ok(p - Decimal::new(1, 4))?);
+            }
+        }
+    }
+}
