@@ -1,0 +1,201 @@
+//! `boxflow stress` and `boxflow portfolio` on the bundled fixtures.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn boxflow(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_boxflow"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("boxflow runs")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = boxflow(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(args: &[&str]) -> Value {
+    serde_json::from_str(&ok(args)).unwrap()
+}
+
+#[test]
+fn stress_the_reference_deal_prints_the_base_case_and_the_breakpoints() {
+    let text = ok(&["stress", "fixtures/reference.toml"]);
+    assert!(text.contains("base case"), "{text}");
+    assert!(text.contains("Breakpoints"), "{text}");
+    assert!(text.contains("per GPU-hour"), "{text}");
+    assert!(!text.contains("NOT MONOTONE"), "{text}");
+}
+
+#[test]
+fn stress_json_holds_every_scenario_and_checked_solvers() {
+    let v = json(&[
+        "stress",
+        "fixtures/stress.toml",
+        "--format",
+        "json",
+        "--scenario",
+        "name=Rates up,rate=300",
+        "--re-lease-after",
+        "6",
+        "--re-lease-share",
+        "0.3",
+    ]);
+    let scenarios = v["scenarios"].as_array().unwrap();
+    // The base case, the sheet's 7 scenarios and the command line's.
+    assert_eq!(scenarios.len(), 9);
+    assert_eq!(scenarios[0]["name"], "base case");
+    assert_eq!(scenarios[0]["covenants"], "pass");
+    assert_eq!(scenarios[0]["lender_loss"], "0.00");
+    assert_eq!(scenarios[0]["min_dscr"], "1.3000000000");
+    assert_eq!(scenarios[8]["name"], "Rates up");
+    assert_eq!(v["senior_commitment"], "518926087.20");
+    let s = &v["solvers"];
+    assert_eq!(s["min_price"]["checked"], true);
+    assert_eq!(s["min_price"]["price"].as_str().unwrap().len(), 6); // d.dddd
+    assert_eq!(s["earliest_safe_default"]["checked"], true);
+    assert_eq!(s["earliest_safe_default"]["re_lease"]["after_periods"], 6);
+    assert_eq!(s["max_rate_shock"]["checked"], true);
+    // Money as strings with two decimals.
+    for o in scenarios {
+        let loss = o["lender_loss"].as_str().unwrap();
+        assert_eq!(loss.split('.').nth(1).map(str::len), Some(2), "{loss}");
+    }
+}
+
+#[test]
+fn a_grid_runs_every_point_as_csv_and_json() {
+    let csv = ok(&[
+        "stress",
+        "fixtures/reference.toml",
+        "--grid",
+        "price=1.60..2.60:0.10,default=6..60:6",
+        "--format",
+        "csv",
+    ]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + 11 * 10);
+    assert!(lines[0].starts_with("price,default,covenants,"));
+    assert!(lines[1].starts_with("1.60,6,fail,"), "{}", lines[1]);
+    let v = json(&[
+        "stress",
+        "fixtures/reference.toml",
+        "--grid",
+        "rate=0|300",
+        "--format",
+        "json",
+    ]);
+    let points = v["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    assert_eq!(points[1]["values"]["rate"], "300");
+    assert_eq!(points[0]["outcome"]["covenants"], "pass");
+}
+
+#[test]
+fn bad_scenarios_and_grids_exit_1_with_a_message() {
+    for args in [
+        &["stress", "fixtures/reference.toml", "--grid", "default=61"][..],
+        &["stress", "fixtures/reference.toml", "--grid", "prize=1"],
+        &[
+            "stress",
+            "fixtures/reference.toml",
+            "--scenario",
+            "default=0",
+        ],
+        &["stress", "fixtures/reference.toml", "--gearing", "1.5"],
+        &[
+            "stress",
+            "fixtures/invalid/scenario-default-after-term.toml",
+        ],
+    ] {
+        let out = boxflow(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("error"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn the_portfolio_folder_runs_in_every_format() {
+    let text = ok(&["portfolio", "fixtures/portfolio/"]);
+    assert!(text.contains("Cost of debt by vintage"), "{text}");
+    let v = json(&["portfolio", "fixtures/portfolio", "--format", "json"]);
+    let boxes = v["boxes"].as_array().unwrap();
+    assert!(boxes.len() >= 5);
+    let years: Vec<&str> = v["vintages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| &x["close"].as_str().unwrap()[..4])
+        .collect();
+    for year in ["2023", "2024", "2025", "2026"] {
+        assert!(years.contains(&year), "{years:?}");
+    }
+    let first_month = &v["months"][0];
+    assert_eq!(first_month["month"], "2023-08");
+    let csv = ok(&[
+        "portfolio",
+        "fixtures/portfolio",
+        "--format",
+        "csv",
+        "--table",
+        "vintages",
+    ]);
+    assert!(csv.starts_with("close,boxes,commitments,"), "{csv}");
+    assert_eq!(
+        csv.lines().count(),
+        1 + v["vintages"].as_array().unwrap().len()
+    );
+    let months = ok(&["portfolio", "fixtures/portfolio", "--format", "csv"]);
+    assert!(months
+        .lines()
+        .next()
+        .unwrap()
+        .contains("cost_of_debt_2023-08-01"));
+    // Single files work too, and a folder without deal sheets is an error.
+    ok(&[
+        "portfolio",
+        "fixtures/reference.toml",
+        "fixtures/fixed-rate.toml",
+    ]);
+    assert_eq!(
+        boxflow(&["portfolio", "fixtures/invalid/no-such-folder"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn stress_writes_atomically_with_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stress.json");
+    let out = boxflow(&[
+        "stress",
+        "fixtures/reference.toml",
+        "--no-solve",
+        "--format",
+        "json",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(v["solvers"], Value::Null);
+    assert_eq!(v["scenarios"].as_array().unwrap().len(), 1);
+}
