@@ -1,1 +1,478 @@
-//! Portfolios (stub).
+//! A portfolio of boxes: each deal's base case, consolidated by calendar month, with
+//! the debt outstanding and its balance-weighted cost by month and by vintage (close
+//! date), and the concentration of contract value by customer.
+//!
+//! Dating follows methodology section 12: closing flows on close, capex and its draws
+//! on their payment dates, a period's flows on `end_k`, the end of the run on `end_N`.
+//! A flow belongs to the calendar month of its date.
+//!
+//! ```
+//! use boxflow_scenario::portfolio::{consolidate, run_boxes};
+//!
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/portfolio");
+//! let mut deals = Vec::new();
+//! for entry in std::fs::read_dir(dir).unwrap() {
+//!     let path = entry.unwrap().path();
+//!     deals.push((path.display().to_string(), boxflow_deal::read_file(&path).unwrap()));
+//! }
+//! let boxes: Vec<_> = run_boxes(deals).into_iter().map(|b| b.unwrap()).collect();
+//! let p = consolidate(&boxes).unwrap();
+//! assert!(p.boxes.len() >= 5);
+//! // Cost of debt fell with each vintage (margins from SOFR + 9.62% to + 2.25%).
+//! let costs: Vec<_> = p.vintages.iter().map(|v| v.rate_at_close.unwrap()).collect();
+//! assert!(costs.windows(2).all(|w| w[1] < w[0]));
+//! ```
+
+use std::collections::BTreeMap;
+
+use boxflow_core::Money;
+use boxflow_deal::{Deal, RateSpec};
+use boxflow_waterfall::{run, Account, Run};
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::ScenarioError;
+
+/// One box of the portfolio: where it was read from, its deal and its base run.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// Where the deal sheet was read from (a path), to name the box in output.
+    pub source: String,
+    /// The deal.
+    pub deal: Deal,
+    /// Its base case.
+    pub run: Run,
+}
+
+/// Runs the base case of every deal in parallel (rayon), in input order; a box whose
+/// run fails, or breaks an invariant, is an error naming its source.
+pub fn run_boxes(deals: Vec<(String, Deal)>) -> Vec<Result<Entry, (String, ScenarioError)>> {
+    deals
+        .into_par_iter()
+        .map(|(source, deal)| {
+            let run = run(&deal).map_err(|e| (source.clone(), ScenarioError::from(e)))?;
+            if let Some(v) = run.verify().first() {
+                return Err((
+                    source,
+                    ScenarioError::Input(format!("an invariant of the run does not hold: {v}")),
+                ));
+            }
+            Ok(Entry { source, deal, run })
+        })
+        .collect()
+}
+
+/// A box in the portfolio table.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BoxRow {
+    /// Where it was read from.
+    pub source: String,
+    /// `deal.name`.
+    pub name: String,
+    /// `contract.customer`.
+    pub customer: String,
+    /// Close: the box's vintage.
+    pub close: NaiveDate,
+    /// `end_N`: the contract's end.
+    pub end: NaiveDate,
+    /// `T`.
+    pub total_capex: Money,
+    /// All facilities' commitments.
+    pub commitments: Money,
+    /// Commitments / `T`.
+    pub gearing: Option<Decimal>,
+    /// The commitment-weighted rate of period 1 (the rate at close).
+    pub rate_at_close: Option<Decimal>,
+    /// The commitment-weighted margin of the floating facilities.
+    pub margin_at_close: Option<Decimal>,
+    /// Σ invoice of the base case: what the customer is contracted to pay.
+    pub contract_value: Money,
+    /// The lowest senior DSCR.
+    pub min_dscr: Option<Decimal>,
+    /// The halfway covenant.
+    pub halfway_covenant: bool,
+    /// XIRR of the sponsor's flows.
+    pub equity_irr: Option<Decimal>,
+    /// Principal and interest unpaid at the end.
+    pub lender_loss: Money,
+}
+
+/// One calendar month of the consolidated portfolio.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MonthRow {
+    /// The first day of the month.
+    pub month: NaiveDate,
+    /// Boxes whose contract runs in the month (close on or before its last day, end
+    /// after its first day).
+    pub boxes: usize,
+    /// Σ invoice of the periods ending in the month.
+    pub invoice: Money,
+    /// Σ collections.
+    pub collections: Money,
+    /// Σ opex due.
+    pub opex: Money,
+    /// Σ fees due.
+    pub fees: Money,
+    /// Σ CFADS.
+    pub cfads: Money,
+    /// Capex paid in the month (at close and after).
+    pub capex: Money,
+    /// Facility draws in the month.
+    pub draws: Money,
+    /// Interest and commitment fees paid to lenders (waterfall and end of run).
+    pub interest: Money,
+    /// Principal repaid and prepaid (waterfall and end of run).
+    pub principal: Money,
+    /// Equity paid in by sponsors (closing equity and capex contributions).
+    pub equity_in: Money,
+    /// Cash paid to sponsors (closing excess, distributions, end of run).
+    pub to_sponsor: Money,
+    /// The GPUs' terminal value realised in the month.
+    pub terminal_value: Money,
+    /// Debt outstanding at the month's last day: draws dated up to it less repayments
+    /// dated up to it (principal lost at the end of a run written off then).
+    pub debt_outstanding: Money,
+    /// Balance-weighted cost of that debt: `Σ balance_i · r_i / Σ balance_i`, each
+    /// facility's rate of the period running on the month's last day.
+    pub cost_of_debt: Option<Decimal>,
+    /// The same, per vintage, aligned with [`Portfolio::vintages`].
+    pub cost_by_vintage: Vec<Option<Decimal>>,
+}
+
+/// The boxes of one close date.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VintageRow {
+    /// The close date.
+    pub close: NaiveDate,
+    /// Boxes that closed then.
+    pub boxes: usize,
+    /// Their commitments.
+    pub commitments: Money,
+    /// The commitment-weighted rate of period 1.
+    pub rate_at_close: Option<Decimal>,
+    /// The commitment-weighted margin of the floating facilities.
+    pub margin_at_close: Option<Decimal>,
+    /// The balance-weighted cost over the debt's life: `Σ_months Σ_i balance · r /
+    /// Σ_months Σ_i balance`.
+    pub cost_of_debt: Option<Decimal>,
+}
+
+/// One customer's share of the portfolio.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CustomerRow {
+    /// `contract.customer`, as written.
+    pub customer: String,
+    /// Its boxes.
+    pub boxes: usize,
+    /// Σ contract value.
+    pub contract_value: Money,
+    /// Its share of the portfolio's contract value.
+    pub share: Option<Decimal>,
+    /// Σ commitments of its boxes.
+    pub commitments: Money,
+    /// Its share of the portfolio's commitments.
+    pub debt_share: Option<Decimal>,
+}
+
+/// The consolidated portfolio.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Portfolio {
+    /// The currency every box shares.
+    pub currency: String,
+    /// The boxes, by close then source.
+    pub boxes: Vec<BoxRow>,
+    /// Every calendar month from the first close to the last contract end.
+    pub months: Vec<MonthRow>,
+    /// The vintages, by close date.
+    pub vintages: Vec<VintageRow>,
+    /// The customers, by contract value, largest first.
+    pub customers: Vec<CustomerRow>,
+    /// Herfindahl-Hirschman index of contract value by customer: `Σ share²` (1 for a
+    /// single customer).
+    pub customer_hhi: Option<Decimal>,
+}
+
+fn month_index(d: NaiveDate) -> i64 {
+    i64::from(d.year()) * 12 + i64::from(d.month0())
+}
+
+fn month_start(index: i64) -> NaiveDate {
+    let year = i32::try_from(index.div_euclid(12)).unwrap_or(0);
+    let month = u32::try_from(index.rem_euclid(12)).unwrap_or(0) + 1;
+    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default()
+}
+
+/// The last day of the month of `index`.
+fn month_end(index: i64) -> NaiveDate {
+    month_start(index + 1).pred_opt().unwrap_or_default()
+}
+
+fn ratio(num: Decimal, den: Decimal) -> Option<Decimal> {
+    if den.is_zero() {
+        None
+    } else {
+        num.checked_div(den)
+    }
+}
+
+/// Commitment-weighted rate of period 1 and margin of the floating facilities.
+fn rates_at_close(e: &Entry) -> (Decimal, Decimal, Decimal, Decimal) {
+    let (mut c_all, mut cr, mut c_float, mut cm) =
+        (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    for f in &e.run.plan.facilities {
+        let c = f.commitment.amount();
+        c_all += c;
+        cr += c * f.rates.first().copied().unwrap_or_default();
+        let spec = e.deal.facilities.iter().find(|x| x.name == f.name);
+        if let Some(RateSpec::Floating { margin, .. }) = spec.map(|s| &s.rate) {
+            c_float += c;
+            cm += c * margin.value();
+        }
+    }
+    (c_all, cr, c_float, cm)
+}
+
+/// Consolidates the boxes' base runs. All boxes must share one currency.
+pub fn consolidate(entries: &[Entry]) -> Result<Portfolio, ScenarioError> {
+    let Some(first) = entries.first() else {
+        return Err(ScenarioError::Input("the portfolio has no box".into()));
+    };
+    let currency = first.deal.currency.clone();
+    if let Some(other) = entries.iter().find(|e| e.deal.currency != currency) {
+        return Err(ScenarioError::Input(format!(
+            "the portfolio mixes currencies: `{}` is in {currency}, `{}` in {}",
+            first.source, other.source, other.deal.currency
+        )));
+    }
+    let mut order: Vec<&Entry> = entries.iter().collect();
+    order.sort_by(|a, b| (a.deal.close, &a.source).cmp(&(b.deal.close, &b.source)));
+
+    let mut closes: Vec<NaiveDate> = order.iter().map(|e| e.deal.close).collect();
+    closes.dedup();
+    let first_month = order
+        .iter()
+        .map(|e| month_index(e.deal.close))
+        .min()
+        .unwrap_or(0);
+    let last_month = order
+        .iter()
+        .map(|e| month_index(e.run.plan.calendar.end()))
+        .max()
+        .unwrap_or(first_month);
+    let span = usize::try_from(last_month - first_month + 1).unwrap_or(0);
+    let mut months: Vec<MonthRow> = (0..span)
+        .map(|i| MonthRow {
+            month: month_start(first_month + i as i64),
+            cost_by_vintage: vec![None; closes.len()],
+            ..MonthRow::default()
+        })
+        .collect();
+    // Σ balance · rate and Σ balance per month, overall and per vintage.
+    let mut weighted = vec![(Decimal::ZERO, Decimal::ZERO); span];
+    let mut weighted_vintage = vec![vec![(Decimal::ZERO, Decimal::ZERO); span]; closes.len()];
+
+    let slot = |d: NaiveDate| usize::try_from(month_index(d) - first_month).ok();
+    let mut boxes = Vec::with_capacity(order.len());
+    for e in &order {
+        let plan = &e.run.plan;
+        let calendar = &plan.calendar;
+        let vintage = closes.iter().position(|c| *c == e.deal.close).unwrap_or(0);
+        let end = calendar.end();
+
+        // Flows by month.
+        for p in &e.run.periods {
+            if let Some(row) = slot(p.end).and_then(|i| months.get_mut(i)) {
+                row.invoice += p.operations.invoice;
+                row.collections += p.operations.collections;
+                row.opex += p.operations.opex;
+                row.fees += p.operations.fees;
+                row.cfads += p.operations.cfads;
+                for f in &p.facilities {
+                    row.interest += f.interest_paid;
+                    row.principal += f.principal_paid + f.prepaid;
+                }
+            }
+        }
+        if let Some(row) = slot(end).and_then(|i| months.get_mut(i)) {
+            row.terminal_value += e.run.terminal.terminal_value;
+            for t in &e.run.terminal.facilities {
+                row.interest += t.interest_paid;
+                row.principal += t.principal_paid;
+            }
+        }
+        let close = e.deal.close;
+        for (j, line) in plan.capex.iter().enumerate() {
+            if let Some(row) = slot(line.effective_date(close)).and_then(|i| months.get_mut(i)) {
+                row.capex += line.amount;
+                row.draws += plan.facilities.iter().map(|f| f.draws[j]).sum::<Money>();
+            }
+        }
+        for (t, amount) in e.run.ledger.flows(Account::Sponsor) {
+            if let Some(row) = slot(t.date).and_then(|i| months.get_mut(i)) {
+                if amount.is_negative() {
+                    row.equity_in += -amount;
+                } else {
+                    row.to_sponsor += amount;
+                }
+            }
+        }
+        let (first, last) = (slot(close), slot(end));
+        if let (Some(first), Some(last)) = (first, last) {
+            for row in months.iter_mut().take(last + 1).skip(first) {
+                if row.month < end {
+                    row.boxes += 1;
+                }
+            }
+        }
+
+        // Balances at each month end, and the rate running then.
+        for (i, f) in plan.facilities.iter().enumerate() {
+            let mut change = vec![Money::ZERO; span];
+            let mut add = |d: NaiveDate, m: Money| {
+                if let Some(c) = slot(d).and_then(|k| change.get_mut(k)) {
+                    *c += m;
+                }
+            };
+            for (line, draw) in plan.capex.iter().zip(&f.draws) {
+                add(line.effective_date(close), *draw);
+            }
+            for p in &e.run.periods {
+                let fp = &p.facilities[i];
+                add(p.end, -(fp.principal_paid + fp.prepaid));
+            }
+            if let Some(t) = e.run.terminal.facilities.get(i) {
+                // Paid at the end of the run, and the rest written off then.
+                add(end, -t.principal_due);
+            }
+            let mut balance = Money::ZERO;
+            let mut k = 0usize;
+            let periods = calendar.periods();
+            for (m, (row, c)) in months.iter_mut().zip(&change).enumerate() {
+                balance += *c;
+                row.debt_outstanding += balance;
+                if !balance.is_positive() {
+                    continue;
+                }
+                let t = month_end(first_month + m as i64);
+                while k < periods.len() && periods[k].end <= t {
+                    k += 1;
+                }
+                let Some(rate) = periods
+                    .get(k)
+                    .filter(|p| p.start <= t)
+                    .and_then(|_| f.rates.get(k))
+                else {
+                    continue;
+                };
+                let b = balance.amount();
+                weighted[m].0 += b * *rate;
+                weighted[m].1 += b;
+                weighted_vintage[vintage][m].0 += b * *rate;
+                weighted_vintage[vintage][m].1 += b;
+            }
+        }
+
+        let (c_all, cr, c_float, cm) = rates_at_close(e);
+        let s = &e.run.summary;
+        boxes.push(BoxRow {
+            source: e.source.clone(),
+            name: e.deal.name.clone(),
+            customer: e.deal.contract.customer.clone(),
+            close,
+            end,
+            total_capex: plan.total_capex,
+            commitments: Money::round2(c_all),
+            gearing: ratio(c_all, plan.total_capex.amount()),
+            rate_at_close: ratio(cr, c_all),
+            margin_at_close: ratio(cm, c_float),
+            contract_value: s.total_invoice,
+            min_dscr: s.min_dscr,
+            halfway_covenant: s.halfway_covenant,
+            equity_irr: s.equity_irr,
+            lender_loss: s.lender_loss,
+        });
+    }
+    for (m, row) in months.iter_mut().enumerate() {
+        row.cost_of_debt = ratio(weighted[m].0, weighted[m].1);
+        for (v, slot) in row.cost_by_vintage.iter_mut().enumerate() {
+            *slot = ratio(weighted_vintage[v][m].0, weighted_vintage[v][m].1);
+        }
+    }
+
+    let vintages = closes
+        .iter()
+        .enumerate()
+        .map(|(v, close)| {
+            let of: Vec<&&Entry> = order.iter().filter(|e| e.deal.close == *close).collect();
+            let (mut c_all, mut cr, mut c_float, mut cm) =
+                (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+            for e in &of {
+                let r = rates_at_close(e);
+                c_all += r.0;
+                cr += r.1;
+                c_float += r.2;
+                cm += r.3;
+            }
+            let (num, den) = weighted_vintage[v]
+                .iter()
+                .fold((Decimal::ZERO, Decimal::ZERO), |a, w| {
+                    (a.0 + w.0, a.1 + w.1)
+                });
+            VintageRow {
+                close: *close,
+                boxes: of.len(),
+                commitments: Money::round2(c_all),
+                rate_at_close: ratio(cr, c_all),
+                margin_at_close: ratio(cm, c_float),
+                cost_of_debt: ratio(num, den),
+            }
+        })
+        .collect();
+
+    let mut by_customer: BTreeMap<&str, CustomerRow> = BTreeMap::new();
+    for b in &boxes {
+        let row = by_customer
+            .entry(b.customer.as_str())
+            .or_insert_with(|| CustomerRow {
+                customer: b.customer.clone(),
+                boxes: 0,
+                contract_value: Money::ZERO,
+                share: None,
+                commitments: Money::ZERO,
+                debt_share: None,
+            });
+        row.boxes += 1;
+        row.contract_value += b.contract_value;
+        row.commitments += b.commitments;
+    }
+    let total_value: Money = boxes.iter().map(|b| b.contract_value).sum();
+    let total_debt: Money = boxes.iter().map(|b| b.commitments).sum();
+    let mut customers: Vec<CustomerRow> = by_customer.into_values().collect();
+    for c in &mut customers {
+        c.share = ratio(c.contract_value.amount(), total_value.amount());
+        c.debt_share = ratio(c.commitments.amount(), total_debt.amount());
+    }
+    customers.sort_by(|a, b| {
+        b.contract_value
+            .cmp(&a.contract_value)
+            .then_with(|| a.customer.cmp(&b.customer))
+    });
+    let customer_hhi = if total_value.is_zero() {
+        None
+    } else {
+        customers
+            .iter()
+            .map(|c| c.share.map(|s| s * s))
+            .sum::<Option<Decimal>>()
+    };
+    Ok(Portfolio {
+        currency,
+        boxes,
+        months,
+        vintages,
+        customers,
+        customer_hhi,
+    })
+}
