@@ -18,9 +18,12 @@
 //! let boxes: Vec<_> = run_boxes(deals).into_iter().map(|b| b.unwrap()).collect();
 //! let p = consolidate(&boxes).unwrap();
 //! assert!(p.boxes.len() >= 5);
-//! // Cost of debt fell with each vintage (margins from SOFR + 9.62% to + 2.25%).
-//! let costs: Vec<_> = p.vintages.iter().map(|v| v.rate_at_close.unwrap()).collect();
-//! assert!(costs.windows(2).all(|w| w[1] < w[0]));
+//! // Margins fell with each vintage, from SOFR + 9.62% (2023) to + 2.25% (2026).
+//! let margins: Vec<_> = p.vintages.iter().filter_map(|v| v.margin_at_close).collect();
+//! assert!(margins.windows(2).all(|w| w[1] < w[0]));
+//! let first = p.vintages.first().unwrap().rate_at_close.unwrap();
+//! let last = p.vintages.last().unwrap().rate_at_close.unwrap();
+//! assert!(last < first);
 //! ```
 
 use std::collections::BTreeMap;
