@@ -32,13 +32,21 @@ pub struct Base {
     pub deal: Deal,
     /// Its plan: the calendar, the operating lines and the facilities sized at close.
     pub plan: Plan,
+    /// Per period and capacity line, `gpus · esc_k · 24 · active_k`, so that a new
+    /// price costs one product per line (see [`RevenueFactors`]).
+    revenue: RevenueFactors,
 }
 
 impl Base {
     /// Builds the base plan of a deal (sizing its facilities).
     pub fn new(deal: Deal) -> Result<Base, ScenarioError> {
         let plan = Plan::new(&deal)?;
-        Ok(Base { deal, plan })
+        let revenue = RevenueFactors::new(&deal, &plan.calendar);
+        Ok(Base {
+            deal,
+            plan,
+            revenue,
+        })
     }
 
     /// Runs the base case.
@@ -48,7 +56,7 @@ impl Base {
 
     /// The stressed deal and plan of a scenario (see [`apply`]).
     pub fn stress(&self, scenario: &Scenario) -> Result<Stressed, ScenarioError> {
-        apply(&self.deal, &self.plan, scenario)
+        apply_with(&self.deal, &self.plan, scenario, Some(&self.revenue))
     }
 
     /// Runs a scenario against the debt sized at close.
@@ -93,6 +101,15 @@ impl Stressed {
 ///
 /// The scenario is checked first ([`boxflow_deal::validate_scenario`]).
 pub fn apply(deal: &Deal, base: &Plan, scenario: &Scenario) -> Result<Stressed, ScenarioError> {
+    apply_with(deal, base, scenario, None)
+}
+
+fn apply_with(
+    deal: &Deal,
+    base: &Plan,
+    scenario: &Scenario,
+    revenue: Option<&RevenueFactors>,
+) -> Result<Stressed, ScenarioError> {
     let invalid = boxflow_deal::validate_scenario(deal, scenario);
     if !invalid.is_empty() {
         return Err(ScenarioError::Invalid(invalid));
@@ -100,8 +117,13 @@ pub fn apply(deal: &Deal, base: &Plan, scenario: &Scenario) -> Result<Stressed, 
     let stressed = stressed_deal(deal, scenario)?;
     let mut plan = base.clone();
     if scenario.changes_operations() {
-        plan.operations =
-            stressed_operations(&stressed, scenario, &plan.calendar, &base.operations)?;
+        plan.operations = operations(
+            &stressed,
+            scenario,
+            &plan.calendar,
+            &base.operations,
+            revenue,
+        )?;
     }
     if scenario.customer_default.is_some() {
         plan.refund_unused_prepayment = false;
@@ -211,6 +233,25 @@ pub fn stressed_operations(
     calendar: &Calendar,
     base: &[Operations],
 ) -> Result<Vec<Operations>, RunError> {
+    operations(deal, scenario, calendar, base, None)
+}
+
+/// [`stressed_operations`], the invoice from cached revenue factors when the
+/// scenario keeps the base online dates.
+fn operations(
+    deal: &Deal,
+    scenario: &Scenario,
+    calendar: &Calendar,
+    base: &[Operations],
+    revenue: Option<&RevenueFactors>,
+) -> Result<Vec<Operations>, RunError> {
+    let revenue = revenue.filter(|_| scenario.online_delay_months == 0);
+    let bill = |deal: &Deal, idx: usize, period: &boxflow_core::Period| match revenue
+        .and_then(|r| r.invoice(deal, idx))
+    {
+        Some(m) => Ok(m),
+        None => invoice(deal, calendar, period),
+    };
     let default = scenario.customer_default.as_ref();
     let revenue = scenario.customer_default.is_some()
         || scenario.price_per_gpu_hour.is_some()
@@ -246,15 +287,13 @@ pub fn stressed_operations(
         let (invoice_k, credit) = if !revenue {
             (was.invoice, was.prepayment_credit)
         } else if k < d {
-            let invoice_k = invoice(deal, calendar, period)?;
+            let invoice_k = bill(deal, idx, period)?;
             let credit = prepayment_credit(invoice_k, share, prepayment_left)?;
             prepayment_left -= credit;
             (invoice_k, credit)
         } else {
             match &re_lease {
-                Some((from, relet)) if k >= *from => {
-                    (invoice(relet, calendar, period)?, Money::ZERO)
-                }
+                Some((from, relet)) if k >= *from => (bill(relet, idx, period)?, Money::ZERO),
                 _ => (Money::ZERO, Money::ZERO),
             }
         };
@@ -289,6 +328,83 @@ pub fn stressed_operations(
         });
     }
     Ok(out)
+}
+
+/// Per period and capacity line of the base deal, the exact product
+/// `gpus · esc_k · 24 · active_k` of section 3's invoice formula, so that the invoice at
+/// new prices (the same lines and online dates) is `Σ_lines round2(factor · price)`.
+///
+/// The shortcut is taken only when `factor · price` is exact in a decimal (at most 28
+/// decimal places and a 96-bit mantissa): then every partial product of
+/// `gpus · price · esc_k · 24 · active_k`, in the order [`invoice`] multiplies, is exact
+/// too, and both give the same amount to the cent. Otherwise the period is billed by
+/// [`invoice`] itself.
+#[derive(Clone, Debug, Default)]
+struct RevenueFactors(Vec<Vec<Option<Decimal>>>);
+
+impl RevenueFactors {
+    fn new(deal: &Deal, calendar: &Calendar) -> RevenueFactors {
+        let end = calendar.end();
+        let factors = calendar
+            .periods()
+            .iter()
+            .map(|period| {
+                let esc = boxflow_core::escalation_factor(
+                    deal.contract.escalator.value(),
+                    deal.close,
+                    period.start,
+                )
+                .ok();
+                deal.contract
+                    .capacity
+                    .iter()
+                    .map(|line| {
+                        let active = boxflow_core::active_days(
+                            period.start,
+                            period.end,
+                            line.online,
+                            Some(end),
+                        );
+                        exact_mul(Decimal::from(line.gpus), esc?)
+                            .and_then(|x| exact_mul(x, Decimal::from(24)))
+                            .and_then(|x| exact_mul(x, Decimal::from(active)))
+                    })
+                    .collect()
+            })
+            .collect();
+        RevenueFactors(factors)
+    }
+
+    /// `invoice_k` of `deal` (the base deal's lines at the deal's prices), or `None`
+    /// to bill the period with [`invoice`].
+    fn invoice(&self, deal: &Deal, idx: usize) -> Option<Money> {
+        let factors = self.0.get(idx)?;
+        if factors.len() != deal.contract.capacity.len() {
+            return None;
+        }
+        let mut total = Money::ZERO;
+        for (factor, line) in factors.iter().zip(&deal.contract.capacity) {
+            let x = exact_mul((*factor)?, line.price_per_gpu_hour.value())?;
+            total += Money::round2_quotient(&[x], Decimal::ONE).ok()?;
+        }
+        Some(total)
+    }
+}
+
+/// `a · b` when it is exact in a decimal: at most 28 decimal places and a mantissa
+/// below 2^96 (so no digit is rounded away).
+fn exact_mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+    if a.scale() + b.scale() > 28 {
+        return None;
+    }
+    let m = a
+        .mantissa()
+        .unsigned_abs()
+        .checked_mul(b.mantissa().unsigned_abs())?;
+    if m >= 1u128 << 96 {
+        return None;
+    }
+    a.checked_mul(b)
 }
 
 /// The rate of a facility in a period under a rate shock: `fixed` unchanged, or

@@ -166,6 +166,44 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// `Base::stress` bills new prices from cached revenue factors; `apply` bills
+    /// them with the methodology's invoice formula: the same lines, to the cent.
+    #[test]
+    fn cached_revenue_bills_as_the_invoice_formula(
+        which in 0..FIXTURES.len(),
+        cents in 0i64..100_000_000,
+        scale in 0u32..9,
+        haircut in proptest::option::of(0u32..=100),
+        d in proptest::option::of((0.0f64..1.0, 0u32..6, 0u32..=100)),
+    ) {
+        let base = &bases()[which];
+        let n = base.plan.calendar.len();
+        let mut s = Scenario::new("priced");
+        s.price_per_gpu_hour = Some(Quantity::new(Decimal::new(cents, scale)));
+        if let Some(h) = haircut {
+            s.price_haircut = Share::new(Decimal::new(i64::from(h), 2));
+        }
+        if let Some((at, gap, pct)) = d {
+            s.customer_default = Some(CustomerDefault {
+                period: ((at * n as f64) as usize + 1).min(n) as u32,
+                re_lease: Some(ReLease {
+                    after_periods: gap,
+                    price_share: Share::new(Decimal::new(i64::from(pct), 2)),
+                }),
+            });
+        }
+        let cached = base.stress(&s);
+        let direct = boxflow_scenario::apply(&base.deal, &base.plan, &s);
+        match (cached, direct) {
+            (Ok(c), Ok(d)) => prop_assert_eq!(c.plan.operations, d.plan.operations),
+            (c, d) => prop_assert_eq!(c.is_err(), d.is_err()),
+        }
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(12))]
 
     #[test]
