@@ -5,8 +5,8 @@
 use boxflow_core::{add_months, Calendar, Money, Quantity};
 use boxflow_deal::{Deal, ExpenseBasis, Facility, RateSpec, Scenario};
 use boxflow_waterfall::{
-    colocation, expense, invoice, power, prepayment_credit, run_plan, Operations, Plan, Run,
-    RunError,
+    colocation, expense, invoice, invoice_at, power, prepayment_credit, revenue_factors, run_plan,
+    terminal_value, Operations, Plan, Run, RunError,
 };
 use rust_decimal::Decimal;
 
@@ -41,7 +41,7 @@ impl Base {
     /// Builds the base plan of a deal (sizing its facilities).
     pub fn new(deal: Deal) -> Result<Base, ScenarioError> {
         let plan = Plan::new(&deal)?;
-        let revenue = RevenueFactors::new(&deal, &plan.calendar);
+        let revenue = RevenueFactors::new(&deal, &plan.calendar)?;
         Ok(Base {
             deal,
             plan,
@@ -249,7 +249,7 @@ fn operations(
     let bill = |deal: &Deal, idx: usize, period: &boxflow_core::Period| match revenue
         .and_then(|r| r.invoice(deal, idx))
     {
-        Some(m) => Ok(m),
+        Some(billed) => billed,
         None => invoice(deal, calendar, period),
     };
     let default = scenario.customer_default.as_ref();
@@ -330,81 +330,35 @@ fn operations(
     Ok(out)
 }
 
-/// Per period and capacity line of the base deal, the exact product
-/// `gpus · esc_k · 24 · active_k` of section 3's invoice formula, so that the invoice at
-/// new prices (the same lines and online dates) is `Σ_lines round2(factor · price)`.
-///
-/// The shortcut is taken only when `factor · price` is exact in a decimal (at most 28
-/// decimal places and a 96-bit mantissa): then every partial product of
-/// `gpus · price · esc_k · 24 · active_k`, in the order [`invoice`] multiplies, is exact
-/// too, and both give the same amount to the cent. Otherwise the period is billed by
-/// [`invoice`] itself.
+/// The base deal's [`revenue_factors`] of every period, computed once, so that billing
+/// a new price costs one product per line ([`invoice_at`], the same rule as the base).
 #[derive(Clone, Debug, Default)]
-struct RevenueFactors(Vec<Vec<Option<Decimal>>>);
+struct RevenueFactors(Vec<Vec<Decimal>>);
 
 impl RevenueFactors {
-    fn new(deal: &Deal, calendar: &Calendar) -> RevenueFactors {
-        let end = calendar.end();
-        let factors = calendar
+    fn new(deal: &Deal, calendar: &Calendar) -> Result<RevenueFactors, RunError> {
+        calendar
             .periods()
             .iter()
-            .map(|period| {
-                let esc = boxflow_core::escalation_factor(
-                    deal.contract.escalator.value(),
-                    deal.close,
-                    period.start,
-                )
-                .ok();
-                deal.contract
-                    .capacity
-                    .iter()
-                    .map(|line| {
-                        let active = boxflow_core::active_days(
-                            period.start,
-                            period.end,
-                            line.online,
-                            Some(end),
-                        );
-                        exact_mul(Decimal::from(line.gpus), esc?)
-                            .and_then(|x| exact_mul(x, Decimal::from(24)))
-                            .and_then(|x| exact_mul(x, Decimal::from(active)))
-                    })
-                    .collect()
-            })
-            .collect();
-        RevenueFactors(factors)
+            .map(|period| revenue_factors(deal, calendar, period))
+            .collect::<Result<_, _>>()
+            .map(RevenueFactors)
     }
 
     /// `invoice_k` of `deal` (the base deal's lines at the deal's prices), or `None`
-    /// to bill the period with [`invoice`].
-    fn invoice(&self, deal: &Deal, idx: usize) -> Option<Money> {
+    /// when the lines differ from the base's.
+    fn invoice(&self, deal: &Deal, idx: usize) -> Option<Result<Money, RunError>> {
         let factors = self.0.get(idx)?;
         if factors.len() != deal.contract.capacity.len() {
             return None;
         }
-        let mut total = Money::ZERO;
-        for (factor, line) in factors.iter().zip(&deal.contract.capacity) {
-            let x = exact_mul((*factor)?, line.price_per_gpu_hour.value())?;
-            total += Money::round2_quotient(&[x], Decimal::ONE).ok()?;
-        }
-        Some(total)
+        let prices = deal
+            .contract
+            .capacity
+            .iter()
+            .map(|l| l.price_per_gpu_hour.value());
+        Some(invoice_at(factors, prices))
     }
-}
-
-/// `a · b` when it is exact in a decimal: at most 28 decimal places and a mantissa
-/// below 2^96 (so no digit is rounded away).
-fn exact_mul(a: Decimal, b: Decimal) -> Option<Decimal> {
-    if a.scale() + b.scale() > 28 {
-        return None;
-    }
-    let m = a
-        .mantissa()
-        .unsigned_abs()
-        .checked_mul(b.mantissa().unsigned_abs())?;
-    if m >= 1u128 << 96 {
-        return None;
-    }
-    a.checked_mul(b)
 }
 
 /// The rate of a facility in a period under a rate shock: `fixed` unchanged, or
@@ -434,16 +388,6 @@ pub fn shocked_rate(
             Ok(shocked.max(floor.value()) + margin.value())
         }
     }
-}
-
-/// The GPUs' terminal value (section 10): `Σ round2(cost · residual_share)` over the
-/// purchase orders, each order's cost `round2(units · unit_cost)` from the plan.
-pub fn terminal_value(deal: &Deal, order_costs: &[Money]) -> Result<Money, RunError> {
-    let mut total = Money::ZERO;
-    for (po, cost) in deal.purchase_orders.iter().zip(order_costs) {
-        total += Money::round2_quotient(&[cost.amount(), po.residual_share.value()], Decimal::ONE)?;
-    }
-    Ok(total)
 }
 
 /// A copy of the deal without its scenarios.

@@ -39,9 +39,7 @@ mod outcome;
 pub mod portfolio;
 pub mod solve;
 
-pub use apply::{
-    apply, shocked_rate, stressed_deal, stressed_operations, terminal_value, Base, Stressed,
-};
+pub use apply::{apply, shocked_rate, stressed_deal, stressed_operations, Base, Stressed};
 pub use boxflow_deal::{CustomerDefault, ReLease, Scenario};
 pub use grid::{
     parse_scenario, run_grid, run_scenarios, scenario_of, Axis, Dimension, Grid, GridRow,

@@ -18,9 +18,10 @@ mod verify;
 pub use events::Event;
 pub use ledger::{Account, Ledger, Step, Transfer, Transfers};
 pub use operations::{
-    colocation, expense, fee, invoice, power, prepayment_credit, project_operations, Operations,
+    colocation, expense, fee, invoice, invoice_at, power, prepayment_credit, project_operations,
+    revenue_factors, Operations,
 };
-pub use plan::{facility_rate, halfway_period, CapexLine, FacilityPlan, Plan};
+pub use plan::{facility_rate, halfway_period, terminal_value, CapexLine, FacilityPlan, Plan};
 pub use run::{
     run, run_plan, Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodResult, Run, Terminal,
     TerminalFacility,

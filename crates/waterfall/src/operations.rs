@@ -1,7 +1,7 @@
 //! Revenue, collections, operating costs and fees of each period (methodology
 //! sections 3 and 5): the cash the box earns before debt.
 
-use boxflow_core::{active_days, add_months, escalation_factor, Calendar, Money, Period};
+use boxflow_core::{active_days, add_months, escalation_factor, product, Calendar, Money, Period};
 use boxflow_deal::{Datacenter, Deal, Expense, ExpenseBasis, Fee};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -35,21 +35,48 @@ pub struct Operations {
 /// `Σ_lines round2(gpus · price_per_gpu_hour · esc_k · 24 · active_k)`, escalation
 /// anchored at close, each line active from `online` to the contract end.
 pub fn invoice(deal: &Deal, calendar: &Calendar, period: &Period) -> Result<Money, RunError> {
+    let factors = revenue_factors(deal, calendar, period)?;
+    let prices = deal
+        .contract
+        .capacity
+        .iter()
+        .map(|l| l.price_per_gpu_hour.value());
+    invoice_at(&factors, prices)
+}
+
+/// The price-free part of each capacity line's invoice in a period:
+/// `gpus · esc_k · 24 · active_k`, exact, so that a line bills `round2(factor · price)`.
+pub fn revenue_factors(
+    deal: &Deal,
+    calendar: &Calendar,
+    period: &Period,
+) -> Result<Vec<Decimal>, RunError> {
     let esc = escalation_factor(deal.contract.escalator.value(), deal.close, period.start)?;
     let contract_end = calendar.end();
-    let mut total = Money::ZERO;
-    for line in &deal.contract.capacity {
-        let active = active_days(period.start, period.end, line.online, Some(contract_end));
-        total += Money::round2_quotient(
-            &[
+    deal.contract
+        .capacity
+        .iter()
+        .map(|line| {
+            let active = active_days(period.start, period.end, line.online, Some(contract_end));
+            Ok(product(&[
                 Decimal::from(line.gpus),
-                line.price_per_gpu_hour.value(),
                 esc,
                 Decimal::from(24),
                 Decimal::from(active),
-            ],
-            Decimal::ONE,
-        )?;
+            ])?)
+        })
+        .collect()
+}
+
+/// `Σ_lines round2(factor · price)`: the invoice from [`revenue_factors`] and each
+/// line's price per GPU-hour.
+pub fn invoice_at(
+    factors: &[Decimal],
+    prices: impl IntoIterator<Item = Decimal>,
+) -> Result<Money, RunError> {
+    let mut total = Money::ZERO;
+    for (factor, price) in factors.iter().zip(prices) {
+        total += Money::round2_quotient(&[*factor, price], Decimal::ONE)?;
     }
     Ok(total)
 }

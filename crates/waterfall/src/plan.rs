@@ -286,7 +286,9 @@ fn capex_lines(deal: &Deal, calendar: &Calendar) -> Result<(Vec<CapexLine>, Vec<
     Ok((lines, costs))
 }
 
-fn terminal_value(deal: &Deal, costs: &[Money]) -> Result<Money, RunError> {
+/// The GPUs' terminal value (section 10): `Σ round2(cost · residual_share)`, each
+/// order's cost `round2(units · unit_cost)`.
+pub fn terminal_value(deal: &Deal, costs: &[Money]) -> Result<Money, RunError> {
     let mut total = Money::ZERO;
     for (po, cost) in deal.purchase_orders.iter().zip(costs) {
         total += Money::round2_quotient(&[cost.amount(), po.residual_share.value()], Decimal::ONE)?;
