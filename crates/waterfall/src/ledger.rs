@@ -88,6 +88,13 @@ pub struct Ledger {
 }
 
 impl Ledger {
+    /// An empty ledger with room for `transfers` transfers.
+    pub fn with_capacity(transfers: usize) -> Ledger {
+        Ledger {
+            transfers: Vec::with_capacity(transfers),
+        }
+    }
+
     /// Records a transfer; zero amounts are not recorded and a negative amount is
     /// recorded the other way round.
     pub fn post(

@@ -300,7 +300,8 @@ impl Waterfall<'_> {
 
 /// Runs the waterfall on a plan fixed at close (its schedules already sized).
 pub fn run_plan(deal: &Deal, plan: Plan) -> Result<Run, RunError> {
-    let mut ledger = Ledger::default();
+    // About twenty transfers a period with one facility.
+    let mut ledger = Ledger::with_capacity(24 * (plan.calendar.len() + 2));
     let nf = plan.facilities.len();
     let senior = plan.facilities.iter().position(|f| f.rank == Rank::Senior);
 
@@ -370,6 +371,13 @@ pub fn run_plan(deal: &Deal, plan: Plan) -> Result<Run, RunError> {
     let mut periods = Vec::with_capacity(plan.calendar.len());
     let n = plan.calendar.len();
 
+    // Per-facility figures of the current period, reused from period to period.
+    let (mut openings, mut undrawn, mut draws_k, mut interest, mut fee) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut scheduled, mut interest_arrears_in, mut principal_arrears_in) =
+        (Vec::new(), Vec::new(), Vec::new());
+    let (mut after_draws, mut principal_due, mut principal_step_due) =
+        (Vec::new(), Vec::new(), Vec::new());
     for (idx, period) in plan.calendar.periods().iter().enumerate() {
         let k = idx + 1;
         let ops = &plan.operations[idx];
@@ -387,16 +395,17 @@ pub fn run_plan(deal: &Deal, plan: Plan) -> Result<Run, RunError> {
         }
 
         // Capex inside the term: draws and equity, outside the waterfall (section 4).
-        let openings: Vec<Money> = states.iter().map(|s| s.balance).collect();
-        let undrawn: Vec<Money> = plan
-            .facilities
-            .iter()
-            .zip(&states)
-            .map(|(f, s)| f.commitment - s.drawn)
-            .collect();
+        refill(&mut openings, states.iter().map(|s| s.balance));
+        refill(
+            &mut undrawn,
+            plan.facilities
+                .iter()
+                .zip(&states)
+                .map(|(f, s)| f.commitment - s.drawn),
+        );
         let mut capex_k = Money::ZERO;
         let mut equity_k = Money::ZERO;
-        let mut draws_k = vec![Money::ZERO; nf];
+        refill(&mut draws_k, std::iter::repeat_n(Money::ZERO, nf));
         for (j, line) in plan.capex.iter().enumerate().filter(|(_, c)| c.period == k) {
             let mut drawn = Money::ZERO;
             let date = line.effective_date(deal.close);
@@ -425,8 +434,8 @@ pub fn run_plan(deal: &Deal, plan: Plan) -> Result<Run, RunError> {
         }
 
         // Interest and commitment fee on the actual balance (section 6).
-        let mut interest = vec![Money::ZERO; nf];
-        let mut fee = vec![Money::ZERO; nf];
+        refill(&mut interest, std::iter::repeat_n(Money::ZERO, nf));
+        refill(&mut fee, std::iter::repeat_n(Money::ZERO, nf));
         for (i, f) in plan.facilities.iter().enumerate() {
             let period_draws = plan
                 .capex
@@ -450,22 +459,33 @@ pub fn run_plan(deal: &Deal, plan: Plan) -> Result<Run, RunError> {
                 undrawn[i],
             )?;
         }
-        let scheduled: Vec<Money> = plan
-            .facilities
-            .iter()
-            .map(|f| f.schedule.row(k).map_or(Money::ZERO, |r| r.principal))
-            .collect();
-        let interest_arrears_in: Vec<Money> = states.iter().map(|s| s.interest_arrears).collect();
-        let principal_arrears_in: Vec<Money> = states.iter().map(|s| s.principal_arrears).collect();
-        let after_draws: Vec<Money> = states.iter().map(|s| s.balance).collect();
-        let principal_due: Vec<Money> = (0..nf)
-            .map(|i| {
+        refill(
+            &mut scheduled,
+            plan.facilities
+                .iter()
+                .map(|f| f.schedule.row(k).map_or(Money::ZERO, |r| r.principal)),
+        );
+        refill(
+            &mut interest_arrears_in,
+            states.iter().map(|s| s.interest_arrears),
+        );
+        refill(
+            &mut principal_arrears_in,
+            states.iter().map(|s| s.principal_arrears),
+        );
+        refill(&mut after_draws, states.iter().map(|s| s.balance));
+        refill(
+            &mut principal_due,
+            (0..nf).map(|i| {
                 scheduled[i]
                     .min(after_draws[i] - principal_arrears_in[i])
                     .at_least_zero()
-            })
-            .collect();
-        let mut principal_step_due = vec![Money::ZERO; nf];
+            }),
+        );
+        refill(
+            &mut principal_step_due,
+            std::iter::repeat_n(Money::ZERO, nf),
+        );
 
         let mut cash = Waterfall {
             ledger: &mut ledger,
@@ -864,6 +884,12 @@ pub fn run_plan(deal: &Deal, plan: Plan) -> Result<Run, RunError> {
         ledger,
         summary,
     })
+}
+
+/// Empties `buffer` and fills it from `values`, keeping its allocation.
+fn refill(buffer: &mut Vec<Money>, values: impl Iterator<Item = Money>) {
+    buffer.clear();
+    buffer.extend(values);
 }
 
 fn ledger_post(cash: &mut Waterfall<'_>, step: Step, from: Account, to: Account, amount: Money) {
