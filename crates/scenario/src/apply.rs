@@ -3,10 +3,10 @@
 //! sized at close, with stressed operating lines, rates and terminal value.
 
 use boxflow_core::{add_months, Calendar, Money, Quantity};
-use boxflow_deal::{Deal, ExpenseBasis, Facility, RateSpec, Scenario};
+use boxflow_deal::{Deal, ExpenseBasis, Facility, Scenario};
 use boxflow_waterfall::{
     colocation, expense, invoice, invoice_at, power, prepayment_credit, revenue_factors, run_plan,
-    terminal_value, Operations, Plan, Run, RunError,
+    shocked_facility_rate, terminal_value, Operations, Plan, Run, RunError,
 };
 use rust_decimal::Decimal;
 
@@ -370,24 +370,7 @@ pub fn shocked_rate(
     at: chrono::NaiveDate,
     shock: Decimal,
 ) -> Result<Decimal, RunError> {
-    match &facility.rate {
-        RateSpec::Fixed(r) => Ok(r.value()),
-        RateSpec::Floating {
-            index,
-            margin,
-            floor,
-        } => {
-            let value = deal
-                .curves
-                .get(index)
-                .and_then(|c| c.value_at(at))
-                .ok_or_else(|| {
-                    RunError::Invalid(format!("curve `{index}` has no point on or before {at}"))
-                })?;
-            let shocked = value.value() + shock;
-            Ok(shocked.max(floor.value()) + margin.value())
-        }
-    }
+    shocked_facility_rate(deal, facility, at, shock)
 }
 
 /// A copy of the deal without its scenarios.

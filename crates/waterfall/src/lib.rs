@@ -21,7 +21,10 @@ pub use operations::{
     colocation, expense, fee, invoice, invoice_at, power, prepayment_credit, project_operations,
     revenue_factors, Operations,
 };
-pub use plan::{facility_rate, halfway_period, terminal_value, CapexLine, FacilityPlan, Plan};
+pub use plan::{
+    facility_rate, halfway_period, shocked_facility_rate, terminal_value, CapexLine, FacilityPlan,
+    Plan,
+};
 pub use run::{
     run, run_plan, Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodResult, Run, Terminal,
     TerminalFacility,

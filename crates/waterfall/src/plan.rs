@@ -299,6 +299,18 @@ pub fn terminal_value(deal: &Deal, costs: &[Money]) -> Result<Money, RunError> {
 /// The rate of a facility in a period (section 6): `fixed`, or
 /// `max(floor, index(start_k)) + margin`.
 pub fn facility_rate(deal: &Deal, facility: &Facility, at: NaiveDate) -> Result<Decimal, RunError> {
+    shocked_facility_rate(deal, facility, at, Decimal::ZERO)
+}
+
+/// The rate of a facility with its index moved by `shock` (a stress scenario):
+/// `fixed` unchanged, or `max(floor, index(start_k) + shock) + margin`, the floor
+/// applying to the shocked index.
+pub fn shocked_facility_rate(
+    deal: &Deal,
+    facility: &Facility,
+    at: NaiveDate,
+    shock: Decimal,
+) -> Result<Decimal, RunError> {
     match &facility.rate {
         RateSpec::Fixed(r) => Ok(r.value()),
         RateSpec::Floating {
@@ -315,7 +327,7 @@ pub fn facility_rate(deal: &Deal, facility: &Facility, at: NaiveDate) -> Result<
             let value = curve.value_at(at).ok_or_else(|| {
                 RunError::Invalid(format!("curve `{index}` has no point on or before {at}"))
             })?;
-            Ok(value.value().max(floor.value()) + margin.value())
+            Ok((value.value() + shock).max(floor.value()) + margin.value())
         }
     }
 }
