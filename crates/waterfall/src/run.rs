@@ -290,6 +290,32 @@ impl Waterfall<'_> {
         paid
     }
 
+    /// Pays a senior step (section 9, steps 3 and 4): `min(available, due)` from cash,
+    /// then what is still due from the DSRA, as far as it goes.
+    fn pay_with_reserve(
+        &mut self,
+        step: Step,
+        to: Account,
+        due: Money,
+        dsra: &mut Money,
+    ) -> SeniorPayment {
+        let from_cash = self.pay(step, to, due);
+        let from_reserve = (*dsra).min(due - from_cash).at_least_zero();
+        self.ledger.post(
+            self.period,
+            self.date,
+            step,
+            Account::Dsra,
+            to,
+            from_reserve,
+        );
+        *dsra -= from_reserve;
+        SeniorPayment {
+            from_cash,
+            from_reserve,
+        }
+    }
+
     /// Moves cash into the box from `from` at `step`.
     fn receive(&mut self, step: Step, from: Account, amount: Money) {
         self.available += amount;
@@ -526,55 +552,21 @@ pub fn run_plan(deal: &Deal, plan: Plan) -> Result<Run, RunError> {
         let dsra_opening = dsra;
         let mut dsra_draw = Money::ZERO;
         if let Some(s) = senior {
+            let lender = Account::Lender(s);
+            let name = &plan.facilities[s].name;
             let due = interest[s] + fee[s] + states[s].interest_arrears;
-            let paid = cash.pay(Step::SeniorInterest, Account::Lender(s), due);
-            let from_dsra = dsra.min(due - paid);
-            ledger_post(
-                &mut cash,
-                Step::SeniorInterest,
-                Account::Dsra,
-                Account::Lender(s),
-                from_dsra,
-            );
-            dsra -= from_dsra;
-            dsra_draw += from_dsra;
-            states[s].interest_arrears = due - paid - from_dsra;
-            if states[s].interest_arrears.is_positive() {
-                events.push(Event::PaymentDefault {
-                    period: k,
-                    facility: plan.facilities[s].name.clone(),
-                    step: Step::SeniorInterest,
-                    due,
-                    paid: paid + from_dsra,
-                    shortfall: states[s].interest_arrears,
-                });
-            }
+            let paid = cash.pay_with_reserve(Step::SeniorInterest, lender, due, &mut dsra);
+            dsra_draw += paid.from_reserve;
+            states[s].interest_arrears = due - paid.total();
+            events.extend(paid.default_event(k, name, Step::SeniorInterest, due));
 
             let due = (scheduled[s] + states[s].principal_arrears).min(states[s].balance);
             principal_step_due[s] = due;
-            let paid = cash.pay(Step::SeniorPrincipal, Account::Lender(s), due);
-            let from_dsra = dsra.min(due - paid);
-            ledger_post(
-                &mut cash,
-                Step::SeniorPrincipal,
-                Account::Dsra,
-                Account::Lender(s),
-                from_dsra,
-            );
-            dsra -= from_dsra;
-            dsra_draw += from_dsra;
-            states[s].balance -= paid + from_dsra;
-            states[s].principal_arrears = due - paid - from_dsra;
-            if states[s].principal_arrears.is_positive() {
-                events.push(Event::PaymentDefault {
-                    period: k,
-                    facility: plan.facilities[s].name.clone(),
-                    step: Step::SeniorPrincipal,
-                    due,
-                    paid: paid + from_dsra,
-                    shortfall: states[s].principal_arrears,
-                });
-            }
+            let paid = cash.pay_with_reserve(Step::SeniorPrincipal, lender, due, &mut dsra);
+            dsra_draw += paid.from_reserve;
+            states[s].balance -= paid.total();
+            states[s].principal_arrears = due - paid.total();
+            events.extend(paid.default_event(k, name, Step::SeniorPrincipal, due));
         }
 
         // 5. DSRA: release the excess over the target, or deposit toward it.
@@ -886,15 +878,41 @@ pub fn run_plan(deal: &Deal, plan: Plan) -> Result<Run, RunError> {
     })
 }
 
+/// What a senior step paid, from cash and from the DSRA.
+struct SeniorPayment {
+    from_cash: Money,
+    from_reserve: Money,
+}
+
+impl SeniorPayment {
+    fn total(&self) -> Money {
+        self.from_cash + self.from_reserve
+    }
+
+    /// The `payment_default` event when the step was not paid in full.
+    fn default_event(
+        &self,
+        period: usize,
+        facility: &str,
+        step: Step,
+        due: Money,
+    ) -> Option<Event> {
+        let shortfall = due - self.total();
+        shortfall.is_positive().then(|| Event::PaymentDefault {
+            period,
+            facility: facility.to_string(),
+            step,
+            due,
+            paid: self.total(),
+            shortfall,
+        })
+    }
+}
+
 /// Empties `buffer` and fills it from `values`, keeping its allocation.
 fn refill(buffer: &mut Vec<Money>, values: impl Iterator<Item = Money>) {
     buffer.clear();
     buffer.extend(values);
-}
-
-fn ledger_post(cash: &mut Waterfall<'_>, step: Step, from: Account, to: Account, amount: Money) {
-    let (period, date) = (cash.period, cash.date);
-    cash.ledger.post(period, date, step, from, to, amount);
 }
 
 /// The end of the run (section 10): the DSRA, the lock-up account and the terminal
