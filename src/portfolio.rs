@@ -2,13 +2,13 @@
 //! calendar month, the balance-weighted cost of debt by month and by vintage, and
 //! concentration by customer. Table, CSV or JSON (docs/scenarios.md).
 
+use crate::report::table::percent;
 use std::path::{Path, PathBuf};
 
 use boxflow_deal::Deal;
 use boxflow_scenario::portfolio::{consolidate, run_boxes, Portfolio};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Table};
-use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use crate::report::json::{money, ratio};
@@ -108,12 +108,6 @@ fn styled() -> Table {
 
 fn right(text: impl Into<String>) -> Cell {
     Cell::new(text.into()).set_alignment(CellAlignment::Right)
-}
-
-fn percent(x: Option<Decimal>) -> String {
-    x.map_or("-".into(), |x| {
-        format!("{}%", (x * Decimal::ONE_HUNDRED).round_dp(2).normalize())
-    })
 }
 
 fn pass(b: bool) -> &'static str {

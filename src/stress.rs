@@ -3,6 +3,7 @@
 //! breakpoints; or a cartesian grid of scenarios run in parallel. Table, CSV or JSON
 //! (docs/scenarios.md).
 
+use crate::report::table::{percent, times};
 use std::io::IsTerminal;
 use std::str::FromStr;
 
@@ -203,16 +204,6 @@ fn styled() -> Table {
 
 fn right(text: impl Into<String>) -> Cell {
     Cell::new(text.into()).set_alignment(CellAlignment::Right)
-}
-
-fn times(x: Option<Decimal>) -> String {
-    x.map_or("-".into(), |x| format!("{}x", x.round_dp(4)))
-}
-
-fn percent(x: Option<Decimal>) -> String {
-    x.map_or("-".into(), |x| {
-        format!("{}%", (x * Decimal::ONE_HUNDRED).round_dp(2).normalize())
-    })
 }
 
 fn pass(b: bool) -> &'static str {

@@ -10,7 +10,7 @@ use boxflow_core::{round10, Money};
 use boxflow_waterfall::{Event, PeriodResult, Run};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, Table};
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 /// How to render the terminal tables.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -140,13 +140,36 @@ pub fn thousands(m: Money) -> String {
     format!("{sign}{out}.{frac}")
 }
 
-fn times(x: Option<Decimal>) -> String {
-    x.map_or("-".into(), |x| format!("{:.4}x", round10(x).round_dp(4)))
+/// A ratio for people: four decimals and an `x` (`1.3000x`), `-` when undefined.
+///
+/// ```
+/// use boxflow::report::table::times;
+/// use rust_decimal::Decimal;
+/// assert_eq!(times(Some(Decimal::new(13, 1))), "1.3000x");
+/// assert_eq!(times(None), "-");
+/// ```
+pub fn times(x: Option<Decimal>) -> String {
+    x.map_or("-".into(), |x| {
+        format!(
+            "{:.4}x",
+            x.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+        )
+    })
 }
 
-fn percent(x: Option<Decimal>) -> String {
+/// A rate for people: a percentage with two decimals (`47.38%`), `-` when undefined.
+///
+/// ```
+/// use boxflow::report::table::percent;
+/// use rust_decimal::Decimal;
+/// assert_eq!(percent(Some(Decimal::new(-175, 3))), "-17.50%");
+/// assert_eq!(percent(Some(Decimal::new(4738326617, 10))), "47.38%");
+/// ```
+pub fn percent(x: Option<Decimal>) -> String {
     x.map_or("-".into(), |x| {
-        format!("{}%", (x * Decimal::ONE_HUNDRED).round_dp(2))
+        let pct = (x * Decimal::ONE_HUNDRED)
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        format!("{pct:.2}%")
     })
 }
 
