@@ -2,13 +2,12 @@
 //! calendar month, the balance-weighted cost of debt by month and by vintage, and
 //! concentration by customer. Table, CSV or JSON (docs/scenarios.md).
 
-use crate::report::table::percent;
+use crate::report::table::{pass, percent, right, styled};
 use std::path::{Path, PathBuf};
 
 use boxflow_deal::Deal;
 use boxflow_scenario::portfolio::{consolidate, run_boxes, Portfolio};
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, Table};
+use comfy_table::Cell;
 use serde_json::{json, Value};
 
 use crate::report::json::{money, ratio};
@@ -99,28 +98,9 @@ pub fn source_name(path: &Path) -> String {
     path.display().to_string()
 }
 
-fn styled() -> Table {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED);
-    t.force_no_tty();
-    t
-}
-
-fn right(text: impl Into<String>) -> Cell {
-    Cell::new(text.into()).set_alignment(CellAlignment::Right)
-}
-
-fn pass(b: bool) -> &'static str {
-    if b {
-        "pass"
-    } else {
-        "fail"
-    }
-}
-
 /// Every table, for a terminal.
 pub fn tables(p: &Portfolio) -> String {
-    let mut boxes = styled();
+    let mut boxes = styled(false);
     boxes.set_header(vec![
         "box",
         "customer",
@@ -152,7 +132,7 @@ pub fn tables(p: &Portfolio) -> String {
             right(percent(b.equity_irr)),
         ]);
     }
-    let mut vintages = styled();
+    let mut vintages = styled(false);
     vintages.set_header(vec![
         "vintage (close)",
         "boxes",
@@ -171,7 +151,7 @@ pub fn tables(p: &Portfolio) -> String {
             right(percent(v.cost_of_debt)),
         ]);
     }
-    let mut customers = styled();
+    let mut customers = styled(false);
     customers.set_header(vec![
         "customer",
         "boxes",
@@ -190,7 +170,7 @@ pub fn tables(p: &Portfolio) -> String {
             right(percent(c.debt_share)),
         ]);
     }
-    let mut months = styled();
+    let mut months = styled(false);
     months.set_header(vec![
         "month",
         "boxes",

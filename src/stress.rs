@@ -3,7 +3,7 @@
 //! breakpoints; or a cartesian grid of scenarios run in parallel. Table, CSV or JSON
 //! (docs/scenarios.md).
 
-use crate::report::table::{percent, times};
+use crate::report::table::{pass, percent, right, styled, times};
 use std::io::IsTerminal;
 use std::str::FromStr;
 
@@ -11,8 +11,7 @@ use boxflow_core::{Money, Share};
 use boxflow_deal::{Commitment, Deal, ReLease, Scenario};
 use boxflow_scenario::solve::{self, DefaultSolution, PriceSolution, Probe, RateSolution};
 use boxflow_scenario::{parse_scenario, run_grid, run_scenarios, Base, Grid, GridRow, Outcome};
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, Table};
+use comfy_table::{Cell, Table};
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
@@ -195,25 +194,6 @@ pub fn breakpoints(base: &Base, args: &StressArgs) -> Result<Breakpoints, String
     })
 }
 
-fn styled() -> Table {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED);
-    t.force_no_tty();
-    t
-}
-
-fn right(text: impl Into<String>) -> Cell {
-    Cell::new(text.into()).set_alignment(CellAlignment::Right)
-}
-
-fn pass(b: bool) -> &'static str {
-    if b {
-        "pass"
-    } else {
-        "fail"
-    }
-}
-
 fn first_event(o: &Outcome) -> String {
     o.first_event.as_ref().map_or("-".into(), |e| {
         format!("{} in period {}", e.event, e.period)
@@ -250,7 +230,7 @@ pub fn stress_table(
     outcomes: &[Outcome],
     breakpoints: Option<&Breakpoints>,
 ) -> String {
-    let mut t = styled();
+    let mut t = styled(false);
     let mut header = vec!["scenario"];
     header.extend(OUTCOME_HEADER);
     t.set_header(header);
@@ -283,7 +263,7 @@ fn check(ok: bool) -> &'static str {
 }
 
 fn breakpoints_table(b: &Breakpoints) -> Table {
-    let mut t = styled();
+    let mut t = styled(false);
     t.set_header(vec!["question", "answer", "check"]);
     match &b.price {
         Some(p) => {
@@ -543,7 +523,7 @@ pub fn render_grid(
     let dims: Vec<&str> = grid.axes.iter().map(|a| a.dimension.name()).collect();
     match format {
         StressFormat::Table => {
-            let mut t = styled();
+            let mut t = styled(false);
             let mut header = dims.clone();
             header.extend(OUTCOME_HEADER);
             t.set_header(header);

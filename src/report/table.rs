@@ -107,7 +107,8 @@ fn cell(text: String, color: bool, fg: Option<Color>) -> Cell {
     }
 }
 
-fn styled(color: bool) -> Table {
+/// A table in the house style, coloured only when `color` is set.
+pub(crate) fn styled(color: bool) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     if color {
@@ -325,4 +326,18 @@ pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
         }
     }
     t.to_string()
+}
+
+/// A right-aligned cell, for amounts and ratios.
+pub(crate) fn right(text: impl Into<String>) -> comfy_table::Cell {
+    comfy_table::Cell::new(text.into()).set_alignment(CellAlignment::Right)
+}
+
+/// `"pass"` or `"fail"`.
+pub(crate) fn pass(b: bool) -> &'static str {
+    if b {
+        "pass"
+    } else {
+        "fail"
+    }
 }
