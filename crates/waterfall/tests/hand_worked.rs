@@ -9,84 +9,9 @@
 
 mod common;
 
-use boxflow_core::{DayCount, Frequency, Money, Quantity, Rate, Ratio, Share};
-use boxflow_deal::*;
+use boxflow_core::Money;
 use boxflow_waterfall::{run, Event, Step};
 use common::*;
-use std::collections::BTreeMap;
-
-fn tiny(expense_per_month: &str) -> Deal {
-    let close = date("2026-01-01");
-    Deal {
-        name: "tiny".into(),
-        currency: "USD".into(),
-        close,
-        frequency: Frequency::Monthly,
-        contract: Contract {
-            customer: "C".into(),
-            term_months: 3,
-            escalator: Rate::ZERO,
-            prepayment: Money::ZERO,
-            prepayment_credit_share: Share::ZERO,
-            capacity: vec![CapacityLine {
-                name: None,
-                gpus: 10,
-                online: close,
-                price_per_gpu_hour: Quantity::new(d("1.00")),
-            }],
-        },
-        purchase_orders: vec![PurchaseOrder {
-            item: None,
-            units: 1,
-            unit_cost: Quantity::new(d("10000")),
-            payments: vec![CapexPayment {
-                date: close,
-                share: Share::ONE,
-            }],
-            useful_life_months: 12,
-            residual_share: Share::new(d("0.5")),
-        }],
-        datacenters: vec![],
-        expenses: vec![Expense {
-            name: None,
-            basis: ExpenseBasis::PerMonth(Quantity::new(d(expense_per_month))),
-            escalator: Rate::ZERO,
-            start: close,
-            end: None,
-        }],
-        fees: vec![],
-        facilities: vec![Facility {
-            name: "loan".into(),
-            rank: Rank::Senior,
-            commitment: Commitment::Fixed {
-                amount: m("6000"),
-                target_dscr: None,
-            },
-            rate: RateSpec::Fixed(Rate::new(d("0.12"))),
-            day_count: DayCount::Act360,
-            amortization: Amortization::StraightLine,
-            interest_only_periods: 0,
-            repay_by: RepayBy::Months(3),
-            upfront_fee: Rate::new(d("0.01")),
-            commitment_fee: Rate::ZERO,
-            sweep: Share::ZERO,
-        }],
-        reserve: Some(Reserve {
-            months: 1,
-            funded_at_close: true,
-        }),
-        covenants: Some(Covenants {
-            min_dscr: Some(Ratio::new(d("1.2"))),
-            lockup_dscr: Some(Ratio::new(d("1.5"))),
-            lockup_action: LockupAction::Sweep,
-            repaid_by_fraction: Share::new(d("0.5")),
-            max_ltv: None,
-        }),
-        curves: BTreeMap::new(),
-        analysis: None,
-        scenarios: vec![],
-    }
-}
 
 #[test]
 fn every_figure_by_hand() {
