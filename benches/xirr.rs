@@ -5,8 +5,8 @@
 
 use std::hint::black_box;
 
-use boxflow_amortize::metrics::{xirr, xnpv, DatedFlow};
-use boxflow_core::{Decimal, Money};
+use boxflow::amortize::metrics::{xirr, xnpv, DatedFlow};
+use boxflow::core::{Decimal, Money};
 use chrono::{Datelike, NaiveDate};
 use criterion::{criterion_group, criterion_main, Criterion};
 

@@ -3,9 +3,13 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use boxflow::deal::{self, Deal};
+mod output;
+mod portfolio;
+mod stress;
+
+use boxflow::deal::{self, ValidDeal};
+use boxflow::report;
 use boxflow::waterfall::{self, Run};
-use boxflow::{diagnostic, output, report};
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// boxflow: size, run and check GPU "box" financings from a TOML deal sheet, to the cent.
@@ -69,10 +73,10 @@ enum Command {
     },
     /// Stress a deal: the base case and every scenario against the debt sized at close,
     /// the breakpoints (minimum price, earliest safe default, largest rate shock), or a grid.
-    Stress(boxflow::stress::StressArgs),
+    Stress(stress::StressArgs),
     /// Run many deal sheets (files or folders) as one portfolio: cash and debt by month,
     /// cost of debt by month and vintage, concentration by customer.
-    Portfolio(boxflow::portfolio::PortfolioArgs),
+    Portfolio(portfolio::PortfolioArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -99,14 +103,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn read_deal(path: &Path) -> Result<Deal, String> {
+fn read_deal(path: &Path) -> Result<ValidDeal, String> {
     deal::read_file(path).map_err(|errors| {
-        eprint!("{}", diagnostic::render(&errors));
+        eprint!("{}", deal::render(&errors));
         format!("`{}` is not a valid deal sheet", path.display())
     })
 }
 
-fn run_deal(deal: &Deal) -> Result<Run, String> {
+fn run_deal(deal: &ValidDeal) -> Result<Run, String> {
     let run = waterfall::run(deal).map_err(|e| format!("cannot run `{}`: {e}", deal.name))?;
     let violations = run.verify();
     if let Some(v) = violations.first() {
@@ -141,16 +145,16 @@ fn execute(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Stress(args) => {
             let deal = read_deal(&args.deal)?;
-            let text = boxflow::stress::stress(deal, &args)?;
+            let text = stress::stress(deal, &args)?;
             emit(args.out.as_deref(), &text)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Portfolio(args) => {
             let mut deals = Vec::new();
-            for path in boxflow::portfolio::deal_files(&args.paths)? {
-                deals.push((boxflow::portfolio::source_name(&path), read_deal(&path)?));
+            for path in portfolio::deal_files(&args.paths)? {
+                deals.push((portfolio::source_name(&path), read_deal(&path)?));
             }
-            let text = boxflow::portfolio::portfolio(deals, &args)?;
+            let text = portfolio::portfolio(deals, &args)?;
             emit(args.out.as_deref(), &text)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -161,7 +165,7 @@ fn execute(command: Command) -> Result<ExitCode, String> {
                     Ok(_) => println!("ok: {}", path.display()),
                     Err(errors) => {
                         ok = false;
-                        eprint!("{}", diagnostic::render(&errors));
+                        eprint!("{}", deal::render(&errors));
                     }
                 }
             }

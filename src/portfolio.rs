@@ -2,16 +2,16 @@
 //! calendar month, the balance-weighted cost of debt by month and by vintage, and
 //! concentration by customer. Table, CSV or JSON (docs/scenarios.md).
 
-use crate::report::table::{pass, percent, right, styled};
+use boxflow::report::table::{pass, percent, right, styled};
 use std::path::{Path, PathBuf};
 
-use boxflow_deal::Deal;
-use boxflow_scenario::portfolio::{consolidate, run_boxes, Portfolio};
+use boxflow::model::ValidDeal;
+use boxflow::scenario::portfolio::{consolidate, run_boxes, Portfolio};
 use comfy_table::Cell;
 use serde_json::{json, Value};
 
-use crate::report::json::{money, ratio};
-use crate::report::table::thousands;
+use boxflow::report::json::{money, ratio};
+use boxflow::report::table::thousands;
 
 /// The output formats of `boxflow portfolio`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -78,7 +78,7 @@ pub fn deal_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Runs every deal and renders the portfolio in a format.
-pub fn portfolio(deals: Vec<(String, Deal)>, args: &PortfolioArgs) -> Result<String, String> {
+pub fn portfolio(deals: Vec<(String, ValidDeal)>, args: &PortfolioArgs) -> Result<String, String> {
     let mut entries = Vec::with_capacity(deals.len());
     for result in run_boxes(deals) {
         entries.push(result.map_err(|(source, e)| format!("cannot run `{source}`: {e}"))?);

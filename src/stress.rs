@@ -3,20 +3,20 @@
 //! breakpoints; or a cartesian grid of scenarios run in parallel. Table, CSV or JSON
 //! (docs/scenarios.md).
 
-use crate::report::table::{pass, percent, right, styled, times};
+use boxflow::report::table::{pass, percent, right, styled, times};
 use std::io::IsTerminal;
 use std::str::FromStr;
 
-use boxflow_core::{Money, Share};
-use boxflow_deal::{Commitment, Deal, ReLease, Scenario};
-use boxflow_scenario::solve::{self, DefaultSolution, PriceSolution, Probe, RateSolution};
-use boxflow_scenario::{parse_scenario, run_grid, run_scenarios, Base, Grid, GridRow, Outcome};
+use boxflow::core::{Money, Share};
+use boxflow::model::{Commitment, ReLease, Scenario, ValidDeal};
+use boxflow::scenario::solve::{self, DefaultSolution, PriceSolution, Probe, RateSolution};
+use boxflow::scenario::{parse_scenario, run_grid, run_scenarios, Base, Grid, GridRow, Outcome};
 use comfy_table::{Cell, Table};
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
-use crate::report::json::{money, ratio};
-use crate::report::table::thousands;
+use boxflow::report::json::{money, ratio};
+use boxflow::report::table::thousands;
 
 /// The output formats of `boxflow stress`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -88,12 +88,12 @@ fn share(flag: &str, text: &str) -> Result<Share, String> {
 }
 
 /// Runs `boxflow stress` on a deal read from its sheet; returns the text to print.
-pub fn stress(deal: Deal, args: &StressArgs) -> Result<String, String> {
+pub fn stress(deal: ValidDeal, args: &StressArgs) -> Result<String, String> {
     let name = deal.name.clone();
     let mut scenarios: Vec<Scenario> = deal.scenarios.clone();
     for line in &args.scenarios {
         let s = parse_scenario(line).map_err(|e| format!("--scenario `{line}`: {e}"))?;
-        if let Some(i) = boxflow_deal::validate_scenario(&deal, &s).first() {
+        if let Some(i) = boxflow::model::validate_scenario(&deal, &s).first() {
             return Err(format!("--scenario `{line}`: {}", i.message));
         }
         scenarios.push(s);
@@ -180,7 +180,7 @@ pub fn breakpoints(base: &Base, args: &StressArgs) -> Result<Breakpoints, String
             })
         })
         .transpose()?;
-    let fail = |e: boxflow_scenario::ScenarioError| format!("solver: {e}");
+    let fail = |e: boxflow::scenario::ScenarioError| format!("solver: {e}");
     let price = match target {
         Some(t) if base.deal.senior().is_some() => {
             Some(solve::min_price(&base.deal, t).map_err(fail)?)

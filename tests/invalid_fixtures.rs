@@ -1,5 +1,5 @@
 //! Golden files for invalid deal sheets: each `fixtures/invalid/NAME.toml` must fail to
-//! read, and its errors, rendered by [`boxflow::diagnostic::render`], must equal
+//! read, and its errors, rendered by [`boxflow::deal::render`], must equal
 //! `fixtures/invalid/NAME.stderr` byte for byte.
 //!
 //! Run with `BLESS=1` to (re)write the golden files, then read every changed one.
@@ -28,7 +28,7 @@ fn invalid_fixtures_render_their_golden_files() {
     for name in &names {
         let file = format!("fixtures/invalid/{name}.toml");
         let bytes = fs::read(root.join(&file)).expect("fixture is readable");
-        let errors = match boxflow_deal::parse_bytes(&bytes, &file) {
+        let errors = match boxflow::deal::parse_bytes(&bytes, &file) {
             Ok(_) => {
                 failures.push(format!(
                     "{file}: read without error, but it is an invalid fixture"
@@ -37,7 +37,7 @@ fn invalid_fixtures_render_their_golden_files() {
             }
             Err(errors) => errors,
         };
-        let rendered = boxflow::diagnostic::render(&errors);
+        let rendered = boxflow::deal::render(&errors);
         let golden = dir.join(format!("{name}.stderr"));
         if bless {
             fs::write(&golden, &rendered).expect("golden file is writable");

@@ -16,7 +16,7 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn reference() -> (boxflow::deal::Deal, Run) {
+fn reference() -> (boxflow::deal::ValidDeal, Run) {
     let deal = boxflow::deal::read_file(&root().join("fixtures/reference.toml")).unwrap();
     let run = boxflow::waterfall::run(&deal).unwrap();
     (deal, run)

@@ -165,27 +165,14 @@ pub fn count_errors(n: usize) -> String {
     }
 }
 
-/// One broken rule found by [`crate::validate`], keyed by the deal-sheet path of the key
-/// or value at fault.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Invalid {
-    /// What kind of rule is broken ([`ErrorKind::InvalidValue`], [`ErrorKind::Inconsistent`],
-    /// [`ErrorKind::Duplicate`] or [`ErrorKind::UnknownReference`]).
-    pub kind: ErrorKind,
-    /// Deal-sheet path of the key at fault, e.g. `facility[0].repay_by` or
-    /// `purchase_order[1].payments[0].date` (array indexes from 0). When the key was
-    /// not written (a default applies), [`crate::parse`] points at the nearest table
-    /// that was.
-    pub path: String,
-    /// What is wrong.
-    pub message: String,
-    /// What would be right.
-    pub help: String,
-}
-
-impl fmt::Display for Invalid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+impl From<boxflow_model::RuleKind> for ErrorKind {
+    fn from(kind: boxflow_model::RuleKind) -> ErrorKind {
+        match kind {
+            boxflow_model::RuleKind::Inconsistent => ErrorKind::Inconsistent,
+            boxflow_model::RuleKind::Duplicate => ErrorKind::Duplicate,
+            boxflow_model::RuleKind::UnknownReference => ErrorKind::UnknownReference,
+            _ => ErrorKind::InvalidValue,
+        }
     }
 }
 

@@ -15,12 +15,12 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use crate::error::{DealError, ErrorKind};
-use crate::model::{
+use crate::number::{parse_decimal, NumberError};
+use boxflow_model::{
     Amortization, Analysis, CapacityLine, CapexPayment, Commitment, Contract, Covenants, Curve,
     CustomerDefault, Datacenter, Deal, Expense, ExpenseBasis, Facility, Fee, LockupAction,
     PurchaseOrder, Rank, RateSpec, ReLease, RepayBy, Reserve, Scenario,
 };
-use crate::number::{parse_decimal, NumberError};
 
 type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -264,23 +264,7 @@ fn where_(path: &str) -> String {
     format!("in `{path}`")
 }
 
-/// The nearest of `candidates` to `word`, if one is close enough to be a typo.
-pub(crate) fn suggest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let lower = word.to_lowercase();
-    // Nearest by edit distance; on a tie, a candidate that extends the word
-    // (`ACT/365` -> `ACT/365F`) wins.
-    let mut best: Option<((usize, bool), &'c str)> = None;
-    for &c in candidates {
-        let candidate = c.to_lowercase();
-        let d = strsim::damerau_levenshtein(&lower, &candidate);
-        let limit = (c.chars().count() / 3).max(1);
-        let rank = (d, !candidate.starts_with(&lower));
-        if d <= limit && best.is_none_or(|(b, _)| rank < b) {
-            best = Some((rank, c));
-        }
-    }
-    best.map(|(_, c)| c)
-}
+pub(crate) use boxflow_model::did_you_mean as suggest;
 
 /// `a`, `b` or `c`.
 fn one_of(options: &[&str]) -> String {

@@ -5,7 +5,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use boxflow_deal::{parse, read_file, validate, ErrorKind, MAX_FILE_BYTES, TEMPLATE};
+use boxflow_deal::{parse, read_file, ErrorKind, MAX_FILE_BYTES, TEMPLATE};
+use boxflow_model::validate;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
@@ -52,7 +53,7 @@ fn valid_fixtures_read_and_validate() {
 #[test]
 fn fixtures_cover_what_they_say() {
     use boxflow_core::{DayCount, Frequency};
-    use boxflow_deal::{Amortization, Commitment, ExpenseBasis, LockupAction, RateSpec, RepayBy};
+    use boxflow_model::{Amortization, Commitment, ExpenseBasis, LockupAction, RateSpec, RepayBy};
     let read = |name: &str| read_file(&fixtures().join(format!("{name}.toml"))).unwrap();
 
     let q = read("quarterly");

@@ -2,7 +2,8 @@
 //! and deal sheets with hostile values all return `Ok` or located errors.
 //! 10,000 cases in all.
 
-use boxflow_deal::{parse, parse_bytes, validate, DealErrors};
+use boxflow_deal::{parse, parse_bytes, DealErrors};
+use boxflow_model::validate;
 use proptest::prelude::*;
 
 const REFERENCE: &str = include_str!(concat!(
@@ -12,7 +13,7 @@ const REFERENCE: &str = include_str!(concat!(
 
 /// What holds of every answer: an accepted deal passes `validate`; errors are
 /// located inside the text, in order.
-fn check(result: Result<boxflow_deal::Deal, DealErrors>) -> Result<(), TestCaseError> {
+fn check(result: Result<boxflow_model::ValidDeal, DealErrors>) -> Result<(), TestCaseError> {
     match result {
         Ok(deal) => {
             let invalid = validate(&deal);

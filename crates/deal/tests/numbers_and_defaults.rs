@@ -4,9 +4,9 @@
 use std::str::FromStr;
 
 use boxflow_core::{DayCount, Money, Quantity, Rate, Share};
-use boxflow_deal::{
-    parse, Amortization, Commitment, Covenants, Deal, ErrorKind, LockupAction, Rank, RateSpec,
-    RepayBy,
+use boxflow_deal::{parse, ErrorKind};
+use boxflow_model::{
+    Amortization, Commitment, Covenants, Deal, LockupAction, Rank, RateSpec, RepayBy,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -63,7 +63,7 @@ fn dec(s: &str) -> Decimal {
 }
 
 fn minimal() -> Deal {
-    parse(MINIMAL, "minimal.toml").unwrap()
+    parse(MINIMAL, "minimal.toml").unwrap().into_deal()
 }
 
 /// MINIMAL with `old` replaced by `new` (which must be there once).
@@ -119,7 +119,7 @@ fn large_money_stays_exact() {
                 "customer = \"Lab\"\nprepayment = {written}\nprepayment_credit_share = \"0.2\""
             ),
         );
-        let deal = parse(&sheet, "big.toml").unwrap();
+        let deal = parse(&sheet, "big.toml").unwrap().into_deal();
         assert_eq!(deal.contract.prepayment.to_string(), "99999999999999.99");
         assert_eq!(deal.contract.prepayment.cents(), 9_999_999_999_999_999);
     }
@@ -127,7 +127,7 @@ fn large_money_stays_exact() {
         "sizing = { dscr = \"1.30\", max_gearing = \"0.70\" }",
         "amount = 12345678.90\ntarget_dscr = 1.3",
     );
-    let deal = parse(&sheet, "amount.toml").unwrap();
+    let deal = parse(&sheet, "amount.toml").unwrap().into_deal();
     assert_eq!(
         deal.facilities[0].commitment,
         Commitment::Fixed {
@@ -153,7 +153,7 @@ fn money_with_trailing_zeros_is_fine() {
 #[test]
 fn dates_may_be_native_or_quoted() {
     let sheet = with("close = 2026-01-01", "close = \"2026-01-01\"");
-    assert_eq!(parse(&sheet, "x.toml").unwrap(), minimal());
+    assert_eq!(parse(&sheet, "x.toml").unwrap().into_deal(), minimal());
 }
 
 #[test]
@@ -244,7 +244,7 @@ fn every_default_of_section_1() {
 #[test]
 fn absent_sections_mean_no_dsra_no_covenants_no_npv() {
     let sheet = with("[reserve]\nmonths = 3\n\n[covenants]\n", "");
-    let deal = parse(&sheet, "x.toml").unwrap();
+    let deal = parse(&sheet, "x.toml").unwrap().into_deal();
     assert_eq!(deal.reserve, None);
     assert_eq!(deal.covenants, None);
     assert_eq!(deal.analysis, None);
@@ -258,7 +258,9 @@ fn absent_sections_mean_no_dsra_no_covenants_no_npv() {
 #[test]
 fn format_is_optional_and_1() {
     assert_eq!(
-        parse(&format!("format = 1\n{MINIMAL}"), "x.toml").unwrap(),
+        parse(&format!("format = 1\n{MINIMAL}"), "x.toml")
+            .unwrap()
+            .into_deal(),
         minimal()
     );
     let e = parse(&format!("format = 2\n{MINIMAL}"), "x.toml").unwrap_err();
@@ -272,7 +274,7 @@ fn online_before_close_and_a_negative_escalator_are_fine() {
         "term_months = 24",
         "term_months = 24\nescalator = \"-0.05\"",
     );
-    let deal = parse(&sheet, "x.toml").unwrap();
+    let deal = parse(&sheet, "x.toml").unwrap().into_deal();
     assert_eq!(deal.contract.escalator, Rate::new(dec("-0.05")));
     assert_eq!(
         deal.contract.capacity[0].online,
@@ -286,7 +288,7 @@ fn other_choices_read() {
         .replace("frequency = \"monthly\"", "frequency = \"quarterly\"")
         .replace("[covenants]", "[covenants]\nlockup_action = \"hold\"\nrepaid_by_fraction = \"0.4\"")
         .replace("[[expense]]\nper_month = \"80000\"", "[[expense]]\nshare_of_revenue = \"0.02\"\nend = 2027-01-01");
-    let deal = parse(&sheet, "x.toml").unwrap();
+    let deal = parse(&sheet, "x.toml").unwrap().into_deal();
     let f = &deal.facilities[0];
     assert_eq!(f.rate, RateSpec::Fixed(Rate::new(dec("0.059"))));
     assert_eq!(f.day_count, DayCount::Thirty360);
@@ -300,7 +302,7 @@ fn other_choices_read() {
     assert_eq!(deal.repaid_by_fraction(), Share::new(dec("0.4")));
     assert_eq!(
         deal.expenses[0].basis,
-        boxflow_deal::ExpenseBasis::ShareOfRevenue(Share::new(dec("0.02")))
+        boxflow_model::ExpenseBasis::ShareOfRevenue(Share::new(dec("0.02")))
     );
     assert_eq!(deal.expenses[0].end, NaiveDate::from_ymd_opt(2027, 1, 1));
 }

@@ -4,9 +4,9 @@
 use std::str::FromStr;
 
 use boxflow_core::{DayCount, Frequency, Money, Quantity, Rate, Ratio, Share};
-use boxflow_deal::{
-    parse, validate, Amortization, Commitment, Deal, ExpenseBasis, LockupAction, Rank, RateSpec,
-    RepayBy,
+use boxflow_deal::parse;
+use boxflow_model::{
+    validate, Amortization, Commitment, Deal, ExpenseBasis, LockupAction, Rank, RateSpec, RepayBy,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -25,7 +25,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn reference() -> Deal {
-    parse(REFERENCE, "reference.toml").unwrap()
+    parse(REFERENCE, "reference.toml").unwrap().into_deal()
 }
 
 #[test]
@@ -247,5 +247,5 @@ fn bare_numbers_read_the_same_as_strings() {
         .join("\n");
     assert!(bare.contains("price_per_gpu_hour = 2.20"));
     assert!(bare.contains("prepayment = 150000000"));
-    assert_eq!(parse(&bare, "bare.toml").unwrap(), reference());
+    assert_eq!(parse(&bare, "bare.toml").unwrap().into_deal(), reference());
 }

@@ -2,9 +2,8 @@
 //! docs/deal-sheet.md, on the bundled stress fixture and on small sheets.
 
 use boxflow_core::{Quantity, Rate, Share};
-use boxflow_deal::{
-    parse, validate, validate_scenario, CustomerDefault, ErrorKind, ReLease, Scenario,
-};
+use boxflow_deal::{parse, ErrorKind};
+use boxflow_model::{validate, validate_scenario, CustomerDefault, ReLease, Scenario};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 

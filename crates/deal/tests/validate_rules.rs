@@ -4,9 +4,10 @@
 use std::str::FromStr;
 
 use boxflow_core::{Frequency, Money, Quantity, Rate, Ratio, Share};
-use boxflow_deal::{
-    parse, validate, Amortization, CapexPayment, Commitment, Curve, Deal, ErrorKind, Facility,
-    Invalid, Rank, RateSpec, RepayBy, Reserve,
+use boxflow_deal::{parse, ErrorKind};
+use boxflow_model::{
+    validate, Amortization, CapexPayment, Commitment, Curve, Deal, Facility, Invalid, Rank,
+    RateSpec, RepayBy, Reserve,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -25,7 +26,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn reference() -> Deal {
-    parse(REFERENCE, "reference.toml").unwrap()
+    parse(REFERENCE, "reference.toml").unwrap().into_deal()
 }
 
 /// The one broken rule of `deal`.
@@ -37,7 +38,7 @@ fn only(deal: &Deal) -> Invalid {
 
 fn assert_rule(deal: &Deal, kind: ErrorKind, path: &str, words: &str) {
     let invalid = only(deal);
-    assert_eq!(invalid.kind, kind, "{invalid:?}");
+    assert_eq!(ErrorKind::from(invalid.kind), kind, "{invalid:?}");
     assert_eq!(invalid.path, path, "{invalid:?}");
     assert!(
         invalid.message.contains(words),

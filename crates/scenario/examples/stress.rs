@@ -41,7 +41,7 @@ fn main() {
     println!("scenarios: {:?}", started.elapsed());
     let t = Instant::now();
     let target = match base.deal.senior().map(|f| &f.commitment) {
-        Some(boxflow_deal::Commitment::Sized { max_gearing, .. }) => *max_gearing,
+        Some(boxflow_model::Commitment::Sized { max_gearing, .. }) => *max_gearing,
         _ => boxflow_core::Share::new(rust_decimal::Decimal::new(80, 2)),
     };
     let price = solve::min_price(&base.deal, target).expect("solves");

@@ -2,8 +2,8 @@
 //! plan whose debt (commitments, draws, close schedules, DSRA at close) stays as
 //! sized at close, with stressed operating lines, rates and terminal value.
 
-use boxflow_core::{add_months, Calendar, Money, Quantity};
-use boxflow_deal::{Deal, ExpenseBasis, Facility, Scenario};
+use boxflow_core::{Calendar, Money, Quantity};
+use boxflow_model::{Deal, ExpenseBasis, Facility, Scenario, ValidDeal};
 use boxflow_waterfall::{
     colocation, expense, invoice, invoice_at, power, prepayment_credit, revenue_factors, run_plan,
     shocked_facility_rate, terminal_value, Operations, Plan, Run, RunError,
@@ -29,7 +29,7 @@ use crate::ScenarioError;
 #[derive(Clone, Debug)]
 pub struct Base {
     /// The deal as written.
-    pub deal: Deal,
+    pub deal: ValidDeal,
     /// Its plan: the calendar, the operating lines and the facilities sized at close.
     pub plan: Plan,
     /// Per period and capacity line, `gpus · esc_k · 24 · active_k`, so that a new
@@ -39,7 +39,7 @@ pub struct Base {
 
 impl Base {
     /// Builds the base plan of a deal (sizing its facilities).
-    pub fn new(deal: Deal) -> Result<Base, ScenarioError> {
+    pub fn new(deal: ValidDeal) -> Result<Base, ScenarioError> {
         let plan = Plan::new(&deal)?;
         let revenue = RevenueFactors::new(&deal, &plan.calendar)?;
         Ok(Base {
@@ -72,7 +72,7 @@ impl Base {
 pub struct Stressed {
     /// The stressed deal: [`run_plan`] reads its close, prepayment, reserve,
     /// covenants, purchase orders (book value) and analysis from it.
-    pub deal: Deal,
+    pub deal: ValidDeal,
     /// A clone of the base plan with stressed operating lines, floating rates,
     /// terminal value and refund flag; its facilities' commitments, draws and close
     /// schedules are the base plan's.
@@ -99,22 +99,24 @@ impl Stressed {
 /// - a residual share: terminal value `Σ round2(cost · residual_share)`; a useful life:
 ///   the book value after every period (section 11) of the stressed deal.
 ///
-/// The scenario is checked first ([`boxflow_deal::validate_scenario`]).
-pub fn apply(deal: &Deal, base: &Plan, scenario: &Scenario) -> Result<Stressed, ScenarioError> {
+/// The scenario is checked first ([`boxflow_model::validate_scenario`]).
+pub fn apply(
+    deal: &ValidDeal,
+    base: &Plan,
+    scenario: &Scenario,
+) -> Result<Stressed, ScenarioError> {
     apply_with(deal, base, scenario, None)
 }
 
 fn apply_with(
-    deal: &Deal,
+    deal: &ValidDeal,
     base: &Plan,
     scenario: &Scenario,
     revenue: Option<&RevenueFactors>,
 ) -> Result<Stressed, ScenarioError> {
-    let invalid = boxflow_deal::validate_scenario(deal, scenario);
-    if !invalid.is_empty() {
-        return Err(ScenarioError::Invalid(invalid));
-    }
-    let stressed = stressed_deal(deal, scenario)?;
+    let stressed = deal
+        .with_scenario(scenario)
+        .map_err(|e| ScenarioError::Invalid(e.invalid))?;
     let mut plan = base.clone();
     if scenario.changes_operations() {
         plan.operations = operations(
@@ -153,66 +155,8 @@ fn apply_with(
     })
 }
 
-/// The deal as the scenario sees it: every capacity line at
-/// `price_per_gpu_hour` (if given) times `1 - price_haircut`, online
-/// `add_months(max(online, close), online_delay_months)`; colocation rates and
-/// `per_month` expenses times `1 + opex_shock`; power prices times `1 + power_shock`;
-/// every purchase order with the scenario's residual share and useful life. Its own
-/// scenarios are dropped. The debt terms are the base deal's.
-pub fn stressed_deal(deal: &Deal, s: &Scenario) -> Result<Deal, ScenarioError> {
-    let mut d = without_scenarios(deal);
-    let keep = Decimal::ONE - s.price_haircut.value();
-    for line in &mut d.contract.capacity {
-        let price = s
-            .price_per_gpu_hour
-            .unwrap_or(line.price_per_gpu_hour)
-            .value();
-        if !s.price_haircut.value().is_zero() || s.price_per_gpu_hour.is_some() {
-            line.price_per_gpu_hour = Quantity::new(times(price, keep)?);
-        }
-        if s.online_delay_months > 0 {
-            line.online = add_months(line.online.max(deal.close), s.online_delay_months)
-                .ok_or_else(|| {
-                    RunError::Invalid(format!(
-                        "a capacity line online {} months after {} is past the last supported date",
-                        s.online_delay_months, line.online
-                    ))
-                })?;
-        }
-    }
-    let opex = Decimal::ONE + s.opex_shock.value();
-    let power = Decimal::ONE + s.power_shock.value();
-    if !s.opex_shock.value().is_zero() || !s.power_shock.value().is_zero() {
-        for dc in &mut d.datacenters {
-            dc.rate_per_kw_month = Quantity::new(times(dc.rate_per_kw_month.value(), opex)?);
-            dc.power_price_per_mwh = Quantity::new(times(dc.power_price_per_mwh.value(), power)?);
-        }
-        for e in &mut d.expenses {
-            if let ExpenseBasis::PerMonth(q) = &mut e.basis {
-                *q = Quantity::new(times(q.value(), opex)?);
-            }
-        }
-    }
-    for po in &mut d.purchase_orders {
-        if let Some(r) = s.residual_share {
-            po.residual_share = r;
-        }
-        if let Some(life) = s.useful_life_months {
-            po.useful_life_months = life;
-        }
-    }
-    Ok(d)
-}
-
-/// `a · b`, exactly, or an arithmetic error.
-fn times(a: Decimal, b: Decimal) -> Result<Decimal, RunError> {
-    a.checked_mul(b).ok_or(RunError::Arithmetic(
-        boxflow_core::ArithmeticError::Overflow,
-    ))
-}
-
 /// The operating lines of every period under a scenario, on the stressed deal
-/// ([`stressed_deal`]):
+/// ([`ValidDeal::with_scenario`]):
 ///
 /// - periods `k < d` (every period without a default): the invoice and prepayment
 ///   credit of section 3;
@@ -373,32 +317,17 @@ pub fn shocked_rate(
     shocked_facility_rate(deal, facility, at, shock)
 }
 
-/// A copy of the deal without its scenarios.
-fn without_scenarios(deal: &Deal) -> Deal {
-    Deal {
-        name: deal.name.clone(),
-        currency: deal.currency.clone(),
-        close: deal.close,
-        frequency: deal.frequency,
-        contract: deal.contract.clone(),
-        purchase_orders: deal.purchase_orders.clone(),
-        datacenters: deal.datacenters.clone(),
-        expenses: deal.expenses.clone(),
-        fees: deal.fees.clone(),
-        facilities: deal.facilities.clone(),
-        reserve: deal.reserve.clone(),
-        covenants: deal.covenants.clone(),
-        curves: deal.curves.clone(),
-        analysis: deal.analysis.clone(),
-        scenarios: Vec::new(),
-    }
+/// `a · b`, exactly, or an arithmetic error.
+fn times(a: Decimal, b: Decimal) -> Result<Decimal, RunError> {
+    a.checked_mul(b).ok_or(RunError::Arithmetic(
+        boxflow_core::ArithmeticError::Overflow,
+    ))
 }
 
 /// The deal with every capacity line at `price` (the price solver's measure).
-pub(crate) fn priced(deal: &Deal, price: Decimal) -> Deal {
-    let mut d = without_scenarios(deal);
-    for line in &mut d.contract.capacity {
-        line.price_per_gpu_hour = Quantity::new(price);
-    }
-    d
+pub(crate) fn priced(deal: &ValidDeal, price: Decimal) -> Result<ValidDeal, ScenarioError> {
+    let mut s = Scenario::new("price");
+    s.price_per_gpu_hour = Some(Quantity::new(price));
+    deal.with_scenario(&s)
+        .map_err(|e| ScenarioError::Invalid(e.invalid))
 }

@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use boxflow_core::{Quantity, Rate, Share};
-use boxflow_deal::{CustomerDefault, Deal, ReLease, Scenario};
+use boxflow_model::{CustomerDefault, Deal, ReLease, Scenario};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -359,7 +359,7 @@ impl Grid {
                     }
                 }
                 let s = scenario_of("grid", &values)?;
-                if let Some(invalid) = boxflow_deal::validate_scenario(deal, &s).first() {
+                if let Some(invalid) = boxflow_model::validate_scenario(deal, &s).first() {
                     return Err(SpecError(format!(
                         "`{}={v}`: {}",
                         axis.dimension,

@@ -39,15 +39,15 @@ mod outcome;
 pub mod portfolio;
 pub mod solve;
 
-pub use apply::{apply, shocked_rate, stressed_deal, stressed_operations, Base, Stressed};
-pub use boxflow_deal::{CustomerDefault, ReLease, Scenario};
+pub use apply::{apply, shocked_rate, stressed_operations, Base, Stressed};
+pub use boxflow_model::{CustomerDefault, ReLease, Scenario};
 pub use grid::{
     parse_scenario, run_grid, run_scenarios, scenario_of, Axis, Dimension, Grid, GridRow,
     SpecError, MAX_GRID_POINTS,
 };
 pub use outcome::{FirstEvent, Outcome};
 
-use boxflow_deal::Invalid;
+use boxflow_model::Invalid;
 use boxflow_waterfall::RunError;
 
 /// Why a scenario, a solver or a portfolio could not run.

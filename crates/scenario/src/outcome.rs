@@ -2,7 +2,7 @@
 //! losses and returns.
 
 use boxflow_core::Money;
-use boxflow_deal::Rank;
+use boxflow_model::Rank;
 use boxflow_waterfall::Run;
 use rust_decimal::Decimal;
 use serde::Serialize;

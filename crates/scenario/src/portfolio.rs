@@ -29,7 +29,7 @@
 use std::collections::BTreeMap;
 
 use boxflow_core::Money;
-use boxflow_deal::{Deal, RateSpec};
+use boxflow_model::{RateSpec, ValidDeal};
 use boxflow_waterfall::{run, Account, Run};
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -44,14 +44,14 @@ pub struct Entry {
     /// Where the deal sheet was read from (a path), to name the box in output.
     pub source: String,
     /// The deal.
-    pub deal: Deal,
+    pub deal: ValidDeal,
     /// Its base case.
     pub run: Run,
 }
 
 /// Runs the base case of every deal in parallel (rayon), in input order; a box whose
 /// run fails, or breaks an invariant, is an error naming its source.
-pub fn run_boxes(deals: Vec<(String, Deal)>) -> Vec<Result<Entry, (String, ScenarioError)>> {
+pub fn run_boxes(deals: Vec<(String, ValidDeal)>) -> Vec<Result<Entry, (String, ScenarioError)>> {
     deals
         .into_par_iter()
         .map(|(source, deal)| {

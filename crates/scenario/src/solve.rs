@@ -12,7 +12,7 @@
 //!   deal survives without a `payment_default`, against the debt sized at close.
 
 use boxflow_core::{Money, Quantity, Share};
-use boxflow_deal::{CustomerDefault, Deal, Rank, ReLease, Scenario};
+use boxflow_model::{CustomerDefault, Rank, ReLease, Scenario, ValidDeal};
 use boxflow_waterfall::{run_plan, Plan, Run};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -110,8 +110,8 @@ impl PriceSolution {
 
 /// Sizes and runs the deal with every capacity line at `price`: the senior
 /// commitment, and whether it reaches `target` with the halfway covenant passing.
-fn price_probe(deal: &Deal, price: Decimal, target: Money) -> Result<Probe, ScenarioError> {
-    let priced = crate::apply::priced(deal, price);
+fn price_probe(deal: &ValidDeal, price: Decimal, target: Money) -> Result<Probe, ScenarioError> {
+    let priced = crate::apply::priced(deal, price)?;
     let plan = Plan::new(&priced)?;
     let commitment = plan.senior().map_or(Money::ZERO, |s| s.commitment);
     let holds = if commitment < target {
@@ -135,7 +135,7 @@ fn price_probe(deal: &Deal, price: Decimal, target: Money) -> Result<Probe, Scen
 /// Bisection over whole ten-thousandths of a dollar between a price that fails and
 /// one that holds (found by doubling from the deal's highest price, up to
 /// [`MAX_PRICE`]); the answer is rerun, and so is the price one step below.
-pub fn min_price(deal: &Deal, target_gearing: Share) -> Result<PriceSolution, ScenarioError> {
+pub fn min_price(deal: &ValidDeal, target_gearing: Share) -> Result<PriceSolution, ScenarioError> {
     if deal.senior().is_none() {
         return Err(ScenarioError::Input(
             "the deal has no senior facility to size".into(),

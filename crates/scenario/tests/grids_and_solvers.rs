@@ -5,7 +5,7 @@
 mod common;
 
 use boxflow_core::{Money, Share};
-use boxflow_deal::{CustomerDefault, ReLease, Scenario};
+use boxflow_model::{CustomerDefault, ReLease, Scenario};
 use boxflow_scenario::solve::{earliest_safe_default, first_true, max_rate_shock, min_price};
 use boxflow_scenario::{parse_scenario, run_grid, Base, Dimension, Grid};
 use boxflow_waterfall::{run, Plan};
@@ -134,11 +134,12 @@ fn bisection_finds_the_first_true_point() {
 
 /// The senior commitment sized at close with every capacity line at `price`, and
 /// whether the run's halfway covenant passes: computed with the engine directly.
-fn sized_at(deal: &boxflow_deal::Deal, price: Decimal) -> (Money, Money, bool) {
+fn sized_at(deal: &boxflow_model::Deal, price: Decimal) -> (Money, Money, bool) {
     let mut priced = deal.clone();
     for line in &mut priced.contract.capacity {
         line.price_per_gpu_hour = boxflow_core::Quantity::new(price);
     }
+    let priced = valid(priced);
     let plan = Plan::new(&priced).unwrap();
     let t = plan.total_capex;
     let r = run(&priced).unwrap();

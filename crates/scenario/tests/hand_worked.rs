@@ -5,13 +5,13 @@
 mod common;
 
 use boxflow_core::{round10, Money, Quantity, Rate, Share};
-use boxflow_deal::{CustomerDefault, ReLease, Scenario};
-use boxflow_scenario::{parse_scenario, shocked_rate, stressed_deal, Base, Outcome};
+use boxflow_model::{CustomerDefault, ReLease, Scenario};
+use boxflow_scenario::{parse_scenario, shocked_rate, Base, Outcome};
 use boxflow_waterfall::{project_operations, run, Event, Step};
 use common::*;
 
-fn base(deal: boxflow_deal::Deal) -> Base {
-    Base::new(deal).unwrap()
+fn base(deal: boxflow_model::Deal) -> Base {
+    Base::new(valid(deal)).unwrap()
 }
 
 fn default_at(period: u32, re_lease: Option<(u32, &str)>) -> Scenario {
@@ -29,7 +29,7 @@ fn default_at(period: u32, re_lease: Option<(u32, &str)>) -> Scenario {
 #[test]
 fn a_neutral_scenario_is_the_base_case() {
     let deal = fixture("reference.toml");
-    let b = base(deal.clone());
+    let b = base(deal.clone().into_deal());
     let stressed = b.run_scenario(&Scenario::new("as is")).unwrap();
     let plain = run(&deal).unwrap();
     assert_eq!(stressed.periods, plain.periods);
@@ -202,7 +202,7 @@ fn opex_and_power_shocks_on_the_reference_deal_period_1() {
     // Worked example, period 1: colocation 4,900,000.00 = 35,000 kW · 140; power
     // 1,870,323.00 = 35,000 · 0.85 · 1.30 · 24 · 31 · 65 / 1000; expenses
     // 1,200,000 + 350,000.
-    let b = base(fixture("reference.toml"));
+    let b = base(fixture("reference.toml").into_deal());
     let r = b
         .run_scenario(&parse_scenario("opex=0.10,power=0.20").unwrap())
         .unwrap();
@@ -225,7 +225,7 @@ fn reused_lines_equal_lines_recomputed_from_the_stressed_deal() {
     // Without a default, the stressed plan's lines are the section 3 and 5 lines of
     // the stressed deal, whichever were reused from the base plan.
     for name in ["reference.toml", "fixed-rate.toml", "quarterly.toml"] {
-        let b = base(fixture(name));
+        let b = base(fixture(name).into_deal());
         for spec in [
             "price=1.85",
             "haircut=0.1,delay=2",
@@ -236,7 +236,7 @@ fn reused_lines_equal_lines_recomputed_from_the_stressed_deal() {
             let s = parse_scenario(spec).unwrap();
             let stressed = b.stress(&s).unwrap();
             let direct =
-                project_operations(&stressed_deal(&b.deal, &s).unwrap(), &b.plan.calendar).unwrap();
+                project_operations(&b.deal.with_scenario(&s).unwrap(), &b.plan.calendar).unwrap();
             assert_eq!(stressed.plan.operations, direct, "{name} {spec}");
         }
     }

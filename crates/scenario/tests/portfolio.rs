@@ -4,7 +4,7 @@
 mod common;
 
 use boxflow_core::{Money, Rate};
-use boxflow_deal::{Deal, RateSpec};
+use boxflow_model::{Deal, RateSpec};
 use boxflow_scenario::portfolio::{consolidate, run_boxes, Entry};
 use common::*;
 use rust_decimal::Decimal;
@@ -27,7 +27,7 @@ fn entries(deals: Vec<Deal>) -> Vec<Entry> {
     let named = deals
         .into_iter()
         .enumerate()
-        .map(|(i, d)| (format!("box{i}.toml"), d))
+        .map(|(i, d)| (format!("box{i}.toml"), valid(d)))
         .collect();
     run_boxes(named).into_iter().map(|r| r.unwrap()).collect()
 }

@@ -8,7 +8,7 @@ mod common;
 use std::sync::OnceLock;
 
 use boxflow_core::{Money, Quantity, Share};
-use boxflow_deal::{CustomerDefault, ReLease, Scenario};
+use boxflow_model::{CustomerDefault, ReLease, Scenario};
 use boxflow_scenario::solve::{earliest_safe_default, max_rate_shock, min_price};
 use boxflow_scenario::Base;
 use boxflow_waterfall::Run;
@@ -266,11 +266,11 @@ proptest! {
         if let Some(p) = s.price {
             prop_assert!(s.checked(), "{}: {s:?}", FIXTURES[which]);
             let ok = |price: Decimal| -> Result<bool, TestCaseError> {
-                let mut deal = base.deal.clone();
+                let mut deal = base.deal.clone().into_deal();
                 for line in &mut deal.contract.capacity {
                     line.price_per_gpu_hour = Quantity::new(price);
                 }
-                let r = boxflow_waterfall::run(&deal).unwrap();
+                let r = boxflow_waterfall::run(&valid(deal)).unwrap();
                 prop_assert!(r.verify().is_empty());
                 Ok(r.summary.senior_commitment >= s.target_commitment && r.summary.halfway_covenant)
             };

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use boxflow_core::{DayCount, Frequency, Money, Quantity, Rate, Ratio, Share};
-use boxflow_deal::{
+use boxflow_model::{
     Amortization, CapacityLine, CapexPayment, Commitment, Contract, Covenants, Datacenter, Deal,
     Facility, LockupAction, PurchaseOrder, Rank, RateSpec, RepayBy, Reserve,
 };
@@ -90,8 +90,7 @@ fn main() {
         analysis: None,
         scenarios: vec![],
     };
-    let problems = boxflow_deal::validate(&deal);
-    assert!(problems.is_empty(), "{problems:?}");
+    let deal = deal.validate().unwrap_or_else(|e| panic!("{e}"));
     let run = run(&deal).expect("the deal runs");
     assert!(run.verify().is_empty());
     let s = &run.summary;

@@ -1,4 +1,4 @@
-//! The boxflow waterfall: runs a [`Deal`](boxflow_deal::Deal) period by period into a
+//! The boxflow waterfall: runs a [`Deal`](boxflow_model::Deal) period by period into a
 //! [`Run`] that keeps every transfer.
 //!
 //! [`run`] builds the [`Plan`] fixed at close (operating lines, capex, the sized

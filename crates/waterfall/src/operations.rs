@@ -2,7 +2,7 @@
 //! sections 3 and 5): the cash the box earns before debt.
 
 use boxflow_core::{active_days, add_months, escalation_factor, product, Calendar, Money, Period};
-use boxflow_deal::{Datacenter, Deal, Expense, ExpenseBasis, Fee};
+use boxflow_model::{Datacenter, Deal, Expense, ExpenseBasis, Fee};
 use rust_decimal::Decimal;
 use serde::Serialize;
 

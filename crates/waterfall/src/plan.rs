@@ -6,7 +6,7 @@ use boxflow_amortize::{
     ScheduleTerms,
 };
 use boxflow_core::{Calendar, Money, Share, Slot};
-use boxflow_deal::{Amortization, Commitment, Deal, Facility, Rank, RateSpec, RepayBy};
+use boxflow_model::{Amortization, Commitment, Deal, Facility, Rank, RateSpec, RepayBy, ValidDeal};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -112,7 +112,7 @@ pub struct Plan {
 
 impl Plan {
     /// Builds the plan of a deal: operating lines, capex, sizing and schedules.
-    pub fn new(deal: &Deal) -> Result<Plan, RunError> {
+    pub fn new(deal: &ValidDeal) -> Result<Plan, RunError> {
         let calendar = Calendar::new(deal.close, deal.frequency, deal.contract.term_months)?;
         let operations = project_operations(deal, &calendar)?;
         let (capex, order_costs) = capex_lines(deal, &calendar)?;

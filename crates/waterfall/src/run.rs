@@ -2,7 +2,7 @@
 //! (methodology sections 4, 8, 9 and 10).
 
 use boxflow_core::Money;
-use boxflow_deal::{Deal, LockupAction, Rank};
+use boxflow_model::{LockupAction, Rank, ValidDeal};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -258,7 +258,7 @@ pub struct Run {
 }
 
 /// Runs a deal: builds its plan (sizing its facilities) and runs the waterfall.
-pub fn run(deal: &Deal) -> Result<Run, RunError> {
+pub fn run(deal: &ValidDeal) -> Result<Run, RunError> {
     let plan = Plan::new(deal)?;
     run_plan(deal, plan)
 }
@@ -325,7 +325,7 @@ impl Waterfall<'_> {
 }
 
 /// Runs the waterfall on a plan fixed at close (its schedules already sized).
-pub fn run_plan(deal: &Deal, plan: Plan) -> Result<Run, RunError> {
+pub fn run_plan(deal: &ValidDeal, plan: Plan) -> Result<Run, RunError> {
     // About twenty transfers a period with one facility.
     let mut ledger = Ledger::with_capacity(24 * (plan.calendar.len() + 2));
     let nf = plan.facilities.len();

@@ -5,7 +5,7 @@ use boxflow_amortize::halfway_check;
 use boxflow_amortize::metrics::{self, payback_period, wal_years, xirr, xnpv, DatedFlow};
 use boxflow_amortize::Binding;
 use boxflow_core::Money;
-use boxflow_deal::Deal;
+use boxflow_model::Deal;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -95,7 +95,7 @@ impl Summary {
         let senior_index = plan
             .facilities
             .iter()
-            .position(|f| f.rank == boxflow_deal::Rank::Senior);
+            .position(|f| f.rank == boxflow_model::Rank::Senior);
         let senior = senior_index.map(|i| &plan.facilities[i]);
 
         // DSCR statistics.

@@ -15,7 +15,7 @@ use common::*;
 
 #[test]
 fn every_figure_by_hand() {
-    let r = run(&tiny("1000")).unwrap();
+    let r = run(&valid(tiny("1000"))).unwrap();
     assert!(r.verify().is_empty());
 
     // Schedule: straight line round2(6,000 / 3) = 2,000.00 a month.
@@ -97,7 +97,7 @@ fn every_figure_by_hand() {
 #[test]
 fn distressed_by_hand() {
     // Expenses of 6,000.00 a month leave CFADS of 1,440.00, 720.00 and 1,440.00.
-    let r = run(&tiny("6000")).unwrap();
+    let r = run(&valid(tiny("6000"))).unwrap();
     assert!(r.verify().is_empty());
     let p = &r.periods;
     // Period 1: 1,440 - 62 = 1,378 toward 2,000 of principal; the DSRA pays 622.00.

@@ -8,7 +8,7 @@ use common::*;
 
 #[test]
 fn sizing_and_closing() {
-    let r = run(&reference_deal()).unwrap();
+    let r = run(&valid(reference_deal())).unwrap();
     assert_eq!(r.plan.total_capex, m("952320000.00"));
     let s = &r.plan.facilities[0];
     assert_eq!(s.commitment, m("518926087.20"));
@@ -26,7 +26,7 @@ fn sizing_and_closing() {
 
 #[test]
 fn close_schedule_period_one() {
-    let r = run(&reference_deal()).unwrap();
+    let r = run(&valid(reference_deal())).unwrap();
     let row = r.plan.facilities[0].schedule.row(1).unwrap();
     assert_eq!(row.opening, m("397843333.52"));
     assert_eq!(row.interest, m("2620792.96"));
@@ -43,7 +43,7 @@ fn close_schedule_period_one() {
 
 #[test]
 fn period_one() {
-    let r = run(&reference_deal()).unwrap();
+    let r = run(&valid(reference_deal())).unwrap();
     let p = &r.periods[0];
     assert_eq!(
         (p.start, p.end, p.days),
@@ -88,7 +88,7 @@ fn period_one() {
 
 #[test]
 fn halfway_period() {
-    let r = run(&reference_deal()).unwrap();
+    let r = run(&valid(reference_deal())).unwrap();
     let p = &r.periods[29];
     let s = &p.facilities[0];
     assert_eq!(s.opening, m("23145279.55"));
@@ -108,7 +108,7 @@ fn halfway_period() {
 
 #[test]
 fn summary() {
-    let r = run(&reference_deal()).unwrap();
+    let r = run(&valid(reference_deal())).unwrap();
     let s = &r.summary;
     let r10 = |x: Option<rust_decimal::Decimal>| boxflow_core::round10(x.unwrap()).to_string();
     assert_eq!(r10(s.min_dscr), "1.3000000000");
@@ -138,7 +138,7 @@ fn summary() {
 
 #[test]
 fn events_are_ten_lockups() {
-    let r = run(&reference_deal()).unwrap();
+    let r = run(&valid(reference_deal())).unwrap();
     let periods: Vec<usize> = r.events.iter().map(|e| e.period()).collect();
     assert!(r.events.iter().all(|e| e.name() == "lockup"));
     assert_eq!(periods, [1, 2, 3, 4, 5, 16, 17, 18, 19, 20]);
@@ -146,6 +146,6 @@ fn events_are_ten_lockups() {
 
 #[test]
 fn invariants_hold() {
-    let r = run(&reference_deal()).unwrap();
+    let r = run(&valid(reference_deal())).unwrap();
     assert_eq!(r.verify(), vec![]);
 }

@@ -8,10 +8,10 @@ mod shared;
 pub use shared::*;
 
 use boxflow_core::Rate;
-use boxflow_deal::*;
+use boxflow_model::*;
 
 /// A bundled fixture, read as a user would.
-pub fn fixture(name: &str) -> Deal {
+pub fn fixture(name: &str) -> ValidDeal {
     let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     boxflow_deal::read_file(std::path::Path::new(&path)).unwrap()
 }

@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use boxflow_core::{
     add_months, Calendar, DayCount, Frequency, Money, Quantity, Rate, Ratio, Share,
 };
-use boxflow_deal::*;
+use boxflow_model::*;
 use chrono::{Datelike, Days, NaiveDate};
 use proptest::prelude::*;
 use proptest::sample::Index;

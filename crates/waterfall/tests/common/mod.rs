@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use boxflow_core::{DayCount, Frequency, Money, Quantity, Rate, Ratio, Share};
-use boxflow_deal::*;
+use boxflow_model::*;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -21,6 +21,11 @@ pub fn m(s: &str) -> Money {
 
 pub fn date(s: &str) -> NaiveDate {
     NaiveDate::from_str(s).unwrap()
+}
+
+/// A deal of these tests, validated as the engine requires.
+pub fn valid(deal: Deal) -> ValidDeal {
+    deal.validate().expect("a valid test deal")
 }
 
 /// The shared reference deal, written in code key by key.

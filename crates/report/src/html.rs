@@ -3,7 +3,7 @@
 //!
 //! It holds the headline (the commitment and its binding bound, the minimum DSCR,
 //! the repaid period against the halfway period, the equity IRR, the NPV, the
-//! lender loss), four charts drawn by [`crate::report::svg`] (the senior balance
+//! lender loss), four charts drawn by [`crate::svg`] (the senior balance
 //! with the halfway line and the repaid point; the DSCR against the sizing target,
 //! the lock-up and the default levels; the uses of cash per period; the sponsor's
 //! cumulative cash with the payback point), the closing sources and uses, the
@@ -11,10 +11,10 @@
 //! `chart-uses`, `chart-sponsor`.
 //!
 //! ```
-//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/reference.toml");
-//! let deal = boxflow::deal::read_file(std::path::Path::new(path)).unwrap();
-//! let run = boxflow::waterfall::run(&deal).unwrap();
-//! let page = boxflow::report::html::report(&deal, &run, "reference.toml");
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reference.toml");
+//! let deal = boxflow_deal::read_file(std::path::Path::new(path)).unwrap();
+//! let run = boxflow_waterfall::run(&deal).unwrap();
+//! let page = boxflow_report::html::report(&deal, &run, "reference.toml");
 //! assert!(page.starts_with("<!DOCTYPE html>"));
 //! assert!(page.contains(r#"id="chart-balance""#));
 //! assert!(page.contains("518,926,087.20"));
@@ -26,16 +26,16 @@
 use std::fmt::Write;
 
 use boxflow_core::{round10, Money};
-use boxflow_deal::{Commitment, Deal};
+use boxflow_model::{Commitment, Deal};
 use boxflow_waterfall::{Account, Event, PeriodResult, Run};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use crate::report::svg::{
+use crate::svg::{
     escape, line_chart, stacked_bar_chart, BarSeries, Line, LineChart, Marker, RefLine,
     StackedBars, TickFormat,
 };
-use crate::report::table::thousands;
+use crate::table::thousands;
 
 const NAVY: &str = "#1f4e79";
 const GREY: &str = "#8795a8";
@@ -480,7 +480,7 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         .plan
         .facilities
         .iter()
-        .position(|p| p.rank == boxflow_deal::Rank::Senior);
+        .position(|p| p.rank == boxflow_model::Rank::Senior);
     let mut balance_lines = Vec::new();
     let mut markers = Vec::new();
     if let Some(si) = senior_index {

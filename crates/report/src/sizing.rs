@@ -3,14 +3,14 @@
 
 use boxflow_amortize::halfway_check;
 use boxflow_core::Money;
-use boxflow_deal::Rank;
+use boxflow_model::Rank;
 use boxflow_waterfall::{FacilityPlan, Run};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
 use serde_json::{json, Value};
 
-use crate::report::json::{money, ratio};
-use crate::report::table::thousands;
+use crate::json::{money, ratio};
+use crate::table::thousands;
 
 fn schedule_check(run: &Run, f: &FacilityPlan) -> boxflow_amortize::HalfwayCheck {
     let closing: Vec<Money> = f.schedule.rows.iter().map(|r| r.closing).collect();

@@ -1,5 +1,5 @@
 //! The validated deal: what a deal sheet says, with every default applied
-//! (methodology section 1). Build one by reading a sheet ([`crate::parse`]) or in code.
+//! (methodology section 1). Build one in code ([`Deal::builder`]) or read a deal sheet (the `boxflow-deal` crate).
 
 use std::collections::BTreeMap;
 
@@ -392,7 +392,7 @@ pub struct Analysis {
 ///
 /// ```
 /// use boxflow_core::Share;
-/// use boxflow_deal::{CustomerDefault, ReLease, Scenario};
+/// use boxflow_model::{CustomerDefault, ReLease, Scenario};
 /// use rust_decimal::Decimal;
 ///
 /// let mut s = Scenario::new("default in month 18, re-let at 60% after 6 months");
@@ -459,6 +459,66 @@ impl Scenario {
     /// The rate shock as a rate: `rate_shock_bps / 10000`.
     pub fn rate_shock(&self) -> Decimal {
         self.rate_shock_bps / Decimal::from(10_000)
+    }
+
+    /// Applies the shocks that change the deal itself (the debt terms and the rate
+    /// shock are the engine's): every capacity line at `price_per_gpu_hour` (if given)
+    /// times `1 - price_haircut`, online `add_months(max(online, close),
+    /// online_delay_months)`; colocation rates and `per_month` expenses times
+    /// `1 + opex_shock`; power prices times `1 + power_shock`; every purchase order with
+    /// the scenario's residual share and useful life. A product out of range is an
+    /// [`Invalid`](crate::Invalid) at the scenario key that caused it.
+    pub(crate) fn apply_to(&self, d: &mut Deal) -> Result<(), crate::Invalid> {
+        let out_of_range = |key: &str| {
+            crate::Invalid::new(
+                crate::RuleKind::InvalidValue,
+                format!("scenario.{key}"),
+                format!("`{key}` takes a value of the deal out of range"),
+                "use a smaller shock",
+            )
+        };
+        let times =
+            |a: Decimal, b: Decimal, key: &str| a.checked_mul(b).ok_or_else(|| out_of_range(key));
+        let keep = Decimal::ONE - self.price_haircut.value();
+        let close = d.close;
+        for line in &mut d.contract.capacity {
+            if !self.price_haircut.value().is_zero() || self.price_per_gpu_hour.is_some() {
+                let price = self
+                    .price_per_gpu_hour
+                    .unwrap_or(line.price_per_gpu_hour)
+                    .value();
+                line.price_per_gpu_hour = Quantity::new(times(price, keep, "price_haircut")?);
+            }
+            if self.online_delay_months > 0 {
+                line.online =
+                    boxflow_core::add_months(line.online.max(close), self.online_delay_months)
+                        .ok_or_else(|| out_of_range("online_delay_months"))?;
+            }
+        }
+        let opex = Decimal::ONE + self.opex_shock.value();
+        let power = Decimal::ONE + self.power_shock.value();
+        if !self.opex_shock.value().is_zero() || !self.power_shock.value().is_zero() {
+            for dc in &mut d.datacenters {
+                dc.rate_per_kw_month =
+                    Quantity::new(times(dc.rate_per_kw_month.value(), opex, "opex_shock")?);
+                dc.power_price_per_mwh =
+                    Quantity::new(times(dc.power_price_per_mwh.value(), power, "power_shock")?);
+            }
+            for e in &mut d.expenses {
+                if let ExpenseBasis::PerMonth(q) = &mut e.basis {
+                    *q = Quantity::new(times(q.value(), opex, "opex_shock")?);
+                }
+            }
+        }
+        for po in &mut d.purchase_orders {
+            if let Some(r) = self.residual_share {
+                po.residual_share = r;
+            }
+            if let Some(life) = self.useful_life_months {
+                po.useful_life_months = life;
+            }
+        }
+        Ok(())
     }
 
     /// True when the scenario changes the operating lines (revenue, collections,

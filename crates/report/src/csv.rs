@@ -5,8 +5,8 @@ use std::ops::RangeInclusive;
 
 use boxflow_waterfall::Run;
 
-use crate::report::json::ratio;
-use crate::report::table::select_periods;
+use crate::json::ratio;
+use crate::table::select_periods;
 
 /// The CSV header and rows of a run's period table.
 pub fn period_table(run: &Run) -> Result<String, csv::Error> {

@@ -9,7 +9,7 @@
 //! thousands separators.
 //!
 //! ```
-//! use boxflow::report::svg::{line_chart, Line, LineChart, RefLine, TickFormat};
+//! use boxflow_report::svg::{line_chart, Line, LineChart, RefLine, TickFormat};
 //! let chart = LineChart {
 //!     id: "balance".into(),
 //!     title: "Senior balance".into(),
@@ -45,7 +45,7 @@ impl Scale {
     /// around its value, so [`Scale::map`] never divides by zero.
     ///
     /// ```
-    /// use boxflow::report::svg::Scale;
+    /// use boxflow_report::svg::Scale;
     /// let s = Scale::new((0.0, 60.0), (100.0, 700.0));
     /// assert_eq!(s.map(30.0), 400.0);
     /// let flat = Scale::new((5.0, 5.0), (0.0, 10.0));
@@ -109,7 +109,7 @@ impl Scale {
 /// intervals over `span`.
 ///
 /// ```
-/// use boxflow::report::svg::nice_step;
+/// use boxflow_report::svg::nice_step;
 /// assert_eq!(nice_step(518_926_087.2, 5), 100_000_000.0);
 /// assert_eq!(nice_step(60.0, 6), 10.0);
 /// assert_eq!(nice_step(0.4, 4), 0.1);
@@ -144,7 +144,7 @@ pub fn nice_step(span: f64, target: usize) -> f64 {
 /// Widens `(lo, hi)` outwards to multiples of a nice step; returns `(lo, hi, step)`.
 ///
 /// ```
-/// use boxflow::report::svg::nice_domain;
+/// use boxflow_report::svg::nice_domain;
 /// assert_eq!(nice_domain(0.0, 518_926_087.2, 5), (0.0, 600_000_000.0, 100_000_000.0));
 /// assert_eq!(nice_domain(1.1, 1.3, 4), (1.1, 1.3, 0.05));
 /// ```
@@ -184,7 +184,7 @@ pub fn ticks(lo: f64, hi: f64, step: f64) -> Vec<f64> {
 /// `v` with `decimals` decimals and a comma between thousands; `-0` prints as `0`.
 ///
 /// ```
-/// use boxflow::report::svg::group_thousands;
+/// use boxflow_report::svg::group_thousands;
 /// assert_eq!(group_thousands(518926087.2, 2), "518,926,087.20");
 /// assert_eq!(group_thousands(-1500000.0, 0), "-1,500,000");
 /// assert_eq!(group_thousands(-0.001, 0), "0");
@@ -243,7 +243,7 @@ fn tick_label(v: f64, step: f64, format: TickFormat) -> String {
 /// Escapes text for SVG and HTML.
 ///
 /// ```
-/// use boxflow::report::svg::escape;
+/// use boxflow_report::svg::escape;
 /// assert_eq!(escape(r#"A & B <"c">"#), "A &amp; B &lt;&quot;c&quot;&gt;");
 /// ```
 pub fn escape(text: &str) -> String {

@@ -1,7 +1,7 @@
 //! The semantic rules of methodology section 1, on a [`Deal`] however it was built.
 //!
 //! Each rule is one function whose doc comment quotes the rule. A rule reports an
-//! [`Invalid`] keyed by the deal-sheet path of the key at fault; [`crate::parse`] maps
+//! [`Invalid`] keyed by the deal-sheet path of the key at fault; the deal-sheet reader maps
 //! the path back to the key's place in the file.
 //!
 //! Rules come in two passes: value rules judge one value alone (a negative amount, a
@@ -15,10 +15,10 @@ use std::collections::BTreeMap;
 use boxflow_core::{add_months, round2, Decimal, Frequency};
 use chrono::NaiveDate;
 
-use crate::error::{ErrorKind, Invalid};
-use crate::model::{
+use crate::deal::{
     Amortization, Commitment, Deal, ExpenseBasis, Facility, Rank, RateSpec, RepayBy, Scenario,
 };
+use crate::invalid::{Invalid, RuleKind};
 
 /// The largest value a deal sheet may hold: 1e15 ("any value above 1e15" is an error).
 pub const MAX_VALUE: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
@@ -31,20 +31,19 @@ pub const MAX_TERM_MONTHS: u32 = 600;
 /// commitments against total capex. Returns one [`Invalid`] per broken rule, in a
 /// stable order; an empty vector means the deal is valid.
 ///
-/// [`crate::parse`] runs these rules too; call `validate` on a deal built or changed
-/// in code.
+/// The deal-sheet reader runs these rules too; [`Deal::validate`] runs them on a deal
+/// built or changed in code and gives a [`crate::ValidDeal`].
 ///
 /// ```
-/// let source = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reference.toml"));
-/// let mut deal = boxflow_deal::parse(source, "reference.toml").unwrap();
-/// assert!(boxflow_deal::validate(&deal).is_empty());
+/// let mut deal = boxflow_model::Deal::example();
+/// assert!(boxflow_model::validate(&deal).is_empty());
 ///
 /// deal.contract.term_months = 601; // a term over 600 months
-/// let invalid = boxflow_deal::validate(&deal);
+/// let invalid = boxflow_model::validate(&deal);
 /// assert_eq!(invalid[0].path, "contract.term_months");
 /// ```
 pub fn validate(deal: &Deal) -> Vec<Invalid> {
-    check(deal, &[])
+    check_with_poisoned(deal, &[])
 }
 
 /// Checks one scenario against a valid deal, as [`validate`] checks the deal's own
@@ -53,12 +52,11 @@ pub fn validate(deal: &Deal) -> Vec<Invalid> {
 /// code or read from the command line; a duplicate name is not checked here.
 ///
 /// ```
-/// let source = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reference.toml"));
-/// let deal = boxflow_deal::parse(source, "reference.toml").unwrap();
-/// let mut s = boxflow_deal::Scenario::new("late default");
-/// s.customer_default = Some(boxflow_deal::CustomerDefault { period: 61, re_lease: None });
-/// let invalid = boxflow_deal::validate_scenario(&deal, &s);
-/// assert_eq!(invalid[0].path, "scenario.default_period"); // 60 periods only
+/// let deal = boxflow_model::Deal::example();
+/// let mut s = boxflow_model::Scenario::new("late default");
+/// s.customer_default = Some(boxflow_model::CustomerDefault { period: 25, re_lease: None });
+/// let invalid = boxflow_model::validate_scenario(&deal, &s);
+/// assert_eq!(invalid[0].path, "scenario.default_period"); // 24 periods only
 /// ```
 pub fn validate_scenario(deal: &Deal, scenario: &Scenario) -> Vec<Invalid> {
     let mut c = Checker {
@@ -74,7 +72,7 @@ pub fn validate_scenario(deal: &Deal, scenario: &Scenario) -> Vec<Invalid> {
 
 /// [`validate`], skipping every rule that reads a path in `poisoned` (values the reader
 /// could not read and replaced with a placeholder, already reported).
-pub(crate) fn check(deal: &Deal, poisoned: &[String]) -> Vec<Invalid> {
+pub fn check_with_poisoned(deal: &Deal, poisoned: &[String]) -> Vec<Invalid> {
     let mut c = Checker {
         out: Vec::new(),
         distrusted: poisoned.to_vec(),
@@ -103,7 +101,7 @@ impl Checker {
     /// Reports a broken rule at `path` when `path` and every path in `deps` are trusted.
     fn report(
         &mut self,
-        kind: ErrorKind,
+        kind: RuleKind,
         path: &str,
         deps: &[&str],
         message: impl Into<String>,
@@ -153,7 +151,7 @@ fn number(c: &mut Checker, path: &str, x: Decimal, bound: Bound) {
     let shown = x.normalize();
     if x.abs() > MAX_VALUE {
         c.report(
-            ErrorKind::InvalidValue,
+            RuleKind::InvalidValue,
             path,
             &[],
             format!("`{path}` is {shown}, above the limit of 1e15 for any value"),
@@ -163,28 +161,28 @@ fn number(c: &mut Checker, path: &str, x: Decimal, bound: Bound) {
     }
     match bound {
         Bound::NonNegative if x.is_sign_negative() && !x.is_zero() => c.report(
-            ErrorKind::InvalidValue,
+            RuleKind::InvalidValue,
             path,
             &[],
             format!("`{path}` is negative ({shown})"),
             "money amounts, prices, rates and quantities are 0 or more",
         ),
         Bound::Share if x < Decimal::ZERO || x > Decimal::ONE => c.report(
-            ErrorKind::InvalidValue,
+            RuleKind::InvalidValue,
             path,
             &[],
             format!("`{path}` is {shown}, a share outside [0, 1]"),
             "a share is a fraction from 0 to 1: \"0.20\" for 20%",
         ),
         Bound::Escalator if x <= Decimal::NEGATIVE_ONE => c.report(
-            ErrorKind::InvalidValue,
+            RuleKind::InvalidValue,
             path,
             &[],
             format!("`{path}` is {shown}, an escalator at or below -1"),
             "an annual escalator is above -1: \"0.03\" for +3% a year, \"-0.05\" for a price stepping down 5% a year",
         ),
         Bound::Positive if x <= Decimal::ZERO => c.report(
-            ErrorKind::InvalidValue,
+            RuleKind::InvalidValue,
             path,
             &[],
             format!("`{path}` is {shown}; a DSCR must be above 0"),
@@ -199,7 +197,7 @@ fn number(c: &mut Checker, path: &str, x: Decimal, bound: Bound) {
 fn count(c: &mut Checker, path: &str, n: u64) {
     if n == 0 {
         c.report(
-            ErrorKind::InvalidValue,
+            RuleKind::InvalidValue,
             path,
             &[],
             format!("`{path}` must be a positive whole number, not 0"),
@@ -207,7 +205,7 @@ fn count(c: &mut Checker, path: &str, n: u64) {
         );
     } else if Decimal::from(n) > MAX_VALUE {
         c.report(
-            ErrorKind::InvalidValue,
+            RuleKind::InvalidValue,
             path,
             &[],
             format!("`{path}` is {n}, above the limit of 1e15 for any value"),
@@ -222,7 +220,7 @@ fn term(c: &mut Checker, path: &str, months: u32) {
         count(c, path, 0);
     } else if months > MAX_TERM_MONTHS {
         c.report(
-            ErrorKind::InvalidValue,
+            RuleKind::InvalidValue,
             path,
             &[],
             format!("`{path}` is {months} months, a term over 600 months"),
@@ -235,7 +233,7 @@ fn term(c: &mut Checker, path: &str, months: u32) {
 fn non_empty(c: &mut Checker, path: &str, s: &str) {
     if s.trim().is_empty() {
         c.report(
-            ErrorKind::InvalidValue,
+            RuleKind::InvalidValue,
             path,
             &[],
             format!("`{path}` is empty"),
@@ -271,7 +269,7 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
     );
     if k.capacity.is_empty() {
         c.report(
-            ErrorKind::InvalidValue,
+            RuleKind::InvalidValue,
             "contract.capacity",
             &[],
             "the contract has no capacity line",
@@ -291,7 +289,7 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
 
     if deal.purchase_orders.is_empty() {
         c.report(
-            ErrorKind::InvalidValue,
+            RuleKind::InvalidValue,
             "purchase_order",
             &[],
             "the deal has no purchase order",
@@ -320,7 +318,7 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
         );
         if po.payments.is_empty() {
             c.report(
-                ErrorKind::InvalidValue,
+                RuleKind::InvalidValue,
                 &format!("{p}.payments"),
                 &[],
                 format!("`{p}.payments` is empty"),
@@ -412,7 +410,7 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
     if let Some(r) = &deal.reserve {
         if r.months == 0 {
             c.report(
-                ErrorKind::InvalidValue,
+                RuleKind::InvalidValue,
                 "reserve.months",
                 &[],
                 "`reserve.months` is 0, below 1",
@@ -448,7 +446,7 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
         let p = format!("curves.{name}.points");
         if curve.points.is_empty() {
             c.report(
-                ErrorKind::InvalidValue,
+                RuleKind::InvalidValue,
                 &p,
                 &[],
                 format!("curve `{name}` has no points"),
@@ -489,7 +487,7 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
         if let Some(r) = &d.re_lease {
             if r.after_periods > MAX_TERM_MONTHS {
                 c.report(
-                    ErrorKind::InvalidValue,
+                    RuleKind::InvalidValue,
                     &format!("{p}.re_lease_after"),
                     &[],
                     format!(
@@ -523,7 +521,7 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
     );
     if s.online_delay_months > MAX_TERM_MONTHS {
         c.report(
-            ErrorKind::InvalidValue,
+            RuleKind::InvalidValue,
             &format!("{p}.online_delay_months"),
             &[],
             format!(
@@ -548,7 +546,7 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
     let (low, high) = RATE_SHOCK_BPS;
     if s.rate_shock_bps < Decimal::from(low) || s.rate_shock_bps > Decimal::from(high) {
         c.report(
-            ErrorKind::InvalidValue,
+            RuleKind::InvalidValue,
             &format!("{p}.rate_shock_bps"),
             &[],
             format!(
@@ -579,7 +577,7 @@ fn scenario_within_term(c: &mut Checker, deal: &Deal, p: &str, s: &Scenario) {
     let n = term / m;
     if d.period > n {
         c.report(
-            ErrorKind::Inconsistent,
+            RuleKind::Inconsistent,
             &format!("{p}.default_period"),
             &["deal.frequency", "contract.term_months"],
             format!(
@@ -597,7 +595,7 @@ fn scenario_names(c: &mut Checker, deal: &Deal) {
     for (i, s) in deal.scenarios.iter().enumerate() {
         if let Some(first) = names.get(s.name.as_str()) {
             c.report(
-                ErrorKind::Duplicate,
+                RuleKind::Duplicate,
                 &format!("scenario[{i}].name"),
                 &[&format!("scenario[{first}].name")],
                 format!("two scenarios are named `{}`", s.name),
@@ -613,7 +611,7 @@ fn scenario_names(c: &mut Checker, deal: &Deal) {
 fn currency(c: &mut Checker, currency: &str) {
     if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
         c.report(
-            ErrorKind::InvalidValue,
+            RuleKind::InvalidValue,
             "deal.currency",
             &[],
             format!("`deal.currency` is \"{currency}\", not a three-letter currency code"),
@@ -627,7 +625,7 @@ fn ends_after_start(c: &mut Checker, p: &str, start: NaiveDate, end: Option<Naiv
     if let Some(end) = end {
         if end <= start {
             c.report(
-                ErrorKind::InvalidValue,
+                RuleKind::InvalidValue,
                 &format!("{p}.end"),
                 &[&format!("{p}.start"), "deal.close"],
                 format!("`{p}` ends on {end}, not after it starts on {start}"),
@@ -729,7 +727,7 @@ fn sculpted_needs_target(c: &mut Checker, p: &str, f: &Facility) {
         )
     {
         c.report(
-            ErrorKind::Inconsistent,
+            RuleKind::Inconsistent,
             &format!("{p}.amount"),
             &[&format!("{p}.amortization"), &format!("{p}.target_dscr")],
             format!(
@@ -756,7 +754,7 @@ fn cross_rules(c: &mut Checker, deal: &Deal) {
     if let Some(r) = &deal.reserve {
         if r.months > 0 && r.months % m != 0 {
             c.report(
-                ErrorKind::Inconsistent,
+                RuleKind::Inconsistent,
                 "reserve.months",
                 &["deal.frequency"],
                 format!(
@@ -808,7 +806,7 @@ fn multiples_help(value: u32, m: u32, max: Option<u32>) -> String {
 fn contract_end_in_range(c: &mut Checker, deal: &Deal) {
     if add_months(deal.close, deal.contract.term_months).is_none() {
         c.report(
-            ErrorKind::Inconsistent,
+            RuleKind::Inconsistent,
             "contract.term_months",
             &["deal.close"],
             format!(
@@ -825,7 +823,7 @@ fn term_is_whole_periods(c: &mut Checker, frequency: Frequency, term: u32) {
     let m = frequency.months();
     if term > 0 && term % m != 0 {
         c.report(
-            ErrorKind::Inconsistent,
+            RuleKind::Inconsistent,
             "contract.term_months",
             &["deal.frequency"],
             format!(
@@ -843,7 +841,7 @@ fn prepayment_needs_credit_share(c: &mut Checker, deal: &Deal) {
     let k = &deal.contract;
     if k.prepayment.is_positive() && k.prepayment_credit_share.value().is_zero() {
         c.report(
-            ErrorKind::Inconsistent,
+            RuleKind::Inconsistent,
             "contract.prepayment",
             &["contract.prepayment_credit_share"],
             format!(
@@ -869,7 +867,7 @@ fn capacity_online_before_end(c: &mut Checker, deal: &Deal) {
                 .as_deref()
                 .map_or(format!("contract.capacity[{i}]"), str::to_string);
             c.report(
-                ErrorKind::Inconsistent,
+                RuleKind::Inconsistent,
                 &format!("contract.capacity[{i}].online"),
                 &["deal.close", "contract.term_months"],
                 format!(
@@ -898,7 +896,7 @@ fn payment_shares_sum_to_one(c: &mut Checker, deal: &Deal) {
             });
             let p = format!("purchase_order[{i}].payments");
             c.report(
-                ErrorKind::Inconsistent,
+                RuleKind::Inconsistent,
                 &p,
                 &[],
                 format!("the payment shares of `purchase_order[{i}]` sum to {shown}, not exactly 1"),
@@ -995,7 +993,7 @@ fn repay_by_within_term(c: &mut Checker, deal: &Deal, i: usize, f: &Facility) {
     let path = format!("facility[{i}].repay_by");
     if r % m != 0 {
         c.report(
-            ErrorKind::Inconsistent,
+            RuleKind::Inconsistent,
             &path,
             &["deal.frequency"],
             format!(
@@ -1006,7 +1004,7 @@ fn repay_by_within_term(c: &mut Checker, deal: &Deal, i: usize, f: &Facility) {
         );
     } else if r > term {
         c.report(
-            ErrorKind::Inconsistent,
+            RuleKind::Inconsistent,
             &path,
             &["contract.term_months"],
             format!("`repay_by` = {r} months is beyond the {term}-month term"),
@@ -1031,7 +1029,7 @@ fn repayment_window(c: &mut Checker, deal: &Deal, i: usize, f: &Facility) {
             format!("{p}.repay_by")
         };
         c.report(
-            ErrorKind::Inconsistent,
+            RuleKind::Inconsistent,
             &path,
             &deps,
             format!(
@@ -1049,7 +1047,7 @@ fn repayment_window(c: &mut Checker, deal: &Deal, i: usize, f: &Facility) {
         let path = format!("{p}.schedule");
         if i64::try_from(shares.len()).ok() != Some(n) {
             c.report(
-                ErrorKind::Inconsistent,
+                RuleKind::Inconsistent,
                 &path,
                 &deps,
                 format!(
@@ -1072,7 +1070,7 @@ fn repayment_window(c: &mut Checker, deal: &Deal, i: usize, f: &Facility) {
                     s.normalize().to_string()
                 });
                 c.report(
-                    ErrorKind::Inconsistent,
+                    RuleKind::Inconsistent,
                     &path,
                     &deps,
                     format!(
@@ -1135,7 +1133,7 @@ fn capex_before_deadlines(c: &mut Checker, deal: &Deal) {
         for (j, pay) in po.payments.iter().enumerate() {
             if pay.date > *end_h {
                 c.report(
-                    ErrorKind::Inconsistent,
+                    RuleKind::Inconsistent,
                     &format!("purchase_order[{i}].payments[{j}].date"),
                     &deps,
                     format!(
@@ -1156,7 +1154,7 @@ fn curves_ordered_from_close(c: &mut Checker, deal: &Deal) {
         if let Some((first, _)) = curve.points.first() {
             if *first > deal.close {
                 c.report(
-                    ErrorKind::Inconsistent,
+                    RuleKind::Inconsistent,
                     &format!("{p}[0][0]"),
                     &["deal.close"],
                     format!(
@@ -1174,7 +1172,7 @@ fn curves_ordered_from_close(c: &mut Checker, deal: &Deal) {
             if let [(before, _), (date, _)] = pair {
                 if date <= before {
                     c.report(
-                        ErrorKind::Inconsistent,
+                        RuleKind::Inconsistent,
                         &format!("{p}[{}][0]", j + 1),
                         &[],
                         format!(
@@ -1194,14 +1192,14 @@ fn known_curves(c: &mut Checker, deal: &Deal) {
         if let RateSpec::Floating { index, .. } = &f.rate {
             if !deal.curves.contains_key(index) {
                 let names: Vec<&str> = deal.curves.keys().map(String::as_str).collect();
-                let help = match crate::reader::suggest(index, &names) {
+                let help = match crate::did_you_mean(index, &names) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!(
                         "add the curve as [curves.{index}] with points = [[date, value], ...]"
                     ),
                 };
                 c.report(
-                    ErrorKind::UnknownReference,
+                    RuleKind::UnknownReference,
                     &format!("facility[{i}].rate.index"),
                     &["curves"],
                     format!(
@@ -1223,7 +1221,7 @@ fn names_and_ranks(c: &mut Checker, deal: &Deal) {
     for (i, f) in deal.facilities.iter().enumerate() {
         if let Some(first) = names.get(f.name.as_str()) {
             c.report(
-                ErrorKind::Duplicate,
+                RuleKind::Duplicate,
                 &format!("facility[{i}].name"),
                 &[&format!("facility[{first}].name")],
                 format!("two facilities are named `{}`", f.name),
@@ -1235,7 +1233,7 @@ fn names_and_ranks(c: &mut Checker, deal: &Deal) {
         if let Some(first) = ranks.get(&f.rank) {
             let other = deal.facilities.get(*first).map_or("", |f| f.name.as_str());
             c.report(
-                ErrorKind::Duplicate,
+                RuleKind::Duplicate,
                 &format!("facility[{i}].rank"),
                 &[&format!("facility[{first}].rank")],
                 format!(
@@ -1273,7 +1271,7 @@ fn commitments_within_capex(c: &mut Checker, deal: &Deal) {
         Err(i) => {
             let p = format!("purchase_order[{i}]");
             c.report(
-                ErrorKind::InvalidValue,
+                RuleKind::InvalidValue,
                 &format!("{p}.unit_cost"),
                 &[&format!("{p}.units")],
                 format!("the cost of `{p}`, units · unit_cost, is too large to compute"),
@@ -1321,7 +1319,7 @@ fn commitments_within_capex(c: &mut Checker, deal: &Deal) {
                 )
             };
             c.report(
-                ErrorKind::Inconsistent,
+                RuleKind::Inconsistent,
                 &path,
                 &["purchase_order"],
                 message,

@@ -3,9 +3,9 @@
 //! a help line; then one summary line. Plain text, no colour.
 //!
 //! ```
-//! let sheet = boxflow::deal::TEMPLATE.replace("\"quarterly\"", "\"quartely\"");
-//! let errors = boxflow::deal::parse(&sheet, "deal.toml").unwrap_err();
-//! let text = boxflow::diagnostic::render(&errors);
+//! let sheet = boxflow_deal::TEMPLATE.replace("\"quarterly\"", "\"quartely\"");
+//! let errors = boxflow_deal::parse(&sheet, "deal.toml").unwrap_err();
+//! let text = boxflow_deal::render(&errors);
 //! assert!(text.starts_with("error: unknown frequency \"quartely\"\n  --> deal.toml:"));
 //! assert!(text.contains("^^^^^^^^^^ invalid value\n"));
 //! assert!(text.contains("= help: did you mean \"quarterly\"?"));
@@ -14,7 +14,7 @@
 
 use std::fmt::Write as _;
 
-use boxflow_deal::{count_errors, DealError, DealErrors};
+use crate::{count_errors, DealError, DealErrors};
 
 /// Spaces per tab when a source line is shown.
 const TAB: &str = "    ";
@@ -107,7 +107,7 @@ fn expand(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use boxflow_deal::ErrorKind;
+    use crate::ErrorKind;
 
     fn errors(source: &str, list: Vec<DealError>) -> DealErrors {
         DealErrors {

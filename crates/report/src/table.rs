@@ -32,7 +32,7 @@ pub fn color_wanted() -> bool {
 /// written `A..=B`), `A..` (to the end), `..B` (from the first) or a single `K`.
 ///
 /// ```
-/// use boxflow::report::table::parse_periods;
+/// use boxflow_report::table::parse_periods;
 /// assert_eq!(parse_periods("1..12", 60), Ok(1..=12));
 /// assert_eq!(parse_periods("55..", 60), Ok(55..=60));
 /// assert_eq!(parse_periods("..3", 60), Ok(1..=3));
@@ -108,7 +108,7 @@ fn cell(text: String, color: bool, fg: Option<Color>) -> Cell {
 }
 
 /// A table in the house style, coloured only when `color` is set.
-pub(crate) fn styled(color: bool) -> Table {
+pub fn styled(color: bool) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     if color {
@@ -122,8 +122,8 @@ pub(crate) fn styled(color: bool) -> Table {
 /// Money with thousands separators: `1,234,567.89`.
 ///
 /// ```
-/// use boxflow::report::table::thousands;
-/// use boxflow::core::Money;
+/// use boxflow_report::table::thousands;
+/// use boxflow_core::Money;
 /// assert_eq!(thousands(Money::from_cents(-123456789)), "-1,234,567.89");
 /// assert_eq!(thousands(Money::from_cents(5)), "0.05");
 /// ```
@@ -144,7 +144,7 @@ pub fn thousands(m: Money) -> String {
 /// A ratio for people: four decimals and an `x` (`1.3000x`), `-` when undefined.
 ///
 /// ```
-/// use boxflow::report::table::times;
+/// use boxflow_report::table::times;
 /// use rust_decimal::Decimal;
 /// assert_eq!(times(Some(Decimal::new(13, 1))), "1.3000x");
 /// assert_eq!(times(None), "-");
@@ -161,7 +161,7 @@ pub fn times(x: Option<Decimal>) -> String {
 /// A rate for people: a percentage with two decimals (`47.38%`), `-` when undefined.
 ///
 /// ```
-/// use boxflow::report::table::percent;
+/// use boxflow_report::table::percent;
 /// use rust_decimal::Decimal;
 /// assert_eq!(percent(Some(Decimal::new(-175, 3))), "-17.50%");
 /// assert_eq!(percent(Some(Decimal::new(4738326617, 10))), "47.38%");
@@ -329,12 +329,12 @@ pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
 }
 
 /// A right-aligned cell, for amounts and ratios.
-pub(crate) fn right(text: impl Into<String>) -> comfy_table::Cell {
+pub fn right(text: impl Into<String>) -> comfy_table::Cell {
     comfy_table::Cell::new(text.into()).set_alignment(CellAlignment::Right)
 }
 
 /// `"pass"` or `"fail"`.
-pub(crate) fn pass(b: bool) -> &'static str {
+pub fn pass(b: bool) -> &'static str {
     if b {
         "pass"
     } else {

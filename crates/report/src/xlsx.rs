@@ -21,17 +21,17 @@
 //! senior balance and the DSCR.
 //!
 //! ```
-//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/reference.toml");
-//! let deal = boxflow::deal::read_file(std::path::Path::new(path)).unwrap();
-//! let run = boxflow::waterfall::run(&deal).unwrap();
-//! let bytes = boxflow::report::xlsx::workbook(&deal, &run).unwrap();
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reference.toml");
+//! let deal = boxflow_deal::read_file(std::path::Path::new(path)).unwrap();
+//! let run = boxflow_waterfall::run(&deal).unwrap();
+//! let bytes = boxflow_report::xlsx::workbook(&deal, &run).unwrap();
 //! assert_eq!(&bytes[..2], b"PK"); // an xlsx file is a zip archive
 //! ```
 
 use std::collections::HashMap;
 
 use boxflow_core::{round10, Money};
-use boxflow_deal::{Deal, Rank};
+use boxflow_model::{Deal, Rank};
 use boxflow_waterfall::{Event, PeriodResult, Run};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
@@ -41,7 +41,7 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 
-use crate::report::html::describe;
+use crate::html::describe;
 
 /// The sheets of the workbook, in order.
 pub const SHEETS: [&str; 6] = [
@@ -95,8 +95,8 @@ type Result<T> = std::result::Result<T, XlsxReportError>;
 /// `m` as an Excel number, when that number reads back to the same cents.
 ///
 /// ```
-/// use boxflow::core::Money;
-/// use boxflow::report::xlsx::money_number;
+/// use boxflow_core::Money;
+/// use boxflow_report::xlsx::money_number;
 /// assert_eq!(money_number(Money::from_cents(51892608720)), Some(518926087.2));
 /// assert_eq!(money_number(Money::from_cents(-5)), Some(-0.05));
 /// // 99,999,999,999,999.99 has 16 significant digits: no f64 holds it.
