@@ -3,12 +3,10 @@
 //!
 //! Run with `cargo run -p boxflow-waterfall --example deal_in_code`.
 
-use std::collections::BTreeMap;
-
-use boxflow_core::{DayCount, Frequency, Money, Quantity, Rate, Ratio, Share};
+use boxflow_core::Frequency;
 use boxflow_model::{
-    Amortization, CapacityLine, CapexPayment, Commitment, Contract, Covenants, Datacenter, Deal,
-    Facility, LockupAction, PurchaseOrder, Rank, RateSpec, RepayBy, Reserve,
+    CapacityBuilder, ContractBuilder, CovenantsBuilder, DatacenterBuilder, Deal, FacilityBuilder,
+    PurchaseOrderBuilder, RateSpec,
 };
 use boxflow_waterfall::run;
 use chrono::NaiveDate;
@@ -17,80 +15,46 @@ use rust_decimal::Decimal;
 fn main() {
     let close = NaiveDate::from_ymd_opt(2026, 7, 1).expect("a valid date");
     let dec = |units: i64, scale: u32| Decimal::new(units, scale);
-    let deal = Deal {
-        name: "In-code box: 4,096 H100s for an AI lab".into(),
-        currency: "USD".into(),
+    // Every key not set here takes its deal-sheet default (methodology section 1):
+    // capacity online at close, ACT/360, sculpted, repaid by halfway, no sweep...
+    let deal = Deal::builder(
+        "In-code box: 4,096 H100s for an AI lab",
         close,
-        frequency: Frequency::Quarterly,
-        contract: Contract {
-            customer: "AI Lab B".into(),
-            term_months: 36,
-            escalator: Rate::ZERO,
-            prepayment: Money::ZERO,
-            prepayment_credit_share: Share::ZERO,
-            capacity: vec![CapacityLine {
-                name: None,
-                gpus: 4096,
-                online: close,
-                price_per_gpu_hour: Quantity::new(dec(245, 2)),
-            }],
-        },
-        purchase_orders: vec![PurchaseOrder {
-            item: Some("HGX H100 8-GPU servers".into()),
-            units: 512,
-            unit_cost: Quantity::new(dec(290_000, 0)),
-            payments: vec![CapexPayment {
-                date: close,
-                share: Share::ONE,
-            }],
-            useful_life_months: 72,
-            residual_share: Share::new(dec(15, 2)),
-        }],
-        datacenters: vec![Datacenter {
-            site: None,
-            critical_kw: Quantity::new(dec(5_300, 0)),
-            rate_per_kw_month: Quantity::new(dec(150, 0)),
-            escalator: Rate::new(dec(3, 2)),
-            start: close,
-            term_months: None,
-            power_price_per_mwh: Quantity::new(dec(70, 0)),
-            pue: Quantity::new(dec(130, 2)),
-            load_factor: Quantity::new(dec(85, 2)),
-        }],
-        expenses: vec![],
-        fees: vec![],
-        facilities: vec![Facility {
-            name: "DDTL".into(),
-            rank: Rank::Senior,
-            commitment: Commitment::Sized {
-                dscr: Ratio::new(dec(125, 2)),
-                max_gearing: Share::new(dec(85, 2)),
-            },
-            rate: RateSpec::Fixed(Rate::new(dec(590, 4))),
-            day_count: DayCount::Act360,
-            amortization: Amortization::Sculpted,
-            interest_only_periods: 0,
-            repay_by: RepayBy::Halfway,
-            upfront_fee: Rate::new(dec(100, 4)),
-            commitment_fee: Rate::ZERO,
-            sweep: Share::ZERO,
-        }],
-        reserve: Some(Reserve {
-            months: 3,
-            funded_at_close: true,
-        }),
-        covenants: Some(Covenants {
-            min_dscr: Some(Ratio::new(dec(110, 2))),
-            lockup_dscr: Some(Ratio::new(dec(115, 2))),
-            lockup_action: LockupAction::Sweep,
-            repaid_by_fraction: Share::new(dec(5, 1)),
-            max_ltv: None,
-        }),
-        curves: BTreeMap::new(),
-        analysis: None,
-        scenarios: vec![],
-    };
-    let deal = deal.validate().unwrap_or_else(|e| panic!("{e}"));
+        Frequency::Quarterly,
+    )
+    .contract(
+        ContractBuilder::new("AI Lab B", 36).capacity(CapacityBuilder::new(4096, dec(245, 2))),
+    )
+    .purchase_order(
+        PurchaseOrderBuilder::new(512, dec(290_000, 0), 72)
+            .item("HGX H100 8-GPU servers")
+            .payment(close, Decimal::ONE)
+            .residual_share(dec(15, 2)),
+    )
+    .datacenter(
+        DatacenterBuilder::new(dec(5_300, 0), dec(150, 0), dec(70, 0))
+            .escalator(dec(3, 2))
+            .pue(dec(130, 2))
+            .load_factor(dec(85, 2)),
+    )
+    .facility(
+        FacilityBuilder::sized(
+            "DDTL",
+            RateSpec::fixed(dec(590, 4)),
+            dec(125, 2),
+            dec(85, 2),
+        )
+        .upfront_fee(dec(100, 4)),
+    )
+    .reserve(3)
+    .covenants(
+        CovenantsBuilder::new()
+            .min_dscr(dec(110, 2))
+            .lockup_dscr(dec(115, 2)),
+    )
+    .build()
+    // A deal built in code gets the same errors as a deal sheet, by deal-sheet path.
+    .unwrap_or_else(|e| panic!("{e}"));
     let run = run(&deal).expect("the deal runs");
     assert!(run.verify().is_empty());
     let s = &run.summary;
