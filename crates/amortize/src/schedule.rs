@@ -58,7 +58,7 @@ pub struct ScheduleTerms {
     /// Periods 1..N.
     pub periods: Vec<SchedulePeriod>,
     /// Every capex payment, ordered by date then order of appearance: the last one
-    /// draws the remainder.
+    /// with a non-zero amount draws the remainder.
     pub capex: Vec<CapexPayment>,
     /// `T`, total capex.
     pub total_capex: Money,
@@ -144,8 +144,10 @@ impl Schedule {
 }
 
 /// Pro-rata draws (methodology section 4): the facility funds the share `C / T` of
-/// every capex payment, `round2(C · payment / T)`, and the last payment (by date,
-/// then order of appearance) draws the remainder, so the draws sum to exactly `C`.
+/// every capex payment, `round2(C · payment / T)`, and the last payment with a
+/// non-zero amount (by date, then order of appearance: `payments` comes in that
+/// order) draws the remainder, so the draws sum to exactly `C`; a zero payment draws
+/// nothing (ruling A98).
 ///
 /// ```
 /// use boxflow_amortize::pro_rata_draws;
@@ -165,9 +167,13 @@ pub fn pro_rata_draws(
         draws.resize(payments.len(), Money::ZERO);
         return Ok(draws);
     }
+    // The remainder-taker; with T > 0 some payment is non-zero.
+    let last = payments.iter().rposition(|p| !p.is_zero());
     let mut drawn = Money::ZERO;
     for (i, payment) in payments.iter().enumerate() {
-        let draw = if i + 1 == payments.len() {
+        let draw = if payment.is_zero() {
+            Money::ZERO
+        } else if Some(i) == last {
             commitment - drawn
         } else {
             Money::round2_quotient(

@@ -10,7 +10,8 @@
 use std::str::FromStr;
 
 use boxflow_amortize::{
-    level_payment, Binding, CapexPayment, Profile, Schedule, SchedulePeriod, ScheduleTerms,
+    level_payment, pro_rata_draws, Binding, CapexPayment, Profile, Schedule, SchedulePeriod,
+    ScheduleTerms,
 };
 use boxflow_core::{Calendar, DayCount, Frequency, Money, Ratio, Share};
 use chrono::{Datelike, NaiveDate};
@@ -409,13 +410,15 @@ fn annuity(c: Money, r: Decimal, n: usize) -> Money {
 
 /// The close schedule of `c`, projected from sections 4, 6 and 7 as written.
 fn reference_projection(t: &ScheduleTerms, c: Money) -> Vec<Row> {
-    // Section 4: draw = round2(C · payment / T); the last payment draws the remainder.
+    // Section 4: draw = round2(C · payment / T); the last non-zero payment draws the
+    // remainder and a zero payment draws nothing (A98).
     let mut draws = Vec::new();
     let mut so_far = Money::ZERO;
+    let last = t.capex.iter().rposition(|p| !p.amount.is_zero());
     for (i, p) in t.capex.iter().enumerate() {
-        let draw = if t.total_capex.is_zero() || c.is_zero() {
+        let draw = if t.total_capex.is_zero() || c.is_zero() || p.amount.is_zero() {
             Money::ZERO
-        } else if i + 1 == t.capex.len() {
+        } else if Some(i) == last {
             c - so_far
         } else {
             r2(c.amount() * p.amount.amount() / t.total_capex.amount())
@@ -614,6 +617,22 @@ fn level_schedule_worked_by_hand() {
     );
     assert_eq!(s.rows[0].interest, money("20000.00"));
     assert_eq!(s.rows[3].closing, Money::ZERO);
+}
+
+/// Ruling A98: C = 200,000.01 over payments of 150,000.00, 150,000.00 and 0.00 (T =
+/// 300,000.00). The first draws round2(200,000.01 · 150,000 / 300,000) =
+/// round2(100,000.005) = 100,000.01; the second, the last non-zero payment, draws the
+/// remainder 200,000.01 - 100,000.01 = 100,000.00; the zero payment draws nothing (it
+/// used to take the remainder 200,000.01 - 200,000.02 = -0.01). A zero payment before
+/// the last non-zero one draws nothing either.
+#[test]
+fn a_zero_payment_draws_nothing_and_the_last_non_zero_takes_the_remainder() {
+    let c = money("200000.01");
+    let t = money("300000");
+    let draws = pro_rata_draws(c, &[money("150000"), money("150000"), Money::ZERO], t).unwrap();
+    assert_eq!(draws, [money("100000.01"), money("100000.00"), Money::ZERO]);
+    let draws = pro_rata_draws(c, &[money("150000"), Money::ZERO, money("150000")], t).unwrap();
+    assert_eq!(draws, [money("100000.01"), Money::ZERO, money("100000.00")]);
 }
 
 /// Straight line with three window periods: round2(100.00 / 3) = 33.33 twice, and the

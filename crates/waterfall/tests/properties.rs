@@ -408,12 +408,10 @@ fn section_8_as_written_releases_the_cover_of_a_delayed_draw() {
 /// Two orders of one 150,000.00 server each, paid at close; the first also lists a
 /// payment of share 0 on 2026-02-15. A senior of 200,000.01 funds T = 300,000.00 pro
 /// rata: round2(200,000.01 · 150,000 / 300,000) = round2(100,000.005) = 100,000.01 on
-/// each payment at close, 200,000.02 in all, so the last payment by date (the zero one,
-/// in period 2) draws the remainder 200,000.01 - 200,000.02 = -0.01. The facility still
-/// draws exactly C (section 4), but period 2 reports draws of 0.00 (the ledger posts
-/// the -0.01 as a transfer from the box to the lender, which the period table does not
-/// read as a draw) while the balance falls by 0.01, so `Run::verify` finds "facility
-/// balance rolls forward" broken in period 2.
+/// the first payment at close; before ruling A98 the last payment by date (the zero
+/// one, in period 2) drew the remainder 200,000.01 - 200,000.02 = -0.01, which broke
+/// "facility balance rolls forward". Now the second close payment, the last non-zero
+/// one, draws the remainder 100,000.00, and the facility still draws exactly C.
 #[test]
 #[allow(clippy::needless_update)]
 fn a_negative_remainder_draw_rolls_forward() {
@@ -483,8 +481,113 @@ fn a_negative_remainder_draw_rolls_forward() {
     assert!(validate(&deal).is_empty(), "{:#?}", validate(&deal));
     let r = run(&deal).unwrap();
     assert_eq!(
-        r.plan.facilities[0].draws.iter().copied().sum::<Money>(),
-        m("200000.01")
+        r.plan.facilities[0].draws,
+        [m("100000.01"), m("100000.00"), m("0.00")]
     );
+    assert_eq!(r.verify(), vec![]);
+}
+
+/// Ruling A98 (section 4): the remainder draw goes to the last capex payment with a
+/// non-zero amount; a zero payment draws nothing.
+///
+/// Two orders of one 150,000.00 server each, paid at close; the first also lists a
+/// payment of share 0 on 2026-02-15 (period 2), so T = 300,000.00. A senior of
+/// 200,000.01 (8% fixed, ACT/360, straight line over 4 months, sweep 1) funds them:
+/// - the first close payment draws round2(200,000.01 · 150,000 / 300,000) =
+///   round2(100,000.005) = 100,000.01;
+/// - the second close payment is the last non-zero one: it draws the remainder
+///   200,000.01 - 100,000.01 = 100,000.00;
+/// - the zero payment of 2026-02-15 draws 0.00 (the old rule gave it the remainder
+///   200,000.01 - 200,000.02 = -0.01).
+///
+/// 100 GPUs at 4.00: invoice_1 = 100 · 4 · 24 · 31 = 297,600.00 = CFADS_1 (no costs).
+/// Interest_1 = round2(200,000.01 · 0.08 · 31 / 360) = round2(1,377.7778466…) = 1,377.78;
+/// p_1 = round2(200,000.01 / 4) = round2(50,000.0025) = 50,000.00; the sweep then prepays
+/// min(round2(297,600 - 1,377.78 - 50,000 = 246,222.22 · 1), 150,000.01) = 150,000.01:
+/// the facility is repaid in period 1. With the old rule, period 2's -0.01 draw left a
+/// balance of -0.01 and `run` stopped on "no negative balance"; now it stays 0.00.
+#[test]
+#[allow(clippy::needless_update)]
+fn a_zero_capex_payment_draws_nothing_after_repayment() {
+    use boxflow_core::{Quantity, Rate, Share};
+    use boxflow_deal::*;
+    use common::{d, date, m, reference_deal};
+    let close = date("2026-01-01");
+    let server = |payments| PurchaseOrder {
+        item: None,
+        units: 1,
+        unit_cost: Quantity::new(d("150000")),
+        payments,
+        useful_life_months: 48,
+        residual_share: Share::ZERO,
+    };
+    let base = reference_deal();
+    let deal = Deal {
+        close,
+        contract: Contract {
+            term_months: 4,
+            prepayment: Money::ZERO,
+            prepayment_credit_share: Share::ZERO,
+            capacity: vec![CapacityLine {
+                name: None,
+                gpus: 100,
+                online: close,
+                price_per_gpu_hour: Quantity::new(d("4.00")),
+            }],
+            ..base.contract.clone()
+        },
+        purchase_orders: vec![
+            server(vec![
+                CapexPayment {
+                    date: close,
+                    share: Share::ONE,
+                },
+                CapexPayment {
+                    date: date("2026-02-15"),
+                    share: Share::ZERO,
+                },
+            ]),
+            server(vec![CapexPayment {
+                date: close,
+                share: Share::ONE,
+            }]),
+        ],
+        datacenters: vec![],
+        expenses: vec![],
+        fees: vec![],
+        facilities: vec![Facility {
+            commitment: Commitment::Fixed {
+                amount: m("200000.01"),
+                target_dscr: None,
+            },
+            rate: RateSpec::Fixed(Rate::new(d("0.08"))),
+            amortization: Amortization::StraightLine,
+            repay_by: RepayBy::Months(4),
+            upfront_fee: Rate::ZERO,
+            commitment_fee: Rate::ZERO,
+            sweep: Share::ONE,
+            ..base.facilities[0].clone()
+        }],
+        reserve: None,
+        covenants: None,
+        curves: Default::default(),
+        ..base
+    };
+    assert!(validate(&deal).is_empty(), "{:#?}", validate(&deal));
+    let r = run(&deal).unwrap();
+    assert_eq!(
+        r.plan.facilities[0].draws,
+        [m("100000.01"), m("100000.00"), m("0.00")]
+    );
+    assert_eq!(r.closing.draws[0].1, m("200000.01"));
+    assert_eq!(r.closing.equity, m("99999.99"));
+    let p1 = &r.periods[0].facilities[0];
+    assert_eq!(p1.interest_due, m("1377.78"));
+    assert_eq!(p1.principal_paid, m("50000.00"));
+    assert_eq!(p1.prepaid, m("150000.01"));
+    assert_eq!(p1.closing, Money::ZERO);
+    let p2 = &r.periods[1].facilities[0];
+    assert_eq!(p2.draws, Money::ZERO);
+    assert_eq!(p2.closing, Money::ZERO);
     assert_eq!(r.verify(), vec![]);
 }
