@@ -174,7 +174,8 @@ impl Plan {
     }
 
     /// The DSRA target at close (section 8): `W = 1 .. months/m` of the close schedule's
-    /// senior interest + fee, plus `min(Σ_W p_j, C)`.
+    /// senior interest + fee, plus `min(Σ_W p_j, E_0)` with `E_0 = C`, the full
+    /// commitment (0 when `C` is 0).
     pub fn dsra_target_at_close(&self, deal: &Deal) -> Money {
         match self.senior() {
             Some(s) if deal.reserve.is_some() => {
@@ -184,16 +185,20 @@ impl Plan {
         }
     }
 
-    /// The DSRA target at step 5 of period `k` (section 8): `W = k+1 .. min(k + months/m, N)`,
-    /// `Σ_W (interest_j + fee_j) + min(Σ_W p_j, senior balance after step 4)`; 0 once
-    /// that balance is 0 and the senior is fully drawn.
-    pub fn dsra_target(&self, deal: &Deal, k: usize, balance: Money, fully_drawn: bool) -> Money {
+    /// The DSRA target at step 5 of period `k` (section 8, ruling A93):
+    /// `W = k+1 .. min(k + months/m, N)`, `Σ_W (interest_j + fee_j) + min(Σ_W p_j, E_k)`
+    /// with `E_k` = the senior balance after step 4 + its undrawn commitment after
+    /// period k's draws (`undrawn`, the draws still to come): the reserve covers the
+    /// committed debt, so a reserve funded at close for a delayed draw is kept until
+    /// the draw. 0 once `E_k` is 0.
+    pub fn dsra_target(&self, deal: &Deal, k: usize, balance: Money, undrawn: Money) -> Money {
         match self.senior() {
             Some(s) if deal.reserve.is_some() => {
-                if balance.is_zero() && fully_drawn {
+                let exposure = balance.at_least_zero() + undrawn.at_least_zero();
+                if exposure.is_zero() {
                     Money::ZERO
                 } else {
-                    reserve_cover(&s.schedule, self.reserve_window(deal, k), balance)
+                    reserve_cover(&s.schedule, self.reserve_window(deal, k), exposure)
                 }
             }
             _ => Money::ZERO,

@@ -363,46 +363,94 @@ fn delayed_draw_deal(price: &str) -> Deal {
     }
 }
 
-/// With a fixed amount, a higher price never raises the lender loss. The generated
-/// search (fixed amounts, any profile, with lock-ups) finds counterexamples about once
-/// in 10,000 deals; this is one built by hand.
+/// Section 8 (ruling A93): the step-5 target caps the principal cover by `E_k`, the
+/// senior balance after step 4 plus the commitment still to be drawn, so the cover
+/// of a delayed draw funded at close is kept until the draw. Worked by hand:
 ///
-/// Close target (W = 1..2): fee_1 = round2(1,000,000 · 0.005 · 31 / 360) = 430.56;
-/// interest_2 = round2(1,000,000 · 0.08 · 14 / 360) = 3,111.11 (drawn 2026-02-15),
-/// fee_2 = round2(1,000,000 · 0.005 · 28 / 360) = 388.89; principal min(1,000,000, C):
-/// 1,003,930.56, paid in by the sponsor. Period 1: at step 5 the target covers W = 2..3
-/// with `min(Σ p_j, senior balance after step 4)` = min(1,000,000, 0) = 0, so it is
-/// 3,500.00 and 1,000,430.56 is released. At 2.00 CFADS_1 = 148,800.00 - 148,320.00 =
-/// 480.00, DSCR 480 / 430.56 = 1.11 < 1.20: locked up, held to the end of the run.
-/// At 2.01 CFADS_1 = 1,224.00, DSCR 2.84: the 1,000,430.56 is distributed. Period 2
-/// draws 1,000,000.00 and the bullet is due; with the 3,500.00 left in the DSRA the
-/// box pays 134,400.00 of it at 2.00 (135,072.00 at 2.01) and defaults. At 2.00,
-/// periods 3-4 pay 142,836.98 and 139,181.58 of principal after 5,963.02 and 4,818.42
-/// of interest, 583,581.44 is owed at the end of the run and the held 1,000,480.00
-/// repays it: lender loss 0.00. At 2.01 (CFADS 149,544.00 and 144,720.00; interest
-/// round2(864,928 · 0.08 · 31 / 360) = 5,958.39 and round2(721,342.39 · 0.08 · 30 /
-/// 360) = 4,808.95) nothing is held: lender loss 581,431.34.
+/// Close schedule (ACT/360): fee_1 = round2(1,000,000 · 0.005 · 31 / 360) =
+/// round2(430.555…) = 430.56; the draw of 1,000,000.00 on 2026-02-15 bears
+/// interest_2 = round2(1,000,000 · 0.08 · 14 / 360) = round2(3,111.111…) = 3,111.11,
+/// fee_2 = round2(1,000,000 · 0.005 · 28 / 360) = round2(388.888…) = 388.89, and the
+/// bullet is p_2 = 1,000,000.00 (H = floor(4 · 0.5) = 2); nothing after period 2.
 ///
-/// Section 8 is applied as written; it is the rule that leaves the delayed draw
-/// without cover: the close target covers the full commitment, the step-5 target only
-/// the balance already drawn.
+/// Close target, W = 1..2, E_0 = C: 430.56 + 3,111.11 + 388.89 + min(1,000,000, C) =
+/// 1,003,930.56, all equity (no draw at close).
+///
+/// Period 1 (31 days): invoice 100 · P · 24 · 31 = 148,800.00 at P = 2.00 (149,544.00
+/// at 2.01), expense 148,320.00, CFADS 480.00 (1,224.00). Step 3 pays the fee
+/// 430.56 from cash. Step 5: E_1 = balance 0.00 + undrawn 1,000,000.00, W = 2..3:
+/// 3,111.11 + 388.89 + min(1,000,000, 1,000,000) = 1,003,500.00, so only 430.56 is
+/// released (the old rule, capped by the drawn balance 0.00, released 1,000,430.56).
+/// At 2.00 DSCR_1 = 480 / 430.56 < 1.20: the 480.00 is held; at 2.01 DSCR_1 =
+/// 1,224 / 430.56 = 2.84 and 1,224.00 is distributed.
+///
+/// Period 2 (28 days): CFADS 100 · P · 24 · 28 = 134,400.00 (135,072.00). Step 3 pays
+/// 3,500.00 from cash; step 4 owes the 1,000,000.00 bullet: 130,900.00 from cash and
+/// 869,100.00 from the DSRA (131,572.00 and 868,428.00 at 2.01), leaving
+/// 1,003,500.00 - 869,100.00 = 134,400.00 (135,072.00). The senior is repaid, E_2 = 0,
+/// the target is 0 and the 134,400.00 (135,072.00) is released; DSCR_2 =
+/// 134,400 / 1,003,500 < 1.20, so it is held.
+///
+/// Period 3 (31 days, no debt, DSCR null): the lock-up account is released:
+/// 480.00 + 134,400.00 + 148,800.00 = 283,680.00 distributed (135,072.00 + 149,544.00
+/// = 284,616.00 at 2.01). Period 4 (30 days): 144,000.00 (144,720.00). No lender loss
+/// at either price.
 #[test]
-fn section_8_as_written_releases_the_cover_of_a_delayed_draw() {
+fn section_8_keeps_the_cover_of_a_delayed_draw() {
     use common::m;
-    // The engine follows section 8 as written (docs/methodology.md, "DSRA"): the price
-    // monotonicity of the lender loss does not hold for this deal, with the figures
-    // worked out above.
     assert!(validate(&delayed_draw_deal("2.00")).is_empty());
     let low = run(&delayed_draw_deal("2.00")).unwrap();
     let high = run(&delayed_draw_deal("2.01")).unwrap();
     for r in [&low, &high] {
-        assert!(r.verify().is_empty());
+        assert!(r.verify().is_empty(), "{:#?}", r.verify());
         assert_eq!(r.closing.dsra, m("1003930.56"));
-        assert_eq!(r.periods[0].dsra.target, m("3500.00"));
-        assert_eq!(r.periods[0].dsra.release, m("1000430.56"));
+        assert_eq!(r.closing.equity, m("1003930.56"));
+        assert_eq!(r.periods[0].dsra.target, m("1003500.00"));
+        assert_eq!(r.periods[0].dsra.release, m("430.56"));
+        let senior = &r.periods[1].facilities[0];
+        assert_eq!(senior.draws, m("1000000.00"));
+        assert_eq!(senior.interest_due, m("3111.11"));
+        assert_eq!(senior.commitment_fee_due, m("388.89"));
+        assert_eq!(senior.principal_paid, m("1000000.00"));
+        assert_eq!(senior.closing, Money::ZERO);
+        assert_eq!(r.periods[1].dsra.target, Money::ZERO);
+        assert_eq!(r.summary.senior_repaid_period, Some(2));
+        assert!(r.summary.halfway_covenant);
+        assert_eq!(r.summary.lender_loss, Money::ZERO);
     }
-    assert_eq!(low.summary.lender_loss, m("0.00"));
-    assert_eq!(high.summary.lender_loss, m("581431.34"));
+    let dist = |r: &Run| r.periods.iter().map(|p| p.distribution).collect::<Vec<_>>();
+    assert_eq!(low.periods[1].dsra.draw, m("869100.00"));
+    assert_eq!(low.periods[1].dsra.release, m("134400.00"));
+    assert_eq!(dist(&low), [m("0"), m("0"), m("283680.00"), m("144000.00")]);
+    assert_eq!(high.periods[1].dsra.draw, m("868428.00"));
+    assert_eq!(high.periods[1].dsra.release, m("135072.00"));
+    assert_eq!(
+        dist(&high),
+        [m("1224.00"), m("0"), m("284616.00"), m("144720.00")]
+    );
+}
+
+/// Section 8 (A93) when the senior is fully drawn at close: the undrawn commitment is
+/// 0, so `E_k` is the balance alone. The delayed-draw deal with its payment moved to
+/// close: the 1,000,000.00 is drawn at close, no commitment fee;
+/// interest_1 = round2(1,000,000 · 0.08 · 31 / 360) = round2(6,888.888…) = 6,888.89,
+/// interest_2 = round2(1,000,000 · 0.08 · 28 / 360) = round2(6,222.222…) = 6,222.22.
+/// Close target: 6,888.89 + 6,222.22 + min(1,000,000, E_0 = C) = 1,013,111.11.
+/// Period 1 (W = 2..3): 6,222.22 + min(1,000,000, E_1 = 1,000,000 + 0) = 1,006,222.22.
+/// Period 2 repays the bullet: E_2 = 0 + 0, target 0.
+#[test]
+fn section_8_drawn_at_close_caps_by_the_balance() {
+    use boxflow_core::Share;
+    use common::{date, m};
+    let mut deal = delayed_draw_deal("2.00");
+    deal.purchase_orders[0].payments[0].date = date("2026-01-01");
+    deal.purchase_orders[0].payments[0].share = Share::ONE;
+    assert!(validate(&deal).is_empty());
+    let r = run(&deal).unwrap();
+    assert!(r.verify().is_empty());
+    assert_eq!(r.closing.dsra, m("1013111.11"));
+    assert_eq!(r.periods[0].dsra.target, m("1006222.22"));
+    assert_eq!(r.periods[1].dsra.target, Money::ZERO);
 }
 
 /// Two orders of one 150,000.00 server each, paid at close; the first also lists a
