@@ -170,6 +170,44 @@ fn xirr_none_when_the_root_is_out_of_range() {
     assert_eq!(xirr10(&annual(&["-1", "10001"])), "10000.0000000000");
 }
 
+/// Section 12 (ruling A97): roots are sought in [-0.9999, 1e6]; null outside it and
+/// null when every non-zero flow falls on one date. Closed forms: with -A at close
+/// and +B exactly 365 days later (one ACT/365F year), the only root is r = B/A - 1.
+#[test]
+fn xirr_search_bounds_are_pinned() {
+    let base = day(2021, 1, 1);
+    let rate = |amounts: &[&str]| xirr(&annual(amounts), base);
+    let near = |r: Option<Decimal>, expected: &str, tolerance: &str| {
+        let r = r.expect("a root inside [-0.9999, 1e6]");
+        assert!((r - d(expected)).abs() <= d(tolerance), "{r} vs {expected}");
+    };
+    // Upper bound. -1.00, +1,000,002.00: r = 1,000,002 - 1 = 1,000,001 > 1e6 → null.
+    assert_eq!(rate(&["-1", "1000002"]), None);
+    // -1.00, +1,000,001.01: r = 1,000,000.01, a cent of rate above the bound → null.
+    assert_eq!(rate(&["-1", "1000001.01"]), None);
+    // -1.00, +1,000,000.00: r = 999,999, just inside → found (to 1e-9 relative).
+    near(rate(&["-1", "1000000"]), "999999", "0.001");
+    // Lower bound. -1,000,000.00, +99.99: r = 0.00009999 - 1 = -0.99990001 < -0.9999 → null.
+    assert_eq!(rate(&["-1000000", "99.99"]), None);
+    // -1,000,000.00, +100.01: r = 0.00010001 - 1 = -0.99989999, just inside → found.
+    near(rate(&["-1000000", "100.01"]), "-0.99989999", "0.0000000001");
+    // Inflow first: +B at close, -A a year later: B - A / (1 + r) = 0, so 1 + r = A/B.
+    // +1.00, -1,000,002.00: r = 1,000,001 → null; +1.00, -1,000,000.00: r = 999,999.
+    assert_eq!(rate(&["1", "-1000002"]), None);
+    near(rate(&["1", "-1000000"]), "999999", "0.001");
+    // Every non-zero flow on one date → null, whatever the other dates carry (zeros)
+    // and whatever the sign mix on that date.
+    let one_date = [
+        flow(day(2022, 1, 1), "-100"),
+        flow(day(2022, 1, 1), "150"),
+        flow(base, "0"),
+        flow(day(2023, 1, 1), "0"),
+    ];
+    assert_eq!(xirr(&one_date, base), None);
+    assert_eq!(xirr(&[flow(base, "-100"), flow(base, "250")], base), None);
+    assert_eq!(xirr(&[flow(base, "-100")], base), None);
+}
+
 #[test]
 fn xirr_two_roots_picks_the_one_closest_to_ten_percent() {
     // -100 + 230x - 132x^2 = 0 at x = 1/1.1 and 1/1.2: roots 0.1 and 0.2.
