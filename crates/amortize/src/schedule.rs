@@ -2,8 +2,10 @@
 //! balance, interest, commitment fee and scheduled principal, period by period.
 
 use boxflow_core::{floor2, quotient, ArithmeticError, DayCount, Money, Ratio, Share};
+
+use crate::exact::round2_ratio;
 use chrono::NaiveDate;
-use rust_decimal::{Decimal, MathematicalOps};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::ScheduleError;
@@ -74,7 +76,7 @@ pub struct ScheduleTerms {
     pub deadline: usize,
     /// The DSCR that sets the cap: `sizing.dscr` or `target_dscr`; `None` means no cap.
     pub dscr: Option<Ratio>,
-    /// The section 6 rate at close, for the level profile.
+    /// The section 6 rate at close, for the level profile (`r = rate · m / 12`).
     pub rate_at_close: Decimal,
     /// `m`, months per period, for the level profile's periodic rate `r = rate · m / 12`.
     pub months_per_period: u32,
@@ -243,31 +245,41 @@ pub fn commitment_fee(
     )
 }
 
-/// The level profile's annuity (section 7): `r = rate_at_close · m / 12`,
-/// `A = round2(C · r / (1 - (1+r)^-n))`, or `round2(C / n)` when `r = 0`.
+/// The level profile's annuity (section 7): `r = rate · m / 12`,
+/// `A = round2(C · r / (1 - (1+r)^-n))`, or `round2(C / n)` when `r = 0`, evaluated
+/// exactly and divided last ([`crate::exact::level_annuity`]): `r` is never
+/// represented on its own (0.0925 / 12 is a repeating decimal).
 ///
 /// ```
 /// use boxflow_amortize::level_payment;
 /// use boxflow_core::Money;
 /// use rust_decimal::Decimal;
 /// // PMT(0.05/12, 360, 100000) = 536.82
-/// let a = level_payment(Money::from_cents(10_000_000), Decimal::new(5, 2) / Decimal::from(12), 360).unwrap();
+/// let a = level_payment(Money::from_cents(10_000_000), Decimal::new(5, 2), 1, 360).unwrap();
 /// assert_eq!(a, Money::from_cents(53_682));
 /// ```
-pub fn level_payment(commitment: Money, r: Decimal, n: usize) -> Result<Money, ArithmeticError> {
-    if n == 0 {
-        return Err(ArithmeticError::DivisionByZero);
-    }
-    if r.is_zero() {
-        return Money::round2_quotient(&[commitment.amount()], Decimal::from(n as u64));
-    }
-    let growth = (Decimal::ONE + r)
-        .checked_powi(n as i64)
-        .ok_or(ArithmeticError::Overflow)?;
-    let discount = Decimal::ONE
-        .checked_div(growth)
-        .ok_or(ArithmeticError::Overflow)?;
-    Money::round2_quotient(&[commitment.amount(), r], Decimal::ONE - discount)
+pub fn level_payment(
+    commitment: Money,
+    rate: Decimal,
+    months_per_period: u32,
+    n: usize,
+) -> Result<Money, ArithmeticError> {
+    crate::exact::level_annuity(commitment, rate, months_per_period, n)
+}
+
+/// The level profile's fall of the nominal balance in one window period (section 7):
+/// `A - round2(nominal · rate · m / 12)`, the product divided last by 12.
+pub fn level_fall(
+    annuity: Money,
+    nominal: Money,
+    rate: Decimal,
+    months_per_period: u32,
+) -> Result<Money, ArithmeticError> {
+    let interest = round2_ratio(
+        &[nominal.amount(), rate, Decimal::from(months_per_period)],
+        &[Decimal::from(12)],
+    )?;
+    Ok(annuity - interest)
 }
 
 impl ScheduleTerms {
@@ -366,11 +378,12 @@ impl ScheduleTerms {
             .sum();
         let n = self.window_len();
         let level = match self.profile {
-            Profile::Level => {
-                let r =
-                    self.rate_at_close * Decimal::from(self.months_per_period) / Decimal::from(12);
-                Some((r, level_payment(commitment, r, n)?))
-            }
+            Profile::Level => Some(level_payment(
+                commitment,
+                self.rate_at_close,
+                self.months_per_period,
+                n,
+            )?),
             _ => None,
         };
         let mut nominal = commitment;
@@ -420,9 +433,12 @@ impl ScheduleTerms {
                         cap.map_or(Money::ZERO, |c| (c - interest - fee).at_least_zero())
                     }
                     Profile::Level => {
-                        let (r, a) = level.unwrap_or((Decimal::ZERO, Money::ZERO));
-                        let fall =
-                            a - Money::round2_quotient(&[nominal.amount(), r], Decimal::ONE)?;
+                        let fall = level_fall(
+                            level.unwrap_or(Money::ZERO),
+                            nominal,
+                            self.rate_at_close,
+                            self.months_per_period,
+                        )?;
                         nominal -= fall;
                         fall.at_least_zero()
                     }

@@ -10,8 +10,8 @@
 use std::str::FromStr;
 
 use boxflow_amortize::{
-    level_payment, pro_rata_draws, Binding, CapexPayment, Profile, Schedule, SchedulePeriod,
-    ScheduleTerms,
+    level_fall, level_payment, pro_rata_draws, Binding, CapexPayment, Profile, Schedule,
+    SchedulePeriod, ScheduleTerms,
 };
 use boxflow_core::{Calendar, DayCount, Frequency, Money, Ratio, Share};
 use chrono::{Datelike, NaiveDate};
@@ -464,7 +464,11 @@ fn reference_projection(t: &ScheduleTerms, c: Money) -> Vec<Row> {
                     (cap - interest - fee).max(Money::ZERO)
                 }
                 Profile::Level => {
-                    let fall = a - r2(nominal.amount() * r);
+                    // Section 0: the product nominal · rate · m, divided last by 12.
+                    let fall = a - r2(nominal.amount()
+                        * t.rate_at_close
+                        * Decimal::from(t.months_per_period)
+                        / Decimal::from(12));
                     nominal -= fall;
                     fall.max(Money::ZERO)
                 }
@@ -550,23 +554,81 @@ fn check_structure(t: &ScheduleTerms, s: &Schedule) -> Result<(), TestCaseError>
 fn level_payment_matches_the_annuity_closed_form() {
     // PMT(0.08/4, 20, 1,000,000): (1.02)^20 = 1.485947396, 1 - 1/1.485947396 =
     // 0.327028667, 20,000 / 0.327028667 = 61,156.718 -> 61,156.72.
-    let a = level_payment(money("1000000"), d("0.08") / Decimal::from(4), 20).unwrap();
+    let a = level_payment(money("1000000"), d("0.08"), 3, 20).unwrap();
     assert_eq!(a, money("61156.72"));
     // PMT(0.06/12, 12, 12,000): 60 / (1 - 1.005^-12) = 60 / 0.0580953 = 1,032.797 -> 1,032.80.
-    let a = level_payment(money("12000"), d("0.005"), 12).unwrap();
+    let a = level_payment(money("12000"), d("0.06"), 1, 12).unwrap();
     assert_eq!(a, money("1032.80"));
     // PMT(0.05/12, 360, 100,000) = 536.82 (the textbook mortgage).
-    let a = level_payment(money("100000"), d("0.05") / Decimal::from(12), 360).unwrap();
+    let a = level_payment(money("100000"), d("0.05"), 1, 360).unwrap();
     assert_eq!(a, money("536.82"));
     // Zero rate: round2(C / n) = round2(1,000,000 / 3) = 333,333.33.
-    let a = level_payment(money("1000000"), Decimal::ZERO, 3).unwrap();
+    let a = level_payment(money("1000000"), Decimal::ZERO, 1, 3).unwrap();
     assert_eq!(a, money("333333.33"));
+}
+
+/// Section 0, divide last, in the level schedule. C = 191,722,200.00 drawn at close,
+/// 9.25% fixed, monthly, level over n = 12 periods.
+///
+/// A = round2(C · r / (1 - (1+r)^-n)) with r = 0.0925 / 12; dividing last,
+/// A = C · 0.0925 · 12.0925^12 / (12 · (12.0925^12 - 12^12)) = 16,788,624.48837…
+/// (60 digits with Python's `decimal`) → 16,788,624.49.
+///
+/// Period 1: nominal · rate · m / 12 = 191,722,200.00 · 0.0925 / 12 = 17,734,303.5 / 12
+/// = 1,477,858.625 exactly, half a cent: round2 → 1,477,858.63 (half away from zero).
+/// With r first represented in 28 digits (0.007708333…33) the product is
+/// 1,477,858.62499…, which rounds to .62. Fall = 16,788,624.49 - 1,477,858.63 =
+/// 15,310,765.86; nominal 176,411,434.14.
+/// Period 2: 176,411,434.14 · 0.0925 / 12 = 1,359,838.1381625 → 1,359,838.14;
+/// fall 15,428,786.35.
+#[test]
+fn level_fall_divides_last_on_an_exact_half_cent() {
+    assert_eq!(
+        level_payment(money("191722200"), d("0.0925"), 1, 12).unwrap(),
+        money("16788624.49")
+    );
+    assert_eq!(
+        level_fall(money("16788624.49"), money("191722200"), d("0.0925"), 1).unwrap(),
+        money("15310765.86")
+    );
+    let close = day(2026, 1, 1);
+    let calendar = Calendar::new(close, Frequency::Monthly, 12).unwrap();
+    let terms = ScheduleTerms {
+        periods: calendar
+            .periods()
+            .iter()
+            .map(|p| SchedulePeriod {
+                start: p.start,
+                end: p.end,
+                rate: d("0.0925"),
+                cfads: Money::ZERO,
+                prior_debt_service: Money::ZERO,
+            })
+            .collect(),
+        capex: vec![CapexPayment {
+            date: close,
+            period: 0,
+            amount: money("191722200"),
+        }],
+        total_capex: money("191722200"),
+        day_count: DayCount::Act360,
+        commitment_fee: Decimal::ZERO,
+        profile: Profile::Level,
+        interest_only_periods: 0,
+        deadline: 12,
+        dscr: None,
+        rate_at_close: d("0.0925"),
+        months_per_period: 1,
+    };
+    let s = terms.project(money("191722200")).unwrap();
+    assert_eq!(s.rows[0].principal, money("15310765.86"));
+    assert_eq!(s.rows[1].principal, money("15428786.35"));
 }
 
 /// Quarterly 8% fixed from 2026-01-01, 1,000,000.00 drawn at close, level over four
 /// quarters: r = 0.08 · 3 / 12 = 0.02, A = PMT(0.02, 4, 1,000,000) = 20,000 /
 /// (1 - 1.02^-4) = 20,000 / 0.07615457 = 262,623.75.
-/// The nominal balance falls by A - round2(nominal · r):
+/// The nominal balance falls by A - round2(nominal · rate · m / 12):
 ///   q1: 262,623.75 - 20,000.00 = 242,623.75, nominal 757,376.25;
 ///   q2: 262,623.75 - round2(15,147.525) = 262,623.75 - 15,147.53 = 247,476.22, nominal 509,900.03;
 ///   q3: 262,623.75 - round2(10,198.0006) = 262,623.75 - 10,198.00 = 252,425.75, nominal 257,474.28;
@@ -781,14 +843,15 @@ proptest! {
     }
 
     /// Level: A is the annuity closed form (f64, to the cent) and the nominal balance
-    /// falls by A - round2(nominal · r) every window period before the deadline.
+    /// falls by A - round2(nominal · rate · m / 12) every window period before the deadline.
     #[test]
     fn level_follows_the_annuity(case in arb_case(Some(1)), permille in 1_i64..=1000) {
         let Case { terms, .. } = case;
         let c = some_commitment(&terms, permille);
         let n = terms.window_len();
-        let r = terms.rate_at_close * Decimal::from(terms.months_per_period) / Decimal::from(12);
-        let a = level_payment(c, r, n).unwrap();
+        let m = Decimal::from(terms.months_per_period);
+        let r = terms.rate_at_close * m / Decimal::from(12);
+        let a = level_payment(c, terms.rate_at_close, terms.months_per_period, n).unwrap();
         let (cf, rf): (f64, f64) = (c.amount().try_into().unwrap(), r.try_into().unwrap());
         let pmt = if rf == 0.0 { cf / n as f64 } else { cf * rf / (1.0 - (1.0 + rf).powi(-(n as i32))) };
         let af: f64 = a.amount().try_into().unwrap();
@@ -796,7 +859,7 @@ proptest! {
         let s = terms.project(c).unwrap();
         let mut nominal = c;
         for row in s.rows.iter().filter(|row| terms.in_window(row.period) && row.period < terms.deadline) {
-            let fall = a - r2(nominal.amount() * r);
+            let fall = a - r2(nominal.amount() * terms.rate_at_close * m / Decimal::from(12));
             nominal -= fall;
             let after = row.opening + row.draws;
             prop_assert_eq!(row.principal, fall.max(Money::ZERO).min(after), "period {}", row.period);
