@@ -74,6 +74,9 @@ fn ratio_cents(
     denominator: &[Decimal],
     rounding: Rounding,
 ) -> Result<Money, ArithmeticError> {
+    if let Some(result) = small_ratio_cents(numerator, denominator, rounding) {
+        return result;
+    }
     let (num, num_scale, num_negative) = integer_product(numerator);
     let (den, den_scale, den_negative) = integer_product(denominator);
     if den.is_zero() {
@@ -99,6 +102,56 @@ fn ratio_cents(
     let cents = if negative { -cents } else { cents };
     Money::checked(
         Decimal::try_from_i128_with_scale(cents, 2).map_err(|_| ArithmeticError::Overflow)?,
+    )
+}
+
+/// The same quotient on `i128` alone, `None` when a product does not fit (the
+/// caller then takes the big-integer path). Every deal's ordinary figures fit.
+fn small_ratio_cents(
+    numerator: &[Decimal],
+    denominator: &[Decimal],
+    rounding: Rounding,
+) -> Option<Result<Money, ArithmeticError>> {
+    let product = |factors: &[Decimal]| -> Option<(i128, u32)> {
+        factors.iter().try_fold((1_i128, 0_u32), |(p, s), f| {
+            Some((p.checked_mul(f.mantissa())?, s + f.scale()))
+        })
+    };
+    let (mut num, num_scale) = product(numerator)?;
+    let (mut den, den_scale) = product(denominator)?;
+    if den == 0 {
+        return Some(Err(ArithmeticError::DivisionByZero));
+    }
+    let shift = i64::from(den_scale) + 2 - i64::from(num_scale);
+    let power = 10_i128.checked_pow(u32::try_from(shift.unsigned_abs()).ok()?)?;
+    if shift >= 0 {
+        num = num.checked_mul(power)?;
+    } else {
+        den = den.checked_mul(power)?;
+    }
+    if den < 0 {
+        num = num.checked_neg()?;
+        den = den.checked_neg()?;
+    }
+    let (quotient, remainder) = (num.div_euclid(den), num.rem_euclid(den));
+    // div_euclid with den > 0 is the floor; remainder in [0, den).
+    let cents = match rounding {
+        Rounding::Floor => quotient,
+        Rounding::HalfAwayFromZero => {
+            let twice = remainder.checked_mul(2)?;
+            if quotient >= 0 {
+                quotient + i128::from(twice >= den)
+            } else {
+                // floor(x) + 1 when the fraction is above one half; at exactly one half
+                // a negative x rounds away from zero, i.e. stays at the floor.
+                quotient + i128::from(twice > den)
+            }
+        }
+    };
+    Some(
+        Decimal::try_from_i128_with_scale(cents, 2)
+            .map_err(|_| ArithmeticError::Overflow)
+            .and_then(Money::checked),
     )
 }
 
@@ -413,6 +466,49 @@ mod tests {
         assert_eq!(
             round2_ratio(&[y, d("0.0025")], &[]).unwrap(),
             Money::from_cents(1)
+        );
+    }
+
+    #[test]
+    fn the_small_and_big_paths_agree() {
+        let cases: &[(&[&str], &[&str])] = &[
+            (&["0.005"], &[]),
+            (&["-0.005"], &[]),
+            (&["-0.015"], &[]),
+            (&["-0.0151"], &[]),
+            (&["-0.0149"], &[]),
+            (&["1"], &["-200"]),
+            (&["-1"], &["-200"]),
+            (&["-1"], &["300"]),
+            (&["191722200.00", "0.0925", "1"], &["12"]),
+            (&["397843333.52", "0.0765", "31"], &["360"]),
+            (&["-13108541.96"], &["1.30"]),
+            (&["0"], &["7"]),
+        ];
+        for (num, den) in cases {
+            let num: Vec<Decimal> = num.iter().map(|x| d(x)).collect();
+            let den: Vec<Decimal> = den.iter().map(|x| d(x)).collect();
+            for rounding in [Rounding::HalfAwayFromZero, Rounding::Floor] {
+                let small = small_ratio_cents(&num, &den, rounding).unwrap();
+                // Force the big path with a factor pair whose mantissa product overflows
+                // i128 but whose value is 1: (10^30 · 10^-30) twice.
+                let one = Decimal::from_i128_with_scale(10_i128.pow(27), 27);
+                let mut big_num = num.clone();
+                big_num.extend([one, one]);
+                let mut big_den = den.clone();
+                big_den.extend([one, one]);
+                assert!(small_ratio_cents(&big_num, &big_den, rounding).is_none());
+                let big = ratio_cents(&big_num, &big_den, rounding);
+                assert_eq!(small, big, "{num:?} / {den:?}");
+            }
+        }
+        assert_eq!(
+            round2_ratio(&[d("-0.015")], &[]).unwrap(),
+            Money::from_cents(-2)
+        );
+        assert_eq!(
+            floor2_ratio(&[d("-0.0149")], &[]).unwrap(),
+            Money::from_cents(-2)
         );
     }
 

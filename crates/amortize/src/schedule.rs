@@ -1,9 +1,9 @@
 //! The close schedule of a facility (methodology sections 6 and 7): its projected
 //! balance, interest, commitment fee and scheduled principal, period by period.
 
-use boxflow_core::{floor2, quotient, ArithmeticError, DayCount, Money, Ratio, Share};
+use boxflow_core::{ArithmeticError, DayCount, Money, Ratio, Share};
 
-use crate::exact::round2_ratio;
+use crate::exact::{floor2_ratio, round2_ratio};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -178,9 +178,9 @@ pub fn pro_rata_draws(
         } else if Some(i) == last {
             commitment - drawn
         } else {
-            Money::round2_quotient(
+            round2_ratio(
                 &[commitment.amount(), payment.amount()],
-                total_capex.amount(),
+                &[total_capex.amount()],
             )?
         };
         drawn += draw;
@@ -195,8 +195,7 @@ pub fn debt_service_cap(
     dscr: Ratio,
     prior_debt_service: Money,
 ) -> Result<Money, ArithmeticError> {
-    let q = quotient(&[cfads.amount()], dscr.value())?;
-    Ok(Money::checked(floor2(q))? - prior_debt_service)
+    Ok(floor2_ratio(&[cfads.amount()], &[dscr.value()])? - prior_debt_service)
 }
 
 /// Interest of a period (section 6): `round2(opening · r · yf(start, end))` plus, for
@@ -214,9 +213,9 @@ pub fn period_interest(
             return Ok(Money::ZERO);
         }
         let (num, den) = day_count.fraction(from, end);
-        Money::round2_quotient(
+        round2_ratio(
             &[amount.amount(), rate, Decimal::from(num)],
-            Decimal::from(den),
+            &[Decimal::from(den)],
         )
     };
     let mut interest = accrue(opening, start)?;
@@ -239,9 +238,9 @@ pub fn commitment_fee(
         return Ok(Money::ZERO);
     }
     let (num, den) = day_count.fraction(start, end);
-    Money::round2_quotient(
+    round2_ratio(
         &[undrawn.amount(), fee, Decimal::from(num)],
-        Decimal::from(den),
+        &[Decimal::from(den)],
     )
 }
 
@@ -443,12 +442,12 @@ impl ScheduleTerms {
                         fall.at_least_zero()
                     }
                     Profile::StraightLine => {
-                        Money::round2_quotient(&[commitment.amount()], Decimal::from(n as u64))?
+                        round2_ratio(&[commitment.amount()], &[Decimal::from(n as u64)])?
                     }
                     Profile::Bullet => Money::ZERO,
                     Profile::Custom(shares) => {
                         let share = shares.get(j - 1).map_or(Decimal::ZERO, |s| s.value());
-                        Money::round2_quotient(&[commitment.amount(), share], Decimal::ONE)?
+                        round2_ratio(&[commitment.amount(), share], &[])?
                     }
                 };
                 wanted.min(after_draws)

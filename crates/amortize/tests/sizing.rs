@@ -964,3 +964,40 @@ fn sizing_bound_beyond_2_pow_63_cents_is_an_error() {
     assert!(s.iterations <= 64, "{}", s.iterations);
     assert_eq!(s.commitment, Money::from_cents(100)); // floor2(1.00 / 1) in the one window period
 }
+
+/// Section 0 for the schedule's rounded products: one product divided last, rounded
+/// once, half away from zero. Each figure is an exact half cent.
+#[test]
+fn schedule_products_round_exact_half_cents_away_from_zero() {
+    use boxflow_amortize::{commitment_fee, debt_service_cap, period_interest};
+    let (start, end) = (day(2024, 2, 1), day(2024, 3, 1)); // 29 days
+                                                           // Interest: 2,500.00 · 0.09 · 29 / 360 = 6,525 / 360 = 18.125 → 18.13; a draw of
+                                                           // 1,800.00 on 2024-02-02 adds 1,800.00 · 0.09 · 28 / 360 = 12.6 → 12.60.
+    let i = period_interest(
+        DayCount::Act360,
+        d("0.09"),
+        start,
+        end,
+        money("2500"),
+        [(day(2024, 2, 2), money("1800"))],
+    )
+    .unwrap();
+    assert_eq!(i, money("30.73"));
+    // Commitment fee: 1,800.00 · 0.045 · 29 / 360 = 2,349 / 360 = 6.525 → 6.53.
+    let f = commitment_fee(DayCount::Act360, d("0.045"), start, end, money("1800")).unwrap();
+    assert_eq!(f, money("6.53"));
+    // Draw: 200,000.01 · 150,000 / 300,000 = 100,000.005 → 100,000.01.
+    let draws = pro_rata_draws(
+        money("200000.01"),
+        &[money("150000"), money("150000")],
+        money("300000"),
+    )
+    .unwrap();
+    assert_eq!(draws[0], money("100000.01"));
+    // Cap: floor2(13,108,541.96 / 1.30) = floor2(10,083,493.8153…) = 10,083,493.81.
+    let cap = debt_service_cap(money("13108541.96"), Ratio::new(d("1.30")), Money::ZERO).unwrap();
+    assert_eq!(cap, money("10083493.81"));
+    // -0.01 / 1.5 = -0.00666…: a negative CFADS floors toward negative infinity.
+    let cap = debt_service_cap(money("-0.01"), Ratio::new(d("1.5")), Money::ZERO).unwrap();
+    assert_eq!(cap, money("-0.01"));
+}

@@ -1,6 +1,7 @@
 //! Everything fixed at close: the calendar, the operating lines, capex and its
 //! funding, and each facility's rates and close schedule (methodology sections 2-7).
 
+use boxflow_amortize::exact::{floor2_ratio, round2_ratio};
 use boxflow_amortize::{
     pro_rata_draws, Binding, CapexPayment, Profile, Schedule, ScheduleBreach, SchedulePeriod,
     ScheduleTerms,
@@ -216,8 +217,10 @@ impl Plan {
                 continue;
             }
             let left = life.saturating_sub(elapsed);
-            total +=
-                Money::round2_quotient(&[cost.amount(), Decimal::from(left)], Decimal::from(life))?;
+            total += round2_ratio(
+                &[cost.amount(), Decimal::from(left)],
+                &[Decimal::from(life)],
+            )?;
         }
         Ok(total)
     }
@@ -255,17 +258,14 @@ fn capex_lines(deal: &Deal, calendar: &Calendar) -> Result<(Vec<CapexLine>, Vec<
     let mut lines = Vec::new();
     let mut costs = Vec::with_capacity(deal.purchase_orders.len());
     for (i, po) in deal.purchase_orders.iter().enumerate() {
-        let cost = Money::round2_quotient(
-            &[Decimal::from(po.units), po.unit_cost.value()],
-            Decimal::ONE,
-        )?;
+        let cost = round2_ratio(&[Decimal::from(po.units), po.unit_cost.value()], &[])?;
         costs.push(cost);
         let mut paid = Money::ZERO;
         for (j, payment) in po.payments.iter().enumerate() {
             let amount = if j + 1 == po.payments.len() {
                 cost - paid
             } else {
-                Money::round2_quotient(&[cost.amount(), payment.share.value()], Decimal::ONE)?
+                round2_ratio(&[cost.amount(), payment.share.value()], &[])?
             };
             paid += amount;
             let period = match calendar.slot(payment.date) {
@@ -296,7 +296,7 @@ fn capex_lines(deal: &Deal, calendar: &Calendar) -> Result<(Vec<CapexLine>, Vec<
 pub fn terminal_value(deal: &Deal, costs: &[Money]) -> Result<Money, RunError> {
     let mut total = Money::ZERO;
     for (po, cost) in deal.purchase_orders.iter().zip(costs) {
-        total += Money::round2_quotient(&[cost.amount(), po.residual_share.value()], Decimal::ONE)?;
+        total += round2_ratio(&[cost.amount(), po.residual_share.value()], &[])?;
     }
     Ok(total)
 }
@@ -403,8 +403,7 @@ fn facility_plan(
         Commitment::Fixed { amount, .. } => (*amount, None, 0, terms.project(*amount)?),
         Commitment::Sized { max_gearing, .. } => {
             let ahead = senior.map_or(Money::ZERO, |s| s.commitment);
-            let geared =
-                Money::floor2_quotient(&[max_gearing.value(), total_capex.amount()], Decimal::ONE)?;
+            let geared = floor2_ratio(&[max_gearing.value(), total_capex.amount()], &[])?;
             let upper = (geared - ahead).min(total_capex - ahead).at_least_zero();
             let sizing = terms.size(upper)?;
             (
@@ -424,10 +423,7 @@ fn facility_plan(
     };
     let payments: Vec<Money> = capex.iter().map(|c| c.amount).collect();
     let draws = pro_rata_draws(commitment, &payments, total_capex)?;
-    let upfront_fee = Money::round2_quotient(
-        &[commitment.amount(), facility.upfront_fee.value()],
-        Decimal::ONE,
-    )?;
+    let upfront_fee = round2_ratio(&[commitment.amount(), facility.upfront_fee.value()], &[])?;
     Ok(FacilityPlan {
         name: facility.name.clone(),
         rank: facility.rank,

@@ -629,9 +629,9 @@ pub fn run_plan(deal: &Deal, plan: Plan) -> Result<Run, RunError> {
         let mut sweep_total = Money::ZERO;
         for (i, f) in plan.facilities.iter().enumerate() {
             if f.sweep.value() > Decimal::ZERO {
-                let wanted = Money::round2_quotient(
+                let wanted = boxflow_amortize::exact::round2_ratio(
                     &[cash.available.amount(), f.sweep.value()],
-                    Decimal::ONE,
+                    &[],
                 )?;
                 let prepaid = cash.pay(
                     Step::Sweep,
