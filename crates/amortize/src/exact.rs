@@ -226,13 +226,90 @@ pub fn level_annuity(
     )
 }
 
+/// An exact rational `num / den` as the nearest decimal of at most 28 significant
+/// digits (half away from zero): the one rounding of a ratio that is not money.
+/// `None` when the value does not fit a decimal or `den` is zero.
+pub(crate) fn rational_to_decimal(negative: bool, num: &Big, den: &Big) -> Option<Decimal> {
+    if den.is_zero() {
+        return None;
+    }
+    if num.is_zero() {
+        return Some(Decimal::ZERO);
+    }
+    // The largest scale (at most 28) whose scaled quotient fits a 96-bit mantissa.
+    let limit = Big::from_u128(1 << 96);
+    let mut chosen = None;
+    for scale in (0..=28_u32).rev() {
+        let scaled = num.mul(&Big::pow10(scale));
+        // A quotient below 2^96 needs scaled < 2^96 · den.
+        if scaled.cmp(&limit.mul(den)) == Ordering::Less {
+            chosen = Some((scale, scaled));
+            break;
+        }
+    }
+    let (scale, scaled) = chosen?;
+    let (mut q, r) = scaled.div_rem(den)?;
+    if r.shl(1).cmp(den) != Ordering::Less {
+        q += 1;
+    }
+    let q = i128::try_from(q).ok()?;
+    let value = Decimal::try_from_i128_with_scale(if negative { -q } else { q }, scale).ok()?;
+    Some(value.normalize())
+}
+
+/// A signed big integer for sums of terms of either sign.
+#[derive(Clone, Debug)]
+pub(crate) struct SignedBig {
+    pub(crate) negative: bool,
+    pub(crate) magnitude: Big,
+}
+
+impl SignedBig {
+    pub(crate) fn from_i128(x: i128) -> SignedBig {
+        SignedBig {
+            negative: x < 0,
+            magnitude: Big::from_u128(x.unsigned_abs()),
+        }
+    }
+
+    pub(crate) fn mul_big(&self, other: &Big) -> SignedBig {
+        let magnitude = self.magnitude.mul(other);
+        SignedBig {
+            negative: self.negative && !magnitude.is_zero(),
+            magnitude,
+        }
+    }
+
+    pub(crate) fn add(&self, other: &SignedBig) -> SignedBig {
+        if self.negative == other.negative {
+            return SignedBig {
+                negative: self.negative,
+                magnitude: self.magnitude.add(&other.magnitude),
+            };
+        }
+        match self.magnitude.cmp(&other.magnitude) {
+            Ordering::Less => SignedBig {
+                negative: other.negative,
+                magnitude: other.magnitude.sub(&self.magnitude),
+            },
+            _ => {
+                let magnitude = self.magnitude.sub(&other.magnitude);
+                SignedBig {
+                    negative: self.negative && !magnitude.is_zero(),
+                    magnitude,
+                }
+            }
+        }
+    }
+}
+
 /// A non-negative integer of any size: little-endian base-2^32 limbs, no trailing
 /// zero limb (zero is empty). Only what exact rounding needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Big(Vec<u32>);
+pub(crate) struct Big(Vec<u32>);
 
 impl Big {
-    fn from_u128(mut x: u128) -> Big {
+    pub(crate) fn from_u128(mut x: u128) -> Big {
         let mut limbs = Vec::with_capacity(4);
         while x > 0 {
             limbs.push(x as u32);
@@ -241,7 +318,7 @@ impl Big {
         Big(limbs)
     }
 
-    fn pow10(e: u32) -> Big {
+    pub(crate) fn pow10(e: u32) -> Big {
         // 10^38 is the largest power of ten in a u128.
         let mut result = Big::from_u128(1);
         let mut left = e;
@@ -253,7 +330,7 @@ impl Big {
         result
     }
 
-    fn is_zero(&self) -> bool {
+    pub(crate) fn is_zero(&self) -> bool {
         self.0.is_empty()
     }
 
@@ -271,7 +348,7 @@ impl Big {
         }
     }
 
-    fn mul(&self, other: &Big) -> Big {
+    pub(crate) fn mul(&self, other: &Big) -> Big {
         if self.is_zero() || other.is_zero() {
             return Big(Vec::new());
         }
@@ -309,8 +386,27 @@ impl Big {
         result
     }
 
+    pub(crate) fn add(&self, other: &Big) -> Big {
+        let (long, short) = if self.0.len() >= other.0.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        let mut out = Vec::with_capacity(long.0.len() + 1);
+        let mut carry = 0_u64;
+        for (i, &x) in long.0.iter().enumerate() {
+            let t = u64::from(x) + u64::from(short.0.get(i).copied().unwrap_or(0)) + carry;
+            out.push(t as u32);
+            carry = t >> 32;
+        }
+        if carry > 0 {
+            out.push(carry as u32);
+        }
+        Big(out).trim()
+    }
+
     /// `self - other`, for `self >= other`.
-    fn sub(&self, other: &Big) -> Big {
+    pub(crate) fn sub(&self, other: &Big) -> Big {
         let mut out = self.0.clone();
         let mut borrow = 0_i64;
         for (i, limb) in out.iter_mut().enumerate() {
@@ -326,7 +422,7 @@ impl Big {
         Big(out).trim()
     }
 
-    fn shl(&self, bits: u64) -> Big {
+    pub(crate) fn shl(&self, bits: u64) -> Big {
         if self.is_zero() {
             return self.clone();
         }
@@ -349,7 +445,7 @@ impl Big {
         Big(out).trim()
     }
 
-    fn cmp(&self, other: &Big) -> Ordering {
+    pub(crate) fn cmp(&self, other: &Big) -> Ordering {
         self.0
             .len()
             .cmp(&other.0.len())
@@ -358,7 +454,7 @@ impl Big {
 
     /// `(self / den, self % den)` by binary long division; `None` when the quotient
     /// has more than [`MAX_QUOTIENT_BITS`] bits (or `den` is zero).
-    fn div_rem(&self, den: &Big) -> Option<(u128, Big)> {
+    pub(crate) fn div_rem(&self, den: &Big) -> Option<(u128, Big)> {
         if den.is_zero() {
             return None;
         }

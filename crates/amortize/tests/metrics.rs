@@ -356,9 +356,40 @@ fn wal_by_hand() {
     assert_eq!(wal_years(&[(day(2027, 1, 1), Money::ZERO)], close), None);
 }
 
+/// Section 0 in the LLCR: `yf = days / 360` is passed as its numerator and
+/// denominator, never as a repeating decimal, and the ratio is one exact fraction
+/// divided once.
+#[test]
+fn llcr_divides_last() {
+    // 9% over 31/360: 1 + 0.09 · 31 / 360 = 362.79 / 360. CFADS 18,139,500,001,813.95
+    // over C = 36,000,000,000,000.00: 18,139,500,001,813.95 · 360 / (362.79 · 36e12) =
+    // 0.50000000005 exactly, which prints (half away from zero) as 0.5000000001.
+    let r = llcr(
+        &m(&["18139500001813.95"]),
+        &[(d("0.09"), (31, 360))],
+        money("36000000000000"),
+    )
+    .unwrap();
+    assert_eq!(r, d("0.50000000005"));
+    assert_eq!(round10(r).to_string(), "0.5000000001");
+    // 0.02% over 28/360: 1 + 0.0002 · 28 / 360 = 3,600,056 / 3,600,000. CFADS
+    // 1,800,000,000,180,000.00 over C = 3,600,056,000,000,000.00 is the fraction
+    // 180,000,000,018,000,000 · 3,600,000 / (3,600,056 · 360,005,600,000,000,000) =
+    // 0.49998444485739832391381148205375… (60 digits with Python's `decimal`), whose
+    // nearest 28-digit decimal is 0.4999844448573983239138114821 (with yf = 0.0777…
+    // kept to 28 digits it came out …482).
+    let r = llcr(
+        &m(&["1800000000180000"]),
+        &[(d("0.0002"), (28, 360))],
+        money("3600056000000000"),
+    )
+    .unwrap();
+    assert_eq!(r, d("0.4999844448573983239138114821"));
+}
+
 #[test]
 fn llcr_by_hand() {
-    let one_percent = (d("0.01"), d("1"));
+    let one_percent = (d("0.01"), (1, 1));
     // 101 / 1.01 + 102.01 / 1.0201 = 200; over C = 200 exactly 1.
     let cfads = m(&["101", "102.01"]);
     assert_eq!(
@@ -366,13 +397,13 @@ fn llcr_by_hand() {
         Some(Decimal::ONE)
     );
     // r = 12%, yf = 0.25 each: 103/1.03 + 106.09/1.0609 + 0 = 200, over 160 = 1.25.
-    let quarter = (d("0.12"), d("0.25"));
+    let quarter = (d("0.12"), (1, 4));
     let cfads = m(&["103", "106.09", "0"]);
     assert_eq!(llcr(&cfads, &[quarter; 3], money("160")), Some(d("1.25")));
     // Undefined: no commitment; mismatched inputs; a non-positive discount step.
     assert_eq!(llcr(&cfads, &[quarter; 3], Money::ZERO), None);
     assert_eq!(llcr(&cfads, &[quarter; 2], money("160")), None);
-    assert_eq!(llcr(&m(&["1"]), &[(d("-2"), d("0.5"))], money("1")), None);
+    assert_eq!(llcr(&m(&["1"]), &[(d("-2"), (1, 2))], money("1")), None);
     // No CFADS at all: zero cover.
     assert_eq!(llcr(&[], &[], money("1")), Some(Decimal::ZERO));
 }

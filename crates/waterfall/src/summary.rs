@@ -125,10 +125,10 @@ impl Summary {
         let llcr = senior.and_then(|s| {
             let h = s.deadline.min(periods.len());
             let cfads: Vec<Money> = periods[..h].iter().map(|p| p.operations.cfads).collect();
-            let discount: Vec<(Decimal, Decimal)> = plan.calendar.periods()[..h]
+            let discount: Vec<(Decimal, (i64, i64))> = plan.calendar.periods()[..h]
                 .iter()
                 .enumerate()
-                .map(|(i, p)| (s.rates[i], s.terms.day_count.year_fraction(p.start, p.end)))
+                .map(|(i, p)| (s.rates[i], s.terms.day_count.fraction(p.start, p.end)))
                 .collect();
             metrics::llcr(&cfads, &discount, s.commitment)
         });
