@@ -1,5 +1,5 @@
 //! Finance metrics on exact flows (methodology section 12): [`xnpv`], [`xirr`],
-//! [`npv`], [`irr`], [`wal_years`], [`llcr`] and [`payback_period`].
+//! [`npv`], [`irr`], [`wal_years`], [`llcr`], [`mean_ratio`] and [`payback_period`].
 //!
 //! Everything here takes exact [`Money`] and returns an exact, unrounded
 //! [`Decimal`]; output rounding (`round2` for money, `round10` for rates, ratios and
@@ -413,6 +413,48 @@ pub fn llcr(
     let negative = num.negative != (c < 0);
     let den = den.mul(&Big::from_u128(c.unsigned_abs()));
     rational_to_decimal(negative && !num.magnitude.is_zero(), &num.magnitude, &den)
+}
+
+/// The mean of ratios `Σ_k (numerator_k / denominator_k) / count`, e.g. `avg_dscr`
+/// (methodology section 12: "the mean of the non-null DSCR_k over g+1..H") from each
+/// period's CFADS and debt service. Evaluated as one exact fraction and divided once,
+/// so no ratio is rounded before the mean; the result is its nearest decimal (28
+/// significant digits).
+///
+/// `None` when `ratios` is empty, a denominator is zero, or the value leaves the
+/// decimal range.
+///
+/// ```
+/// use boxflow_amortize::metrics::mean_ratio;
+/// use boxflow_core::Money;
+/// use rust_decimal::Decimal;
+/// // (1/3 + 2/3) / 2 = 0.5 exactly; 1/3 kept to 28 digits would not sum to 1.
+/// let c = Money::from_cents;
+/// assert_eq!(mean_ratio(&[(c(100), c(300)), (c(200), c(300))]), Some(Decimal::new(5, 1)));
+/// ```
+pub fn mean_ratio(ratios: &[(Money, Money)]) -> Option<Decimal> {
+    use crate::exact::{rational_to_decimal, Big, SignedBig};
+    if ratios.is_empty() {
+        return None;
+    }
+    // Σ n_k / d_k = num / den with den > 0.
+    let mut num = SignedBig::from_i128(0);
+    let mut den = Big::from_u128(1);
+    for (n, d) in ratios {
+        if d.is_zero() {
+            return None;
+        }
+        let d_sign = d.cents() < 0;
+        let d_big = Big::from_u128(d.cents().unsigned_abs());
+        let mut term = SignedBig::from_i128(n.cents()).mul_big(&den);
+        if d_sign && !term.magnitude.is_zero() {
+            term.negative = !term.negative;
+        }
+        num = num.mul_big(&d_big).add(&term);
+        den = den.mul(&d_big);
+    }
+    let den = den.mul(&Big::from_u128(ratios.len() as u128));
+    rational_to_decimal(num.negative, &num.magnitude, &den)
 }
 
 /// The payback period (methodology section 12: "`payback_period`: the first k in

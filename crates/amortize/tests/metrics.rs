@@ -4,7 +4,9 @@
 
 use std::str::FromStr;
 
-use boxflow_amortize::metrics::{irr, llcr, npv, payback_period, wal_years, xirr, xnpv, DatedFlow};
+use boxflow_amortize::metrics::{
+    irr, llcr, mean_ratio, npv, payback_period, wal_years, xirr, xnpv, DatedFlow,
+};
 use boxflow_core::{round10, round2, Money};
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
@@ -385,6 +387,27 @@ fn llcr_divides_last() {
     )
     .unwrap();
     assert_eq!(r, d("0.4999844448573983239138114821"));
+}
+
+/// `avg_dscr` as one fraction divided once: (130,000,000.01 / 100,000,000.00 + 130.00 /
+/// 100.00) / 2 = (1.3000000001 + 1.3) / 2 = 1.30000000005 exactly, printed 1.3000000001;
+/// (1/3 + 2/3) / 2 = 0.5 exactly; a negative CFADS counts with its sign:
+/// (-1.00 / 4.00 + 3.00 / 4.00) / 2 = 0.25. Empty or a zero debt service: none.
+#[test]
+fn mean_ratio_divides_last() {
+    let r = mean_ratio(&[
+        (money("130000000.01"), money("100000000")),
+        (money("130"), money("100")),
+    ])
+    .unwrap();
+    assert_eq!(r, d("1.30000000005"));
+    assert_eq!(round10(r).to_string(), "1.3000000001");
+    let third = mean_ratio(&[(money("1"), money("3")), (money("2"), money("3"))]);
+    assert_eq!(third, Some(d("0.5")));
+    let signed = mean_ratio(&[(money("-1"), money("4")), (money("3"), money("4"))]);
+    assert_eq!(signed, Some(d("0.25")));
+    assert_eq!(mean_ratio(&[]), None);
+    assert_eq!(mean_ratio(&[(money("1"), Money::ZERO)]), None);
 }
 
 #[test]

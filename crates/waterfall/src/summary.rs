@@ -107,20 +107,23 @@ impl Summary {
                 }
             }
         }
-        let avg_dscr = senior.and_then(|s| {
-            let window: Vec<Decimal> = periods
+        // avg_dscr: the mean of the non-null DSCR_k = CFADS_k / (interest + fee +
+        // principal_due) over g+1..H, as one exact fraction divided once.
+        let avg_dscr = senior_index.and_then(|si| {
+            let s = &plan.facilities[si];
+            let window: Vec<(Money, Money)> = periods
                 .iter()
                 .filter(|p| p.period > s.interest_only_periods && p.period <= s.deadline)
-                .filter_map(|p| p.dscr)
+                .filter(|p| p.dscr.is_some())
+                .map(|p| {
+                    let f = &p.facilities[si];
+                    (
+                        p.operations.cfads,
+                        f.interest_due + f.commitment_fee_due + f.principal_due,
+                    )
+                })
                 .collect();
-            if window.is_empty() {
-                None
-            } else {
-                window
-                    .iter()
-                    .try_fold(Decimal::ZERO, |a, d| a.checked_add(*d))
-                    .and_then(|sum| sum.checked_div(Decimal::from(window.len() as u64)))
-            }
+            metrics::mean_ratio(&window)
         });
         let llcr = senior.and_then(|s| {
             let h = s.deadline.min(periods.len());
