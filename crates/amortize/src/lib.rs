@@ -9,6 +9,7 @@
 //!   keeps debt service within `floor2(CFADS / dscr)` in every window period.
 //! - [`halfway_check`] tells whether a balance path is repaid by the halfway period.
 //! - [`metrics`]: XIRR, XNPV, IRR, NPV, WAL, LLCR, payback.
+//! - [`exact`]: rounded formulas evaluated exactly, dividing last (section 0).
 //!
 //! ```
 //! use boxflow_amortize::{CapexPayment, Profile, SchedulePeriod, ScheduleTerms, Binding};
@@ -51,15 +52,16 @@
 //! assert!(!terms.feasible(sizing.commitment + Money::from_cents(1)).unwrap());
 //! ```
 
+pub mod exact;
 mod halfway;
 pub mod metrics;
 mod schedule;
 
 pub use halfway::{halfway_check, HalfwayCheck};
 pub use schedule::{
-    commitment_fee, debt_service_cap, level_payment, period_interest, pro_rata_draws, Binding,
-    CapexPayment, Profile, Schedule, ScheduleBreach, SchedulePeriod, ScheduleRow, ScheduleTerms,
-    Sizing,
+    commitment_fee, debt_service_cap, level_fall, level_payment, period_interest, pro_rata_draws,
+    Binding, CapexPayment, Profile, Schedule, ScheduleBreach, SchedulePeriod, ScheduleRow,
+    ScheduleTerms, Sizing,
 };
 
 use boxflow_core::ArithmeticError;

@@ -1,5 +1,5 @@
 //! Finance metrics on exact flows (methodology section 12): [`xnpv`], [`xirr`],
-//! [`npv`], [`irr`], [`wal_years`], [`llcr`] and [`payback_period`].
+//! [`npv`], [`irr`], [`wal_years`], [`llcr`], [`mean_ratio`] and [`payback_period`].
 //!
 //! Everything here takes exact [`Money`] and returns an exact, unrounded
 //! [`Decimal`]; output rounding (`round2` for money, `round10` for rates, ratios and
@@ -358,10 +358,13 @@ pub fn wal_years(repayments: &[(NaiveDate, Money)], base: NaiveDate) -> Option<D
 /// `Σ_{k=1..H} CFADS_k · DF_k / C`, `DF_k = Π_{j<=k} 1/(1 + r_j · yf_j)` at the senior
 /// rate; null when C = 0").
 ///
-/// `cfads[k]` is the CFADS of period `k + 1` and `discount[k]` its `(r_k, yf_k)`: the
-/// senior rate and the year fraction of that period. Each term is evaluated as
-/// `CFADS_k / Π_{j<=k} (1 + r_j · yf_j)`, the growth product kept exact while its
-/// digits fit, dividing last; the sum is divided by `C` once. Never rounded.
+/// `cfads[k]` is the CFADS of period `k + 1` and `discount[k]` its `(r_k, (num, den))`:
+/// the senior rate and the year fraction of that period as a numerator and a
+/// denominator ([`boxflow_core::DayCount::fraction`]), so that `yf = days / 360` is
+/// never represented as a repeating decimal. The whole ratio is one exact fraction,
+/// `Σ_k CFADS_k · Π_{j<=k} den_j / Π_{j<=k} (den_j + r_j · num_j)` over `C`, built
+/// backwards (`V_{k-1} = (CFADS_k + V_k) / (1 + r_k · yf_k)`) on big integers, and
+/// divided once: the result is its nearest decimal (28 significant digits).
 ///
 /// `None` when `commitment` is zero, when `cfads` and `discount` differ in length,
 /// when a `1 + r · yf` is not positive, or the value leaves the decimal range.
@@ -371,31 +374,87 @@ pub fn wal_years(repayments: &[(NaiveDate, Money)], base: NaiveDate) -> Option<D
 /// use boxflow_core::Money;
 /// use rust_decimal::Decimal;
 ///
-/// // r = 4%, yf = 0.25 in both periods: 101 / 1.01 + 102.01 / 1.0201 = 200, over 200.
-/// let quarter = (Decimal::new(4, 2), Decimal::new(25, 2));
+/// // r = 4%, yf = 1/4 in both periods: 101 / 1.01 + 102.01 / 1.0201 = 200, over 200.
+/// let quarter = (Decimal::new(4, 2), (1, 4));
 /// let cfads = [Money::from_cents(101_00), Money::from_cents(102_01)];
 /// assert_eq!(llcr(&cfads, &[quarter; 2], Money::from_cents(200_00)), Some(Decimal::ONE));
 /// assert_eq!(llcr(&cfads, &[quarter; 2], Money::ZERO), None);
 /// ```
 pub fn llcr(
     cfads: &[Money],
-    discount: &[(Decimal, Decimal)],
+    discount: &[(Decimal, (i64, i64))],
     commitment: Money,
 ) -> Option<Decimal> {
+    use crate::exact::{rational_to_decimal, Big, SignedBig};
     if commitment.is_zero() || cfads.len() != discount.len() {
         return None;
     }
-    let mut growth = Decimal::ONE; // Π_{j<=k} (1 + r_j · yf_j)
-    let mut present = Decimal::ZERO;
-    for (flow, (rate, year_fraction)) in cfads.iter().zip(discount) {
-        let step = Decimal::ONE.checked_add(rate.checked_mul(*year_fraction)?)?;
-        if step <= Decimal::ZERO {
+    // V = num / den in cents, from the last period back to the first.
+    let mut num = SignedBig::from_i128(0);
+    let mut den = Big::from_u128(1);
+    for (flow, (rate, (yf_num, yf_den))) in cfads.iter().zip(discount).rev() {
+        // 1 + r · yf = (yf_den · 10^s + a · yf_num) / (yf_den · 10^s), r = a / 10^s.
+        let a = rate.mantissa();
+        let q = i128::from(*yf_den).checked_mul(10_i128.checked_pow(rate.scale())?)?;
+        let p = q.checked_add(a.checked_mul(i128::from(*yf_num))?)?;
+        if p <= 0 || q <= 0 {
             return None;
         }
-        growth = growth.checked_mul(step)?;
-        present = present.checked_add(flow.amount().checked_div(growth)?)?;
+        let (p, q) = (
+            Big::from_u128(p.unsigned_abs()),
+            Big::from_u128(q.unsigned_abs()),
+        );
+        // (CFADS_k + num / den) / (p / q) = (CFADS_k · den + num) · q / (den · p)
+        let flow_term = SignedBig::from_i128(flow.cents()).mul_big(&den);
+        num = flow_term.add(&num).mul_big(&q);
+        den = den.mul(&p);
     }
-    Some(present.checked_div(commitment.amount())?.normalize())
+    let c = commitment.cents();
+    let negative = num.negative != (c < 0);
+    let den = den.mul(&Big::from_u128(c.unsigned_abs()));
+    rational_to_decimal(negative && !num.magnitude.is_zero(), &num.magnitude, &den)
+}
+
+/// The mean of ratios `Σ_k (numerator_k / denominator_k) / count`, e.g. `avg_dscr`
+/// (methodology section 12: "the mean of the non-null DSCR_k over g+1..H") from each
+/// period's CFADS and debt service. Evaluated as one exact fraction and divided once,
+/// so no ratio is rounded before the mean; the result is its nearest decimal (28
+/// significant digits).
+///
+/// `None` when `ratios` is empty, a denominator is zero, or the value leaves the
+/// decimal range.
+///
+/// ```
+/// use boxflow_amortize::metrics::mean_ratio;
+/// use boxflow_core::Money;
+/// use rust_decimal::Decimal;
+/// // (1/3 + 2/3) / 2 = 0.5 exactly; 1/3 kept to 28 digits would not sum to 1.
+/// let c = Money::from_cents;
+/// assert_eq!(mean_ratio(&[(c(100), c(300)), (c(200), c(300))]), Some(Decimal::new(5, 1)));
+/// ```
+pub fn mean_ratio(ratios: &[(Money, Money)]) -> Option<Decimal> {
+    use crate::exact::{rational_to_decimal, Big, SignedBig};
+    if ratios.is_empty() {
+        return None;
+    }
+    // Σ n_k / d_k = num / den with den > 0.
+    let mut num = SignedBig::from_i128(0);
+    let mut den = Big::from_u128(1);
+    for (n, d) in ratios {
+        if d.is_zero() {
+            return None;
+        }
+        let d_sign = d.cents() < 0;
+        let d_big = Big::from_u128(d.cents().unsigned_abs());
+        let mut term = SignedBig::from_i128(n.cents()).mul_big(&den);
+        if d_sign && !term.magnitude.is_zero() {
+            term.negative = !term.negative;
+        }
+        num = num.mul_big(&d_big).add(&term);
+        den = den.mul(&d_big);
+    }
+    let den = den.mul(&Big::from_u128(ratios.len() as u128));
+    rational_to_decimal(num.negative, &num.magnitude, &den)
 }
 
 /// The payback period (methodology section 12: "`payback_period`: the first k in

@@ -1,9 +1,11 @@
 //! The close schedule of a facility (methodology sections 6 and 7): its projected
 //! balance, interest, commitment fee and scheduled principal, period by period.
 
-use boxflow_core::{floor2, quotient, ArithmeticError, DayCount, Money, Ratio, Share};
+use boxflow_core::{ArithmeticError, DayCount, Money, Ratio, Share};
+
+use crate::exact::{floor2_ratio, round2_ratio};
 use chrono::NaiveDate;
-use rust_decimal::{Decimal, MathematicalOps};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::ScheduleError;
@@ -58,7 +60,7 @@ pub struct ScheduleTerms {
     /// Periods 1..N.
     pub periods: Vec<SchedulePeriod>,
     /// Every capex payment, ordered by date then order of appearance: the last one
-    /// draws the remainder.
+    /// with a non-zero amount draws the remainder.
     pub capex: Vec<CapexPayment>,
     /// `T`, total capex.
     pub total_capex: Money,
@@ -74,7 +76,7 @@ pub struct ScheduleTerms {
     pub deadline: usize,
     /// The DSCR that sets the cap: `sizing.dscr` or `target_dscr`; `None` means no cap.
     pub dscr: Option<Ratio>,
-    /// The section 6 rate at close, for the level profile.
+    /// The section 6 rate at close, for the level profile (`r = rate · m / 12`).
     pub rate_at_close: Decimal,
     /// `m`, months per period, for the level profile's periodic rate `r = rate · m / 12`.
     pub months_per_period: u32,
@@ -144,8 +146,10 @@ impl Schedule {
 }
 
 /// Pro-rata draws (methodology section 4): the facility funds the share `C / T` of
-/// every capex payment, `round2(C · payment / T)`, and the last payment (by date,
-/// then order of appearance) draws the remainder, so the draws sum to exactly `C`.
+/// every capex payment, `round2(C · payment / T)`, and the last payment with a
+/// non-zero amount (by date, then order of appearance: `payments` comes in that
+/// order) draws the remainder, so the draws sum to exactly `C`; a zero payment draws
+/// nothing (ruling A98).
 ///
 /// ```
 /// use boxflow_amortize::pro_rata_draws;
@@ -165,14 +169,18 @@ pub fn pro_rata_draws(
         draws.resize(payments.len(), Money::ZERO);
         return Ok(draws);
     }
+    // The remainder-taker; with T > 0 some payment is non-zero.
+    let last = payments.iter().rposition(|p| !p.is_zero());
     let mut drawn = Money::ZERO;
     for (i, payment) in payments.iter().enumerate() {
-        let draw = if i + 1 == payments.len() {
+        let draw = if payment.is_zero() {
+            Money::ZERO
+        } else if Some(i) == last {
             commitment - drawn
         } else {
-            Money::round2_quotient(
+            round2_ratio(
                 &[commitment.amount(), payment.amount()],
-                total_capex.amount(),
+                &[total_capex.amount()],
             )?
         };
         drawn += draw;
@@ -187,8 +195,7 @@ pub fn debt_service_cap(
     dscr: Ratio,
     prior_debt_service: Money,
 ) -> Result<Money, ArithmeticError> {
-    let q = quotient(&[cfads.amount()], dscr.value())?;
-    Ok(Money::checked(floor2(q))? - prior_debt_service)
+    Ok(floor2_ratio(&[cfads.amount()], &[dscr.value()])? - prior_debt_service)
 }
 
 /// Interest of a period (section 6): `round2(opening · r · yf(start, end))` plus, for
@@ -206,9 +213,9 @@ pub fn period_interest(
             return Ok(Money::ZERO);
         }
         let (num, den) = day_count.fraction(from, end);
-        Money::round2_quotient(
+        round2_ratio(
             &[amount.amount(), rate, Decimal::from(num)],
-            Decimal::from(den),
+            &[Decimal::from(den)],
         )
     };
     let mut interest = accrue(opening, start)?;
@@ -231,37 +238,47 @@ pub fn commitment_fee(
         return Ok(Money::ZERO);
     }
     let (num, den) = day_count.fraction(start, end);
-    Money::round2_quotient(
+    round2_ratio(
         &[undrawn.amount(), fee, Decimal::from(num)],
-        Decimal::from(den),
+        &[Decimal::from(den)],
     )
 }
 
-/// The level profile's annuity (section 7): `r = rate_at_close · m / 12`,
-/// `A = round2(C · r / (1 - (1+r)^-n))`, or `round2(C / n)` when `r = 0`.
+/// The level profile's annuity (section 7): `r = rate · m / 12`,
+/// `A = round2(C · r / (1 - (1+r)^-n))`, or `round2(C / n)` when `r = 0`, evaluated
+/// exactly and divided last ([`crate::exact::level_annuity`]): `r` is never
+/// represented on its own (0.0925 / 12 is a repeating decimal).
 ///
 /// ```
 /// use boxflow_amortize::level_payment;
 /// use boxflow_core::Money;
 /// use rust_decimal::Decimal;
 /// // PMT(0.05/12, 360, 100000) = 536.82
-/// let a = level_payment(Money::from_cents(10_000_000), Decimal::new(5, 2) / Decimal::from(12), 360).unwrap();
+/// let a = level_payment(Money::from_cents(10_000_000), Decimal::new(5, 2), 1, 360).unwrap();
 /// assert_eq!(a, Money::from_cents(53_682));
 /// ```
-pub fn level_payment(commitment: Money, r: Decimal, n: usize) -> Result<Money, ArithmeticError> {
-    if n == 0 {
-        return Err(ArithmeticError::DivisionByZero);
-    }
-    if r.is_zero() {
-        return Money::round2_quotient(&[commitment.amount()], Decimal::from(n as u64));
-    }
-    let growth = (Decimal::ONE + r)
-        .checked_powi(n as i64)
-        .ok_or(ArithmeticError::Overflow)?;
-    let discount = Decimal::ONE
-        .checked_div(growth)
-        .ok_or(ArithmeticError::Overflow)?;
-    Money::round2_quotient(&[commitment.amount(), r], Decimal::ONE - discount)
+pub fn level_payment(
+    commitment: Money,
+    rate: Decimal,
+    months_per_period: u32,
+    n: usize,
+) -> Result<Money, ArithmeticError> {
+    crate::exact::level_annuity(commitment, rate, months_per_period, n)
+}
+
+/// The level profile's fall of the nominal balance in one window period (section 7):
+/// `A - round2(nominal · rate · m / 12)`, the product divided last by 12.
+pub fn level_fall(
+    annuity: Money,
+    nominal: Money,
+    rate: Decimal,
+    months_per_period: u32,
+) -> Result<Money, ArithmeticError> {
+    let interest = round2_ratio(
+        &[nominal.amount(), rate, Decimal::from(months_per_period)],
+        &[Decimal::from(12)],
+    )?;
+    Ok(annuity - interest)
 }
 
 impl ScheduleTerms {
@@ -360,11 +377,12 @@ impl ScheduleTerms {
             .sum();
         let n = self.window_len();
         let level = match self.profile {
-            Profile::Level => {
-                let r =
-                    self.rate_at_close * Decimal::from(self.months_per_period) / Decimal::from(12);
-                Some((r, level_payment(commitment, r, n)?))
-            }
+            Profile::Level => Some(level_payment(
+                commitment,
+                self.rate_at_close,
+                self.months_per_period,
+                n,
+            )?),
             _ => None,
         };
         let mut nominal = commitment;
@@ -414,19 +432,22 @@ impl ScheduleTerms {
                         cap.map_or(Money::ZERO, |c| (c - interest - fee).at_least_zero())
                     }
                     Profile::Level => {
-                        let (r, a) = level.unwrap_or((Decimal::ZERO, Money::ZERO));
-                        let fall =
-                            a - Money::round2_quotient(&[nominal.amount(), r], Decimal::ONE)?;
+                        let fall = level_fall(
+                            level.unwrap_or(Money::ZERO),
+                            nominal,
+                            self.rate_at_close,
+                            self.months_per_period,
+                        )?;
                         nominal -= fall;
                         fall.at_least_zero()
                     }
                     Profile::StraightLine => {
-                        Money::round2_quotient(&[commitment.amount()], Decimal::from(n as u64))?
+                        round2_ratio(&[commitment.amount()], &[Decimal::from(n as u64)])?
                     }
                     Profile::Bullet => Money::ZERO,
                     Profile::Custom(shares) => {
                         let share = shares.get(j - 1).map_or(Decimal::ZERO, |s| s.value());
-                        Money::round2_quotient(&[commitment.amount(), share], Decimal::ONE)?
+                        round2_ratio(&[commitment.amount(), share], &[])?
                     }
                 };
                 wanted.min(after_draws)

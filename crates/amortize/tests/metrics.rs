@@ -4,7 +4,9 @@
 
 use std::str::FromStr;
 
-use boxflow_amortize::metrics::{irr, llcr, npv, payback_period, wal_years, xirr, xnpv, DatedFlow};
+use boxflow_amortize::metrics::{
+    irr, llcr, mean_ratio, npv, payback_period, wal_years, xirr, xnpv, DatedFlow,
+};
 use boxflow_core::{round10, round2, Money};
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
@@ -170,6 +172,44 @@ fn xirr_none_when_the_root_is_out_of_range() {
     assert_eq!(xirr10(&annual(&["-1", "10001"])), "10000.0000000000");
 }
 
+/// Section 12 (ruling A97): roots are sought in [-0.9999, 1e6]; null outside it and
+/// null when every non-zero flow falls on one date. Closed forms: with -A at close
+/// and +B exactly 365 days later (one ACT/365F year), the only root is r = B/A - 1.
+#[test]
+fn xirr_search_bounds_are_pinned() {
+    let base = day(2021, 1, 1);
+    let rate = |amounts: &[&str]| xirr(&annual(amounts), base);
+    let near = |r: Option<Decimal>, expected: &str, tolerance: &str| {
+        let r = r.expect("a root inside [-0.9999, 1e6]");
+        assert!((r - d(expected)).abs() <= d(tolerance), "{r} vs {expected}");
+    };
+    // Upper bound. -1.00, +1,000,002.00: r = 1,000,002 - 1 = 1,000,001 > 1e6 → null.
+    assert_eq!(rate(&["-1", "1000002"]), None);
+    // -1.00, +1,000,001.01: r = 1,000,000.01, a cent of rate above the bound → null.
+    assert_eq!(rate(&["-1", "1000001.01"]), None);
+    // -1.00, +1,000,000.00: r = 999,999, just inside → found (to 1e-9 relative).
+    near(rate(&["-1", "1000000"]), "999999", "0.001");
+    // Lower bound. -1,000,000.00, +99.99: r = 0.00009999 - 1 = -0.99990001 < -0.9999 → null.
+    assert_eq!(rate(&["-1000000", "99.99"]), None);
+    // -1,000,000.00, +100.01: r = 0.00010001 - 1 = -0.99989999, just inside → found.
+    near(rate(&["-1000000", "100.01"]), "-0.99989999", "0.0000000001");
+    // Inflow first: +B at close, -A a year later: B - A / (1 + r) = 0, so 1 + r = A/B.
+    // +1.00, -1,000,002.00: r = 1,000,001 → null; +1.00, -1,000,000.00: r = 999,999.
+    assert_eq!(rate(&["1", "-1000002"]), None);
+    near(rate(&["1", "-1000000"]), "999999", "0.001");
+    // Every non-zero flow on one date → null, whatever the other dates carry (zeros)
+    // and whatever the sign mix on that date.
+    let one_date = [
+        flow(day(2022, 1, 1), "-100"),
+        flow(day(2022, 1, 1), "150"),
+        flow(base, "0"),
+        flow(day(2023, 1, 1), "0"),
+    ];
+    assert_eq!(xirr(&one_date, base), None);
+    assert_eq!(xirr(&[flow(base, "-100"), flow(base, "250")], base), None);
+    assert_eq!(xirr(&[flow(base, "-100")], base), None);
+}
+
 #[test]
 fn xirr_two_roots_picks_the_one_closest_to_ten_percent() {
     // -100 + 230x - 132x^2 = 0 at x = 1/1.1 and 1/1.2: roots 0.1 and 0.2.
@@ -318,9 +358,61 @@ fn wal_by_hand() {
     assert_eq!(wal_years(&[(day(2027, 1, 1), Money::ZERO)], close), None);
 }
 
+/// Section 0 in the LLCR: `yf = days / 360` is passed as its numerator and
+/// denominator, never as a repeating decimal, and the ratio is one exact fraction
+/// divided once.
+#[test]
+fn llcr_divides_last() {
+    // 9% over 31/360: 1 + 0.09 · 31 / 360 = 362.79 / 360. CFADS 18,139,500,001,813.95
+    // over C = 36,000,000,000,000.00: 18,139,500,001,813.95 · 360 / (362.79 · 36e12) =
+    // 0.50000000005 exactly, which prints (half away from zero) as 0.5000000001.
+    let r = llcr(
+        &m(&["18139500001813.95"]),
+        &[(d("0.09"), (31, 360))],
+        money("36000000000000"),
+    )
+    .unwrap();
+    assert_eq!(r, d("0.50000000005"));
+    assert_eq!(round10(r).to_string(), "0.5000000001");
+    // 0.02% over 28/360: 1 + 0.0002 · 28 / 360 = 3,600,056 / 3,600,000. CFADS
+    // 1,800,000,000,180,000.00 over C = 3,600,056,000,000,000.00 is the fraction
+    // 180,000,000,018,000,000 · 3,600,000 / (3,600,056 · 360,005,600,000,000,000) =
+    // 0.49998444485739832391381148205375… (60 digits with Python's `decimal`), whose
+    // nearest 28-digit decimal is 0.4999844448573983239138114821 (with yf = 0.0777…
+    // kept to 28 digits it came out …482).
+    let r = llcr(
+        &m(&["1800000000180000"]),
+        &[(d("0.0002"), (28, 360))],
+        money("3600056000000000"),
+    )
+    .unwrap();
+    assert_eq!(r, d("0.4999844448573983239138114821"));
+}
+
+/// `avg_dscr` as one fraction divided once: (130,000,000.01 / 100,000,000.00 + 130.00 /
+/// 100.00) / 2 = (1.3000000001 + 1.3) / 2 = 1.30000000005 exactly, printed 1.3000000001;
+/// (1/3 + 2/3) / 2 = 0.5 exactly; a negative CFADS counts with its sign:
+/// (-1.00 / 4.00 + 3.00 / 4.00) / 2 = 0.25. Empty or a zero debt service: none.
+#[test]
+fn mean_ratio_divides_last() {
+    let r = mean_ratio(&[
+        (money("130000000.01"), money("100000000")),
+        (money("130"), money("100")),
+    ])
+    .unwrap();
+    assert_eq!(r, d("1.30000000005"));
+    assert_eq!(round10(r).to_string(), "1.3000000001");
+    let third = mean_ratio(&[(money("1"), money("3")), (money("2"), money("3"))]);
+    assert_eq!(third, Some(d("0.5")));
+    let signed = mean_ratio(&[(money("-1"), money("4")), (money("3"), money("4"))]);
+    assert_eq!(signed, Some(d("0.25")));
+    assert_eq!(mean_ratio(&[]), None);
+    assert_eq!(mean_ratio(&[(money("1"), Money::ZERO)]), None);
+}
+
 #[test]
 fn llcr_by_hand() {
-    let one_percent = (d("0.01"), d("1"));
+    let one_percent = (d("0.01"), (1, 1));
     // 101 / 1.01 + 102.01 / 1.0201 = 200; over C = 200 exactly 1.
     let cfads = m(&["101", "102.01"]);
     assert_eq!(
@@ -328,13 +420,13 @@ fn llcr_by_hand() {
         Some(Decimal::ONE)
     );
     // r = 12%, yf = 0.25 each: 103/1.03 + 106.09/1.0609 + 0 = 200, over 160 = 1.25.
-    let quarter = (d("0.12"), d("0.25"));
+    let quarter = (d("0.12"), (1, 4));
     let cfads = m(&["103", "106.09", "0"]);
     assert_eq!(llcr(&cfads, &[quarter; 3], money("160")), Some(d("1.25")));
     // Undefined: no commitment; mismatched inputs; a non-positive discount step.
     assert_eq!(llcr(&cfads, &[quarter; 3], Money::ZERO), None);
     assert_eq!(llcr(&cfads, &[quarter; 2], money("160")), None);
-    assert_eq!(llcr(&m(&["1"]), &[(d("-2"), d("0.5"))], money("1")), None);
+    assert_eq!(llcr(&m(&["1"]), &[(d("-2"), (1, 2))], money("1")), None);
     // No CFADS at all: zero cover.
     assert_eq!(llcr(&[], &[], money("1")), Some(Decimal::ZERO));
 }

@@ -10,7 +10,8 @@
 use std::str::FromStr;
 
 use boxflow_amortize::{
-    level_payment, Binding, CapexPayment, Profile, Schedule, SchedulePeriod, ScheduleTerms,
+    level_fall, level_payment, pro_rata_draws, Binding, CapexPayment, Profile, Schedule,
+    SchedulePeriod, ScheduleTerms,
 };
 use boxflow_core::{Calendar, DayCount, Frequency, Money, Ratio, Share};
 use chrono::{Datelike, NaiveDate};
@@ -409,13 +410,15 @@ fn annuity(c: Money, r: Decimal, n: usize) -> Money {
 
 /// The close schedule of `c`, projected from sections 4, 6 and 7 as written.
 fn reference_projection(t: &ScheduleTerms, c: Money) -> Vec<Row> {
-    // Section 4: draw = round2(C · payment / T); the last payment draws the remainder.
+    // Section 4: draw = round2(C · payment / T); the last non-zero payment draws the
+    // remainder and a zero payment draws nothing (A98).
     let mut draws = Vec::new();
     let mut so_far = Money::ZERO;
+    let last = t.capex.iter().rposition(|p| !p.amount.is_zero());
     for (i, p) in t.capex.iter().enumerate() {
-        let draw = if t.total_capex.is_zero() || c.is_zero() {
+        let draw = if t.total_capex.is_zero() || c.is_zero() || p.amount.is_zero() {
             Money::ZERO
-        } else if i + 1 == t.capex.len() {
+        } else if Some(i) == last {
             c - so_far
         } else {
             r2(c.amount() * p.amount.amount() / t.total_capex.amount())
@@ -461,7 +464,11 @@ fn reference_projection(t: &ScheduleTerms, c: Money) -> Vec<Row> {
                     (cap - interest - fee).max(Money::ZERO)
                 }
                 Profile::Level => {
-                    let fall = a - r2(nominal.amount() * r);
+                    // Section 0: the product nominal · rate · m, divided last by 12.
+                    let fall = a - r2(nominal.amount()
+                        * t.rate_at_close
+                        * Decimal::from(t.months_per_period)
+                        / Decimal::from(12));
                     nominal -= fall;
                     fall.max(Money::ZERO)
                 }
@@ -547,23 +554,81 @@ fn check_structure(t: &ScheduleTerms, s: &Schedule) -> Result<(), TestCaseError>
 fn level_payment_matches_the_annuity_closed_form() {
     // PMT(0.08/4, 20, 1,000,000): (1.02)^20 = 1.485947396, 1 - 1/1.485947396 =
     // 0.327028667, 20,000 / 0.327028667 = 61,156.718 -> 61,156.72.
-    let a = level_payment(money("1000000"), d("0.08") / Decimal::from(4), 20).unwrap();
+    let a = level_payment(money("1000000"), d("0.08"), 3, 20).unwrap();
     assert_eq!(a, money("61156.72"));
     // PMT(0.06/12, 12, 12,000): 60 / (1 - 1.005^-12) = 60 / 0.0580953 = 1,032.797 -> 1,032.80.
-    let a = level_payment(money("12000"), d("0.005"), 12).unwrap();
+    let a = level_payment(money("12000"), d("0.06"), 1, 12).unwrap();
     assert_eq!(a, money("1032.80"));
     // PMT(0.05/12, 360, 100,000) = 536.82 (the textbook mortgage).
-    let a = level_payment(money("100000"), d("0.05") / Decimal::from(12), 360).unwrap();
+    let a = level_payment(money("100000"), d("0.05"), 1, 360).unwrap();
     assert_eq!(a, money("536.82"));
     // Zero rate: round2(C / n) = round2(1,000,000 / 3) = 333,333.33.
-    let a = level_payment(money("1000000"), Decimal::ZERO, 3).unwrap();
+    let a = level_payment(money("1000000"), Decimal::ZERO, 1, 3).unwrap();
     assert_eq!(a, money("333333.33"));
+}
+
+/// Section 0, divide last, in the level schedule. C = 191,722,200.00 drawn at close,
+/// 9.25% fixed, monthly, level over n = 12 periods.
+///
+/// A = round2(C · r / (1 - (1+r)^-n)) with r = 0.0925 / 12; dividing last,
+/// A = C · 0.0925 · 12.0925^12 / (12 · (12.0925^12 - 12^12)) = 16,788,624.48837…
+/// (60 digits with Python's `decimal`) → 16,788,624.49.
+///
+/// Period 1: nominal · rate · m / 12 = 191,722,200.00 · 0.0925 / 12 = 17,734,303.5 / 12
+/// = 1,477,858.625 exactly, half a cent: round2 → 1,477,858.63 (half away from zero).
+/// With r first represented in 28 digits (0.007708333…33) the product is
+/// 1,477,858.62499…, which rounds to .62. Fall = 16,788,624.49 - 1,477,858.63 =
+/// 15,310,765.86; nominal 176,411,434.14.
+/// Period 2: 176,411,434.14 · 0.0925 / 12 = 1,359,838.1381625 → 1,359,838.14;
+/// fall 15,428,786.35.
+#[test]
+fn level_fall_divides_last_on_an_exact_half_cent() {
+    assert_eq!(
+        level_payment(money("191722200"), d("0.0925"), 1, 12).unwrap(),
+        money("16788624.49")
+    );
+    assert_eq!(
+        level_fall(money("16788624.49"), money("191722200"), d("0.0925"), 1).unwrap(),
+        money("15310765.86")
+    );
+    let close = day(2026, 1, 1);
+    let calendar = Calendar::new(close, Frequency::Monthly, 12).unwrap();
+    let terms = ScheduleTerms {
+        periods: calendar
+            .periods()
+            .iter()
+            .map(|p| SchedulePeriod {
+                start: p.start,
+                end: p.end,
+                rate: d("0.0925"),
+                cfads: Money::ZERO,
+                prior_debt_service: Money::ZERO,
+            })
+            .collect(),
+        capex: vec![CapexPayment {
+            date: close,
+            period: 0,
+            amount: money("191722200"),
+        }],
+        total_capex: money("191722200"),
+        day_count: DayCount::Act360,
+        commitment_fee: Decimal::ZERO,
+        profile: Profile::Level,
+        interest_only_periods: 0,
+        deadline: 12,
+        dscr: None,
+        rate_at_close: d("0.0925"),
+        months_per_period: 1,
+    };
+    let s = terms.project(money("191722200")).unwrap();
+    assert_eq!(s.rows[0].principal, money("15310765.86"));
+    assert_eq!(s.rows[1].principal, money("15428786.35"));
 }
 
 /// Quarterly 8% fixed from 2026-01-01, 1,000,000.00 drawn at close, level over four
 /// quarters: r = 0.08 · 3 / 12 = 0.02, A = PMT(0.02, 4, 1,000,000) = 20,000 /
 /// (1 - 1.02^-4) = 20,000 / 0.07615457 = 262,623.75.
-/// The nominal balance falls by A - round2(nominal · r):
+/// The nominal balance falls by A - round2(nominal · rate · m / 12):
 ///   q1: 262,623.75 - 20,000.00 = 242,623.75, nominal 757,376.25;
 ///   q2: 262,623.75 - round2(15,147.525) = 262,623.75 - 15,147.53 = 247,476.22, nominal 509,900.03;
 ///   q3: 262,623.75 - round2(10,198.0006) = 262,623.75 - 10,198.00 = 252,425.75, nominal 257,474.28;
@@ -614,6 +679,22 @@ fn level_schedule_worked_by_hand() {
     );
     assert_eq!(s.rows[0].interest, money("20000.00"));
     assert_eq!(s.rows[3].closing, Money::ZERO);
+}
+
+/// Ruling A98: C = 200,000.01 over payments of 150,000.00, 150,000.00 and 0.00 (T =
+/// 300,000.00). The first draws round2(200,000.01 · 150,000 / 300,000) =
+/// round2(100,000.005) = 100,000.01; the second, the last non-zero payment, draws the
+/// remainder 200,000.01 - 100,000.01 = 100,000.00; the zero payment draws nothing (it
+/// used to take the remainder 200,000.01 - 200,000.02 = -0.01). A zero payment before
+/// the last non-zero one draws nothing either.
+#[test]
+fn a_zero_payment_draws_nothing_and_the_last_non_zero_takes_the_remainder() {
+    let c = money("200000.01");
+    let t = money("300000");
+    let draws = pro_rata_draws(c, &[money("150000"), money("150000"), Money::ZERO], t).unwrap();
+    assert_eq!(draws, [money("100000.01"), money("100000.00"), Money::ZERO]);
+    let draws = pro_rata_draws(c, &[money("150000"), Money::ZERO, money("150000")], t).unwrap();
+    assert_eq!(draws, [money("100000.01"), Money::ZERO, money("100000.00")]);
 }
 
 /// Straight line with three window periods: round2(100.00 / 3) = 33.33 twice, and the
@@ -762,14 +843,15 @@ proptest! {
     }
 
     /// Level: A is the annuity closed form (f64, to the cent) and the nominal balance
-    /// falls by A - round2(nominal · r) every window period before the deadline.
+    /// falls by A - round2(nominal · rate · m / 12) every window period before the deadline.
     #[test]
     fn level_follows_the_annuity(case in arb_case(Some(1)), permille in 1_i64..=1000) {
         let Case { terms, .. } = case;
         let c = some_commitment(&terms, permille);
         let n = terms.window_len();
-        let r = terms.rate_at_close * Decimal::from(terms.months_per_period) / Decimal::from(12);
-        let a = level_payment(c, r, n).unwrap();
+        let m = Decimal::from(terms.months_per_period);
+        let r = terms.rate_at_close * m / Decimal::from(12);
+        let a = level_payment(c, terms.rate_at_close, terms.months_per_period, n).unwrap();
         let (cf, rf): (f64, f64) = (c.amount().try_into().unwrap(), r.try_into().unwrap());
         let pmt = if rf == 0.0 { cf / n as f64 } else { cf * rf / (1.0 - (1.0 + rf).powi(-(n as i32))) };
         let af: f64 = a.amount().try_into().unwrap();
@@ -777,7 +859,7 @@ proptest! {
         let s = terms.project(c).unwrap();
         let mut nominal = c;
         for row in s.rows.iter().filter(|row| terms.in_window(row.period) && row.period < terms.deadline) {
-            let fall = a - r2(nominal.amount() * r);
+            let fall = a - r2(nominal.amount() * terms.rate_at_close * m / Decimal::from(12));
             nominal -= fall;
             let after = row.opening + row.draws;
             prop_assert_eq!(row.principal, fall.max(Money::ZERO).min(after), "period {}", row.period);
@@ -881,4 +963,41 @@ fn sizing_bound_beyond_2_pow_63_cents_is_an_error() {
     let s = terms.size(below).unwrap();
     assert!(s.iterations <= 64, "{}", s.iterations);
     assert_eq!(s.commitment, Money::from_cents(100)); // floor2(1.00 / 1) in the one window period
+}
+
+/// Section 0 for the schedule's rounded products: one product divided last, rounded
+/// once, half away from zero. Each figure is an exact half cent.
+#[test]
+fn schedule_products_round_exact_half_cents_away_from_zero() {
+    use boxflow_amortize::{commitment_fee, debt_service_cap, period_interest};
+    let (start, end) = (day(2024, 2, 1), day(2024, 3, 1)); // 29 days
+                                                           // Interest: 2,500.00 · 0.09 · 29 / 360 = 6,525 / 360 = 18.125 → 18.13; a draw of
+                                                           // 1,800.00 on 2024-02-02 adds 1,800.00 · 0.09 · 28 / 360 = 12.6 → 12.60.
+    let i = period_interest(
+        DayCount::Act360,
+        d("0.09"),
+        start,
+        end,
+        money("2500"),
+        [(day(2024, 2, 2), money("1800"))],
+    )
+    .unwrap();
+    assert_eq!(i, money("30.73"));
+    // Commitment fee: 1,800.00 · 0.045 · 29 / 360 = 2,349 / 360 = 6.525 → 6.53.
+    let f = commitment_fee(DayCount::Act360, d("0.045"), start, end, money("1800")).unwrap();
+    assert_eq!(f, money("6.53"));
+    // Draw: 200,000.01 · 150,000 / 300,000 = 100,000.005 → 100,000.01.
+    let draws = pro_rata_draws(
+        money("200000.01"),
+        &[money("150000"), money("150000")],
+        money("300000"),
+    )
+    .unwrap();
+    assert_eq!(draws[0], money("100000.01"));
+    // Cap: floor2(13,108,541.96 / 1.30) = floor2(10,083,493.8153…) = 10,083,493.81.
+    let cap = debt_service_cap(money("13108541.96"), Ratio::new(d("1.30")), Money::ZERO).unwrap();
+    assert_eq!(cap, money("10083493.81"));
+    // -0.01 / 1.5 = -0.00666…: a negative CFADS floors toward negative infinity.
+    let cap = debt_service_cap(money("-0.01"), Ratio::new(d("1.5")), Money::ZERO).unwrap();
+    assert_eq!(cap, money("-0.01"));
 }

@@ -1,7 +1,10 @@
 //! Revenue, collections, operating costs and fees of each period (methodology
 //! sections 3 and 5): the cash the box earns before debt.
 
-use boxflow_core::{active_days, add_months, escalation_factor, product, Calendar, Money, Period};
+use boxflow_amortize::exact::round2_ratio;
+use boxflow_core::{
+    active_days, add_months, anniversaries, escalation_factor, product, Calendar, Money, Period,
+};
 use boxflow_model::{Datacenter, Deal, Expense, ExpenseBasis, Fee};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -76,7 +79,7 @@ pub fn invoice_at(
 ) -> Result<Money, RunError> {
     let mut total = Money::ZERO;
     for (factor, price) in factors.iter().zip(prices) {
-        total += Money::round2_quotient(&[*factor, price], Decimal::ONE)?;
+        total += round2_ratio(&[*factor, price], &[])?;
     }
     Ok(total)
 }
@@ -88,7 +91,7 @@ pub fn prepayment_credit(
     share: Decimal,
     prepayment_left: Money,
 ) -> Result<Money, RunError> {
-    let wanted = Money::round2_quotient(&[invoice.amount(), share], Decimal::ONE)?;
+    let wanted = round2_ratio(&[invoice.amount(), share], &[])?;
     Ok(wanted.min(prepayment_left).at_least_zero())
 }
 
@@ -100,24 +103,25 @@ pub fn colocation(dc: &Datacenter, m: u32, period: &Period) -> Result<Money, Run
     if active == 0 {
         return Ok(Money::ZERO);
     }
-    let esc = escalation_factor(dc.escalator.value(), dc.start, period.start)?;
-    Ok(Money::round2_quotient(
-        &[
-            dc.critical_kw.value(),
-            dc.rate_per_kw_month.value(),
-            Decimal::from(m),
-            esc,
-            Decimal::from(active),
-        ],
-        Decimal::from(period.days),
-    )?)
+    let mut factors = vec![
+        dc.critical_kw.value(),
+        dc.rate_per_kw_month.value(),
+        Decimal::from(m),
+        Decimal::from(active),
+    ];
+    factors.extend(escalation_factors(
+        dc.escalator.value(),
+        dc.start,
+        period.start,
+    ));
+    Ok(round2_ratio(&factors, &[Decimal::from(period.days)])?)
 }
 
 /// Power of a data center (section 5):
 /// `round2(critical_kw · load_factor · pue · 24 · active_k · power_price_per_mwh / 1000)`.
 pub fn power(dc: &Datacenter, period: &Period) -> Result<Money, RunError> {
     let active = active_days(period.start, period.end, dc.start, datacenter_end(dc));
-    Ok(Money::round2_quotient(
+    Ok(round2_ratio(
         &[
             dc.critical_kw.value(),
             dc.load_factor.value(),
@@ -126,7 +130,7 @@ pub fn power(dc: &Datacenter, period: &Period) -> Result<Money, RunError> {
             Decimal::from(active),
             dc.power_price_per_mwh.value(),
         ],
-        Decimal::from(1000),
+        &[Decimal::from(1000)],
     )?)
 }
 
@@ -144,20 +148,17 @@ pub fn expense(e: &Expense, m: u32, period: &Period, invoice: Money) -> Result<M
     let days = Decimal::from(period.days);
     Ok(match &e.basis {
         ExpenseBasis::PerMonth(per_month) => {
-            let esc = escalation_factor(e.escalator.value(), e.start, period.start)?;
-            Money::round2_quotient(
-                &[
-                    per_month.value(),
-                    Decimal::from(m),
-                    esc,
-                    Decimal::from(active),
-                ],
-                days,
-            )?
+            let mut factors = vec![per_month.value(), Decimal::from(m), Decimal::from(active)];
+            factors.extend(escalation_factors(
+                e.escalator.value(),
+                e.start,
+                period.start,
+            ));
+            round2_ratio(&factors, &[days])?
         }
-        ExpenseBasis::ShareOfRevenue(share) => Money::round2_quotient(
+        ExpenseBasis::ShareOfRevenue(share) => round2_ratio(
             &[invoice.amount(), share.value(), Decimal::from(active)],
-            days,
+            &[days],
         )?,
     })
 }
@@ -165,10 +166,26 @@ pub fn expense(e: &Expense, m: u32, period: &Period, invoice: Money) -> Result<M
 /// A fee of a period (section 5): `round2(per_year · m · active_k / (12 · days_k))`.
 pub fn fee(f: &Fee, m: u32, period: &Period) -> Result<Money, RunError> {
     let active = active_days(period.start, period.end, f.start, f.end);
-    Ok(Money::round2_quotient(
+    Ok(round2_ratio(
         &[f.per_year.value(), Decimal::from(m), Decimal::from(active)],
-        Decimal::from(12 * period.days),
+        &[Decimal::from(12), Decimal::from(period.days)],
     )?)
+}
+
+/// `esc_k = (1+e)^y` as `y` factors of `1 + e` (section 2), so that a rounded formula
+/// multiplies them exactly: `(1+e)^y` as one decimal keeps only 28 significant digits
+/// (1.03^15 already needs 31).
+fn escalation_factors(
+    e: Decimal,
+    anchor: chrono::NaiveDate,
+    start: chrono::NaiveDate,
+) -> Vec<Decimal> {
+    let y = anniversaries(anchor, start);
+    if y == 0 || e.is_zero() {
+        Vec::new()
+    } else {
+        vec![Decimal::ONE + e; y as usize]
+    }
 }
 
 /// The operating lines of every period 1..N, the prepayment credited in order.

@@ -1,6 +1,7 @@
 //! Everything fixed at close: the calendar, the operating lines, capex and its
 //! funding, and each facility's rates and close schedule (methodology sections 2-7).
 
+use boxflow_amortize::exact::{floor2_ratio, round2_ratio};
 use boxflow_amortize::{
     pro_rata_draws, Binding, CapexPayment, Profile, Schedule, ScheduleBreach, SchedulePeriod,
     ScheduleTerms,
@@ -174,7 +175,8 @@ impl Plan {
     }
 
     /// The DSRA target at close (section 8): `W = 1 .. months/m` of the close schedule's
-    /// senior interest + fee, plus `min(Σ_W p_j, C)`.
+    /// senior interest + fee, plus `min(Σ_W p_j, E_0)` with `E_0 = C`, the full
+    /// commitment (0 when `C` is 0).
     pub fn dsra_target_at_close(&self, deal: &Deal) -> Money {
         match self.senior() {
             Some(s) if deal.reserve.is_some() => {
@@ -184,16 +186,20 @@ impl Plan {
         }
     }
 
-    /// The DSRA target at step 5 of period `k` (section 8): `W = k+1 .. min(k + months/m, N)`,
-    /// `Σ_W (interest_j + fee_j) + min(Σ_W p_j, senior balance after step 4)`; 0 once
-    /// that balance is 0 and the senior is fully drawn.
-    pub fn dsra_target(&self, deal: &Deal, k: usize, balance: Money, fully_drawn: bool) -> Money {
+    /// The DSRA target at step 5 of period `k` (section 8, ruling A93):
+    /// `W = k+1 .. min(k + months/m, N)`, `Σ_W (interest_j + fee_j) + min(Σ_W p_j, E_k)`
+    /// with `E_k` = the senior balance after step 4 + its undrawn commitment after
+    /// period k's draws (`undrawn`, the draws still to come): the reserve covers the
+    /// committed debt, so a reserve funded at close for a delayed draw is kept until
+    /// the draw. 0 once `E_k` is 0.
+    pub fn dsra_target(&self, deal: &Deal, k: usize, balance: Money, undrawn: Money) -> Money {
         match self.senior() {
             Some(s) if deal.reserve.is_some() => {
-                if balance.is_zero() && fully_drawn {
+                let exposure = balance.at_least_zero() + undrawn.at_least_zero();
+                if exposure.is_zero() {
                     Money::ZERO
                 } else {
-                    reserve_cover(&s.schedule, self.reserve_window(deal, k), balance)
+                    reserve_cover(&s.schedule, self.reserve_window(deal, k), exposure)
                 }
             }
             _ => Money::ZERO,
@@ -211,8 +217,10 @@ impl Plan {
                 continue;
             }
             let left = life.saturating_sub(elapsed);
-            total +=
-                Money::round2_quotient(&[cost.amount(), Decimal::from(left)], Decimal::from(life))?;
+            total += round2_ratio(
+                &[cost.amount(), Decimal::from(left)],
+                &[Decimal::from(life)],
+            )?;
         }
         Ok(total)
     }
@@ -250,17 +258,14 @@ fn capex_lines(deal: &Deal, calendar: &Calendar) -> Result<(Vec<CapexLine>, Vec<
     let mut lines = Vec::new();
     let mut costs = Vec::with_capacity(deal.purchase_orders.len());
     for (i, po) in deal.purchase_orders.iter().enumerate() {
-        let cost = Money::round2_quotient(
-            &[Decimal::from(po.units), po.unit_cost.value()],
-            Decimal::ONE,
-        )?;
+        let cost = round2_ratio(&[Decimal::from(po.units), po.unit_cost.value()], &[])?;
         costs.push(cost);
         let mut paid = Money::ZERO;
         for (j, payment) in po.payments.iter().enumerate() {
             let amount = if j + 1 == po.payments.len() {
                 cost - paid
             } else {
-                Money::round2_quotient(&[cost.amount(), payment.share.value()], Decimal::ONE)?
+                round2_ratio(&[cost.amount(), payment.share.value()], &[])?
             };
             paid += amount;
             let period = match calendar.slot(payment.date) {
@@ -291,7 +296,7 @@ fn capex_lines(deal: &Deal, calendar: &Calendar) -> Result<(Vec<CapexLine>, Vec<
 pub fn terminal_value(deal: &Deal, costs: &[Money]) -> Result<Money, RunError> {
     let mut total = Money::ZERO;
     for (po, cost) in deal.purchase_orders.iter().zip(costs) {
-        total += Money::round2_quotient(&[cost.amount(), po.residual_share.value()], Decimal::ONE)?;
+        total += round2_ratio(&[cost.amount(), po.residual_share.value()], &[])?;
     }
     Ok(total)
 }
@@ -398,8 +403,7 @@ fn facility_plan(
         Commitment::Fixed { amount, .. } => (*amount, None, 0, terms.project(*amount)?),
         Commitment::Sized { max_gearing, .. } => {
             let ahead = senior.map_or(Money::ZERO, |s| s.commitment);
-            let geared =
-                Money::floor2_quotient(&[max_gearing.value(), total_capex.amount()], Decimal::ONE)?;
+            let geared = floor2_ratio(&[max_gearing.value(), total_capex.amount()], &[])?;
             let upper = (geared - ahead).min(total_capex - ahead).at_least_zero();
             let sizing = terms.size(upper)?;
             (
@@ -419,10 +423,7 @@ fn facility_plan(
     };
     let payments: Vec<Money> = capex.iter().map(|c| c.amount).collect();
     let draws = pro_rata_draws(commitment, &payments, total_capex)?;
-    let upfront_fee = Money::round2_quotient(
-        &[commitment.amount(), facility.upfront_fee.value()],
-        Decimal::ONE,
-    )?;
+    let upfront_fee = round2_ratio(&[commitment.amount(), facility.upfront_fee.value()], &[])?;
     Ok(FacilityPlan {
         name: facility.name.clone(),
         rank: facility.rank,

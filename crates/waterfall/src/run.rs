@@ -571,9 +571,11 @@ pub fn run_plan(deal: &ValidDeal, plan: Plan) -> Result<Run, RunError> {
 
         // 5. DSRA: release the excess over the target, or deposit toward it.
         let senior_balance = senior.map_or(Money::ZERO, |s| states[s].balance);
-        let senior_fully_drawn =
-            senior.is_none_or(|s| states[s].drawn == plan.facilities[s].commitment);
-        let dsra_target = plan.dsra_target(deal, k, senior_balance, senior_fully_drawn);
+        // The draws still to come: the commitment less what periods 0..k drew.
+        let senior_undrawn = senior.map_or(Money::ZERO, |s| {
+            (plan.facilities[s].commitment - states[s].drawn).at_least_zero()
+        });
+        let dsra_target = plan.dsra_target(deal, k, senior_balance, senior_undrawn);
         let (dsra_deposit, dsra_release) = if dsra > dsra_target {
             let release = dsra - dsra_target;
             cash.receive(Step::Dsra, Account::Dsra, release);
@@ -627,9 +629,9 @@ pub fn run_plan(deal: &ValidDeal, plan: Plan) -> Result<Run, RunError> {
         let mut sweep_total = Money::ZERO;
         for (i, f) in plan.facilities.iter().enumerate() {
             if f.sweep.value() > Decimal::ZERO {
-                let wanted = Money::round2_quotient(
+                let wanted = boxflow_amortize::exact::round2_ratio(
                     &[cash.available.amount(), f.sweep.value()],
-                    Decimal::ONE,
+                    &[],
                 )?;
                 let prepaid = cash.pay(
                     Step::Sweep,

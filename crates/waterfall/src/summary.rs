@@ -107,28 +107,31 @@ impl Summary {
                 }
             }
         }
-        let avg_dscr = senior.and_then(|s| {
-            let window: Vec<Decimal> = periods
+        // avg_dscr: the mean of the non-null DSCR_k = CFADS_k / (interest + fee +
+        // principal_due) over g+1..H, as one exact fraction divided once.
+        let avg_dscr = senior_index.and_then(|si| {
+            let s = &plan.facilities[si];
+            let window: Vec<(Money, Money)> = periods
                 .iter()
                 .filter(|p| p.period > s.interest_only_periods && p.period <= s.deadline)
-                .filter_map(|p| p.dscr)
+                .filter(|p| p.dscr.is_some())
+                .map(|p| {
+                    let f = &p.facilities[si];
+                    (
+                        p.operations.cfads,
+                        f.interest_due + f.commitment_fee_due + f.principal_due,
+                    )
+                })
                 .collect();
-            if window.is_empty() {
-                None
-            } else {
-                window
-                    .iter()
-                    .try_fold(Decimal::ZERO, |a, d| a.checked_add(*d))
-                    .and_then(|sum| sum.checked_div(Decimal::from(window.len() as u64)))
-            }
+            metrics::mean_ratio(&window)
         });
         let llcr = senior.and_then(|s| {
             let h = s.deadline.min(periods.len());
             let cfads: Vec<Money> = periods[..h].iter().map(|p| p.operations.cfads).collect();
-            let discount: Vec<(Decimal, Decimal)> = plan.calendar.periods()[..h]
+            let discount: Vec<(Decimal, (i64, i64))> = plan.calendar.periods()[..h]
                 .iter()
                 .enumerate()
-                .map(|(i, p)| (s.rates[i], s.terms.day_count.year_fraction(p.start, p.end)))
+                .map(|(i, p)| (s.rates[i], s.terms.day_count.fraction(p.start, p.end)))
                 .collect();
             metrics::llcr(&cfads, &discount, s.commitment)
         });

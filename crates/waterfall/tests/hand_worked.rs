@@ -132,3 +132,76 @@ fn distressed_by_hand() {
     assert_eq!(r.terminal.sponsor, m("4542.00"));
     assert_eq!(r.summary.lender_loss, m("0.00"));
 }
+
+/// Section 0 for the operating lines: each is one product divided last and rounded
+/// once, half away from zero. Every figure below is an exact half cent.
+///
+/// Escalation (the slip fixed here): `esc_k = (1+e)^y` was one decimal of 28
+/// significant digits, so a product with it could round before the division. A 25%
+/// escalator in its 16th year (y = 15, period 2041-01-01 to 2041-02-01, 31 days of 31)
+/// on 5,368,709.12 a month = 4^15 · 0.005: 5,368,709.12 · 1.25^15 = 4^15 · 0.005 ·
+/// 5^15 / 4^15 = 0.005 · 30,517,578,125 = 152,587,890.625 → 152,587,890.63. The exact
+/// 1.25^15 = 28.421709430404007434844970703125 has 32 digits; kept to 28
+/// (28.42170943040400743484497070) it made the product 152,587,890.62499… → .62.
+/// The same for colocation with 1 kW at 5,368,709.12 per kW-month.
+#[test]
+fn operating_lines_round_exact_half_cents_away_from_zero() {
+    use boxflow_core::{Calendar, Frequency, Quantity, Rate, Share};
+    use boxflow_model::{Datacenter, Expense, ExpenseBasis, Fee};
+    use boxflow_waterfall::{colocation, expense, fee, power, prepayment_credit};
+    let anchor = date("2026-01-01");
+    let calendar = Calendar::new(date("2041-01-01"), Frequency::Monthly, 1).unwrap();
+    let period = &calendar.periods()[0];
+    assert_eq!(period.days, 31);
+    let q = |s: &str| Quantity::new(d(s));
+
+    let escalated = Expense {
+        name: None,
+        basis: ExpenseBasis::PerMonth(q("5368709.12")),
+        escalator: Rate::new(d("0.25")),
+        start: anchor,
+        end: None,
+    };
+    assert_eq!(
+        expense(&escalated, 1, period, Money::ZERO).unwrap(),
+        m("152587890.63")
+    );
+    let dc = Datacenter {
+        site: None,
+        critical_kw: q("1"),
+        rate_per_kw_month: q("5368709.12"),
+        escalator: Rate::new(d("0.25")),
+        start: anchor,
+        term_months: None,
+        power_price_per_mwh: q("1.15"),
+        pue: q("1"),
+        load_factor: q("1.25"),
+    };
+    assert_eq!(colocation(&dc, 1, period).unwrap(), m("152587890.63"));
+    // Power, 30 active days (started 2041-01-02): 1 kW · 1.25 load · 1 PUE · 24 · 30 ·
+    // 1.15 per MWh / 1000 = 1.035 → 1.04.
+    let late = Datacenter {
+        start: date("2041-01-02"),
+        ..dc.clone()
+    };
+    assert_eq!(power(&late, period).unwrap(), m("1.04"));
+    // Share of revenue: 100.01 · 0.5 · 31 / 31 = 50.005 → 50.01.
+    let share = Expense {
+        basis: ExpenseBasis::ShareOfRevenue(Share::new(d("0.5"))),
+        ..escalated.clone()
+    };
+    assert_eq!(expense(&share, 1, period, m("100.01")).unwrap(), m("50.01"));
+    // Fee: 1,200.06 · 1 · 31 / (12 · 31) = 100.005 → 100.01.
+    let f = Fee {
+        name: None,
+        per_year: q("1200.06"),
+        start: anchor,
+        end: None,
+    };
+    assert_eq!(fee(&f, 1, period).unwrap(), m("100.01"));
+    // Prepayment credit: 100.01 · 0.5 = 50.005 → 50.01.
+    assert_eq!(
+        prepayment_credit(m("100.01"), d("0.5"), m("1000")).unwrap(),
+        m("50.01")
+    );
+}

@@ -5,7 +5,7 @@
 mod common;
 
 use boxflow_core::{Decimal, Money};
-use boxflow_model::{validate, Commitment, Deal, RepayBy};
+use boxflow_model::{validate, Commitment, Deal, Rank, RepayBy};
 use boxflow_waterfall::{run, Account, Run, Step};
 use common::generate::{
     arb_deal, arb_deal_with_zero_senior_and_late_capex, arb_params, with_price_raised, Debt,
@@ -62,6 +62,28 @@ fn whole_cents(name: &str, m: Money) -> Result<(), TestCaseError> {
     prop_assert!(text != "-0.00", "{} prints as -0.00", name);
     prop_assert_eq!(text.parse::<Decimal>().unwrap(), m.amount(), "{}", name);
     Ok(())
+}
+
+/// The senior's principal and interest left unpaid at the end of the run.
+fn senior_loss(r: &Run) -> Money {
+    r.plan
+        .facilities
+        .iter()
+        .zip(&r.terminal.facilities)
+        .filter(|(f, _)| f.rank == Rank::Senior)
+        .map(|(_, t)| t.loss)
+        .sum()
+}
+
+/// True when CFADS_k covers the senior's scheduled interest and commitment fee in
+/// every interest-only period k <= g (the periods sizing does not test, section 7).
+fn interest_only_covered(r: &Run) -> bool {
+    r.plan.senior().is_none_or(|s| {
+        s.schedule.rows[..s.interest_only_periods]
+            .iter()
+            .zip(&r.plan.operations)
+            .all(|(row, ops)| ops.cfads >= row.interest + row.commitment_fee)
+    })
 }
 
 proptest! {
@@ -271,6 +293,44 @@ proptest! {
         prop_assert!(b >= a, "sponsor net cash {} at +{} cents < {}", b, cents, a);
     }
 
+    /// A sized senior never loses more at a higher price, as long as its interest-only
+    /// periods are covered in both runs (CFADS_k >= scheduled interest + commitment fee
+    /// for k <= g): then it loses nothing at either price.
+    ///
+    /// Why it holds: with the interest-only periods covered, the argument of
+    /// `sized_halfway_senior_is_repaid_by_halfway` applies to each run (sizing keeps
+    /// window debt service within floor2(CFADS_k / dscr) <= CFADS_k, and steps 3-4 come
+    /// first), so the senior is repaid by H and, no capex falling after `end_H`, never
+    /// drawn again. Without the condition the law fails: see
+    /// `a_higher_price_can_raise_a_sized_seniors_loss`. The generated deals here also
+    /// put the first capacity line online late and the senior on interest-only periods
+    /// about as often as not, so the condition is exercised.
+    #[test]
+    fn a_higher_price_never_raises_a_covered_sized_seniors_loss(
+        deal in (
+            arb_params(Debt::SizedHalfwaySenior),
+            any::<Option<proptest::sample::Index>>(),
+            any::<Option<proptest::sample::Index>>(),
+        )
+            .prop_map(|(mut p, io, online)| {
+                if let (Some(s), Some(io)) = (p.senior.as_mut(), io) {
+                    s.io = Some(io);
+                }
+                if online.is_some() {
+                    p.lines[0].online = online;
+                }
+                p.build()
+            }),
+        cents in 1_i64..=100,
+    ) {
+        let low = run_ok(&deal)?;
+        let high = run_ok(&with_price_raised(&deal, cents))?;
+        prop_assume!(interest_only_covered(&low) && interest_only_covered(&high));
+        let (a, b) = (senior_loss(&low), senior_loss(&high));
+        prop_assert!(b <= a, "senior loss {} at +{} cents > {}", b, cents, a);
+        prop_assert!(a.is_zero() && b.is_zero(), "senior loss {} and {}", a, b);
+    }
+
     /// A facility with a fixed amount of 0.00 funds no capex payment, so validation
     /// accepts capex dated after its deadline (`funds_capex` in the deal crate); such a
     /// deal must run.
@@ -364,57 +424,103 @@ fn delayed_draw_deal(price: &str) -> Deal {
     }
 }
 
-/// With a fixed amount, a higher price never raises the lender loss. The generated
-/// search (fixed amounts, any profile, with lock-ups) finds counterexamples about once
-/// in 10,000 deals; this is one built by hand.
+/// Section 8 (ruling A93): the step-5 target caps the principal cover by `E_k`, the
+/// senior balance after step 4 plus the commitment still to be drawn, so the cover
+/// of a delayed draw funded at close is kept until the draw. Worked by hand:
 ///
-/// Close target (W = 1..2): fee_1 = round2(1,000,000 · 0.005 · 31 / 360) = 430.56;
-/// interest_2 = round2(1,000,000 · 0.08 · 14 / 360) = 3,111.11 (drawn 2026-02-15),
-/// fee_2 = round2(1,000,000 · 0.005 · 28 / 360) = 388.89; principal min(1,000,000, C):
-/// 1,003,930.56, paid in by the sponsor. Period 1: at step 5 the target covers W = 2..3
-/// with `min(Σ p_j, senior balance after step 4)` = min(1,000,000, 0) = 0, so it is
-/// 3,500.00 and 1,000,430.56 is released. At 2.00 CFADS_1 = 148,800.00 - 148,320.00 =
-/// 480.00, DSCR 480 / 430.56 = 1.11 < 1.20: locked up, held to the end of the run.
-/// At 2.01 CFADS_1 = 1,224.00, DSCR 2.84: the 1,000,430.56 is distributed. Period 2
-/// draws 1,000,000.00 and the bullet is due; with the 3,500.00 left in the DSRA the
-/// box pays 134,400.00 of it at 2.00 (135,072.00 at 2.01) and defaults. At 2.00,
-/// periods 3-4 pay 142,836.98 and 139,181.58 of principal after 5,963.02 and 4,818.42
-/// of interest, 583,581.44 is owed at the end of the run and the held 1,000,480.00
-/// repays it: lender loss 0.00. At 2.01 (CFADS 149,544.00 and 144,720.00; interest
-/// round2(864,928 · 0.08 · 31 / 360) = 5,958.39 and round2(721,342.39 · 0.08 · 30 /
-/// 360) = 4,808.95) nothing is held: lender loss 581,431.34.
+/// Close schedule (ACT/360): fee_1 = round2(1,000,000 · 0.005 · 31 / 360) =
+/// round2(430.555…) = 430.56; the draw of 1,000,000.00 on 2026-02-15 bears
+/// interest_2 = round2(1,000,000 · 0.08 · 14 / 360) = round2(3,111.111…) = 3,111.11,
+/// fee_2 = round2(1,000,000 · 0.005 · 28 / 360) = round2(388.888…) = 388.89, and the
+/// bullet is p_2 = 1,000,000.00 (H = floor(4 · 0.5) = 2); nothing after period 2.
 ///
-/// Section 8 is applied as written; it is the rule that leaves the delayed draw
-/// without cover: the close target covers the full commitment, the step-5 target only
-/// the balance already drawn.
+/// Close target, W = 1..2, E_0 = C: 430.56 + 3,111.11 + 388.89 + min(1,000,000, C) =
+/// 1,003,930.56, all equity (no draw at close).
+///
+/// Period 1 (31 days): invoice 100 · P · 24 · 31 = 148,800.00 at P = 2.00 (149,544.00
+/// at 2.01), expense 148,320.00, CFADS 480.00 (1,224.00). Step 3 pays the fee
+/// 430.56 from cash. Step 5: E_1 = balance 0.00 + undrawn 1,000,000.00, W = 2..3:
+/// 3,111.11 + 388.89 + min(1,000,000, 1,000,000) = 1,003,500.00, so only 430.56 is
+/// released (the old rule, capped by the drawn balance 0.00, released 1,000,430.56).
+/// At 2.00 DSCR_1 = 480 / 430.56 < 1.20: the 480.00 is held; at 2.01 DSCR_1 =
+/// 1,224 / 430.56 = 2.84 and 1,224.00 is distributed.
+///
+/// Period 2 (28 days): CFADS 100 · P · 24 · 28 = 134,400.00 (135,072.00). Step 3 pays
+/// 3,500.00 from cash; step 4 owes the 1,000,000.00 bullet: 130,900.00 from cash and
+/// 869,100.00 from the DSRA (131,572.00 and 868,428.00 at 2.01), leaving
+/// 1,003,500.00 - 869,100.00 = 134,400.00 (135,072.00). The senior is repaid, E_2 = 0,
+/// the target is 0 and the 134,400.00 (135,072.00) is released; DSCR_2 =
+/// 134,400 / 1,003,500 < 1.20, so it is held.
+///
+/// Period 3 (31 days, no debt, DSCR null): the lock-up account is released:
+/// 480.00 + 134,400.00 + 148,800.00 = 283,680.00 distributed (135,072.00 + 149,544.00
+/// = 284,616.00 at 2.01). Period 4 (30 days): 144,000.00 (144,720.00). No lender loss
+/// at either price.
 #[test]
-fn section_8_as_written_releases_the_cover_of_a_delayed_draw() {
+fn section_8_keeps_the_cover_of_a_delayed_draw() {
     use common::m;
-    // The engine follows section 8 as written (docs/methodology.md, "DSRA"): the price
-    // monotonicity of the lender loss does not hold for this deal, with the figures
-    // worked out above.
     assert!(validate(&delayed_draw_deal("2.00")).is_empty());
     let low = run(&valid(delayed_draw_deal("2.00"))).unwrap();
     let high = run(&valid(delayed_draw_deal("2.01"))).unwrap();
     for r in [&low, &high] {
-        assert!(r.verify().is_empty());
+        assert!(r.verify().is_empty(), "{:#?}", r.verify());
         assert_eq!(r.closing.dsra, m("1003930.56"));
-        assert_eq!(r.periods[0].dsra.target, m("3500.00"));
-        assert_eq!(r.periods[0].dsra.release, m("1000430.56"));
+        assert_eq!(r.closing.equity, m("1003930.56"));
+        assert_eq!(r.periods[0].dsra.target, m("1003500.00"));
+        assert_eq!(r.periods[0].dsra.release, m("430.56"));
+        let senior = &r.periods[1].facilities[0];
+        assert_eq!(senior.draws, m("1000000.00"));
+        assert_eq!(senior.interest_due, m("3111.11"));
+        assert_eq!(senior.commitment_fee_due, m("388.89"));
+        assert_eq!(senior.principal_paid, m("1000000.00"));
+        assert_eq!(senior.closing, Money::ZERO);
+        assert_eq!(r.periods[1].dsra.target, Money::ZERO);
+        assert_eq!(r.summary.senior_repaid_period, Some(2));
+        assert!(r.summary.halfway_covenant);
+        assert_eq!(r.summary.lender_loss, Money::ZERO);
     }
-    assert_eq!(low.summary.lender_loss, m("0.00"));
-    assert_eq!(high.summary.lender_loss, m("581431.34"));
+    let dist = |r: &Run| r.periods.iter().map(|p| p.distribution).collect::<Vec<_>>();
+    assert_eq!(low.periods[1].dsra.draw, m("869100.00"));
+    assert_eq!(low.periods[1].dsra.release, m("134400.00"));
+    assert_eq!(dist(&low), [m("0"), m("0"), m("283680.00"), m("144000.00")]);
+    assert_eq!(high.periods[1].dsra.draw, m("868428.00"));
+    assert_eq!(high.periods[1].dsra.release, m("135072.00"));
+    assert_eq!(
+        dist(&high),
+        [m("1224.00"), m("0"), m("284616.00"), m("144720.00")]
+    );
+}
+
+/// Section 8 (A93) when the senior is fully drawn at close: the undrawn commitment is
+/// 0, so `E_k` is the balance alone. The delayed-draw deal with its payment moved to
+/// close: the 1,000,000.00 is drawn at close, no commitment fee;
+/// interest_1 = round2(1,000,000 · 0.08 · 31 / 360) = round2(6,888.888…) = 6,888.89,
+/// interest_2 = round2(1,000,000 · 0.08 · 28 / 360) = round2(6,222.222…) = 6,222.22.
+/// Close target: 6,888.89 + 6,222.22 + min(1,000,000, E_0 = C) = 1,013,111.11.
+/// Period 1 (W = 2..3): 6,222.22 + min(1,000,000, E_1 = 1,000,000 + 0) = 1,006,222.22.
+/// Period 2 repays the bullet: E_2 = 0 + 0, target 0.
+#[test]
+fn section_8_drawn_at_close_caps_by_the_balance() {
+    use boxflow_core::Share;
+    use common::{date, m};
+    let mut deal = delayed_draw_deal("2.00");
+    deal.purchase_orders[0].payments[0].date = date("2026-01-01");
+    deal.purchase_orders[0].payments[0].share = Share::ONE;
+    assert!(validate(&deal).is_empty());
+    let r = run(&valid(deal)).unwrap();
+    assert!(r.verify().is_empty());
+    assert_eq!(r.closing.dsra, m("1013111.11"));
+    assert_eq!(r.periods[0].dsra.target, m("1006222.22"));
+    assert_eq!(r.periods[1].dsra.target, Money::ZERO);
 }
 
 /// Two orders of one 150,000.00 server each, paid at close; the first also lists a
 /// payment of share 0 on 2026-02-15. A senior of 200,000.01 funds T = 300,000.00 pro
 /// rata: round2(200,000.01 · 150,000 / 300,000) = round2(100,000.005) = 100,000.01 on
-/// each payment at close, 200,000.02 in all, so the last payment by date (the zero one,
-/// in period 2) draws the remainder 200,000.01 - 200,000.02 = -0.01. The facility still
-/// draws exactly C (section 4), but period 2 reports draws of 0.00 (the ledger posts
-/// the -0.01 as a transfer from the box to the lender, which the period table does not
-/// read as a draw) while the balance falls by 0.01, so `Run::verify` finds "facility
-/// balance rolls forward" broken in period 2.
+/// the first payment at close; before ruling A98 the last payment by date (the zero
+/// one, in period 2) drew the remainder 200,000.01 - 200,000.02 = -0.01, which broke
+/// "facility balance rolls forward". Now the second close payment, the last non-zero
+/// one, draws the remainder 100,000.00, and the facility still draws exactly C.
 #[test]
 #[allow(clippy::needless_update)]
 fn a_negative_remainder_draw_rolls_forward() {
@@ -484,8 +590,221 @@ fn a_negative_remainder_draw_rolls_forward() {
     assert!(validate(&deal).is_empty(), "{:#?}", validate(&deal));
     let r = run(&valid(deal)).unwrap();
     assert_eq!(
-        r.plan.facilities[0].draws.iter().copied().sum::<Money>(),
-        m("200000.01")
+        r.plan.facilities[0].draws,
+        [m("100000.01"), m("100000.00"), m("0.00")]
     );
     assert_eq!(r.verify(), vec![]);
+}
+
+/// Ruling A98 (section 4): the remainder draw goes to the last capex payment with a
+/// non-zero amount; a zero payment draws nothing.
+///
+/// Two orders of one 150,000.00 server each, paid at close; the first also lists a
+/// payment of share 0 on 2026-02-15 (period 2), so T = 300,000.00. A senior of
+/// 200,000.01 (8% fixed, ACT/360, straight line over 4 months, sweep 1) funds them:
+/// - the first close payment draws round2(200,000.01 · 150,000 / 300,000) =
+///   round2(100,000.005) = 100,000.01;
+/// - the second close payment is the last non-zero one: it draws the remainder
+///   200,000.01 - 100,000.01 = 100,000.00;
+/// - the zero payment of 2026-02-15 draws 0.00 (the old rule gave it the remainder
+///   200,000.01 - 200,000.02 = -0.01).
+///
+/// 100 GPUs at 4.00: invoice_1 = 100 · 4 · 24 · 31 = 297,600.00 = CFADS_1 (no costs).
+/// Interest_1 = round2(200,000.01 · 0.08 · 31 / 360) = round2(1,377.7778466…) = 1,377.78;
+/// p_1 = round2(200,000.01 / 4) = round2(50,000.0025) = 50,000.00; the sweep then prepays
+/// min(round2(297,600 - 1,377.78 - 50,000 = 246,222.22 · 1), 150,000.01) = 150,000.01:
+/// the facility is repaid in period 1. With the old rule, period 2's -0.01 draw left a
+/// balance of -0.01 and `run` stopped on "no negative balance"; now it stays 0.00.
+#[test]
+#[allow(clippy::needless_update)]
+fn a_zero_capex_payment_draws_nothing_after_repayment() {
+    use boxflow_core::{Quantity, Rate, Share};
+    use boxflow_model::*;
+    use common::{d, date, m, reference_deal};
+    let close = date("2026-01-01");
+    let server = |payments| PurchaseOrder {
+        item: None,
+        units: 1,
+        unit_cost: Quantity::new(d("150000")),
+        payments,
+        useful_life_months: 48,
+        residual_share: Share::ZERO,
+    };
+    let base = reference_deal();
+    let deal = Deal {
+        close,
+        contract: Contract {
+            term_months: 4,
+            prepayment: Money::ZERO,
+            prepayment_credit_share: Share::ZERO,
+            capacity: vec![CapacityLine {
+                name: None,
+                gpus: 100,
+                online: close,
+                price_per_gpu_hour: Quantity::new(d("4.00")),
+            }],
+            ..base.contract.clone()
+        },
+        purchase_orders: vec![
+            server(vec![
+                CapexPayment {
+                    date: close,
+                    share: Share::ONE,
+                },
+                CapexPayment {
+                    date: date("2026-02-15"),
+                    share: Share::ZERO,
+                },
+            ]),
+            server(vec![CapexPayment {
+                date: close,
+                share: Share::ONE,
+            }]),
+        ],
+        datacenters: vec![],
+        expenses: vec![],
+        fees: vec![],
+        facilities: vec![Facility {
+            commitment: Commitment::Fixed {
+                amount: m("200000.01"),
+                target_dscr: None,
+            },
+            rate: RateSpec::Fixed(Rate::new(d("0.08"))),
+            amortization: Amortization::StraightLine,
+            repay_by: RepayBy::Months(4),
+            upfront_fee: Rate::ZERO,
+            commitment_fee: Rate::ZERO,
+            sweep: Share::ONE,
+            ..base.facilities[0].clone()
+        }],
+        reserve: None,
+        covenants: None,
+        curves: Default::default(),
+        ..base
+    };
+    assert!(validate(&deal).is_empty(), "{:#?}", validate(&deal));
+    let r = run(&valid(deal)).unwrap();
+    assert_eq!(
+        r.plan.facilities[0].draws,
+        [m("100000.01"), m("100000.00"), m("0.00")]
+    );
+    assert_eq!(r.closing.draws[0].1, m("200000.01"));
+    assert_eq!(r.closing.equity, m("99999.99"));
+    let p1 = &r.periods[0].facilities[0];
+    assert_eq!(p1.interest_due, m("1377.78"));
+    assert_eq!(p1.principal_paid, m("50000.00"));
+    assert_eq!(p1.prepaid, m("150000.01"));
+    assert_eq!(p1.closing, Money::ZERO);
+    let p2 = &r.periods[1].facilities[0];
+    assert_eq!(p2.draws, Money::ZERO);
+    assert_eq!(p2.closing, Money::ZERO);
+    assert_eq!(r.verify(), vec![]);
+}
+
+/// "A higher price never raises the lender loss" does not hold for sized senior debt
+/// when sizing's untested interest-only periods can't pay (the generated search found
+/// this deal; the figures are worked here by hand).
+///
+/// Close 2024-01-01, monthly, 12 months (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+/// days). 37 GPUs online 2024-04-27; 5 servers at 150,000.00 paid at close; fees of
+/// 272,815 and 360,708 a year: round2(272,815 / 12) + round2(360,708 / 12) =
+/// 22,734.58 + 30,059.00 = 52,793.58 a month. A senior sized at 1.30x (80% gearing),
+/// 8% fixed, ACT/360, sculpted, 4 interest-only periods, H = floor(12 · 0.42) = 5:
+/// the window is period 5 alone, whose p_5 clears the balance, so feasible(C) is
+/// C + round2(C · 0.08 · 31 / 360) <= cap_5 = floor2(CFADS_5 / 1.3).
+///
+/// At 2.46: invoice_5 = 37 · 2.46 · 24 · 31 = 67,718.88, CFADS_5 = 14,925.30,
+/// cap_5 = floor2(11,481.0000) = 11,481.00; C = 11,402.45 (interest 78.55: 11,481.00
+/// exactly; one cent more is 11,481.01). At 2.47: invoice_5 = 67,994.16, CFADS_5 =
+/// 15,200.58, cap_5 = floor2(11,692.7538…) = 11,692.75, C = 11,612.75 (+ 80.00).
+///
+/// Cash never reaches the senior: revenue over the term is 37 · P · 24 · (4 + 245
+/// days) = 543,935.52 at 2.46 (546,146.64 at 2.47), below the 12 · 52,793.58 =
+/// 633,522.96 of fees, which step 2 pays first with their arrears. So the senior loses
+/// C plus the interest of every period, round2(C · 0.08 · days / 360):
+/// at 2.46, 78.55 (31 days), 73.48 (29), 76.02 (30): 7 · 78.55 + 73.48 + 4 · 76.02 =
+/// 927.41, loss 12,329.86; at 2.47, 80.00, 74.84, 77.42: 7 · 80.00 + 74.84 + 4 · 77.42
+/// = 944.52, loss 12,557.27. One cent more per GPU-hour raises the sized commitment
+/// and with it the loss.
+#[test]
+#[allow(clippy::needless_update)]
+fn a_higher_price_can_raise_a_sized_seniors_loss() {
+    use boxflow_core::{Quantity, Rate, Ratio, Share};
+    use boxflow_model::*;
+    use common::{d, date, m, reference_deal};
+    let deal = |price: &str| {
+        let base = reference_deal();
+        let close = date("2024-01-01");
+        let fee = |per_year: &str| Fee {
+            name: None,
+            per_year: Quantity::new(d(per_year)),
+            start: close,
+            end: None,
+        };
+        Deal {
+            close,
+            contract: Contract {
+                term_months: 12,
+                escalator: Rate::ZERO,
+                prepayment: Money::ZERO,
+                prepayment_credit_share: Share::ZERO,
+                capacity: vec![CapacityLine {
+                    name: None,
+                    gpus: 37,
+                    online: date("2024-04-27"),
+                    price_per_gpu_hour: Quantity::new(d(price)),
+                }],
+                ..base.contract.clone()
+            },
+            purchase_orders: vec![PurchaseOrder {
+                item: None,
+                units: 5,
+                unit_cost: Quantity::new(d("150000")),
+                payments: vec![CapexPayment {
+                    date: close,
+                    share: Share::ONE,
+                }],
+                useful_life_months: 12,
+                residual_share: Share::ZERO,
+            }],
+            datacenters: vec![],
+            expenses: vec![],
+            fees: vec![fee("272815"), fee("360708")],
+            facilities: vec![Facility {
+                commitment: Commitment::Sized {
+                    dscr: Ratio::new(d("1.3")),
+                    max_gearing: Share::new(d("0.8")),
+                },
+                rate: RateSpec::Fixed(Rate::new(d("0.08"))),
+                amortization: Amortization::Sculpted,
+                interest_only_periods: 4,
+                repay_by: RepayBy::Halfway,
+                upfront_fee: Rate::ZERO,
+                commitment_fee: Rate::ZERO,
+                ..base.facilities[0].clone()
+            }],
+            reserve: None,
+            covenants: Some(Covenants {
+                min_dscr: None,
+                lockup_dscr: None,
+                lockup_action: LockupAction::Sweep,
+                repaid_by_fraction: Share::new(d("0.42")),
+                max_ltv: None,
+            }),
+            curves: Default::default(),
+            analysis: None,
+            ..base
+        }
+    };
+    let (low, high) = (deal("2.46"), deal("2.47"));
+    assert!(validate(&low).is_empty(), "{:#?}", validate(&low));
+    let low = run(&valid(low)).unwrap();
+    let high = run(&valid(high)).unwrap();
+    assert!(low.verify().is_empty() && high.verify().is_empty());
+    assert_eq!(low.summary.senior_commitment, m("11402.45"));
+    assert_eq!(high.summary.senior_commitment, m("11612.75"));
+    assert!(!interest_only_covered(&low) && !interest_only_covered(&high));
+    assert_eq!(low.summary.lender_loss, m("12329.86"));
+    assert_eq!(high.summary.lender_loss, m("12557.27"));
+    assert!(high.summary.lender_loss > low.summary.lender_loss);
 }
