@@ -9,6 +9,8 @@
 //!   each [`DealError`] located at the line and column of the key or value at fault.
 //! - [`validate`]: the semantic rules of section 1 on a [`Deal`] however it was built,
 //!   as [`Invalid`] values keyed by deal-sheet path (`facility[0].repay_by`).
+//! - [`sheet`]: every section and key of the format, its type, default, unit and rules,
+//!   written once; the reader, the schema and the documentation's key tables read it.
 //! - [`json_schema`]: a JSON Schema (draft 2020-12) of the deal sheet, for editors.
 //! - [`TEMPLATE`]: a commented deal sheet to start from (`boxflow init`).
 //!
@@ -34,6 +36,7 @@ mod number;
 mod reader;
 mod render;
 mod schema;
+pub mod sheet;
 
 use std::io::Read;
 use std::path::Path;
