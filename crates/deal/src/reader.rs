@@ -190,7 +190,7 @@ impl<'s> Reader<'s> {
         help: Option<String>,
     ) {
         self.errors
-            .push(DealError::at(kind, self.src, span, message, help));
+            .push(DealError::pending(kind, span, message, help));
     }
 
     fn poison(&mut self, path: &str) {
