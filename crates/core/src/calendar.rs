@@ -6,11 +6,10 @@ use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::ArithmeticError;
+use crate::{ArithmeticError, SheetEnum};
 
 /// How often the waterfall runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Frequency {
     /// Every month: `m = 1`.
     Monthly,
@@ -27,13 +26,25 @@ impl Frequency {
         }
     }
 
-    /// The deal-sheet spelling.
+    /// The deal-sheet spelling ([`SheetEnum::NAMES`]).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Frequency::Monthly => "monthly",
-            Frequency::Quarterly => "quarterly",
-        }
+        self.name()
     }
+}
+
+/// Serialized by its deal-sheet name.
+impl Serialize for Frequency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl SheetEnum for Frequency {
+    const WHAT: &'static str = "frequency";
+    const NAMES: &'static [(&'static str, Frequency)] = &[
+        ("monthly", Frequency::Monthly),
+        ("quarterly", Frequency::Quarterly),
+    ];
 }
 
 /// `add_months(date, n)`: the same day `n` months later, clamped to the month's
@@ -51,27 +62,36 @@ pub fn add_months(date: NaiveDate, n: u32) -> Option<NaiveDate> {
 }
 
 /// A day-count convention for year fractions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DayCount {
     /// Actual days / 360.
-    #[serde(rename = "ACT/360")]
     Act360,
     /// Actual days / 365.
-    #[serde(rename = "ACT/365F")]
     Act365F,
     /// ISDA 30/360 bond basis (QuantLib `Thirty360.BondBasis`).
-    #[serde(rename = "30/360")]
     Thirty360,
 }
 
+/// Serialized by its deal-sheet name.
+impl Serialize for DayCount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl SheetEnum for DayCount {
+    const WHAT: &'static str = "day count";
+    const NAMES: &'static [(&'static str, DayCount)] = &[
+        ("ACT/360", DayCount::Act360),
+        ("ACT/365F", DayCount::Act365F),
+        ("30/360", DayCount::Thirty360),
+    ];
+}
+
 impl DayCount {
-    /// The deal-sheet spelling.
+    /// The deal-sheet spelling ([`SheetEnum::NAMES`]).
     pub fn as_str(self) -> &'static str {
-        match self {
-            DayCount::Act360 => "ACT/360",
-            DayCount::Act365F => "ACT/365F",
-            DayCount::Thirty360 => "30/360",
-        }
+        self.name()
     }
 
     /// `yf(a, b)` as one numerator and one denominator, so that a rounded formula
@@ -335,6 +355,45 @@ pub fn anniversaries(anchor: NaiveDate, start: NaiveDate) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every variant, listed by an exhaustive match: a new variant does not compile
+    /// until it is listed here, and then fails until it has a name.
+    fn all_frequencies() -> Vec<Frequency> {
+        let all = vec![Frequency::Monthly, Frequency::Quarterly];
+        for f in &all {
+            match f {
+                Frequency::Monthly | Frequency::Quarterly => {}
+            }
+        }
+        all
+    }
+
+    fn all_day_counts() -> Vec<DayCount> {
+        let all = vec![DayCount::Act360, DayCount::Act365F, DayCount::Thirty360];
+        for d in &all {
+            match d {
+                DayCount::Act360 | DayCount::Act365F | DayCount::Thirty360 => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_variant_round_trips_name_variant_name() {
+        for f in all_frequencies() {
+            assert_eq!(Frequency::from_name(f.name()), Some(f));
+        }
+        assert_eq!(Frequency::NAMES.len(), all_frequencies().len());
+        for d in all_day_counts() {
+            assert_eq!(DayCount::from_name(d.name()), Some(d));
+        }
+        assert_eq!(DayCount::NAMES.len(), all_day_counts().len());
+        for (name, _) in DayCount::NAMES {
+            assert_eq!(DayCount::from_name(name).map(|d| d.name()), Some(*name));
+        }
+        assert_eq!(Frequency::Quarterly.as_str(), "quarterly");
+        assert_eq!(Frequency::from_name("Quarterly"), None);
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

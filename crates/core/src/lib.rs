@@ -26,6 +26,7 @@
 
 mod calendar;
 mod money;
+mod names;
 mod ratio;
 
 pub use calendar::{
@@ -33,6 +34,7 @@ pub use calendar::{
     Frequency, Period, Slot,
 };
 pub use money::{floor2, product, quotient, round2, Money};
+pub use names::SheetEnum;
 pub use ratio::{round10, Quantity, Rate, Ratio, Share};
 
 pub use rust_decimal::Decimal;

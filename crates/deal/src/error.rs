@@ -104,6 +104,24 @@ impl DealError {
         }
     }
 
+    /// An error at `span` whose line and column are not computed yet: [`locate`] fills
+    /// them in for a whole list at once, in one pass over the source.
+    pub(crate) fn pending(
+        kind: ErrorKind,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> DealError {
+        DealError {
+            kind,
+            span,
+            line: 0,
+            column: 0,
+            message: message.into(),
+            help,
+        }
+    }
+
     /// An error with no location in the file (it could not be read at all).
     pub fn unlocated(
         kind: ErrorKind,
@@ -126,10 +144,11 @@ impl DealError {
     }
 }
 
-/// Every error found in one deal sheet, with the text they point into.
+/// Every error found in one deal sheet (the first [`crate::MAX_ERRORS`] of them), with
+/// the text they point into.
 ///
-/// `Display` gives the one-line summary (`could not read deal sheet `FILE`: N errors`);
-/// a renderer shows each error with its source line.
+/// `Display` gives the one-line summary (`could not read deal sheet `FILE`: N errors`,
+/// counting the omitted ones); a renderer shows each error with its source line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DealErrors {
     /// The file name used in messages, as given to [`crate::parse`] or [`crate::read_file`].
@@ -137,8 +156,17 @@ pub struct DealErrors {
     /// The text the spans point into (for a file that is not UTF-8, its lossy decoding);
     /// `None` when the file could not be read.
     pub source: Option<String>,
-    /// The errors, in order of position in the file.
+    /// The errors, in order of position in the file: at most [`crate::MAX_ERRORS`].
     pub errors: Vec<DealError>,
+    /// How many more errors the file has, after the ones in `errors`.
+    pub omitted: usize,
+}
+
+impl DealErrors {
+    /// Every error of the file: those in `errors` and the omitted ones.
+    pub fn total(&self) -> usize {
+        self.errors.len() + self.omitted
+    }
 }
 
 // Display and Error are written by hand: thiserror would take the field named `source`
@@ -149,7 +177,7 @@ impl fmt::Display for DealErrors {
             f,
             "could not read deal sheet `{}`: {}",
             self.file,
-            count_errors(self.errors.len())
+            count_errors(self.total())
         )
     }
 }
@@ -176,18 +204,68 @@ impl From<boxflow_model::RuleKind> for ErrorKind {
     }
 }
 
-/// 1-based line and character column of byte `offset` in `source`; an offset past
-/// the end or inside a character is clamped to the previous character boundary.
-pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
+/// The start of every line of `source`: `\n`, `\r\n` and a lone `\r` (old Mac line
+/// endings) each end a line.
+pub(crate) fn line_starts(source: &str) -> Vec<usize> {
+    let bytes = source.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes.get(i) {
+            Some(b'\n') => starts.push(i + 1),
+            Some(b'\r') if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// The 1-based line of byte `offset` and the byte where that line starts.
+fn line_of(starts: &[usize], offset: usize) -> (usize, usize) {
+    let line = starts.partition_point(|&s| s <= offset).max(1);
+    (line, starts.get(line - 1).copied().unwrap_or(0))
+}
+
+/// `offset` clamped into `source` and moved back to a character boundary.
+fn clamp(source: &str, offset: usize) -> usize {
     let mut offset = offset.min(source.len());
     while offset > 0 && !source.is_char_boundary(offset) {
         offset -= 1;
     }
-    let before = source.get(..offset).unwrap_or("");
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    offset
+}
+
+/// 1-based line and character column of byte `offset` in `source`; an offset past
+/// the end or inside a character is clamped to the previous character boundary.
+pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = clamp(source, offset);
+    let (line, start) = line_of(&line_starts(source), offset);
+    let column = source.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
     (line, column)
+}
+
+/// Fills in the line and column of every error of `errors`, sorted by span start, in
+/// one pass over `source`: the line by binary search in the line starts, the column by
+/// counting characters from the previous error on the same line. The work is linear
+/// in the size of the source plus the number of errors.
+pub(crate) fn locate(errors: &mut [DealError], source: &str) {
+    let starts = line_starts(source);
+    // (line start, offset, column) of the previous error
+    let mut previous: Option<(usize, usize, usize)> = None;
+    for e in errors.iter_mut() {
+        let offset = clamp(source, e.span.start);
+        let (line, start) = line_of(&starts, offset);
+        let column = match previous {
+            Some((s, o, c)) if s == start && o <= offset => {
+                c + source.get(o..offset).map_or(0, |x| x.chars().count())
+            }
+            _ => source.get(start..offset).map_or(0, |x| x.chars().count()) + 1,
+        };
+        previous = Some((start, offset, column));
+        e.line = line;
+        e.column = column;
+    }
 }
 
 #[cfg(test)]
@@ -205,5 +283,37 @@ mod tests {
         // inside a character: clamped
         assert_eq!(line_column(s, 8), (2, 2));
         assert_eq!(line_column(s, 1000), (3, 1));
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        // old Mac line endings: CR alone; Windows: CR LF (one break, not two)
+        let mac = "a = 1\rb = 2\rc = 3\r";
+        assert_eq!(line_column(mac, 12), (3, 1));
+        assert_eq!(line_column(mac, 14), (3, 3));
+        let windows = "a = 1\r\nb = 2\r\n";
+        assert_eq!(line_column(windows, 7), (2, 1));
+        assert_eq!(line_starts(windows), [0, 7, 14]);
+    }
+
+    #[test]
+    fn locating_many_errors_at_once_agrees_with_one_at_a_time() {
+        let s = "a = 1\rné = \"x\" # é\r\nc = [1, 2]\n\nlast";
+        let mut offsets: Vec<usize> = (0..=s.len() + 2).collect();
+        offsets.push(3); // out of order: counted again from the line start
+        let mut errors: Vec<DealError> = offsets
+            .iter()
+            .map(|&o| DealError::pending(ErrorKind::Syntax, o..o, "x", None))
+            .collect();
+        errors.sort_by_key(|e| e.span.start);
+        locate(&mut errors, s);
+        for e in &errors {
+            assert_eq!(
+                (e.line, e.column),
+                line_column(s, e.span.start),
+                "offset {}",
+                e.span.start
+            );
+        }
     }
 }

@@ -9,6 +9,8 @@
 //!   each [`DealError`] located at the line and column of the key or value at fault.
 //! - [`validate`]: the semantic rules of section 1 on a [`Deal`] however it was built,
 //!   as [`Invalid`] values keyed by deal-sheet path (`facility[0].repay_by`).
+//! - [`sheet`]: every section and key of the format, its type, default, unit and rules,
+//!   written once; the reader, the schema and the documentation's key tables read it.
 //! - [`json_schema`]: a JSON Schema (draft 2020-12) of the deal sheet, for editors.
 //! - [`TEMPLATE`]: a commented deal sheet to start from (`boxflow init`).
 //!
@@ -34,17 +36,22 @@ mod number;
 mod reader;
 mod render;
 mod schema;
+pub mod sheet;
 
 use std::io::Read;
 use std::path::Path;
 
 pub use boxflow_model::{Deal, ValidDeal};
 pub use error::{count_errors, DealError, DealErrors, ErrorKind};
-pub use render::render;
+pub use render::{render, SNIPPET_WIDTH};
 pub use schema::json_schema;
 
 /// The largest deal sheet read: 10 MiB.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// The most errors reported for one file: the first 100 in order of position;
+/// [`DealErrors::omitted`] counts the rest.
+pub const MAX_ERRORS: usize = 100;
 
 /// A commented template deal sheet (a smaller box than the reference deal) that parses
 /// and validates; `boxflow init` writes it.
@@ -91,29 +98,34 @@ pub fn parse(source: &str, file: &str) -> Result<ValidDeal, DealErrors> {
     if source.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(file, source.len() as u64));
     }
-    let fail = |errors: Vec<DealError>| DealErrors {
-        file: file.to_string(),
-        source: Some(source.to_string()),
-        errors,
+    let fail = |mut errors: Vec<DealError>| {
+        sort(&mut errors);
+        let omitted = errors.len().saturating_sub(MAX_ERRORS);
+        errors.truncate(MAX_ERRORS);
+        error::locate(&mut errors, source);
+        DealErrors {
+            file: file.to_string(),
+            source: Some(source.to_string()),
+            errors,
+            omitted,
+        }
     };
 
     let (table, syntax) = toml::de::DeTable::parse_recoverable(source);
     if !syntax.is_empty() {
-        let mut errors: Vec<DealError> = syntax
+        let errors: Vec<DealError> = syntax
             .iter()
             .map(|e| {
                 let span = e.span().unwrap_or(0..0);
                 let message = e.message().trim().replace('\n', "; ");
-                DealError::at(
+                DealError::pending(
                     ErrorKind::Syntax,
-                    source,
                     span,
                     format!("invalid TOML: {message}"),
                     syntax_help(&message),
                 )
             })
             .collect();
-        sort(&mut errors);
         return Err(fail(errors));
     }
 
@@ -121,9 +133,8 @@ pub fn parse(source: &str, file: &str) -> Result<ValidDeal, DealErrors> {
     let mut errors = outcome.errors;
     for invalid in boxflow_model::check_with_poisoned(&outcome.deal, &outcome.poisoned) {
         let span = outcome.locations.span_of(&invalid.path, source);
-        errors.push(DealError::at(
+        errors.push(DealError::pending(
             invalid.kind.into(),
-            source,
             span,
             invalid.message,
             Some(invalid.help),
@@ -133,15 +144,19 @@ pub fn parse(source: &str, file: &str) -> Result<ValidDeal, DealErrors> {
         outcome.deal.validate().map_err(|e| {
             // The reader's own pass found nothing, so the rules of validate() found
             // nothing either: a difference is an internal error, reported, not hidden.
-            fail(
-                e.invalid
-                    .into_iter()
-                    .map(|i| DealError::unlocated(i.kind.into(), i.message, Some(i.help)))
-                    .collect(),
-            )
+            let errors: Vec<DealError> = e
+                .invalid
+                .into_iter()
+                .map(|i| DealError::unlocated(i.kind.into(), i.message, Some(i.help)))
+                .collect();
+            DealErrors {
+                file: file.to_string(),
+                source: Some(source.to_string()),
+                errors,
+                omitted: 0,
+            }
         })
     } else {
-        sort(&mut errors);
         Err(fail(errors))
     }
 }
@@ -178,6 +193,7 @@ pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<ValidDeal, DealErrors> {
                 file: file.to_string(),
                 source: Some(lossy),
                 errors: vec![error],
+                omitted: 0,
             })
         }
     }
@@ -200,6 +216,7 @@ pub fn read_file(path: &Path) -> Result<ValidDeal, DealErrors> {
             format!("could not read `{file}`: {e}"),
             None,
         )],
+        omitted: 0,
     };
     let handle = std::fs::File::open(path).map_err(io)?;
     let size = handle.metadata().map_err(io)?.len();
@@ -224,12 +241,15 @@ fn too_large(file: &str, size: u64) -> DealErrors {
             format!("the file is over 10 MiB ({size} bytes)"),
             Some("a deal sheet is at most 10 MiB".to_string()),
         )],
+        omitted: 0,
     }
 }
 
 fn syntax_help(message: &str) -> Option<String> {
     if message.contains("duplicate key") {
         Some("each key appears once in a table".to_string())
+    } else if message.contains("carriage return") {
+        Some("save the deal sheet with LF or CRLF line endings".to_string())
     } else if message.contains("invalid date") {
         Some("write a date as 2026-01-01".to_string())
     } else {

@@ -9,13 +9,14 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-use boxflow_core::{DayCount, Decimal, Frequency, Money, Quantity, Rate, Ratio, Share};
+use boxflow_core::{DayCount, Decimal, Frequency, Money, Quantity, Rate, Ratio, Share, SheetEnum};
 use chrono::NaiveDate;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use crate::error::{DealError, ErrorKind};
 use crate::number::{parse_decimal, NumberError};
+use crate::sheet::{self, Section};
 use boxflow_model::{
     Amortization, Analysis, CapacityLine, CapexPayment, Commitment, Contract, Covenants, Curve,
     CustomerDefault, Datacenter, Deal, Expense, ExpenseBasis, Facility, Fee, LockupAction,
@@ -23,150 +24,6 @@ use boxflow_model::{
 };
 
 type Value<'i> = Spanned<DeValue<'i>>;
-
-/// The keys of each part of a deal sheet (methodology section 1).
-pub(crate) mod keys {
-    /// Top level.
-    pub const ROOT: &[&str] = &[
-        "format",
-        "deal",
-        "contract",
-        "purchase_order",
-        "datacenter",
-        "expense",
-        "fee",
-        "facility",
-        "reserve",
-        "covenants",
-        "curves",
-        "analysis",
-        "scenario",
-    ];
-    /// `[deal]`.
-    pub const DEAL: &[&str] = &["name", "currency", "close", "frequency"];
-    /// `[contract]`.
-    pub const CONTRACT: &[&str] = &[
-        "customer",
-        "term_months",
-        "escalator",
-        "prepayment",
-        "prepayment_credit_share",
-        "capacity",
-    ];
-    /// `[[contract.capacity]]`.
-    pub const CAPACITY: &[&str] = &["name", "gpus", "online", "price_per_gpu_hour"];
-    /// `[[purchase_order]]`.
-    pub const PURCHASE_ORDER: &[&str] = &[
-        "item",
-        "units",
-        "unit_cost",
-        "payments",
-        "useful_life_months",
-        "residual_share",
-    ];
-    /// One entry of `payments`.
-    pub const PAYMENT: &[&str] = &["date", "share"];
-    /// `[[datacenter]]`.
-    pub const DATACENTER: &[&str] = &[
-        "site",
-        "critical_kw",
-        "rate_per_kw_month",
-        "escalator",
-        "start",
-        "term_months",
-        "power_price_per_mwh",
-        "pue",
-        "load_factor",
-    ];
-    /// `[[expense]]`.
-    pub const EXPENSE: &[&str] = &[
-        "name",
-        "per_month",
-        "share_of_revenue",
-        "escalator",
-        "start",
-        "end",
-    ];
-    /// `[[fee]]`.
-    pub const FEE: &[&str] = &["name", "per_year", "start", "end"];
-    /// `[[facility]]`.
-    pub const FACILITY: &[&str] = &[
-        "name",
-        "rank",
-        "amount",
-        "target_dscr",
-        "sizing",
-        "rate",
-        "day_count",
-        "amortization",
-        "schedule",
-        "interest_only_periods",
-        "repay_by",
-        "upfront_fee",
-        "commitment_fee",
-        "sweep",
-    ];
-    /// `facility.sizing`.
-    pub const SIZING: &[&str] = &["dscr", "max_gearing"];
-    /// `facility.rate`.
-    pub const RATE: &[&str] = &["fixed", "index", "margin", "floor"];
-    /// `[reserve]`.
-    pub const RESERVE: &[&str] = &["months", "funded_at_close"];
-    /// `[covenants]`.
-    pub const COVENANTS: &[&str] = &[
-        "min_dscr",
-        "lockup_dscr",
-        "lockup_action",
-        "repaid_by_fraction",
-        "max_ltv",
-    ];
-    /// `[curves.NAME]`.
-    pub const CURVE: &[&str] = &["points"];
-    /// `[analysis]`.
-    pub const ANALYSIS: &[&str] = &["discount_rate"];
-    /// `[[scenario]]`.
-    pub const SCENARIO: &[&str] = &[
-        "name",
-        "default_period",
-        "re_lease_after",
-        "re_lease_price_share",
-        "price_per_gpu_hour",
-        "price_haircut",
-        "online_delay_months",
-        "opex_shock",
-        "power_shock",
-        "rate_shock_bps",
-        "residual_share",
-        "useful_life_months",
-    ];
-
-    /// Where each list of keys is written, for "belongs in" hints.
-    pub const SECTIONS: &[(&str, &[&str])] = &[
-        ("the top level", ROOT),
-        ("[deal]", DEAL),
-        ("[contract]", CONTRACT),
-        ("[[contract.capacity]]", CAPACITY),
-        ("[[purchase_order]]", PURCHASE_ORDER),
-        ("a purchase order's `payments`", PAYMENT),
-        ("[[datacenter]]", DATACENTER),
-        ("[[expense]]", EXPENSE),
-        ("[[fee]]", FEE),
-        ("[[facility]]", FACILITY),
-        ("a facility's `sizing`", SIZING),
-        ("a facility's `rate`", RATE),
-        ("[reserve]", RESERVE),
-        ("[covenants]", COVENANTS),
-        ("[curves.NAME]", CURVE),
-        ("[analysis]", ANALYSIS),
-        ("[[scenario]]", SCENARIO),
-    ];
-}
-
-/// The names of closed lists, in deal-sheet spelling.
-const FREQUENCIES: &[&str] = &["monthly", "quarterly"];
-const DAY_COUNTS: &[&str] = &["ACT/360", "ACT/365F", "30/360"];
-const PROFILES: &[&str] = &["sculpted", "level", "straight_line", "bullet", "custom"];
-const LOCKUP_ACTIONS: &[&str] = &["sweep", "hold"];
 
 /// What the reader found: a deal with placeholders where values could not be read,
 /// the errors, the poisoned paths and where each path is written.
@@ -214,11 +71,13 @@ impl Locations {
     }
 }
 
-/// A table being read: its path, entries and the span of its header or braces.
+/// A table being read: its path, entries, the span of its header or braces, and its
+/// section of the sheet's table (`None`: any key, as in `[curves]`).
 struct Tbl<'a, 'i> {
     path: String,
     map: &'a DeTable<'i>,
     span: Range<usize>,
+    section: Option<&'static Section>,
 }
 
 impl<'a, 'i> Tbl<'a, 'i> {
@@ -296,41 +155,6 @@ fn is_compound(v: &DeValue<'_>) -> bool {
     matches!(v, DeValue::Array(_) | DeValue::Table(_))
 }
 
-/// An example line for a required key, for "missing" help.
-fn example(key: &str) -> Option<&'static str> {
-    Some(match key {
-        "name" => "name = \"DDTL\"",
-        "close" => "close = 2026-01-01",
-        "frequency" => "frequency = \"monthly\"",
-        "customer" => "customer = \"Hyperscaler A\"",
-        "term_months" => "term_months = 60",
-        "gpus" => "gpus = 16384",
-        "price_per_gpu_hour" => "price_per_gpu_hour = \"2.20\"",
-        "units" => "units = 2048",
-        "unit_cost" => "unit_cost = \"310000\"",
-        "payments" => "payments = [{ date = 2026-01-01, share = \"1\" }]",
-        "useful_life_months" => "useful_life_months = 72",
-        "date" => "date = 2026-01-01",
-        "share" => "share = \"1\"",
-        "critical_kw" => "critical_kw = 35000",
-        "rate_per_kw_month" => "rate_per_kw_month = \"140\"",
-        "power_price_per_mwh" => "power_price_per_mwh = \"65\"",
-        "per_year" => "per_year = \"300000\"",
-        "rate" => "rate = { index = \"SOFR3M\", margin = \"0.04\" } or rate = { fixed = \"0.09\" }",
-        "dscr" => "dscr = \"1.30\"",
-        "max_gearing" => "max_gearing = \"0.80\"",
-        "schedule" => "schedule = [\"0.25\", \"0.25\", \"0.25\", \"0.25\"], one share per period of the repayment window",
-        "months" => "months = 6",
-        "points" => "points = [[2026-01-01, \"0.0365\"]]",
-        "discount_rate" => "discount_rate = \"0.12\"",
-        "deal" => "[deal] with name, close and frequency",
-        "contract" => "[contract] with customer, term_months and at least one [[contract.capacity]]",
-        "capacity" => "[[contract.capacity]] with gpus and price_per_gpu_hour",
-        "purchase_order" => "[[purchase_order]] with units, unit_cost, payments and useful_life_months",
-        _ => return None,
-    })
-}
-
 struct Reader<'s> {
     src: &'s str,
     errors: Vec<DealError>,
@@ -366,7 +190,7 @@ impl<'s> Reader<'s> {
         help: Option<String>,
     ) {
         self.errors
-            .push(DealError::at(kind, self.src, span, message, help));
+            .push(DealError::pending(kind, span, message, help));
     }
 
     fn poison(&mut self, path: &str) {
@@ -391,6 +215,12 @@ impl<'s> Reader<'s> {
 
     fn missing(&mut self, t: &Tbl<'_, '_>, key: &str) {
         let path = t.child(key);
+        let example = |key: &str| {
+            t.section
+                .and_then(|s| s.key(key))
+                .map(|k| k.example)
+                .filter(|e| !e.is_empty())
+        };
         let (message, help) = match key {
             "deal" | "contract" => (
                 format!("missing table [{key}]"),
@@ -418,13 +248,13 @@ impl<'s> Reader<'s> {
     // -- tables ---------------------------------------------------------------
 
     /// Records where every entry of a table is written and reports unknown keys
-    /// (`keys = None`: any key is allowed, as in `[curves]`).
+    /// (`section = None`: any key is allowed, as in `[curves]`).
     fn enter<'a, 'i>(
         &mut self,
         path: &str,
         map: &'a DeTable<'i>,
         span: Range<usize>,
-        keys: Option<&[&str]>,
+        section: Option<&'static Section>,
     ) -> Tbl<'a, 'i> {
         for (k, v) in map.iter() {
             let key: &str = k.get_ref();
@@ -437,9 +267,9 @@ impl<'s> Reader<'s> {
                     compound: is_compound(v.get_ref()),
                 },
             );
-            if let Some(keys) = keys {
-                if !keys.contains(&key) {
-                    self.unknown_key(path, key, k.span(), keys);
+            if let Some(section) = section {
+                if section.key(key).is_none() {
+                    self.unknown_key(path, key, k.span(), section);
                 }
             }
         }
@@ -447,17 +277,19 @@ impl<'s> Reader<'s> {
             path: path.to_string(),
             map,
             span,
+            section,
         }
     }
 
-    fn unknown_key(&mut self, path: &str, key: &str, span: Range<usize>, keys: &[&str]) {
-        let help = if let Some(s) = suggest(key, keys) {
+    fn unknown_key(&mut self, path: &str, key: &str, span: Range<usize>, section: &Section) {
+        let keys = section.names();
+        let help = if let Some(s) = suggest(key, &keys) {
             format!("did you mean `{s}`?")
-        } else if let Some((section, _)) = keys::SECTIONS
+        } else if let Some(other) = sheet::SECTIONS
             .iter()
-            .find(|(_, ks)| ks.contains(&key) && !std::ptr::eq(*ks, keys))
+            .find(|s| s.key(key).is_some() && !std::ptr::eq(**s, section))
         {
-            format!("`{key}` belongs in {section}")
+            format!("`{key}` belongs in {}", other.title)
         } else {
             let known: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
             format!("the keys here are {}", known.join(", "))
@@ -474,11 +306,11 @@ impl<'s> Reader<'s> {
         &mut self,
         path: &str,
         v: &'a Value<'i>,
-        keys: Option<&[&str]>,
+        section: Option<&'static Section>,
         help: Option<String>,
     ) -> Option<Tbl<'a, 'i>> {
         match v.get_ref() {
-            DeValue::Table(map) => Some(self.enter(path, map, v.span(), keys)),
+            DeValue::Table(map) => Some(self.enter(path, map, v.span(), section)),
             _ => {
                 self.wrong_type(path, v, "a table", help);
                 None
@@ -492,7 +324,7 @@ impl<'s> Reader<'s> {
         &mut self,
         path: &str,
         v: &'a Value<'i>,
-        keys: &[&str],
+        section: &'static Section,
     ) -> Option<Vec<Tbl<'a, 'i>>> {
         let header = format!("[[{path}]]");
         match v.get_ref() {
@@ -511,7 +343,7 @@ impl<'s> Reader<'s> {
                     );
                     match item.get_ref() {
                         DeValue::Table(map) => {
-                            out.push(self.enter(&p, map, item.span(), Some(keys)))
+                            out.push(self.enter(&p, map, item.span(), Some(section)))
                         }
                         _ => {
                             self.wrong_type(
@@ -900,16 +732,18 @@ impl<'s> Reader<'s> {
         }
     }
 
-    /// One of a closed list of names (`what`: "frequency", "day count", ...).
-    fn choice(&mut self, path: &str, v: &Value<'_>, what: &str, options: &[&str]) -> Option<usize> {
+    /// One of a closed list of names, read by name ([`SheetEnum::from_name`]).
+    fn choice<E: SheetEnum>(&mut self, path: &str, v: &Value<'_>) -> Option<E> {
+        let what = E::WHAT;
+        let options = E::names();
         match v.get_ref() {
             DeValue::String(s) => {
-                if let Some(i) = options.iter().position(|o| o == s) {
-                    return Some(i);
+                if let Some(e) = E::from_name(s) {
+                    return Some(e);
                 }
-                let help = match suggest(s, options) {
-                    Some(o) => format!("did you mean \"{o}\"? ({what}: {})", one_of(options)),
-                    None => format!("{what}: {}", one_of(options)),
+                let help = match suggest(s, &options) {
+                    Some(o) => format!("did you mean \"{o}\"? ({what}: {})", one_of(&options)),
+                    None => format!("{what}: {}", one_of(&options)),
                 };
                 self.error(
                     ErrorKind::InvalidValue,
@@ -924,7 +758,7 @@ impl<'s> Reader<'s> {
                     path,
                     v,
                     "a string",
-                    Some(format!("{what}: {}", one_of(options))),
+                    Some(format!("{what}: {}", one_of(&options))),
                 );
                 None
             }
@@ -934,7 +768,7 @@ impl<'s> Reader<'s> {
     // -- the deal sheet -------------------------------------------------------
 
     fn deal(&mut self, root: &DeTable<'_>) -> Deal {
-        let top = self.enter("", root, 0..0, Some(keys::ROOT));
+        let top = self.enter("", root, 0..0, Some(&sheet::ROOT));
 
         if let Some(f) = self.opt(&top, "format", Self::count) {
             if f != 1 {
@@ -951,7 +785,7 @@ impl<'s> Reader<'s> {
 
         // [deal]
         let deal_t = self.req(&top, "deal", |r, p, v| {
-            r.table(p, v, Some(keys::DEAL), None)
+            r.table(p, v, Some(&sheet::DEAL), None)
         });
         let mut name = String::new();
         let mut currency = "USD".to_string();
@@ -965,18 +799,15 @@ impl<'s> Reader<'s> {
             if let Some(c) = self.req(t, "close", Self::date) {
                 close = c;
             }
-            frequency = match self.req(t, "frequency", |r, p, v| {
-                r.choice(p, v, "frequency", FREQUENCIES)
-            }) {
-                Some(1) => Frequency::Quarterly,
-                _ => Frequency::Monthly,
-            };
+            frequency = self
+                .req(t, "frequency", Self::choice)
+                .unwrap_or(Frequency::Monthly);
         }
 
         let contract = self.contract(&top, close);
         let purchase_orders = self
             .req(&top, "purchase_order", |r, p, v| {
-                r.tables(p, v, keys::PURCHASE_ORDER)
+                r.tables(p, v, &sheet::PURCHASE_ORDER)
             })
             .unwrap_or_default()
             .iter()
@@ -984,26 +815,26 @@ impl<'s> Reader<'s> {
             .collect();
         let datacenters = self
             .opt(&top, "datacenter", |r, p, v| {
-                r.tables(p, v, keys::DATACENTER)
+                r.tables(p, v, &sheet::DATACENTER)
             })
             .unwrap_or_default()
             .iter()
             .map(|t| self.datacenter(t, close))
             .collect();
         let expenses = self
-            .opt(&top, "expense", |r, p, v| r.tables(p, v, keys::EXPENSE))
+            .opt(&top, "expense", |r, p, v| r.tables(p, v, &sheet::EXPENSE))
             .unwrap_or_default()
             .iter()
             .map(|t| self.expense(t, close))
             .collect();
         let fees = self
-            .opt(&top, "fee", |r, p, v| r.tables(p, v, keys::FEE))
+            .opt(&top, "fee", |r, p, v| r.tables(p, v, &sheet::FEE))
             .unwrap_or_default()
             .iter()
             .map(|t| self.fee(t, close))
             .collect();
         let facilities = self
-            .opt(&top, "facility", |r, p, v| r.tables(p, v, keys::FACILITY))
+            .opt(&top, "facility", |r, p, v| r.tables(p, v, &sheet::FACILITY))
             .unwrap_or_default()
             .iter()
             .map(|t| self.facility(t))
@@ -1011,7 +842,7 @@ impl<'s> Reader<'s> {
 
         let reserve = self
             .opt(&top, "reserve", |r, p, v| {
-                r.table(p, v, Some(keys::RESERVE), None)
+                r.table(p, v, Some(&sheet::RESERVE), None)
             })
             .map(|t| Reserve {
                 months: self.req(&t, "months", Self::count32).unwrap_or(1),
@@ -1022,17 +853,14 @@ impl<'s> Reader<'s> {
 
         let covenants = self
             .opt(&top, "covenants", |r, p, v| {
-                r.table(p, v, Some(keys::COVENANTS), None)
+                r.table(p, v, Some(&sheet::COVENANTS), None)
             })
             .map(|t| Covenants {
                 min_dscr: self.opt(&t, "min_dscr", Self::ratio),
                 lockup_dscr: self.opt(&t, "lockup_dscr", Self::ratio),
-                lockup_action: match self.opt(&t, "lockup_action", |r, p, v| {
-                    r.choice(p, v, "lock-up action", LOCKUP_ACTIONS)
-                }) {
-                    Some(1) => LockupAction::Hold,
-                    _ => LockupAction::Sweep,
-                },
+                lockup_action: self
+                    .opt(&t, "lockup_action", Self::choice)
+                    .unwrap_or(LockupAction::Sweep),
                 repaid_by_fraction: self
                     .opt(&t, "repaid_by_fraction", Self::share)
                     .unwrap_or(Covenants::DEFAULT_REPAID_BY_FRACTION),
@@ -1046,7 +874,7 @@ impl<'s> Reader<'s> {
 
         let analysis = self
             .opt(&top, "analysis", |r, p, v| {
-                r.table(p, v, Some(keys::ANALYSIS), None)
+                r.table(p, v, Some(&sheet::ANALYSIS), None)
             })
             .map(|t| Analysis {
                 discount_rate: self
@@ -1055,7 +883,7 @@ impl<'s> Reader<'s> {
             });
 
         let scenarios = self
-            .opt(&top, "scenario", |r, p, v| r.tables(p, v, keys::SCENARIO))
+            .opt(&top, "scenario", |r, p, v| r.tables(p, v, &sheet::SCENARIO))
             .unwrap_or_default()
             .iter()
             .map(|t| self.scenario(t))
@@ -1148,7 +976,7 @@ impl<'s> Reader<'s> {
             capacity: Vec::new(),
         };
         let Some(t) = self.req(top, "contract", |r, p, v| {
-            r.table(p, v, Some(keys::CONTRACT), None)
+            r.table(p, v, Some(&sheet::CONTRACT), None)
         }) else {
             return contract;
         };
@@ -1162,7 +990,7 @@ impl<'s> Reader<'s> {
             .opt(&t, "prepayment_credit_share", Self::share)
             .unwrap_or(Share::ZERO);
         let lines = self
-            .req(&t, "capacity", |r, p, v| r.tables(p, v, keys::CAPACITY))
+            .req(&t, "capacity", |r, p, v| r.tables(p, v, &sheet::CAPACITY))
             .unwrap_or_default();
         contract.capacity = lines
             .iter()
@@ -1224,7 +1052,7 @@ impl<'s> Reader<'s> {
             let Some(t) = self.table(
                 &p,
                 item,
-                Some(keys::PAYMENT),
+                Some(&sheet::PAYMENT),
                 Some("write each payment as { date = 2026-01-01, share = \"0.5\" }".to_string()),
             ) else {
                 ok = false;
@@ -1352,28 +1180,22 @@ impl<'s> Reader<'s> {
         let rank = self.opt(t, "rank", Self::rank).unwrap_or(Rank::Senior);
         let commitment = self.commitment(t);
         let rate = self.rate_spec(t);
-        let day_count = match self.opt(t, "day_count", |r, p, v| {
-            r.choice(p, v, "day count", DAY_COUNTS)
-        }) {
-            Some(1) => DayCount::Act365F,
-            Some(2) => DayCount::Thirty360,
-            _ => DayCount::Act360,
-        };
-        let profile = self.opt(t, "amortization", |r, p, v| {
-            r.choice(p, v, "amortization profile", PROFILES)
-        });
+        let day_count = self
+            .opt(t, "day_count", Self::choice)
+            .unwrap_or(DayCount::Act360);
+        let profile: Option<Amortization> = self.opt(t, "amortization", Self::choice);
+        let custom = matches!(profile, Some(Amortization::Custom(_)));
+        let profile_read = profile.is_some();
         let amortization = match profile {
-            Some(1) => Amortization::Level,
-            Some(2) => Amortization::StraightLine,
-            Some(3) => Amortization::Bullet,
-            Some(4) => {
+            Some(Amortization::Custom(_)) => {
                 Amortization::Custom(self.req(t, "schedule", Self::schedule).unwrap_or_default())
             }
-            _ => Amortization::Sculpted,
+            Some(a) => a,
+            None => Amortization::Sculpted,
         };
-        if profile != Some(4) {
+        if !custom {
             if let Some(v) = t.get("schedule") {
-                if profile.is_some() || t.get("amortization").is_none() {
+                if profile_read || t.get("amortization").is_none() {
                     self.error(
                         ErrorKind::Inconsistent,
                         v.span(),
@@ -1531,7 +1353,7 @@ impl<'s> Reader<'s> {
                     r.table(
                         p,
                         v,
-                        Some(keys::SIZING),
+                        Some(&sheet::SIZING),
                         Some(
                             "write sizing = { dscr = \"1.30\", max_gearing = \"0.80\" }"
                                 .to_string(),
@@ -1556,7 +1378,7 @@ impl<'s> Reader<'s> {
         let placeholder = RateSpec::Fixed(Rate::ZERO);
         let help = "write rate = { fixed = \"0.09\" } or rate = { index = \"SOFR3M\", margin = \"0.04\", floor = \"0\" }";
         let Some(r) = self.req(t, "rate", |r, p, v| {
-            r.table(p, v, Some(keys::RATE), Some(help.to_string()))
+            r.table(p, v, Some(&sheet::RATE), Some(help.to_string()))
         }) else {
             return placeholder;
         };
@@ -1612,7 +1434,7 @@ impl<'s> Reader<'s> {
             let Some(c) = self.table(
                 &path,
                 v,
-                Some(keys::CURVE),
+                Some(&sheet::CURVE),
                 Some(format!(
                     "write [curves.{name}] with points = [[2026-01-01, \"0.0365\"]]"
                 )),
@@ -1718,12 +1540,17 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(suggest("escalater", keys::CONTRACT), Some("escalator"));
-        assert_eq!(suggest("Monthly", FREQUENCIES), Some("monthly"));
-        assert_eq!(suggest("montly", FREQUENCIES), Some("monthly"));
-        assert_eq!(suggest("act/360", DAY_COUNTS), Some("ACT/360"));
-        assert_eq!(suggest("ACT/365", DAY_COUNTS), Some("ACT/365F"));
-        assert_eq!(suggest("zzz", FREQUENCIES), None);
+        assert_eq!(
+            suggest("escalater", &sheet::CONTRACT.names()),
+            Some("escalator")
+        );
+        let frequencies = Frequency::names();
+        let day_counts = DayCount::names();
+        assert_eq!(suggest("Monthly", &frequencies), Some("monthly"));
+        assert_eq!(suggest("montly", &frequencies), Some("monthly"));
+        assert_eq!(suggest("act/360", &day_counts), Some("ACT/360"));
+        assert_eq!(suggest("ACT/365", &day_counts), Some("ACT/365F"));
+        assert_eq!(suggest("zzz", &frequencies), None);
     }
 
     #[test]

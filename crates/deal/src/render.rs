@@ -14,13 +14,19 @@
 
 use std::fmt::Write as _;
 
+use crate::error::line_starts;
 use crate::{count_errors, DealError, DealErrors};
 
 /// Spaces per tab when a source line is shown.
 const TAB: &str = "    ";
 
-/// Renders every error of `errors`, in order, then the line
-/// ``error: could not read deal sheet `FILE`: N errors``.
+/// The most characters of a source line shown: a longer line shows about this many
+/// around the caret, cut with `...` at either end.
+pub const SNIPPET_WIDTH: usize = 200;
+
+/// Renders every error of `errors`, in order, then (when some were omitted, beyond
+/// [`crate::MAX_ERRORS`]) the line `... and N more errors`, then the line
+/// ``error: could not read deal sheet `FILE`: N errors`` counting every error.
 ///
 /// Each error shows as:
 ///
@@ -35,26 +41,40 @@ const TAB: &str = "    ";
 /// ```
 ///
 /// An error with no location (the file could not be read) shows the file name alone.
+/// Lines end at `\n`, `\r\n` or a lone `\r`; a line longer than [`SNIPPET_WIDTH`]
+/// characters is cut around the caret.
 pub fn render(errors: &DealErrors) -> String {
     let mut out = String::new();
+    let source = errors.source.as_deref();
+    let starts = source.map(line_starts).unwrap_or_default();
     for error in &errors.errors {
-        render_one(&mut out, &errors.file, errors.source.as_deref(), error);
+        render_one(&mut out, &errors.file, source, &starts, error);
         out.push('\n');
+    }
+    if errors.omitted > 0 {
+        let s = if errors.omitted == 1 { "" } else { "s" };
+        let _ = writeln!(out, "... and {} more error{s}\n", errors.omitted);
     }
     let _ = writeln!(
         out,
         "error: could not read deal sheet `{}`: {}",
         errors.file,
-        count_errors(errors.errors.len())
+        count_errors(errors.total())
     );
     out
 }
 
-fn render_one(out: &mut String, file: &str, source: Option<&str>, error: &DealError) {
+fn render_one(
+    out: &mut String,
+    file: &str,
+    source: Option<&str>,
+    starts: &[usize],
+    error: &DealError,
+) {
     let _ = writeln!(out, "error: {}", error.message);
     let snippet = source
         .filter(|_| error.is_located())
-        .and_then(|s| snippet(s, error));
+        .and_then(|s| snippet(s, starts, error));
     let width = if error.is_located() {
         error.line.to_string().len()
     } else {
@@ -83,21 +103,54 @@ fn render_one(out: &mut String, file: &str, source: Option<&str>, error: &DealEr
     }
 }
 
-/// The source line of the error (tabs expanded), the caret's indent and the number of
-/// carets, in characters: the span's part on its first line, at least one.
-fn snippet(source: &str, error: &DealError) -> Option<(String, usize, usize)> {
-    let line = source.lines().nth(error.line.checked_sub(1)?)?;
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    let before: String = line.chars().take(error.column.saturating_sub(1)).collect();
-    let indent = expand(&before).chars().count();
+/// The source line of the error (tabs expanded; cut around the caret when longer than
+/// [`SNIPPET_WIDTH`] characters), the caret's indent and the number of carets, in
+/// characters: the span's part on its first line, at least one. The work is bounded by
+/// the width, not by the length of the line.
+fn snippet(source: &str, starts: &[usize], error: &DealError) -> Option<(String, usize, usize)> {
+    let begin = *starts.get(error.line.checked_sub(1)?)?;
+    let end = starts.get(error.line).copied().unwrap_or(source.len());
+    let line = source.get(begin..end)?;
+    let line = line.trim_end_matches(['\n', '\r']);
+    let mut at = error.span.start.clamp(begin, begin + line.len());
+    while at > begin && !source.is_char_boundary(at) {
+        at -= 1;
+    }
+    let (before, after) = (source.get(begin..at)?, source.get(at..begin + line.len())?);
 
-    let start = error.span.start.min(source.len());
-    let end = error.span.end.clamp(start, source.len());
-    let spanned = source.get(start..end).unwrap_or("");
-    let first_line = spanned.split('\n').next().unwrap_or("");
-    let first_line = first_line.strip_suffix('\r').unwrap_or(first_line);
-    let carets = expand(first_line).chars().count().max(1);
-    Some((expand(line), indent, carets))
+    let span_end = error.span.end.clamp(at, source.len());
+    let spanned = source.get(at..span_end).unwrap_or("");
+    let first_line = spanned.split(['\n', '\r']).next().unwrap_or("");
+    let caret_text: String = first_line.chars().take(SNIPPET_WIDTH).collect();
+    let carets = expand(&caret_text).chars().count().max(1);
+
+    let short = line.chars().take(SNIPPET_WIDTH + 1).count() <= SNIPPET_WIDTH;
+    if short {
+        let indent = expand(before).chars().count();
+        return Some((expand(line), indent, carets));
+    }
+    // A long line: up to half the width before the caret, the rest after it.
+    let half = SNIPPET_WIDTH / 2;
+    let mut shown_before: Vec<char> = before.chars().rev().take(half + 1).collect();
+    let cut_left = shown_before.len() > half;
+    shown_before.truncate(half);
+    shown_before.reverse();
+    let room = SNIPPET_WIDTH - shown_before.len();
+    let mut shown_after: Vec<char> = after.chars().take(room + 1).collect();
+    let cut_right = shown_after.len() > room;
+    shown_after.truncate(room);
+
+    let left: String = shown_before.into_iter().collect();
+    let right: String = shown_after.into_iter().collect();
+    let prefix = if cut_left { "..." } else { "" };
+    let suffix = if cut_right { "..." } else { "" };
+    let indent = prefix.len() + expand(&left).chars().count();
+    let text = format!("{prefix}{}{}{suffix}", expand(&left), expand(&right));
+    Some((
+        text,
+        indent,
+        carets.min(expand(&right).chars().count().max(1)),
+    ))
 }
 
 fn expand(s: &str) -> String {
@@ -114,6 +167,7 @@ mod tests {
             file: "deal.toml".to_string(),
             source: Some(source.to_string()),
             errors: list,
+            omitted: 0,
         }
     }
 
@@ -158,12 +212,24 @@ mod tests {
     }
 
     #[test]
+    fn a_long_line_shows_a_window_around_the_caret() {
+        let source = format!("{}BAD{}\n", "x".repeat(1000), "y".repeat(1000));
+        let e = DealError::at(ErrorKind::UnknownKey, &source, 1000..1003, "bad", None);
+        let text = render(&errors(&source, vec![e]));
+        // 100 characters before the caret, 200 in all, `...` at each cut end
+        let line = format!("{}BAD{}", "x".repeat(100), "y".repeat(97));
+        let expected = format!("1 | ...{line}...\n  | {}^^^ unknown key\n", " ".repeat(103));
+        assert!(text.contains(&expected), "{text}");
+    }
+
+    #[test]
     fn unlocated_errors_name_the_file() {
         let e = DealError::unlocated(ErrorKind::TooLarge, "the file is over 10 MiB", None);
         let text = render(&DealErrors {
             file: "big.toml".to_string(),
             source: None,
             errors: vec![e],
+            omitted: 0,
         });
         assert_eq!(
             text,

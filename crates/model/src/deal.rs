@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use boxflow_core::{DayCount, Frequency, Money, Quantity, Rate, Ratio, Share};
+use boxflow_core::{DayCount, Frequency, Money, Quantity, Rate, Ratio, Share, SheetEnum};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -295,16 +295,22 @@ pub enum Amortization {
 }
 
 impl Amortization {
-    /// The deal-sheet spelling.
+    /// The deal-sheet spelling ([`SheetEnum::NAMES`]).
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Amortization::Sculpted => "sculpted",
-            Amortization::Level => "level",
-            Amortization::StraightLine => "straight_line",
-            Amortization::Bullet => "bullet",
-            Amortization::Custom(_) => "custom",
-        }
+        self.name()
     }
+}
+
+/// `"custom"` is listed with an empty `schedule`; the reader fills it in.
+impl SheetEnum for Amortization {
+    const WHAT: &'static str = "amortization profile";
+    const NAMES: &'static [(&'static str, Amortization)] = &[
+        ("sculpted", Amortization::Sculpted),
+        ("level", Amortization::Level),
+        ("straight_line", Amortization::StraightLine),
+        ("bullet", Amortization::Bullet),
+        ("custom", Amortization::Custom(Vec::new())),
+    ];
 }
 
 /// `repay_by`: the repayment deadline.
@@ -327,13 +333,25 @@ pub struct Reserve {
 }
 
 /// What a failed lock-up test does with the cash.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LockupAction {
     /// Prepay senior then junior principal; the rest to the lock-up account.
     Sweep,
     /// All to the lock-up account.
     Hold,
+}
+
+impl SheetEnum for LockupAction {
+    const WHAT: &'static str = "lock-up action";
+    const NAMES: &'static [(&'static str, LockupAction)] =
+        &[("sweep", LockupAction::Sweep), ("hold", LockupAction::Hold)];
+}
+
+/// Serialized by its deal-sheet name.
+impl Serialize for LockupAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
 }
 
 /// `[covenants]`.
@@ -551,4 +569,59 @@ pub struct ReLease {
     pub after_periods: u32,
     /// `re_lease_price_share`: the re-lease price as a share of the contract price.
     pub price_share: Share,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variant, listed through an exhaustive match: a new variant does not
+    /// compile until it is listed here, and then fails until it has a name.
+    fn all_profiles() -> Vec<Amortization> {
+        let all = vec![
+            Amortization::Sculpted,
+            Amortization::Level,
+            Amortization::StraightLine,
+            Amortization::Bullet,
+            Amortization::Custom(vec![Share::ONE]),
+        ];
+        for a in &all {
+            match a {
+                Amortization::Sculpted
+                | Amortization::Level
+                | Amortization::StraightLine
+                | Amortization::Bullet
+                | Amortization::Custom(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_profile_round_trips_name_variant_name() {
+        for a in all_profiles() {
+            let back = Amortization::from_name(a.name()).unwrap();
+            assert_eq!(back.name(), a.name());
+            assert_eq!(std::mem::discriminant(&back), std::mem::discriminant(&a));
+        }
+        assert_eq!(Amortization::NAMES.len(), all_profiles().len());
+        assert_eq!(
+            Amortization::from_name("custom"),
+            Some(Amortization::Custom(Vec::new()))
+        );
+        assert_eq!(Amortization::StraightLine.as_str(), "straight_line");
+    }
+
+    #[test]
+    fn every_lockup_action_round_trips_name_variant_name() {
+        let all = [LockupAction::Sweep, LockupAction::Hold];
+        for a in all {
+            match a {
+                LockupAction::Sweep | LockupAction::Hold => {}
+            }
+            assert_eq!(LockupAction::from_name(a.name()), Some(a));
+        }
+        assert_eq!(LockupAction::NAMES.len(), all.len());
+        assert_eq!(LockupAction::Hold.name(), "hold");
+    }
 }
