@@ -1434,6 +1434,28 @@ fn escalation_over_term(deal: &Deal, e: Decimal) -> Option<Decimal> {
     (0..years).try_fold(Decimal::ONE, |acc, _| acc.checked_mul(step))
 }
 
+/// "any value above 1e15", for an escalation factor over the term: `(1 + e)^years`
+/// must be a decimal (an escalator of 1e15 compounds beyond any amount). Reports at
+/// `path`; returns the factor, or 0 once reported (so no product repeats the error).
+fn escalation_within_range(c: &mut Checker, deal: &Deal, path: &str, e: Decimal) -> Decimal {
+    match escalation_over_term(deal, e).filter(|x| *x <= MAX_VALUE) {
+        Some(x) => x,
+        None => {
+            c.report(
+                RuleKind::InvalidValue,
+                path,
+                &["contract.term_months"],
+                format!(
+                    "`{path}` = {} compounds over the term to more than 1e15",
+                    e.normalize()
+                ),
+                "an annual escalator such as \"0.03\" for +3% a year",
+            );
+            Decimal::ZERO
+        }
+    }
+}
+
 /// `Π factors`, or `None` beyond what a decimal holds.
 fn bounded_product(factors: &[Decimal]) -> Option<Decimal> {
     factors
@@ -1475,7 +1497,12 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
     // At most 31 days a month.
     let hours = term * Decimal::from(31 * 24);
     let years = term / Decimal::from(12);
-    let contract_esc = escalation_over_term(deal, deal.contract.escalator.value());
+    let contract_esc = escalation_within_range(
+        c,
+        deal,
+        "contract.escalator",
+        deal.contract.escalator.value(),
+    );
     let mut revenue = Some(Decimal::ZERO);
     for (i, l) in deal.contract.capacity.iter().enumerate() {
         let p = format!("contract.capacity[{i}]");
@@ -1483,7 +1510,7 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
             Decimal::from(l.gpus),
             l.price_per_gpu_hour.value(),
             hours,
-            contract_esc.unwrap_or(Decimal::MAX),
+            contract_esc,
         ];
         amount_within_range(
             c,
@@ -1500,7 +1527,7 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
     let total = total_capex(deal).ok();
     for (i, dc) in deal.datacenters.iter().enumerate() {
         let p = format!("datacenter[{i}]");
-        let esc = escalation_over_term(deal, dc.escalator.value()).unwrap_or(Decimal::MAX);
+        let esc = escalation_within_range(c, deal, &format!("{p}.escalator"), dc.escalator.value());
         amount_within_range(
             c,
             &format!("{p}.rate_per_kw_month"),
@@ -1530,7 +1557,8 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
     for (i, e) in deal.expenses.iter().enumerate() {
         if let ExpenseBasis::PerMonth(q) = &e.basis {
             let p = format!("expense[{i}]");
-            let esc = escalation_over_term(deal, e.escalator.value()).unwrap_or(Decimal::MAX);
+            let esc =
+                escalation_within_range(c, deal, &format!("{p}.escalator"), e.escalator.value());
             amount_within_range(
                 c,
                 &format!("{p}.per_month"),

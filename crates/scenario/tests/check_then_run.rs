@@ -127,7 +127,13 @@ fn known_sheets_that_passed_check_and_failed_run() {
         ("units = 2048", "units = 1000000000000000"),
         ("pue = \"1.30\"", "pue = \"999999999999999\""),
         ("dscr = \"1.30\"", "dscr = \"1e-28\""),
+        // Found by this fuzz: an escalator that compounds beyond any decimal.
+        (
+            "escalator = \"0.03\"               # annual",
+            "escalator = \"999999999999999\" #",
+        ),
     ] {
+        assert!(REFERENCE.contains(from), "{from}");
         let text = REFERENCE.replacen(from, to, 1);
         assert!(boxflow_deal::parse(&text, "x.toml").is_err(), "{to}");
     }
