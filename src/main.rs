@@ -96,16 +96,47 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli.command) {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(Fail::Message(message)) => {
+            say_err(&format!("error: {message}\n"));
             ExitCode::FAILURE
         }
+        Err(Fail::Closed) => ExitCode::SUCCESS,
     }
+}
+
+/// Why a command stopped.
+enum Fail {
+    /// An error to print on standard error; exit 1.
+    Message(String),
+    /// Standard output was closed by its reader (`boxflow ... | head`): a quiet end,
+    /// exit 0, as `head` users expect.
+    Closed,
+}
+
+impl From<String> for Fail {
+    fn from(message: String) -> Fail {
+        Fail::Message(message)
+    }
+}
+
+impl From<&str> for Fail {
+    fn from(message: &str) -> Fail {
+        Fail::Message(message.to_string())
+    }
+}
+
+/// Every print to standard error goes through here (standard output goes through
+/// [`print_stdout`]); never panics. Best effort: when standard error can't be written
+/// (`2>/dev/full`) there is nowhere left to say so, and the exit status still says it.
+fn say_err(text: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }
 
 fn read_deal(path: &Path) -> Result<ValidDeal, String> {
     deal::read_file(path).map_err(|errors| {
-        eprint!("{}", deal::render(&errors));
+        say_err(&deal::render(&errors));
         format!("`{}` is not a valid deal sheet", path.display())
     })
 }
@@ -122,37 +153,74 @@ fn run_deal(deal: &ValidDeal) -> Result<Run, String> {
     Ok(run)
 }
 
-fn emit(out: Option<&Path>, text: &str) -> Result<(), String> {
+fn emit(out: Option<&Path>, text: &str) -> Result<(), Fail> {
     match out {
         Some(path) => output::write_atomic(path, text.as_bytes())
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+            .map_err(|e| Fail::Message(format!("cannot write `{}`: {e}", path.display()))),
         None => print_stdout(text),
     }
 }
 
-/// Prints to standard output; a closed pipe (`boxflow run ... | head`) is not an error.
-fn print_stdout(text: &str) -> Result<(), String> {
+/// Runs a grid and streams its rows to a file (atomically) or to standard output.
+fn emit_grid(out: Option<&Path>, job: &stress::GridJob) -> Result<(), Fail> {
+    let result = match out {
+        Some(path) => output::write_streamed(path, |w| job.write(w)),
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            job.write(&mut w)
+        }
+    };
+    match result {
+        Ok(()) => Ok(()),
+        Err(stress::GridFail::Invariant(message)) => Err(Fail::Message(message)),
+        Err(stress::GridFail::Write(e)) => Err(match out {
+            None if e.kind() == std::io::ErrorKind::BrokenPipe => Fail::Closed,
+            None => Fail::Message(format!("cannot write to standard output: {e}")),
+            Some(path) => Fail::Message(format!("cannot write `{}`: {e}", path.display())),
+        }),
+    }
+}
+
+/// Prints to standard output. A closed pipe (`boxflow run ... | head`) ends the command
+/// quietly ([`Fail::Closed`]); any other write error (`> /dev/full`) is an error.
+fn print_stdout(text: &str) -> Result<(), Fail> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!("cannot write to standard output: {e}")),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Fail::Closed),
+        Err(e) => Err(Fail::Message(format!(
+            "cannot write to standard output: {e}"
+        ))),
     }
 }
 
-fn execute(command: Command) -> Result<ExitCode, String> {
+fn execute(command: Command) -> Result<ExitCode, Fail> {
     match command {
         Command::Stress(args) => {
             let deal = read_deal(&args.deal)?;
-            let text = stress::stress(deal, &args)?;
-            emit(args.out.as_deref(), &text)?;
+            match stress::stress(deal, &args)? {
+                stress::Stressed::Text(text) => emit(args.out.as_deref(), &text)?,
+                stress::Stressed::Grid(job) => emit_grid(args.out.as_deref(), &job)?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Portfolio(args) => {
+            let (paths, warnings) = portfolio::deal_files(&args.paths)?;
+            for w in warnings {
+                say_err(&format!("warning: {w}\n"));
+            }
+            // Every sheet is read, so that every bad one is reported, not only the first.
             let mut deals = Vec::new();
-            for path in portfolio::deal_files(&args.paths)? {
-                deals.push((portfolio::source_name(&path), read_deal(&path)?));
+            let mut bad = Vec::new();
+            for path in paths {
+                match read_deal(&path) {
+                    Ok(deal) => deals.push((portfolio::source_name(&path), deal)),
+                    Err(e) => bad.push(e),
+                }
+            }
+            if !bad.is_empty() {
+                return Err(Fail::Message(bad.join("\nerror: ")));
             }
             let text = portfolio::portfolio(deals, &args)?;
             emit(args.out.as_deref(), &text)?;
@@ -162,10 +230,10 @@ fn execute(command: Command) -> Result<ExitCode, String> {
             let mut ok = true;
             for path in &deals {
                 match deal::read_file(path) {
-                    Ok(_) => println!("ok: {}", path.display()),
+                    Ok(_) => print_stdout(&format!("ok: {}\n", path.display()))?,
                     Err(errors) => {
                         ok = false;
-                        eprint!("{}", deal::render(&errors));
+                        say_err(&deal::render(&errors));
                     }
                 }
             }
@@ -176,26 +244,26 @@ fn execute(command: Command) -> Result<ExitCode, String> {
             })
         }
         Command::Schema => {
-            let schema =
-                serde_json::to_string_pretty(&deal::json_schema()).map_err(|e| e.to_string())?;
+            let schema = serde_json::to_string_pretty(&deal::json_schema())
+                .map_err(|e| Fail::Message(e.to_string()))?;
             print_stdout(&(schema + "\n"))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { path } => {
             let path = path.unwrap_or_else(|| PathBuf::from("deal.toml"));
             if path.exists() {
-                return Err(format!(
+                return Err(Fail::Message(format!(
                     "`{}` exists already; not overwritten",
                     path.display()
-                ));
+                )));
             }
             output::write_atomic(&path, deal::TEMPLATE.as_bytes())
                 .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-            println!(
-                "wrote {}; check it with: boxflow check {}",
+            print_stdout(&format!(
+                "wrote {}; check it with: boxflow check {}\n",
                 path.display(),
                 path.display()
-            );
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Size { deal, format } => {
@@ -258,18 +326,30 @@ fn execute(command: Command) -> Result<ExitCode, String> {
             let source = deal.clone();
             let deal = read_deal(&deal)?;
             let run = run_deal(&deal)?;
-            if let Some(path) = &html {
-                let page = report::html::report(&deal, &run, &source.display().to_string());
-                output::write_atomic(path, page.as_bytes())
-                    .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-                println!("wrote {}", path.display());
+            // Both files are rendered first, then written all or nothing.
+            let page = html
+                .as_ref()
+                .map(|_| report::html::report(&deal, &run, &source.display().to_string()));
+            let book = xlsx
+                .as_ref()
+                .map(|_| report::xlsx::workbook(&deal, &run))
+                .transpose()
+                .map_err(|e| format!("cannot build the workbook: {e}"))?;
+            let mut files: Vec<(&Path, &[u8])> = Vec::new();
+            if let (Some(path), Some(page)) = (&html, &page) {
+                files.push((path, page.as_bytes()));
             }
-            if let Some(path) = &xlsx {
-                let book = report::xlsx::workbook(&deal, &run)
-                    .map_err(|e| format!("cannot build the workbook: {e}"))?;
-                output::write_atomic(path, &book)
-                    .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-                println!("wrote {}", path.display());
+            if let (Some(path), Some(book)) = (&xlsx, &book) {
+                files.push((path, book));
+            }
+            output::write_all(&files).map_err(|(path, e)| {
+                format!(
+                    "cannot write `{}`: {e}; no report was written",
+                    path.display()
+                )
+            })?;
+            for (path, _) in &files {
+                print_stdout(&format!("wrote {}\n", path.display()))?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -55,26 +55,60 @@ pub struct PortfolioArgs {
 }
 
 /// The deal sheets named: each file as given, and each folder's `*.toml` files in
-/// name order.
-pub fn deal_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
+/// name order; with a warning for each file named twice (counted once). Every path that
+/// is not a readable regular file (a FIFO, a folder named `x.toml`, a missing file) is
+/// an error, all of them in one message.
+pub fn deal_files(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<String>), String> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut seen: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    let mut add = |f: PathBuf, errors: &mut Vec<String>| match std::fs::metadata(&f) {
+        Ok(m) if m.is_file() => {
+            let key = std::fs::canonicalize(&f).unwrap_or_else(|_| f.clone());
+            match seen.iter().find(|(k, _)| *k == key) {
+                Some((_, first)) => warnings.push(format!(
+                    "`{}` is the same file as `{}`: counted once",
+                    f.display(),
+                    first.display()
+                )),
+                None => {
+                    seen.push((key, f.clone()));
+                    out.push(f);
+                }
+            }
+        }
+        Ok(_) => errors.push(format!("`{}` is not a regular file", f.display())),
+        Err(e) => errors.push(format!("cannot read `{}`: {e}", f.display())),
+    };
     for p in paths {
         if p.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| format!("cannot read folder `{}`: {e}", p.display()))?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "toml"))
-                .collect();
+            let mut files: Vec<PathBuf> = match std::fs::read_dir(p) {
+                Ok(entries) => entries
+                    .filter_map(|entry| entry.ok().map(|e| e.path()))
+                    .filter(|f| f.extension().is_some_and(|x| x == "toml"))
+                    .collect(),
+                Err(e) => {
+                    errors.push(format!("cannot read folder `{}`: {e}", p.display()));
+                    continue;
+                }
+            };
             files.sort();
             if files.is_empty() {
-                return Err(format!("folder `{}` has no .toml deal sheet", p.display()));
+                errors.push(format!("folder `{}` has no .toml deal sheet", p.display()));
             }
-            out.extend(files);
+            for f in files {
+                add(f, &mut errors);
+            }
         } else {
-            out.push(p.clone());
+            add(p.clone(), &mut errors);
         }
     }
-    Ok(out)
+    if errors.is_empty() {
+        Ok((out, warnings))
+    } else {
+        Err(errors.join("\nerror: "))
+    }
 }
 
 /// Runs every deal and renders the portfolio in a format.

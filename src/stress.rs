@@ -10,7 +10,9 @@ use std::str::FromStr;
 use boxflow::core::{Money, Share};
 use boxflow::model::{Commitment, ReLease, Scenario, ValidDeal};
 use boxflow::scenario::solve::{self, DefaultSolution, PriceSolution, Probe, RateSolution};
-use boxflow::scenario::{parse_scenario, run_grid, run_scenarios, Base, Grid, GridRow, Outcome};
+use boxflow::scenario::{
+    parse_scenario, run_grid_each, run_scenarios, scenario_values, Base, Grid, GridRow, Outcome,
+};
 use comfy_table::{Cell, Table};
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
@@ -87,52 +89,220 @@ fn share(flag: &str, text: &str) -> Result<Share, String> {
     Ok(Share::new(x))
 }
 
-/// Runs `boxflow stress` on a deal read from its sheet; returns the text to print.
-pub fn stress(deal: ValidDeal, args: &StressArgs) -> Result<String, String> {
+/// The most grid points the terminal table shows: 10,000 (docs/limits.md). A bigger grid
+/// is written with `--format csv` or `--format json`, which stream row by row.
+pub const MAX_TABLE_POINTS: usize = 10_000;
+
+/// What `boxflow stress` has to write: a text, or a grid whose rows are run and written
+/// as they come.
+pub enum Stressed {
+    /// The whole output.
+    Text(String),
+    /// A grid to run and write row by row ([`GridJob::write`]).
+    Grid(Box<GridJob>),
+}
+
+/// Why a grid's output stopped.
+#[derive(Debug)]
+pub enum GridFail {
+    /// The output could not be written.
+    Write(std::io::Error),
+    /// A run broke an invariant.
+    Invariant(String),
+}
+
+impl From<std::io::Error> for GridFail {
+    fn from(e: std::io::Error) -> GridFail {
+        GridFail::Write(e)
+    }
+}
+
+impl From<csv::Error> for GridFail {
+    fn from(e: csv::Error) -> GridFail {
+        GridFail::Write(e.into())
+    }
+}
+
+/// A grid ready to run: the base case, the grid and the output format.
+pub struct GridJob {
+    name: String,
+    base: Base,
+    grid: Grid,
+    format: StressFormat,
+    no_progress: bool,
+}
+
+/// Runs `boxflow stress` on a deal read from its sheet; returns what to write.
+pub fn stress(deal: ValidDeal, args: &StressArgs) -> Result<Stressed, String> {
     let name = deal.name.clone();
     let mut scenarios: Vec<Scenario> = deal.scenarios.clone();
+    let mut grid_base = Vec::new();
     for line in &args.scenarios {
         let s = parse_scenario(line).map_err(|e| format!("--scenario `{line}`: {e}"))?;
         if let Some(i) = boxflow::model::validate_scenario(&deal, &s).first() {
             return Err(format!("--scenario `{line}`: {}", i.message));
         }
+        if args.grid.is_some() {
+            let (_, values) =
+                scenario_values(line).map_err(|e| format!("--scenario `{line}`: {e}"))?;
+            grid_base.extend(values);
+        }
         scenarios.push(s);
+    }
+    if args.grid.is_some() && args.scenarios.len() > 1 {
+        return Err("--grid takes at most one --scenario, the base of every grid point".into());
     }
     let base = Base::new(deal).map_err(|e| format!("cannot run `{name}`: {e}"))?;
 
     if let Some(spec) = &args.grid {
-        let grid = Grid::parse(spec).map_err(|e| format!("--grid: {e}"))?;
+        let grid = Grid::parse(spec)
+            .and_then(|g| g.with_base(&grid_base))
+            .map_err(|e| format!("--grid: {e}"))?;
         grid.check(&base.deal).map_err(|e| format!("--grid: {e}"))?;
-        let bar = progress_bar(grid.len() as u64, args.no_progress);
-        let rows = run_grid(&base, &grid, true, &|| bar.inc(1));
-        bar.finish_and_clear();
-        check_invariants(rows.iter().filter_map(|r| r.outcome.as_ref().ok()))?;
-        return render_grid(&name, &grid, &rows, args.format);
+        if args.format == StressFormat::Table && grid.len() > MAX_TABLE_POINTS {
+            return Err(format!(
+                "--grid: {} points are too many for a table (at most {MAX_TABLE_POINTS}): \
+                 use --format csv or --format json, which are written row by row",
+                grid.len()
+            ));
+        }
+        return Ok(Stressed::Grid(Box::new(GridJob {
+            name,
+            base,
+            grid,
+            format: args.format,
+            no_progress: args.no_progress,
+        })));
     }
 
-    let outcomes = run_scenarios(&base, &scenarios)
+    // A scenario that cannot run gets its own row with its error, as a grid point does.
+    let outcomes: Vec<ScenarioRow> = run_scenarios(&base, &scenarios)
         .into_iter()
-        .map(|(n, o)| o.map_err(|e| format!("scenario `{n}`: {e}")))
-        .collect::<Result<Vec<Outcome>, String>>()?;
-    check_invariants(outcomes.iter())?;
+        .map(|(n, o)| (n, o.map_err(|e| e.to_string())))
+        .collect();
+    check_invariants(outcomes.iter().filter_map(|(_, o)| o.as_ref().ok()))?;
     let breakpoints = if args.no_solve {
         None
     } else {
         Some(breakpoints(&base, args)?)
     };
     let senior = base.plan.senior().map_or(Money::ZERO, |s| s.commitment);
-    match args.format {
-        StressFormat::Table => Ok(stress_table(&name, senior, &outcomes, breakpoints.as_ref())),
-        StressFormat::Csv => outcomes_csv(&outcomes).map_err(|e| e.to_string()),
+    let text = match args.format {
+        StressFormat::Table => stress_table(&name, senior, &outcomes, breakpoints.as_ref()),
+        StressFormat::Csv => outcomes_csv(&outcomes).map_err(|e| e.to_string())?,
         StressFormat::Json => {
             let v = json!({
                 "deal": name,
                 "senior_commitment": money(senior),
-                "scenarios": outcomes.iter().map(outcome_json).collect::<Vec<_>>(),
+                "scenarios": outcomes.iter().map(|(n, o)| match o {
+                    Ok(o) => outcome_json(o),
+                    Err(e) => json!({"name": n, "error": e}),
+                }).collect::<Vec<_>>(),
                 "solvers": breakpoints.as_ref().map(breakpoints_json),
             });
-            Ok(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n")
+            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n"
         }
+    };
+    Ok(Stressed::Text(text))
+}
+
+/// A scenario's name and its outcome, or why it could not run.
+pub type ScenarioRow = (String, Result<Outcome, String>);
+
+impl GridJob {
+    /// Runs the grid and writes its rows to `w` as they come (the table, capped at
+    /// [`MAX_TABLE_POINTS`], is written whole).
+    pub fn write(&self, w: &mut dyn std::io::Write) -> Result<(), GridFail> {
+        let bar = progress_bar(self.grid.len() as u64, self.no_progress);
+        let progress = || bar.inc(1);
+        let result = match self.format {
+            StressFormat::Table => {
+                let mut rows = Vec::with_capacity(self.grid.len());
+                run_grid_each(&self.base, &self.grid, true, &progress, |row| {
+                    rows.push(row);
+                    Ok::<(), GridFail>(())
+                })
+                .and_then(|()| {
+                    check_invariants(rows.iter().filter_map(|r| r.outcome.as_ref().ok()))
+                        .map_err(GridFail::Invariant)?;
+                    w.write_all(grid_table(&self.name, &self.grid, &rows).as_bytes())?;
+                    Ok(())
+                })
+            }
+            StressFormat::Csv => {
+                let mut out = csv::Writer::from_writer(&mut *w);
+                let mut header: Vec<&str> = self.dims();
+                header.extend(CSV_COLUMNS);
+                header.push("error");
+                out.write_record(&header)?;
+                run_grid_each(&self.base, &self.grid, true, &progress, |r| {
+                    row_invariants(&r)?;
+                    out.write_record(grid_csv_row(&r))?;
+                    Ok::<(), GridFail>(())
+                })
+                .and_then(|()| out.flush().map_err(GridFail::Write))
+            }
+            StressFormat::Json => self.write_json(w, &progress),
+        };
+        bar.finish_and_clear();
+        result?;
+        w.flush()?;
+        Ok(())
+    }
+
+    fn dims(&self) -> Vec<&'static str> {
+        self.grid.axes.iter().map(|a| a.dimension.name()).collect()
+    }
+
+    /// The JSON object `{"deal", "grid", "points"}`, pretty-printed as
+    /// `serde_json::to_string_pretty` prints it, one point at a time.
+    fn write_json(
+        &self,
+        w: &mut dyn std::io::Write,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<(), GridFail> {
+        let axes = Value::Array(
+            self.grid
+                .axes
+                .iter()
+                .map(|a| {
+                    json!({
+                        "dimension": a.dimension.name(),
+                        "values": a.values.iter().map(|v| v.to_string()).collect::<Vec<_>>(),
+                    })
+                })
+                .collect(),
+        );
+        write!(
+            w,
+            "{{\n  \"deal\": {},\n  \"grid\": {},\n  \"points\": [",
+            Value::String(self.name.clone()),
+            indented(&axes, "  ")
+        )?;
+        let mut first = true;
+        run_grid_each(&self.base, &self.grid, true, progress, |r| {
+            row_invariants(&r)?;
+            let sep = if first { "" } else { "," };
+            first = false;
+            write!(w, "{sep}\n    {}", indented(&grid_point_json(&r), "    "))?;
+            Ok::<(), GridFail>(())
+        })?;
+        w.write_all(b"\n  ]\n}\n")?;
+        Ok(())
+    }
+}
+
+/// `v` pretty-printed, every line after the first indented by `indent`.
+fn indented(v: &Value, indent: &str) -> String {
+    serde_json::to_string_pretty(v)
+        .unwrap_or_default()
+        .replace('\n', &format!("\n{indent}"))
+}
+
+fn row_invariants(r: &GridRow) -> Result<(), GridFail> {
+    match &r.outcome {
+        Ok(o) => check_invariants(std::iter::once(o)).map_err(GridFail::Invariant),
+        Err(_) => Ok(()),
     }
 }
 
@@ -227,16 +397,19 @@ const OUTCOME_HEADER: [&str; 6] = [
 pub fn stress_table(
     name: &str,
     senior: Money,
-    outcomes: &[Outcome],
+    outcomes: &[ScenarioRow],
     breakpoints: Option<&Breakpoints>,
 ) -> String {
     let mut t = styled(false);
     let mut header = vec!["scenario"];
     header.extend(OUTCOME_HEADER);
     t.set_header(header);
-    for o in outcomes {
-        let mut row = vec![Cell::new(&o.name)];
-        row.extend(outcome_cells(o));
+    for (name, o) in outcomes {
+        let mut row = vec![Cell::new(name)];
+        match o {
+            Ok(o) => row.extend(outcome_cells(o)),
+            Err(e) => row.push(Cell::new(format!("error: {e}"))),
+        }
         t.add_row(row);
     }
     let mut out = format!(
@@ -495,108 +668,85 @@ fn outcome_fields(o: &Outcome) -> Vec<String> {
     ]
 }
 
-fn outcomes_csv(outcomes: &[Outcome]) -> Result<String, csv::Error> {
+fn outcomes_csv(outcomes: &[ScenarioRow]) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["scenario"];
     header.extend(CSV_COLUMNS);
+    header.push("error");
     w.write_record(&header)?;
-    for o in outcomes {
-        let mut row = vec![o.name.clone()];
-        row.extend(outcome_fields(o));
+    for (name, o) in outcomes {
+        let mut row = vec![name.clone()];
+        match o {
+            Ok(o) => {
+                row.extend(outcome_fields(o));
+                row.push(String::new());
+            }
+            Err(e) => {
+                row.extend(CSV_COLUMNS.iter().map(|_| String::new()));
+                row.push(e.clone());
+            }
+        }
         w.write_record(&row)?;
     }
-    finish(w)
-}
-
-fn finish(w: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// A grid's rows in a format.
-pub fn render_grid(
-    name: &str,
-    grid: &Grid,
-    rows: &[GridRow],
-    format: StressFormat,
-) -> Result<String, String> {
-    let dims: Vec<&str> = grid.axes.iter().map(|a| a.dimension.name()).collect();
-    match format {
-        StressFormat::Table => {
-            let mut t = styled(false);
-            let mut header = dims.clone();
-            header.extend(OUTCOME_HEADER);
-            t.set_header(header);
-            for r in rows {
-                let mut row: Vec<Cell> =
-                    r.values.iter().map(|(_, v)| right(v.to_string())).collect();
-                match &r.outcome {
-                    Ok(o) => row.extend(outcome_cells(o)),
-                    Err(e) => row.push(Cell::new(format!("error: {e}"))),
-                }
-                t.add_row(row);
-            }
-            let failing = rows
-                .iter()
-                .filter(|r| r.outcome.as_ref().is_ok_and(|o| !o.covenants))
-                .count();
-            Ok(format!(
-                "{name}\nA grid of {} scenarios against the debt sized at close: {failing} fail a covenant\n{t}\n",
-                rows.len()
-            ))
+/// A grid's rows as a terminal table.
+pub fn grid_table(name: &str, grid: &Grid, rows: &[GridRow]) -> String {
+    let mut t = styled(false);
+    let mut header: Vec<&str> = grid.axes.iter().map(|a| a.dimension.name()).collect();
+    header.extend(OUTCOME_HEADER);
+    t.set_header(header);
+    for r in rows {
+        let mut row: Vec<Cell> = r.values.iter().map(|(_, v)| right(v.to_string())).collect();
+        match &r.outcome {
+            Ok(o) => row.extend(outcome_cells(o)),
+            Err(e) => row.push(Cell::new(format!("error: {e}"))),
         }
-        StressFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let mut header = dims.clone();
-            header.extend(CSV_COLUMNS);
-            header.push("error");
-            w.write_record(&header).map_err(|e| e.to_string())?;
-            for r in rows {
-                let mut row: Vec<String> = r.values.iter().map(|(_, v)| v.to_string()).collect();
-                match &r.outcome {
-                    Ok(o) => {
-                        row.extend(outcome_fields(o));
-                        row.push(String::new());
-                    }
-                    Err(e) => {
-                        row.extend(CSV_COLUMNS.iter().map(|_| String::new()));
-                        row.push(e.clone());
-                    }
-                }
-                w.write_record(&row).map_err(|e| e.to_string())?;
-            }
-            finish(w).map_err(|e| e.to_string())
+        t.add_row(row);
+    }
+    let failing = rows
+        .iter()
+        .filter(|r| r.outcome.as_ref().is_ok_and(|o| !o.covenants))
+        .count();
+    format!(
+        "{name}\nA grid of {} scenarios against the debt sized at close: {failing} fail a covenant\n{t}\n",
+        rows.len()
+    )
+}
+
+/// A grid row as CSV fields: the point's values, the outcome, the error.
+fn grid_csv_row(r: &GridRow) -> Vec<String> {
+    let mut row: Vec<String> = r.values.iter().map(|(_, v)| v.to_string()).collect();
+    match &r.outcome {
+        Ok(o) => {
+            row.extend(outcome_fields(o));
+            row.push(String::new());
         }
-        StressFormat::Json => {
-            let points: Vec<Value> = rows
-                .iter()
-                .map(|r| {
-                    let mut m = Map::new();
-                    let mut values = Map::new();
-                    for (d, v) in &r.values {
-                        values.insert(d.name().into(), Value::String(v.to_string()));
-                    }
-                    m.insert("values".into(), Value::Object(values));
-                    match &r.outcome {
-                        Ok(o) => {
-                            m.insert("outcome".into(), outcome_json(o));
-                        }
-                        Err(e) => {
-                            m.insert("error".into(), Value::String(e.clone()));
-                        }
-                    }
-                    Value::Object(m)
-                })
-                .collect();
-            let v = json!({
-                "deal": name,
-                "grid": grid.axes.iter().map(|a| json!({
-                    "dimension": a.dimension.name(),
-                    "values": a.values.iter().map(|v| v.to_string()).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-                "points": points,
-            });
-            Ok(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n")
+        Err(e) => {
+            row.extend(CSV_COLUMNS.iter().map(|_| String::new()));
+            row.push(e.clone());
         }
     }
+    row
+}
+
+/// A grid point as JSON: its values, and its outcome or error.
+fn grid_point_json(r: &GridRow) -> Value {
+    let mut m = Map::new();
+    let mut values = Map::new();
+    for (d, v) in &r.values {
+        values.insert(d.name().into(), Value::String(v.to_string()));
+    }
+    m.insert("values".into(), Value::Object(values));
+    match &r.outcome {
+        Ok(o) => {
+            m.insert("outcome".into(), outcome_json(o));
+        }
+        Err(e) => {
+            m.insert("error".into(), Value::String(e.clone()));
+        }
+    }
+    Value::Object(m)
 }

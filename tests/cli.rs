@@ -189,3 +189,207 @@ fn schema_is_json() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v.get("properties").is_some());
 }
+
+// ---------------------------------------------------------------------------
+// Hardening: output files and the standard streams.
+// ---------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn out_through_a_symlink_replaces_the_target_and_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let target_dir = tempfile::tempdir().unwrap();
+    let target = target_dir.path().join("real.json");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = boxflow(&[
+        "run",
+        "fixtures/reference.toml",
+        "--format",
+        "json",
+        "--out",
+        link.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link was replaced");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert!(written.is_object());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn out_to_a_full_device_is_an_error_and_the_device_stays() {
+    let out = boxflow(&["run", "fixtures/reference.toml", "--out", "/dev/full"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    assert!(stderr.contains("no space left on device"), "{stderr}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/full")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    let null = boxflow(&["run", "fixtures/reference.toml", "--out", "/dev/null"]);
+    assert!(
+        null.status.success(),
+        "{}",
+        String::from_utf8_lossy(&null.stderr)
+    );
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+}
+
+#[test]
+fn report_writes_both_files_or_neither() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("r.html");
+    let xlsx = dir.path().join("no-such-folder").join("r.xlsx");
+    let out = boxflow(&[
+        "report",
+        "fixtures/reference.toml",
+        "--html",
+        html.to_str().unwrap(),
+        "--xlsx",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!html.exists(), "the HTML report was written alone");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    // 3000 sheets print about 84 kB of `ok:` lines, more than a pipe holds, so the
+    // writes after the reader has gone fail with a broken pipe.
+    let mut args = vec!["check".to_string()];
+    args.extend(std::iter::repeat_n(
+        "fixtures/reference.toml".to_string(),
+        3000,
+    ));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_boxflow"))
+        .args(&args)
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(&first, b"o");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn full_standard_streams_are_errors_not_panics() {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_boxflow"))
+        .args(["check", "fixtures/reference.toml"])
+        .current_dir(root())
+        .stdout(full())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    assert!(stderr.contains("no space left on device"), "{stderr}");
+    let bad = Command::new(env!("CARGO_BIN_EXE_boxflow"))
+        .args(["check", "fixtures/invalid/amount-and-sizing.toml"])
+        .current_dir(root())
+        .stderr(full())
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+}
+
+// ---------------------------------------------------------------------------
+// Hardening: `check` refuses what `run` would refuse, at the key that causes it.
+// ---------------------------------------------------------------------------
+
+/// `check` on the reference sheet with `from` replaced by `to`: exit 1 and the
+/// message on standard error, which must name `path` with its line.
+fn check_refuses(from: &str, to: &str, located: &str, words: &str) {
+    let text = std::fs::read_to_string(root().join("fixtures/reference.toml")).unwrap();
+    assert!(text.contains(from), "{from}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deal.toml");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    let out = boxflow(&["check", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{to}: {stderr}");
+    assert!(stderr.contains(located), "{to}: {stderr}");
+    assert!(stderr.contains(words), "{to}: {stderr}");
+    let run = boxflow(&["run", path.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+}
+
+#[test]
+fn check_refuses_amounts_the_engine_cannot_form() {
+    // 1e15 units at the reference's unit cost is far above 1e15 dollars.
+    check_refuses(
+        "units = 2048",
+        "units = 1000000000000000",
+        "deal.toml:41:",
+        "unit_cost",
+    );
+    check_refuses(
+        "pue = \"1.30\"",
+        "pue = \"999999999999999\"",
+        "deal.toml:62:",
+        "pue",
+    );
+    check_refuses(
+        "dscr = \"1.30\"",
+        "dscr = \"1e-28\"",
+        "deal.toml:81:",
+        "sizing.dscr",
+    );
+}
+
+#[test]
+fn check_refuses_a_long_name_at_its_key() {
+    let long = "x".repeat(201);
+    check_refuses(
+        "name = \"Phase 1\"",
+        &format!("name = \"{long}\""),
+        "deal.toml:28:",
+        "201 characters",
+    );
+}
+
+#[test]
+fn check_refuses_capex_after_the_contract_without_a_facility() {
+    let text = std::fs::read_to_string(root().join("fixtures/reference.toml")).unwrap();
+    // No facility (and nothing that needs one), and a payment after the 60-month term.
+    let facility = text.find("[[facility]]").unwrap();
+    let reserve = text.find("[reserve]").unwrap();
+    let covenants_end = text.find("[curves.SOFR3M]").unwrap();
+    let sheet = format!("{}{}", &text[..facility], &text[covenants_end..]).replace(
+        "{ date = 2026-03-10, share = \"0.70\" }",
+        "{ date = 2031-03-10, share = \"0.70\" }",
+    );
+    assert!(reserve > facility && reserve < covenants_end);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deal.toml");
+    std::fs::write(&path, sheet).unwrap();
+    let out = boxflow(&["check", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("after the contract ends"), "{stderr}");
+    assert!(stderr.contains("deal.toml:51:"), "{stderr}");
+}

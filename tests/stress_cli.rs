@@ -199,3 +199,141 @@ fn stress_writes_atomically_with_out() {
     assert_eq!(v["solvers"], Value::Null);
     assert_eq!(v["scenarios"].as_array().unwrap().len(), 1);
 }
+
+// ---------------------------------------------------------------------------
+// Hardening: scenario lines, grids, bad scenarios and portfolio paths.
+// ---------------------------------------------------------------------------
+
+fn fails_with(args: &[&str], words: &str) {
+    let out = boxflow(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+    assert!(stderr.contains(words), "{args:?}: {stderr}");
+}
+
+#[test]
+fn scenario_lines_refuse_repeated_keys_and_counts_beyond_u32() {
+    let r = "fixtures/reference.toml";
+    fails_with(
+        &["stress", r, "--scenario", "price=1,price=2"],
+        "appears twice",
+    );
+    fails_with(
+        &["stress", r, "--scenario", "life=4294967296"],
+        "4294967295",
+    );
+}
+
+#[test]
+fn a_grid_with_a_scenario_runs_the_scenario_at_every_point() {
+    let r = "fixtures/reference.toml";
+    let v = json(&[
+        "stress",
+        r,
+        "--grid",
+        "price=2.00|2.50",
+        "--scenario",
+        "default=18",
+        "--format",
+        "json",
+    ]);
+    let points = v["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    for p in points {
+        assert_eq!(p["values"]["default"], "18", "{p}");
+        // A default in period 18 shows in the outcome's first event or losses.
+        assert!(p["outcome"].is_object(), "{p}");
+    }
+    fails_with(
+        &["stress", r, "--grid", "price=2", "--scenario", "price=3"],
+        "both in the grid and in --scenario",
+    );
+}
+
+#[test]
+fn a_scenario_that_cannot_run_gets_its_own_row() {
+    // 2,048 + 1,024 GPUs at 1e15 a GPU-hour invoice more than money holds.
+    let v = json(&[
+        "stress",
+        "fixtures/reference.toml",
+        "--scenario",
+        "name=absurd,price=1000000000000000",
+        "--no-solve",
+        "--format",
+        "json",
+    ]);
+    let scenarios = v["scenarios"].as_array().unwrap();
+    assert_eq!(scenarios.len(), 2);
+    assert_eq!(scenarios[0]["name"], "base case");
+    assert!(scenarios[0]["error"].is_null());
+    assert_eq!(scenarios[1]["name"], "absurd");
+    assert!(scenarios[1]["error"].is_string(), "{}", scenarios[1]);
+}
+
+#[test]
+fn the_table_refuses_a_grid_too_big_to_read() {
+    // 20,001 points; refused before any run.
+    fails_with(
+        &[
+            "stress",
+            "fixtures/reference.toml",
+            "--grid",
+            "price=0..2:0.0001",
+        ],
+        "--format csv",
+    );
+}
+
+#[test]
+fn a_big_grid_streams_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("grid.json");
+    ok(&[
+        "stress",
+        "fixtures/reference.toml",
+        "--grid",
+        "price=1.00..3.00:0.01,default=6..60:6",
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    // 201 prices times 10 default periods.
+    assert_eq!(v["points"].as_array().unwrap().len(), 2010);
+    assert_eq!(v["points"][0]["values"]["price"], "1.00");
+    assert_eq!(v["points"][2009]["values"]["default"], "60");
+}
+
+#[cfg(unix)]
+#[test]
+fn portfolio_refuses_what_is_not_a_file_and_counts_a_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("x.toml")).unwrap();
+    let fifo = dir.path().join("pipe.toml");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let out = boxflow(&["portfolio", dir.path().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    // Both bad paths are reported, not only the first.
+    assert!(stderr.contains("x.toml` is not a regular file"), "{stderr}");
+    assert!(
+        stderr.contains("pipe.toml` is not a regular file"),
+        "{stderr}"
+    );
+
+    let f = "fixtures/portfolio/2025-05-ddtl-3.toml";
+    let twice = boxflow(&["portfolio", f, f, "--format", "json"]);
+    assert!(twice.status.success());
+    let stderr = String::from_utf8_lossy(&twice.stderr);
+    assert!(
+        stderr.contains("warning:") && stderr.contains("counted once"),
+        "{stderr}"
+    );
+    let v: Value = serde_json::from_slice(&twice.stdout).unwrap();
+    assert_eq!(v["boxes"].as_array().unwrap().len(), 1);
+}

@@ -23,6 +23,10 @@ use crate::invalid::{Invalid, RuleKind};
 /// The largest value a deal sheet may hold: 1e15 ("any value above 1e15" is an error).
 pub const MAX_VALUE: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
 
+/// The longest name or other text a deal sheet may hold, in characters: 200. Names end
+/// up in every table, CSV and JSON output and in every scenario name.
+pub const MAX_NAME_CHARS: usize = 200;
+
 /// The longest contract term, in months ("a term over 600 months" is an error).
 pub const MAX_TERM_MONTHS: u32 = 600;
 
@@ -242,7 +246,72 @@ fn non_empty(c: &mut Checker, path: &str, s: &str) {
     }
 }
 
+/// "a name or text longer than 200 characters" (docs/limits.md): every string of the
+/// sheet, so that no output grows with a name.
+fn name_length(c: &mut Checker, path: &str, s: &str) {
+    let n = s.chars().count();
+    if n > MAX_NAME_CHARS {
+        c.report(
+            RuleKind::InvalidValue,
+            path,
+            &[],
+            format!("`{path}` is {n} characters long, above the limit of {MAX_NAME_CHARS}"),
+            format!("shorten it to at most {MAX_NAME_CHARS} characters"),
+        );
+    }
+}
+
+/// Every string of the deal with its path, for [`name_length`].
+fn texts(deal: &Deal) -> Vec<(String, &str)> {
+    let mut out = vec![
+        ("deal.name".to_string(), deal.name.as_str()),
+        ("deal.currency".to_string(), deal.currency.as_str()),
+        (
+            "contract.customer".to_string(),
+            deal.contract.customer.as_str(),
+        ),
+    ];
+    for (i, l) in deal.contract.capacity.iter().enumerate() {
+        out.extend(
+            l.name
+                .as_deref()
+                .map(|n| (format!("contract.capacity[{i}].name"), n)),
+        );
+    }
+    for (i, po) in deal.purchase_orders.iter().enumerate() {
+        out.extend(
+            po.item
+                .as_deref()
+                .map(|n| (format!("purchase_order[{i}].item"), n)),
+        );
+    }
+    for (i, dc) in deal.datacenters.iter().enumerate() {
+        out.extend(
+            dc.site
+                .as_deref()
+                .map(|n| (format!("datacenter[{i}].site"), n)),
+        );
+    }
+    for (i, e) in deal.expenses.iter().enumerate() {
+        out.extend(e.name.as_deref().map(|n| (format!("expense[{i}].name"), n)));
+    }
+    for (i, f) in deal.fees.iter().enumerate() {
+        out.extend(f.name.as_deref().map(|n| (format!("fee[{i}].name"), n)));
+    }
+    for (i, f) in deal.facilities.iter().enumerate() {
+        out.push((format!("facility[{i}].name"), f.name.as_str()));
+    }
+    for name in deal.curves.keys() {
+        out.push((format!("curves.{name}"), name.as_str()));
+    }
+    // Scenario names are checked with the scenario's own rules (`scenario_values`).
+    out
+}
+
 fn value_rules(c: &mut Checker, deal: &Deal) {
+    for (path, text) in texts(deal) {
+        name_length(c, &path, text);
+    }
     non_empty(c, "deal.name", &deal.name);
     currency(c, &deal.currency);
 
@@ -481,6 +550,7 @@ const RATE_SHOCK_BPS: (i64, i64) = (-10_000, 100_000);
 /// `online_delay_months` at most 600; `opex_shock` and `power_shock` above -1;
 /// `rate_shock_bps` from -10,000 to 100,000.
 fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
+    name_length(c, &format!("{p}.name"), &s.name);
     non_empty(c, &format!("{p}.name"), &s.name);
     if let Some(d) = &s.customer_default {
         count(c, &format!("{p}.default_period"), u64::from(d.period));
@@ -770,7 +840,9 @@ fn cross_rules(c: &mut Checker, deal: &Deal) {
         repay_by_within_term(c, deal, i, f);
         repayment_window(c, deal, i, f);
     }
+    capex_before_contract_end(c, deal);
     capex_before_deadlines(c, deal);
+    amounts_within_range(c, deal);
     curves_ordered_from_close(c, deal);
     known_curves(c, deal);
     names_and_ranks(c, deal);
@@ -1129,9 +1201,11 @@ fn capex_before_deadlines(c: &mut Checker, deal: &Deal) {
         return;
     };
     let deps: Vec<&str> = deps.iter().map(String::as_str).collect();
+    // A payment after the contract's end is reported once, by `capex_before_contract_end`.
+    let contract_end = add_months(deal.close, deal.contract.term_months);
     for (i, po) in deal.purchase_orders.iter().enumerate() {
         for (j, pay) in po.payments.iter().enumerate() {
-            if pay.date > *end_h {
+            if pay.date > *end_h && contract_end.is_some_and(|end| pay.date <= end) {
                 c.report(
                     RuleKind::Inconsistent,
                     &format!("purchase_order[{i}].payments[{j}].date"),
@@ -1268,17 +1342,8 @@ pub(crate) fn total_capex(deal: &Deal) -> Result<Decimal, usize> {
 fn commitments_within_capex(c: &mut Checker, deal: &Deal) {
     let total = match total_capex(deal) {
         Ok(t) => t,
-        Err(i) => {
-            let p = format!("purchase_order[{i}]");
-            c.report(
-                RuleKind::InvalidValue,
-                &format!("{p}.unit_cost"),
-                &[&format!("{p}.units")],
-                format!("the cost of `{p}`, units · unit_cost, is too large to compute"),
-                "check `units` and `unit_cost`",
-            );
-            return;
-        }
+        // Reported by `purchase_order_costs`.
+        Err(_) => return,
     };
     let mut committed = Decimal::ZERO;
     for (i, f) in deal.facilities.iter().enumerate() {
@@ -1327,6 +1392,300 @@ fn commitments_within_capex(c: &mut Checker, deal: &Deal) {
             );
             return;
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Amounts the engine forms from the sheet (docs/limits.md, "Amounts").
+// ---------------------------------------------------------------------------
+
+/// "a capex payment after the contract ends" is an error whatever the facilities: the
+/// engine has no period to put it in.
+fn capex_before_contract_end(c: &mut Checker, deal: &Deal) {
+    let Some(end) = add_months(deal.close, deal.contract.term_months) else {
+        return; // `contract_end_in_range`
+    };
+    for (i, po) in deal.purchase_orders.iter().enumerate() {
+        for (j, pay) in po.payments.iter().enumerate() {
+            if pay.date > end {
+                c.report(
+                    RuleKind::Inconsistent,
+                    &format!("purchase_order[{i}].payments[{j}].date"),
+                    &["deal.close", "contract.term_months"],
+                    format!(
+                        "a capex payment on {} is after the contract ends on {end}",
+                        pay.date
+                    ),
+                    format!("pay for the GPUs by {end}, the contract's end"),
+                );
+            }
+        }
+    }
+}
+
+/// The largest escalation factor over the term, `(1 + e)^years` for a rising escalator
+/// (1 for a flat or falling one); `None` beyond what a decimal holds.
+fn escalation_over_term(deal: &Deal, e: Decimal) -> Option<Decimal> {
+    let years = deal.contract.term_months / 12 + 1;
+    if e <= Decimal::ZERO {
+        return Some(Decimal::ONE);
+    }
+    let step = Decimal::ONE.checked_add(e)?;
+    (0..years).try_fold(Decimal::ONE, |acc, _| acc.checked_mul(step))
+}
+
+/// "any value above 1e15", for an escalation factor over the term: `(1 + e)^years`
+/// must be a decimal (an escalator of 1e15 compounds beyond any amount). Reports at
+/// `path`; returns the factor, or 0 once reported (so no product repeats the error).
+fn escalation_within_range(c: &mut Checker, deal: &Deal, path: &str, e: Decimal) -> Decimal {
+    match escalation_over_term(deal, e).filter(|x| *x <= MAX_VALUE) {
+        Some(x) => x,
+        None => {
+            c.report(
+                RuleKind::InvalidValue,
+                path,
+                &["contract.term_months"],
+                format!(
+                    "`{path}` = {} compounds over the term to more than 1e15",
+                    e.normalize()
+                ),
+                "an annual escalator such as \"0.03\" for +3% a year",
+            );
+            Decimal::ZERO
+        }
+    }
+}
+
+/// `Π factors`, or `None` beyond what a decimal holds.
+fn bounded_product(factors: &[Decimal]) -> Option<Decimal> {
+    factors
+        .iter()
+        .try_fold(Decimal::ONE, |acc, f| acc.checked_mul(*f))
+}
+
+/// Reports at `path` when `Π factors` (an amount over the whole term) is above 1e15.
+fn amount_within_range(
+    c: &mut Checker,
+    path: &str,
+    deps: &[&str],
+    what: &str,
+    factors: &[Decimal],
+) {
+    let over = bounded_product(factors).is_none_or(|x| x.abs() > MAX_VALUE);
+    if over {
+        c.report(
+            RuleKind::InvalidValue,
+            path,
+            deps,
+            format!("{what} is above the limit of 1e15 for any amount the deal forms"),
+            "every amount the engine computes from the sheet, over the whole term, is at most 1e15; check the units",
+        );
+    }
+}
+
+/// "any value above 1e15", applied to the amounts the engine forms from the sheet: a
+/// purchase order's cost `units · unit_cost` and total capex (section 4); a capacity
+/// line's invoices `gpus · price_per_gpu_hour · esc · 24 · days` over the term (section
+/// 3); a data center's colocation `critical_kw · rate_per_kw_month · esc · months` and
+/// power `critical_kw · load_factor · pue · 24 · days · power_price_per_mwh / 1000`, an
+/// expense's `per_month · esc · months` and a fee's `per_year · years`, each over the
+/// term (section 5); interest and fees on all of total capex over the term (section 6);
+/// and the sizing cap `CFADS / dscr` (section 7). Each is at most 1e15 (the cap: 1e20,
+/// the most money holds), so every sum the engine forms stays exact.
+fn amounts_within_range(c: &mut Checker, deal: &Deal) {
+    let term = Decimal::from(deal.contract.term_months);
+    // At most 31 days a month.
+    let hours = term * Decimal::from(31 * 24);
+    let years = term / Decimal::from(12);
+    let contract_esc = escalation_within_range(
+        c,
+        deal,
+        "contract.escalator",
+        deal.contract.escalator.value(),
+    );
+    let mut revenue = Some(Decimal::ZERO);
+    for (i, l) in deal.contract.capacity.iter().enumerate() {
+        let p = format!("contract.capacity[{i}]");
+        let factors = [
+            Decimal::from(l.gpus),
+            l.price_per_gpu_hour.value(),
+            hours,
+            contract_esc,
+        ];
+        amount_within_range(
+            c,
+            &format!("{p}.gpus"),
+            &[&format!("{p}.price_per_gpu_hour"), "contract.escalator"],
+            &format!("the invoices of `{p}` over the term (gpus · price_per_gpu_hour · escalation · 24 · days)"),
+            &factors,
+        );
+        revenue = revenue
+            .zip(bounded_product(&factors))
+            .and_then(|(a, b)| a.checked_add(b));
+    }
+    purchase_order_costs(c, deal);
+    let total = total_capex(deal).ok();
+    for (i, dc) in deal.datacenters.iter().enumerate() {
+        let p = format!("datacenter[{i}]");
+        let esc = escalation_within_range(c, deal, &format!("{p}.escalator"), dc.escalator.value());
+        amount_within_range(
+            c,
+            &format!("{p}.rate_per_kw_month"),
+            &[&format!("{p}.critical_kw"), &format!("{p}.escalator")],
+            &format!("the colocation of `{p}` over the term (critical_kw · rate_per_kw_month · escalation · months)"),
+            &[dc.critical_kw.value(), dc.rate_per_kw_month.value(), esc, term],
+        );
+        amount_within_range(
+            c,
+            &format!("{p}.pue"),
+            &[
+                &format!("{p}.critical_kw"),
+                &format!("{p}.load_factor"),
+                &format!("{p}.power_price_per_mwh"),
+            ],
+            &format!("the power of `{p}` over the term (critical_kw · load_factor · pue · 24 · days · power_price_per_mwh / 1000)"),
+            &[
+                dc.critical_kw.value(),
+                dc.load_factor.value(),
+                dc.pue.value(),
+                hours,
+                dc.power_price_per_mwh.value(),
+                Decimal::new(1, 3),
+            ],
+        );
+    }
+    for (i, e) in deal.expenses.iter().enumerate() {
+        if let ExpenseBasis::PerMonth(q) = &e.basis {
+            let p = format!("expense[{i}]");
+            let esc =
+                escalation_within_range(c, deal, &format!("{p}.escalator"), e.escalator.value());
+            amount_within_range(
+                c,
+                &format!("{p}.per_month"),
+                &[&format!("{p}.escalator")],
+                &format!("`{p}` over the term (per_month · escalation · months)"),
+                &[q.value(), esc, term],
+            );
+        }
+    }
+    for (i, f) in deal.fees.iter().enumerate() {
+        let p = format!("fee[{i}]");
+        amount_within_range(
+            c,
+            &format!("{p}.per_year"),
+            &[],
+            &format!("`{p}` over the term (per_year · years)"),
+            &[f.per_year.value(), years],
+        );
+    }
+    for (i, f) in deal.facilities.iter().enumerate() {
+        facility_amounts(c, deal, i, f, total, revenue);
+    }
+}
+
+/// "a count (`units`) ... any value above 1e15", on the product: a purchase order's cost
+/// `units · unit_cost` (located at `units`, naming `unit_cost`) and total capex `T`.
+fn purchase_order_costs(c: &mut Checker, deal: &Deal) {
+    let mut total = Some(Decimal::ZERO);
+    for (i, po) in deal.purchase_orders.iter().enumerate() {
+        let p = format!("purchase_order[{i}]");
+        let cost = bounded_product(&[Decimal::from(po.units), po.unit_cost.value()]);
+        amount_within_range(
+            c,
+            &format!("{p}.units"),
+            &[&format!("{p}.unit_cost")],
+            &format!("the cost of `{p}`, units · unit_cost"),
+            &[cost.unwrap_or(Decimal::MAX)],
+        );
+        total = total.zip(cost).and_then(|(a, b)| a.checked_add(b));
+    }
+    if deal.purchase_orders.len() > 1 {
+        amount_within_range(
+            c,
+            "purchase_order",
+            &[],
+            "total capex T, the sum of units · unit_cost",
+            &[total.unwrap_or(Decimal::MAX)],
+        );
+    }
+}
+
+/// The largest annual rate a facility can charge: its fixed rate, or its floor or
+/// highest curve point plus its margin (a missing curve is its own error: 0 here).
+fn highest_rate(deal: &Deal, f: &Facility) -> Option<Decimal> {
+    match &f.rate {
+        RateSpec::Fixed(r) => Some(r.value()),
+        RateSpec::Floating {
+            index,
+            margin,
+            floor,
+        } => {
+            let top = deal.curves.get(index).map_or(Decimal::ZERO, |curve| {
+                curve
+                    .points
+                    .iter()
+                    .map(|(_, v)| v.value())
+                    .max()
+                    .unwrap_or(Decimal::ZERO)
+            });
+            top.max(floor.value()).checked_add(margin.value())
+        }
+    }
+}
+
+/// Interest and fees on all of total capex over the term, `T · (rate + upfront_fee +
+/// commitment_fee) · years`, at most 1e15; and the sizing cap `cap_k = floor2(CFADS_k /
+/// dscr)` (section 7), with CFADS at most the contract's revenue over the term: that
+/// revenue / dscr at most 1e20, the most money holds.
+fn facility_amounts(
+    c: &mut Checker,
+    deal: &Deal,
+    i: usize,
+    f: &Facility,
+    total: Option<Decimal>,
+    revenue: Option<Decimal>,
+) {
+    let p = format!("facility[{i}]");
+    let years = Decimal::from(deal.contract.term_months) / Decimal::from(12) + Decimal::ONE;
+    let charge = highest_rate(deal, f)
+        .and_then(|r| r.checked_add(f.upfront_fee.value()))
+        .and_then(|r| r.checked_add(f.commitment_fee.value()));
+    if let Some(total) = total {
+        amount_within_range(
+            c,
+            &format!("{p}.rate"),
+            &[
+                "purchase_order",
+                &format!("{p}.upfront_fee"),
+                &format!("{p}.commitment_fee"),
+            ],
+            &format!("interest and fees of `{p}` on total capex over the term (T · rate · years)"),
+            &[total, charge.unwrap_or(Decimal::MAX), years],
+        );
+    }
+    let Some(dscr) = f.schedule_dscr() else {
+        return;
+    };
+    let key = match f.commitment {
+        Commitment::Sized { .. } => "sizing.dscr",
+        Commitment::Fixed { .. } => "target_dscr",
+    };
+    if dscr.value() <= Decimal::ZERO {
+        return; // its own value rule
+    }
+    let cap = revenue.and_then(|r| r.checked_div(dscr.value()));
+    let max_money = MAX_VALUE * Decimal::from(100_000);
+    if cap.is_none_or(|x| x > max_money) {
+        c.report(
+            RuleKind::InvalidValue,
+            &format!("{p}.{key}"),
+            &["contract.capacity"],
+            format!(
+                "`{p}.{key}` = {} is so small that the debt-service cap CFADS / dscr is beyond 1e20",
+                dscr.value().normalize()
+            ),
+            "a debt service coverage ratio such as \"1.30\"",
+        );
     }
 }
 

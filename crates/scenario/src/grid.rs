@@ -7,6 +7,7 @@ use std::str::FromStr;
 use boxflow_core::{Quantity, Rate, Share};
 use boxflow_model::{CustomerDefault, Deal, ReLease, Scenario};
 use rayon::prelude::*;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -148,6 +149,12 @@ fn number(d: Dimension, text: &str) -> Result<Decimal, SpecError> {
             "`{d}` value `{t}` is not a whole number of 0 or more"
         )));
     }
+    if d.is_count() && x > Decimal::from(u32::MAX) {
+        return Err(SpecError(format!(
+            "`{d}` value `{t}` is above {}, the largest count a deal sheet holds",
+            u32::MAX
+        )));
+    }
     Ok(x)
 }
 
@@ -219,6 +226,16 @@ pub fn scenario_of(name: &str, values: &[(Dimension, Decimal)]) -> Result<Scenar
 /// assert!(boxflow_scenario::parse_scenario("defualt=18").is_err());
 /// ```
 pub fn parse_scenario(line: &str) -> Result<Scenario, SpecError> {
+    let (name, values) = scenario_values(line)?;
+    scenario_of(name.as_deref().unwrap_or(line.trim()), &values)
+}
+
+/// The shock values of a scenario line, in the order written.
+pub type ShockValues = Vec<(Dimension, Decimal)>;
+
+/// The name (if given) and shock values of a scenario line, as [`parse_scenario`] reads
+/// them: each key at most once.
+pub fn scenario_values(line: &str) -> Result<(Option<String>, ShockValues), SpecError> {
     let mut name = None;
     let mut values = Vec::new();
     for part in line.split(',').filter(|p| !p.trim().is_empty()) {
@@ -230,6 +247,9 @@ pub fn parse_scenario(line: &str) -> Result<Scenario, SpecError> {
             continue;
         }
         let d = dimension(key)?;
+        if values.iter().any(|(x, _)| *x == d) {
+            return Err(SpecError(format!("`{d}` appears twice in the scenario")));
+        }
         values.push((d, number(d, value)?));
     }
     if values.is_empty() && name.is_none() {
@@ -238,7 +258,7 @@ pub fn parse_scenario(line: &str) -> Result<Scenario, SpecError> {
             names()
         )));
     }
-    scenario_of(name.as_deref().unwrap_or(line.trim()), &values)
+    Ok((name, values))
 }
 
 /// One axis of a grid: a dimension and its values.
@@ -302,6 +322,24 @@ impl Grid {
             )));
         }
         Ok(grid)
+    }
+
+    /// Makes `values` (a scenario line's, [`scenario_values`]) the grid's base: each
+    /// becomes an axis of one value, so every point carries it. A dimension that is
+    /// already an axis is an error, as in [`Grid::parse`].
+    pub fn with_base(mut self, values: &[(Dimension, Decimal)]) -> Result<Grid, SpecError> {
+        for (dimension, v) in values {
+            if self.axes.iter().any(|a| a.dimension == *dimension) {
+                return Err(SpecError(format!(
+                    "`{dimension}` is given both in the grid and in --scenario"
+                )));
+            }
+            self.axes.push(Axis {
+                dimension: *dimension,
+                values: vec![*v],
+            });
+        }
+        Ok(self)
     }
 
     /// The number of points: the product of the axes' lengths.
@@ -405,22 +443,34 @@ fn axis_values(d: Dimension, text: &str) -> Result<Vec<Decimal>, SpecError> {
             "`{d}` range {from}..{to} runs backwards"
         )));
     }
-    let count = ((to - from) / step).floor();
+    let too_many = || SpecError(format!("`{d}` has more than {MAX_GRID_POINTS} values"));
+    // A quotient beyond what a decimal holds (0..10:1e-28) is more values than allowed.
+    let count = to
+        .checked_sub(from)
+        .and_then(|span| span.checked_div(step))
+        .ok_or_else(too_many)?
+        .floor();
     if count >= Decimal::from(MAX_GRID_POINTS) {
-        return Err(SpecError(format!(
-            "`{d}` has more than {MAX_GRID_POINTS} values"
-        )));
+        return Err(too_many());
     }
-    let n = usize::try_from(count.mantissa()).unwrap_or(0) + 1;
+    // 0 <= count < MAX_GRID_POINTS here.
+    let n = count.to_usize().ok_or_else(too_many)?.saturating_add(1);
     // Written with the range's scale, so 1.60..2.60:0.10 gives 1.60, 1.70, ...
     let scale = from.scale().max(step.scale()).max(to.scale());
-    Ok((0..n)
+    (0..n)
         .map(|i| {
-            let mut v = from + step * Decimal::from(i as u64);
+            let mut v = step
+                .checked_mul(Decimal::from(i as u64))
+                .and_then(|x| x.checked_add(from))
+                .ok_or_else(|| {
+                    SpecError(format!(
+                        "`{d}` value number {i} is beyond what a decimal holds"
+                    ))
+                })?;
             v.rescale(scale);
-            v
+            Ok(v)
         })
-        .collect())
+        .collect()
 }
 
 /// One grid point's run: its values and outcome, or why it could not run.
@@ -443,16 +493,54 @@ pub fn run_grid(
     (0..grid.len())
         .into_par_iter()
         .map(|i| {
-            let values = grid.point(i);
-            let outcome = grid.scenario(i).map_err(|e| e.to_string()).and_then(|s| {
-                base.run_scenario(&s)
-                    .map(|run| Outcome::of(s.name.clone(), &run, verify))
-                    .map_err(|e| e.to_string())
-            });
+            let row = grid_row(base, grid, i, verify);
             progress();
-            GridRow { values, outcome }
+            row
         })
         .collect()
+}
+
+/// How many grid points [`run_grid_each`] runs in parallel before handing their rows on.
+pub const GRID_CHUNK: usize = 4096;
+
+/// Runs every point of a grid as [`run_grid`] does, [`GRID_CHUNK`] points at a time in
+/// parallel, handing each row to `sink` in point order as soon as its chunk is done, so
+/// memory stays bounded whatever the grid's size. Stops at the first error of `sink`.
+pub fn run_grid_each<E>(
+    base: &Base,
+    grid: &Grid,
+    verify: bool,
+    progress: &(dyn Fn() + Sync),
+    mut sink: impl FnMut(GridRow) -> Result<(), E>,
+) -> Result<(), E> {
+    let n = grid.len();
+    let mut start = 0;
+    while start < n {
+        let end = start.saturating_add(GRID_CHUNK).min(n);
+        let rows: Vec<GridRow> = (start..end)
+            .into_par_iter()
+            .map(|i| {
+                let row = grid_row(base, grid, i, verify);
+                progress();
+                row
+            })
+            .collect();
+        for row in rows {
+            sink(row)?;
+        }
+        start = end;
+    }
+    Ok(())
+}
+
+fn grid_row(base: &Base, grid: &Grid, i: usize, verify: bool) -> GridRow {
+    let values = grid.point(i);
+    let outcome = grid.scenario(i).map_err(|e| e.to_string()).and_then(|s| {
+        base.run_scenario(&s)
+            .map(|run| Outcome::of(s.name.clone(), &run, verify))
+            .map_err(|e| e.to_string())
+    });
+    GridRow { values, outcome }
 }
 
 /// Runs the base case and a list of scenarios in parallel; the base case first, named

@@ -42,8 +42,8 @@ pub mod solve;
 pub use apply::{apply, shocked_rate, stressed_operations, Base, Stressed};
 pub use boxflow_model::{CustomerDefault, ReLease, Scenario};
 pub use grid::{
-    parse_scenario, run_grid, run_scenarios, scenario_of, Axis, Dimension, Grid, GridRow,
-    SpecError, MAX_GRID_POINTS,
+    parse_scenario, run_grid, run_grid_each, run_scenarios, scenario_of, scenario_values, Axis,
+    Dimension, Grid, GridRow, ShockValues, SpecError, GRID_CHUNK, MAX_GRID_POINTS,
 };
 pub use outcome::{FirstEvent, Outcome};
 

@@ -273,10 +273,9 @@ fn capex_lines(deal: &Deal, calendar: &Calendar) -> Result<(Vec<CapexLine>, Vec<
                 Slot::Period(k) => k,
                 Slot::AfterTerm => {
                     return Err(RunError::Invalid(format!(
-                        "a capex payment of purchase order {} is dated {}, after the contract ends",
-                        i + 1,
-                        payment.date
-                    )))
+                    "a capex payment of purchase_order[{}] is dated {}, after the contract ends",
+                    i, payment.date
+                )))
                 }
             };
             lines.push(CapexLine {
