@@ -9,6 +9,10 @@
 //!   each [`DealError`] located at the line and column of the key or value at fault.
 //! - [`validate`]: the semantic rules of section 1 on a [`Deal`] however it was built,
 //!   as [`Invalid`] values keyed by deal-sheet path (`facility[0].repay_by`).
+//! - [`parse_with_warnings`], [`read_file_with_warnings`]: the same, as a [`Sheet`] that
+//!   also holds the sheet's [`DealWarning`]s: values that are valid but almost certainly
+//!   a unit slip (a margin of `3.75` for `0.0375`), located like errors;
+//!   [`render_warnings`] shows them as `warning:` blocks.
 //! - [`json_schema`]: a JSON Schema (draft 2020-12) of the deal sheet, for editors.
 //! - [`TEMPLATE`]: a commented deal sheet to start from (`boxflow init`).
 //!
@@ -34,6 +38,7 @@ mod number;
 mod reader;
 mod render;
 mod schema;
+mod sheet;
 
 use std::io::Read;
 use std::path::Path;
@@ -42,6 +47,9 @@ pub use boxflow_model::{Deal, ValidDeal};
 pub use error::{count_errors, DealError, DealErrors, ErrorKind};
 pub use render::render;
 pub use schema::json_schema;
+pub use sheet::{
+    parse_with_warnings, read_file_with_warnings, render_warnings, DealWarning, Sheet,
+};
 
 /// The largest deal sheet read: 10 MiB.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
@@ -191,6 +199,12 @@ pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<ValidDeal, DealErrors> {
 /// assert_eq!(errors.errors[0].kind, boxflow_deal::ErrorKind::Io);
 /// ```
 pub fn read_file(path: &Path) -> Result<ValidDeal, DealErrors> {
+    let (file, bytes) = read_bytes(path)?;
+    parse_bytes(&bytes, &file)
+}
+
+/// The file's name as `path` displays and its bytes, at most [`MAX_FILE_BYTES`].
+fn read_bytes(path: &Path) -> Result<(String, Vec<u8>), DealErrors> {
     let file = path.display().to_string();
     let io = |e: std::io::Error| DealErrors {
         file: file.clone(),
@@ -212,7 +226,10 @@ pub fn read_file(path: &Path) -> Result<ValidDeal, DealErrors> {
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    parse_bytes(&bytes, &file)
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(&file, bytes.len() as u64));
+    }
+    Ok((file, bytes))
 }
 
 fn too_large(file: &str, size: u64) -> DealErrors {

@@ -51,7 +51,20 @@ pub fn render(errors: &DealErrors) -> String {
 }
 
 fn render_one(out: &mut String, file: &str, source: Option<&str>, error: &DealError) {
-    let _ = writeln!(out, "error: {}", error.message);
+    render_block(out, file, source, "error", error.kind.label(), error);
+}
+
+/// One block: `HEAD: message`, the location, the source line with carets labelled
+/// `label`, the help.
+pub(crate) fn render_block(
+    out: &mut String,
+    file: &str,
+    source: Option<&str>,
+    head: &str,
+    label: &str,
+    error: &DealError,
+) {
+    let _ = writeln!(out, "{head}: {}", error.message);
     let snippet = source
         .filter(|_| error.is_located())
         .and_then(|s| snippet(s, error));
@@ -74,7 +87,7 @@ fn render_one(out: &mut String, file: &str, source: Option<&str>, error: &DealEr
             "{pad} | {}{} {}",
             " ".repeat(indent),
             "^".repeat(carets),
-            error.kind.label()
+            label
         );
     }
     if let Some(help) = &error.help {
