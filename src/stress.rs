@@ -88,7 +88,8 @@ fn share(flag: &str, text: &str) -> Result<Share, String> {
 }
 
 /// Runs `boxflow stress` on a deal read from its sheet; returns the text to print.
-pub fn stress(deal: ValidDeal, args: &StressArgs) -> Result<String, String> {
+/// `warnings`: the sheet's warnings as JSON, added to the JSON output.
+pub fn stress(deal: ValidDeal, args: &StressArgs, warnings: Value) -> Result<String, String> {
     let name = deal.name.clone();
     let mut scenarios: Vec<Scenario> = deal.scenarios.clone();
     for line in &args.scenarios {
@@ -130,6 +131,7 @@ pub fn stress(deal: ValidDeal, args: &StressArgs) -> Result<String, String> {
                 "senior_commitment": money(senior),
                 "scenarios": outcomes.iter().map(outcome_json).collect::<Vec<_>>(),
                 "solvers": breakpoints.as_ref().map(breakpoints_json),
+                "warnings": warnings,
             });
             Ok(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n")
         }
