@@ -22,11 +22,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check deal sheets: exit 0 when every one is valid, 1 otherwise, printing every error.
+    /// Check deal sheets: exit 0 when every one is valid, 1 otherwise, printing every
+    /// error and every warning (a valid value that is most likely a unit slip).
     Check {
         /// Deal sheets (TOML).
         #[arg(required = true)]
         deals: Vec<PathBuf>,
+        /// Exit 1 when any sheet has a warning.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Print the JSON Schema of the deal sheet.
     Schema,
@@ -135,10 +139,63 @@ fn say_err(text: &str) {
 }
 
 fn read_deal(path: &Path) -> Result<ValidDeal, String> {
-    deal::read_file(path).map_err(|errors| {
+    read_sheet(path).map(|sheet| sheet.deal)
+}
+
+/// Reads a deal sheet and prints its warnings on standard error.
+fn read_sheet(path: &Path) -> Result<deal::Sheet, String> {
+    let sheet = deal::read_file_with_warnings(path).map_err(|errors| {
         say_err(&deal::render(&errors));
         format!("`{}` is not a valid deal sheet", path.display())
-    })
+    })?;
+    say_err(&deal::render_warnings(&sheet));
+    Ok(sheet)
+}
+
+/// The sheet's warnings as JSON: `[{ code, path, line, column, message }]`.
+fn warnings_json(sheet: &deal::Sheet) -> serde_json::Value {
+    sheet
+        .warnings
+        .iter()
+        .map(|w| {
+            serde_json::json!({
+                "code": w.code,
+                "path": w.path,
+                "line": w.line,
+                "column": w.column,
+                "message": w.message,
+            })
+        })
+        .collect()
+}
+
+/// The verdicts on the debt as JSON: `[{ code, period, facility, message }]`.
+fn verdicts_json(verdicts: &[waterfall::Verdict]) -> serde_json::Value {
+    serde_json::to_value(verdicts).unwrap_or_default()
+}
+
+/// The verdicts on the debt as text, printed after the tables; empty when there is none.
+fn verdicts_text(verdicts: &[waterfall::Verdict]) -> String {
+    if verdicts.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nverdicts on the debt:\n");
+    for v in verdicts {
+        out += &format!("- {}\n", v.message);
+    }
+    out
+}
+
+/// `value` with `key` added, when it is a JSON object.
+fn with_key(
+    mut value: serde_json::Value,
+    key: &str,
+    added: serde_json::Value,
+) -> serde_json::Value {
+    if let Some(map) = value.as_object_mut() {
+        map.insert(key.to_string(), added);
+    }
+    value
 }
 
 fn run_deal(deal: &ValidDeal) -> Result<Run, String> {
@@ -198,8 +255,9 @@ fn print_stdout(text: &str) -> Result<(), Fail> {
 fn execute(command: Command) -> Result<ExitCode, Fail> {
     match command {
         Command::Stress(args) => {
-            let deal = read_deal(&args.deal)?;
-            match stress::stress(deal, &args)? {
+            let sheet = read_sheet(&args.deal)?;
+            let warnings = warnings_json(&sheet);
+            match stress::stress(sheet.deal, &args, warnings)? {
                 stress::Stressed::Text(text) => emit(args.out.as_deref(), &text)?,
                 stress::Stressed::Grid(job) => emit_grid(args.out.as_deref(), &job)?,
             }
@@ -226,11 +284,26 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
             emit(args.out.as_deref(), &text)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { deals } => {
+        Command::Check {
+            deals,
+            deny_warnings,
+        } => {
             let mut ok = true;
             for path in &deals {
-                match deal::read_file(path) {
-                    Ok(_) => print_stdout(&format!("ok: {}\n", path.display()))?,
+                match deal::read_file_with_warnings(path) {
+                    Ok(sheet) if sheet.warnings.is_empty() => {
+                        print_stdout(&format!("ok: {}\n", path.display()))?
+                    }
+                    Ok(sheet) => {
+                        say_err(&deal::render_warnings(&sheet));
+                        ok &= !deny_warnings;
+                        print_stdout(&format!(
+                            "ok: {} ({} warning{})\n",
+                            path.display(),
+                            sheet.warnings.len(),
+                            if sheet.warnings.len() == 1 { "" } else { "s" }
+                        ))?;
+                    }
                     Err(errors) => {
                         ok = false;
                         say_err(&deal::render(&errors));
@@ -267,14 +340,18 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Size { deal, format } => {
-            let deal = read_deal(&deal)?;
-            let run = run_deal(&deal)?;
+            let sheet = read_sheet(&deal)?;
+            let deal = &sheet.deal;
+            let run = run_deal(deal)?;
+            let verdicts = waterfall::verdicts(deal, &run);
             let text = match format {
                 SizeFormat::Json => {
                     let v = report::sizing::sizing_json(&run);
+                    let v = with_key(v, "warnings", warnings_json(&sheet));
+                    let v = with_key(v, "verdicts", verdicts_json(&verdicts));
                     serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n"
                 }
-                SizeFormat::Table => report::sizing::sizing_table(&run),
+                SizeFormat::Table => report::sizing::sizing_table(&run) + &verdicts_text(&verdicts),
             };
             emit(None, &text)?;
             Ok(ExitCode::SUCCESS)
@@ -286,8 +363,10 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
             no_color,
             periods,
         } => {
-            let deal = read_deal(&deal)?;
-            let run = run_deal(&deal)?;
+            let sheet = read_sheet(&deal)?;
+            let deal = &sheet.deal;
+            let run = run_deal(deal)?;
+            let verdicts = waterfall::verdicts(deal, &run);
             let periods = periods
                 .map(|p| report::table::parse_periods(&p, run.periods.len()))
                 .transpose()?;
@@ -302,18 +381,22 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
                         .into())
                 }
                 RunFormat::Json => {
-                    serde_json::to_string_pretty(&report::json::run_json(&run))
-                        .map_err(|e| e.to_string())?
-                        + "\n"
+                    let v = report::json::run_json(&run);
+                    let v = with_key(v, "warnings", warnings_json(&sheet));
+                    let v = with_key(v, "verdicts", verdicts_json(&verdicts));
+                    serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n"
                 }
                 RunFormat::Csv => {
+                    // The CSV holds the periods only: the verdicts go to standard error.
+                    say_err(verdicts_text(&verdicts).trim_start());
                     report::csv::period_table_range(&run, periods).map_err(|e| e.to_string())?
                 }
                 RunFormat::Table => format!(
-                    "{}\n{}\n{}\n",
+                    "{}\n{}\n{}\n{}",
                     deal.name,
                     report::table::summary_table_with(&run, &options),
-                    report::table::period_table_with(&run, &options)
+                    report::table::period_table_with(&run, &options),
+                    verdicts_text(&verdicts)
                 ),
             };
             emit(out.as_deref(), &text)?;

@@ -133,7 +133,8 @@ pub struct GridJob {
 }
 
 /// Runs `boxflow stress` on a deal read from its sheet; returns what to write.
-pub fn stress(deal: ValidDeal, args: &StressArgs) -> Result<Stressed, String> {
+/// `warnings`: the sheet's warnings as JSON, added to the JSON output.
+pub fn stress(deal: ValidDeal, args: &StressArgs, warnings: Value) -> Result<Stressed, String> {
     let name = deal.name.clone();
     let mut scenarios: Vec<Scenario> = deal.scenarios.clone();
     let mut grid_base = Vec::new();
@@ -199,6 +200,7 @@ pub fn stress(deal: ValidDeal, args: &StressArgs) -> Result<Stressed, String> {
                     Err(e) => json!({"name": n, "error": e}),
                 }).collect::<Vec<_>>(),
                 "solvers": breakpoints.as_ref().map(breakpoints_json),
+                "warnings": warnings,
             });
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n"
         }

@@ -393,3 +393,55 @@ fn check_refuses_capex_after_the_contract_without_a_facility() {
     assert!(stderr.contains("after the contract ends"), "{stderr}");
     assert!(stderr.contains("deal.toml:51:"), "{stderr}");
 }
+
+#[test]
+fn check_prints_warnings_and_denies_them_on_request() {
+    let sheet = "fixtures/warnings/units.toml";
+    let out = boxflow(&["check", sheet]);
+    assert!(out.status.success(), "warnings alone do not fail `check`");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("warning: "), "{err}");
+    assert!(err.contains("warning: deal sheet `fixtures/warnings/units.toml`: 6 warnings"));
+    let out = boxflow(&["check", "--deny-warnings", sheet]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = boxflow(&["check", "--deny-warnings", "fixtures/reference.toml"]);
+    assert!(out.status.success());
+}
+
+#[test]
+fn json_output_lists_warnings_and_verdicts() {
+    let out = boxflow(&["run", "fixtures/warnings/units.toml", "--format", "json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let warnings = v["warnings"].as_array().expect("a warnings list");
+    assert_eq!(warnings.len(), 6);
+    // `price_per_gpu_hour = "1606"` is on line 22, its value at column 22.
+    assert_eq!(warnings[0]["code"], "price_out_of_range");
+    assert_eq!(
+        warnings[0]["path"],
+        "contract.capacity[0].price_per_gpu_hour"
+    );
+    assert_eq!(
+        (warnings[0]["line"].as_u64(), warnings[0]["column"].as_u64()),
+        (Some(22), Some(22))
+    );
+    assert!(v["verdicts"].is_array());
+
+    let out = boxflow(&["size", "fixtures/reference.toml", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["warnings"], serde_json::json!([]));
+    assert_eq!(v["verdicts"], serde_json::json!([]));
+}
+
+#[test]
+fn a_junior_due_after_halfway_is_judged_at_its_own_deadline() {
+    let out = boxflow(&["size", "fixtures/junior.toml"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("FAIL"), "{text}");
+    // The junior repays by month 42: its own deadline check, not the halfway one.
+    assert!(
+        text.contains("deadline check: period 42, balance 0.00"),
+        "{text}"
+    );
+    assert!(text.contains("DSCR all debt"), "{text}");
+}

@@ -11,6 +11,10 @@
 //!   as [`Invalid`] values keyed by deal-sheet path (`facility[0].repay_by`).
 //! - [`sheet`]: every section and key of the format, its type, default, unit and rules,
 //!   written once; the reader, the schema and the documentation's key tables read it.
+//! - [`parse_with_warnings`], [`read_file_with_warnings`]: the same, as a [`Sheet`] that
+//!   also holds the sheet's [`DealWarning`]s: values that are valid but almost certainly
+//!   a unit slip (a margin of `3.75` for `0.0375`), located like errors;
+//!   [`render_warnings`] shows them as `warning:` blocks.
 //! - [`json_schema`]: a JSON Schema (draft 2020-12) of the deal sheet, for editors.
 //! - [`TEMPLATE`]: a commented deal sheet to start from (`boxflow init`).
 //!
@@ -37,6 +41,7 @@ mod reader;
 mod render;
 mod schema;
 pub mod sheet;
+mod warnings;
 
 use std::io::Read;
 use std::path::Path;
@@ -45,6 +50,9 @@ pub use boxflow_model::{Deal, ValidDeal};
 pub use error::{count_errors, DealError, DealErrors, ErrorKind};
 pub use render::{render, SNIPPET_WIDTH};
 pub use schema::json_schema;
+pub use warnings::{
+    parse_with_warnings, read_file_with_warnings, render_warnings, DealWarning, Sheet,
+};
 
 /// The largest deal sheet read: 10 MiB.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
@@ -207,6 +215,12 @@ pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<ValidDeal, DealErrors> {
 /// assert_eq!(errors.errors[0].kind, boxflow_deal::ErrorKind::Io);
 /// ```
 pub fn read_file(path: &Path) -> Result<ValidDeal, DealErrors> {
+    let (file, bytes) = read_bytes(path)?;
+    parse_bytes(&bytes, &file)
+}
+
+/// The file's name as `path` displays and its bytes, at most [`MAX_FILE_BYTES`].
+fn read_bytes(path: &Path) -> Result<(String, Vec<u8>), DealErrors> {
     let file = path.display().to_string();
     let io = |e: std::io::Error| DealErrors {
         file: file.clone(),
@@ -229,7 +243,10 @@ pub fn read_file(path: &Path) -> Result<ValidDeal, DealErrors> {
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    parse_bytes(&bytes, &file)
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(&file, bytes.len() as u64));
+    }
+    Ok((file, bytes))
 }
 
 fn too_large(file: &str, size: u64) -> DealErrors {

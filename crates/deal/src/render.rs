@@ -71,7 +71,29 @@ fn render_one(
     starts: &[usize],
     error: &DealError,
 ) {
-    let _ = writeln!(out, "error: {}", error.message);
+    render_block(
+        out,
+        file,
+        source,
+        starts,
+        "error",
+        error.kind.label(),
+        error,
+    );
+}
+
+/// One block: `HEAD: message`, the location, the source line with carets labelled
+/// `label`, the help. `starts` are the source's line starts ([`line_starts`]).
+pub(crate) fn render_block(
+    out: &mut String,
+    file: &str,
+    source: Option<&str>,
+    starts: &[usize],
+    head: &str,
+    label: &str,
+    error: &DealError,
+) {
+    let _ = writeln!(out, "{head}: {}", error.message);
     let snippet = source
         .filter(|_| error.is_located())
         .and_then(|s| snippet(s, starts, error));
@@ -94,7 +116,7 @@ fn render_one(
             "{pad} | {}{} {}",
             " ".repeat(indent),
             "^".repeat(carets),
-            error.kind.label()
+            label
         );
     }
     if let Some(help) = &error.help {

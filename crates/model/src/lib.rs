@@ -9,6 +9,9 @@
 //!   code gets the same errors as a deal sheet.
 //! - [`ValidDeal::with_scenario`] shocks a valid deal into another valid deal by
 //!   checking only what the scenario changes.
+//! - [`warnings`] finds values that are valid but almost certainly a unit slip (a rate
+//!   of 3.75 for 0.0375), each a [`Warning`] keyed by deal-sheet path; the thresholds
+//!   are the constants of the [`warning`] module.
 //!
 //! Reading TOML is the `boxflow-deal` crate's job; running the deal is
 //! `boxflow-waterfall`'s.
@@ -31,9 +34,11 @@ mod deal;
 mod invalid;
 mod valid;
 mod validate;
+pub mod warning;
 
 pub use builder::*;
 pub use deal::*;
 pub use invalid::{did_you_mean, Invalid, InvalidDeal, RuleKind};
 pub use valid::ValidDeal;
 pub use validate::{check_with_poisoned, validate, validate_scenario, MAX_TERM_MONTHS, MAX_VALUE};
+pub use warning::{warnings, Warning};

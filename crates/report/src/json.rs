@@ -55,6 +55,8 @@ fn summary(run: &Run) -> Value {
         "sizing_binding": s.sizing_binding.map(|b| b.as_str()),
         "min_dscr": ratio(s.min_dscr),
         "min_dscr_period": s.min_dscr_period,
+        "min_dscr_total": ratio(s.min_dscr_total),
+        "min_dscr_total_period": s.min_dscr_total_period,
         "avg_dscr": ratio(s.avg_dscr),
         "llcr": ratio(s.llcr),
         "halfway_period": s.halfway_period,
@@ -77,6 +79,14 @@ fn summary(run: &Run) -> Value {
         "total_principal": money(s.total_principal),
         "total_distributions": money(s.total_distributions),
         "total_equity": money(s.total_equity),
+        "facilities": s.facilities.iter().map(|d| json!({
+            "name": d.name,
+            "rank": d.rank.number(),
+            "repay_by_period": d.repay_by_period,
+            "repaid_period": d.repaid_period,
+            "balance_at_deadline": money(d.balance_at_deadline),
+            "deadline": if d.passes { "pass" } else { "fail" },
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -175,6 +185,7 @@ fn period(p: &PeriodResult) -> Value {
         "capex": money(p.capex),
         "equity_contribution": money(p.equity_contribution),
         "dscr": ratio(p.dscr),
+        "dscr_total": ratio(p.dscr_total()),
         "book_value": money(p.book_value),
         "ltv": ratio(p.ltv),
         "sweep": money(p.sweep),

@@ -1,5 +1,10 @@
-//! The `boxflow size` report: each facility's commitment, binding bound, halfway
+//! The `boxflow size` report: each facility's commitment, binding bound, repayment
 //! check and close schedule.
+//!
+//! Each facility is checked against its own deadline (`repay_by`); the halfway
+//! covenant is the senior's alone. With a junior, each schedule row also shows the
+//! combined DSCR: CFADS over the scheduled debt service of every facility, the figure
+//! a junior is sized to (methodology section 7), not CFADS over its own debt service.
 
 use boxflow_amortize::halfway_check;
 use boxflow_core::Money;
@@ -12,15 +17,34 @@ use serde_json::{json, Value};
 use crate::json::{money, ratio};
 use crate::table::thousands;
 
-fn schedule_check(run: &Run, f: &FacilityPlan) -> boxflow_amortize::HalfwayCheck {
+/// The close schedule's repayment checked at period `at`.
+fn schedule_check(f: &FacilityPlan, at: usize) -> boxflow_amortize::HalfwayCheck {
     let closing: Vec<Money> = f.schedule.rows.iter().map(|r| r.closing).collect();
     let draws: Vec<Money> = f.schedule.rows.iter().map(|r| r.draws).collect();
-    halfway_check(
-        f.schedule.closing_draws,
-        &closing,
-        &draws,
-        run.plan.halfway_period,
-    )
+    halfway_check(f.schedule.closing_draws, &closing, &draws, at)
+}
+
+/// The combined DSCR of period `k` in the close schedules: CFADS over the scheduled
+/// debt service of every facility; `None` when that is 0.
+///
+/// Two facilities: CFADS 130.00, senior debt service 80.00, junior 20.00 give
+/// 130 / (80 + 20) = 1.3.
+pub fn schedule_dscr_total(run: &Run, k: usize) -> Option<rust_decimal::Decimal> {
+    fn row(f: &FacilityPlan, k: usize) -> Option<&boxflow_amortize::ScheduleRow> {
+        f.schedule.rows.iter().find(|r| r.period == k)
+    }
+    let cfads = run.plan.facilities.iter().find_map(|f| row(f, k))?.cfads;
+    let due: Money = run
+        .plan
+        .facilities
+        .iter()
+        .filter_map(|f| row(f, k))
+        .map(|r| r.debt_service())
+        .sum();
+    if due.is_zero() {
+        return None;
+    }
+    cfads.amount().checked_div(due.amount())
 }
 
 /// Sizing as JSON: one object per facility, with its schedule.
@@ -30,7 +54,9 @@ pub fn sizing_json(run: &Run) -> Value {
         .facilities
         .iter()
         .map(|f| {
-            let check = schedule_check(run, f);
+            let check = schedule_check(f, run.plan.halfway_period);
+            let own = schedule_check(f, f.deadline);
+            let senior = f.rank == Rank::Senior;
             json!({
                 "name": f.name,
                 "rank": f.rank.number(),
@@ -44,7 +70,9 @@ pub fn sizing_json(run: &Run) -> Value {
                 "halfway_period": check.halfway_period,
                 "repaid_period": check.repaid_period,
                 "balance_at_halfway": money(check.balance_at_halfway),
-                "halfway_covenant": if check.passes { "pass" } else { "fail" },
+                "halfway_covenant": senior.then_some(if check.passes { "pass" } else { "fail" }),
+                "balance_at_deadline": money(own.balance_at_halfway),
+                "deadline": if own.passes { "pass" } else { "fail" },
                 "breaches": f.breaches.iter().map(|b| json!({
                     "period": b.period, "debt_service": money(b.debt_service), "cap": money(b.cap),
                 })).collect::<Vec<_>>(),
@@ -59,6 +87,7 @@ pub fn sizing_json(run: &Run) -> Value {
                     "debt_service": money(r.debt_service()),
                     "cfads": money(r.cfads),
                     "dscr": ratio(r.dscr()),
+                    "dscr_total": ratio(schedule_dscr_total(run, r.period)),
                 })).collect::<Vec<_>>(),
             })
         })
@@ -73,8 +102,10 @@ pub fn sizing_json(run: &Run) -> Value {
 /// Sizing as text tables.
 pub fn sizing_table(run: &Run) -> String {
     let mut out = format!("total capex: {}\n", thousands(run.plan.total_capex));
+    let tranches = run.plan.facilities.len() > 1;
     for f in &run.plan.facilities {
-        let check = schedule_check(run, f);
+        let check = schedule_check(f, run.plan.halfway_period);
+        let own = schedule_check(f, f.deadline);
         let rank = if f.rank == Rank::Senior {
             "senior"
         } else {
@@ -90,15 +121,33 @@ pub fn sizing_table(run: &Run) -> String {
             )),
             f.deadline,
         );
-        out += &format!(
-            "halfway check: period {}, balance {}, repaid in period {}: {}\n",
-            check.halfway_period,
-            thousands(check.balance_at_halfway),
-            check
-                .repaid_period
-                .map_or("-".to_string(), |k| k.to_string()),
-            if check.passes { "pass" } else { "FAIL" },
-        );
+        if f.rank == Rank::Senior && f.deadline == check.halfway_period {
+            out += &format!(
+                "halfway check: period {}, balance {}, repaid in period {}: {}\n",
+                check.halfway_period,
+                thousands(check.balance_at_halfway),
+                check
+                    .repaid_period
+                    .map_or("-".to_string(), |k| k.to_string()),
+                if check.passes { "pass" } else { "FAIL" },
+            );
+        } else {
+            out += &format!(
+                "deadline check: period {}, balance {}, repaid in period {}: {}\n",
+                f.deadline,
+                thousands(own.balance_at_halfway),
+                own.repaid_period.map_or("-".to_string(), |k| k.to_string()),
+                if own.passes { "pass" } else { "FAIL" },
+            );
+            if f.rank == Rank::Senior {
+                out += &format!(
+                    "halfway check: period {}, balance {}: {}\n",
+                    check.halfway_period,
+                    thousands(check.balance_at_halfway),
+                    if check.passes { "pass" } else { "FAIL" },
+                );
+            }
+        }
         for b in &f.breaches {
             out += &format!(
                 "schedule breach in period {}: debt service {} above the cap {}\n",
@@ -109,7 +158,12 @@ pub fn sizing_table(run: &Run) -> String {
         }
         let mut t = Table::new();
         t.load_style(UTF8_FULL_CONDENSED);
-        t.set_header(vec![
+        let own_dscr = if f.rank == Rank::Senior {
+            "DSCR senior"
+        } else {
+            "DSCR junior only"
+        };
+        let mut header = vec![
             "k",
             "opening",
             "draws",
@@ -119,10 +173,17 @@ pub fn sizing_table(run: &Run) -> String {
             "closing",
             "debt service",
             "CFADS",
-            "DSCR",
-        ]);
+        ];
+        // A junior is sized to the combined DSCR: show it, not its own-debt ratio.
+        match (tranches, f.rank) {
+            (false, _) => header.push("DSCR"),
+            (true, Rank::Senior) => header.extend([own_dscr, "DSCR all debt"]),
+            (true, Rank::Junior) => header.push("DSCR all debt"),
+        }
+        let columns = header.len();
+        t.set_header(header);
         for r in &f.schedule.rows {
-            t.add_row(vec![
+            let mut row = vec![
                 r.period.to_string(),
                 thousands(r.opening),
                 thousands(r.draws),
@@ -132,11 +193,21 @@ pub fn sizing_table(run: &Run) -> String {
                 thousands(r.closing),
                 thousands(r.debt_service()),
                 thousands(r.cfads),
-                r.dscr()
-                    .map_or("-".into(), |d| format!("{:.4}x", d.round_dp(4))),
-            ]);
+            ];
+            let shown = |d: Option<rust_decimal::Decimal>| {
+                d.map_or("-".into(), |d| format!("{:.4}x", d.round_dp(4)))
+            };
+            match (tranches, f.rank) {
+                (false, _) => row.push(shown(r.dscr())),
+                (true, Rank::Senior) => {
+                    row.push(shown(r.dscr()));
+                    row.push(shown(schedule_dscr_total(run, r.period)));
+                }
+                (true, Rank::Junior) => row.push(shown(schedule_dscr_total(run, r.period))),
+            }
+            t.add_row(row);
         }
-        for i in 1..10 {
+        for i in 1..columns {
             if let Some(c) = t.column_mut(i) {
                 c.set_cell_alignment(CellAlignment::Right);
             }

@@ -189,7 +189,7 @@ pub fn summary_table_with(run: &Run, options: &TableOptions) -> String {
     let s = &run.summary;
     let mut t = styled(options.color);
     t.set_header(vec!["summary", "value"]);
-    let rows: Vec<(&str, String)> = vec![
+    let mut rows: Vec<(String, String)> = vec![
         ("senior commitment", thousands(s.senior_commitment)),
         ("sizing binding", opt(s.sizing_binding.map(|b| b.as_str()))),
         (
@@ -230,14 +230,44 @@ pub fn summary_table_with(run: &Run, options: &TableOptions) -> String {
         ("total distributions", thousands(s.total_distributions)),
         ("total equity", thousands(s.total_equity)),
         ("events", run.events.len().to_string()),
-    ];
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    if run.plan.facilities.len() > 1 {
+        // With a junior, the combined DSCR and each facility's own deadline.
+        let at = rows
+            .iter()
+            .position(|(k, _)| k == "avg DSCR")
+            .unwrap_or(rows.len());
+        let mut extra = vec![(
+            "min DSCR all debt (period)".to_string(),
+            format!(
+                "{} ({})",
+                times(s.min_dscr_total),
+                opt(s.min_dscr_total_period)
+            ),
+        )];
+        for d in &s.facilities {
+            extra.push((
+                format!("{} repaid (due by period {})", d.name, d.repay_by_period),
+                format!(
+                    "{} ({})",
+                    opt(d.repaid_period),
+                    if d.passes { "pass" } else { "FAIL" }
+                ),
+            ));
+        }
+        rows.splice(at..at, extra);
+    }
     let worst = run.events.iter().map(severity).max();
     for (k, v) in rows {
-        let fg = match k {
+        let fg = match k.as_str() {
             "halfway covenant" if !s.halfway_covenant => Some(Color::Red),
             "halfway covenant" => Some(Color::Green),
             "lender loss" if s.lender_loss.is_positive() => Some(Color::Red),
             "events" => color_of(worst),
+            _ if v.ends_with("(FAIL)") => Some(Color::Red),
             _ => None,
         };
         t.add_row(vec![Cell::new(k), cell(v, options.color, fg)]);
@@ -266,7 +296,14 @@ pub fn select_periods<'a>(
 /// The period table: one row per period of [`TableOptions::periods`]; with colour,
 /// the period, its DSCR and its events are yellow for a lock-up and red for a
 /// default, a shortfall, a breach or a loss.
+///
+/// With a junior facility, interest, principal and balance are shown per facility
+/// (`senior int`, `junior int`, ...), and the combined DSCR (`DSCR all`, CFADS over the
+/// debt service due of both) beside the senior's.
 pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
+    if run.plan.facilities.len() > 1 {
+        return tranche_table(run, options);
+    }
     let color = options.color;
     let mut t = styled(color);
     t.set_header(vec![
@@ -321,6 +358,90 @@ pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
         ]);
     }
     for i in 2..12 {
+        if let Some(col) = t.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    t.to_string()
+}
+
+/// The period table of a deal with a junior: each facility's interest, principal and
+/// balance in its own columns, the senior and the combined DSCR.
+fn tranche_table(run: &Run, options: &TableOptions) -> String {
+    let color = options.color;
+    let mut t = styled(color);
+    let mut header: Vec<String> = ["k", "end", "collections", "opex+fees", "CFADS"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for f in &run.plan.facilities {
+        let rank = match f.rank {
+            boxflow_model::Rank::Senior => "senior",
+            boxflow_model::Rank::Junior => "junior",
+        };
+        header.extend([
+            format!("{rank} int"),
+            format!("{rank} prin"),
+            format!("{rank} bal"),
+        ]);
+    }
+    header.extend(
+        [
+            "prepaid",
+            "DSRA",
+            "DSCR senior",
+            "DSCR all",
+            "distribution",
+            "events",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    let columns = header.len();
+    t.set_header(header);
+    for p in select_periods(run, options.periods.as_ref()) {
+        let prepaid: Money = p.facilities.iter().map(|f| f.prepaid).sum();
+        let worst = color_of(p.events.iter().map(severity).max());
+        let dscr_color = p.events.iter().find_map(|e| match e {
+            Event::DscrDefault { .. } => Some(Color::Red),
+            Event::Lockup {
+                dscr_below: true, ..
+            } => Some(Color::Yellow),
+            _ => None,
+        });
+        let mut row = vec![
+            cell(p.period.to_string(), color, worst),
+            Cell::new(p.end),
+            Cell::new(thousands(p.operations.collections)),
+            Cell::new(thousands(p.operations.opex + p.operations.fees)),
+            Cell::new(thousands(p.operations.cfads)),
+        ];
+        for f in &p.facilities {
+            row.extend([
+                Cell::new(thousands(f.interest_paid)),
+                Cell::new(thousands(f.principal_paid)),
+                Cell::new(thousands(f.closing)),
+            ]);
+        }
+        row.extend([
+            Cell::new(thousands(prepaid)),
+            Cell::new(thousands(p.dsra.closing)),
+            cell(times(p.dscr), color, dscr_color),
+            Cell::new(times(p.dscr_total())),
+            Cell::new(thousands(p.distribution)),
+            cell(
+                p.events
+                    .iter()
+                    .map(|e| e.name())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                color,
+                worst,
+            ),
+        ]);
+        t.add_row(row);
+    }
+    for i in 2..columns.saturating_sub(1) {
         if let Some(col) = t.column_mut(i) {
             col.set_cell_alignment(CellAlignment::Right);
         }

@@ -13,6 +13,8 @@ mod operations;
 mod plan;
 mod run;
 mod summary;
+mod tranches;
+mod verdict;
 mod verify;
 
 pub use events::Event;
@@ -30,6 +32,8 @@ pub use run::{
     TerminalFacility,
 };
 pub use summary::Summary;
+pub use tranches::{debt_service_due, facility_deadlines, min_dscr_total, FacilityDeadline};
+pub use verdict::{verdicts, Verdict};
 pub use verify::Violation;
 
 use boxflow_amortize::ScheduleError;

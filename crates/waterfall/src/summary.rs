@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::ledger::{Account, Ledger};
 use crate::plan::Plan;
 use crate::run::{Closing, PeriodResult, Terminal};
+use crate::tranches::{facility_deadlines, min_dscr_total, FacilityDeadline};
 
 /// Headline figures of a run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -25,6 +26,13 @@ pub struct Summary {
     pub min_dscr: Option<Decimal>,
     /// The first period at the minimum.
     pub min_dscr_period: Option<usize>,
+    /// The lowest non-null combined DSCR (CFADS over the debt service due of every
+    /// facility, [`PeriodResult::dscr_total`]) over all periods.
+    pub min_dscr_total: Option<Decimal>,
+    /// The first period at that minimum.
+    pub min_dscr_total_period: Option<usize>,
+    /// Each facility's repayment against its own deadline, senior first.
+    pub facilities: Vec<FacilityDeadline>,
     /// The mean of the non-null senior DSCRs over the repayment window `g+1 ..= H`.
     pub avg_dscr: Option<Decimal>,
     /// `Σ_{k=1..H} CFADS_k · DF_k / C` at the senior rate.
@@ -207,6 +215,7 @@ impl Summary {
             wal_years(&repaid, close)
         });
 
+        let min_total = min_dscr_total(periods);
         let total_equity =
             closing.equity + periods.iter().map(|p| p.equity_contribution).sum::<Money>();
         Summary {
@@ -214,6 +223,9 @@ impl Summary {
             sizing_binding: senior.and_then(|s| s.binding),
             min_dscr: min.map(|(d, _)| d),
             min_dscr_period: min.map(|(_, k)| k),
+            min_dscr_total: min_total.map(|(d, _)| d),
+            min_dscr_total_period: min_total.map(|(_, k)| k),
+            facilities: facility_deadlines(plan, closing, periods),
             avg_dscr,
             llcr,
             halfway_period: plan.halfway_period,
