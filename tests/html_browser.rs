@@ -130,7 +130,17 @@ fn the_page_holds_the_headline_charts_events_and_periods() {
     // The events: 10 lock-ups, periods 1-5 and 16-20.
     let events = element(&html, "table", "events");
     assert_eq!(events.matches("<tr><td class=\"num\">").count(), 10);
-    assert!(html.contains("<b>lockup</b> ×10 (periods 1–5, 16–20)"));
+    assert!(html.contains("<b>lock-up</b> ×10 (periods 1–5, 16–20)"));
+    // Why period 1 is locked up: the DSRA (closing 89,577,228.51 in the worked
+    // example) is below its step-5 target (94,803,666.88); the DSCR 1.3000000007 is
+    // above the 1.20x lock-up level; no cash is left to trap.
+    assert!(
+        events.contains(
+            "<td>distributions stopped: DSRA 89,577,228.51 below its target \
+             94,803,666.88; trapped 0.00</td>"
+        ),
+        "{events}"
+    );
 
     // The period table: 60 rows; period 30's distribution; the halfway row marked.
     let periods = element(&html, "table", "periods");

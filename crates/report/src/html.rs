@@ -27,7 +27,7 @@ use std::fmt::Write;
 
 use boxflow_core::{round10, Money};
 use boxflow_model::{Commitment, Deal};
-use boxflow_waterfall::{Account, Event, PeriodResult, Run};
+use boxflow_waterfall::{Account, Event, PeriodResult, Run, Severity};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
@@ -130,121 +130,11 @@ fn percent(x: Option<Decimal>) -> String {
     })
 }
 
-/// The severity of an event: `"warn"` for a lock-up, `"breach"` for the rest.
+/// The CSS class of an event's severity: `"warn"` for a lock-up, `"breach"` for the rest.
 fn severity(e: &Event) -> &'static str {
-    match e {
-        Event::Lockup { .. } => "warn",
-        _ => "breach",
-    }
-}
-
-/// A one-line description of an event's figures.
-pub fn describe(e: &Event) -> String {
-    match e {
-        Event::ScheduleBreach {
-            facility,
-            debt_service,
-            cap,
-            ..
-        } => format!(
-            "{facility}: scheduled debt service {} above the cap {}",
-            thousands(*debt_service),
-            thousands(*cap)
-        ),
-        Event::OpexShortfall {
-            due,
-            paid,
-            shortfall,
-            ..
-        }
-        | Event::FeesShortfall {
-            due,
-            paid,
-            shortfall,
-            ..
-        } => format!(
-            "due {}, paid {}, short {}",
-            thousands(*due),
-            thousands(*paid),
-            thousands(*shortfall)
-        ),
-        Event::PaymentDefault {
-            facility,
-            step,
-            due,
-            paid,
-            shortfall,
-            ..
-        }
-        | Event::JuniorShortfall {
-            facility,
-            step,
-            due,
-            paid,
-            shortfall,
-            ..
-        } => {
-            let step = serde_json::to_value(step)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            format!(
-                "{facility} {step}: due {}, paid {}, short {}",
-                thousands(*due),
-                thousands(*paid),
-                thousands(*shortfall)
-            )
-        }
-        Event::Lockup {
-            dscr,
-            dscr_below,
-            senior_arrears,
-            dsra_below_target,
-            trapped,
-            ..
-        } => {
-            let mut why = Vec::new();
-            if *dscr_below {
-                why.push(format!("DSCR {} below the lock-up level", times(*dscr)));
-            }
-            if *senior_arrears {
-                why.push("senior arrears".to_string());
-            }
-            if *dsra_below_target {
-                why.push("DSRA below its target".to_string());
-            }
-            format!("{}; trapped {}", why.join(", "), thousands(*trapped))
-        }
-        Event::DscrDefault { dscr, min_dscr, .. } => format!(
-            "DSCR {} below the default level {}",
-            times(Some(*dscr)),
-            times(Some(min_dscr.value()))
-        ),
-        Event::LtvBreach {
-            ltv,
-            max_ltv,
-            balance,
-            book_value,
-            ..
-        } => format!(
-            "LTV {} above {} (balance {}, book value {})",
-            percent(*ltv),
-            percent(Some(max_ltv.value())),
-            thousands(*balance),
-            thousands(*book_value)
-        ),
-        Event::LenderLoss {
-            facility,
-            principal,
-            interest,
-            loss,
-            ..
-        } => format!(
-            "{facility}: principal {}, interest {}, loss {}",
-            thousands(*principal),
-            thousands(*interest),
-            thousands(*loss)
-        ),
+    match e.severity() {
+        Severity::Warning => "warn",
+        Severity::Breach => "breach",
     }
 }
 
@@ -772,7 +662,12 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
                     .collect();
                 let count = ks.len();
                 ks.dedup();
-                format!("<b>{name}</b> ×{count} (periods {})", ranges(&ks))
+                let label = run
+                    .events
+                    .iter()
+                    .find(|e| e.name() == *name)
+                    .map_or(*name, |e| e.label());
+                format!("<b>{label}</b> ×{count} (periods {})", ranges(&ks))
             })
             .collect();
         let _ = write!(
@@ -787,8 +682,8 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
                 r#"<tr><td class="num">{}</td><td class="ev-{}">{}</td><td>{}</td></tr>"#,
                 e.period(),
                 severity(e),
-                e.name(),
-                escape(&describe(e))
+                e.label(),
+                escape(&e.figures())
             );
         }
         out.push_str("</tbody></table></div>");
@@ -852,13 +747,13 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         for m in money {
             let _ = write!(out, r#"<td class="num">{}</td>"#, thousands(m));
         }
-        let names: Vec<&str> = p.events.iter().map(|e| e.name()).collect();
+        let names: Vec<&str> = p.events.iter().map(|e| e.label()).collect();
         let _ = write!(
             out,
             r#"<td class="num">{}</td><td class="num">{}</td><td class="ev-{worst}">{}</td></tr>"#,
             times(p.dscr),
             thousands(p.distribution),
-            names.join(" ")
+            names.join(", ")
         );
     }
     out.push_str("</tbody></table></div>");

@@ -7,7 +7,7 @@
 use std::ops::RangeInclusive;
 
 use boxflow_core::{round10, Money};
-use boxflow_waterfall::{Event, PeriodResult, Run};
+use boxflow_waterfall::{legend, Event, PeriodResult, Run, Severity};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, Table};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -75,20 +75,6 @@ pub fn parse_periods(text: &str, n: usize) -> Result<RangeInclusive<usize>, Stri
         return Err(bad("the first period is after the last"));
     }
     Ok(a..=b)
-}
-
-/// How serious an event is, for highlighting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Severity {
-    Warning,
-    Breach,
-}
-
-fn severity(e: &Event) -> Severity {
-    match e {
-        Event::Lockup { .. } => Severity::Warning,
-        _ => Severity::Breach,
-    }
 }
 
 fn color_of(severity: Option<Severity>) -> Option<Color> {
@@ -231,7 +217,7 @@ pub fn summary_table_with(run: &Run, options: &TableOptions) -> String {
         ("total equity", thousands(s.total_equity)),
         ("events", run.events.len().to_string()),
     ];
-    let worst = run.events.iter().map(severity).max();
+    let worst = run.events.iter().map(Event::severity).max();
     for (k, v) in rows {
         let fg = match k {
             "halfway covenant" if !s.halfway_covenant => Some(Color::Red),
@@ -263,9 +249,10 @@ pub fn select_periods<'a>(
         .filter(move |p| range.is_none_or(|r| r.contains(&p.period)))
 }
 
-/// The period table: one row per period of [`TableOptions::periods`]; with colour,
-/// the period, its DSCR and its events are yellow for a lock-up and red for a
-/// default, a shortfall, a breach or a loss.
+/// The period table: one row per period of [`TableOptions::periods`], the events as
+/// short codes with their legend below the table; with colour, the period, its DSCR
+/// and its events are yellow for a lock-up and red for a default, a shortfall, a
+/// breach or a loss.
 pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
     let color = options.color;
     let mut t = styled(color);
@@ -288,7 +275,7 @@ pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
         let interest: Money = p.facilities.iter().map(|f| f.interest_paid).sum();
         let principal: Money = p.facilities.iter().map(|f| f.principal_paid).sum();
         let prepaid: Money = p.facilities.iter().map(|f| f.prepaid).sum();
-        let worst = color_of(p.events.iter().map(severity).max());
+        let worst = color_of(p.events.iter().map(Event::severity).max());
         let dscr_color = p.events.iter().find_map(|e| match e {
             Event::DscrDefault { .. } => Some(Color::Red),
             Event::Lockup {
@@ -312,7 +299,7 @@ pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
             cell(
                 p.events
                     .iter()
-                    .map(|e| e.name())
+                    .map(|e| e.code())
                     .collect::<Vec<_>>()
                     .join(" "),
                 color,
@@ -325,7 +312,11 @@ pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
             col.set_cell_alignment(CellAlignment::Right);
         }
     }
-    t.to_string()
+    let shown = select_periods(run, options.periods.as_ref()).flat_map(|p| &p.events);
+    match legend(shown) {
+        codes if codes.is_empty() => t.to_string(),
+        codes => format!("{t}\nevents: {codes}"),
+    }
 }
 
 /// A right-aligned cell, for amounts and ratios.

@@ -41,8 +41,6 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 
-use crate::html::describe;
-
 /// The sheets of the workbook, in order.
 pub const SHEETS: [&str; 6] = [
     "Summary", "Periods", "Schedule", "Closing", "Events", "Inputs",
@@ -647,7 +645,7 @@ fn events_sheet(book: &mut Workbook, f: &Formats, run: &Run) -> Result<()> {
         let mut cells: Vec<(u16, Value)> = vec![
             (0, Value::Int(e.period() as i64)),
             (1, Value::Text(e.name().into())),
-            (10, Value::Text(describe(e))),
+            (10, Value::Text(e.figures())),
         ];
         match e {
             Event::ScheduleBreach {

@@ -15,7 +15,7 @@ mod run;
 mod summary;
 mod verify;
 
-pub use events::Event;
+pub use events::{legend, Event, Severity};
 pub use ledger::{Account, Ledger, Step, Transfer, Transfers};
 pub use operations::{
     colocation, expense, fee, invoice, invoice_at, power, prepayment_credit, project_operations,

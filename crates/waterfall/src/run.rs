@@ -700,6 +700,9 @@ pub fn run_plan(deal: &ValidDeal, plan: Plan) -> Result<Run, RunError> {
                     senior_arrears,
                     dsra_below_target,
                     trapped,
+                    lockup_dscr: covenants.and_then(|c| c.lockup_dscr),
+                    dsra,
+                    dsra_target,
                 });
                 false
             }
