@@ -95,7 +95,12 @@ fn the_page_holds_the_headline_charts_events_and_periods() {
     assert!(balance.contains(">500,000,000</text>"));
     // DSCR against the sizing target, the lock-up and the default levels.
     let dscr = element(&html, "svg", "chart-dscr");
-    for level in ["sizing target 1.30x", "lock-up 1.20x", "default 1.10x"] {
+    // Levels to four decimals, as every ratio (one format for people).
+    for level in [
+        "sizing target 1.3000x",
+        "lock-up 1.2000x",
+        "default 1.1000x",
+    ] {
         assert!(dscr.contains(level), "{level}");
     }
     for (level, y) in [(1.3, "1.3"), (1.2, "1.2"), (1.1, "1.1")] {

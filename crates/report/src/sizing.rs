@@ -10,7 +10,7 @@ use comfy_table::{CellAlignment, Table};
 use serde_json::{json, Value};
 
 use crate::json::{money, ratio};
-use crate::table::thousands;
+use boxflow_core::format::{dscr, money as thousands};
 
 fn schedule_check(run: &Run, f: &FacilityPlan) -> boxflow_amortize::HalfwayCheck {
     let closing: Vec<Money> = f.schedule.rows.iter().map(|r| r.closing).collect();
@@ -132,8 +132,7 @@ pub fn sizing_table(run: &Run) -> String {
                 thousands(r.closing),
                 thousands(r.debt_service()),
                 thousands(r.cfads),
-                r.dscr()
-                    .map_or("-".into(), |d| format!("{:.4}x", d.round_dp(4))),
+                dscr(r.dscr()),
             ]);
         }
         for i in 1..10 {

@@ -147,7 +147,9 @@ impl Formats {
                 .set_num_format(money)
                 .set_bold()
                 .set_border_top(FormatBorder::Thin),
-            ratio: Format::new().set_num_format("0.00\"x\""),
+            // Four decimals, as every table; a negative ratio (CFADS < 0) reads
+            // "n.m. (CFADS < 0)" while the cell keeps its number (boxflow_core::format).
+            ratio: Format::new().set_num_format("0.0000\"x\";\"n.m. (CFADS < 0)\""),
             percent: Format::new().set_num_format("0.00%"),
             rate: Format::new().set_num_format("0.00##%"),
             date: Format::new().set_num_format("yyyy-mm-dd"),
