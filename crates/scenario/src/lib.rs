@@ -45,7 +45,7 @@ pub use grid::{
     parse_scenario, run_grid, run_scenarios, scenario_of, Axis, Dimension, Grid, GridRow,
     SpecError, MAX_GRID_POINTS,
 };
-pub use outcome::{FirstEvent, Outcome};
+pub use outcome::{dscr_order, FirstEvent, Outcome};
 
 use boxflow_model::Invalid;
 use boxflow_waterfall::RunError;
