@@ -308,6 +308,7 @@ pub fn event(e: &Event) -> Value {
             "facility": facility, "principal": money(*principal), "interest": money(*interest),
             "loss": money(*loss),
         }),
+        _ => json!({}),
     };
     if let (Value::Object(a), Value::Object(b)) = (&mut v, extra) {
         a.extend(b);

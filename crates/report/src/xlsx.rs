@@ -709,6 +709,8 @@ fn events_sheet(book: &mut Workbook, f: &Formats, run: &Run) -> Result<()> {
                 cells.push((2, Value::Text(facility.clone())));
                 cells.push((9, Value::Money(*loss)));
             }
+            // A kind of event added later: its figures column says it all.
+            _ => {}
         }
         for (col, v) in &cells {
             w.write(row, *col, v, false)?;

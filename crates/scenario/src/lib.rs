@@ -52,6 +52,7 @@ use boxflow_waterfall::RunError;
 
 /// Why a scenario, a solver or a portfolio could not run.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScenarioError {
     /// The scenario breaks a rule of a `[[scenario]]` table.
     #[error("invalid scenario: {}", .0.iter().map(|i| i.message.as_str()).collect::<Vec<_>>().join("; "))]

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 /// The first event of a run that is not a lock-up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FirstEvent {
     /// The event's name: `payment_default`, `dscr_default`, ...
     pub event: &'static str,
@@ -20,6 +21,7 @@ pub struct FirstEvent {
 
 /// The headline figures of one run (the base case, a scenario or a grid point).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Outcome {
     /// The scenario's name (`"base case"` for the base case).
     pub name: String,

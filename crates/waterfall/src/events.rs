@@ -42,6 +42,7 @@ use crate::Step;
 /// Something a lender or sponsor must know about a period.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Event {
     /// A window period whose scheduled debt service exceeds `floor2(CFADS / target_dscr)`.
     ScheduleBreach {

@@ -37,6 +37,7 @@ use boxflow_core::{ArithmeticError, CalendarError};
 
 /// Why a deal can't be run.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RunError {
     /// The calendar can't be built.
     #[error(transparent)]

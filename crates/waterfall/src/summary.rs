@@ -16,6 +16,7 @@ use crate::run::{Closing, PeriodResult, Terminal};
 
 /// Headline figures of a run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Summary {
     /// The senior commitment `C` (0 without a senior facility).
     pub senior_commitment: Money,
