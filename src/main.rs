@@ -234,9 +234,10 @@ fn execute(command: Command) -> Result<ExitCode, String> {
                         .into())
                 }
                 RunFormat::Json => {
-                    serde_json::to_string_pretty(&report::json::run_json(&run))
-                        .map_err(|e| e.to_string())?
-                        + "\n"
+                    let mut bytes = Vec::with_capacity(1 << 20);
+                    report::json::write_run(&run, &mut bytes).map_err(|e| e.to_string())?;
+                    bytes.push(b'\n');
+                    String::from_utf8(bytes).map_err(|e| e.to_string())?
                 }
                 RunFormat::Csv => {
                     report::csv::period_table_range(&run, periods).map_err(|e| e.to_string())?

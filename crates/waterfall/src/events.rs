@@ -112,8 +112,10 @@ pub enum Event {
         /// Period.
         period: usize,
         /// The senior DSCR of the period.
+        #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
         dscr: Option<Decimal>,
         /// True when the DSCR is below `lockup_dscr`.
+        #[serde(rename = "dscr_below_lockup")]
         dscr_below: bool,
         /// True when senior arrears remain.
         senior_arrears: bool,
@@ -136,8 +138,10 @@ pub enum Event {
         /// Period.
         period: usize,
         /// `DSCR_k`.
+        #[serde(serialize_with = "boxflow_core::json::decimal")]
         dscr: Decimal,
         /// `min_dscr`.
+        #[serde(serialize_with = "boxflow_core::json::ratio")]
         min_dscr: Ratio,
     },
     /// LTV above `max_ltv`, or senior debt left with no book value.
@@ -145,8 +149,10 @@ pub enum Event {
         /// Period.
         period: usize,
         /// `LTV_k`, null when the book value is 0.
+        #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
         ltv: Option<Decimal>,
         /// `max_ltv`.
+        #[serde(serialize_with = "boxflow_core::json::ratio")]
         max_ltv: Ratio,
         /// Senior closing balance.
         balance: Money,
