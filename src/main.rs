@@ -381,10 +381,16 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
                         .into())
                 }
                 RunFormat::Json => {
-                    let v = report::json::run_json(&run);
-                    let v = with_key(v, "warnings", warnings_json(&sheet));
-                    let v = with_key(v, "verdicts", verdicts_json(&verdicts));
-                    serde_json::to_string_pretty(&v).map_err(|e| e.to_string())? + "\n"
+                    let mut bytes = Vec::with_capacity(1 << 20);
+                    report::json::write_run_with(
+                        &run,
+                        &warnings_json(&sheet),
+                        &verdicts_json(&verdicts),
+                        &mut bytes,
+                    )
+                    .map_err(|e| e.to_string())?;
+                    bytes.push(b'\n');
+                    String::from_utf8(bytes).map_err(|e| e.to_string())?
                 }
                 RunFormat::Csv => {
                     // The CSV holds the periods only: the verdicts go to standard error.

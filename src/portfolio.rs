@@ -2,7 +2,8 @@
 //! calendar month, the balance-weighted cost of debt by month and by vintage, and
 //! concentration by customer. Table, CSV or JSON (docs/scenarios.md).
 
-use boxflow::report::table::{pass, percent, right, styled};
+use boxflow::report::format::{dscr, fixed, money as thousands, percent};
+use boxflow::report::table::{pass, right, styled};
 use std::path::{Path, PathBuf};
 
 use boxflow::model::ValidDeal;
@@ -11,7 +12,6 @@ use comfy_table::Cell;
 use serde_json::{json, Value};
 
 use boxflow::report::json::{money, ratio};
-use boxflow::report::table::thousands;
 
 /// The output formats of `boxflow portfolio`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -158,10 +158,7 @@ pub fn tables(p: &Portfolio) -> String {
             right(percent(b.gearing)),
             right(percent(b.rate_at_close)),
             right(percent(b.margin_at_close)),
-            right(
-                b.min_dscr
-                    .map_or("-".into(), |d| format!("{}x", d.round_dp(4))),
-            ),
+            right(dscr(b.min_dscr)),
             Cell::new(pass(b.halfway_covenant)),
             right(percent(b.equity_irr)),
         ]);
@@ -242,7 +239,7 @@ pub fn tables(p: &Portfolio) -> String {
         p.boxes.len(),
         p.currency,
         p.customer_hhi
-            .map_or("-".into(), |h| h.round_dp(4).to_string()),
+            .map_or("-".into(), |h| fixed(h, 4)),
     )
 }
 

@@ -3,7 +3,8 @@
 //! breakpoints; or a cartesian grid of scenarios run in parallel. Table, CSV or JSON
 //! (docs/scenarios.md).
 
-use boxflow::report::table::{pass, percent, right, styled, times};
+use boxflow::report::format::{dscr, money as thousands, percent};
+use boxflow::report::table::{pass, right, styled};
 use std::io::IsTerminal;
 use std::str::FromStr;
 
@@ -18,7 +19,6 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use boxflow::report::json::{money, ratio};
-use boxflow::report::table::thousands;
 
 /// The output formats of `boxflow stress`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -377,7 +377,7 @@ fn outcome_cells(o: &Outcome) -> Vec<Cell> {
         Cell::new(pass(o.covenants)),
         Cell::new(pass(o.halfway_covenant)),
         right(match (o.min_dscr, o.min_dscr_period) {
-            (Some(d), Some(k)) => format!("{} (p{k})", times(Some(d))),
+            (Some(d), Some(k)) => format!("{} (p{k})", dscr(Some(d))),
             _ => "-".into(),
         }),
         Cell::new(first_event(o)),

@@ -95,7 +95,12 @@ fn the_page_holds_the_headline_charts_events_and_periods() {
     assert!(balance.contains(">500,000,000</text>"));
     // DSCR against the sizing target, the lock-up and the default levels.
     let dscr = element(&html, "svg", "chart-dscr");
-    for level in ["sizing target 1.30x", "lock-up 1.20x", "default 1.10x"] {
+    // Levels to four decimals, as every ratio (one format for people).
+    for level in [
+        "sizing target 1.3000x",
+        "lock-up 1.2000x",
+        "default 1.1000x",
+    ] {
         assert!(dscr.contains(level), "{level}");
     }
     for (level, y) in [(1.3, "1.3"), (1.2, "1.2"), (1.1, "1.1")] {
@@ -130,7 +135,17 @@ fn the_page_holds_the_headline_charts_events_and_periods() {
     // The events: 10 lock-ups, periods 1-5 and 16-20.
     let events = element(&html, "table", "events");
     assert_eq!(events.matches("<tr><td class=\"num\">").count(), 10);
-    assert!(html.contains("<b>lockup</b> ×10 (periods 1–5, 16–20)"));
+    assert!(html.contains("<b>lock-up</b> ×10 (periods 1–5, 16–20)"));
+    // Why period 1 is locked up: the DSRA (closing 89,577,228.51 in the worked
+    // example) is below its step-5 target (94,803,666.88); the DSCR 1.3000000007 is
+    // above the 1.20x lock-up level; no cash is left to trap.
+    assert!(
+        events.contains(
+            "<td>distributions stopped: DSRA 89,577,228.51 below its target \
+             94,803,666.88; trapped 0.00</td>"
+        ),
+        "{events}"
+    );
 
     // The period table: 60 rows; period 30's distribution; the halfway row marked.
     let periods = element(&html, "table", "periods");

@@ -83,7 +83,8 @@ fn table_snapshot_holds_the_hand_checked_figures() {
     assert_eq!(p1[9], "89,577,228.51");
     assert_eq!(p1[10], "1.3000x"); // 1.3000000007 to four decimals
     assert_eq!(p1[11], "0.00");
-    assert_eq!(p1[12], "lockup");
+    assert_eq!(p1[12], "LU"); // a lock-up, spelled out in the legend below the table
+    assert!(text.contains("\nevents: LU lock-up\n"), "{text}");
     let p30 = table_row(&text, 30);
     assert_eq!(p30[8], "0.00");
     assert_eq!(p30[11], "30,271,904.00");
@@ -92,7 +93,7 @@ fn table_snapshot_holds_the_hand_checked_figures() {
     assert_eq!(p31[11], "31,509,183.80");
     // The lock-ups of periods 1-5 and 16-20, nothing else.
     let lockups: Vec<usize> = (1..=60)
-        .filter(|k| table_row(&text, *k)[12] == "lockup")
+        .filter(|k| table_row(&text, *k)[12] == "LU")
         .collect();
     assert_eq!(lockups, [1, 2, 3, 4, 5, 16, 17, 18, 19, 20]);
     // Piped: no colour.
@@ -338,11 +339,14 @@ fn colour_on_a_terminal_unless_no_color() {
     };
     assert!(tty.contains("\x1b[38;5;11m"), "{tty}");
     let flag = on_a_tty("run fixtures/reference.toml --periods 1..2 --no-color", &[]).unwrap();
-    assert!(!flag.contains('\x1b') && flag.contains("lockup"), "{flag}");
+    assert!(
+        !flag.contains('\x1b') && flag.contains("LU lock-up"),
+        "{flag}"
+    );
     let env = on_a_tty(
         "run fixtures/reference.toml --periods 1..2",
         &[("NO_COLOR", "1")],
     )
     .unwrap();
-    assert!(!env.contains('\x1b') && env.contains("lockup"), "{env}");
+    assert!(!env.contains('\x1b') && env.contains("LU lock-up"), "{env}");
 }

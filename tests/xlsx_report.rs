@@ -493,7 +493,8 @@ fn formats_frozen_headers_widths_and_a_native_chart() {
     let styles = part(&bytes, "xl/styles.xml");
     for format in [
         "#,##0.00",
-        "0.00&quot;x&quot;",
+        // Ratios to four decimals; a negative one reads "n.m. (CFADS < 0)".
+        "0.0000&quot;x&quot;;&quot;n.m. (CFADS &lt; 0)&quot;",
         "0.00%",
         "0.00##%",
         "yyyy-mm-dd",

@@ -3,6 +3,8 @@
 //! - [`Money`]: an exact number of cents, rounded only with [`round2`] or [`floor2`]
 //!   (methodology section 0). It adds to money, never to a [`Rate`].
 //! - [`Rate`], [`Share`], [`Ratio`], [`Quantity`]: exact decimals that are never rounded.
+//! - [`format`]: numbers for people (tables, reports); [`json`]: numbers for the JSON
+//!   report.
 //! - [`Calendar`]: the periods of a deal counted from close (methodology section 2),
 //!   with [`DayCount`] year fractions, [`active_days`] and [`escalation_factor`].
 //!
@@ -25,6 +27,8 @@
 //! ```
 
 mod calendar;
+pub mod format;
+pub mod json;
 mod money;
 mod names;
 mod ratio;

@@ -25,9 +25,10 @@
 
 use std::fmt::Write;
 
-use boxflow_core::{round10, Money};
+use boxflow_core::format::{dscr as dscr_text, money as thousands, percent, ratio, years};
+use boxflow_core::Money;
 use boxflow_model::{Commitment, Deal};
-use boxflow_waterfall::{Account, Event, PeriodResult, Run};
+use boxflow_waterfall::{Account, Event, PeriodResult, Run, Severity};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
@@ -35,7 +36,6 @@ use crate::svg::{
     escape, line_chart, stacked_bar_chart, BarSeries, Line, LineChart, Marker, RefLine,
     StackedBars, TickFormat,
 };
-use crate::table::thousands;
 
 const NAVY: &str = "#1f4e79";
 const GREY: &str = "#8795a8";
@@ -114,137 +114,11 @@ fn fd(x: Decimal) -> f64 {
     x.to_f64().unwrap_or(f64::NAN)
 }
 
-fn times(x: Option<Decimal>) -> String {
-    x.map_or("–".into(), |x| format!("{:.4}x", round10(x).round_dp(4)))
-}
-
-/// A covenant level: at least two decimals, `1.30x`.
-fn level(x: Decimal) -> String {
-    let x = x.normalize();
-    format!("{:.*}x", (x.scale() as usize).max(2), x)
-}
-
-fn percent(x: Option<Decimal>) -> String {
-    x.map_or("–".into(), |x| {
-        format!("{:.2}%", (x * Decimal::ONE_HUNDRED).round_dp(2))
-    })
-}
-
-/// The severity of an event: `"warn"` for a lock-up, `"breach"` for the rest.
+/// The CSS class of an event's severity: `"warn"` for a lock-up, `"breach"` for the rest.
 fn severity(e: &Event) -> &'static str {
-    match e {
-        Event::Lockup { .. } => "warn",
-        _ => "breach",
-    }
-}
-
-/// A one-line description of an event's figures.
-pub fn describe(e: &Event) -> String {
-    match e {
-        Event::ScheduleBreach {
-            facility,
-            debt_service,
-            cap,
-            ..
-        } => format!(
-            "{facility}: scheduled debt service {} above the cap {}",
-            thousands(*debt_service),
-            thousands(*cap)
-        ),
-        Event::OpexShortfall {
-            due,
-            paid,
-            shortfall,
-            ..
-        }
-        | Event::FeesShortfall {
-            due,
-            paid,
-            shortfall,
-            ..
-        } => format!(
-            "due {}, paid {}, short {}",
-            thousands(*due),
-            thousands(*paid),
-            thousands(*shortfall)
-        ),
-        Event::PaymentDefault {
-            facility,
-            step,
-            due,
-            paid,
-            shortfall,
-            ..
-        }
-        | Event::JuniorShortfall {
-            facility,
-            step,
-            due,
-            paid,
-            shortfall,
-            ..
-        } => {
-            let step = serde_json::to_value(step)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            format!(
-                "{facility} {step}: due {}, paid {}, short {}",
-                thousands(*due),
-                thousands(*paid),
-                thousands(*shortfall)
-            )
-        }
-        Event::Lockup {
-            dscr,
-            dscr_below,
-            senior_arrears,
-            dsra_below_target,
-            trapped,
-            ..
-        } => {
-            let mut why = Vec::new();
-            if *dscr_below {
-                why.push(format!("DSCR {} below the lock-up level", times(*dscr)));
-            }
-            if *senior_arrears {
-                why.push("senior arrears".to_string());
-            }
-            if *dsra_below_target {
-                why.push("DSRA below its target".to_string());
-            }
-            format!("{}; trapped {}", why.join(", "), thousands(*trapped))
-        }
-        Event::DscrDefault { dscr, min_dscr, .. } => format!(
-            "DSCR {} below the default level {}",
-            times(Some(*dscr)),
-            times(Some(min_dscr.value()))
-        ),
-        Event::LtvBreach {
-            ltv,
-            max_ltv,
-            balance,
-            book_value,
-            ..
-        } => format!(
-            "LTV {} above {} (balance {}, book value {})",
-            percent(*ltv),
-            percent(Some(max_ltv.value())),
-            thousands(*balance),
-            thousands(*book_value)
-        ),
-        Event::LenderLoss {
-            facility,
-            principal,
-            interest,
-            loss,
-            ..
-        } => format!(
-            "{facility}: principal {}, interest {}, loss {}",
-            thousands(*principal),
-            thousands(*interest),
-            thousands(*loss)
-        ),
+    match e.severity() {
+        Severity::Warning => "warn",
+        Severity::Breach => "breach",
     }
 }
 
@@ -356,7 +230,7 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         Some(Commitment::Sized { dscr, max_gearing }) => format!(
             "binding: <b>{}</b><br>sizing DSCR {} · cap {}",
             s.sizing_binding.map_or("–", |b| b.as_str()),
-            level(dscr.value()),
+            ratio(Some(dscr.value())),
             percent(Some(max_gearing.value()))
         ),
         Some(Commitment::Fixed { .. }) => "fixed amount".into(),
@@ -386,13 +260,13 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         &mut out,
         dscr_class,
         "Minimum DSCR",
-        &times(s.min_dscr),
+        &dscr_text(s.min_dscr),
         &format!(
             "period {} · avg {}<br>lock-up {} · default {}",
             s.min_dscr_period.map_or("–".into(), |k| k.to_string()),
-            times(s.avg_dscr),
-            lockup_level.map_or("–".into(), level),
-            default_level.map_or("–".into(), level)
+            dscr_text(s.avg_dscr),
+            lockup_level.map_or("–".into(), |l| ratio(Some(l))),
+            default_level.map_or("–".into(), |d| ratio(Some(d)))
         ),
     );
     let badge = if s.halfway_covenant {
@@ -450,11 +324,9 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
     let _ = write!(
         out,
         r#"<div class="facts"><span>LLCR <b>{}</b></span><span>WAL <b>{}</b></span><span>payback <b>{}</b></span><span>total capex <b>{}</b></span><span>terminal value <b>{}</b></span><span>distributions <b>{}</b></span><span>equity in <b>{}</b></span><span>events <b>{}</b></span></div>"#,
-        times(s.llcr),
-        s.wal_years.map_or("–".into(), |w| format!(
-            "{:.2} years",
-            round10(w).round_dp(2)
-        )),
+        ratio(s.llcr),
+        s.wal_years
+            .map_or("–".into(), |w| format!("{} years", years(Some(w)))),
         s.payback_period
             .map_or("never".into(), |k| format!("period {k}")),
         thousands(run.plan.total_capex),
@@ -569,19 +441,23 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
     if let Some(t) = target {
         hlines.push(RefLine::new(
             fd(t),
-            &format!("sizing target {}", level(t)),
+            &format!("sizing target {}", ratio(Some(t))),
             GREEN,
         ));
     }
     if let Some(l) = lockup_level {
         hlines.push(RefLine::new(
             fd(l),
-            &format!("lock-up {}", level(l)),
+            &format!("lock-up {}", ratio(Some(l))),
             ORANGE,
         ));
     }
     if let Some(d) = default_level {
-        hlines.push(RefLine::new(fd(d), &format!("default {}", level(d)), RED));
+        hlines.push(RefLine::new(
+            fd(d),
+            &format!("default {}", ratio(Some(d))),
+            RED,
+        ));
     }
     let dscr = line_chart(&LineChart {
         id: "chart-dscr".into(),
@@ -772,7 +648,12 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
                     .collect();
                 let count = ks.len();
                 ks.dedup();
-                format!("<b>{name}</b> ×{count} (periods {})", ranges(&ks))
+                let label = run
+                    .events
+                    .iter()
+                    .find(|e| e.name() == *name)
+                    .map_or(*name, |e| e.label());
+                format!("<b>{label}</b> ×{count} (periods {})", ranges(&ks))
             })
             .collect();
         let _ = write!(
@@ -787,8 +668,8 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
                 r#"<tr><td class="num">{}</td><td class="ev-{}">{}</td><td>{}</td></tr>"#,
                 e.period(),
                 severity(e),
-                e.name(),
-                escape(&describe(e))
+                e.label(),
+                escape(&e.figures())
             );
         }
         out.push_str("</tbody></table></div>");
@@ -852,13 +733,13 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         for m in money {
             let _ = write!(out, r#"<td class="num">{}</td>"#, thousands(m));
         }
-        let names: Vec<&str> = p.events.iter().map(|e| e.name()).collect();
+        let names: Vec<&str> = p.events.iter().map(|e| e.label()).collect();
         let _ = write!(
             out,
             r#"<td class="num">{}</td><td class="num">{}</td><td class="ev-{worst}">{}</td></tr>"#,
-            times(p.dscr),
+            dscr_text(p.dscr),
             thousands(p.distribution),
-            names.join(" ")
+            names.join(", ")
         );
     }
     out.push_str("</tbody></table></div>");

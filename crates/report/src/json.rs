@@ -1,11 +1,23 @@
 //! The JSON report of methodology section 13: money as strings with exactly two
 //! decimals, ratios, rates, IRRs and years as strings rounded to 10 decimals,
 //! undefined values as `null`.
+//!
+//! The report is written by serde straight to a writer ([`write_run`]): the run types
+//! derive `Serialize` with `serialize_with` for their ratios
+//! ([`boxflow_core::json`]); where the wire shape differs from a Rust type, a small
+//! view struct here borrows its fields.
 
+use std::io;
+
+use boxflow_core::json::{decimal, opt_decimal};
 use boxflow_core::{round10, Money};
-use boxflow_waterfall::{Event, FacilityPeriod, PeriodResult, Run};
+use boxflow_waterfall::{
+    DsraPeriod, Event, FacilityPeriod, LockupPeriod, PeriodResult, Run, Summary, TerminalFacility,
+};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde_json::{json, Map, Value};
+use serde::{Serialize, Serializer};
+use serde_json::Value;
 
 /// Money: a string with exactly two decimals, never `-0.00`.
 pub fn money(m: Money) -> Value {
@@ -18,310 +30,371 @@ pub fn ratio(x: Option<Decimal>) -> Value {
     x.map_or(Value::Null, |x| Value::String(round10(x).to_string()))
 }
 
-fn money_map(items: &[(String, Money)]) -> Value {
-    let mut map = Map::new();
-    for (name, amount) in items {
-        map.insert(name.clone(), money(*amount));
-    }
-    Value::Object(map)
+/// Writes the whole run as one pretty-printed JSON object (no trailing newline):
+/// `deal`, `summary`, `closing`, `schedule`, `periods`, `terminal`, `events`.
+pub fn write_run<W: io::Write>(run: &Run, writer: W) -> serde_json::Result<()> {
+    serde_json::to_writer_pretty(writer, &RunView::new(run))
 }
 
-/// The whole run as one JSON object: `summary`, `closing`, `periods`, `terminal`, `events`.
+/// [`write_run`] with the sheet's `warnings` and the `verdicts` on the debt as two more
+/// keys after `events` (each a JSON array, as the CLI builds them).
+pub fn write_run_with<W: io::Write>(
+    run: &Run,
+    warnings: &Value,
+    verdicts: &Value,
+    writer: W,
+) -> serde_json::Result<()> {
+    let mut view = RunView::new(run);
+    view.warnings = Some(warnings);
+    view.verdicts = Some(verdicts);
+    serde_json::to_writer_pretty(writer, &view)
+}
+
+/// The whole run as a JSON value (the same object [`write_run`] writes).
 pub fn run_json(run: &Run) -> Value {
-    json!({
-        "deal": run_deal(run),
-        "summary": summary(run),
-        "closing": closing(run),
-        "schedule": schedules(run),
-        "periods": run.periods.iter().map(period).collect::<Vec<_>>(),
-        "terminal": terminal(run),
-        "events": run.events.iter().map(event).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(RunView::new(run)).unwrap_or(Value::Null)
 }
 
-fn run_deal(run: &Run) -> Value {
-    json!({
-        "close": run.plan.calendar.close().to_string(),
-        "frequency": run.plan.calendar.frequency().as_str(),
-        "periods": run.plan.calendar.len(),
-        "total_capex": money(run.plan.total_capex),
-    })
+fn money_map<S: Serializer>(items: &&[(String, Money)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(items.iter().map(|(k, v)| (k, v)))
 }
 
-fn summary(run: &Run) -> Value {
-    let s = &run.summary;
-    json!({
-        "senior_commitment": money(s.senior_commitment),
-        "sizing_binding": s.sizing_binding.map(|b| b.as_str()),
-        "min_dscr": ratio(s.min_dscr),
-        "min_dscr_period": s.min_dscr_period,
-        "min_dscr_total": ratio(s.min_dscr_total),
-        "min_dscr_total_period": s.min_dscr_total_period,
-        "avg_dscr": ratio(s.avg_dscr),
-        "llcr": ratio(s.llcr),
-        "halfway_period": s.halfway_period,
-        "senior_repaid_period": s.senior_repaid_period,
-        "senior_balance_at_halfway": money(s.senior_balance_at_halfway),
-        "halfway_covenant": if s.halfway_covenant { "pass" } else { "fail" },
-        "equity_irr": ratio(s.equity_irr),
-        "project_irr": ratio(s.project_irr),
-        "senior_lender_irr": ratio(s.senior_lender_irr),
-        "npv": s.npv.map(money),
-        "wal_years": ratio(s.wal_years),
-        "payback_period": s.payback_period,
-        "terminal_value": money(s.terminal_value),
-        "lender_loss": money(s.lender_loss),
-        "total_invoice": money(s.total_invoice),
-        "total_collections": money(s.total_collections),
-        "total_opex": money(s.total_opex),
-        "total_fees": money(s.total_fees),
-        "total_interest": money(s.total_interest),
-        "total_principal": money(s.total_principal),
-        "total_distributions": money(s.total_distributions),
-        "total_equity": money(s.total_equity),
-        "facilities": s.facilities.iter().map(|d| json!({
-            "name": d.name,
-            "rank": d.rank.number(),
-            "repay_by_period": d.repay_by_period,
-            "repaid_period": d.repaid_period,
-            "balance_at_deadline": money(d.balance_at_deadline),
-            "deadline": if d.passes { "pass" } else { "fail" },
-        })).collect::<Vec<_>>(),
-    })
+fn event_names<S: Serializer>(events: &&[Event], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(events.iter().map(Event::name))
 }
 
-fn closing(run: &Run) -> Value {
-    let c = &run.closing;
-    json!({
-        "sources": {
-            "draws": money_map(&c.draws),
-            "prepayment": money(c.prepayment),
-            "equity": money(c.equity),
-            "total": money(c.sources()),
-        },
-        "uses": {
-            "capex": money(c.capex),
-            "upfront_fees": money_map(&c.upfront_fees),
-            "dsra": money(c.dsra),
-            "sponsor_excess": money(c.sponsor_excess),
-            "total": money(c.uses()),
-        },
-    })
+#[derive(Serialize)]
+struct RunView<'a> {
+    deal: DealView,
+    summary: &'a Summary,
+    closing: ClosingView<'a>,
+    schedule: Vec<ScheduleView<'a>>,
+    periods: Vec<PeriodView<'a>>,
+    terminal: TerminalView<'a>,
+    events: &'a [Event],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warnings: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdicts: Option<&'a Value>,
 }
 
-fn schedules(run: &Run) -> Value {
-    Value::Array(
-        run.plan
-            .facilities
-            .iter()
-            .map(|f| {
-                json!({
-                    "name": f.name,
-                    "rank": f.rank.number(),
-                    "commitment": money(f.commitment),
-                    "sizing_binding": f.binding.map(|b| b.as_str()),
-                    "sizing_iterations": f.sizing_iterations,
-                    "interest_only_periods": f.interest_only_periods,
-                    "repay_by_period": f.deadline,
-                    "upfront_fee": money(f.upfront_fee),
-                    "rows": f.schedule.rows.iter().map(|r| json!({
-                        "period": r.period,
-                        "opening": money(r.opening),
-                        "draws": money(r.draws),
-                        "interest": money(r.interest),
-                        "commitment_fee": money(r.commitment_fee),
-                        "principal": money(r.principal),
-                        "closing": money(r.closing),
-                        "debt_service": money(r.debt_service()),
-                        "cap": r.cap.map(money),
-                        "cfads": money(r.cfads),
-                        "dscr": ratio(r.dscr()),
-                    })).collect::<Vec<_>>(),
+impl<'a> RunView<'a> {
+    fn new(run: &'a Run) -> RunView<'a> {
+        let c = &run.closing;
+        let t = &run.terminal;
+        RunView {
+            deal: DealView {
+                close: run.plan.calendar.close(),
+                frequency: run.plan.calendar.frequency().as_str(),
+                periods: run.plan.calendar.len(),
+                total_capex: run.plan.total_capex,
+            },
+            summary: &run.summary,
+            closing: ClosingView {
+                sources: SourcesView {
+                    draws: &c.draws,
+                    prepayment: c.prepayment,
+                    equity: c.equity,
+                    total: c.sources(),
+                },
+                uses: UsesView {
+                    capex: c.capex,
+                    upfront_fees: &c.upfront_fees,
+                    dsra: c.dsra,
+                    sponsor_excess: c.sponsor_excess,
+                    total: c.uses(),
+                },
+            },
+            schedule: run
+                .plan
+                .facilities
+                .iter()
+                .map(|f| ScheduleView {
+                    name: &f.name,
+                    rank: f.rank.number(),
+                    commitment: f.commitment,
+                    sizing_binding: f.binding.map(|b| b.as_str()),
+                    sizing_iterations: f.sizing_iterations,
+                    interest_only_periods: f.interest_only_periods,
+                    repay_by_period: f.deadline,
+                    upfront_fee: f.upfront_fee,
+                    rows: f
+                        .schedule
+                        .rows
+                        .iter()
+                        .map(|r| ScheduleRowView {
+                            period: r.period,
+                            opening: r.opening,
+                            draws: r.draws,
+                            interest: r.interest,
+                            commitment_fee: r.commitment_fee,
+                            principal: r.principal,
+                            closing: r.closing,
+                            debt_service: r.debt_service(),
+                            cap: r.cap,
+                            cfads: r.cfads,
+                            dscr: r.dscr(),
+                        })
+                        .collect(),
                 })
-            })
-            .collect(),
-    )
-}
-
-fn facility(f: &FacilityPeriod) -> Value {
-    json!({
-        "name": f.name,
-        "rank": f.rank.number(),
-        "opening": money(f.opening),
-        "draws": money(f.draws),
-        "rate": ratio(Some(f.rate)),
-        "interest_due": money(f.interest_due),
-        "commitment_fee_due": money(f.commitment_fee_due),
-        "interest_paid": money(f.interest_paid),
-        "scheduled_principal": money(f.scheduled_principal),
-        "principal_due": money(f.principal_due),
-        "principal_paid": money(f.principal_paid),
-        "prepaid": money(f.prepaid),
-        "arrears": money(f.arrears()),
-        "interest_arrears": money(f.interest_arrears),
-        "principal_arrears": money(f.principal_arrears),
-        "closing": money(f.closing),
-    })
-}
-
-fn period(p: &PeriodResult) -> Value {
-    let o = &p.operations;
-    json!({
-        "period": p.period,
-        "start": p.start.to_string(),
-        "end": p.end.to_string(),
-        "days": p.days,
-        "invoice": money(o.invoice),
-        "prepayment_credit": money(o.prepayment_credit),
-        "collections": money(o.collections),
-        "colocation": money(o.colocation),
-        "power": money(o.power),
-        "expenses": money(o.expenses),
-        "opex": money(o.opex),
-        "fees": money(o.fees),
-        "cfads": money(o.cfads),
-        "opex_paid": money(p.opex_paid),
-        "fees_paid": money(p.fees_paid),
-        "capex": money(p.capex),
-        "equity_contribution": money(p.equity_contribution),
-        "dscr": ratio(p.dscr),
-        "dscr_total": ratio(p.dscr_total()),
-        "book_value": money(p.book_value),
-        "ltv": ratio(p.ltv),
-        "sweep": money(p.sweep),
-        "lockup_prepaid": money(p.lockup_prepaid),
-        "distribution": money(p.distribution),
-        "events": p.events.iter().map(|e| e.name()).collect::<Vec<_>>(),
-        "dsra": {
-            "opening": money(p.dsra.opening),
-            "target": money(p.dsra.target),
-            "deposit": money(p.dsra.deposit),
-            "release": money(p.dsra.release),
-            "draw": money(p.dsra.draw),
-            "closing": money(p.dsra.closing),
-        },
-        "lockup": {
-            "opening": money(p.lockup.opening),
-            "deposit": money(p.lockup.deposit),
-            "release": money(p.lockup.release),
-            "closing": money(p.lockup.closing),
-        },
-        "prepayment": {
-            "opening": money(p.prepayment_opening),
-            "credit": money(o.prepayment_credit),
-            "closing": money(p.prepayment_closing),
-        },
-        "facilities": p.facilities.iter().map(facility).collect::<Vec<_>>(),
-    })
-}
-
-fn terminal(run: &Run) -> Value {
-    let t = &run.terminal;
-    json!({
-        "date": t.date.to_string(),
-        "dsra_release": money(t.dsra_release),
-        "lockup_release": money(t.lockup_release),
-        "terminal_value": money(t.terminal_value),
-        "available": money(t.dsra_release + t.lockup_release + t.terminal_value),
-        "refund_due": money(t.refund_due),
-        "refund_paid": money(t.refund_paid),
-        "opex_arrears_paid": money(t.opex_arrears_paid),
-        "fee_arrears_paid": money(t.fee_arrears_paid),
-        "facilities": t.facilities.iter().map(|f| json!({
-            "name": f.name,
-            "interest_due": money(f.interest_due),
-            "interest_paid": money(f.interest_paid),
-            "principal_due": money(f.principal_due),
-            "principal_paid": money(f.principal_paid),
-            "loss": money(f.loss),
-        })).collect::<Vec<_>>(),
-        "sponsor": money(t.sponsor),
-        "lender_loss": money(t.lender_loss),
-    })
-}
-
-/// One event: its name, period and figures.
-pub fn event(e: &Event) -> Value {
-    let mut v = json!({ "event": e.name(), "period": e.period() });
-    let extra = match e {
-        Event::ScheduleBreach {
-            facility,
-            debt_service,
-            cap,
-            ..
-        } => json!({
-            "facility": facility, "debt_service": money(*debt_service), "cap": money(*cap),
-        }),
-        Event::OpexShortfall {
-            due,
-            paid,
-            shortfall,
-            ..
+                .collect(),
+            periods: run.periods.iter().map(PeriodView::new).collect(),
+            terminal: TerminalView {
+                date: t.date,
+                dsra_release: t.dsra_release,
+                lockup_release: t.lockup_release,
+                terminal_value: t.terminal_value,
+                available: t.dsra_release + t.lockup_release + t.terminal_value,
+                refund_due: t.refund_due,
+                refund_paid: t.refund_paid,
+                opex_arrears_paid: t.opex_arrears_paid,
+                fee_arrears_paid: t.fee_arrears_paid,
+                facilities: &t.facilities,
+                sponsor: t.sponsor,
+                lender_loss: t.lender_loss,
+            },
+            events: &run.events,
+            warnings: None,
+            verdicts: None,
         }
-        | Event::FeesShortfall {
-            due,
-            paid,
-            shortfall,
-            ..
-        } => json!({
-            "due": money(*due), "paid": money(*paid), "shortfall": money(*shortfall),
-        }),
-        Event::PaymentDefault {
-            facility,
-            step,
-            due,
-            paid,
-            shortfall,
-            ..
-        }
-        | Event::JuniorShortfall {
-            facility,
-            step,
-            due,
-            paid,
-            shortfall,
-            ..
-        } => json!({
-            "facility": facility, "step": step, "due": money(*due), "paid": money(*paid),
-            "shortfall": money(*shortfall),
-        }),
-        Event::Lockup {
-            dscr,
-            dscr_below,
-            senior_arrears,
-            dsra_below_target,
-            trapped,
-            ..
-        } => json!({
-            "dscr": ratio(*dscr), "dscr_below_lockup": dscr_below, "senior_arrears": senior_arrears,
-            "dsra_below_target": dsra_below_target, "trapped": money(*trapped),
-        }),
-        Event::DscrDefault { dscr, min_dscr, .. } => json!({
-            "dscr": ratio(Some(*dscr)), "min_dscr": ratio(Some(min_dscr.value())),
-        }),
-        Event::LtvBreach {
-            ltv,
-            max_ltv,
-            balance,
-            book_value,
-            ..
-        } => json!({
-            "ltv": ratio(*ltv), "max_ltv": ratio(Some(max_ltv.value())),
-            "balance": money(*balance), "book_value": money(*book_value),
-        }),
-        Event::LenderLoss {
-            facility,
-            principal,
-            interest,
-            loss,
-            ..
-        } => json!({
-            "facility": facility, "principal": money(*principal), "interest": money(*interest),
-            "loss": money(*loss),
-        }),
-    };
-    if let (Value::Object(a), Value::Object(b)) = (&mut v, extra) {
-        a.extend(b);
     }
-    v
+}
+
+#[derive(Serialize)]
+struct DealView {
+    close: NaiveDate,
+    frequency: &'static str,
+    periods: usize,
+    total_capex: Money,
+}
+
+#[derive(Serialize)]
+struct ClosingView<'a> {
+    sources: SourcesView<'a>,
+    uses: UsesView<'a>,
+}
+
+#[derive(Serialize)]
+struct SourcesView<'a> {
+    #[serde(serialize_with = "money_map")]
+    draws: &'a [(String, Money)],
+    prepayment: Money,
+    equity: Money,
+    total: Money,
+}
+
+#[derive(Serialize)]
+struct UsesView<'a> {
+    capex: Money,
+    #[serde(serialize_with = "money_map")]
+    upfront_fees: &'a [(String, Money)],
+    dsra: Money,
+    sponsor_excess: Money,
+    total: Money,
+}
+
+#[derive(Serialize)]
+struct ScheduleView<'a> {
+    name: &'a str,
+    rank: u8,
+    commitment: Money,
+    sizing_binding: Option<&'static str>,
+    sizing_iterations: u32,
+    interest_only_periods: usize,
+    repay_by_period: usize,
+    upfront_fee: Money,
+    rows: Vec<ScheduleRowView>,
+}
+
+#[derive(Serialize)]
+struct ScheduleRowView {
+    period: usize,
+    opening: Money,
+    draws: Money,
+    interest: Money,
+    commitment_fee: Money,
+    principal: Money,
+    closing: Money,
+    debt_service: Money,
+    cap: Option<Money>,
+    cfads: Money,
+    #[serde(serialize_with = "opt_decimal")]
+    dscr: Option<Decimal>,
+}
+
+#[derive(Serialize)]
+struct PeriodView<'a> {
+    period: usize,
+    start: NaiveDate,
+    end: NaiveDate,
+    days: i64,
+    #[serde(flatten)]
+    operations: &'a boxflow_waterfall::Operations,
+    opex_paid: Money,
+    fees_paid: Money,
+    capex: Money,
+    equity_contribution: Money,
+    #[serde(serialize_with = "opt_decimal")]
+    dscr: Option<Decimal>,
+    #[serde(serialize_with = "opt_decimal")]
+    dscr_total: Option<Decimal>,
+    book_value: Money,
+    #[serde(serialize_with = "opt_decimal")]
+    ltv: Option<Decimal>,
+    sweep: Money,
+    lockup_prepaid: Money,
+    distribution: Money,
+    #[serde(serialize_with = "event_names")]
+    events: &'a [Event],
+    dsra: &'a DsraPeriod,
+    lockup: &'a LockupPeriod,
+    prepayment: PrepaymentView,
+    facilities: Vec<FacilityView<'a>>,
+}
+
+impl<'a> PeriodView<'a> {
+    fn new(p: &'a PeriodResult) -> PeriodView<'a> {
+        PeriodView {
+            period: p.period,
+            start: p.start,
+            end: p.end,
+            days: p.days,
+            operations: &p.operations,
+            opex_paid: p.opex_paid,
+            fees_paid: p.fees_paid,
+            capex: p.capex,
+            equity_contribution: p.equity_contribution,
+            dscr: p.dscr,
+            dscr_total: p.dscr_total(),
+            book_value: p.book_value,
+            ltv: p.ltv,
+            sweep: p.sweep,
+            lockup_prepaid: p.lockup_prepaid,
+            distribution: p.distribution,
+            events: &p.events,
+            dsra: &p.dsra,
+            lockup: &p.lockup,
+            prepayment: PrepaymentView {
+                opening: p.prepayment_opening,
+                credit: p.operations.prepayment_credit,
+                closing: p.prepayment_closing,
+            },
+            facilities: p.facilities.iter().map(FacilityView::new).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PrepaymentView {
+    opening: Money,
+    credit: Money,
+    closing: Money,
+}
+
+#[derive(Serialize)]
+struct FacilityView<'a> {
+    name: &'a str,
+    rank: u8,
+    opening: Money,
+    draws: Money,
+    #[serde(serialize_with = "decimal")]
+    rate: Decimal,
+    interest_due: Money,
+    commitment_fee_due: Money,
+    interest_paid: Money,
+    scheduled_principal: Money,
+    principal_due: Money,
+    principal_paid: Money,
+    prepaid: Money,
+    arrears: Money,
+    interest_arrears: Money,
+    principal_arrears: Money,
+    closing: Money,
+}
+
+impl<'a> FacilityView<'a> {
+    fn new(f: &'a FacilityPeriod) -> FacilityView<'a> {
+        FacilityView {
+            name: &f.name,
+            rank: f.rank.number(),
+            opening: f.opening,
+            draws: f.draws,
+            rate: f.rate,
+            interest_due: f.interest_due,
+            commitment_fee_due: f.commitment_fee_due,
+            interest_paid: f.interest_paid,
+            scheduled_principal: f.scheduled_principal,
+            principal_due: f.principal_due,
+            principal_paid: f.principal_paid,
+            prepaid: f.prepaid,
+            arrears: f.arrears(),
+            interest_arrears: f.interest_arrears,
+            principal_arrears: f.principal_arrears,
+            closing: f.closing,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct TerminalView<'a> {
+    date: NaiveDate,
+    dsra_release: Money,
+    lockup_release: Money,
+    terminal_value: Money,
+    available: Money,
+    refund_due: Money,
+    refund_paid: Money,
+    opex_arrears_paid: Money,
+    fee_arrears_paid: Money,
+    facilities: &'a [TerminalFacility],
+    sponsor: Money,
+    lender_loss: Money,
+}
+
+#[cfg(test)]
+mod tests {
+    use boxflow_core::{Money, Ratio};
+    use boxflow_waterfall::Event;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn events_keep_their_section_13_shapes() {
+        // A negative DSCR keeps its number in JSON; levels are padded to 10 decimals.
+        let e = Event::DscrDefault {
+            period: 3,
+            dscr: Decimal::new(-308, 2),
+            min_dscr: Ratio::new(Decimal::new(11, 1)),
+        };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"event":"dscr_default","period":3,"dscr":"-3.0800000000","min_dscr":"1.1000000000"}"#
+        );
+        // The lock-up's level and DSRA figures are for the words, not the JSON.
+        let e = Event::Lockup {
+            period: 1,
+            dscr: None,
+            dscr_below: false,
+            senior_arrears: true,
+            dsra_below_target: false,
+            trapped: Money::from_cents(500),
+            lockup_dscr: Some(Ratio::new(Decimal::new(12, 1))),
+            dsra: Money::from_cents(100),
+            dsra_target: Money::from_cents(100),
+        };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"event":"lockup","period":1,"dscr":null,"dscr_below_lockup":false,"senior_arrears":true,"dsra_below_target":false,"trapped":"5.00"}"#
+        );
+        let e = Event::LtvBreach {
+            period: 2,
+            ltv: Some(Decimal::new(812345678912345, 15)),
+            max_ltv: Ratio::new(Decimal::new(8, 1)),
+            balance: Money::from_cents(-0),
+            book_value: Money::ZERO,
+        };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"event":"ltv_breach","period":2,"ltv":"0.8123456789","max_ltv":"0.8000000000","balance":"0.00","book_value":"0.00"}"#
+        );
+    }
 }

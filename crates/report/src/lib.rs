@@ -1,6 +1,8 @@
 //! Reports of a run: JSON (methodology section 13), CSV, terminal tables, and the
 //! reports people read: an HTML page with SVG charts and an Excel workbook.
 
+pub use boxflow_core::format;
+
 pub mod csv;
 pub mod html;
 pub mod json;

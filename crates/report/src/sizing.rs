@@ -15,7 +15,7 @@ use comfy_table::{CellAlignment, Table};
 use serde_json::{json, Value};
 
 use crate::json::{money, ratio};
-use crate::table::thousands;
+use boxflow_core::format::{dscr, money as thousands};
 
 /// The close schedule's repayment checked at period `at`.
 fn schedule_check(f: &FacilityPlan, at: usize) -> boxflow_amortize::HalfwayCheck {
@@ -194,9 +194,7 @@ pub fn sizing_table(run: &Run) -> String {
                 thousands(r.debt_service()),
                 thousands(r.cfads),
             ];
-            let shown = |d: Option<rust_decimal::Decimal>| {
-                d.map_or("-".into(), |d| format!("{:.4}x", d.round_dp(4)))
-            };
+            let shown = dscr;
             match (tranches, f.rank) {
                 (false, _) => row.push(shown(r.dscr())),
                 (true, Rank::Senior) => {

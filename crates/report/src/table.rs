@@ -1,16 +1,17 @@
 //! The terminal report: the headline summary, then the period table.
 //!
-//! Money is right-aligned with thousands separators. With [`TableOptions::color`],
+//! Numbers follow [`boxflow_core::format`]: money right-aligned with thousands
+//! separators, ratios to four decimals, a negative DSCR as `n.m. (CFADS < 0)`. With [`TableOptions::color`],
 //! breaches are highlighted: yellow for a lock-up, red for a default, a shortfall,
 //! a breach or a loss. [`TableOptions::periods`] shows part of the run.
 
 use std::ops::RangeInclusive;
 
-use boxflow_core::{round10, Money};
-use boxflow_waterfall::{Event, PeriodResult, Run};
+use boxflow_core::format::{dscr, money as thousands, percent, ratio, years};
+use boxflow_core::Money;
+use boxflow_waterfall::{legend, Event, PeriodResult, Run, Severity};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, Table};
-use rust_decimal::{Decimal, RoundingStrategy};
 
 /// How to render the terminal tables.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -77,20 +78,6 @@ pub fn parse_periods(text: &str, n: usize) -> Result<RangeInclusive<usize>, Stri
     Ok(a..=b)
 }
 
-/// How serious an event is, for highlighting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Severity {
-    Warning,
-    Breach,
-}
-
-fn severity(e: &Event) -> Severity {
-    match e {
-        Event::Lockup { .. } => Severity::Warning,
-        _ => Severity::Breach,
-    }
-}
-
 fn color_of(severity: Option<Severity>) -> Option<Color> {
     match severity {
         Some(Severity::Breach) => Some(Color::Red),
@@ -119,61 +106,6 @@ pub fn styled(color: bool) -> Table {
     t
 }
 
-/// Money with thousands separators: `1,234,567.89`.
-///
-/// ```
-/// use boxflow_report::table::thousands;
-/// use boxflow_core::Money;
-/// assert_eq!(thousands(Money::from_cents(-123456789)), "-1,234,567.89");
-/// assert_eq!(thousands(Money::from_cents(5)), "0.05");
-/// ```
-pub fn thousands(m: Money) -> String {
-    let s = m.to_string();
-    let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |d| ("-", d));
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
-    let mut out = String::with_capacity(int.len() + int.len() / 3 + 4);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{sign}{out}.{frac}")
-}
-
-/// A ratio for people: four decimals and an `x` (`1.3000x`), `-` when undefined.
-///
-/// ```
-/// use boxflow_report::table::times;
-/// use rust_decimal::Decimal;
-/// assert_eq!(times(Some(Decimal::new(13, 1))), "1.3000x");
-/// assert_eq!(times(None), "-");
-/// ```
-pub fn times(x: Option<Decimal>) -> String {
-    x.map_or("-".into(), |x| {
-        format!(
-            "{:.4}x",
-            x.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
-        )
-    })
-}
-
-/// A rate for people: a percentage with two decimals (`47.38%`), `-` when undefined.
-///
-/// ```
-/// use boxflow_report::table::percent;
-/// use rust_decimal::Decimal;
-/// assert_eq!(percent(Some(Decimal::new(-175, 3))), "-17.50%");
-/// assert_eq!(percent(Some(Decimal::new(4738326617, 10))), "47.38%");
-/// ```
-pub fn percent(x: Option<Decimal>) -> String {
-    x.map_or("-".into(), |x| {
-        let pct = (x * Decimal::ONE_HUNDRED)
-            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-        format!("{pct:.2}%")
-    })
-}
-
 fn opt<T: ToString>(x: Option<T>) -> String {
     x.map_or("-".into(), |x| x.to_string())
 }
@@ -194,10 +126,10 @@ pub fn summary_table_with(run: &Run, options: &TableOptions) -> String {
         ("sizing binding", opt(s.sizing_binding.map(|b| b.as_str()))),
         (
             "min DSCR (period)",
-            format!("{} ({})", times(s.min_dscr), opt(s.min_dscr_period)),
+            format!("{} ({})", dscr(s.min_dscr), opt(s.min_dscr_period)),
         ),
-        ("avg DSCR", times(s.avg_dscr)),
-        ("LLCR", times(s.llcr)),
+        ("avg DSCR", dscr(s.avg_dscr)),
+        ("LLCR", ratio(s.llcr)),
         ("halfway period", s.halfway_period.to_string()),
         ("senior repaid period", opt(s.senior_repaid_period)),
         (
@@ -212,12 +144,7 @@ pub fn summary_table_with(run: &Run, options: &TableOptions) -> String {
         ("project IRR", percent(s.project_irr)),
         ("senior lender IRR", percent(s.senior_lender_irr)),
         ("NPV", s.npv.map_or("-".into(), thousands)),
-        (
-            "WAL (years)",
-            opt(s
-                .wal_years
-                .map(|w| format!("{:.4}", round10(w).round_dp(4)))),
-        ),
+        ("WAL (years)", years(s.wal_years)),
         ("payback period", opt(s.payback_period)),
         ("terminal value", thousands(s.terminal_value)),
         ("lender loss", thousands(s.lender_loss)),
@@ -244,7 +171,7 @@ pub fn summary_table_with(run: &Run, options: &TableOptions) -> String {
             "min DSCR all debt (period)".to_string(),
             format!(
                 "{} ({})",
-                times(s.min_dscr_total),
+                dscr(s.min_dscr_total),
                 opt(s.min_dscr_total_period)
             ),
         )];
@@ -260,7 +187,7 @@ pub fn summary_table_with(run: &Run, options: &TableOptions) -> String {
         }
         rows.splice(at..at, extra);
     }
-    let worst = run.events.iter().map(severity).max();
+    let worst = run.events.iter().map(Event::severity).max();
     for (k, v) in rows {
         let fg = match k.as_str() {
             "halfway covenant" if !s.halfway_covenant => Some(Color::Red),
@@ -293,9 +220,10 @@ pub fn select_periods<'a>(
         .filter(move |p| range.is_none_or(|r| r.contains(&p.period)))
 }
 
-/// The period table: one row per period of [`TableOptions::periods`]; with colour,
-/// the period, its DSCR and its events are yellow for a lock-up and red for a
-/// default, a shortfall, a breach or a loss.
+/// The period table: one row per period of [`TableOptions::periods`], the events as
+/// short codes with their legend below the table; with colour, the period, its DSCR
+/// and its events are yellow for a lock-up and red for a default, a shortfall, a
+/// breach or a loss.
 ///
 /// With a junior facility, interest, principal and balance are shown per facility
 /// (`senior int`, `junior int`, ...), and the combined DSCR (`DSCR all`, CFADS over the
@@ -325,7 +253,7 @@ pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
         let interest: Money = p.facilities.iter().map(|f| f.interest_paid).sum();
         let principal: Money = p.facilities.iter().map(|f| f.principal_paid).sum();
         let prepaid: Money = p.facilities.iter().map(|f| f.prepaid).sum();
-        let worst = color_of(p.events.iter().map(severity).max());
+        let worst = color_of(p.events.iter().map(Event::severity).max());
         let dscr_color = p.events.iter().find_map(|e| match e {
             Event::DscrDefault { .. } => Some(Color::Red),
             Event::Lockup {
@@ -344,12 +272,12 @@ pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
             Cell::new(thousands(prepaid)),
             Cell::new(thousands(p.senior().map_or(Money::ZERO, |s| s.closing))),
             Cell::new(thousands(p.dsra.closing)),
-            cell(times(p.dscr), color, dscr_color),
+            cell(dscr(p.dscr), color, dscr_color),
             Cell::new(thousands(p.distribution)),
             cell(
                 p.events
                     .iter()
-                    .map(|e| e.name())
+                    .map(|e| e.code())
                     .collect::<Vec<_>>()
                     .join(" "),
                 color,
@@ -362,7 +290,11 @@ pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
             col.set_cell_alignment(CellAlignment::Right);
         }
     }
-    t.to_string()
+    let shown = select_periods(run, options.periods.as_ref()).flat_map(|p| &p.events);
+    match legend(shown) {
+        codes if codes.is_empty() => t.to_string(),
+        codes => format!("{t}\nevents: {codes}"),
+    }
 }
 
 /// The period table of a deal with a junior: each facility's interest, principal and
@@ -401,7 +333,7 @@ fn tranche_table(run: &Run, options: &TableOptions) -> String {
     t.set_header(header);
     for p in select_periods(run, options.periods.as_ref()) {
         let prepaid: Money = p.facilities.iter().map(|f| f.prepaid).sum();
-        let worst = color_of(p.events.iter().map(severity).max());
+        let worst = color_of(p.events.iter().map(Event::severity).max());
         let dscr_color = p.events.iter().find_map(|e| match e {
             Event::DscrDefault { .. } => Some(Color::Red),
             Event::Lockup {
@@ -426,13 +358,13 @@ fn tranche_table(run: &Run, options: &TableOptions) -> String {
         row.extend([
             Cell::new(thousands(prepaid)),
             Cell::new(thousands(p.dsra.closing)),
-            cell(times(p.dscr), color, dscr_color),
-            Cell::new(times(p.dscr_total())),
+            cell(dscr(p.dscr), color, dscr_color),
+            Cell::new(dscr(p.dscr_total())),
             Cell::new(thousands(p.distribution)),
             cell(
                 p.events
                     .iter()
-                    .map(|e| e.name())
+                    .map(|e| e.code())
                     .collect::<Vec<_>>()
                     .join(" "),
                 color,
@@ -446,7 +378,11 @@ fn tranche_table(run: &Run, options: &TableOptions) -> String {
             col.set_cell_alignment(CellAlignment::Right);
         }
     }
-    t.to_string()
+    let shown = select_periods(run, options.periods.as_ref()).flat_map(|p| &p.events);
+    match legend(shown) {
+        codes if codes.is_empty() => t.to_string(),
+        codes => format!("{t}\nevents: {codes}"),
+    }
 }
 
 /// A right-aligned cell, for amounts and ratios.

@@ -41,8 +41,6 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 
-use crate::html::describe;
-
 /// The sheets of the workbook, in order.
 pub const SHEETS: [&str; 6] = [
     "Summary", "Periods", "Schedule", "Closing", "Events", "Inputs",
@@ -149,7 +147,9 @@ impl Formats {
                 .set_num_format(money)
                 .set_bold()
                 .set_border_top(FormatBorder::Thin),
-            ratio: Format::new().set_num_format("0.00\"x\""),
+            // Four decimals, as every table; a negative ratio (CFADS < 0) reads
+            // "n.m. (CFADS < 0)" while the cell keeps its number (boxflow_core::format).
+            ratio: Format::new().set_num_format("0.0000\"x\";\"n.m. (CFADS < 0)\""),
             percent: Format::new().set_num_format("0.00%"),
             rate: Format::new().set_num_format("0.00##%"),
             date: Format::new().set_num_format("yyyy-mm-dd"),
@@ -647,7 +647,7 @@ fn events_sheet(book: &mut Workbook, f: &Formats, run: &Run) -> Result<()> {
         let mut cells: Vec<(u16, Value)> = vec![
             (0, Value::Int(e.period() as i64)),
             (1, Value::Text(e.name().into())),
-            (10, Value::Text(describe(e))),
+            (10, Value::Text(e.figures())),
         ];
         match e {
             Event::ScheduleBreach {
@@ -709,6 +709,8 @@ fn events_sheet(book: &mut Workbook, f: &Formats, run: &Run) -> Result<()> {
                 cells.push((2, Value::Text(facility.clone())));
                 cells.push((9, Value::Money(*loss)));
             }
+            // A kind of event added later: its figures column says it all.
+            _ => {}
         }
         for (col, v) in &cells {
             w.write(row, *col, v, false)?;

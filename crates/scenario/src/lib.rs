@@ -45,13 +45,14 @@ pub use grid::{
     parse_scenario, run_grid, run_grid_each, run_scenarios, scenario_of, scenario_values, Axis,
     Dimension, Grid, GridRow, ShockValues, SpecError, GRID_CHUNK, MAX_GRID_POINTS,
 };
-pub use outcome::{FirstEvent, Outcome};
+pub use outcome::{dscr_order, FirstEvent, Outcome};
 
 use boxflow_model::Invalid;
 use boxflow_waterfall::RunError;
 
 /// Why a scenario, a solver or a portfolio could not run.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScenarioError {
     /// The scenario breaks a rule of a `[[scenario]]` table.
     #[error("invalid scenario: {}", .0.iter().map(|i| i.message.as_str()).collect::<Vec<_>>().join("; "))]

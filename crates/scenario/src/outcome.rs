@@ -1,6 +1,8 @@
 //! What a risk team reads of one run: covenants, the weakest DSCR, the first event,
 //! losses and returns.
 
+use std::cmp::Ordering;
+
 use boxflow_core::Money;
 use boxflow_model::Rank;
 use boxflow_waterfall::Run;
@@ -9,6 +11,7 @@ use serde::Serialize;
 
 /// The first event of a run that is not a lock-up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FirstEvent {
     /// The event's name: `payment_default`, `dscr_default`, ...
     pub event: &'static str,
@@ -18,6 +21,7 @@ pub struct FirstEvent {
 
 /// The headline figures of one run (the base case, a scenario or a grid point).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Outcome {
     /// The scenario's name (`"base case"` for the base case).
     pub name: String,
@@ -96,5 +100,102 @@ impl Outcome {
             total_distributions: s.total_distributions,
             violations: verify.then(|| run.verify().len()),
         }
+    }
+}
+
+/// Orders two minimum DSCRs from weakest to strongest, as a lender reads them: a
+/// negative DSCR (CFADS < 0, shown "n.m.") is the weakest, whatever its value, because
+/// it moves towards zero as debt service grows (a rate shock would otherwise
+/// "improve" -3.08x to -2.46x); then non-negative DSCRs by value; then `None` (no
+/// senior debt service at all), the strongest. Two negative DSCRs are equal.
+///
+/// ```
+/// use std::cmp::Ordering;
+/// use boxflow_core::Decimal;
+/// use boxflow_scenario::dscr_order;
+///
+/// let base = Some(Decimal::new(-308, 2)); // -3.08x: CFADS -100, debt service 32.47
+/// let shocked = Some(Decimal::new(-246, 2)); // -2.46x: same CFADS, debt service 40.65
+/// assert_eq!(dscr_order(shocked, base), Ordering::Equal); // no "improvement"
+/// assert_eq!(dscr_order(base, Some(Decimal::ZERO)), Ordering::Less);
+/// assert_eq!(dscr_order(Some(Decimal::new(105, 2)), Some(Decimal::new(13, 1))), Ordering::Less);
+/// assert_eq!(dscr_order(Some(Decimal::new(13, 1)), None), Ordering::Less);
+/// ```
+pub fn dscr_order(a: Option<Decimal>, b: Option<Decimal>) -> Ordering {
+    fn rank(x: Option<Decimal>) -> (u8, Decimal) {
+        match x {
+            Some(d) if d < Decimal::ZERO => (0, Decimal::ZERO),
+            Some(d) => (1, d),
+            None => (2, Decimal::ZERO),
+        }
+    }
+    rank(a).cmp(&rank(b))
+}
+
+impl Outcome {
+    /// The outcome with the weakest minimum DSCR ([`dscr_order`]; the first of equals),
+    /// or `None` when there are none.
+    pub fn weakest<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> Option<&'a Outcome> {
+        outcomes
+            .into_iter()
+            .fold(None, |worst: Option<&Outcome>, o| match worst {
+                Some(w) if dscr_order(o.min_dscr, w.min_dscr) != Ordering::Less => Some(w),
+                _ => Some(o),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(name: &str, min_dscr: Option<Decimal>) -> Outcome {
+        Outcome {
+            name: name.into(),
+            halfway_covenant: true,
+            covenants: true,
+            min_dscr,
+            min_dscr_period: min_dscr.map(|_| 1),
+            first_event: None,
+            payment_defaults: 0,
+            lender_loss: Money::ZERO,
+            senior_loss: Money::ZERO,
+            equity_irr: None,
+            senior_lender_irr: None,
+            senior_repaid_period: None,
+            total_distributions: Money::ZERO,
+            violations: None,
+        }
+    }
+
+    #[test]
+    fn a_rate_shock_does_not_improve_a_negative_dscr() {
+        // By hand: CFADS -100.00 over debt service 32.47 is -3.0798x; a rate shock
+        // raises debt service to 40.65 and the quotient to -2.4600x, nearer zero.
+        let base = (Decimal::new(-100_00, 2) / Decimal::new(32_47, 2)).round_dp(4);
+        let shocked = (Decimal::new(-100_00, 2) / Decimal::new(40_65, 2)).round_dp(4);
+        assert_eq!(base, Decimal::new(-30798, 4));
+        assert_eq!(shocked, Decimal::new(-24600, 4));
+        assert!(shocked > base); // as plain numbers the shock looks better
+        assert_eq!(dscr_order(Some(shocked), Some(base)), Ordering::Equal);
+
+        let grid = [
+            outcome("healthy", Some(Decimal::new(125, 2))),
+            outcome("no debt", None),
+            outcome("base", Some(base)),
+            outcome("rate +300bp", Some(shocked)),
+            outcome("thin", Some(Decimal::new(2, 2))),
+        ];
+        let weakest = Outcome::weakest(&grid).map(|o| o.name.as_str());
+        assert_eq!(weakest, Some("base"));
+        // Without the negative ones, the smallest non-negative DSCR is the weakest.
+        let weakest = Outcome::weakest([&grid[0], &grid[1], &grid[4]]).map(|o| o.name.as_str());
+        assert_eq!(weakest, Some("thin"));
+        assert_eq!(Outcome::weakest([]), None);
+        // A negative DSCR is weaker than zero and than any positive one.
+        assert_eq!(
+            dscr_order(Some(shocked), Some(Decimal::ZERO)),
+            Ordering::Less
+        );
     }
 }

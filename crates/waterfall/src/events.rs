@@ -1,5 +1,38 @@
 //! Events a run reports (methodology section 11). The run never stops at an event.
+//!
+//! Each event's words live here, once, for every format: its output [`name`]
+//! (`payment_default`, the JSON and CSV key), a short [`code`] for a table's events
+//! column with its [`legend`], a plain-words [`label`] and a [`describe`] sentence with
+//! its figures (numbers formatted by [`boxflow_core::format`]).
+//!
+//! ```
+//! use boxflow_core::{Money, Ratio};
+//! use boxflow_waterfall::{Event, Step};
+//!
+//! let e = Event::PaymentDefault {
+//!     period: 7,
+//!     facility: "DDTL".into(),
+//!     step: Step::SeniorInterest,
+//!     due: Money::from_cents(1_000_000_00),
+//!     paid: Money::from_cents(600_000_00),
+//!     shortfall: Money::from_cents(400_000_00),
+//! };
+//! assert_eq!(e.name(), "payment_default");
+//! assert_eq!(e.code(), "PD");
+//! assert_eq!(e.label(), "payment default");
+//! assert_eq!(
+//!     e.describe(),
+//!     "payment default: DDTL senior interest due 1,000,000.00, paid 600,000.00, short 400,000.00"
+//! );
+//! ```
+//!
+//! [`name`]: Event::name
+//! [`code`]: Event::code
+//! [`legend`]: legend
+//! [`label`]: Event::label
+//! [`describe`]: Event::describe
 
+use boxflow_core::format::{dscr as dscr_text, money, percent, ratio};
 use boxflow_core::{Money, Ratio};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -9,6 +42,7 @@ use crate::Step;
 /// Something a lender or sponsor must know about a period.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Event {
     /// A window period whose scheduled debt service exceeds `floor2(CFADS / target_dscr)`.
     ScheduleBreach {
@@ -78,8 +112,10 @@ pub enum Event {
         /// Period.
         period: usize,
         /// The senior DSCR of the period.
+        #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
         dscr: Option<Decimal>,
         /// True when the DSCR is below `lockup_dscr`.
+        #[serde(rename = "dscr_below_lockup")]
         dscr_below: bool,
         /// True when senior arrears remain.
         senior_arrears: bool,
@@ -87,14 +123,25 @@ pub enum Event {
         dsra_below_target: bool,
         /// Cash trapped: prepaid or moved to the lock-up account.
         trapped: Money,
+        /// `lockup_dscr`, the level the DSCR is tested against.
+        #[serde(skip)]
+        lockup_dscr: Option<Ratio>,
+        /// The DSRA balance after step 5.
+        #[serde(skip)]
+        dsra: Money,
+        /// The DSRA target of step 5.
+        #[serde(skip)]
+        dsra_target: Money,
     },
     /// `DSCR_k < min_dscr`.
     DscrDefault {
         /// Period.
         period: usize,
         /// `DSCR_k`.
+        #[serde(serialize_with = "boxflow_core::json::decimal")]
         dscr: Decimal,
         /// `min_dscr`.
+        #[serde(serialize_with = "boxflow_core::json::ratio")]
         min_dscr: Ratio,
     },
     /// LTV above `max_ltv`, or senior debt left with no book value.
@@ -102,8 +149,10 @@ pub enum Event {
         /// Period.
         period: usize,
         /// `LTV_k`, null when the book value is 0.
+        #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
         ltv: Option<Decimal>,
         /// `max_ltv`.
+        #[serde(serialize_with = "boxflow_core::json::ratio")]
         max_ltv: Ratio,
         /// Senior closing balance.
         balance: Money,
@@ -141,18 +190,322 @@ impl Event {
         }
     }
 
-    /// The event's name in output: `schedule_breach`, `opex_shortfall`, ...
-    pub fn name(&self) -> &'static str {
+    /// The event's kind: its index in [`KINDS`], the order of section 11.
+    fn kind(&self) -> usize {
         match self {
-            Event::ScheduleBreach { .. } => "schedule_breach",
-            Event::OpexShortfall { .. } => "opex_shortfall",
-            Event::FeesShortfall { .. } => "fees_shortfall",
-            Event::PaymentDefault { .. } => "payment_default",
-            Event::JuniorShortfall { .. } => "junior_shortfall",
-            Event::Lockup { .. } => "lockup",
-            Event::DscrDefault { .. } => "dscr_default",
-            Event::LtvBreach { .. } => "ltv_breach",
-            Event::LenderLoss { .. } => "lender_loss",
+            Event::ScheduleBreach { .. } => 0,
+            Event::OpexShortfall { .. } => 1,
+            Event::FeesShortfall { .. } => 2,
+            Event::PaymentDefault { .. } => 3,
+            Event::JuniorShortfall { .. } => 4,
+            Event::Lockup { .. } => 5,
+            Event::DscrDefault { .. } => 6,
+            Event::LtvBreach { .. } => 7,
+            Event::LenderLoss { .. } => 8,
         }
+    }
+
+    /// The event's name in machine output (JSON, CSV): `schedule_breach`,
+    /// `opex_shortfall`, ... (methodology section 11).
+    pub fn name(&self) -> &'static str {
+        KINDS[self.kind()].name
+    }
+
+    /// A short code for a table's events column: `LU` for a lock-up, `PD` for a
+    /// payment default, ...; [`legend`] spells them out.
+    pub fn code(&self) -> &'static str {
+        KINDS[self.kind()].code
+    }
+
+    /// The event in plain words: `lock-up`, `payment default`, ...
+    pub fn label(&self) -> &'static str {
+        KINDS[self.kind()].label
+    }
+
+    /// A lock-up only warns (cash is trapped, not lost); every other event is a breach.
+    pub fn severity(&self) -> Severity {
+        match self {
+            Event::Lockup { .. } => Severity::Warning,
+            _ => Severity::Breach,
+        }
+    }
+
+    /// The event in one sentence: its [`label`](Event::label), then its
+    /// [`figures`](Event::figures).
+    pub fn describe(&self) -> String {
+        format!("{}: {}", self.label(), self.figures())
+    }
+
+    /// The event's figures in plain words, without its label (for a table that shows
+    /// the label in its own column). A lock-up says why distributions stopped and
+    /// the reserve's balance against its target:
+    ///
+    /// ```
+    /// use boxflow_core::{Decimal, Money, Ratio};
+    /// use boxflow_waterfall::Event;
+    ///
+    /// let e = Event::Lockup {
+    ///     period: 1,
+    ///     dscr: Some(Decimal::new(115, 2)),
+    ///     dscr_below: true,
+    ///     senior_arrears: false,
+    ///     dsra_below_target: true,
+    ///     trapped: Money::from_cents(2_500_000_00),
+    ///     lockup_dscr: Some(Ratio::new(Decimal::new(12, 1))),
+    ///     dsra: Money::from_cents(89_577_228_51),
+    ///     dsra_target: Money::from_cents(94_803_666_88),
+    /// };
+    /// assert_eq!(
+    ///     e.figures(),
+    ///     "distributions stopped: DSCR 1.1500x below the lock-up level 1.2000x; \
+    ///      DSRA 89,577,228.51 below its target 94,803,666.88; trapped 2,500,000.00"
+    /// );
+    /// ```
+    pub fn figures(&self) -> String {
+        match self {
+            Event::ScheduleBreach {
+                facility,
+                debt_service,
+                cap,
+                ..
+            } => format!(
+                "{facility} scheduled debt service {} above the cap {}",
+                money(*debt_service),
+                money(*cap)
+            ),
+            Event::OpexShortfall {
+                due,
+                paid,
+                shortfall,
+                ..
+            }
+            | Event::FeesShortfall {
+                due,
+                paid,
+                shortfall,
+                ..
+            } => format!(
+                "due {}, paid {}, short {}",
+                money(*due),
+                money(*paid),
+                money(*shortfall)
+            ),
+            Event::PaymentDefault {
+                facility,
+                step,
+                due,
+                paid,
+                shortfall,
+                ..
+            }
+            | Event::JuniorShortfall {
+                facility,
+                step,
+                due,
+                paid,
+                shortfall,
+                ..
+            } => format!(
+                "{facility} {} due {}, paid {}, short {}",
+                step_words(*step),
+                money(*due),
+                money(*paid),
+                money(*shortfall)
+            ),
+            Event::Lockup {
+                dscr,
+                dscr_below,
+                senior_arrears,
+                dsra_below_target,
+                trapped,
+                lockup_dscr,
+                dsra,
+                dsra_target,
+                ..
+            } => {
+                let mut why = Vec::with_capacity(3);
+                if *dscr_below {
+                    why.push(format!(
+                        "DSCR {} below the lock-up level {}",
+                        dscr_text(*dscr),
+                        ratio(lockup_dscr.map(Ratio::value))
+                    ));
+                }
+                if *senior_arrears {
+                    why.push("senior arrears unpaid".to_string());
+                }
+                let reserve = format!(
+                    "DSRA {} {} its target {}",
+                    money(*dsra),
+                    if *dsra_below_target {
+                        "below"
+                    } else {
+                        "at or above"
+                    },
+                    money(*dsra_target)
+                );
+                let mut text = String::from("distributions stopped: ");
+                if *dsra_below_target {
+                    why.push(reserve);
+                    text.push_str(&why.join("; "));
+                } else {
+                    text.push_str(&format!("{} ({reserve})", why.join("; ")));
+                }
+                text.push_str(&format!("; trapped {}", money(*trapped)));
+                text
+            }
+            Event::DscrDefault { dscr, min_dscr, .. } => format!(
+                "DSCR {} below the default level {}",
+                dscr_text(Some(*dscr)),
+                ratio(Some(min_dscr.value()))
+            ),
+            Event::LtvBreach {
+                ltv,
+                max_ltv,
+                balance,
+                book_value,
+                ..
+            } => format!(
+                "LTV {} above {} (senior balance {}, book value {})",
+                percent(*ltv),
+                percent(Some(max_ltv.value())),
+                money(*balance),
+                money(*book_value)
+            ),
+            Event::LenderLoss {
+                facility,
+                principal,
+                interest,
+                loss,
+                ..
+            } => format!(
+                "{facility} principal {} and interest {} unpaid, loss {}",
+                money(*principal),
+                money(*interest),
+                money(*loss)
+            ),
+        }
+    }
+}
+
+/// How serious an event is, for highlighting: a lock-up warns, the rest are breaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Cash trapped, nothing lost (a lock-up).
+    Warning,
+    /// A shortfall, default, breach or loss.
+    Breach,
+}
+
+/// The words of one kind of event.
+struct Kind {
+    name: &'static str,
+    code: &'static str,
+    label: &'static str,
+}
+
+/// Every kind of event, in the order of section 11.
+const KINDS: [Kind; 9] = [
+    Kind {
+        name: "schedule_breach",
+        code: "SB",
+        label: "schedule breach",
+    },
+    Kind {
+        name: "opex_shortfall",
+        code: "OS",
+        label: "opex shortfall",
+    },
+    Kind {
+        name: "fees_shortfall",
+        code: "FS",
+        label: "fees shortfall",
+    },
+    Kind {
+        name: "payment_default",
+        code: "PD",
+        label: "payment default",
+    },
+    Kind {
+        name: "junior_shortfall",
+        code: "JS",
+        label: "junior shortfall",
+    },
+    Kind {
+        name: "lockup",
+        code: "LU",
+        label: "lock-up",
+    },
+    Kind {
+        name: "dscr_default",
+        code: "DD",
+        label: "DSCR default",
+    },
+    Kind {
+        name: "ltv_breach",
+        code: "LTV",
+        label: "LTV breach",
+    },
+    Kind {
+        name: "lender_loss",
+        code: "LL",
+        label: "lender loss",
+    },
+];
+
+/// The legend of the codes that `events` use, in the order of section 11:
+/// `LU lock-up, PD payment default`; empty when there are no events.
+///
+/// ```
+/// use boxflow_core::Money;
+/// use boxflow_waterfall::{legend, Event};
+///
+/// let loss = Event::LenderLoss {
+///     period: 60,
+///     facility: "DDTL".into(),
+///     principal: Money::from_cents(100),
+///     interest: Money::ZERO,
+///     loss: Money::from_cents(100),
+/// };
+/// let short = Event::OpexShortfall {
+///     period: 12,
+///     due: Money::from_cents(300),
+///     paid: Money::from_cents(100),
+///     shortfall: Money::from_cents(200),
+/// };
+/// assert_eq!(legend([&loss, &short, &loss]), "OS opex shortfall, LL lender loss");
+/// assert_eq!(legend([]), "");
+/// ```
+pub fn legend<'a>(events: impl IntoIterator<Item = &'a Event>) -> String {
+    let mut seen = [false; KINDS.len()];
+    for e in events {
+        seen[e.kind()] = true;
+    }
+    KINDS
+        .iter()
+        .zip(seen)
+        .filter(|(_, seen)| *seen)
+        .map(|(k, _)| format!("{} {}", k.code, k.label))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A waterfall step in plain words.
+fn step_words(step: Step) -> &'static str {
+    match step {
+        Step::Closing => "closing",
+        Step::Capex => "capex",
+        Step::Collections => "collections",
+        Step::Opex => "opex",
+        Step::Fees => "fees",
+        Step::SeniorInterest => "senior interest",
+        Step::SeniorPrincipal => "senior principal",
+        Step::Dsra => "DSRA",
+        Step::JuniorInterest => "junior interest",
+        Step::JuniorPrincipal => "junior principal",
+        Step::Sweep => "sweep",
+        Step::Lockup => "lock-up",
+        Step::Distribution => "distribution",
+        Step::Terminal => "end of the run",
     }
 }

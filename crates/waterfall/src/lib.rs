@@ -17,7 +17,7 @@ mod tranches;
 mod verdict;
 mod verify;
 
-pub use events::Event;
+pub use events::{legend, Event, Severity};
 pub use ledger::{Account, Ledger, Step, Transfer, Transfers};
 pub use operations::{
     colocation, expense, fee, invoice, invoice_at, power, prepayment_credit, project_operations,
@@ -41,6 +41,7 @@ use boxflow_core::{ArithmeticError, CalendarError};
 
 /// Why a deal can't be run.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RunError {
     /// The calendar can't be built.
     #[error(transparent)]

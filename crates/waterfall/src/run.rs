@@ -15,6 +15,7 @@ use crate::{Event, RunError};
 
 /// Closing sources and uses (section 4).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Closing {
     /// Draws at close, by facility (senior first).
     pub draws: Vec<(String, Money)>,
@@ -51,6 +52,7 @@ impl Closing {
 
 /// A facility in one period.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct FacilityPeriod {
     /// Name.
     pub name: String,
@@ -100,6 +102,7 @@ impl FacilityPeriod {
 
 /// The debt service reserve account in one period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct DsraPeriod {
     /// Balance at the start.
     pub opening: Money,
@@ -117,6 +120,7 @@ pub struct DsraPeriod {
 
 /// The lock-up account in one period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct LockupPeriod {
     /// Balance at the start.
     pub opening: Money,
@@ -130,6 +134,7 @@ pub struct LockupPeriod {
 
 /// One period of a run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PeriodResult {
     /// `k`.
     pub period: usize,
@@ -194,6 +199,7 @@ impl PeriodResult {
 
 /// A facility at the end of the run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TerminalFacility {
     /// Name.
     pub name: String,
@@ -211,6 +217,7 @@ pub struct TerminalFacility {
 
 /// The end-of-run application at `end_N` (section 10).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Terminal {
     /// `end_N`.
     pub date: NaiveDate,
@@ -240,6 +247,7 @@ pub struct Terminal {
 
 /// A complete run of a deal.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Run {
     /// What was fixed at close.
     pub plan: Plan,
@@ -702,6 +710,9 @@ pub fn run_plan(deal: &ValidDeal, plan: Plan) -> Result<Run, RunError> {
                     senior_arrears,
                     dsra_below_target,
                     trapped,
+                    lockup_dscr: covenants.and_then(|c| c.lockup_dscr),
+                    dsra,
+                    dsra_target,
                 });
                 false
             }

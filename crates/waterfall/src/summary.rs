@@ -17,25 +17,28 @@ use crate::tranches::{facility_deadlines, min_dscr_total, FacilityDeadline};
 
 /// Headline figures of a run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Summary {
     /// The senior commitment `C` (0 without a senior facility).
     pub senior_commitment: Money,
     /// The senior sizing's binding bound; `None` for a fixed amount or no senior.
     pub sizing_binding: Option<Binding>,
     /// The lowest non-null senior DSCR over all periods.
+    #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
     pub min_dscr: Option<Decimal>,
     /// The first period at the minimum.
     pub min_dscr_period: Option<usize>,
     /// The lowest non-null combined DSCR (CFADS over the debt service due of every
     /// facility, [`PeriodResult::dscr_total`]) over all periods.
+    #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
     pub min_dscr_total: Option<Decimal>,
     /// The first period at that minimum.
     pub min_dscr_total_period: Option<usize>,
-    /// Each facility's repayment against its own deadline, senior first.
-    pub facilities: Vec<FacilityDeadline>,
     /// The mean of the non-null senior DSCRs over the repayment window `g+1 ..= H`.
+    #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
     pub avg_dscr: Option<Decimal>,
     /// `Σ_{k=1..H} CFADS_k · DF_k / C` at the senior rate.
+    #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
     pub llcr: Option<Decimal>,
     /// `floor(N · repaid_by_fraction)`.
     pub halfway_period: usize,
@@ -44,16 +47,21 @@ pub struct Summary {
     /// The senior closing balance of the halfway period.
     pub senior_balance_at_halfway: Money,
     /// True when that balance is 0 (or there is no senior).
+    #[serde(serialize_with = "pass_or_fail")]
     pub halfway_covenant: bool,
     /// XIRR of the sponsor's flows.
+    #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
     pub equity_irr: Option<Decimal>,
     /// XIRR of the project's flows.
+    #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
     pub project_irr: Option<Decimal>,
     /// XIRR of the senior lender's flows.
+    #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
     pub senior_lender_irr: Option<Decimal>,
     /// XNPV of the sponsor's flows at `analysis.discount_rate`, as money.
     pub npv: Option<Money>,
     /// Weighted average life of the senior loan in years.
+    #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
     pub wal_years: Option<Decimal>,
     /// The first period whose cumulative sponsor flow is at least 0.
     pub payback_period: Option<usize>,
@@ -77,6 +85,8 @@ pub struct Summary {
     pub total_distributions: Money,
     /// Closing equity in plus equity contributions.
     pub total_equity: Money,
+    /// Each facility's repayment against its own deadline, senior first.
+    pub facilities: Vec<FacilityDeadline>,
     /// The sponsor's dated flows.
     #[serde(skip)]
     pub sponsor_flows: Vec<DatedFlow>,
@@ -263,4 +273,9 @@ impl Summary {
             senior_lender_flows,
         }
     }
+}
+
+/// `"pass"` or `"fail"` (methodology section 13).
+pub(crate) fn pass_or_fail<S: serde::Serializer>(passes: &bool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(if *passes { "pass" } else { "fail" })
 }

@@ -55,7 +55,8 @@ pub fn min_dscr_total(periods: &[PeriodResult]) -> Option<(Decimal, usize)> {
 pub struct FacilityDeadline {
     /// The facility's name.
     pub name: String,
-    /// Its rank.
+    /// Its rank (1 or 2 in JSON).
+    #[serde(serialize_with = "rank_number")]
     pub rank: Rank,
     /// `H`: the period its close schedule repays it by.
     pub repay_by_period: usize,
@@ -64,8 +65,13 @@ pub struct FacilityDeadline {
     pub repaid_period: Option<usize>,
     /// The closing balance of period `H`.
     pub balance_at_deadline: Money,
-    /// True when that balance is 0.
+    /// True when that balance is 0 (`"deadline": "pass"` or `"fail"` in JSON).
+    #[serde(rename = "deadline", serialize_with = "crate::summary::pass_or_fail")]
     pub passes: bool,
+}
+
+fn rank_number<S: serde::Serializer>(rank: &Rank, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u8(rank.number())
 }
 
 /// Each facility's repayment in the run, senior first, against its own deadline

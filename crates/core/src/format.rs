@@ -1,0 +1,151 @@
+//! Numbers for people: the one place where money, ratios, DSCRs, percents and years
+//! become text in tables, the HTML page, the workbook's labels and event descriptions.
+//!
+//! Every rounding here is half away from zero and applied once, to the exact value
+//! (never to an already rounded one). Machine output keeps its own rule: the JSON
+//! report writes exact strings (methodology section 13, [`crate::json`]).
+//!
+//! | what | rule | example |
+//! |---|---|---|
+//! | money | thousands separators, two decimals | `1,234,567.89` |
+//! | ratio | four decimals and `x` | `1.2951x` |
+//! | DSCR | a ratio; `n.m. (CFADS < 0)` when negative | `n.m. (CFADS < 0)` |
+//! | percent | times 100, two decimals and `%` | `12.35%` |
+//! | years | two decimals | `2.35` |
+//! | undefined | [`UNDEFINED`] | `-` |
+//!
+//! # Why four decimals for ratios
+//! A covenant is tested on the exact ratio: a DSCR of 1.2950x fails a 1.30x covenant.
+//! Shown to two decimals it would read "1.30x" beside the covenant it fails; to four
+//! decimals it reads "1.2950x" beside "1.3000x".
+//!
+//! # Why "n.m." for a negative DSCR
+//! With negative CFADS, `CFADS / debt service` is negative and moves towards zero as
+//! debt service grows: a rate shock would "improve" -3.08x to -2.46x. The number is
+//! not meaningful as a coverage, so people see [`NOT_MEANINGFUL`]; the JSON report
+//! keeps the number.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::Money;
+
+/// Shown for an undefined figure (a DSCR with no debt service, an IRR with no root).
+pub const UNDEFINED: &str = "-";
+
+/// Shown for a DSCR whose CFADS is negative.
+pub const NOT_MEANINGFUL: &str = "n.m. (CFADS < 0)";
+
+/// `x` rounded half away from zero to `decimals` places, with exactly that many
+/// decimals and never a `-0`.
+///
+/// ```
+/// use boxflow_core::format::fixed;
+/// use rust_decimal::Decimal;
+/// assert_eq!(fixed(Decimal::new(12345, 3), 2), "12.35"); // 12.345: the 5 rounds up
+/// assert_eq!(fixed(Decimal::new(-12345, 3), 2), "-12.35"); // away from zero
+/// assert_eq!(fixed(Decimal::new(-4, 3), 2), "0.00"); // -0.004: no "-0.00"
+/// assert_eq!(fixed(Decimal::new(13, 1), 4), "1.3000");
+/// ```
+pub fn fixed(x: Decimal, decimals: u32) -> String {
+    let mut r = x.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+    if r.is_zero() {
+        r = Decimal::ZERO;
+    }
+    r.rescale(decimals);
+    r.to_string()
+}
+
+/// Money with thousands separators and two decimals.
+///
+/// ```
+/// use boxflow_core::format::money;
+/// use boxflow_core::Money;
+/// assert_eq!(money(Money::from_cents(-123456789)), "-1,234,567.89");
+/// assert_eq!(money(Money::from_cents(100000)), "1,000.00");
+/// assert_eq!(money(Money::from_cents(99999)), "999.99");
+/// assert_eq!(money(Money::from_cents(5)), "0.05");
+/// assert_eq!(money(Money::ZERO), "0.00");
+/// ```
+pub fn money(m: Money) -> String {
+    let s = m.to_string();
+    let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |d| ("-", d));
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut out = String::with_capacity(sign.len() + int.len() + int.len() / 3 + 3);
+    out.push_str(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push('.');
+    out.push_str(frac);
+    out
+}
+
+/// A ratio (LLCR, a covenant level): four decimals and `x`; [`UNDEFINED`] for `None`.
+///
+/// ```
+/// use boxflow_core::format::ratio;
+/// use rust_decimal::Decimal;
+/// // 1.29505: the fifth decimal is a 5, rounded away from zero.
+/// assert_eq!(ratio(Some(Decimal::new(129505, 5))), "1.2951x");
+/// // 1.29499999: below the midpoint, rounded down, not to "1.30x".
+/// assert_eq!(ratio(Some(Decimal::new(129499999, 8))), "1.2950x");
+/// assert_eq!(ratio(Some(Decimal::new(13, 1))), "1.3000x");
+/// assert_eq!(ratio(None), "-");
+/// ```
+pub fn ratio(x: Option<Decimal>) -> String {
+    x.map_or(UNDEFINED.into(), |x| fixed(x, 4) + "x")
+}
+
+/// A DSCR: a [`ratio`], or [`NOT_MEANINGFUL`] when it is negative (CFADS < 0; debt
+/// service is never negative).
+///
+/// ```
+/// use boxflow_core::format::dscr;
+/// use rust_decimal::Decimal;
+/// assert_eq!(dscr(Some(Decimal::new(-308, 2))), "n.m. (CFADS < 0)");
+/// assert_eq!(dscr(Some(Decimal::ZERO)), "0.0000x");
+/// assert_eq!(dscr(Some(Decimal::new(13000000007, 10))), "1.3000x");
+/// assert_eq!(dscr(None), "-");
+/// ```
+pub fn dscr(x: Option<Decimal>) -> String {
+    match x {
+        Some(d) if d.is_sign_negative() && !d.is_zero() => NOT_MEANINGFUL.into(),
+        _ => ratio(x),
+    }
+}
+
+/// A rate, share, IRR or LTV as a percentage with two decimals; [`UNDEFINED`] for
+/// `None`.
+///
+/// ```
+/// use boxflow_core::format::percent;
+/// use rust_decimal::Decimal;
+/// // 0.12345 = 12.345%: the third decimal is a 5, rounded away from zero (a
+/// // half-to-even rounding would show 12.34%).
+/// assert_eq!(percent(Some(Decimal::new(12345, 5))), "12.35%");
+/// assert_eq!(percent(Some(Decimal::new(-12345, 5))), "-12.35%");
+/// assert_eq!(percent(Some(Decimal::new(-175, 3))), "-17.50%");
+/// assert_eq!(percent(Some(Decimal::new(4738326617, 10))), "47.38%");
+/// assert_eq!(percent(None), "-");
+/// ```
+pub fn percent(x: Option<Decimal>) -> String {
+    x.map_or(UNDEFINED.into(), |x| {
+        fixed(x * Decimal::ONE_HUNDRED, 2) + "%"
+    })
+}
+
+/// A number of years (WAL) with two decimals; [`UNDEFINED`] for `None`.
+///
+/// ```
+/// use boxflow_core::format::years;
+/// use rust_decimal::Decimal;
+/// assert_eq!(years(Some(Decimal::new(2345, 3))), "2.35");
+/// assert_eq!(years(Some(Decimal::new(2344999, 6))), "2.34");
+/// assert_eq!(years(None), "-");
+/// ```
+pub fn years(x: Option<Decimal>) -> String {
+    x.map_or(UNDEFINED.into(), |x| fixed(x, 2))
+}
