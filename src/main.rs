@@ -369,7 +369,8 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
             let verdicts = waterfall::verdicts(deal, &run);
             let periods = periods
                 .map(|p| report::table::parse_periods(&p, run.periods.len()))
-                .transpose()?;
+                .transpose()
+                .map_err(|e| e.to_string())?;
             let options = report::table::TableOptions {
                 color: !no_color && out.is_none() && report::table::color_wanted(),
                 periods: periods.clone(),

@@ -728,7 +728,7 @@ fn grid_csv_row(r: &GridRow) -> Vec<String> {
         }
         Err(e) => {
             row.extend(CSV_COLUMNS.iter().map(|_| String::new()));
-            row.push(e.clone());
+            row.push(e.to_string());
         }
     }
     row
@@ -747,7 +747,7 @@ fn grid_point_json(r: &GridRow) -> Value {
             m.insert("outcome".into(), outcome_json(o));
         }
         Err(e) => {
-            m.insert("error".into(), Value::String(e.clone()));
+            m.insert("error".into(), Value::String(e.to_string()));
         }
     }
     Value::Object(m)

@@ -29,6 +29,12 @@ pub fn color_wanted() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// A `--periods` range that can't be read, or lies outside the run; the message says
+/// why and what would be right.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct PeriodsError(String);
+
 /// Parses a `--periods` value against a run of `n` periods: `A..B` (inclusive, also
 /// written `A..=B`), `A..` (to the end), `..B` (from the first) or a single `K`.
 ///
@@ -38,14 +44,18 @@ pub fn color_wanted() -> bool {
 /// assert_eq!(parse_periods("55..", 60), Ok(55..=60));
 /// assert_eq!(parse_periods("..3", 60), Ok(1..=3));
 /// assert_eq!(parse_periods("30", 60), Ok(30..=30));
+/// assert_eq!(
+///     parse_periods("1..61", 60).unwrap_err().to_string(),
+///     "--periods `1..61`: the run has periods 1 to 60"
+/// );
 /// assert!(parse_periods("0..12", 60).is_err());
 /// assert!(parse_periods("12..1", 60).is_err());
 /// assert!(parse_periods("1..61", 60).is_err());
 /// assert!(parse_periods("one..two", 60).is_err());
 /// ```
-pub fn parse_periods(text: &str, n: usize) -> Result<RangeInclusive<usize>, String> {
-    let bad = |why: &str| format!("--periods `{text}`: {why}");
-    let number = |s: &str, default: usize| -> Result<usize, String> {
+pub fn parse_periods(text: &str, n: usize) -> Result<RangeInclusive<usize>, PeriodsError> {
+    let bad = |why: &str| PeriodsError(format!("--periods `{text}`: {why}"));
+    let number = |s: &str, default: usize| -> Result<usize, PeriodsError> {
         let s = s.trim();
         if s.is_empty() {
             return Ok(default);

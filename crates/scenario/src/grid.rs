@@ -479,7 +479,8 @@ pub struct GridRow {
     /// The point's values, one per axis.
     pub values: Vec<(Dimension, Decimal)>,
     /// The outcome, or the error that stopped the run.
-    pub outcome: Result<Outcome, String>,
+    #[serde(serialize_with = "outcome_or_message")]
+    pub outcome: Result<Outcome, ScenarioError>,
 }
 
 /// Runs every point of a grid against the base case in parallel (rayon), calling
@@ -533,12 +534,19 @@ pub fn run_grid_each<E>(
     Ok(())
 }
 
+/// An outcome, or its error as its message (as `Result<Outcome, String>` serializes).
+fn outcome_or_message<S: serde::Serializer>(
+    outcome: &Result<Outcome, ScenarioError>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    outcome.as_ref().map_err(|e| e.to_string()).serialize(s)
+}
+
 fn grid_row(base: &Base, grid: &Grid, i: usize, verify: bool) -> GridRow {
     let values = grid.point(i);
-    let outcome = grid.scenario(i).map_err(|e| e.to_string()).and_then(|s| {
+    let outcome = grid.scenario(i).map_err(ScenarioError::from).and_then(|s| {
         base.run_scenario(&s)
             .map(|run| Outcome::of(s.name.clone(), &run, verify))
-            .map_err(|e| e.to_string())
     });
     GridRow { values, outcome }
 }

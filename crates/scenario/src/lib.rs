@@ -60,8 +60,30 @@ pub enum ScenarioError {
     /// The run failed.
     #[error(transparent)]
     Run(#[from] RunError),
-    /// A solver or portfolio input that makes no sense (no senior facility, boxes in
-    /// different currencies, ...).
-    #[error("{0}")]
-    Input(String),
+    /// A solver that sizes the senior facility was given a deal without one.
+    #[error("the deal has no senior facility to size")]
+    NoSenior,
+    /// A portfolio of no box.
+    #[error("the portfolio has no box")]
+    EmptyPortfolio,
+    /// A portfolio whose boxes are in different currencies.
+    #[error(
+        "the portfolio mixes currencies: `{first}` is in {currency}, `{other}` in {other_currency}"
+    )]
+    MixedCurrencies {
+        /// The first box.
+        first: String,
+        /// Its currency.
+        currency: String,
+        /// A box in another currency.
+        other: String,
+        /// That box's currency.
+        other_currency: String,
+    },
+    /// A run broke an invariant of methodology section 14: a defect of the engine.
+    #[error("an invariant of the run does not hold: {0}")]
+    Invariant(boxflow_waterfall::Violation),
+    /// A grid point's scenario could not be built from its values.
+    #[error(transparent)]
+    Spec(#[from] crate::grid::SpecError),
 }

@@ -57,10 +57,7 @@ pub fn run_boxes(deals: Vec<(String, ValidDeal)>) -> Vec<Result<Entry, (String, 
         .map(|(source, deal)| {
             let run = run(&deal).map_err(|e| (source.clone(), ScenarioError::from(e)))?;
             if let Some(v) = run.verify().first() {
-                return Err((
-                    source,
-                    ScenarioError::Input(format!("an invariant of the run does not hold: {v}")),
-                ));
+                return Err((source, ScenarioError::Invariant(v.clone())));
             }
             Ok(Entry { source, deal, run })
         })
@@ -240,14 +237,16 @@ fn rates_at_close(e: &Entry) -> (Decimal, Decimal, Decimal, Decimal) {
 /// Consolidates the boxes' base runs. All boxes must share one currency.
 pub fn consolidate(entries: &[Entry]) -> Result<Portfolio, ScenarioError> {
     let Some(first) = entries.first() else {
-        return Err(ScenarioError::Input("the portfolio has no box".into()));
+        return Err(ScenarioError::EmptyPortfolio);
     };
     let currency = first.deal.currency.clone();
     if let Some(other) = entries.iter().find(|e| e.deal.currency != currency) {
-        return Err(ScenarioError::Input(format!(
-            "the portfolio mixes currencies: `{}` is in {currency}, `{}` in {}",
-            first.source, other.source, other.deal.currency
-        )));
+        return Err(ScenarioError::MixedCurrencies {
+            first: first.source.clone(),
+            currency,
+            other: other.source.clone(),
+            other_currency: other.deal.currency.clone(),
+        });
     }
     let mut order: Vec<&Entry> = entries.iter().collect();
     order.sort_by(|a, b| (a.deal.close, &a.source).cmp(&(b.deal.close, &b.source)));

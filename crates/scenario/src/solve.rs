@@ -137,9 +137,7 @@ fn price_probe(deal: &ValidDeal, price: Decimal, target: Money) -> Result<Probe,
 /// [`MAX_PRICE`]); the answer is rerun, and so is the price one step below.
 pub fn min_price(deal: &ValidDeal, target_gearing: Share) -> Result<PriceSolution, ScenarioError> {
     if deal.senior().is_none() {
-        return Err(ScenarioError::Input(
-            "the deal has no senior facility to size".into(),
-        ));
+        return Err(ScenarioError::NoSenior);
     }
     let t = Plan::new(deal)?.total_capex;
     let target = Money::floor2_quotient(&[target_gearing.value(), t.amount()], Decimal::ONE)
