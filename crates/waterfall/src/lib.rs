@@ -14,6 +14,7 @@ mod plan;
 mod run;
 mod summary;
 mod verify;
+mod waterfall;
 
 pub use events::Event;
 pub use ledger::{Account, Ledger, Step, Transfer, Transfers};
