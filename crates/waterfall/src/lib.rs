@@ -8,6 +8,7 @@
 //! back from it, and [`Run::verify`] checks the invariants of section 14.
 
 mod events;
+mod factor;
 mod ledger;
 mod operations;
 mod plan;

@@ -14,13 +14,14 @@
 //! [`Waterfall::pay`] or [`Waterfall::receive`]; the period's paid figures are read
 //! back from the ledger.
 
-use boxflow_amortize::exact::round2_ratio;
 use boxflow_core::Money;
 use boxflow_model::{LockupAction, Rank, ValidDeal};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::factor::Factor;
 use crate::ledger::{Account, Ledger, Step, Transfers};
+
 use crate::operations::Operations;
 use crate::plan::Plan;
 use crate::run::{
@@ -48,7 +49,7 @@ pub(crate) fn run_waterfall(deal: &ValidDeal, plan: &Plan) -> Result<Outcome, Ru
     let closing = waterfall.close();
     let mut periods = Vec::with_capacity(plan.calendar.len());
     for idx in 0..plan.calendar.len() {
-        periods.push(waterfall.run_period(idx)?);
+        waterfall.run_period(idx, &mut periods)?;
     }
     let terminal = waterfall.end_of_run();
     if let Some(last) = periods.last_mut() {
@@ -233,6 +234,104 @@ struct PeriodFigures {
     ltv: Option<Decimal>,
 }
 
+/// A lender's transfers of one period.
+#[derive(Clone, Copy, Debug, Default)]
+struct LenderFlows {
+    /// Draws at capex dates: lender to box, less box to lender (a negative remainder).
+    draws: Money,
+    /// Received at its interest step (3 or 6).
+    interest: Money,
+    /// Received at its principal step (4 or 7).
+    principal: Money,
+    /// Received at steps 8 and 9.
+    prepaid: Money,
+}
+
+/// A period's transfers summed by step and account in one pass over the ledger: the
+/// paid figures of the period table.
+#[derive(Clone, Debug, Default)]
+struct PeriodFlows {
+    /// Capex: box to vendors.
+    capex: Money,
+    /// Step 1: box to operators.
+    opex_paid: Money,
+    /// Step 2: box to fee payees.
+    fees_paid: Money,
+    /// Step 5: box to DSRA.
+    dsra_deposit: Money,
+    /// Step 5: DSRA to box.
+    dsra_release: Money,
+    /// Steps 3 and 4: paid by the DSRA.
+    dsra_draw: Money,
+    /// Step 9: box to the lock-up account.
+    lockup_deposit: Money,
+    /// Step 9: lock-up account to box.
+    lockup_release: Money,
+    /// Step 8: paid by the box.
+    sweep: Money,
+    /// Step 10: box to sponsor.
+    distribution: Money,
+    /// Each lender's transfers, by facility index.
+    lenders: Vec<LenderFlows>,
+}
+
+impl PeriodFlows {
+    /// Sums `transfers`, the transfers of one period, keeping the lenders' buffer.
+    fn read(&mut self, plan: &Plan, transfers: Transfers<'_>) {
+        let mut lenders = std::mem::take(&mut self.lenders);
+        lenders.clear();
+        lenders.resize(plan.facilities.len(), LenderFlows::default());
+        *self = PeriodFlows::default();
+        for t in transfers.0 {
+            let a = t.amount;
+            match (t.step, t.from, t.to) {
+                (Step::Capex, Account::Box, Account::Vendors) => self.capex += a,
+                (Step::Capex, Account::Lender(i), Account::Box) => {
+                    add(&mut lenders, i, |l| l.draws += a)
+                }
+                (Step::Capex, Account::Box, Account::Lender(i)) => {
+                    add(&mut lenders, i, |l| l.draws -= a)
+                }
+                (Step::Opex, Account::Box, Account::Operators) => self.opex_paid += a,
+                (Step::Fees, Account::Box, Account::FeePayees) => self.fees_paid += a,
+                (Step::Dsra, Account::Box, Account::Dsra) => self.dsra_deposit += a,
+                (Step::Dsra, Account::Dsra, Account::Box) => self.dsra_release += a,
+                (Step::Lockup, Account::Box, Account::Lockup) => self.lockup_deposit += a,
+                (Step::Lockup, Account::Lockup, Account::Box) => self.lockup_release += a,
+                (Step::Distribution, Account::Box, Account::Sponsor) => self.distribution += a,
+                _ => {}
+            }
+            let senior_step = matches!(t.step, Step::SeniorInterest | Step::SeniorPrincipal);
+            if senior_step && t.from == Account::Dsra {
+                self.dsra_draw += a;
+            }
+            if t.step == Step::Sweep && t.from == Account::Box {
+                self.sweep += a;
+            }
+            if let Account::Lender(i) = t.to {
+                let Some(rank) = plan.facilities.get(i).map(|f| f.rank) else {
+                    continue;
+                };
+                if t.step == Service::Interest.step(rank) {
+                    add(&mut lenders, i, |l| l.interest += a);
+                } else if t.step == Service::Principal.step(rank) {
+                    add(&mut lenders, i, |l| l.principal += a);
+                } else if matches!(t.step, Step::Sweep | Step::Lockup) {
+                    add(&mut lenders, i, |l| l.prepaid += a);
+                }
+            }
+        }
+        self.lenders = lenders;
+    }
+}
+
+/// Applies `change` to lender `i`'s flows, if it is one of the plan's.
+fn add(lenders: &mut [LenderFlows], i: usize, change: impl FnOnce(&mut LenderFlows)) {
+    if let Some(l) = lenders.get_mut(i) {
+        change(l);
+    }
+}
+
 /// The state of a run between its steps.
 struct Waterfall<'a> {
     deal: &'a ValidDeal,
@@ -261,6 +360,8 @@ struct Waterfall<'a> {
     available: Money,
     /// Events of the period, in the order of section 11.
     events: Vec<Event>,
+    /// The period's transfers summed, a buffer reused from period to period.
+    flows: PeriodFlows,
 }
 
 impl<'a> Waterfall<'a> {
@@ -281,6 +382,7 @@ impl<'a> Waterfall<'a> {
             date: deal.close,
             available: Money::ZERO,
             events: Vec::new(),
+            flows: PeriodFlows::default(),
         }
     }
 
@@ -379,8 +481,8 @@ impl<'a> Waterfall<'a> {
     }
 
     /// Period `idx + 1`: its capex draws and interest, the ten steps of section 9, then
-    /// its covenant tests (section 11).
-    fn run_period(&mut self, idx: usize) -> Result<PeriodResult, RunError> {
+    /// its covenant tests (section 11); its figures are pushed onto `periods`.
+    fn run_period(&mut self, idx: usize, periods: &mut Vec<PeriodResult>) -> Result<(), RunError> {
         let plan = self.plan;
         let k = idx + 1;
         let end = plan.calendar.periods()[idx].end;
@@ -406,7 +508,7 @@ impl<'a> Waterfall<'a> {
         self.step_distribution();
         self.dscr_default(dscr);
         let (book_value, ltv) = self.ltv_breach(idx);
-        Ok(self.period_result(PeriodFigures {
+        periods.push(self.period_result(PeriodFigures {
             idx,
             mark,
             equity,
@@ -419,7 +521,8 @@ impl<'a> Waterfall<'a> {
             lockup,
             book_value,
             ltv,
-        }))
+        }));
+        Ok(())
     }
 
     /// The event `schedule_breach` (section 11) of every facility whose close schedule
@@ -492,27 +595,19 @@ impl<'a> Waterfall<'a> {
         let k = idx + 1;
         let period = &plan.calendar.periods()[idx];
         for (s, f) in self.facilities.iter_mut().zip(&plan.facilities) {
-            let draws = plan
-                .capex
-                .iter()
-                .zip(&f.draws)
-                .filter(|(c, _)| c.period == k)
-                .map(|(c, d)| (c.effective_date(deal.close), *d));
-            s.due.interest = boxflow_amortize::period_interest(
-                f.terms.day_count,
-                f.rates[idx],
-                period.start,
-                period.end,
-                s.due.opening,
-                draws,
-            )?;
-            s.due.commitment_fee = boxflow_amortize::commitment_fee(
-                f.terms.day_count,
-                f.terms.commitment_fee,
-                period.start,
-                period.end,
-                s.due.undrawn,
-            )?;
+            let (day_count, rate) = (f.terms.day_count, f.rates[idx]);
+            let whole_period = day_count.fraction(period.start, period.end);
+            let mut interest = Factor::accrual(rate, whole_period).on(s.due.opening)?;
+            for (line, draw) in plan.capex.iter().zip(&f.draws) {
+                if line.period == k {
+                    let from = line.effective_date(deal.close).max(period.start);
+                    interest +=
+                        Factor::accrual(rate, day_count.fraction(from, period.end)).on(*draw)?;
+                }
+            }
+            s.due.interest = interest;
+            s.due.commitment_fee =
+                Factor::accrual(f.terms.commitment_fee, whole_period).on(s.due.undrawn)?;
             s.due.scheduled = f.schedule.row(k).map_or(Money::ZERO, |r| r.principal);
             s.due.interest_arrears_in = s.interest_arrears;
             s.due.principal_arrears_in = s.principal_arrears;
@@ -681,7 +776,7 @@ impl<'a> Waterfall<'a> {
         let plan = self.plan;
         for (i, f) in plan.facilities.iter().enumerate() {
             if f.sweep.value() > Decimal::ZERO {
-                let wanted = round2_ratio(&[self.available.amount(), f.sweep.value()], &[])?;
+                let wanted = Factor::share(f.sweep.value()).on(self.available)?;
                 self.prepay(Step::Sweep, i, wanted);
             }
         }
@@ -829,16 +924,18 @@ impl<'a> Waterfall<'a> {
         (book_value, ltv)
     }
 
-    /// The period's figures: the paid amounts read back from the ledger since `mark`.
+    /// The period's figures: the paid amounts read back from the ledger since `mark`
+    /// ([`PeriodFlows::read`]).
     fn period_result(&mut self, figures: PeriodFigures) -> PeriodResult {
         let plan = self.plan;
         let idx = figures.idx;
         let period = &plan.calendar.periods()[idx];
-        let t = self.ledger.since(figures.mark);
+        let mut flows = std::mem::take(&mut self.flows);
+        flows.read(plan, self.ledger.since(figures.mark));
         let facilities = (0..plan.facilities.len())
-            .map(|i| self.facility_period(i, idx, &t))
+            .map(|i| self.facility_period(i, idx, &flows.lenders[i]))
             .collect();
-        PeriodResult {
+        let result = PeriodResult {
             period: idx + 1,
             start: period.start,
             end: period.end,
@@ -846,13 +943,13 @@ impl<'a> Waterfall<'a> {
             operations: plan.operations[idx].clone(),
             prepayment_opening: figures.prepayment_opening,
             prepayment_closing: self.prepayment,
-            capex: t.amount(Step::Capex, Account::Box, Account::Vendors),
+            capex: flows.capex,
             equity_contribution: figures.equity,
             opex_due: figures.opex_due,
-            opex_paid: t.amount(Step::Opex, Account::Box, Account::Operators),
+            opex_paid: flows.opex_paid,
             opex_arrears: self.opex_arrears,
             fees_due: figures.fees_due,
-            fees_paid: t.amount(Step::Fees, Account::Box, Account::FeePayees),
+            fees_paid: flows.fees_paid,
             fee_arrears: self.fee_arrears,
             dscr: figures.dscr,
             book_value: figures.book_value,
@@ -861,49 +958,47 @@ impl<'a> Waterfall<'a> {
             dsra: DsraPeriod {
                 opening: figures.dsra_opening,
                 target: figures.dsra_target,
-                deposit: t.amount(Step::Dsra, Account::Box, Account::Dsra),
-                release: t.amount(Step::Dsra, Account::Dsra, Account::Box),
-                draw: t.paid(
-                    &[Step::SeniorInterest, Step::SeniorPrincipal],
-                    Account::Dsra,
-                ),
+                deposit: flows.dsra_deposit,
+                release: flows.dsra_release,
+                draw: flows.dsra_draw,
                 closing: self.dsra,
             },
             lockup: LockupPeriod {
                 opening: figures.lockup.opening,
-                deposit: t.amount(Step::Lockup, Account::Box, Account::Lockup),
-                release: t.amount(Step::Lockup, Account::Lockup, Account::Box),
+                deposit: flows.lockup_deposit,
+                release: flows.lockup_release,
                 closing: self.lockup,
             },
             distribution_allowed: figures.lockup.allowed,
-            sweep: t.paid(&[Step::Sweep], Account::Box),
+            sweep: flows.sweep,
             lockup_prepaid: figures.lockup.prepaid,
-            distribution: t.amount(Step::Distribution, Account::Box, Account::Sponsor),
+            distribution: flows.distribution,
             events: std::mem::take(&mut self.events),
-        }
+        };
+        self.flows = flows;
+        result
     }
 
-    /// Facility `i`'s line of period `idx + 1`, its payments read from `t`.
-    fn facility_period(&self, i: usize, idx: usize, t: &Transfers<'_>) -> FacilityPeriod {
+    /// Facility `i`'s line of period `idx + 1`, its payments read from its flows.
+    fn facility_period(&self, i: usize, idx: usize, flows: &LenderFlows) -> FacilityPeriod {
         let f = &self.plan.facilities[i];
         let s = &self.facilities[i];
-        let lender = Account::Lender(i);
         FacilityPeriod {
             name: f.name.clone(),
             rank: f.rank,
             opening: s.due.opening,
-            draws: t.net(Step::Capex, lender, Account::Box),
+            draws: flows.draws,
             rate: f.rates[idx],
             interest_due: s.due.interest,
             commitment_fee_due: s.due.commitment_fee,
             interest_arrears_in: s.due.interest_arrears_in,
-            interest_paid: t.received(&[Service::Interest.step(f.rank)], lender),
+            interest_paid: flows.interest,
             scheduled_principal: s.due.scheduled,
             principal_due: s.due.principal_due,
             principal_arrears_in: s.due.principal_arrears_in,
             principal_step_due: s.due.principal_step_due,
-            principal_paid: t.received(&[Service::Principal.step(f.rank)], lender),
-            prepaid: t.received(&[Step::Sweep, Step::Lockup], lender),
+            principal_paid: flows.principal,
+            prepaid: flows.prepaid,
             interest_arrears: s.interest_arrears,
             principal_arrears: s.principal_arrears,
             closing: s.balance,
