@@ -281,7 +281,20 @@ impl PeriodFlows {
         let mut lenders = std::mem::take(&mut self.lenders);
         lenders.clear();
         lenders.resize(plan.facilities.len(), LenderFlows::default());
-        *self = PeriodFlows::default();
+        for total in [
+            &mut self.capex,
+            &mut self.opex_paid,
+            &mut self.fees_paid,
+            &mut self.dsra_deposit,
+            &mut self.dsra_release,
+            &mut self.dsra_draw,
+            &mut self.lockup_deposit,
+            &mut self.lockup_release,
+            &mut self.sweep,
+            &mut self.distribution,
+        ] {
+            *total = Money::ZERO;
+        }
         for t in transfers.0 {
             let a = t.amount;
             match (t.step, t.from, t.to) {
@@ -508,7 +521,7 @@ impl<'a> Waterfall<'a> {
         self.step_distribution();
         self.dscr_default(dscr);
         let (book_value, ltv) = self.ltv_breach(idx);
-        periods.push(self.period_result(PeriodFigures {
+        periods.push(self.period_result(&PeriodFigures {
             idx,
             mark,
             equity,
@@ -705,7 +718,7 @@ impl<'a> Waterfall<'a> {
         let plan = self.plan;
         let facility = &plan.facilities[i];
         let step = service.step(facility.rank);
-        let s = self.facilities[i];
+        let s = &self.facilities[i];
         let due = match service {
             Service::Interest => s.due.interest + s.due.commitment_fee + s.interest_arrears,
             Service::Principal => (s.due.scheduled + s.principal_arrears).min(s.balance),
@@ -926,16 +939,18 @@ impl<'a> Waterfall<'a> {
 
     /// The period's figures: the paid amounts read back from the ledger since `mark`
     /// ([`PeriodFlows::read`]).
-    fn period_result(&mut self, figures: PeriodFigures) -> PeriodResult {
+    fn period_result(&mut self, figures: &PeriodFigures) -> PeriodResult {
         let plan = self.plan;
         let idx = figures.idx;
         let period = &plan.calendar.periods()[idx];
-        let mut flows = std::mem::take(&mut self.flows);
-        flows.read(plan, self.ledger.since(figures.mark));
+        self.flows.read(plan, self.ledger.since(figures.mark));
+        let flows = &self.flows;
         let facilities = (0..plan.facilities.len())
             .map(|i| self.facility_period(i, idx, &flows.lenders[i]))
             .collect();
-        let result = PeriodResult {
+        let events = std::mem::take(&mut self.events);
+        let flows = &self.flows;
+        PeriodResult {
             period: idx + 1,
             start: period.start,
             end: period.end,
@@ -973,10 +988,8 @@ impl<'a> Waterfall<'a> {
             sweep: flows.sweep,
             lockup_prepaid: figures.lockup.prepaid,
             distribution: flows.distribution,
-            events: std::mem::take(&mut self.events),
-        };
-        self.flows = flows;
-        result
+            events,
+        }
     }
 
     /// Facility `i`'s line of period `idx + 1`, its payments read from its flows.
@@ -1051,16 +1064,19 @@ impl<'a> Waterfall<'a> {
     /// Facility `i` at the end of the run (section 10): its interest arrears, then its
     /// principal; `lender_loss` is "the principal and interest left unpaid".
     fn repay_at_end(&mut self, i: usize) -> TerminalFacility {
-        let s = self.facilities[i];
-        let interest_paid = self.pay(Step::Terminal, Account::Lender(i), s.interest_arrears);
-        let principal_paid = self.pay(Step::Terminal, Account::Lender(i), s.balance);
+        let (interest_due, principal_due) = {
+            let s = &self.facilities[i];
+            (s.interest_arrears, s.balance)
+        };
+        let interest_paid = self.pay(Step::Terminal, Account::Lender(i), interest_due);
+        let principal_paid = self.pay(Step::Terminal, Account::Lender(i), principal_due);
         TerminalFacility {
             name: self.plan.facilities[i].name.clone(),
-            interest_due: s.interest_arrears,
+            interest_due,
             interest_paid,
-            principal_due: s.balance,
+            principal_due,
             principal_paid,
-            loss: (s.interest_arrears - interest_paid) + (s.balance - principal_paid),
+            loss: (interest_due - interest_paid) + (principal_due - principal_paid),
         }
     }
 }
