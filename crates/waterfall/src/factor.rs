@@ -130,4 +130,34 @@ mod tests {
         // 10,000,000,000,000.00 · 0.925 / 12 = 770,833,333,333.333… → …333.33
         assert_eq!(expected, Money::from_cents(77_083_333_333_333));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        /// The integer path and the exact path of `round2_ratio` agree on every amount,
+        /// rate (up to 28 decimals) and day-count fraction, rounding included: half
+        /// the draws are small enough for `i128`, half take the big-integer fallback.
+        #[test]
+        fn agrees_with_round2_ratio(
+            cents in proptest::prop_oneof![
+                -100_000_000_000_i128..100_000_000_000,
+                -1_000_000_000_000_000_000_i128..1_000_000_000_000_000_000,
+            ],
+            mantissa in proptest::prop_oneof![
+                0_i128..1_000_000_000,
+                0_i128..100_000_000_000_000_000_000_000_000,
+            ],
+            scale in 0_u32..=28,
+            days in -400_i64..4_000,
+            basis in proptest::sample::select(vec![360_i64, 365, 1]),
+        ) {
+            let rate = Decimal::from_i128_with_scale(mantissa, scale);
+            let amount = Money::checked(Decimal::from_i128_with_scale(cents, 2)).unwrap();
+            let expected = round2_ratio(
+                &[amount.amount(), rate, Decimal::from(days)],
+                &[Decimal::from(basis)],
+            );
+            proptest::prop_assert_eq!(Factor::accrual(rate, (days, basis)).on(amount), expected);
+        }
+    }
 }
