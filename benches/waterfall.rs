@@ -1,9 +1,12 @@
 //! Benchmarks of the engine on the reference deal:
 //! - `size_senior`: sizing the senior facility (target: median ≤ 1 ms);
 //! - `run_sized`: the waterfall with the schedule already sized (target: ≤ 20 µs);
-//! - `parse_size_run`: parse + size + run end to end (target: ≤ 2 ms).
+//! - `parse_size_run`: parse + size + run end to end (target: ≤ 2 ms);
+//! - `run_sized_600`: the reference deal stretched to a 600-month contract, sized,
+//!   then run (target: about 10× `run_sized`: the loop's cost is linear in periods).
 
 use boxflow::core::Money;
+use boxflow::deal::ValidDeal;
 use boxflow::waterfall::{run, run_plan, Plan};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::hint::black_box;
@@ -27,6 +30,16 @@ fn benches(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    let long = stretched(&deal, 600);
+    let long_plan = Plan::new(&long).expect("the 600-month deal plans");
+    assert_eq!(long_plan.calendar.len(), 600);
+    c.bench_function("run_sized_600", |b| {
+        b.iter_batched(
+            || long_plan.clone(),
+            |p| black_box(run_plan(&long, p).expect("runs")),
+            BatchSize::SmallInput,
+        )
+    });
     c.bench_function("parse_size_run", |b| {
         b.iter(|| {
             let deal =
@@ -34,6 +47,13 @@ fn benches(c: &mut Criterion) {
             black_box(run(&deal).expect("runs"))
         })
     });
+}
+
+/// The deal with a contract of `months` months (everything else as written).
+fn stretched(deal: &ValidDeal, months: u32) -> ValidDeal {
+    let mut long = deal.clone().into_deal();
+    long.contract.term_months = months;
+    long.validate().expect("the stretched deal is valid")
 }
 
 criterion_group!(engine, benches);

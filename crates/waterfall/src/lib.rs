@@ -8,6 +8,7 @@
 //! back from it, and [`Run::verify`] checks the invariants of section 14.
 
 mod events;
+mod factor;
 mod ledger;
 mod operations;
 mod plan;
@@ -16,6 +17,7 @@ mod summary;
 mod tranches;
 mod verdict;
 mod verify;
+mod waterfall;
 
 pub use events::{legend, Event, Severity};
 pub use ledger::{Account, Ledger, Step, Transfer, Transfers};

@@ -123,19 +123,18 @@ impl Plan {
 
         let mut facilities: Vec<&Facility> = deal.facilities.iter().collect();
         facilities.sort_by_key(|f| f.rank);
+        let basis = PlanBasis {
+            deal,
+            calendar: &calendar,
+            operations: &operations,
+            capex: &capex,
+            total_capex,
+            halfway: halfway_period,
+        };
         let mut plans: Vec<FacilityPlan> = Vec::with_capacity(facilities.len());
         for facility in facilities {
             let senior = plans.first().filter(|p| p.rank == Rank::Senior);
-            let plan = facility_plan(
-                deal,
-                &calendar,
-                &operations,
-                &capex,
-                total_capex,
-                halfway_period,
-                facility,
-                senior,
-            )?;
+            let plan = facility_plan(&basis, facility, senior)?;
             plans.push(plan);
         }
         let mut plan = Plan {
@@ -336,68 +335,39 @@ pub fn shocked_facility_rate(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn facility_plan(
-    deal: &Deal,
-    calendar: &Calendar,
-    operations: &[Operations],
-    capex: &[CapexLine],
+/// What every facility's plan is built on: the deal and the lines fixed before its
+/// facilities (calendar, operating lines, capex, `T`, `halfway_period`).
+struct PlanBasis<'a> {
+    deal: &'a Deal,
+    calendar: &'a Calendar,
+    operations: &'a [Operations],
+    capex: &'a [CapexLine],
     total_capex: Money,
     halfway: usize,
+}
+
+/// A facility's plan (sections 6 and 7): its rates, close schedule (sized when its
+/// commitment is), draws on every capex payment and upfront fee; the senior plan, when
+/// built already, is the debt service ahead of a junior facility.
+fn facility_plan(
+    basis: &PlanBasis<'_>,
     facility: &Facility,
     senior: Option<&FacilityPlan>,
 ) -> Result<FacilityPlan, RunError> {
-    let m = calendar.months_per_period();
-    let deadline = match facility.repay_by {
-        RepayBy::Halfway => halfway,
-        RepayBy::Months(months) => (months / m) as usize,
-    };
+    let PlanBasis {
+        deal,
+        calendar,
+        capex,
+        total_capex,
+        ..
+    } = *basis;
     let rates = calendar
         .periods()
         .iter()
         .map(|p| facility_rate(deal, facility, p.start))
         .collect::<Result<Vec<_>, _>>()?;
-    let prior = senior.map(|s| s.schedule.debt_service());
-    let periods = calendar
-        .periods()
-        .iter()
-        .zip(operations)
-        .enumerate()
-        .map(|(i, (p, ops))| SchedulePeriod {
-            start: p.start,
-            end: p.end,
-            rate: rates[i],
-            cfads: ops.cfads,
-            prior_debt_service: prior.as_ref().map_or(Money::ZERO, |ds| ds[i]),
-        })
-        .collect();
-    let profile = match &facility.amortization {
-        Amortization::Sculpted => Profile::Sculpted,
-        Amortization::Level => Profile::Level,
-        Amortization::StraightLine => Profile::StraightLine,
-        Amortization::Bullet => Profile::Bullet,
-        Amortization::Custom(shares) => Profile::Custom(shares.clone()),
-    };
-    let terms = ScheduleTerms {
-        periods,
-        capex: capex
-            .iter()
-            .map(|c| CapexPayment {
-                date: c.effective_date(deal.close),
-                period: c.period,
-                amount: c.amount,
-            })
-            .collect(),
-        total_capex,
-        day_count: facility.day_count,
-        commitment_fee: facility.commitment_fee.value(),
-        profile,
-        interest_only_periods: facility.interest_only_periods as usize,
-        deadline,
-        dscr: facility.schedule_dscr(),
-        rate_at_close: facility_rate(deal, facility, deal.close)?,
-        months_per_period: m,
-    };
+    let terms = schedule_terms(basis, facility, senior, &rates)?;
+    let deadline = terms.deadline;
     let (commitment, binding, iterations, schedule) = match &facility.commitment {
         Commitment::Fixed { amount, .. } => (*amount, None, 0, terms.project(*amount)?),
         Commitment::Sized { max_gearing, .. } => {
@@ -439,4 +409,70 @@ fn facility_plan(
         schedule,
         breaches,
     })
+}
+
+/// What a facility's close schedule is built from (section 7): each period's rate,
+/// CFADS and the senior debt service ahead of it, the capex payments, the profile, the
+/// interest-only periods and the deadline `H` (`halfway_period` or `months / m`).
+fn schedule_terms(
+    basis: &PlanBasis<'_>,
+    facility: &Facility,
+    senior: Option<&FacilityPlan>,
+    rates: &[Decimal],
+) -> Result<ScheduleTerms, RunError> {
+    let PlanBasis {
+        deal,
+        calendar,
+        operations,
+        capex,
+        total_capex,
+        halfway,
+    } = *basis;
+    let m = calendar.months_per_period();
+    let deadline = match facility.repay_by {
+        RepayBy::Halfway => halfway,
+        RepayBy::Months(months) => (months / m) as usize,
+    };
+    let prior = senior.map(|s| s.schedule.debt_service());
+    let periods = calendar
+        .periods()
+        .iter()
+        .zip(operations)
+        .enumerate()
+        .map(|(i, (p, ops))| SchedulePeriod {
+            start: p.start,
+            end: p.end,
+            rate: rates[i],
+            cfads: ops.cfads,
+            prior_debt_service: prior.as_ref().map_or(Money::ZERO, |ds| ds[i]),
+        })
+        .collect();
+    let profile = match &facility.amortization {
+        Amortization::Sculpted => Profile::Sculpted,
+        Amortization::Level => Profile::Level,
+        Amortization::StraightLine => Profile::StraightLine,
+        Amortization::Bullet => Profile::Bullet,
+        Amortization::Custom(shares) => Profile::Custom(shares.clone()),
+    };
+    let terms = ScheduleTerms {
+        periods,
+        capex: capex
+            .iter()
+            .map(|c| CapexPayment {
+                date: c.effective_date(deal.close),
+                period: c.period,
+                amount: c.amount,
+            })
+            .collect(),
+        total_capex,
+        day_count: facility.day_count,
+        commitment_fee: facility.commitment_fee.value(),
+        profile,
+        interest_only_periods: facility.interest_only_periods as usize,
+        deadline,
+        dscr: facility.schedule_dscr(),
+        rate_at_close: facility_rate(deal, facility, deal.close)?,
+        months_per_period: m,
+    };
+    Ok(terms)
 }

@@ -1,0 +1,1110 @@
+//! The engine of a run, one function per rule of the methodology: closing (section 4),
+//! the capex draws and the interest of every period (sections 4 and 6), the ten steps
+//! of section 9, the covenants of section 11 and the end of the run (section 10).
+//!
+//! A [`Waterfall`] holds what a run carries from period to period: the ledger, each
+//! facility's [`FacilityState`], the DSRA, the lock-up account, the unused prepayment
+//! and the opex and fee arrears. [`Waterfall::run_period`] calls the steps in the order
+//! of section 9, each a method named after its step: [`Waterfall::step_opex`],
+//! [`Waterfall::step_fees`], [`Waterfall::step_senior_interest`],
+//! [`Waterfall::step_senior_principal`], [`Waterfall::step_reserve`],
+//! [`Waterfall::step_junior_interest`], [`Waterfall::step_junior_principal`],
+//! [`Waterfall::step_sweep`], [`Waterfall::step_lockup`] and
+//! [`Waterfall::step_distribution`]. Every movement of cash is a transfer posted by
+//! [`Waterfall::pay`] or [`Waterfall::receive`]; the period's paid figures are read
+//! back from the ledger.
+
+use boxflow_core::Money;
+use boxflow_model::{LockupAction, Rank, ValidDeal};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::factor::Factor;
+use crate::ledger::{Account, Ledger, Step, Transfers};
+
+use crate::operations::Operations;
+use crate::plan::Plan;
+use crate::run::{
+    Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodResult, Terminal, TerminalFacility,
+};
+use crate::{Event, RunError};
+
+/// What the waterfall produced: everything of a [`crate::Run`] but its plan and summary.
+pub(crate) struct Outcome {
+    /// Closing sources and uses.
+    pub closing: Closing,
+    /// Periods 1..N.
+    pub periods: Vec<PeriodResult>,
+    /// The end of the run.
+    pub terminal: Terminal,
+    /// Every transfer.
+    pub ledger: Ledger,
+}
+
+/// Runs a plan: closing, every period, then the end of the run, whose `lender_loss`
+/// events close period N's events.
+pub(crate) fn run_waterfall(deal: &ValidDeal, plan: &Plan) -> Result<Outcome, RunError> {
+    check_shape(plan)?;
+    let mut waterfall = Waterfall::new(deal, plan);
+    let closing = waterfall.close();
+    let mut periods = Vec::with_capacity(plan.calendar.len());
+    for idx in 0..plan.calendar.len() {
+        waterfall.run_period(idx, &mut periods)?;
+    }
+    let terminal = waterfall.end_of_run();
+    if let Some(last) = periods.last_mut() {
+        last.events.extend(lender_loss_events(plan, &terminal));
+    }
+    Ok(Outcome {
+        closing,
+        periods,
+        terminal,
+        ledger: waterfall.ledger,
+    })
+}
+
+/// Checks that every per-period and per-payment line of the plan covers its calendar
+/// and capex, so that the run can index them.
+fn check_shape(plan: &Plan) -> Result<(), RunError> {
+    let n = plan.calendar.len();
+    let short = |what: &str| {
+        Err(RunError::Invalid(format!(
+            "the plan's {what} do not match its {n} periods and {} capex payments",
+            plan.capex.len()
+        )))
+    };
+    if plan.operations.len() != n {
+        return short("operating lines");
+    }
+    if plan.book_values.len() != n {
+        return short("book values");
+    }
+    for f in &plan.facilities {
+        if f.rates.len() != n || f.draws.len() != plan.capex.len() {
+            return short("facility rates or draws");
+        }
+    }
+    Ok(())
+}
+
+/// A facility's state: what it carries from period to period, and its figures of the
+/// period being run.
+#[derive(Clone, Copy, Debug, Default)]
+struct FacilityState {
+    /// Drawn and not repaid.
+    balance: Money,
+    /// Drawn so far.
+    drawn: Money,
+    /// Interest and commitment-fee arrears.
+    interest_arrears: Money,
+    /// Principal arrears.
+    principal_arrears: Money,
+    /// The period's figures, fixed before step 1.
+    due: FacilityDue,
+}
+
+/// A facility's figures of one period, fixed before the waterfall.
+#[derive(Clone, Copy, Debug, Default)]
+struct FacilityDue {
+    /// Balance at the period's start.
+    opening: Money,
+    /// Commitment not yet drawn at the period's start.
+    undrawn: Money,
+    /// The period's draws.
+    draws: Money,
+    /// `interest_k` (section 6).
+    interest: Money,
+    /// `commitment_fee_k` (section 6).
+    commitment_fee: Money,
+    /// `p_k` of the close schedule.
+    scheduled: Money,
+    /// Interest arrears brought in.
+    interest_arrears_in: Money,
+    /// Principal arrears brought in.
+    principal_arrears_in: Money,
+    /// `principal_due_k` (section 11).
+    principal_due: Money,
+    /// What step 4 or 7 asked for.
+    principal_step_due: Money,
+}
+
+/// The two operating lines of steps 1 and 2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OperatingLine {
+    Opex,
+    Fees,
+}
+
+impl OperatingLine {
+    /// Its step.
+    fn step(self) -> Step {
+        match self {
+            OperatingLine::Opex => Step::Opex,
+            OperatingLine::Fees => Step::Fees,
+        }
+    }
+
+    /// Who it pays.
+    fn payee(self) -> Account {
+        match self {
+            OperatingLine::Opex => Account::Operators,
+            OperatingLine::Fees => Account::FeePayees,
+        }
+    }
+
+    /// Its shortfall event: `opex_shortfall` or `fees_shortfall`.
+    fn shortfall(self, period: usize, due: Money, paid: Money, shortfall: Money) -> Event {
+        match self {
+            OperatingLine::Opex => Event::OpexShortfall {
+                period,
+                due,
+                paid,
+                shortfall,
+            },
+            OperatingLine::Fees => Event::FeesShortfall {
+                period,
+                due,
+                paid,
+                shortfall,
+            },
+        }
+    }
+}
+
+/// The two debt-service steps of a rank: interest (3 or 6) and principal (4 or 7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Service {
+    Interest,
+    Principal,
+}
+
+impl Service {
+    /// The step of a facility of `rank`.
+    fn step(self, rank: Rank) -> Step {
+        match (rank, self) {
+            (Rank::Senior, Service::Interest) => Step::SeniorInterest,
+            (Rank::Senior, Service::Principal) => Step::SeniorPrincipal,
+            (Rank::Junior, Service::Interest) => Step::JuniorInterest,
+            (Rank::Junior, Service::Principal) => Step::JuniorPrincipal,
+        }
+    }
+}
+
+/// What step 9 decided.
+#[derive(Clone, Copy, Debug)]
+struct LockupOutcome {
+    /// The lock-up account at the period's start.
+    opening: Money,
+    /// True when distributions were allowed.
+    allowed: bool,
+    /// Prepaid by a `"sweep"` lock-up.
+    prepaid: Money,
+}
+
+/// The lock-up test of step 9: which of its conditions fail.
+#[derive(Clone, Copy, Debug)]
+struct LockupTest {
+    action: LockupAction,
+    dscr_below: bool,
+    senior_arrears: bool,
+    dsra_below_target: bool,
+}
+
+impl LockupTest {
+    /// True when distributions are not allowed.
+    fn fails(&self) -> bool {
+        self.dscr_below || self.senior_arrears || self.dsra_below_target
+    }
+}
+
+/// The figures of a period that are not read back from the ledger.
+#[derive(Clone, Copy, Debug)]
+struct PeriodFigures {
+    idx: usize,
+    mark: usize,
+    equity: Money,
+    prepayment_opening: Money,
+    opex_due: Money,
+    fees_due: Money,
+    dsra_opening: Money,
+    dsra_target: Money,
+    dscr: Option<Decimal>,
+    lockup: LockupOutcome,
+    book_value: Money,
+    ltv: Option<Decimal>,
+}
+
+/// A lender's transfers of one period.
+#[derive(Clone, Copy, Debug, Default)]
+struct LenderFlows {
+    /// Draws at capex dates: lender to box, less box to lender (a negative remainder).
+    draws: Money,
+    /// Received at its interest step (3 or 6).
+    interest: Money,
+    /// Received at its principal step (4 or 7).
+    principal: Money,
+    /// Received at steps 8 and 9.
+    prepaid: Money,
+}
+
+/// A period's transfers summed by step and account in one pass over the ledger: the
+/// paid figures of the period table.
+#[derive(Clone, Debug, Default)]
+struct PeriodFlows {
+    /// Capex: box to vendors.
+    capex: Money,
+    /// Step 1: box to operators.
+    opex_paid: Money,
+    /// Step 2: box to fee payees.
+    fees_paid: Money,
+    /// Step 5: box to DSRA.
+    dsra_deposit: Money,
+    /// Step 5: DSRA to box.
+    dsra_release: Money,
+    /// Steps 3 and 4: paid by the DSRA.
+    dsra_draw: Money,
+    /// Step 9: box to the lock-up account.
+    lockup_deposit: Money,
+    /// Step 9: lock-up account to box.
+    lockup_release: Money,
+    /// Step 8: paid by the box.
+    sweep: Money,
+    /// Step 10: box to sponsor.
+    distribution: Money,
+    /// Each lender's transfers, by facility index.
+    lenders: Vec<LenderFlows>,
+}
+
+impl PeriodFlows {
+    /// Sums `transfers`, the transfers of one period, keeping the lenders' buffer.
+    fn read(&mut self, plan: &Plan, transfers: Transfers<'_>) {
+        let mut lenders = std::mem::take(&mut self.lenders);
+        lenders.clear();
+        lenders.resize(plan.facilities.len(), LenderFlows::default());
+        for total in [
+            &mut self.capex,
+            &mut self.opex_paid,
+            &mut self.fees_paid,
+            &mut self.dsra_deposit,
+            &mut self.dsra_release,
+            &mut self.dsra_draw,
+            &mut self.lockup_deposit,
+            &mut self.lockup_release,
+            &mut self.sweep,
+            &mut self.distribution,
+        ] {
+            *total = Money::ZERO;
+        }
+        for t in transfers.0 {
+            let a = t.amount;
+            match (t.step, t.from, t.to) {
+                (Step::Capex, Account::Box, Account::Vendors) => self.capex += a,
+                (Step::Capex, Account::Lender(i), Account::Box) => {
+                    add(&mut lenders, i, |l| l.draws += a)
+                }
+                (Step::Capex, Account::Box, Account::Lender(i)) => {
+                    add(&mut lenders, i, |l| l.draws -= a)
+                }
+                (Step::Opex, Account::Box, Account::Operators) => self.opex_paid += a,
+                (Step::Fees, Account::Box, Account::FeePayees) => self.fees_paid += a,
+                (Step::Dsra, Account::Box, Account::Dsra) => self.dsra_deposit += a,
+                (Step::Dsra, Account::Dsra, Account::Box) => self.dsra_release += a,
+                (Step::Lockup, Account::Box, Account::Lockup) => self.lockup_deposit += a,
+                (Step::Lockup, Account::Lockup, Account::Box) => self.lockup_release += a,
+                (Step::Distribution, Account::Box, Account::Sponsor) => self.distribution += a,
+                _ => {}
+            }
+            let senior_step = matches!(t.step, Step::SeniorInterest | Step::SeniorPrincipal);
+            if senior_step && t.from == Account::Dsra {
+                self.dsra_draw += a;
+            }
+            if t.step == Step::Sweep && t.from == Account::Box {
+                self.sweep += a;
+            }
+            if let Account::Lender(i) = t.to {
+                let Some(rank) = plan.facilities.get(i).map(|f| f.rank) else {
+                    continue;
+                };
+                if t.step == Service::Interest.step(rank) {
+                    add(&mut lenders, i, |l| l.interest += a);
+                } else if t.step == Service::Principal.step(rank) {
+                    add(&mut lenders, i, |l| l.principal += a);
+                } else if matches!(t.step, Step::Sweep | Step::Lockup) {
+                    add(&mut lenders, i, |l| l.prepaid += a);
+                }
+            }
+        }
+        self.lenders = lenders;
+    }
+}
+
+/// Applies `change` to lender `i`'s flows, if it is one of the plan's.
+fn add(lenders: &mut [LenderFlows], i: usize, change: impl FnOnce(&mut LenderFlows)) {
+    if let Some(l) = lenders.get_mut(i) {
+        change(l);
+    }
+}
+
+/// The state of a run between its steps.
+struct Waterfall<'a> {
+    deal: &'a ValidDeal,
+    plan: &'a Plan,
+    /// The senior facility's index, if any.
+    senior: Option<usize>,
+    /// Every transfer so far.
+    ledger: Ledger,
+    /// Facilities, senior first, aligned with the plan's.
+    facilities: Vec<FacilityState>,
+    /// The DSRA balance.
+    dsra: Money,
+    /// The lock-up account's balance.
+    lockup: Money,
+    /// The customer's prepayment not yet credited.
+    prepayment: Money,
+    /// Opex arrears.
+    opex_arrears: Money,
+    /// Fee arrears.
+    fee_arrears: Money,
+    /// The period whose cash moves: 0 at close, `N` at the end of the run.
+    period: usize,
+    /// The day it moves.
+    date: NaiveDate,
+    /// Cash available in the box's operating account.
+    available: Money,
+    /// Events of the period, in the order of section 11.
+    events: Vec<Event>,
+    /// The period's transfers summed, a buffer reused from period to period.
+    flows: PeriodFlows,
+}
+
+impl<'a> Waterfall<'a> {
+    fn new(deal: &'a ValidDeal, plan: &'a Plan) -> Waterfall<'a> {
+        Waterfall {
+            deal,
+            plan,
+            senior: plan.facilities.iter().position(|f| f.rank == Rank::Senior),
+            // About twenty transfers a period with one facility.
+            ledger: Ledger::with_capacity(24 * (plan.calendar.len() + 2)),
+            facilities: vec![FacilityState::default(); plan.facilities.len()],
+            dsra: Money::ZERO,
+            lockup: Money::ZERO,
+            prepayment: deal.contract.prepayment,
+            opex_arrears: Money::ZERO,
+            fee_arrears: Money::ZERO,
+            period: 0,
+            date: deal.close,
+            available: Money::ZERO,
+            events: Vec::new(),
+            flows: PeriodFlows::default(),
+        }
+    }
+
+    /// Opens the payments of `period` on `date`, with no cash available yet.
+    fn begin(&mut self, period: usize, date: NaiveDate) {
+        self.period = period;
+        self.date = date;
+        self.available = Money::ZERO;
+    }
+
+    /// Pays `min(available, due)` from the box to `to` at `step`; returns what was paid.
+    fn pay(&mut self, step: Step, to: Account, due: Money) -> Money {
+        let paid = self.available.min(due).at_least_zero();
+        self.available -= paid;
+        self.ledger
+            .post(self.period, self.date, step, Account::Box, to, paid);
+        paid
+    }
+
+    /// Moves `amount` into the box from `from` at `step`.
+    fn receive(&mut self, step: Step, from: Account, amount: Money) {
+        self.available += amount;
+        self.ledger
+            .post(self.period, self.date, step, from, Account::Box, amount);
+    }
+
+    /// A senior step's payment (section 8): "the DSRA covers a shortfall of the whole
+    /// senior step due, arrears included": `min(available, due)` from cash, then what is
+    /// still due from the DSRA, as far as it goes. Returns the total paid.
+    fn pay_with_reserve(&mut self, step: Step, to: Account, due: Money) -> Money {
+        let from_cash = self.pay(step, to, due);
+        let from_reserve = self.dsra.min(due - from_cash).at_least_zero();
+        self.ledger.post(
+            self.period,
+            self.date,
+            step,
+            Account::Dsra,
+            to,
+            from_reserve,
+        );
+        self.dsra -= from_reserve;
+        from_cash + from_reserve
+    }
+
+    /// Closing (section 4): "uses = capex at close + upfront fees `round2(C_i ·
+    /// upfront_fee)` + the initial DSRA (its close target, when `funded_at_close`).
+    /// Sources = draws at close + P. The sponsor's closing flow is `sources - uses`
+    /// (negative: equity in; positive: excess out)."
+    fn close(&mut self) -> Closing {
+        let (deal, plan) = (self.deal, self.plan);
+        self.begin(0, deal.close);
+        let mut draws = Vec::with_capacity(plan.facilities.len());
+        for (i, f) in plan.facilities.iter().enumerate() {
+            let d = f.closing_draws(&plan.capex);
+            self.receive(Step::Closing, Account::Lender(i), d);
+            self.facilities[i].balance = d;
+            self.facilities[i].drawn = d;
+            draws.push((f.name.clone(), d));
+        }
+        let prepayment = deal.contract.prepayment;
+        self.receive(Step::Closing, Account::Customer, prepayment);
+        let capex: Money = plan
+            .capex
+            .iter()
+            .filter(|c| c.period == 0)
+            .map(|c| c.amount)
+            .sum();
+        let upfront_fees: Vec<(String, Money)> = plan
+            .facilities
+            .iter()
+            .map(|f| (f.name.clone(), f.upfront_fee))
+            .collect();
+        let fees: Money = upfront_fees.iter().map(|(_, f)| *f).sum();
+        let sponsor_flow = self.available - (capex + fees + plan.dsra_at_close);
+        if sponsor_flow.is_negative() {
+            self.receive(Step::Closing, Account::Sponsor, -sponsor_flow);
+        }
+        self.pay(Step::Closing, Account::Vendors, capex);
+        for (i, (_, fee)) in upfront_fees.iter().enumerate() {
+            self.pay(Step::Closing, Account::Lender(i), *fee);
+        }
+        self.pay(Step::Closing, Account::Dsra, plan.dsra_at_close);
+        self.dsra = plan.dsra_at_close;
+        let excess = sponsor_flow.at_least_zero();
+        self.pay(Step::Closing, Account::Sponsor, excess);
+        Closing {
+            draws,
+            prepayment,
+            equity: (-sponsor_flow).at_least_zero(),
+            capex,
+            upfront_fees,
+            dsra: plan.dsra_at_close,
+            sponsor_excess: excess,
+            sponsor_flow,
+        }
+    }
+
+    /// Period `idx + 1`: its capex draws and interest, the ten steps of section 9, then
+    /// its covenant tests (section 11); its figures are pushed onto `periods`.
+    fn run_period(&mut self, idx: usize, periods: &mut Vec<PeriodResult>) -> Result<(), RunError> {
+        let plan = self.plan;
+        let k = idx + 1;
+        let end = plan.calendar.periods()[idx].end;
+        let ops = &plan.operations[idx];
+        let mark = self.ledger.len();
+        self.events = Vec::new();
+        self.schedule_breach_events(k);
+        let equity = self.capex_draws(k);
+        self.accrue(idx)?;
+        self.begin(k, end);
+        let prepayment_opening = self.collect(ops);
+        let opex_due = self.step_opex(ops.opex);
+        let fees_due = self.step_fees(ops.fees);
+        let dsra_opening = self.dsra;
+        self.step_senior_interest();
+        self.step_senior_principal();
+        let dsra_target = self.step_reserve(k);
+        self.step_junior_interest();
+        self.step_junior_principal();
+        self.step_sweep()?;
+        let dscr = self.senior_dscr(ops);
+        let lockup = self.step_lockup(dscr, dsra_target);
+        self.step_distribution();
+        self.dscr_default(dscr);
+        let (book_value, ltv) = self.ltv_breach(idx);
+        periods.push(self.period_result(&PeriodFigures {
+            idx,
+            mark,
+            equity,
+            prepayment_opening,
+            opex_due,
+            fees_due,
+            dsra_opening,
+            dsra_target,
+            dscr,
+            lockup,
+            book_value,
+            ltv,
+        }));
+        Ok(())
+    }
+
+    /// The event `schedule_breach` (section 11) of every facility whose close schedule
+    /// breaches its cap in period `k`.
+    fn schedule_breach_events(&mut self, k: usize) {
+        for f in &self.plan.facilities {
+            for b in f.breaches.iter().filter(|b| b.period == k) {
+                self.events.push(Event::ScheduleBreach {
+                    period: k,
+                    facility: f.name.clone(),
+                    debt_service: b.debt_service,
+                    cap: b.cap,
+                });
+            }
+        }
+    }
+
+    /// Capex inside the term (section 4): "a capex payment in period k is funded on its
+    /// own date by its draws and an equity contribution, outside the operating
+    /// waterfall"; equity pays `payment - Σ draws`. Opens each facility's figures of
+    /// the period and returns the period's equity contribution.
+    fn capex_draws(&mut self, k: usize) -> Money {
+        let (deal, plan) = (self.deal, self.plan);
+        for (s, f) in self.facilities.iter_mut().zip(&plan.facilities) {
+            s.due = FacilityDue {
+                opening: s.balance,
+                undrawn: f.commitment - s.drawn,
+                ..FacilityDue::default()
+            };
+        }
+        let mut equity_k = Money::ZERO;
+        for (j, line) in plan.capex.iter().enumerate().filter(|(_, c)| c.period == k) {
+            let date = line.effective_date(deal.close);
+            let mut drawn = Money::ZERO;
+            for (i, f) in plan.facilities.iter().enumerate() {
+                let d = f.draws[j];
+                self.ledger
+                    .post(k, date, Step::Capex, Account::Lender(i), Account::Box, d);
+                self.facilities[i].due.draws += d;
+                drawn += d;
+            }
+            let equity = line.amount - drawn;
+            self.ledger
+                .post(k, date, Step::Capex, Account::Sponsor, Account::Box, equity);
+            self.ledger.post(
+                k,
+                date,
+                Step::Capex,
+                Account::Box,
+                Account::Vendors,
+                line.amount,
+            );
+            equity_k += equity;
+        }
+        for s in &mut self.facilities {
+            s.balance += s.due.draws;
+            s.drawn += s.due.draws;
+        }
+        equity_k
+    }
+
+    /// Interest (section 6): "`interest_k = round2(opening_k · r_k · yf(start_k,
+    /// end_k)) + Σ round2(draw · r_k · yf(draw_date, end_k))` over the period's draws";
+    /// "`commitment_fee_k = round2(undrawn_k · commitment_fee · yf(start_k, end_k))`,
+    /// undrawn at the period's start". With them the close schedule's `p_k` and
+    /// `principal_due_k = min(p_k, balance after draws - principal arrears)`, floored
+    /// at 0 (section 11).
+    fn accrue(&mut self, idx: usize) -> Result<(), RunError> {
+        let (deal, plan) = (self.deal, self.plan);
+        let k = idx + 1;
+        let period = &plan.calendar.periods()[idx];
+        for (s, f) in self.facilities.iter_mut().zip(&plan.facilities) {
+            let (day_count, rate) = (f.terms.day_count, f.rates[idx]);
+            let whole_period = day_count.fraction(period.start, period.end);
+            let mut interest = Factor::accrual(rate, whole_period).on(s.due.opening)?;
+            for (line, draw) in plan.capex.iter().zip(&f.draws) {
+                if line.period == k {
+                    let from = line.effective_date(deal.close).max(period.start);
+                    interest +=
+                        Factor::accrual(rate, day_count.fraction(from, period.end)).on(*draw)?;
+                }
+            }
+            s.due.interest = interest;
+            s.due.commitment_fee =
+                Factor::accrual(f.terms.commitment_fee, whole_period).on(s.due.undrawn)?;
+            s.due.scheduled = f.schedule.row(k).map_or(Money::ZERO, |r| r.principal);
+            s.due.interest_arrears_in = s.interest_arrears;
+            s.due.principal_arrears_in = s.principal_arrears;
+            s.due.principal_due = s
+                .due
+                .scheduled
+                .min(s.balance - s.principal_arrears)
+                .at_least_zero();
+        }
+        Ok(())
+    }
+
+    /// Collections (sections 3 and 9): "available cash starts at `collections_k`"; the
+    /// period's prepayment credit is settled from the unused prepayment. Returns the
+    /// unused prepayment at the period's start.
+    fn collect(&mut self, ops: &Operations) -> Money {
+        self.receive(Step::Collections, Account::Customer, ops.collections);
+        let opening = self.prepayment;
+        self.prepayment -= ops.prepayment_credit;
+        opening
+    }
+
+    /// Step 1, `opex` (section 9): "opex_k + arrears. Shortfall: event
+    /// `opex_shortfall`." Returns the amount due.
+    fn step_opex(&mut self, opex: Money) -> Money {
+        self.step_operating(OperatingLine::Opex, opex)
+    }
+
+    /// Step 2, `fees` (section 9): "fees_k + arrears. Shortfall: event
+    /// `fees_shortfall`." Returns the amount due.
+    fn step_fees(&mut self, fees: Money) -> Money {
+        self.step_operating(OperatingLine::Fees, fees)
+    }
+
+    /// Steps 1 and 2 (section 9): "each step pays `min(available, due)`; the unpaid
+    /// part is that step's arrears, one amount, due first at the same step next
+    /// period." Returns the amount due, `amount` + arrears.
+    fn step_operating(&mut self, line: OperatingLine, amount: Money) -> Money {
+        let arrears = match line {
+            OperatingLine::Opex => &mut self.opex_arrears,
+            OperatingLine::Fees => &mut self.fee_arrears,
+        };
+        let due = amount + *arrears;
+        let paid = self.pay(line.step(), line.payee(), due);
+        let shortfall = due - paid;
+        match line {
+            OperatingLine::Opex => self.opex_arrears = shortfall,
+            OperatingLine::Fees => self.fee_arrears = shortfall,
+        }
+        if shortfall.is_positive() {
+            let event = line.shortfall(self.period, due, paid, shortfall);
+            self.events.push(event);
+        }
+        due
+    }
+
+    /// Step 3, `senior_interest` (section 9): "interest + commitment fee + arrears. A
+    /// shortfall draws the DSRA; what is still unpaid is the event `payment_default`."
+    fn step_senior_interest(&mut self) {
+        if let Some(s) = self.senior {
+            self.step_service(s, Service::Interest);
+        }
+    }
+
+    /// Step 4, `senior_principal` (section 9): "`min(p_k + arrears, balance after the
+    /// period's draws)`, with the same DSRA support and event."
+    fn step_senior_principal(&mut self) {
+        if let Some(s) = self.senior {
+            self.step_service(s, Service::Principal);
+        }
+    }
+
+    /// Step 6, `junior_interest` (section 9): "as 3 without DSRA support; event
+    /// `junior_shortfall`."
+    fn step_junior_interest(&mut self) {
+        for i in juniors(self.plan) {
+            self.step_service(i, Service::Interest);
+        }
+    }
+
+    /// Step 7, `junior_principal` (section 9): "as 4 without DSRA support; event
+    /// `junior_shortfall`."
+    fn step_junior_principal(&mut self) {
+        for i in juniors(self.plan) {
+            self.step_service(i, Service::Principal);
+        }
+    }
+
+    /// A debt-service step of facility `i` (steps 3, 4, 6 and 7): interest due is
+    /// interest + commitment fee + interest arrears; principal due is `min(p_k +
+    /// arrears, balance)`. A senior step draws the DSRA for what cash leaves unpaid
+    /// ([`Waterfall::pay_with_reserve`]); the unpaid part is the step's arrears and the
+    /// event `payment_default` (senior) or `junior_shortfall` (junior).
+    fn step_service(&mut self, i: usize, service: Service) {
+        let plan = self.plan;
+        let facility = &plan.facilities[i];
+        let step = service.step(facility.rank);
+        let s = &self.facilities[i];
+        let due = match service {
+            Service::Interest => s.due.interest + s.due.commitment_fee + s.interest_arrears,
+            Service::Principal => (s.due.scheduled + s.principal_arrears).min(s.balance),
+        };
+        let paid = match facility.rank {
+            Rank::Senior => self.pay_with_reserve(step, Account::Lender(i), due),
+            Rank::Junior => self.pay(step, Account::Lender(i), due),
+        };
+        let shortfall = due - paid;
+        let s = &mut self.facilities[i];
+        match service {
+            Service::Interest => s.interest_arrears = shortfall,
+            Service::Principal => {
+                s.due.principal_step_due = due;
+                s.balance -= paid;
+                s.principal_arrears = shortfall;
+            }
+        }
+        if shortfall.is_positive() {
+            let (period, rank, facility) = (self.period, facility.rank, facility.name.clone());
+            self.events.push(match rank {
+                Rank::Senior => Event::PaymentDefault {
+                    period,
+                    facility,
+                    step,
+                    due,
+                    paid,
+                    shortfall,
+                },
+                Rank::Junior => Event::JuniorShortfall {
+                    period,
+                    facility,
+                    step,
+                    due,
+                    paid,
+                    shortfall,
+                },
+            });
+        }
+    }
+
+    /// Step 5, `dsra` (section 9): "compute the target; release the excess over it into
+    /// available cash, or deposit `min(available, target - balance)`." The target is
+    /// [`Plan::dsra_target`] (section 8) on the senior balance after step 4 and its
+    /// commitment not yet drawn. Returns the target.
+    fn step_reserve(&mut self, k: usize) -> Money {
+        let (deal, plan) = (self.deal, self.plan);
+        let (balance, undrawn) = self.senior.map_or((Money::ZERO, Money::ZERO), |s| {
+            let state = &self.facilities[s];
+            let undrawn = plan.facilities[s].commitment - state.drawn;
+            (state.balance, undrawn.at_least_zero())
+        });
+        let target = plan.dsra_target(deal, k, balance, undrawn);
+        if self.dsra > target {
+            let release = self.dsra - target;
+            self.receive(Step::Dsra, Account::Dsra, release);
+            self.dsra -= release;
+        } else {
+            let deposit = self.pay(Step::Dsra, Account::Dsra, target - self.dsra);
+            self.dsra += deposit;
+        }
+        target
+    }
+
+    /// Step 8, `sweep` (section 9): "each facility with `sweep > 0`, by rank, prepays
+    /// `min(round2(available · sweep), balance)` of the cash available at its turn."
+    fn step_sweep(&mut self) -> Result<(), RunError> {
+        let plan = self.plan;
+        for (i, f) in plan.facilities.iter().enumerate() {
+            if f.sweep.value() > Decimal::ZERO {
+                let wanted = Factor::share(f.sweep.value()).on(self.available)?;
+                self.prepay(Step::Sweep, i, wanted);
+            }
+        }
+        Ok(())
+    }
+
+    /// Prepays `min(available, wanted, balance)` of facility `i` at `step`; its
+    /// principal arrears never exceed its balance. Returns what was prepaid.
+    fn prepay(&mut self, step: Step, i: usize, wanted: Money) -> Money {
+        let balance = self.facilities[i].balance;
+        let prepaid = self.pay(step, Account::Lender(i), wanted.min(balance));
+        let s = &mut self.facilities[i];
+        s.balance -= prepaid;
+        s.principal_arrears = s.principal_arrears.min(s.balance);
+        prepaid
+    }
+
+    /// The senior `DSCR_k` (section 11): "`CFADS_k / (interest_k + commitment_fee_k +
+    /// principal_due_k)`, arrears excluded; null when the denominator is 0."
+    fn senior_dscr(&self, ops: &Operations) -> Option<Decimal> {
+        let s = self.facilities[self.senior?].due;
+        let debt_service = s.interest + s.commitment_fee + s.principal_due;
+        if debt_service.is_zero() {
+            return None;
+        }
+        ops.cfads.amount().checked_div(debt_service.amount())
+    }
+
+    /// The lock-up test of step 9: "distributions are allowed when the senior DSCR_k >=
+    /// `lockup_dscr` (or is null), no senior arrears remain, and the DSRA balance after
+    /// step 5 is at least its target." `None` without covenants.
+    fn lockup_test(&self, dscr: Option<Decimal>, dsra_target: Money) -> Option<LockupTest> {
+        let c = self.deal.covenants.as_ref()?;
+        let dscr_below = match (c.lockup_dscr, dscr) {
+            (Some(min), Some(d)) => d < min.value(),
+            _ => false,
+        };
+        let senior_arrears = self.senior.is_some_and(|s| {
+            let s = &self.facilities[s];
+            (s.interest_arrears + s.principal_arrears).is_positive()
+        });
+        Some(LockupTest {
+            action: c.lockup_action,
+            dscr_below,
+            senior_arrears,
+            dsra_below_target: self.dsra < dsra_target,
+        })
+    }
+
+    /// Step 9, `lockup` (section 9): when the [lock-up test](Waterfall::lockup_test)
+    /// fails, the event `lockup` (even with no cash left): `"sweep"` prepays senior then
+    /// junior principal with all available cash, and what is left goes to the lock-up
+    /// account; `"hold"` moves all available cash to the lock-up account. "When
+    /// allowed, the lock-up account is released into available cash."
+    fn step_lockup(&mut self, dscr: Option<Decimal>, dsra_target: Money) -> LockupOutcome {
+        let opening = self.lockup;
+        let failed = self
+            .lockup_test(dscr, dsra_target)
+            .filter(LockupTest::fails);
+        let Some(test) = failed else {
+            self.receive(Step::Lockup, Account::Lockup, opening);
+            self.lockup -= opening;
+            return LockupOutcome {
+                opening,
+                allowed: true,
+                prepaid: Money::ZERO,
+            };
+        };
+        let trapped = self.available;
+        let mut prepaid = Money::ZERO;
+        if test.action == LockupAction::Sweep {
+            let plan = self.plan;
+            for rank in [Rank::Senior, Rank::Junior] {
+                for i in (0..plan.facilities.len()).filter(|&i| plan.facilities[i].rank == rank) {
+                    let balance = self.facilities[i].balance;
+                    prepaid += self.prepay(Step::Lockup, i, balance);
+                }
+            }
+        }
+        let deposit = self.pay(Step::Lockup, Account::Lockup, self.available);
+        self.lockup += deposit;
+        self.events.push(Event::Lockup {
+            period: self.period,
+            dscr,
+            dscr_below: test.dscr_below,
+            senior_arrears: test.senior_arrears,
+            dsra_below_target: test.dsra_below_target,
+            trapped,
+            lockup_dscr: self.deal.covenants.as_ref().and_then(|c| c.lockup_dscr),
+            dsra: self.dsra,
+            dsra_target,
+        });
+        LockupOutcome {
+            opening,
+            allowed: false,
+            prepaid,
+        }
+    }
+
+    /// Step 10, `distribution` (section 9): "what is left goes to the sponsor."
+    fn step_distribution(&mut self) {
+        self.pay(Step::Distribution, Account::Sponsor, self.available);
+    }
+
+    /// `dscr_default` (section 11): "when `DSCR_k < min_dscr`".
+    fn dscr_default(&mut self, dscr: Option<Decimal>) {
+        let min = self.deal.covenants.as_ref().and_then(|c| c.min_dscr);
+        if let (Some(min_dscr), Some(dscr)) = (min, dscr) {
+            if dscr < min_dscr.value() {
+                self.events.push(Event::DscrDefault {
+                    period: self.period,
+                    dscr,
+                    min_dscr,
+                });
+            }
+        }
+    }
+
+    /// `LTV_k` and `ltv_breach` (section 11): "senior closing balance (after all ten
+    /// steps) / book value ... null when the book value is 0. `ltv_breach` when above
+    /// `max_ltv`, or when the book value is 0 and senior debt remains." Returns the book
+    /// value and `LTV_k`.
+    fn ltv_breach(&mut self, idx: usize) -> (Money, Option<Decimal>) {
+        let book_value = self.plan.book_values[idx];
+        let balance = self
+            .senior
+            .map_or(Money::ZERO, |s| self.facilities[s].balance);
+        let ltv = if book_value.is_zero() {
+            None
+        } else {
+            balance.amount().checked_div(book_value.amount())
+        };
+        if let Some(max_ltv) = self.deal.covenants.as_ref().and_then(|c| c.max_ltv) {
+            let breach = match ltv {
+                Some(l) => l > max_ltv.value(),
+                None => balance.is_positive(),
+            };
+            if breach {
+                self.events.push(Event::LtvBreach {
+                    period: self.period,
+                    ltv,
+                    max_ltv,
+                    balance,
+                    book_value,
+                });
+            }
+        }
+        (book_value, ltv)
+    }
+
+    /// The period's figures: the paid amounts read back from the ledger since `mark`
+    /// ([`PeriodFlows::read`]).
+    fn period_result(&mut self, figures: &PeriodFigures) -> PeriodResult {
+        let plan = self.plan;
+        let idx = figures.idx;
+        let period = &plan.calendar.periods()[idx];
+        self.flows.read(plan, self.ledger.since(figures.mark));
+        let flows = &self.flows;
+        let facilities = (0..plan.facilities.len())
+            .map(|i| self.facility_period(i, idx, &flows.lenders[i]))
+            .collect();
+        let events = std::mem::take(&mut self.events);
+        let flows = &self.flows;
+        PeriodResult {
+            period: idx + 1,
+            start: period.start,
+            end: period.end,
+            days: period.days,
+            operations: plan.operations[idx].clone(),
+            prepayment_opening: figures.prepayment_opening,
+            prepayment_closing: self.prepayment,
+            capex: flows.capex,
+            equity_contribution: figures.equity,
+            opex_due: figures.opex_due,
+            opex_paid: flows.opex_paid,
+            opex_arrears: self.opex_arrears,
+            fees_due: figures.fees_due,
+            fees_paid: flows.fees_paid,
+            fee_arrears: self.fee_arrears,
+            dscr: figures.dscr,
+            book_value: figures.book_value,
+            ltv: figures.ltv,
+            facilities,
+            dsra: DsraPeriod {
+                opening: figures.dsra_opening,
+                target: figures.dsra_target,
+                deposit: flows.dsra_deposit,
+                release: flows.dsra_release,
+                draw: flows.dsra_draw,
+                closing: self.dsra,
+            },
+            lockup: LockupPeriod {
+                opening: figures.lockup.opening,
+                deposit: flows.lockup_deposit,
+                release: flows.lockup_release,
+                closing: self.lockup,
+            },
+            distribution_allowed: figures.lockup.allowed,
+            sweep: flows.sweep,
+            lockup_prepaid: figures.lockup.prepaid,
+            distribution: flows.distribution,
+            events,
+        }
+    }
+
+    /// Facility `i`'s line of period `idx + 1`, its payments read from its flows.
+    fn facility_period(&self, i: usize, idx: usize, flows: &LenderFlows) -> FacilityPeriod {
+        let f = &self.plan.facilities[i];
+        let s = &self.facilities[i];
+        FacilityPeriod {
+            name: f.name.clone(),
+            rank: f.rank,
+            opening: s.due.opening,
+            draws: flows.draws,
+            rate: f.rates[idx],
+            interest_due: s.due.interest,
+            commitment_fee_due: s.due.commitment_fee,
+            interest_arrears_in: s.due.interest_arrears_in,
+            interest_paid: flows.interest,
+            scheduled_principal: s.due.scheduled,
+            principal_due: s.due.principal_due,
+            principal_arrears_in: s.due.principal_arrears_in,
+            principal_step_due: s.due.principal_step_due,
+            principal_paid: flows.principal,
+            prepaid: flows.prepaid,
+            interest_arrears: s.interest_arrears,
+            principal_arrears: s.principal_arrears,
+            closing: s.balance,
+        }
+    }
+
+    /// The end of the run (section 10): at `end_N` the DSRA and lock-up balances, then
+    /// the GPUs' terminal value, "pay in order the unused prepayment (refunded to the
+    /// customer), opex arrears, fee arrears, senior interest arrears, senior principal,
+    /// junior interest arrears, junior principal; the rest is the sponsor's. What they
+    /// cannot cover stays unpaid; the sponsor never tops it up."
+    fn end_of_run(&mut self) -> Terminal {
+        let plan = self.plan;
+        let date = plan.calendar.end();
+        self.begin(plan.calendar.len(), date);
+        let (dsra, lockup) = (self.dsra, self.lockup);
+        self.receive(Step::Terminal, Account::Dsra, dsra);
+        self.receive(Step::Terminal, Account::Lockup, lockup);
+        self.receive(Step::Terminal, Account::Residual, plan.terminal_value);
+        let refund_due = if plan.refund_unused_prepayment {
+            self.prepayment
+        } else {
+            Money::ZERO
+        };
+        let refund_paid = self.pay(Step::Terminal, Account::Customer, refund_due);
+        let opex_arrears_paid = self.pay(Step::Terminal, Account::Operators, self.opex_arrears);
+        let fee_arrears_paid = self.pay(Step::Terminal, Account::FeePayees, self.fee_arrears);
+        let facilities: Vec<TerminalFacility> = (0..plan.facilities.len())
+            .map(|i| self.repay_at_end(i))
+            .collect();
+        let sponsor = self.pay(Step::Terminal, Account::Sponsor, self.available);
+        Terminal {
+            date,
+            dsra_release: dsra,
+            lockup_release: lockup,
+            terminal_value: plan.terminal_value,
+            refund_due,
+            refund_paid,
+            opex_arrears_paid,
+            fee_arrears_paid,
+            sponsor,
+            other_unpaid: (refund_due - refund_paid)
+                + (self.opex_arrears - opex_arrears_paid)
+                + (self.fee_arrears - fee_arrears_paid),
+            lender_loss: facilities.iter().map(|f| f.loss).sum(),
+            facilities,
+        }
+    }
+
+    /// Facility `i` at the end of the run (section 10): its interest arrears, then its
+    /// principal; `lender_loss` is "the principal and interest left unpaid".
+    fn repay_at_end(&mut self, i: usize) -> TerminalFacility {
+        let (interest_due, principal_due) = {
+            let s = &self.facilities[i];
+            (s.interest_arrears, s.balance)
+        };
+        let interest_paid = self.pay(Step::Terminal, Account::Lender(i), interest_due);
+        let principal_paid = self.pay(Step::Terminal, Account::Lender(i), principal_due);
+        TerminalFacility {
+            name: self.plan.facilities[i].name.clone(),
+            interest_due,
+            interest_paid,
+            principal_due,
+            principal_paid,
+            loss: (interest_due - interest_paid) + (principal_due - principal_paid),
+        }
+    }
+}
+
+/// The event `lender_loss` (sections 10 and 11) of every facility left with unpaid
+/// principal or interest at the end of the run.
+fn lender_loss_events<'p>(
+    plan: &'p Plan,
+    terminal: &'p Terminal,
+) -> impl Iterator<Item = Event> + 'p {
+    let n = plan.calendar.len();
+    terminal
+        .facilities
+        .iter()
+        .filter(|tf| tf.loss.is_positive())
+        .map(move |tf| Event::LenderLoss {
+            period: n,
+            facility: tf.name.clone(),
+            principal: tf.principal_due - tf.principal_paid,
+            interest: tf.interest_due - tf.interest_paid,
+            loss: tf.loss,
+        })
+}
+
+/// The indices of the junior facilities.
+fn juniors(plan: &Plan) -> impl Iterator<Item = usize> + '_ {
+    (0..plan.facilities.len()).filter(move |&i| plan.facilities[i].rank == Rank::Junior)
+}
