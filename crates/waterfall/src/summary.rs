@@ -2,7 +2,7 @@
 //! from the ledger and the period table.
 
 use boxflow_amortize::halfway_check;
-use boxflow_amortize::metrics::{self, payback_period, wal_years, xirr, xnpv, DatedFlow};
+use boxflow_amortize::metrics::{self, payback_period, wal_years, xirr, xnpv_cents, DatedFlow};
 use boxflow_amortize::Binding;
 use boxflow_core::Money;
 use boxflow_model::Deal;
@@ -123,7 +123,7 @@ impl Summary {
                     )
                 })
                 .collect();
-            metrics::mean_ratio(&window)
+            metrics::mean_ratio_to_print(&window)
         });
         let llcr = senior.and_then(|s| {
             let h = s.deadline.min(periods.len());
@@ -133,7 +133,7 @@ impl Summary {
                 .enumerate()
                 .map(|(i, p)| (s.rates[i], s.terms.day_count.fraction(p.start, p.end)))
                 .collect();
-            metrics::llcr(&cfads, &discount, s.commitment)
+            metrics::llcr_to_print(&cfads, &discount, s.commitment)
         });
 
         // The halfway covenant on the run's actual senior balances.
@@ -223,9 +223,10 @@ impl Summary {
             equity_irr: xirr(&sponsor_flows, close),
             project_irr: xirr(&project_flows, close),
             senior_lender_irr: xirr(&senior_lender_flows, close),
-            npv: deal.analysis.as_ref().and_then(|a| {
-                xnpv(a.discount_rate.value(), &sponsor_flows, close).map(Money::round2)
-            }),
+            npv: deal
+                .analysis
+                .as_ref()
+                .and_then(|a| xnpv_cents(a.discount_rate.value(), &sponsor_flows, close)),
             wal_years: wal,
             payback_period: payback_period(&cumulative),
             terminal_value: terminal.terminal_value,
