@@ -21,9 +21,26 @@
 //!   every spreadsheet does: discount factors as `exp(-t · ln_1p(r))`, Neumaier
 //!   compensated sums, and a bracketed, safeguarded Newton iteration that always
 //!   terminates, never yields NaN and stops at the noise level of f64 (a relative
-//!   error of order 1e-16 in the rate for well-conditioned flows). The root is
-//!   returned as a decimal rounded to 15 significant digits, ample for the 10
-//!   decimals of the output.
+//!   error of order 1e-16 in the rate for well-conditioned flows). Discount factors
+//!   are stepped from one date to the next by the factor of the gap (one `exp` per
+//!   distinct gap, a fresh `exp` every 32 points), which the error bounds count.
+//! - Every printed figure that is not money is rounded to 10 decimals or fewer, and
+//!   each such rounding only asks on which side of the multiples of `5e-11` (the
+//!   *printing grid*) a value lies, or whether it is one. The root is therefore
+//!   *settled* before it is returned: its distance to the true root is bounded by
+//!   `2 (|f(x)| + e) / |f'(x)|`, `e` the rounding error of `f(x)`; when no grid point
+//!   lies within that bound (plus `1e-14 |x|`) the root rounded to 15 significant
+//!   digits is returned, and otherwise the sign of the exact decimal [`xnpv`] (or
+//!   [`npv`]), with its own error bound, at each grid point in reach places the root
+//!   in its cell or on the point (after a decimal bisection when f64 cannot place it
+//!   within 4e-10). So `round10` of the result is `round10` of the true root; the
+//!   only exceptions are roots within about 1e-20 of a grid point (beyond the
+//!   decimals' own precision), double roots, and values beyond the decimal range.
+//! - [`xnpv_cents`], [`llcr_to_print`] and [`mean_ratio_to_print`] are the summary's
+//!   fast paths: f64 with a rigorous error bound, and the exact decimal function
+//!   whenever the bound does not settle the printed result (a half cent for
+//!   [`xnpv_cents`], which then equals `round2(xnpv)` exactly; the printing grid for
+//!   the ratios). See each function for its bound.
 //!
 //! # Example
 //!

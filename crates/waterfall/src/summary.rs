@@ -25,9 +25,12 @@ pub struct Summary {
     pub min_dscr: Option<Decimal>,
     /// The first period at the minimum.
     pub min_dscr_period: Option<usize>,
-    /// The mean of the non-null senior DSCRs over the repayment window `g+1 ..= H`.
+    /// The mean of the non-null senior DSCRs over the repayment window `g+1 ..= H`
+    /// (to about 15 significant digits, and exact at any rounding to 10 decimals or
+    /// fewer: [`boxflow_amortize::metrics::mean_ratio_to_print`]).
     pub avg_dscr: Option<Decimal>,
-    /// `Σ_{k=1..H} CFADS_k · DF_k / C` at the senior rate.
+    /// `Σ_{k=1..H} CFADS_k · DF_k / C` at the senior rate (exact at any rounding to 10
+    /// decimals or fewer: [`boxflow_amortize::metrics::llcr_to_print`]).
     pub llcr: Option<Decimal>,
     /// `floor(N · repaid_by_fraction)`.
     pub halfway_period: usize,
