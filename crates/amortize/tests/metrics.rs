@@ -471,6 +471,13 @@ fn xirr_on_a_printing_boundary() {
     let below = xirr(&year("1123449999999.99"), day(2021, 1, 1)).unwrap();
     assert!(below < d("0.12345"), "{below}");
     assert_eq!(round10(below).to_string(), "0.1234500000");
+    // At 1e15 a cent moves the root by 1e-17, below f64's resolution there (an ulp of
+    // 0.12 is 1.4e-17): the f64 root rounds to 0.123456789050000 (15 digits) either
+    // way, and only the decimal signs tell that the root is below the midpoint.
+    let big = |later: &str| annual(&["-1000000000000000", later]);
+    assert_eq!(xirr10(&big("1123456789049999.99")), "0.1234567890");
+    assert_eq!(xirr10(&big("1123456789050000")), "0.1234567891");
+    assert_eq!(xirr10(&big("1123456789050000.01")), "0.1234567891");
     // The periodic IRR settles the same way.
     let periodic = m(&["-1000000000000", "1123456789050"]);
     assert_eq!(round10(irr(&periodic).unwrap()).to_string(), "0.1234567891");
