@@ -489,7 +489,7 @@ fn llcr_f64(
     const U: f64 = f64::EPSILON / 2.0;
     let exact_cents = |m: Money| {
         let c = m.cents();
-        (c.unsigned_abs() < 1 << 53).then_some(c as f64)
+        (c.unsigned_abs() < 1 << 53).then_some(c as i64 as f64)
     };
     let (mut value, mut error) = (0.0_f64, 0.0_f64);
     for (flow, (rate, (num, den))) in cfads.iter().zip(discount).rev() {
@@ -565,7 +565,7 @@ pub fn mean_ratio_to_print(ratios: &[(Money, Money)]) -> Option<Decimal> {
             if d == 0 || n.unsigned_abs() >= 1 << 53 || d.unsigned_abs() >= 1 << 53 {
                 return None;
             }
-            let q = n as f64 / d as f64;
+            let q = n as i64 as f64 / d as i64 as f64; // both below 2^53
             sum += q;
             error += U * q.abs() + U * sum.abs();
         }
@@ -794,7 +794,7 @@ fn xnpv_cents_f64(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option
             _ => exponent.exp(),
         };
         last = Some((days, factor));
-        let term = cents as f64 * factor;
+        let term = cents as i64 as f64 * factor; // below 2^53: exact
         sum.add(term);
         size += term.abs() * (1.0 + exponent.abs() * amplify);
     }
@@ -889,9 +889,14 @@ impl Cashflows {
         exact.truncate(kept);
         exact.retain(|&(_, cents)| cents != 0);
         let first = exact.first()?.0;
+        // i128 -> f64 is a slow soft-float routine; every amount of money fits i64.
+        let to_f64 = |cents: i128| match i64::try_from(cents) {
+            Ok(cents) => cents as f64,
+            Err(_) => cents as f64,
+        };
         let largest = exact
             .iter()
-            .fold(0.0_f64, |m, &(_, cents)| m.max((cents as f64).abs()));
+            .fold(0.0_f64, |m, &(_, cents)| m.max(to_f64(cents).abs()));
         if !(largest.is_finite() && largest > 0.0) {
             return None;
         }
@@ -900,7 +905,7 @@ impl Cashflows {
         let mut steps = Vec::with_capacity(exact.len());
         let mut points = Vec::with_capacity(exact.len());
         for (i, &(time, cents)) in exact.iter().enumerate() {
-            points.push(((time - first) as f64 / unit, cents as f64 / largest));
+            points.push(((time - first) as f64 / unit, to_f64(cents) / largest));
             // Step the discount factor from the previous point's by the factor of the
             // gap, one `exp` per distinct gap; start afresh every CHAIN points.
             let step = match i.checked_sub(1) {
@@ -1467,7 +1472,7 @@ fn decimal_to_f64(x: Decimal) -> f64 {
     ];
     let mantissa = x.mantissa();
     match POWERS_OF_TEN.get(x.scale() as usize) {
-        Some(power) if mantissa.unsigned_abs() < 1 << 53 => mantissa as f64 / power,
+        Some(power) if mantissa.unsigned_abs() < 1 << 53 => mantissa as i64 as f64 / power,
         _ => x.to_f64().unwrap_or(0.0),
     }
 }
