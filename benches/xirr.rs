@@ -1,11 +1,13 @@
-//! XIRR of a box deal: one large outflow at close, then 60 monthly inflows.
-//! Target: median at most 20 µs.
+//! XIRR and XNPV of a box deal: one large outflow at close, then 60 monthly
+//! inflows. `xnpv_61_monthly_flows` is the exact decimal path; `xnpv_cents_61_monthly_flows`
+//! the f64 path with its error bound that the summary prints (the same cent).
+//! Target: XIRR median at most 20 µs (the summary computes three per run).
 //!
 //! Run with `cargo bench --bench xirr`.
 
 use std::hint::black_box;
 
-use boxflow::amortize::metrics::{xirr, xnpv, DatedFlow};
+use boxflow::amortize::metrics::{xirr, xnpv, xnpv_cents, DatedFlow};
 use boxflow::core::{Decimal, Money};
 use chrono::{Datelike, NaiveDate};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -41,6 +43,15 @@ fn bench_xirr(c: &mut Criterion) {
     c.bench_function("xnpv_61_monthly_flows", |b| {
         b.iter(|| {
             xnpv(
+                black_box(Decimal::new(12, 2)),
+                black_box(&flows),
+                black_box(close),
+            )
+        })
+    });
+    c.bench_function("xnpv_cents_61_monthly_flows", |b| {
+        b.iter(|| {
+            xnpv_cents(
                 black_box(Decimal::new(12, 2)),
                 black_box(&flows),
                 black_box(close),

@@ -515,6 +515,26 @@ impl ScheduleTerms {
         Ok(self.project_with(commitment, caps, Some(()))?.1)
     }
 
+    /// [`ScheduleTerms::feasible_with`] through the integer projection `fast` when it
+    /// can decide, else through the schedule itself: the same answer either way.
+    fn feasible_fast(
+        &self,
+        commitment: Money,
+        caps: &[Option<Money>],
+        fast: Option<&IntegerTerms>,
+    ) -> Result<bool, ScheduleError> {
+        if commitment.is_zero() {
+            return Ok(true);
+        }
+        if self.late_payment().is_some() {
+            return Ok(false);
+        }
+        match fast.and_then(|f| f.feasible(self, commitment.cents())) {
+            Some(feasible) => Ok(feasible),
+            None => Ok(self.project_with(commitment, caps, Some(()))?.1),
+        }
+    }
+
     /// Sizes the facility (section 7): the largest commitment in cents, at most
     /// `upper = floor2(max_gearing · T)` (less what ranks ahead, for a junior), whose
     /// schedule is feasible, found by the integer-cents bisection of the methodology.
@@ -529,15 +549,17 @@ impl ScheduleTerms {
         if hi.cents() > i128::from(i64::MAX) {
             return Err(ScheduleError::CommitmentOutOfRange);
         }
+        let fast = IntegerTerms::new(self, &caps);
+        let fast = fast.as_ref();
         let mut iterations = 1;
-        let (commitment, binding) = if self.feasible_with(hi, &caps)? {
+        let (commitment, binding) = if self.feasible_fast(hi, &caps, fast)? {
             (hi, Binding::Gearing)
         } else {
             let (mut lo, mut hi) = (0_i128, hi.cents());
             while hi - lo > 1 {
                 let mid = (lo + hi).div_euclid(2);
                 iterations += 1;
-                if self.feasible_with(cents(mid), &caps)? {
+                if self.feasible_fast(cents(mid), &caps, fast)? {
                     lo = mid;
                 } else {
                     hi = mid;
@@ -571,6 +593,263 @@ impl ScheduleTerms {
                 })
             })
             .collect()
+    }
+}
+
+/// `amount · num / den` in cents, rounded half away from zero as
+/// [`round2_ratio`] rounds it: `num / den` is a formula's exact factor (`den > 0`).
+#[derive(Clone, Copy, Debug)]
+struct Factor {
+    num: i128,
+    den: i128,
+}
+
+/// The largest amount [`Money::checked`] lets through, in cents (1e20 · 100).
+const MAX_CENTS: i128 = 10_000_000_000_000_000_000_000;
+
+impl Factor {
+    /// `factors[0] · factors[1] · … / (denominator · 10^scales)`, `None` if it does not fit.
+    fn new(factors: &[Decimal], denominator: i128) -> Option<Factor> {
+        let mut num = 1_i128;
+        let mut scale = 0_u32;
+        for f in factors {
+            num = num.checked_mul(f.mantissa())?;
+            scale += f.scale();
+        }
+        Factor::new_raw(num, denominator.checked_mul(10_i128.checked_pow(scale)?)?)
+    }
+
+    /// `num / den` with the sign moved to the numerator, `None` for `den = 0`.
+    fn new_raw(num: i128, den: i128) -> Option<Factor> {
+        match den.signum() {
+            1 => Some(Factor { num, den }),
+            -1 => Some(Factor {
+                num: num.checked_neg()?,
+                den: den.checked_neg()?,
+            }),
+            _ => None,
+        }
+    }
+
+    /// `round2(amount · num / den)` in cents; `None` when a product does not fit in
+    /// `i128` or the result is beyond [`Money::max_amount`] (the exact path then
+    /// answers, or reports the error).
+    fn apply(self, cents: i128) -> Option<i128> {
+        let product = cents.checked_mul(self.num)?;
+        let rounded = round_half_away(product, self.den);
+        (rounded.abs() <= MAX_CENTS).then_some(rounded)
+    }
+}
+
+/// `num / den` rounded half away from zero, `den > 0`; on `i64` when both fit.
+fn round_half_away(num: i128, den: i128) -> i128 {
+    let (q, r) = match (i64::try_from(num), i64::try_from(den)) {
+        (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
+        _ => (num / den, num % den),
+    };
+    // |r| < den, so 2|r| fits.
+    if 2 * r.abs() >= den {
+        q + num.signum()
+    } else {
+        q
+    }
+}
+
+/// The schedule's formulas reduced to integer factors once, so that `feasible(C)`
+/// runs on `i128` cents without allocating (the sizing bisection calls it up to 64
+/// times). Each factor is the exact product and denominator [`round2_ratio`] would
+/// form, so every figure is the same cent; whenever a product would not fit, the
+/// answer is `None` and the caller projects the schedule itself.
+#[derive(Debug)]
+struct IntegerTerms {
+    /// Capex payments in cents, their periods and the factors of their draws'
+    /// interest (from the payment date, or the period's start, to the period's end).
+    payments: Vec<(i128, usize, Factor)>,
+    /// The remainder-taker: the last non-zero payment.
+    last_payment: Option<usize>,
+    total_capex: i128,
+    /// Per period: the interest factor on the opening balance, the commitment fee
+    /// factor on the undrawn amount, the cap in cents.
+    periods: Vec<(Factor, Factor, Option<i128>)>,
+    /// The level profile's interest factor on the nominal balance.
+    level_rate: Option<Factor>,
+    /// Straight line: `1 / n`; custom: `share_j` per window period.
+    straight_line: Factor,
+    custom: Vec<Factor>,
+    /// `g` and `H`.
+    interest_only_periods: usize,
+    deadline: usize,
+}
+
+impl IntegerTerms {
+    fn new(terms: &ScheduleTerms, caps: &[Option<Money>]) -> Option<IntegerTerms> {
+        let payments = terms
+            .capex
+            .iter()
+            .map(|p| {
+                let draw_factor = match p.period.checked_sub(1) {
+                    Some(i) => {
+                        let period = terms.periods.get(i)?;
+                        let (num, den) = terms
+                            .day_count
+                            .fraction(p.date.max(period.start), period.end);
+                        Factor::new(&[period.rate, Decimal::from(num)], i128::from(den))?
+                    }
+                    None => Factor { num: 0, den: 1 },
+                };
+                Some((p.amount.cents(), p.period, draw_factor))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let periods = terms
+            .periods
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let (num, den) = terms.day_count.fraction(p.start, p.end);
+                let interest = Factor::new(&[p.rate, Decimal::from(num)], i128::from(den))?;
+                let fee =
+                    Factor::new(&[terms.commitment_fee, Decimal::from(num)], i128::from(den))?;
+                Some((
+                    interest,
+                    fee,
+                    caps.get(i).copied().flatten().map(Money::cents),
+                ))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let level_rate = match terms.profile {
+            Profile::Level => Some(Factor::new(
+                &[terms.rate_at_close, Decimal::from(terms.months_per_period)],
+                12,
+            )?),
+            _ => None,
+        };
+        let custom = match &terms.profile {
+            Profile::Custom(shares) => shares
+                .iter()
+                .map(|s| Factor::new(&[s.value()], 1))
+                .collect::<Option<Vec<_>>>()?,
+            _ => Vec::new(),
+        };
+        if terms.deadline > terms.periods.len() {
+            return None;
+        }
+        Some(IntegerTerms {
+            last_payment: payments.iter().rposition(|p| p.0 != 0),
+            payments,
+            total_capex: terms.total_capex.cents(),
+            periods,
+            level_rate,
+            straight_line: Factor {
+                num: 1,
+                den: i128::try_from(terms.window_len()).ok()?.max(1),
+            },
+            custom,
+            interest_only_periods: terms.interest_only_periods,
+            deadline: terms.deadline,
+        })
+    }
+
+    /// The draw on payment `j` (section 4): `round2(C · payment / T)`, the last
+    /// non-zero payment the remainder `C - others`, a zero payment nothing.
+    fn draw(&self, commitment: i128, j: usize, others: i128) -> Option<i128> {
+        let payment = self.payments[j].0;
+        if payment == 0 || self.total_capex == 0 {
+            Some(0)
+        } else if Some(j) == self.last_payment {
+            commitment.checked_sub(others)
+        } else {
+            Factor::new_raw(payment, self.total_capex)?.apply(commitment)
+        }
+    }
+
+    /// `feasible(C)` for `C > 0` cents with no capex payment after `H`, decided
+    /// exactly as [`ScheduleTerms::project_with`] decides it; `None` when a value
+    /// does not fit (the caller then projects the schedule).
+    fn feasible(&self, terms: &ScheduleTerms, commitment: i128) -> Option<bool> {
+        let count = self.payments.len();
+        // Σ of the draws other than the remainder-taker's, and the closing draws.
+        let mut others = 0_i128;
+        for j in 0..count {
+            if Some(j) != self.last_payment {
+                others = others.checked_add(self.draw(commitment, j, 0)?)?;
+            }
+        }
+        let mut closing = 0_i128;
+        for j in 0..count {
+            if self.payments[j].1 == 0 {
+                closing = closing.checked_add(self.draw(commitment, j, others)?)?;
+            }
+        }
+        let level = match terms.profile {
+            Profile::Level => Some(
+                level_payment(
+                    Money::from_cents(i64::try_from(commitment).ok()?),
+                    terms.rate_at_close,
+                    terms.months_per_period,
+                    terms.window_len(),
+                )
+                .ok()?
+                .cents(),
+            ),
+            _ => None,
+        };
+        let mut nominal = commitment;
+        let mut balance = closing;
+        let mut drawn = closing;
+        let mut next = self.payments.iter().position(|p| p.1 > 0).unwrap_or(count);
+        for (i, &(interest_factor, fee_factor, cap)) in self.periods.iter().enumerate() {
+            let k = i + 1;
+            let opening = balance;
+            let mut interest = interest_factor.apply(opening)?;
+            let mut draws = 0_i128;
+            while next < count && self.payments[next].1 == k {
+                let amount = self.draw(commitment, next, others)?;
+                interest = interest.checked_add(self.payments[next].2.apply(amount)?)?;
+                draws = draws.checked_add(amount)?;
+                next += 1;
+            }
+            let fee = fee_factor.apply(commitment.checked_sub(drawn)?)?;
+            drawn = drawn.checked_add(draws)?;
+            let after_draws = opening.checked_add(draws)?;
+            let in_window = k > self.interest_only_periods && k <= self.deadline;
+            let principal = if !in_window {
+                0
+            } else if k == self.deadline {
+                after_draws
+            } else {
+                let j = k - self.interest_only_periods;
+                let wanted = match &terms.profile {
+                    Profile::Sculpted => cap.map_or(Some(0), |c| {
+                        Some(c.checked_sub(interest)?.checked_sub(fee)?.max(0))
+                    })?,
+                    Profile::Level => {
+                        let fall = level?.checked_sub(self.level_rate?.apply(nominal)?)?;
+                        nominal = nominal.checked_sub(fall)?;
+                        fall.max(0)
+                    }
+                    Profile::StraightLine => self.straight_line.apply(commitment)?,
+                    Profile::Bullet => 0,
+                    Profile::Custom(_) => match self.custom.get(j - 1) {
+                        Some(share) => share.apply(commitment)?,
+                        None => 0,
+                    },
+                };
+                wanted.min(after_draws)
+            };
+            balance = after_draws.checked_sub(principal)?;
+            if in_window {
+                if let Some(cap) = cap {
+                    let debt_service = interest.checked_add(fee)?.checked_add(principal)?;
+                    if debt_service > cap {
+                        return Some(false);
+                    }
+                }
+            }
+            if k == self.deadline {
+                return Some(true);
+            }
+        }
+        Some(true)
     }
 }
 

@@ -5,12 +5,13 @@
 use std::str::FromStr;
 
 use boxflow_amortize::metrics::{
-    irr, llcr, mean_ratio, npv, payback_period, wal_years, xirr, xnpv, DatedFlow,
+    irr, llcr, llcr_to_print, mean_ratio, mean_ratio_to_print, npv, payback_period, wal_years,
+    xirr, xnpv, xnpv_cents, DatedFlow,
 };
 use boxflow_core::{round10, round2, Money};
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, MathematicalOps};
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
@@ -447,6 +448,135 @@ fn payback_by_hand() {
     assert_eq!(payback_period(&[]), None);
 }
 
+/// Roots exactly on a printing boundary and one hundredth of a cent either side of
+/// it, worked by hand: -1,000,000,000,000.00 now and `1e12 · (1 + r)` a 365-day year
+/// later has the root `r` exactly. `r = 0.12345678905` is a midpoint of the 10th
+/// decimal and prints away from zero, `0.1234567891`; a cent more or less moves the
+/// root by 1e-14 and decides the digit. An f64 root is within about 1e-16 of these,
+/// on either side: only the exact decimal check prints them right.
+#[test]
+fn xirr_on_a_printing_boundary() {
+    let year = |later: &str| annual(&["-1000000000000", later]);
+    assert_eq!(xirr10(&year("1123456789050")), "0.1234567891");
+    assert_eq!(xirr10(&year("1123456789050.01")), "0.1234567891");
+    assert_eq!(xirr10(&year("1123456789049.99")), "0.1234567890");
+    // Negative: 1 + r = 0.87654321095, r = -0.12345678905 prints -0.1234567891.
+    assert_eq!(xirr10(&year("876543210950")), "-0.1234567891");
+    assert_eq!(xirr10(&year("876543210950.01")), "-0.1234567890");
+    assert_eq!(xirr10(&year("876543210949.99")), "-0.1234567891");
+    // The 4-decimal midpoint 0.12345 (a multiple of 5e-11 too): exactly on it, and
+    // 1e-14 below, where rounding to 4 decimals gives 0.1234 instead of 0.1235.
+    let on = xirr(&year("1123450000000"), day(2021, 1, 1)).unwrap();
+    assert_eq!(on, d("0.12345"));
+    let below = xirr(&year("1123449999999.99"), day(2021, 1, 1)).unwrap();
+    assert!(below < d("0.12345"), "{below}");
+    assert_eq!(round10(below).to_string(), "0.1234500000");
+    // At 1e15 a cent moves the root by 1e-17, below f64's resolution there (an ulp of
+    // 0.12 is 1.4e-17): the f64 root rounds to 0.123456789050000 (15 digits) either
+    // way, and only the decimal signs tell that the root is below the midpoint.
+    let big = |later: &str| annual(&["-1000000000000000", later]);
+    assert_eq!(xirr10(&big("1123456789049999.99")), "0.1234567890");
+    assert_eq!(xirr10(&big("1123456789050000")), "0.1234567891");
+    assert_eq!(xirr10(&big("1123456789050000.01")), "0.1234567891");
+    // The periodic IRR settles the same way.
+    let periodic = m(&["-1000000000000", "1123456789050"]);
+    assert_eq!(round10(irr(&periodic).unwrap()).to_string(), "0.1234567891");
+    let periodic = m(&["-1000000000000", "1123456789049.99"]);
+    assert_eq!(round10(irr(&periodic).unwrap()).to_string(), "0.1234567890");
+}
+
+/// The fast XNPV to the cent against the decimal path on Excel's example and on a
+/// value that is a half cent exactly: 100.01 now and -200.01 a year later at 100%,
+/// 100.01 - 200.01 / 2 = 0.005, rounds (half away from zero) to 0.01.
+#[test]
+fn xnpv_cents_by_hand() {
+    let flows = excel_flows();
+    assert_eq!(
+        xnpv_cents(d("0.09"), &flows, day(2008, 1, 1)),
+        Some(money("2086.65"))
+    );
+    let half = annual(&["100.01", "-200.01"]);
+    assert_eq!(
+        xnpv_cents(d("1"), &half, day(2021, 1, 1)),
+        Some(money("0.01"))
+    );
+    let half = annual(&["-100.01", "200.01"]);
+    assert_eq!(
+        xnpv_cents(d("1"), &half, day(2021, 1, 1)),
+        Some(money("-0.01"))
+    );
+    assert_eq!(
+        xnpv_cents(d("0"), &half, day(2021, 1, 1)),
+        Some(money("100"))
+    );
+    assert_eq!(xnpv_cents(d("-1"), &half, day(2021, 1, 1)), None);
+}
+
+/// The fast LLCR and mean ratio keep the exact values of the hand-worked cases at
+/// 10 decimals, including those exactly on a midpoint.
+#[test]
+fn ratios_to_print_by_hand() {
+    let r = llcr_to_print(
+        &m(&["18139500001813.95"]),
+        &[(d("0.09"), (31, 360))],
+        money("36000000000000"),
+    )
+    .unwrap();
+    assert_eq!(round10(r).to_string(), "0.5000000001");
+    let quarter = (d("0.12"), (1, 4));
+    let cfads = m(&["103", "106.09", "0"]);
+    assert_eq!(
+        llcr_to_print(&cfads, &[quarter; 3], money("160")),
+        Some(d("1.25"))
+    );
+    assert_eq!(llcr_to_print(&cfads, &[quarter; 3], Money::ZERO), None);
+    assert_eq!(llcr_to_print(&cfads, &[quarter; 2], money("160")), None);
+    assert_eq!(
+        llcr_to_print(&m(&["1"]), &[(d("-2"), (1, 2))], money("1")),
+        None
+    );
+    let r = mean_ratio_to_print(&[
+        (money("130000000.01"), money("100000000")),
+        (money("130"), money("100")),
+    ])
+    .unwrap();
+    assert_eq!(round10(r).to_string(), "1.3000000001");
+    assert_eq!(mean_ratio_to_print(&[]), None);
+    assert_eq!(mean_ratio_to_print(&[(money("1"), Money::ZERO)]), None);
+}
+
+/// The root of one-sign-change flows located by bisection on the decimal XNPV alone
+/// (no f64): a bracket `[a, b]` no wider than 1e-14 whose ends have opposite signs,
+/// starting from `[-0.9999, 1e6]` narrowed by the decimal signs only (`None` when
+/// the root lies where a decade of compounding leaves the decimal range).
+fn decimal_root_bracket(flows: &[DatedFlow]) -> Option<(Decimal, Decimal)> {
+    let base = flows[0].date;
+    let sign = |r: Decimal| xnpv(r, flows, base).map(|v| v.is_sign_negative());
+    // The lowest rate of the search range whose compounding the decimals can hold.
+    let (mut a, sa) = ["-0.9999", "-0.999", "-0.99", "-0.9", "-0.5", "0"]
+        .iter()
+        .find_map(|r| Some((d(r), sign(d(r))?)))?;
+    let mut b = d("1000000");
+    let sb = sign(b)?;
+    if sa == sb {
+        return None;
+    }
+    // Geometric steps first (the range spans 10 orders), then halving.
+    while b - a > d("1e-14") {
+        let mid = if b - a > Decimal::ONE && a > Decimal::ZERO {
+            (a * b).sqrt()?
+        } else {
+            (a + b) / Decimal::TWO
+        };
+        if sign(mid)? == sa {
+            a = mid;
+        } else {
+            b = mid;
+        }
+    }
+    Some((a, b))
+}
+
 // ---------------------------------------------------------------- properties
 
 /// An outflow at close, then 1..=60 inflows after positive gaps; the outflow is
@@ -509,6 +639,71 @@ fn any_flows() -> impl Strategy<Value = (Vec<DatedFlow>, NaiveDate)> {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 1024,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// The fast XNPV to the cent is the decimal path's, rounded, on any flows at any
+    /// rate from -99% to 500% in basis points.
+    #[test]
+    fn xnpv_cents_equals_the_decimal_path(case in any_flows(), bp in -9_900_i64..=50_000) {
+        let (flows, base) = case;
+        let rate = Decimal::new(bp, 4);
+        prop_assert_eq!(
+            xnpv_cents(rate, &flows, base),
+            xnpv(rate, &flows, base).map(Money::round2)
+        );
+    }
+
+    /// The XIRR prints the digits of the root found by decimal bisection alone, at 10
+    /// decimals: when the decimal bracket (1e-14 wide) lies in one 10-decimal cell,
+    /// the XIRR rounds to that cell's digits.
+    #[test]
+    fn xirr_prints_the_digits_of_the_decimal_root(flows in one_sign_change()) {
+        let rate = xirr(&flows, flows[0].date);
+        let bracket = decimal_root_bracket(&flows);
+        // Near -0.9999 a decade of compounding leaves the decimal range: no reference.
+        prop_assume!(bracket.is_some() || rate.is_none());
+        if let (Some(rate), Some((a, b))) = (rate, bracket) {
+            let slack = d("1e-11") * rate.abs().max(Decimal::ONE);
+            prop_assert!(a - slack <= rate && rate <= b + slack, "{} not in [{}, {}]", rate, a, b);
+            if round10(a) == round10(b) {
+                prop_assert_eq!(round10(rate), round10(a));
+            }
+            let four = |x: Decimal| x.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            if four(a) == four(b) {
+                prop_assert_eq!(four(rate), four(a));
+            }
+        }
+    }
+
+    /// The fast LLCR and mean ratio print what the exact fractions print, at 10 and at
+    /// 4 decimals, on any cash flows, rates and day counts.
+    #[test]
+    fn ratios_to_print_equal_the_exact_fractions(
+        rows in prop::collection::vec(
+            (-1_000_000_000_000_i64..=10_000_000_000_000, 0_i64..=2_000, 28_i64..=92, 1_i64..=10_000_000_000),
+            1..=60,
+        ),
+        c in 1_i64..=100_000_000_000_000,
+        act365 in any::<bool>(),
+    ) {
+        let den = if act365 { 365 } else { 360 };
+        let cfads: Vec<Money> = rows.iter().map(|r| Money::from_cents(r.0)).collect();
+        let discount: Vec<(Decimal, (i64, i64))> =
+            rows.iter().map(|r| (Decimal::new(r.1, 4), (r.2, den))).collect();
+        let c = Money::from_cents(c);
+        let fast = llcr_to_print(&cfads, &discount, c).map(round10);
+        prop_assert_eq!(fast, llcr(&cfads, &discount, c).map(round10));
+        let ratios: Vec<(Money, Money)> =
+            rows.iter().map(|r| (Money::from_cents(r.0), Money::from_cents(r.3))).collect();
+        let four = |x: Decimal| x.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        prop_assert_eq!(mean_ratio_to_print(&ratios).map(round10), mean_ratio(&ratios).map(round10));
+        prop_assert_eq!(mean_ratio_to_print(&ratios).map(four), mean_ratio(&ratios).map(four));
+    }
+
     #[test]
     fn any_flows_give_a_root_in_range_or_none(case in any_flows()) {
         let (flows, base) = case;

@@ -355,7 +355,8 @@ fn arb_case(profile: Option<u8>) -> impl Strategy<Value = Case> {
 /// if feasible(hi) the answer is hi ("gearing"); else lo = 0 and, while hi - lo > 1
 /// cent, mid = floor((lo + hi) / 2), feasible -> lo = mid, else hi = mid; the answer
 /// is lo ("dscr").
-fn reference_bisection(terms: &ScheduleTerms, upper: Money) -> (Money, Binding) {
+/// Also returns the number of feasibility evaluations (printed as `sizing_iterations`).
+fn reference_bisection(terms: &ScheduleTerms, upper: Money) -> (Money, Binding, u32) {
     let feasible = |cents: i128| {
         terms
             .feasible(Money::from_cents(i64::try_from(cents).unwrap()))
@@ -363,18 +364,19 @@ fn reference_bisection(terms: &ScheduleTerms, upper: Money) -> (Money, Binding) 
     };
     let hi = upper.cents().max(0);
     if feasible(hi) {
-        return (Money::from_cents(hi as i64), Binding::Gearing);
+        return (Money::from_cents(hi as i64), Binding::Gearing, 1);
     }
-    let (mut lo, mut hi) = (0_i128, hi);
+    let (mut lo, mut hi, mut evaluations) = (0_i128, hi, 1);
     while hi - lo > 1 {
         let mid = (lo + hi).div_euclid(2);
+        evaluations += 1;
         if feasible(mid) {
             lo = mid;
         } else {
             hi = mid;
         }
     }
-    (Money::from_cents(lo as i64), Binding::Dscr)
+    (Money::from_cents(lo as i64), Binding::Dscr, evaluations)
 }
 
 /// One period of the reference projection.
@@ -781,9 +783,10 @@ proptest! {
     fn sizing_equals_the_reference_bisection(case in arb_case(None)) {
         let Case { terms, upper } = case;
         let sizing = terms.size(upper).unwrap();
-        let (c, binding) = reference_bisection(&terms, upper);
+        let (c, binding, evaluations) = reference_bisection(&terms, upper);
         prop_assert_eq!(sizing.commitment, c);
         prop_assert_eq!(sizing.binding, binding);
+        prop_assert_eq!(sizing.iterations, evaluations);
     }
 
     /// Every projected schedule equals the reference projection of sections 4, 6 and 7,

@@ -2,7 +2,7 @@
 //! from the ledger and the period table.
 
 use boxflow_amortize::halfway_check;
-use boxflow_amortize::metrics::{self, payback_period, wal_years, xirr, xnpv, DatedFlow};
+use boxflow_amortize::metrics::{self, payback_period, wal_years, xirr, xnpv_cents, DatedFlow};
 use boxflow_amortize::Binding;
 use boxflow_core::Money;
 use boxflow_model::Deal;
@@ -34,10 +34,13 @@ pub struct Summary {
     pub min_dscr_total: Option<Decimal>,
     /// The first period at that minimum.
     pub min_dscr_total_period: Option<usize>,
-    /// The mean of the non-null senior DSCRs over the repayment window `g+1 ..= H`.
+    /// The mean of the non-null senior DSCRs over the repayment window `g+1 ..= H`
+    /// (to about 15 significant digits, and exact at any rounding to 10 decimals or
+    /// fewer: [`boxflow_amortize::metrics::mean_ratio_to_print`]).
     #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
     pub avg_dscr: Option<Decimal>,
-    /// `Σ_{k=1..H} CFADS_k · DF_k / C` at the senior rate.
+    /// `Σ_{k=1..H} CFADS_k · DF_k / C` at the senior rate (exact at any rounding to 10
+    /// decimals or fewer: [`boxflow_amortize::metrics::llcr_to_print`]).
     #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
     pub llcr: Option<Decimal>,
     /// `floor(N · repaid_by_fraction)`.
@@ -141,7 +144,7 @@ impl Summary {
                     )
                 })
                 .collect();
-            metrics::mean_ratio(&window)
+            metrics::mean_ratio_to_print(&window)
         });
         let llcr = senior.and_then(|s| {
             let h = s.deadline.min(periods.len());
@@ -151,7 +154,7 @@ impl Summary {
                 .enumerate()
                 .map(|(i, p)| (s.rates[i], s.terms.day_count.fraction(p.start, p.end)))
                 .collect();
-            metrics::llcr(&cfads, &discount, s.commitment)
+            metrics::llcr_to_print(&cfads, &discount, s.commitment)
         });
 
         // The halfway covenant on the run's actual senior balances.
@@ -245,9 +248,10 @@ impl Summary {
             equity_irr: xirr(&sponsor_flows, close),
             project_irr: xirr(&project_flows, close),
             senior_lender_irr: xirr(&senior_lender_flows, close),
-            npv: deal.analysis.as_ref().and_then(|a| {
-                xnpv(a.discount_rate.value(), &sponsor_flows, close).map(Money::round2)
-            }),
+            npv: deal
+                .analysis
+                .as_ref()
+                .and_then(|a| xnpv_cents(a.discount_rate.value(), &sponsor_flows, close)),
             wal_years: wal,
             payback_period: payback_period(&cumulative),
             terminal_value: terminal.terminal_value,

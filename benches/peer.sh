@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The peer comparison (issue 10 item 4): boxflow against waterfall-py, the public
+# Python debt-waterfall engine (PyPI `waterfall-py`, version 0.2.0), per run.
+#
+# The peer runs its own 60-period monthly box: one amortizing senior tranche
+# (`fully_amortizing`, fixed 7.65% ACT/360), a 6-month DSRA, a DSCR covenant with a
+# lock-up (trap) level of 1.20x and a default level of 1.10x, and CFADS given as a
+# series (the peer takes CFADS as input; it has no revenue, capex or sizing model).
+# boxflow runs a 10,000-point stress grid of fixtures/reference.toml on one thread
+# (RAYON_NUM_THREADS=1): every point builds revenue, costs and CFADS from the deal
+# sheet, runs the 60-period waterfall to the cent with its DSRA, covenants and
+# events, and computes the summary and the grid row.
+#
+# Usage: benches/peer.sh [PEER_RUNS]   (default 200 peer runs)
+#
+# It prints the per-run time of each and the ratio. It never fails: without
+# Python 3, venv/pip or the package (no network), it says it skipped and exits 0.
+set -u
+
+skip() {
+    echo "peer: skipped ($1)"
+    exit 0
+}
+
+runs="${1:-200}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+command -v python3 >/dev/null 2>&1 || skip "no python3"
+tmp="$(mktemp -d 2>/dev/null)" || skip "no temp dir"
+trap 'rm -rf "$tmp"' EXIT
+
+python3 -m venv "$tmp/venv" >/dev/null 2>&1 || skip "python3 -m venv failed"
+"$tmp/venv/bin/pip" install --quiet --disable-pip-version-check "waterfall-py==0.2.0" \
+    >"$tmp/pip.log" 2>&1 || skip "pip install waterfall-py==0.2.0 failed (offline?)"
+
+cat >"$tmp/peer_box.py" <<'PY'
+"""The peer's 60-period monthly box, timed over many runs."""
+import datetime
+import sys
+import time
+
+import waterfall as wf
+
+
+def box():
+    n = 60
+    # CFADS of a GPU box: about 9 million a month, growing a little.
+    cfads = [9_000_000.0 + 50_000.0 * k for k in range(n)]
+    return wf.Deal(
+        deal_close_date=datetime.date(2026, 1, 1),
+        operations_start_date=datetime.date(2026, 1, 1),
+        period_frequency="M",
+        tranches=[
+            wf.Tranche(name="Senior", tranche_type="senior", principal=300_000_000.0,
+                       coupon=0.0765, day_count="ACT/360",
+                       amort_type="fully_amortizing", term_periods=n),
+            wf.Tranche(name="Equity", tranche_type="equity", principal=100_000_000.0),
+        ],
+        cfads_stream=cfads,
+        data_currency="USD",
+        reporting_basis="calendar",
+        reserves=[wf.ReserveConfig(reserve_type="DSRA", months_dsra=6)],
+        covenants=[wf.CovenantConfig(metric="DSCR", trap=1.20, default=1.10)],
+    )
+
+
+runs = int(sys.argv[1])
+result = wf.run(box())  # warm up, and check it runs
+assert len(result.periods) == 60, len(result.periods)
+start = time.perf_counter()
+for _ in range(runs):
+    wf.run(box())
+elapsed = time.perf_counter() - start
+print(f"{elapsed / runs:.9f}")
+PY
+
+peer="$("$tmp/venv/bin/python" "$tmp/peer_box.py" "$runs" 2>"$tmp/peer.log")" \
+    || skip "the peer's box did not run: $(tail -n 1 "$tmp/peer.log")"
+
+command -v cargo >/dev/null 2>&1 || skip "no cargo"
+(cd "$root" && cargo build --release --quiet --bin boxflow) >"$tmp/build.log" 2>&1 \
+    || skip "cargo build --release failed"
+boxflow="${CARGO_TARGET_DIR:-$root/target}/release/boxflow"
+[ -x "$boxflow" ] || skip "no boxflow binary at $boxflow"
+
+grid="price=1.61..2.60:0.01,rate=0..495:5" # 100 x 100 = 10,000 runs
+points=10000
+start=$(date +%s.%N)
+RAYON_NUM_THREADS=1 "$boxflow" stress "$root/fixtures/reference.toml" --grid "$grid" \
+    --format json --no-progress >"$tmp/grid.json" 2>"$tmp/grid.log" \
+    || skip "boxflow stress failed: $(tail -n 1 "$tmp/grid.log")"
+end=$(date +%s.%N)
+
+python3 - "$peer" "$start" "$end" "$points" <<'PY'
+import sys
+peer, start, end, points = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+ours = (end - start) / points
+print(f"peer (waterfall-py 0.2.0, 60-period box): {peer * 1e6:10.1f} us per run")
+print(f"boxflow (stress grid, 1 thread, {points} runs): {ours * 1e6:10.1f} us per run")
+print(f"ratio: {peer / ours:.0f}x (goal: at least 100x)")
+PY
+exit 0
