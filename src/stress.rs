@@ -130,6 +130,8 @@ pub struct GridJob {
     grid: Grid,
     format: StressFormat,
     no_progress: bool,
+    /// The sheet's warnings as JSON, the JSON output's `"warnings"`.
+    warnings: Value,
 }
 
 /// Runs `boxflow stress` on a deal read from its sheet; returns what to write.
@@ -173,6 +175,7 @@ pub fn stress(deal: ValidDeal, args: &StressArgs, warnings: Value) -> Result<Str
             grid,
             format: args.format,
             no_progress: args.no_progress,
+            warnings,
         })));
     }
 
@@ -256,7 +259,7 @@ impl GridJob {
         self.grid.axes.iter().map(|a| a.dimension.name()).collect()
     }
 
-    /// The JSON object `{"deal", "grid", "points"}`, pretty-printed as
+    /// The JSON object `{"deal", "grid", "points", "warnings"}`, pretty-printed as
     /// `serde_json::to_string_pretty` prints it, one point at a time.
     fn write_json(
         &self,
@@ -289,7 +292,11 @@ impl GridJob {
             write!(w, "{sep}\n    {}", indented(&grid_point_json(&r), "    "))?;
             Ok::<(), GridFail>(())
         })?;
-        w.write_all(b"\n  ]\n}\n")?;
+        write!(
+            w,
+            "\n  ],\n  \"warnings\": {}\n}}\n",
+            indented(&self.warnings, "  ")
+        )?;
         Ok(())
     }
 }

@@ -105,6 +105,44 @@ fn a_grid_runs_every_point_as_csv_and_json() {
 }
 
 #[test]
+fn grid_json_lists_the_sheets_warnings() {
+    // fixtures/warnings/units.toml is valid with 6 warnings (`boxflow run` lists the
+    // same 6 in tests/cli.rs), the first its price of 1606 per GPU-hour on line 22.
+    let args = [
+        "stress",
+        "fixtures/warnings/units.toml",
+        "--grid",
+        "rate=0|300",
+        "--format",
+        "json",
+    ];
+    let text = ok(&args);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["points"].as_array().unwrap().len(), 2);
+    let warnings = v["warnings"].as_array().expect("a warnings list");
+    assert_eq!(warnings.len(), 6);
+    assert_eq!(warnings[0]["code"], "price_out_of_range");
+    assert_eq!(
+        warnings[0]["path"],
+        "contract.capacity[0].price_per_gpu_hour"
+    );
+    assert_eq!(warnings[0]["line"], 22);
+    // Streamed, yet printed exactly as serde_json pretty-prints the whole object.
+    assert_eq!(text, serde_json::to_string_pretty(&v).unwrap() + "\n");
+
+    // A sheet without warnings: an empty list, as `run` and `size` print.
+    let v = json(&[
+        "stress",
+        "fixtures/reference.toml",
+        "--grid",
+        "rate=0",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["warnings"], serde_json::json!([]));
+}
+
+#[test]
 fn bad_scenarios_and_grids_exit_1_with_a_message() {
     for args in [
         &["stress", "fixtures/reference.toml", "--grid", "default=61"][..],
