@@ -121,20 +121,36 @@ pub fn parse(source: &str, file: &str) -> Result<ValidDeal, DealErrors> {
 
     let (table, syntax) = toml::de::DeTable::parse_recoverable(source);
     if !syntax.is_empty() {
-        let errors: Vec<DealError> = syntax
+        // A broken file can have millions of syntax errors: they are ordered, and the
+        // same one reported twice dropped, as `sort` does, then only the ones shown
+        // are formatted.
+        // (The parser reports them almost in order: a stable sort is about linear.)
+        let mut order: Vec<(usize, usize, &str)> = syntax
             .iter()
             .map(|e| {
                 let span = e.span().unwrap_or(0..0);
-                let message = e.message().trim().replace('\n', "; ");
+                (span.start, span.end, e.message())
+            })
+            .collect();
+        order.sort_by_key(|&(start, end, _)| (start, end));
+        order.dedup();
+        let omitted = order.len().saturating_sub(MAX_ERRORS);
+        order.truncate(MAX_ERRORS);
+        let errors: Vec<DealError> = order
+            .into_iter()
+            .map(|(start, end, message)| {
+                let message = message.trim().replace('\n', "; ");
                 DealError::pending(
                     ErrorKind::Syntax,
-                    span,
+                    start..end,
                     format!("invalid TOML: {message}"),
                     syntax_help(&message),
                 )
             })
             .collect();
-        return Err(fail(errors));
+        let mut shown = fail(errors);
+        shown.omitted += omitted;
+        return Err(shown);
     }
 
     let outcome = reader::read(source, table.get_ref());

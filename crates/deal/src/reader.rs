@@ -124,6 +124,7 @@ fn where_(path: &str) -> String {
 }
 
 pub(crate) use boxflow_model::did_you_mean as suggest;
+use boxflow_model::shorten;
 
 /// `a`, `b` or `c`.
 fn one_of(options: &[&str]) -> String {
@@ -289,7 +290,7 @@ impl<'s> Reader<'s> {
             .iter()
             .find(|s| s.key(key).is_some() && !std::ptr::eq(**s, section))
         {
-            format!("`{key}` belongs in {}", other.title)
+            format!("`{}` belongs in {}", shorten(key), other.title)
         } else {
             let known: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
             format!("the keys here are {}", known.join(", "))
@@ -297,7 +298,7 @@ impl<'s> Reader<'s> {
         self.error(
             ErrorKind::UnknownKey,
             span,
-            format!("unknown key `{key}` {}", where_(path)),
+            format!("unknown key `{}` {}", shorten(key), where_(path)),
             Some(help),
         );
     }
@@ -433,7 +434,7 @@ impl<'s> Reader<'s> {
         match v.get_ref() {
             DeValue::String(s) => Some(s.to_string()),
             _ => {
-                let help = format!("quote it: \"{}\"", self.text(v).replace('"', "'"));
+                let help = format!("quote it: \"{}\"", shorten(self.text(v)).replace('"', "'"));
                 self.wrong_type(path, v, "a string", Some(help));
                 None
             }
@@ -748,7 +749,7 @@ impl<'s> Reader<'s> {
                 self.error(
                     ErrorKind::InvalidValue,
                     v.span(),
-                    format!("unknown {what} \"{s}\""),
+                    format!("unknown {what} \"{}\"", shorten(s)),
                     Some(help),
                 );
                 None

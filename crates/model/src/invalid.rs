@@ -86,6 +86,25 @@ impl fmt::Display for InvalidDeal {
     }
 }
 
+/// The most characters of a user's text quoted in a message ([`shorten`]).
+pub const MAX_QUOTED_CHARS: usize = 80;
+
+/// `text` as quoted in a message: whole when at most [`MAX_QUOTED_CHARS`] characters,
+/// else its first [`MAX_QUOTED_CHARS`] characters and `...`, so that a 10 MB key makes
+/// a short message.
+///
+/// ```
+/// assert_eq!(boxflow_model::shorten("escalater"), "escalater");
+/// let long = "k".repeat(1_000);
+/// assert_eq!(boxflow_model::shorten(&long), format!("{}...", "k".repeat(80)));
+/// ```
+pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}...", text.get(..cut).unwrap_or(""))),
+    }
+}
+
 /// The nearest of `candidates` to `word` (case-insensitive edit distance within a third
 /// of the candidate's length), for a "did you mean" help; on a tie, a candidate that
 /// extends the word wins.
@@ -93,14 +112,31 @@ impl fmt::Display for InvalidDeal {
 /// ```
 /// assert_eq!(boxflow_model::did_you_mean("ACT/365", &["ACT/360", "ACT/365F", "30/360"]), Some("ACT/365F"));
 /// assert_eq!(boxflow_model::did_you_mean("weekly", &["monthly", "quarterly"]), None);
+/// assert_eq!(boxflow_model::did_you_mean("monthlyy", &["monthly"]), Some("monthly"));
+/// assert_eq!(boxflow_model::did_you_mean(&"k".repeat(10_000_000), &["monthly"]), None);
 /// ```
 pub fn did_you_mean<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    // The distance is at least the difference in length (lowercasing never shortens a
+    // text): a word far longer than every candidate (a 10 MB key) is not compared at
+    // all, so the cost stays linear in the word.
+    let reach = candidates
+        .iter()
+        .map(|c| c.to_lowercase().chars().count() + (c.chars().count() / 3).max(1))
+        .max()
+        .unwrap_or(0);
+    if word.chars().take(reach + 1).count() > reach {
+        return None;
+    }
     let lower = word.to_lowercase();
+    let words = lower.chars().count();
     let mut best: Option<((usize, bool), &'c str)> = None;
     for &c in candidates {
-        let candidate = c.to_lowercase();
-        let d = strsim::damerau_levenshtein(&lower, &candidate);
         let limit = (c.chars().count() / 3).max(1);
+        let candidate = c.to_lowercase();
+        if words.abs_diff(candidate.chars().count()) > limit {
+            continue;
+        }
+        let d = strsim::damerau_levenshtein(&lower, &candidate);
         let rank = (d, !candidate.starts_with(&lower));
         if d <= limit && best.is_none_or(|(b, _)| rank < b) {
             best = Some((rank, c));

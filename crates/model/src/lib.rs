@@ -38,7 +38,7 @@ pub mod warning;
 
 pub use builder::*;
 pub use deal::*;
-pub use invalid::{did_you_mean, Invalid, InvalidDeal, RuleKind};
+pub use invalid::{did_you_mean, shorten, Invalid, InvalidDeal, RuleKind, MAX_QUOTED_CHARS};
 pub use valid::ValidDeal;
 pub use validate::{check_with_poisoned, validate, validate_scenario, MAX_TERM_MONTHS, MAX_VALUE};
 pub use warning::{warnings, Warning};

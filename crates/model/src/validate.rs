@@ -10,7 +10,7 @@
 //! values that are trusted: read without error and passing their own value rules, so
 //! that one mistake is reported once, not again by every rule that reads it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use boxflow_core::{add_months, round2, Decimal, Frequency};
 use chrono::NaiveDate;
@@ -65,11 +65,10 @@ pub fn validate(deal: &Deal) -> Vec<Invalid> {
 pub fn validate_scenario(deal: &Deal, scenario: &Scenario) -> Vec<Invalid> {
     let mut c = Checker {
         out: Vec::new(),
-        distrusted: Vec::new(),
+        distrusted: Distrusted::default(),
     };
     scenario_values(&mut c, "scenario", scenario);
-    let broken: Vec<String> = c.out.iter().map(|i| i.path.clone()).collect();
-    c.distrusted.extend(broken);
+    c.distrust_reported();
     scenario_within_term(&mut c, deal, "scenario", scenario);
     c.out
 }
@@ -77,29 +76,36 @@ pub fn validate_scenario(deal: &Deal, scenario: &Scenario) -> Vec<Invalid> {
 /// [`validate`], skipping every rule that reads a path in `poisoned` (values the reader
 /// could not read and replaced with a placeholder, already reported).
 pub fn check_with_poisoned(deal: &Deal, poisoned: &[String]) -> Vec<Invalid> {
+    let mut distrusted = Distrusted::default();
+    for p in poisoned {
+        distrusted.insert(p);
+    }
     let mut c = Checker {
         out: Vec::new(),
-        distrusted: poisoned.to_vec(),
+        distrusted,
     };
     value_rules(&mut c, deal);
-    let broken: Vec<String> = c.out.iter().map(|i| i.path.clone()).collect();
-    c.distrusted.extend(broken);
+    c.distrust_reported();
     cross_rules(&mut c, deal);
     c.out
 }
 
 struct Checker {
     out: Vec<Invalid>,
-    distrusted: Vec<String>,
+    distrusted: Distrusted,
 }
 
 impl Checker {
     /// True when no distrusted path is `path`, contains it or is contained in it.
     fn trusted(&self, path: &str) -> bool {
-        !self
-            .distrusted
-            .iter()
-            .any(|p| p == path || is_within(path, p) || is_within(p, path))
+        !self.distrusted.touches(path)
+    }
+
+    /// Distrusts every path reported so far.
+    fn distrust_reported(&mut self) {
+        for i in &self.out {
+            self.distrusted.insert(&i.path);
+        }
     }
 
     /// Reports a broken rule at `path` when `path` and every path in `deps` are trusted.
@@ -122,7 +128,86 @@ impl Checker {
     }
 }
 
-/// True when `inner` is a path strictly inside `outer` (`facility[0].rate` in `facility[0]`).
+/// A set of paths, as a tree of their segments (`facility`, `[0]`, `.rate`: a path is
+/// cut before each `.` and `[`), so that asking whether a path is in the set, inside
+/// one of its paths or contains one costs the length of the path, however many paths
+/// the set holds (a sheet may poison a million).
+#[derive(Default)]
+struct Distrusted {
+    /// Node 0 is the root, the empty path; the others are created on insertion.
+    nodes: Vec<Node>,
+}
+
+#[derive(Default)]
+struct Node {
+    /// True when the path that ends at this node is in the set.
+    member: bool,
+    children: HashMap<Box<str>, usize>,
+}
+
+/// The segments of `path`: cut before each `.` or `[` but the first character, so that
+/// the paths a path is within ([`is_within`]) are exactly its segment prefixes.
+fn segments(path: &str) -> impl Iterator<Item = &str> {
+    let mut rest = path;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let cut = rest
+            .char_indices()
+            .skip(1)
+            .find(|&(_, ch)| ch == '.' || ch == '[')
+            .map_or(rest.len(), |(i, _)| i);
+        let (head, tail) = rest.split_at(cut);
+        rest = tail;
+        Some(head)
+    })
+}
+
+impl Distrusted {
+    fn insert(&mut self, path: &str) {
+        if self.nodes.is_empty() {
+            self.nodes.push(Node::default());
+        }
+        let mut at = 0;
+        for seg in segments(path) {
+            let next = self.nodes.len();
+            let child = match self.nodes.get_mut(at) {
+                Some(node) => *node.children.entry(seg.into()).or_insert(next),
+                None => return,
+            };
+            if child == next {
+                self.nodes.push(Node::default());
+            }
+            at = child;
+        }
+        if let Some(node) = self.nodes.get_mut(at) {
+            node.member = true;
+        }
+    }
+
+    /// True when some path of the set is `path`, contains it or is contained in it.
+    fn touches(&self, path: &str) -> bool {
+        let Some(mut node) = self.nodes.first() else {
+            return false;
+        };
+        for seg in segments(path) {
+            if node.member {
+                return true; // a path of the set contains `path`
+            }
+            match node.children.get(seg).and_then(|&i| self.nodes.get(i)) {
+                Some(child) => node = child,
+                None => return false,
+            }
+        }
+        // `path` itself, or a path of the set inside it
+        node.member || !node.children.is_empty()
+    }
+}
+
+/// True when `inner` is a path strictly inside `outer` (`facility[0].rate` in
+/// `facility[0]`): the definition [`Distrusted`] answers for, without scanning.
+#[cfg(test)]
 fn is_within(inner: &str, outer: &str) -> bool {
     if outer.is_empty() {
         return !inner.is_empty();
@@ -1712,6 +1797,82 @@ mod tests {
         assert!(!is_within("facility[10]", "facility[1]"));
         assert!(!is_within("facility", "facility"));
         assert!(is_within("x", ""));
+    }
+
+    /// The set answers as a scan of its paths with [`is_within`] does, on paths with
+    /// every kind of segment, odd dots and brackets included.
+    #[test]
+    fn distrusted_paths_agree_with_the_definition() {
+        let paths = [
+            "",
+            "x",
+            "facility",
+            "facility[0]",
+            "facility[1]",
+            "facility[10]",
+            "facility[0].rate",
+            "facility[0].rate.margin",
+            "facility[0]rate",
+            "facilityx",
+            "curves.a.b",
+            "curves.a",
+            "curves.a..b",
+            "curves.a.",
+            ".a",
+            ".",
+            "..a",
+            "[0]",
+            "[0][1]",
+            "curves.é.points[3][1]",
+            "curves.é",
+            "a[",
+            "a[[0]",
+        ];
+        let naive = |set: &[&str], path: &str| {
+            set.iter()
+                .any(|p| *p == path || is_within(path, p) || is_within(p, path))
+        };
+        for size in 0..4 {
+            for start in 0..paths.len() {
+                let set: Vec<&str> = paths
+                    .iter()
+                    .cycle()
+                    .skip(start)
+                    .step_by(5)
+                    .take(size)
+                    .copied()
+                    .collect();
+                let mut d = Distrusted::default();
+                for p in &set {
+                    d.insert(p);
+                }
+                for path in paths {
+                    assert_eq!(
+                        d.touches(path),
+                        naive(&set, path),
+                        "{path:?} against {set:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_million_distrusted_paths_are_checked_in_linear_time() {
+        let mut c = Checker {
+            out: Vec::new(),
+            distrusted: Distrusted::default(),
+        };
+        for i in 0..1_000_000 {
+            c.distrusted.insert(&format!("curves.X.points[{i}][1]"));
+        }
+        assert!(!c.trusted("curves.X"));
+        assert!(!c.trusted("curves.X.points[999999]"));
+        assert!(c.trusted("curves.X.points[1000000]"));
+        assert!(c.trusted("curves.Y"));
+        for i in 0..1_000_000 {
+            assert!(!c.trusted(&format!("curves.X.points[{i}][1].z")));
+        }
     }
 
     #[test]
