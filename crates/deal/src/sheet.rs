@@ -859,7 +859,45 @@ impl Kind {
     }
 }
 
+/// A [`Need::Default`] as a value: what the reader takes when the key is left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DefaultValue {
+    /// This TOML value, written as in a deal sheet (`0`, `"USD"`, `true`, `0.5`).
+    Toml(&'static str),
+    /// The value of `deal.close`.
+    Close,
+}
+
 impl Need {
+    /// The default as a value, read from its text: `` `deal.close` `` is
+    /// [`DefaultValue::Close`], any other text (backticks aside) is a TOML value. `None`
+    /// for a key without a default. The text is the documentation's, so the value the
+    /// documentation shows is the one a test checks the reader against
+    /// (`tests/sheet.rs`).
+    ///
+    /// ```
+    /// use boxflow_deal::sheet::{self, DefaultValue};
+    ///
+    /// let need = |s: &str, k: &str| sheet::section(s).unwrap().key(k).unwrap().need;
+    /// assert_eq!(need("deal", "currency").default_value(), Some(DefaultValue::Toml("\"USD\"")));
+    /// assert_eq!(need("expense", "start").default_value(), Some(DefaultValue::Close));
+    /// assert_eq!(need("deal", "close").default_value(), None);
+    /// ```
+    pub fn default_value(&self) -> Option<DefaultValue> {
+        match self {
+            Need::Default(text) => {
+                let text = text.trim_matches('`');
+                Some(if text == "deal.close" {
+                    DefaultValue::Close
+                } else {
+                    DefaultValue::Toml(text)
+                })
+            }
+            _ => None,
+        }
+    }
+
     /// How the documentation's "default" column shows it.
     pub fn markdown(&self) -> &'static str {
         match self {
@@ -950,6 +988,25 @@ mod tests {
                 "{} reached from {reached:?}",
                 s.path
             );
+        }
+    }
+
+    /// Every default's text is one the tests can turn into a value: `deal.close` or
+    /// a TOML value of the key's kind.
+    #[test]
+    fn every_default_is_a_value() {
+        for s in SECTIONS {
+            for k in s.keys {
+                if let Some(DefaultValue::Toml(text)) = k.need.default_value() {
+                    let parsed: Result<toml::Table, _> = toml::from_str(&format!("v = {text}"));
+                    assert!(
+                        parsed.is_ok(),
+                        "{}.{}: default {text:?} is not a TOML value",
+                        s.path,
+                        k.name
+                    );
+                }
+            }
         }
     }
 
