@@ -264,13 +264,7 @@ pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
         let principal: Money = p.facilities.iter().map(|f| f.principal_paid).sum();
         let prepaid: Money = p.facilities.iter().map(|f| f.prepaid).sum();
         let worst = color_of(p.events.iter().map(Event::severity).max());
-        let dscr_color = p.events.iter().find_map(|e| match e {
-            Event::DscrDefault { .. } => Some(Color::Red),
-            Event::Lockup {
-                dscr_below: true, ..
-            } => Some(Color::Yellow),
-            _ => None,
-        });
+        let dscr_color = dscr_color(p);
         t.add_row(vec![
             cell(p.period.to_string(), color, worst),
             Cell::new(p.end),
@@ -284,15 +278,7 @@ pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
             Cell::new(thousands(p.dsra.closing)),
             cell(dscr(p.dscr), color, dscr_color),
             Cell::new(thousands(p.distribution)),
-            cell(
-                p.events
-                    .iter()
-                    .map(|e| e.code())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                color,
-                worst,
-            ),
+            cell(event_codes(p), color, worst),
         ]);
     }
     for i in 2..12 {
@@ -300,11 +286,7 @@ pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
             col.set_cell_alignment(CellAlignment::Right);
         }
     }
-    let shown = select_periods(run, options.periods.as_ref()).flat_map(|p| &p.events);
-    match legend(shown) {
-        codes if codes.is_empty() => t.to_string(),
-        codes => format!("{t}\nevents: {codes}"),
-    }
+    with_legend(t, run, options)
 }
 
 /// The period table of a deal with a junior: each facility's interest, principal and
@@ -344,13 +326,7 @@ fn tranche_table(run: &Run, options: &TableOptions) -> String {
     for p in select_periods(run, options.periods.as_ref()) {
         let prepaid: Money = p.facilities.iter().map(|f| f.prepaid).sum();
         let worst = color_of(p.events.iter().map(Event::severity).max());
-        let dscr_color = p.events.iter().find_map(|e| match e {
-            Event::DscrDefault { .. } => Some(Color::Red),
-            Event::Lockup {
-                dscr_below: true, ..
-            } => Some(Color::Yellow),
-            _ => None,
-        });
+        let dscr_color = dscr_color(p);
         let mut row = vec![
             cell(p.period.to_string(), color, worst),
             Cell::new(p.end),
@@ -371,15 +347,7 @@ fn tranche_table(run: &Run, options: &TableOptions) -> String {
             cell(dscr(p.dscr), color, dscr_color),
             Cell::new(dscr(p.dscr_total())),
             Cell::new(thousands(p.distribution)),
-            cell(
-                p.events
-                    .iter()
-                    .map(|e| e.code())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                color,
-                worst,
-            ),
+            cell(event_codes(p), color, worst),
         ]);
         t.add_row(row);
     }
@@ -388,6 +356,32 @@ fn tranche_table(run: &Run, options: &TableOptions) -> String {
             col.set_cell_alignment(CellAlignment::Right);
         }
     }
+    with_legend(t, run, options)
+}
+
+/// The colour of a period's DSCR cell: red for a DSCR default, yellow for a lock-up
+/// caused by the DSCR.
+fn dscr_color(p: &PeriodResult) -> Option<Color> {
+    p.events.iter().find_map(|e| match e {
+        Event::DscrDefault { .. } => Some(Color::Red),
+        Event::Lockup {
+            dscr_below: true, ..
+        } => Some(Color::Yellow),
+        _ => None,
+    })
+}
+
+/// A period's events as their short codes.
+fn event_codes(p: &PeriodResult) -> String {
+    p.events
+        .iter()
+        .map(|e| e.code())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The table, then the legend of the event codes of the periods shown.
+fn with_legend(t: Table, run: &Run, options: &TableOptions) -> String {
     let shown = select_periods(run, options.periods.as_ref()).flat_map(|p| &p.events);
     match legend(shown) {
         codes if codes.is_empty() => t.to_string(),
