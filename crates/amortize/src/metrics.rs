@@ -221,7 +221,9 @@ fn discount_factor(daily: Decimal, days: i64) -> Option<Decimal> {
 ///   for sign changes, closest cells first; the root closest to 0.1 wins, and of two
 ///   equally close (within 1e-12) the lower. Two roots in one grid cell (less than
 ///   0.01 apart near 0.1), or a root where the XNPV touches zero without changing
-///   sign, are not found.
+///   sign, are not found. The scan skips runs of cells where bounds on the inflows
+///   and outflows prove that no grid rate changes sign, so it finds the same cell
+///   at a fraction of the evaluations.
 ///
 /// The result is the f64 root rounded to 15 significant digits, unrounded
 /// otherwise: print it with `round10`.
