@@ -757,7 +757,13 @@ pub fn year_table(run: &Run, basis: YearBasis, options: &TableOptions) -> String
             col(
                 "periods",
                 false,
-                text(&|y| format!("{}-{}", y.first_period, y.last_period)),
+                text(&|y| {
+                    if y.first_period == y.last_period {
+                        y.first_period.to_string()
+                    } else {
+                        format!("{}-{}", y.first_period, y.last_period)
+                    }
+                }),
             ),
         ),
         (2, col("end", false, text(&|y| y.end.to_string()))),
@@ -881,5 +887,56 @@ pub fn pass(b: bool) -> &'static str {
         "pass"
     } else {
         "fail"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/output.md lists every column of [`COLUMNS`] with its header and rank, and
+    /// no other: one table of names, documented once.
+    #[test]
+    fn the_docs_list_every_column() {
+        let docs = include_str!("../../../docs/output.md");
+        let rows: Vec<&str> = docs
+            .lines()
+            .skip_while(|l| !l.starts_with("| name | header | rank | shows |"))
+            .skip(2)
+            .take_while(|l| l.starts_with("| `"))
+            .collect();
+        for c in COLUMNS {
+            let rank = c.rank.map_or(String::new(), |r| format!("{r} "));
+            let row = format!("| `{}` | `{}` | {rank}|", c.name, c.header);
+            assert!(
+                rows.iter().any(|r| r.starts_with(&row)),
+                "docs/output.md lacks `{row}`"
+            );
+        }
+        let names = rows
+            .iter()
+            .filter(|r| {
+                COLUMNS
+                    .iter()
+                    .any(|c| r.starts_with(&format!("| `{}` |", c.name)))
+            })
+            .count();
+        assert_eq!(names, COLUMNS.len());
+    }
+
+    #[test]
+    fn fitting_stops_at_the_first_column_that_does_not_fit() {
+        let col = |w: usize| Laid {
+            header: "x".repeat(w),
+            cells: vec![],
+            right: true,
+        };
+        // Widths with borders: 1 + (5 + 3) + (10 + 3) + (2 + 3) = 27.
+        let chosen = fit(vec![(0, col(5)), (2, col(2)), (1, col(10))], 26);
+        let headers: Vec<usize> = chosen.iter().map(|c| c.header.len()).collect();
+        // Ranks 0 and 1 fit (1 + 8 + 13 = 22), rank 2 would make 27 > 26: left out.
+        assert_eq!(headers, [5, 10]);
+        // The first column stays even when nothing fits.
+        assert_eq!(fit(vec![(0, col(50))], 10).len(), 1);
     }
 }
