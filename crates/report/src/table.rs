@@ -664,23 +664,31 @@ fn returns_rows(run: &Run, levels: Levels) -> Vec<(String, String)> {
             return;
         }
         rows.push((
-            format!("min room to {label} (period)"),
+            format!("min headroom to {label} (period)"),
             m.map_or("-".into(), |m| {
                 format!("{} ({})", thousands(m.amount), m.amount_period)
             }),
         ));
         rows.push((
-            format!("min room to {label}, % (period)"),
+            format!("min headroom to {label}, % (period)"),
             m.map_or("-".into(), |m| {
                 format!("{} ({})", percent(m.percent), opt(m.percent_period))
             }),
         ));
     };
-    add("LU", levels.lockup, room.senior_minimum.lockup.as_ref());
-    add("DD", levels.default, room.senior_minimum.default.as_ref());
+    add(
+        "lock-up",
+        levels.lockup,
+        room.senior_minimum.lockup.as_ref(),
+    );
+    add(
+        "default",
+        levels.default,
+        room.senior_minimum.default.as_ref(),
+    );
     if let Some(total) = &room.total_minimum {
-        add("LU all debt", levels.lockup, total.lockup.as_ref());
-        add("DD all debt", levels.default, total.default.as_ref());
+        add("lock-up, all debt", levels.lockup, total.lockup.as_ref());
+        add("default, all debt", levels.default, total.default.as_ref());
     }
     rows
 }
