@@ -12,7 +12,8 @@ use boxflow::core::{Money, Share};
 use boxflow::model::{Commitment, ReLease, Scenario, ValidDeal};
 use boxflow::scenario::solve::{self, DefaultSolution, PriceSolution, Probe, RateSolution};
 use boxflow::scenario::{
-    parse_scenario, run_grid_each, run_scenarios, scenario_values, Base, Grid, GridRow, Outcome,
+    parse_scenario, run_grid_each, run_scenarios, scenario_values, Base, Grid, GridRow, Metric,
+    MetricValue, Outcome,
 };
 use comfy_table::{Cell, Table};
 use rust_decimal::Decimal;
@@ -237,7 +238,7 @@ impl GridJob {
             StressFormat::Csv => {
                 let mut out = csv::Writer::from_writer(&mut *w);
                 let mut header: Vec<&str> = self.dims();
-                header.extend(CSV_COLUMNS);
+                header.extend(csv_columns());
                 header.push("error");
                 out.write_record(&header)?;
                 run_grid_each(&self.base, &self.grid, true, &progress, |r| {
@@ -554,23 +555,56 @@ fn breakpoints_table(b: &Breakpoints) -> Table {
     t
 }
 
-/// One outcome as JSON: money as strings with two decimals, ratios with ten.
-pub fn outcome_json(o: &Outcome) -> Value {
-    json!({
-        "name": o.name,
-        "covenants": pass(o.covenants),
-        "halfway_covenant": pass(o.halfway_covenant),
-        "min_dscr": ratio(o.min_dscr),
-        "min_dscr_period": o.min_dscr_period,
-        "first_event": o.first_event.as_ref().map(|e| json!({"event": e.event, "period": e.period})),
-        "payment_defaults": o.payment_defaults,
-        "lender_loss": money(o.lender_loss),
-        "senior_loss": money(o.senior_loss),
-        "equity_irr": ratio(o.equity_irr),
-        "senior_lender_irr": ratio(o.senior_lender_irr),
-        "senior_repaid_period": o.senior_repaid_period,
-        "total_distributions": money(o.total_distributions),
+/// One metric of an outcome as JSON: a verdict as `"pass"`/`"fail"`, money as a
+/// string with two decimals, a ratio or rate as a string with ten, a count or a
+/// period as a number (`null` when undefined).
+pub fn metric_json(m: Metric, o: &Outcome) -> Value {
+    match m.of(o) {
+        MetricValue::Verdict(v) => Value::String(pass(v).into()),
+        MetricValue::Number(x) => ratio(x),
+        MetricValue::Money(x) => money(x),
+        MetricValue::Count(n) => json!(n),
+        MetricValue::Period(p) => json!(p),
+    }
+}
+
+/// The keys of an outcome's row after its name: the metrics ([`Metric::ALL`]) in
+/// their order, with the first event (`first_event` and its period) after
+/// `min_dscr_total`. JSON and CSV share it.
+enum RowKey {
+    Metric(Metric),
+    FirstEvent,
+}
+
+fn row_keys() -> impl Iterator<Item = RowKey> {
+    Metric::ALL.into_iter().flat_map(|m| {
+        let first_event = (m == Metric::MinDscrTotal).then_some(RowKey::FirstEvent);
+        std::iter::once(RowKey::Metric(m)).chain(first_event)
     })
+}
+
+/// One outcome as JSON: its name, then every metric by its name.
+pub fn outcome_json(o: &Outcome) -> Value {
+    let mut m = Map::new();
+    m.insert("name".into(), Value::String(o.name.clone()));
+    for key in row_keys() {
+        match key {
+            RowKey::Metric(metric) => {
+                m.insert(metric.name().into(), metric_json(metric, o));
+            }
+            RowKey::FirstEvent => {
+                let e = o.first_event.as_ref();
+                m.insert(
+                    "first_event".into(),
+                    e.map_or(
+                        Value::Null,
+                        |e| json!({"event": e.event, "period": e.period}),
+                    ),
+                );
+            }
+        }
+    }
+    Value::Object(m)
 }
 
 fn probe_json(p: &Probe, at: &str, figure: &str, money_figure: bool) -> Value {
@@ -632,21 +666,15 @@ pub fn breakpoints_json(b: &Breakpoints) -> Value {
     })
 }
 
-const CSV_COLUMNS: [&str; 13] = [
-    "covenants",
-    "halfway_covenant",
-    "min_dscr",
-    "min_dscr_period",
-    "first_event",
-    "first_event_period",
-    "payment_defaults",
-    "lender_loss",
-    "senior_loss",
-    "equity_irr",
-    "senior_lender_irr",
-    "senior_repaid_period",
-    "total_distributions",
-];
+/// The CSV columns of an outcome, after the scenario's name or the grid point's values.
+fn csv_columns() -> Vec<&'static str> {
+    row_keys()
+        .flat_map(|k| match k {
+            RowKey::Metric(m) => vec![m.name()],
+            RowKey::FirstEvent => vec!["first_event", "first_event_period"],
+        })
+        .collect()
+}
 
 fn text(v: Value) -> String {
     match v {
@@ -657,30 +685,24 @@ fn text(v: Value) -> String {
 }
 
 fn outcome_fields(o: &Outcome) -> Vec<String> {
-    let opt = |x: Option<usize>| x.map_or(String::new(), |x| x.to_string());
-    vec![
-        pass(o.covenants).into(),
-        pass(o.halfway_covenant).into(),
-        text(ratio(o.min_dscr)),
-        opt(o.min_dscr_period),
-        o.first_event
-            .as_ref()
-            .map_or(String::new(), |e| e.event.to_string()),
-        opt(o.first_event.as_ref().map(|e| e.period)),
-        o.payment_defaults.to_string(),
-        o.lender_loss.to_string(),
-        o.senior_loss.to_string(),
-        text(ratio(o.equity_irr)),
-        text(ratio(o.senior_lender_irr)),
-        opt(o.senior_repaid_period),
-        o.total_distributions.to_string(),
-    ]
+    row_keys()
+        .flat_map(|k| match k {
+            RowKey::Metric(m) => vec![text(metric_json(m, o))],
+            RowKey::FirstEvent => {
+                let e = o.first_event.as_ref();
+                vec![
+                    e.map_or(String::new(), |e| e.event.to_string()),
+                    e.map_or(String::new(), |e| e.period.to_string()),
+                ]
+            }
+        })
+        .collect()
 }
 
 fn outcomes_csv(outcomes: &[ScenarioRow]) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["scenario"];
-    header.extend(CSV_COLUMNS);
+    header.extend(csv_columns());
     header.push("error");
     w.write_record(&header)?;
     for (name, o) in outcomes {
@@ -691,7 +713,7 @@ fn outcomes_csv(outcomes: &[ScenarioRow]) -> Result<String, csv::Error> {
                 row.push(String::new());
             }
             Err(e) => {
-                row.extend(CSV_COLUMNS.iter().map(|_| String::new()));
+                row.extend(csv_columns().iter().map(|_| String::new()));
                 row.push(e.clone());
             }
         }
@@ -734,7 +756,7 @@ fn grid_csv_row(r: &GridRow) -> Vec<String> {
             row.push(String::new());
         }
         Err(e) => {
-            row.extend(CSV_COLUMNS.iter().map(|_| String::new()));
+            row.extend(csv_columns().iter().map(|_| String::new()));
             row.push(e.to_string());
         }
     }

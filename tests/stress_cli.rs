@@ -403,3 +403,44 @@ fn portfolio_refuses_what_is_not_a_file_and_counts_a_file_once() {
     let v: Value = serde_json::from_slice(&copied.stdout).unwrap();
     assert_eq!(v["boxes"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn every_metric_is_a_key_of_the_stress_row_in_json_and_csv() {
+    use boxflow::scenario::Metric;
+    // fixtures/junior.toml has a junior facility: the combined DSCR is then at most
+    // the senior one (its denominator adds the junior's debt service to the same CFADS).
+    let v = json(&[
+        "stress",
+        "fixtures/junior.toml",
+        "--format",
+        "json",
+        "--no-solve",
+    ]);
+    let base = &v["scenarios"][0];
+    for m in Metric::ALL {
+        assert!(
+            base.as_object().unwrap().contains_key(m.name()),
+            "{} missing from {base}",
+            m.name()
+        );
+    }
+    let senior: f64 = base["min_dscr"].as_str().unwrap().parse().unwrap();
+    let total: f64 = base["min_dscr_total"].as_str().unwrap().parse().unwrap();
+    assert!(total <= senior, "combined {total} > senior {senior}");
+    assert!(matches!(base["covenants"].as_str(), Some("pass" | "fail")));
+    let csv = ok(&[
+        "stress",
+        "fixtures/junior.toml",
+        "--format",
+        "csv",
+        "--no-solve",
+    ]);
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    for m in Metric::ALL {
+        assert!(
+            header.contains(&m.name()),
+            "{} missing from {header:?}",
+            m.name()
+        );
+    }
+}

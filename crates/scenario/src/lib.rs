@@ -35,6 +35,7 @@
 
 mod apply;
 mod grid;
+mod metric;
 mod outcome;
 pub mod portfolio;
 pub mod solve;
@@ -45,6 +46,7 @@ pub use grid::{
     parse_scenario, run_grid, run_grid_each, run_scenarios, scenario_of, scenario_values, Axis,
     Dimension, Grid, GridRow, ShockValues, SpecError, GRID_CHUNK, MAX_GRID_POINTS,
 };
+pub use metric::{Metric, MetricKind, MetricValue, UnknownMetric};
 pub use outcome::{dscr_order, FirstEvent, Outcome};
 
 use boxflow_model::Invalid;

@@ -34,6 +34,9 @@ pub struct Outcome {
     pub min_dscr: Option<Decimal>,
     /// The first period at the minimum.
     pub min_dscr_period: Option<usize>,
+    /// The lowest combined DSCR (senior and junior debt service; the senior DSCR's
+    /// equal when there is no junior facility).
+    pub min_dscr_total: Option<Decimal>,
     /// The first event other than `lockup` (a lock-up traps cash; the base case of a
     /// box whose DSRA fills over time has them by design).
     pub first_event: Option<FirstEvent>,
@@ -86,6 +89,7 @@ impl Outcome {
             covenants: s.halfway_covenant && !breach,
             min_dscr: s.min_dscr,
             min_dscr_period: s.min_dscr_period,
+            min_dscr_total: s.min_dscr_total,
             first_event,
             payment_defaults: run
                 .events
@@ -156,6 +160,7 @@ mod tests {
             covenants: true,
             min_dscr,
             min_dscr_period: min_dscr.map(|_| 1),
+            min_dscr_total: min_dscr,
             first_event: None,
             payment_defaults: 0,
             lender_loss: Money::ZERO,
