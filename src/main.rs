@@ -334,6 +334,11 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
             if !bad.is_empty() {
                 return Err(Fail::Message(bad.join("\nerror: ")));
             }
+            // The same deal twice is one box; two deals of one name are both counted.
+            let (deals, warnings) = boxflow::scenario::portfolio::distinct(deals);
+            for w in warnings {
+                say_err(&format!("warning: {w}\n"));
+            }
             let text = portfolio::portfolio(deals, &args)?;
             emit(args.out.as_deref(), &text)?;
             Ok(ExitCode::SUCCESS)

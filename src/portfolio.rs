@@ -7,7 +7,7 @@ use boxflow::report::table::{pass, right, styled};
 use std::path::{Path, PathBuf};
 
 use boxflow::model::ValidDeal;
-use boxflow::scenario::portfolio::{consolidate, run_boxes, Portfolio};
+use boxflow::scenario::portfolio::{consolidate, run_boxes, Portfolio, SourcesUses};
 use comfy_table::Cell;
 use serde_json::{json, Value};
 
@@ -146,6 +146,8 @@ pub fn tables(p: &Portfolio) -> String {
         "margin",
         "min DSCR",
         "halfway",
+        "covenants breached",
+        "events",
         "equity IRR",
     ]);
     for b in &p.boxes {
@@ -160,6 +162,8 @@ pub fn tables(p: &Portfolio) -> String {
             right(percent(b.margin_at_close)),
             right(dscr(b.min_dscr)),
             Cell::new(pass(b.halfway_covenant)),
+            Cell::new(none_or_list(&b.covenants_breached, ", ")),
+            Cell::new(none_or_list(&b.events, " ")),
             right(percent(b.equity_irr)),
         ]);
     }
@@ -234,8 +238,26 @@ pub fn tables(p: &Portfolio) -> String {
             right(percent(m.cost_of_debt)),
         ]);
     }
+    let mut cash = styled(false);
+    let mut header = vec!["month"];
+    header.extend(CASH_COLUMNS.iter().map(|(_, title, _)| *title));
+    cash.set_header(header);
+    for m in &p.months {
+        let mut row = vec![Cell::new(m.month.format("%Y-%m").to_string())];
+        row.extend(
+            CASH_COLUMNS
+                .iter()
+                .map(|(_, _, get)| right(thousands(get(&m.cash)))),
+        );
+        cash.add_row(row);
+    }
+    let legend = if p.event_legend.is_empty() {
+        String::new()
+    } else {
+        format!("Events: {}\n", p.event_legend)
+    };
     format!(
-        "Portfolio of {} boxes ({})\n{boxes}\nCost of debt by vintage\n{vintages}\nConcentration by customer (HHI of contract value {})\n{customers}\nBy calendar month (cash on the date it moves; debt at the month's end)\n{months}\n",
+        "Portfolio of {} boxes ({})\n{boxes}\n{legend}Cost of debt by vintage\n{vintages}\nConcentration by customer (HHI of contract value {})\n{customers}\nBy calendar month (cash on the date it moves; debt at the month's end)\n{months}\nSources and uses by calendar month (every box's cash in and out; sources = uses)\n{cash}\n",
         p.boxes.len(),
         p.currency,
         p.customer_hhi
@@ -262,6 +284,8 @@ pub fn portfolio_json(p: &Portfolio) -> Value {
             "contract_value": money(b.contract_value),
             "min_dscr": ratio(b.min_dscr),
             "halfway_covenant": pass(b.halfway_covenant),
+            "covenants_breached": b.covenants_breached.join(", "),
+            "events": b.events.join(" "),
             "equity_irr": ratio(b.equity_irr),
             "lender_loss": money(b.lender_loss),
         })).collect::<Vec<_>>(),
@@ -282,7 +306,8 @@ pub fn portfolio_json(p: &Portfolio) -> Value {
             "debt_share": ratio(c.debt_share),
         })).collect::<Vec<_>>(),
         "customer_hhi": ratio(p.customer_hhi),
-        "months": p.months.iter().map(|m| json!({
+        "months": p.months.iter().map(|m| {
+            let mut row = json!({
             "month": m.month.format("%Y-%m").to_string(),
             "boxes": m.boxes,
             "invoice": money(m.invoice),
@@ -302,8 +327,56 @@ pub fn portfolio_json(p: &Portfolio) -> Value {
             "cost_by_vintage": p.vintages.iter().zip(&m.cost_by_vintage)
                 .map(|(v, c)| (v.close.to_string(), ratio(*c)))
                 .collect::<serde_json::Map<String, Value>>(),
-        })).collect::<Vec<_>>(),
+            });
+            if let Some(o) = row.as_object_mut() {
+                for (key, _, get) in CASH_COLUMNS {
+                    o.insert(key.to_string(), money(get(&m.cash)));
+                }
+            }
+            row
+        }).collect::<Vec<_>>(),
     })
+}
+
+/// The sources and uses columns of a month: JSON and CSV key, table title, value.
+type CashColumn = (
+    &'static str,
+    &'static str,
+    fn(&SourcesUses) -> boxflow::core::Money,
+);
+
+/// Sources, their total, uses, their total (equal to the sources, to the cent).
+const CASH_COLUMNS: [CashColumn; 15] = [
+    ("source_prepayments", "prepayments", |c| c.prepayments),
+    ("source_collections", "collections", |c| c.collections),
+    ("source_draws", "draws", |c| c.draws),
+    ("source_equity", "equity", |c| c.equity),
+    ("source_reserve_releases", "reserve releases", |c| {
+        c.reserve_releases
+    }),
+    ("source_terminal_value", "terminal value", |c| {
+        c.terminal_value
+    }),
+    ("sources", "= sources", SourcesUses::sources),
+    ("use_capex", "capex", |c| c.capex),
+    ("use_opex", "opex", |c| c.opex),
+    ("use_fees", "fees", |c| c.fees),
+    ("use_to_lenders", "to lenders", |c| c.to_lenders),
+    ("use_reserve_deposits", "reserve deposits", |c| {
+        c.reserve_deposits
+    }),
+    ("use_distributions", "distributions", |c| c.distributions),
+    ("use_refunds", "refunds", |c| c.refunds),
+    ("uses", "= uses", SourcesUses::uses),
+];
+
+/// `-` for an empty list, else its items joined.
+fn none_or_list(items: &[&str], sep: &str) -> String {
+    if items.is_empty() {
+        boxflow::core::format::UNDEFINED.to_string()
+    } else {
+        items.join(sep)
+    }
 }
 
 fn cell(v: Value) -> String {

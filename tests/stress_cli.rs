@@ -186,6 +186,21 @@ fn the_portfolio_folder_runs_in_every_format() {
     }
     let first_month = &v["months"][0];
     assert_eq!(first_month["month"], "2023-08");
+    // Every month's sources equal its uses, to the cent, in the JSON as in the table.
+    assert!(
+        text.contains("Sources and uses by calendar month"),
+        "{text}"
+    );
+    for m in v["months"].as_array().unwrap() {
+        assert_eq!(m["sources"], m["uses"], "{m}");
+        assert!(m["sources"].as_str().unwrap().contains('.'), "{m}");
+    }
+    for b in boxes {
+        assert!(
+            b["events"].is_string() && b["covenants_breached"].is_string(),
+            "{b}"
+        );
+    }
     let csv = ok(&[
         "portfolio",
         "fixtures/portfolio",
@@ -373,6 +388,19 @@ fn portfolio_refuses_what_is_not_a_file_and_counts_a_file_once() {
         "{stderr}"
     );
     let v: Value = serde_json::from_slice(&twice.stdout).unwrap();
+    assert_eq!(v["boxes"].as_array().unwrap().len(), 1);
+
+    // The same deal under another file name: one box, and a warning naming both.
+    let copy = dir.path().join("copy.toml");
+    std::fs::copy(f, &copy).unwrap();
+    let copied = boxflow(&["portfolio", f, copy.to_str().unwrap(), "--format", "json"]);
+    assert!(copied.status.success());
+    let stderr = String::from_utf8_lossy(&copied.stderr);
+    assert!(
+        stderr.contains("holds the same deal as") && stderr.contains("counted once"),
+        "{stderr}"
+    );
+    let v: Value = serde_json::from_slice(&copied.stdout).unwrap();
     assert_eq!(v["boxes"].as_array().unwrap().len(), 1);
 }
 

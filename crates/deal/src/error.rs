@@ -204,6 +204,88 @@ impl From<boxflow_model::RuleKind> for ErrorKind {
     }
 }
 
+/// The errors of one file as they are found: the first [`crate::MAX_ERRORS`] by
+/// position kept, every one counted. The same error (span and message) found twice
+/// while kept is kept and counted once.
+///
+/// Errors are found roughly in order of position, so once the list is full nearly
+/// every later error is turned away by [`Found::wants`] after one comparison, before
+/// its message is built: a file with a million mistakes costs a million comparisons,
+/// not a million messages.
+#[derive(Default)]
+pub(crate) struct Found {
+    /// (seq, error), at most `MAX_ERRORS`.
+    kept: Vec<(usize, DealError)>,
+    /// The largest (start, end, seq) kept, once the list is full.
+    last: Option<(usize, usize, usize)>,
+    total: usize,
+}
+
+impl Found {
+    /// True when an error at `span` would be kept (shown).
+    pub(crate) fn wants(&self, span: &Range<usize>) -> bool {
+        self.last
+            .is_none_or(|last| (span.start, span.end, self.total) < last)
+    }
+
+    /// Counts an error that is not kept, whose message was never built.
+    pub(crate) fn count(&mut self) {
+        self.total += 1;
+    }
+
+    /// Adds an error: kept when among the first by position, counted in any case.
+    pub(crate) fn push(&mut self, error: DealError) {
+        if !self.wants(&error.span) {
+            self.total += 1;
+            return;
+        }
+        if self
+            .kept
+            .iter()
+            .any(|(_, e)| e.span == error.span && e.message == error.message)
+        {
+            return;
+        }
+        self.kept.push((self.total, error));
+        self.total += 1;
+        if self.kept.len() > crate::MAX_ERRORS {
+            if let Some(at) = self.max() {
+                self.kept.swap_remove(at);
+            }
+        }
+        if self.kept.len() >= crate::MAX_ERRORS {
+            self.last = self
+                .max()
+                .and_then(|at| self.kept.get(at))
+                .map(|(seq, e)| (e.span.start, e.span.end, *seq));
+        }
+    }
+
+    /// The index in `kept` of the largest (start, end, seq).
+    fn max(&self) -> Option<usize> {
+        self.kept
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, (seq, e))| (e.span.start, e.span.end, *seq))
+            .map(|(i, _)| i)
+    }
+
+    /// Every error counted, the kept ones included.
+    pub(crate) fn total(&self) -> usize {
+        self.total
+    }
+
+    /// The kept errors in order of position (the earlier found first on a tie), and
+    /// how many more were found.
+    pub(crate) fn into_sorted(self) -> (Vec<DealError>, usize) {
+        let mut kept = self.kept;
+        kept.sort_by_key(|(seq, e)| (e.span.start, e.span.end, *seq));
+        let errors: Vec<DealError> = kept.into_iter().map(|(_, e)| e).collect();
+        let omitted = self.total - errors.len();
+        (errors, omitted)
+    }
+}
+
 /// The start of every line of `source`: `\n`, `\r\n` and a lone `\r` (old Mac line
 /// endings) each end a line.
 pub(crate) fn line_starts(source: &str) -> Vec<usize> {
@@ -271,6 +353,52 @@ pub(crate) fn locate(errors: &mut [DealError], source: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(start: usize, message: &str) -> DealError {
+        DealError::pending(ErrorKind::InvalidValue, start..start + 1, message, None)
+    }
+
+    #[test]
+    fn found_keeps_the_first_errors_by_position_and_counts_all() {
+        let max = crate::MAX_ERRORS;
+        let mut found = Found::default();
+        // 3 * max errors, the last third out of order (before every other)
+        for i in 0..2 * max {
+            found.push(at(1_000 + i, "late"));
+        }
+        for i in 0..max {
+            found.push(at(max - 1 - i, "early"));
+        }
+        // the same error twice while kept: once
+        found.push(at(0, "early"));
+        assert_eq!(found.total(), 3 * max);
+        let (errors, omitted) = found.into_sorted();
+        assert_eq!((errors.len(), omitted), (max, 2 * max));
+        let starts: Vec<usize> = errors.iter().map(|e| e.span.start).collect();
+        assert_eq!(starts, (0..max).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_full_list_turns_later_errors_away_before_their_message_is_built() {
+        let mut found = Found::default();
+        for i in 0..crate::MAX_ERRORS {
+            assert!(found.wants(&(i..i + 1)));
+            found.push(at(i, "x"));
+        }
+        // later than every kept error: not wanted (so the reader only counts it)
+        assert!(!found.wants(&(5_000..5_001)));
+        assert!(!found.wants(&(crate::MAX_ERRORS - 1..crate::MAX_ERRORS)));
+        // earlier than the last kept: wanted, and it takes the last one's place
+        assert!(found.wants(&(3..3)));
+        found.push(DealError::pending(ErrorKind::InvalidValue, 3..3, "y", None));
+        let (errors, omitted) = found.into_sorted();
+        assert_eq!(omitted, 1);
+        assert_eq!(errors.get(3).map(|e| e.message.as_str()), Some("y"));
+        assert_eq!(
+            errors.last().map(|e| e.span.start),
+            Some(crate::MAX_ERRORS - 2)
+        );
+    }
 
     #[test]
     fn lines_and_columns_are_one_based_in_characters() {

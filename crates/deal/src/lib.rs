@@ -41,6 +41,7 @@ mod reader;
 mod render;
 mod schema;
 pub mod sheet;
+mod syntax;
 mod warnings;
 
 use std::io::Read;
@@ -119,6 +120,22 @@ pub fn parse(source: &str, file: &str) -> Result<ValidDeal, DealErrors> {
         }
     };
 
+    // The parser's own errors first, counted without building each: a file with more
+    // than can be shown is reported from them alone.
+    let parsed = syntax::check(source);
+    if parsed.total > MAX_ERRORS {
+        let errors: Vec<DealError> = parsed
+            .first
+            .into_iter()
+            .map(|e| syntax_error(e.span, &e.message))
+            .collect();
+        let mut shown = fail(errors);
+        shown.omitted = parsed.total - shown.errors.len();
+        return Err(shown);
+    }
+
+    // Few syntax errors or none: `toml` builds the tree, reporting the same syntax
+    // errors and those it finds building it (a duplicate key, a bad escape).
     let (table, syntax) = toml::de::DeTable::parse_recoverable(source);
     if !syntax.is_empty() {
         // A broken file can have millions of syntax errors: they are ordered, and the
@@ -138,15 +155,7 @@ pub fn parse(source: &str, file: &str) -> Result<ValidDeal, DealErrors> {
         order.truncate(MAX_ERRORS);
         let errors: Vec<DealError> = order
             .into_iter()
-            .map(|(start, end, message)| {
-                let message = message.trim().replace('\n', "; ");
-                DealError::pending(
-                    ErrorKind::Syntax,
-                    start..end,
-                    format!("invalid TOML: {message}"),
-                    syntax_help(&message),
-                )
-            })
+            .map(|(start, end, message)| syntax_error(start..end, message))
             .collect();
         let mut shown = fail(errors);
         shown.omitted += omitted;
@@ -154,17 +163,18 @@ pub fn parse(source: &str, file: &str) -> Result<ValidDeal, DealErrors> {
     }
 
     let outcome = reader::read(source, table.get_ref());
-    let mut errors = outcome.errors;
+    let locations = reader::Locations::new(table.get_ref());
+    let mut found = outcome.errors;
     for invalid in boxflow_model::check_with_poisoned(&outcome.deal, &outcome.poisoned) {
-        let span = outcome.locations.span_of(&invalid.path, source);
-        errors.push(DealError::pending(
+        let span = locations.span_of(&invalid.path, source);
+        found.push(DealError::pending(
             invalid.kind.into(),
             span,
             invalid.message,
             Some(invalid.help),
         ));
     }
-    if errors.is_empty() {
+    if found.total() == 0 {
         outcome.deal.validate().map_err(|e| {
             // The reader's own pass found nothing, so the rules of validate() found
             // nothing either: a difference is an internal error, reported, not hidden.
@@ -181,8 +191,26 @@ pub fn parse(source: &str, file: &str) -> Result<ValidDeal, DealErrors> {
             }
         })
     } else {
-        Err(fail(errors))
+        let (mut errors, omitted) = found.into_sorted();
+        error::locate(&mut errors, source);
+        Err(DealErrors {
+            file: file.to_string(),
+            source: Some(source.to_string()),
+            errors,
+            omitted,
+        })
     }
+}
+
+/// A syntax error as shown: `invalid TOML: ` and the parser's message on one line.
+fn syntax_error(span: std::ops::Range<usize>, message: &str) -> DealError {
+    let message = message.trim().replace('\n', "; ");
+    DealError::pending(
+        ErrorKind::Syntax,
+        span,
+        format!("invalid TOML: {message}"),
+        syntax_help(&message),
+    )
 }
 
 /// Reads a deal sheet from bytes: like [`parse`], after checking the size (at most

@@ -6,7 +6,7 @@
 //! [`crate::validate`] skip whatever reads it.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use boxflow_core::{DayCount, Decimal, Frequency, Money, Quantity, Rate, Ratio, Share, SheetEnum};
@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use crate::error::{DealError, ErrorKind};
+use crate::error::{DealError, ErrorKind, Found};
 use crate::number::{parse_decimal, NumberError};
 use crate::sheet::{self, Section};
 use boxflow_model::{
@@ -26,47 +26,93 @@ use boxflow_model::{
 type Value<'i> = Spanned<DeValue<'i>>;
 
 /// What the reader found: a deal with placeholders where values could not be read,
-/// the errors, the poisoned paths and where each path is written.
+/// the errors and the poisoned paths.
 pub(crate) struct Outcome {
     pub deal: Deal,
-    pub errors: Vec<DealError>,
+    pub errors: Found,
     pub poisoned: Vec<String>,
-    pub locations: Locations,
 }
 
-/// Where each key and value of the sheet is written, by path.
-#[derive(Default)]
-pub(crate) struct Locations {
-    map: HashMap<String, Loc>,
+/// Where each key and value of the sheet is written, by path: found by walking the
+/// TOML tree along the path when asked, so that reading a sheet records nothing per
+/// key or array entry.
+pub(crate) struct Locations<'a, 'i> {
+    root: &'a DeTable<'i>,
 }
 
-struct Loc {
-    key: Option<Range<usize>>,
-    value: Range<usize>,
-    compound: bool,
-}
+impl<'a, 'i> Locations<'a, 'i> {
+    /// The places of the keys and values of the parsed sheet `root`.
+    pub(crate) fn new(root: &'a DeTable<'i>) -> Self {
+        Locations { root }
+    }
 
-impl Locations {
     /// The span to point at for an error at `path`: the value when it is a scalar or
     /// fits on one line, else its key; for a path that is not written (a default
     /// applies), the nearest enclosing table that is.
+    ///
+    /// A key may hold a `.` (`[curves."A.B"]`): at each table the longest key that
+    /// starts the rest of the path is taken. The work is the length of the path times
+    /// a lookup, however large the sheet.
     pub(crate) fn span_of(&self, path: &str, source: &str) -> Range<usize> {
-        let mut p = path;
-        loop {
-            if let Some(loc) = self.map.get(p) {
-                let one_line = source
-                    .get(loc.value.clone())
-                    .is_some_and(|s| !s.contains('\n'));
-                return if !loc.compound || one_line {
-                    loc.value.clone()
+        // (key span, value) of the deepest entry found so far
+        let mut found: Option<(Option<Range<usize>>, &'a Value<'i>)> = None;
+        let mut table = Some(self.root);
+        let mut items: Option<&'a [Value<'i>]> = None;
+        let mut rest = path;
+        while !rest.is_empty() {
+            if let Some(t) = table {
+                let r = if found.is_some() {
+                    match rest.strip_prefix('.') {
+                        Some(r) => r,
+                        None => break,
+                    }
                 } else {
-                    loc.key.clone().unwrap_or(loc.value.clone())
+                    rest
                 };
+                let ends = r
+                    .match_indices(['.', '['])
+                    .map(|(i, _)| i)
+                    .chain(std::iter::once(r.len()));
+                let mut hit = None;
+                for end in ends {
+                    if let Some((k, v)) = r.get(..end).and_then(|key| t.get_key_value(key)) {
+                        hit = Some((k.span(), v, end));
+                    }
+                }
+                let Some((key, v, end)) = hit else { break };
+                found = Some((Some(key), v));
+                rest = r.get(end..).unwrap_or("");
+            } else if let Some(list) = items {
+                let Some((index, r)) = rest
+                    .strip_prefix('[')
+                    .and_then(|r| r.split_once(']'))
+                    .and_then(|(i, r)| Some((i.parse::<usize>().ok()?, r)))
+                else {
+                    break;
+                };
+                let Some(v) = list.get(index) else { break };
+                found = Some((None, v));
+                rest = r;
+            } else {
+                break;
             }
-            match p.rfind(['.', '[']) {
-                Some(i) => p = p.get(..i).unwrap_or(""),
-                None => return 0..0,
-            }
+            let value = found.as_ref().map(|(_, v)| v.get_ref());
+            table = match value {
+                Some(DeValue::Table(t)) => Some(t),
+                _ => None,
+            };
+            items = match value {
+                Some(DeValue::Array(a)) => Some(&**a),
+                _ => None,
+            };
+        }
+        let Some((key, v)) = found else {
+            return 0..0;
+        };
+        if !is_compound(v.get_ref()) || source.get(v.span()).is_some_and(|s| !s.contains('\n')) {
+            v.span()
+        } else {
+            key.unwrap_or(v.span())
         }
     }
 }
@@ -158,25 +204,22 @@ fn is_compound(v: &DeValue<'_>) -> bool {
 
 struct Reader<'s> {
     src: &'s str,
-    errors: Vec<DealError>,
+    errors: Found,
     poisoned: Vec<String>,
-    locations: Locations,
 }
 
 /// Reads a parsed TOML document into a deal, collecting every error.
 pub(crate) fn read(src: &str, root: &DeTable<'_>) -> Outcome {
     let mut r = Reader {
         src,
-        errors: Vec::new(),
+        errors: Found::default(),
         poisoned: Vec::new(),
-        locations: Locations::default(),
     };
     let deal = r.deal(root);
     Outcome {
         deal,
         errors: r.errors,
         poisoned: r.poisoned,
-        locations: r.locations,
     }
 }
 
@@ -194,6 +237,18 @@ impl<'s> Reader<'s> {
             .push(DealError::pending(kind, span, message, help));
     }
 
+    /// False when an error at `span` would not be shown (only the first
+    /// [`crate::MAX_ERRORS`] by position are): then it is counted here, and its message
+    /// need not be built.
+    fn shown(&mut self, span: &Range<usize>) -> bool {
+        if self.errors.wants(span) {
+            true
+        } else {
+            self.errors.count();
+            false
+        }
+    }
+
     fn poison(&mut self, path: &str) {
         self.poisoned.push(path.to_string());
     }
@@ -203,6 +258,9 @@ impl<'s> Reader<'s> {
     }
 
     fn wrong_type(&mut self, path: &str, v: &Value<'_>, expected: &str, help: Option<String>) {
+        if !self.shown(&v.span()) {
+            return;
+        }
         self.error(
             ErrorKind::WrongType,
             v.span(),
@@ -257,17 +315,8 @@ impl<'s> Reader<'s> {
         span: Range<usize>,
         section: Option<&'static Section>,
     ) -> Tbl<'a, 'i> {
-        for (k, v) in map.iter() {
+        for k in map.keys() {
             let key: &str = k.get_ref();
-            let child = join(path, key);
-            self.locations.map.insert(
-                child,
-                Loc {
-                    key: Some(k.span()),
-                    value: v.span(),
-                    compound: is_compound(v.get_ref()),
-                },
-            );
             if let Some(section) = section {
                 if section.key(key).is_none() {
                     self.unknown_key(path, key, k.span(), section);
@@ -283,6 +332,9 @@ impl<'s> Reader<'s> {
     }
 
     fn unknown_key(&mut self, path: &str, key: &str, span: Range<usize>, section: &Section) {
+        if !self.shown(&span) {
+            return;
+        }
         let keys = section.names();
         let help = if let Some(s) = suggest(key, &keys) {
             format!("did you mean `{s}`?")
@@ -334,14 +386,6 @@ impl<'s> Reader<'s> {
                 let mut ok = true;
                 for (i, item) in items.iter().enumerate() {
                     let p = format!("{path}[{i}]");
-                    self.locations.map.insert(
-                        p.clone(),
-                        Loc {
-                            key: None,
-                            value: item.span(),
-                            compound: is_compound(item.get_ref()),
-                        },
-                    );
                     match item.get_ref() {
                         DeValue::Table(map) => {
                             out.push(self.enter(&p, map, item.span(), Some(section)))
@@ -478,7 +522,10 @@ impl<'s> Reader<'s> {
     }
 
     fn number_error(&mut self, path: &str, v: &Value<'_>, e: NumberError) {
-        let written = self.text(v);
+        if !self.shown(&v.span()) {
+            return;
+        }
+        let written = shorten(self.text(v));
         let inner = written.trim_matches(['"', '\'']);
         let (message, help) = match e {
             NumberError::Syntax => {
@@ -535,7 +582,10 @@ impl<'s> Reader<'s> {
         match Money::exact(d) {
             Some(m) => Some(m),
             None => {
-                let written = self.text(v);
+                if !self.shown(&v.span()) {
+                    return None;
+                }
+                let written = shorten(self.text(v));
                 self.error(
                     ErrorKind::InvalidValue,
                     v.span(),
@@ -556,6 +606,9 @@ impl<'s> Reader<'s> {
                 let n = i128::from_str_radix(i.as_str(), i.radix()).ok();
                 match n {
                     Some(n) if n < 0 => {
+                        if !self.shown(&v.span()) {
+                            return None;
+                        }
                         let (what, help) = if path.ends_with("interest_only_periods") {
                             (
                                 "a whole number, 0 or more",
@@ -593,7 +646,7 @@ impl<'s> Reader<'s> {
                 }
             }
             DeValue::Float(_) => {
-                let written = self.text(v);
+                let written = shorten(self.text(v));
                 self.error(
                     ErrorKind::InvalidValue,
                     v.span(),
@@ -638,6 +691,10 @@ impl<'s> Reader<'s> {
     /// A native TOML date or a quoted `YYYY-MM-DD`; a date-time is an error.
     fn date(&mut self, path: &str, v: &Value<'_>) -> Option<NaiveDate> {
         let bad_date = |r: &mut Self, written: &str| {
+            if !r.shown(&v.span()) {
+                return;
+            }
+            let written = shorten(written);
             r.error(
                 ErrorKind::InvalidValue,
                 v.span(),
@@ -1042,14 +1099,6 @@ impl<'s> Reader<'s> {
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
             let p = format!("{path}[{i}]");
-            self.locations.map.insert(
-                p.clone(),
-                Loc {
-                    key: None,
-                    value: item.span(),
-                    compound: is_compound(item.get_ref()),
-                },
-            );
             let Some(t) = self.table(
                 &p,
                 item,
@@ -1287,14 +1336,6 @@ impl<'s> Reader<'s> {
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
             let p = format!("{path}[{i}]");
-            self.locations.map.insert(
-                p.clone(),
-                Loc {
-                    key: None,
-                    value: item.span(),
-                    compound: is_compound(item.get_ref()),
-                },
-            );
             match self.share(&p, item) {
                 Some(s) => out.push(s),
                 None => ok = false,
@@ -1464,14 +1505,6 @@ impl<'s> Reader<'s> {
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
             let p = format!("{path}[{i}]");
-            self.locations.map.insert(
-                p.clone(),
-                Loc {
-                    key: None,
-                    value: item.span(),
-                    compound: is_compound(item.get_ref()),
-                },
-            );
             let pair = match item.get_ref() {
                 DeValue::Array(pair) if pair.len() == 2 => pair,
                 _ => {
@@ -1492,16 +1525,6 @@ impl<'s> Reader<'s> {
                 ok = false;
                 continue;
             };
-            for (j, e) in [d, x].into_iter().enumerate() {
-                self.locations.map.insert(
-                    format!("{p}[{j}]"),
-                    Loc {
-                        key: None,
-                        value: e.span(),
-                        compound: is_compound(e.get_ref()),
-                    },
-                );
-            }
             let date = self.date(&format!("{p}[0]"), d);
             let value = self.rate(&format!("{p}[1]"), x);
             match (date, value) {

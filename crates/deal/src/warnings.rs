@@ -89,7 +89,7 @@ fn sheet(deal: ValidDeal, source: String, file: String) -> Sheet {
     if !found.is_empty() {
         // The sheet is valid TOML: read it again for the location of each path.
         let (table, _) = toml::de::DeTable::parse_recoverable(&source);
-        let locations = reader::read(&source, table.get_ref()).locations;
+        let locations = reader::Locations::new(table.get_ref());
         for w in found {
             let span = locations.span_of(&w.path, &source);
             let (line, column) = crate::error::line_column(&source, span.start);

@@ -51,3 +51,35 @@ fn every_syntax_error_is_counted_and_the_first_hundred_shown() {
     let first = boxflow_deal::TEMPLATE.lines().count() + 1;
     assert_eq!(lines[0], first);
 }
+
+#[test]
+fn every_bad_value_is_counted_and_the_first_hundred_shown() {
+    // each added purchase order writes two bad values (units = -1, unit_cost = "-5")
+    let text = sheets::sheet("bad-values", 200_000).unwrap_or_default();
+    let orders = text.matches("[[purchase_order]]").count()
+        - boxflow_deal::TEMPLATE.matches("[[purchase_order]]").count();
+    assert!(orders > 1_000, "{orders}");
+    let errors = boxflow_deal::parse(&text, "p.toml").expect_err("bad values");
+    assert_eq!(errors.errors.len(), boxflow_deal::MAX_ERRORS);
+    assert_eq!(errors.total(), 2 * orders);
+    let report = boxflow_deal::render(&errors);
+    let more = format!("... and {} more errors\n", 2 * orders - 100);
+    assert!(report.contains(&more), "{more}");
+    // the first shown are the first purchase order added, its units then its cost
+    assert!(errors.errors[0].message.contains("purchase_order[1].units"));
+    assert!(errors.errors[1]
+        .message
+        .contains("purchase_order[1].unit_cost"));
+}
+
+#[test]
+fn every_unknown_key_is_counted_and_the_first_hundred_shown() {
+    let text = sheets::sheet("unknown-keys", 200_000).unwrap_or_default();
+    let keys = text.matches("escalater_").count();
+    let errors = boxflow_deal::parse(&text, "p.toml").expect_err("unknown keys");
+    assert_eq!(errors.errors.len(), boxflow_deal::MAX_ERRORS);
+    assert_eq!(errors.total(), keys);
+    // shown in order of position: escalater_0 .. escalater_99, lines 1 to 100
+    let lines: Vec<usize> = errors.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, (1..=100).collect::<Vec<_>>());
+}

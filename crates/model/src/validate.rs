@@ -603,7 +603,7 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
                 RuleKind::InvalidValue,
                 &p,
                 &[],
-                format!("curve `{name}` has no points"),
+                format!("curve `{name}` has no points", name = crate::shorten(name)),
                 "list at least one point [date, value] dated on or before close",
             );
         }
@@ -753,7 +753,7 @@ fn scenario_names(c: &mut Checker, deal: &Deal) {
                 RuleKind::Duplicate,
                 &format!("scenario[{i}].name"),
                 &[&format!("scenario[{first}].name")],
-                format!("two scenarios are named `{}`", s.name),
+                format!("two scenarios are named `{}`", crate::shorten(&s.name)),
                 "give each scenario its own name",
             );
         } else {
@@ -1029,7 +1029,7 @@ fn capacity_online_before_end(c: &mut Checker, deal: &Deal) {
                 &["deal.close", "contract.term_months"],
                 format!(
                     "capacity line `{name}` comes online on {}, after the contract ends on {end} (close + {} months)",
-                    line.online, deal.contract.term_months
+                    line.online, deal.contract.term_months, name = crate::shorten(&name)
                 ),
                 format!("bring it online before {end}, or lengthen `contract.term_months`"),
             );
@@ -1297,7 +1297,7 @@ fn capex_before_deadlines(c: &mut Checker, deal: &Deal) {
                     &deps,
                     format!(
                         "a capex payment on {} is after the repayment deadline end_H = {end_h} of facility `{name}`, which funds every capex payment pro rata",
-                        pay.date
+                        pay.date, name = crate::shorten(name)
                     ),
                     format!("pay for the GPUs by {end_h}, or repay the facility later (`repay_by`)"),
                 );
@@ -1318,7 +1318,8 @@ fn curves_ordered_from_close(c: &mut Checker, deal: &Deal) {
                     &["deal.close"],
                     format!(
                         "the first point of curve `{name}` is dated {first}, after close ({})",
-                        deal.close
+                        deal.close,
+                        name = crate::shorten(name)
                     ),
                     format!(
                         "start the curve on or before {} so that the rate at close is known",
@@ -1335,7 +1336,7 @@ fn curves_ordered_from_close(c: &mut Checker, deal: &Deal) {
                         &format!("{p}[{}][0]", j + 1),
                         &[],
                         format!(
-                            "the points of curve `{name}` are not in increasing date order: {date} comes after {before}"
+                            "the points of curve `{name}` are not in increasing date order: {date} comes after {before}", name = crate::shorten(name)
                         ),
                         "list the points by strictly increasing date",
                     );
@@ -1383,7 +1384,7 @@ fn names_and_ranks(c: &mut Checker, deal: &Deal) {
                 RuleKind::Duplicate,
                 &format!("facility[{i}].name"),
                 &[&format!("facility[{first}].name")],
-                format!("two facilities are named `{}`", f.name),
+                format!("two facilities are named `{}`", crate::shorten(&f.name)),
                 "give each facility its own name",
             );
         } else {

@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 
 use boxflow_core::Money;
 use boxflow_model::{RateSpec, ValidDeal};
-use boxflow_waterfall::{run, Account, Run};
+use boxflow_waterfall::{legend, run, Account, Event, Run, Step};
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -64,6 +64,60 @@ pub fn run_boxes(deals: Vec<(String, ValidDeal)>) -> Vec<Result<Entry, (String, 
         .collect()
 }
 
+/// The deals of a portfolio with the same box given twice taken once, and a warning
+/// for each: two sheets that read as the same deal (every key equal after defaults)
+/// are one box, counted once (the first given); two different deals with the same
+/// `deal.name` are both counted, and the warning says so (their rows are told apart by
+/// source).
+///
+/// ```
+/// use boxflow_scenario::portfolio::distinct;
+///
+/// let deal = boxflow_model::Deal::example().validate().unwrap();
+/// let mut other = deal.clone().into_deal();
+/// other.contract.term_months = 48;
+/// let other = other.validate().unwrap();
+/// let deals = vec![
+///     ("a.toml".to_string(), deal.clone()),
+///     ("b.toml".to_string(), deal),
+///     ("c.toml".to_string(), other),
+/// ];
+/// let (kept, warnings) = distinct(deals);
+/// let sources: Vec<&str> = kept.iter().map(|(s, _)| s.as_str()).collect();
+/// assert_eq!(sources, ["a.toml", "c.toml"]);
+/// assert_eq!(warnings.len(), 2);
+/// assert!(warnings[0].contains("`b.toml` holds the same deal as `a.toml`: counted once"));
+/// assert!(warnings[1].contains("both counted"));
+/// ```
+pub fn distinct(deals: Vec<(String, ValidDeal)>) -> (Vec<(String, ValidDeal)>, Vec<String>) {
+    let mut kept: Vec<(String, ValidDeal)> = Vec::with_capacity(deals.len());
+    let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for (source, deal) in deals {
+        let same_name = by_name.entry(deal.name.clone()).or_default();
+        if let Some(&first) = same_name
+            .iter()
+            .find(|&&i| kept.get(i).is_some_and(|(_, d)| *d == deal))
+        {
+            let first = kept.get(first).map_or("", |(s, _)| s.as_str());
+            warnings.push(format!(
+                "`{source}` holds the same deal as `{first}`: counted once"
+            ));
+            continue;
+        }
+        if let Some(&first) = same_name.first() {
+            let first = kept.get(first).map_or("", |(s, _)| s.as_str());
+            warnings.push(format!(
+                "`{source}` and `{first}` are both named `{}` but differ: both counted; rename one to tell their rows apart",
+                boxflow_model::shorten(&deal.name)
+            ));
+        }
+        same_name.push(kept.len());
+        kept.push((source, deal));
+    }
+    (kept, warnings)
+}
+
 /// A box in the portfolio table.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BoxRow {
@@ -93,6 +147,12 @@ pub struct BoxRow {
     pub min_dscr: Option<Decimal>,
     /// The halfway covenant.
     pub halfway_covenant: bool,
+    /// The covenants breached in the base case, in words (`halfway`, `DSCR lock-up`,
+    /// `DSCR default`, `LTV`); empty when every covenant is met.
+    pub covenants_breached: Vec<&'static str>,
+    /// The kinds of event of the base case, each once, in the order they first occur
+    /// ([`Event::code`]: `LU`, `DD`, ...).
+    pub events: Vec<&'static str>,
     /// XIRR of the sponsor's flows.
     pub equity_irr: Option<Decimal>,
     /// Principal and interest unpaid at the end.
@@ -131,6 +191,8 @@ pub struct MonthRow {
     pub to_sponsor: Money,
     /// The GPUs' terminal value realised in the month.
     pub terminal_value: Money,
+    /// Cash sources and uses of the month, from every box's ledger.
+    pub cash: SourcesUses,
     /// Debt outstanding at the month's last day: draws dated up to it less repayments
     /// dated up to it (principal lost at the end of a run written off then).
     pub debt_outstanding: Money,
@@ -139,6 +201,133 @@ pub struct MonthRow {
     pub cost_of_debt: Option<Decimal>,
     /// The same, per vintage, aligned with [`Portfolio::vintages`].
     pub cost_by_vintage: Vec<Option<Decimal>>,
+}
+
+/// The cash that moved through the boxes in a month, by where it came from and where
+/// it went, from each box's ledger: every transfer into a box's account is a source,
+/// every transfer out of it a use. A transfer from a reserve straight to a lender
+/// (the DSRA paying senior debt service) counts as a reserve release and a payment to
+/// lenders. A box's cash account is empty after every date it moves on, so the sources
+/// of a month equal its uses to the cent ([`SourcesUses::sources`] =
+/// [`SourcesUses::uses`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SourcesUses {
+    /// Source: the customer's prepayment, received at close.
+    pub prepayments: Money,
+    /// Source: collections from the customer.
+    pub collections: Money,
+    /// Source: facility draws.
+    pub draws: Money,
+    /// Source: equity paid in by sponsors.
+    pub equity: Money,
+    /// Source: cash released from the DSRA or the lock-up account.
+    pub reserve_releases: Money,
+    /// Source: the GPUs' terminal value.
+    pub terminal_value: Money,
+    /// Use: capex paid to vendors.
+    pub capex: Money,
+    /// Use: opex paid to operators.
+    pub opex: Money,
+    /// Use: fees paid to fee payees.
+    pub fees: Money,
+    /// Use: interest, fees and principal paid to lenders.
+    pub to_lenders: Money,
+    /// Use: cash deposited in the DSRA or the lock-up account.
+    pub reserve_deposits: Money,
+    /// Use: cash paid to sponsors (closing excess, distributions, end of run).
+    pub distributions: Money,
+    /// Use: the part of the prepayment refunded to the customer at the end.
+    pub refunds: Money,
+}
+
+impl SourcesUses {
+    /// Every source.
+    pub fn sources(&self) -> Money {
+        self.prepayments
+            + self.collections
+            + self.draws
+            + self.equity
+            + self.reserve_releases
+            + self.terminal_value
+    }
+
+    /// Every use.
+    pub fn uses(&self) -> Money {
+        self.capex
+            + self.opex
+            + self.fees
+            + self.to_lenders
+            + self.reserve_deposits
+            + self.distributions
+            + self.refunds
+    }
+
+    /// Adds a transfer of `amount` from `from` to `to` at `step`.
+    fn add(&mut self, step: Step, from: Account, to: Account, amount: Money) {
+        if from == to {
+            return;
+        }
+        if from != Account::Box {
+            // into the box (or through it, from a reserve to a lender)
+            match from {
+                Account::Customer if step == Step::Closing => self.prepayments += amount,
+                Account::Customer => self.collections += amount,
+                Account::Lender(_) => self.draws += amount,
+                Account::Sponsor => self.equity += amount,
+                Account::Dsra | Account::Lockup => self.reserve_releases += amount,
+                Account::Residual => self.terminal_value += amount,
+                // money back from a payee lowers what was paid it
+                Account::Vendors => self.capex -= amount,
+                Account::Operators => self.opex -= amount,
+                Account::FeePayees => self.fees -= amount,
+                Account::Box => {}
+            }
+        }
+        if to != Account::Box {
+            match to {
+                Account::Vendors => self.capex += amount,
+                Account::Operators => self.opex += amount,
+                Account::FeePayees => self.fees += amount,
+                Account::Lender(_) => self.to_lenders += amount,
+                Account::Dsra | Account::Lockup => self.reserve_deposits += amount,
+                Account::Sponsor => self.distributions += amount,
+                Account::Customer => self.refunds += amount,
+                Account::Residual => self.terminal_value -= amount,
+                Account::Box => {}
+            }
+        }
+    }
+}
+
+/// The covenants a base run breaches, in words: the halfway covenant, the DSCR
+/// lock-up, the DSCR default and the LTV covenant (methodology section 11).
+fn covenants_breached(r: &Run) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if !r.summary.halfway_covenant {
+        out.push("halfway");
+    }
+    let any = |f: fn(&Event) -> bool| r.events.iter().any(f);
+    if any(|e| matches!(e, Event::Lockup { .. })) {
+        out.push("DSCR lock-up");
+    }
+    if any(|e| matches!(e, Event::DscrDefault { .. })) {
+        out.push("DSCR default");
+    }
+    if any(|e| matches!(e, Event::LtvBreach { .. })) {
+        out.push("LTV");
+    }
+    out
+}
+
+/// The codes of the kinds of event of a run, each once, in the order they first occur.
+fn event_codes(r: &Run) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for code in r.events.iter().map(Event::code) {
+        if !out.contains(&code) {
+            out.push(code);
+        }
+    }
+    out
 }
 
 /// The boxes of one close date.
@@ -192,6 +381,9 @@ pub struct Portfolio {
     /// Herfindahl-Hirschman index of contract value by customer: `Σ share²` (1 for a
     /// single customer).
     pub customer_hhi: Option<Decimal>,
+    /// The event codes of [`BoxRow::events`] spelled out (`LU lock-up, DD DSCR
+    /// default`), for every kind that occurs in some box ([`legend`]).
+    pub event_legend: String,
 }
 
 fn month_index(d: NaiveDate) -> i64 {
@@ -311,6 +503,11 @@ pub fn consolidate(entries: &[Entry]) -> Result<Portfolio, ScenarioError> {
                 row.draws += plan.facilities.iter().map(|f| f.draws[j]).sum::<Money>();
             }
         }
+        for t in e.run.ledger.transfers() {
+            if let Some(row) = slot(t.date).and_then(|i| months.get_mut(i)) {
+                row.cash.add(t.step, t.from, t.to, t.amount);
+            }
+        }
         for (t, amount) in e.run.ledger.flows(Account::Sponsor) {
             if let Some(row) = slot(t.date).and_then(|i| months.get_mut(i)) {
                 if amount.is_negative() {
@@ -392,6 +589,8 @@ pub fn consolidate(entries: &[Entry]) -> Result<Portfolio, ScenarioError> {
             contract_value: s.total_invoice,
             min_dscr: s.min_dscr,
             halfway_covenant: s.halfway_covenant,
+            covenants_breached: covenants_breached(&e.run),
+            events: event_codes(&e.run),
             equity_irr: s.equity_irr,
             lender_loss: s.lender_loss,
         });
@@ -469,6 +668,7 @@ pub fn consolidate(entries: &[Entry]) -> Result<Portfolio, ScenarioError> {
             .map(|c| c.share.map(|s| s * s))
             .sum::<Option<Decimal>>()
     };
+    let event_legend = legend(entries.iter().flat_map(|e| e.run.events.iter()));
     Ok(Portfolio {
         currency,
         boxes,
@@ -476,5 +676,6 @@ pub fn consolidate(entries: &[Entry]) -> Result<Portfolio, ScenarioError> {
         vintages,
         customers,
         customer_hhi,
+        event_legend,
     })
 }
