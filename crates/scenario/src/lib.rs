@@ -34,6 +34,7 @@
 //! ```
 
 mod apply;
+mod expect;
 mod grid;
 mod metric;
 mod outcome;
@@ -42,6 +43,7 @@ pub mod solve;
 
 pub use apply::{apply, shocked_rate, stressed_operations, Base, Stressed};
 pub use boxflow_model::{CustomerDefault, ReLease, Scenario};
+pub use expect::{Comparison, ExpectError, Expectation};
 pub use grid::{
     parse_scenario, run_grid, run_grid_each, run_scenarios, scenario_of, scenario_values, Axis,
     Dimension, Grid, GridRow, ShockValues, SpecError, GRID_CHUNK, MAX_GRID_POINTS,
