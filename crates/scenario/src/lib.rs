@@ -39,6 +39,7 @@ mod grid;
 mod metric;
 mod outcome;
 pub mod portfolio;
+pub mod simulate;
 pub mod solve;
 
 pub use apply::{apply, shocked_rate, stressed_operations, Base, Stressed};

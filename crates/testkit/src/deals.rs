@@ -192,6 +192,7 @@ pub fn reference_deal() -> Deal {
             discount_rate: Rate::new(d("0.12")),
         }),
         scenarios: vec![],
+        simulation: None,
     }
 }
 
@@ -274,5 +275,6 @@ pub fn tiny(expense_per_month: &str) -> Deal {
         curves: BTreeMap::new(),
         analysis: None,
         scenarios: vec![],
+        simulation: None,
     }
 }
