@@ -13,6 +13,9 @@
 //! - [`solve`]: bisection over the whole waterfall for the minimum price, the
 //!   earliest safe customer default and the largest rate shock survived, each
 //!   checked at the found point and one step beyond.
+//! - [`simulate`]: Monte Carlo over the base case from a deal's `[simulation]`
+//!   (docs/risk.md); [`Expectation`]: a covenant predicate written on one line,
+//!   `"min_dscr >= 1.05"`, over the one table of metric names ([`Metric`]).
 //! - [`portfolio`]: many boxes consolidated by month, debt outstanding and its
 //!   balance-weighted cost by month and by vintage, and concentration by customer.
 //!

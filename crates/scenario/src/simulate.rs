@@ -66,7 +66,9 @@ pub struct SimulatedRun {
     pub payment_default: bool,
     /// The halfway covenant fails.
     pub halfway_fail: bool,
-    /// At least one `lockup`.
+    /// A `lockup` in a period where the base case has none: distributions stopped
+    /// by what the run drew (the base case of a box whose DSRA fills over time locks
+    /// up by design, so counting any lock-up would count every run).
     pub lockup: bool,
     /// The lender loss.
     pub lender_loss: Money,
@@ -106,8 +108,8 @@ pub struct SimulationSummary {
     pub probability_of_payment_default: Decimal,
     /// The share of runs whose halfway covenant fails.
     pub probability_of_halfway_fail: Decimal,
-    /// The share of runs with at least one `lockup` (distributions stopped in some
-    /// period).
+    /// The share of runs with a `lockup` in a period where the base case has none
+    /// ([`SimulatedRun::lockup`]).
     pub probability_of_lockup: Decimal,
     /// The share of runs whose customer defaults within the term.
     pub probability_of_customer_default: Decimal,
@@ -215,11 +217,26 @@ fn bp(x: f64) -> Decimal {
     Decimal::from_f64((x * 10_000.0).round()).map_or(Decimal::ZERO, |n| n / Decimal::from(10_000))
 }
 
-/// Runs run `index` of a simulation.
+/// The periods in which a run locks up (its `lockup` events), in increasing order.
+pub fn lockup_periods(run: &Run) -> Vec<usize> {
+    let mut periods: Vec<usize> = run
+        .events
+        .iter()
+        .filter(|e| e.name() == "lockup")
+        .map(|e| e.period())
+        .collect();
+    periods.sort_unstable();
+    periods.dedup();
+    periods
+}
+
+/// Runs run `index` of a simulation; `base_lockups` are the base case's
+/// [`lockup_periods`].
 pub fn simulate_one(
     base: &Base,
     sim: &Simulation,
     index: u64,
+    base_lockups: &[usize],
 ) -> Result<SimulatedRun, ScenarioError> {
     let d = draw(base, sim, index);
     let mut stressed = base.stress(&d.scenario)?;
@@ -242,18 +259,26 @@ pub fn simulate_one(
         d.scenario.customer_default.as_ref().map(|c| c.period),
         &o,
         &run,
+        base_lockups,
     ))
 }
 
 impl SimulatedRun {
     /// The figures of a run and its outcome, for a customer default in
-    /// `default_period` (if any).
-    pub fn new(default_period: Option<u32>, o: &Outcome, run: &Run) -> SimulatedRun {
+    /// `default_period` (if any), against the base case's [`lockup_periods`].
+    pub fn new(
+        default_period: Option<u32>,
+        o: &Outcome,
+        run: &Run,
+        base_lockups: &[usize],
+    ) -> SimulatedRun {
         SimulatedRun {
             default_period,
             payment_default: o.payment_defaults > 0,
             halfway_fail: !o.halfway_covenant,
-            lockup: run.events.iter().any(|e| e.name() == "lockup"),
+            lockup: lockup_periods(run)
+                .iter()
+                .any(|k| base_lockups.binary_search(k).is_err()),
             lender_loss: o.lender_loss,
             equity_irr: o.equity_irr,
         }
@@ -268,10 +293,11 @@ pub fn simulate_runs(
     sim: &Simulation,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<SimulatedRun>, ScenarioError> {
+    let base_lockups = lockup_periods(&base.run()?);
     (0..u64::from(sim.runs))
         .into_par_iter()
         .map(|i| {
-            let r = simulate_one(base, sim, i);
+            let r = simulate_one(base, sim, i, &base_lockups);
             tick();
             r
         })

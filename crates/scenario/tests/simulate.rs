@@ -118,7 +118,8 @@ fn nothing_drawn_is_the_base_case_to_the_cent() {
             );
             assert_eq!((dr.market_at_re_lease, dr.market_at_end), (1.0, 1.0));
         }
-        let want = SimulatedRun::new(None, &o, &run);
+        let want = SimulatedRun::new(None, &o, &run, &simulate::lockup_periods(&run));
+        assert!(!want.lockup);
         let runs = simulate_runs(&base, &sim, &|| {}).unwrap();
         assert!(runs.iter().all(|r| *r == want), "{name}");
         let s = summarize(&sim, &runs);
