@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 mod output;
 mod portfolio;
+mod simulate;
 mod stress;
 
 use boxflow::deal::{self, ValidDeal};
@@ -101,6 +102,10 @@ enum Command {
     /// Run many deal sheets (files or folders) as one portfolio: cash and debt by month,
     /// cost of debt by month and vintage, concentration by customer.
     Portfolio(portfolio::PortfolioArgs),
+    /// Monte Carlo: many runs of the deal's `[simulation]` (customer default and re-lease,
+    /// GPU market price, rate, opex and power shocks, online delays) against the debt
+    /// sized at close: default, covenant and lock-up probabilities, lender loss, equity IRR.
+    Simulate(simulate::SimulateArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -315,6 +320,13 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
                 stress::Stressed::Text(text) => emit(args.out.as_deref(), &text)?,
                 stress::Stressed::Grid(job) => emit_grid(args.out.as_deref(), &job)?,
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Simulate(args) => {
+            let sheet = read_sheet(&args.deal)?;
+            let warnings = warnings_json(&sheet);
+            let text = simulate::run(sheet.deal, &args, warnings)?;
+            emit(args.out.as_deref(), &text)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Portfolio(args) => {

@@ -20,7 +20,7 @@ use crate::sheet::{self, Section};
 use boxflow_model::{
     Amortization, Analysis, CapacityLine, CapexPayment, Commitment, Contract, Covenants, Curve,
     CustomerDefault, Datacenter, Deal, Expense, ExpenseBasis, Facility, Fee, LockupAction,
-    PurchaseOrder, Rank, RateSpec, ReLease, RepayBy, Reserve, Scenario,
+    PurchaseOrder, Rank, RateSpec, ReLease, RepayBy, Reserve, Scenario, Simulation,
 };
 
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -947,6 +947,12 @@ impl<'s> Reader<'s> {
             .map(|t| self.scenario(t))
             .collect();
 
+        let simulation = self
+            .opt(&top, "simulation", |r, p, v| {
+                r.table(p, v, Some(&sheet::SIMULATION), None)
+            })
+            .map(|t| self.simulation(&t));
+
         Deal {
             name,
             currency,
@@ -963,7 +969,113 @@ impl<'s> Reader<'s> {
             curves,
             analysis,
             scenarios,
+            simulation,
         }
+    }
+
+    /// `[simulation]`: the Monte Carlo model. `re_lease_after` needs
+    /// `re_lease_price_share`.
+    fn simulation(&mut self, t: &Tbl<'_, '_>) -> Simulation {
+        let d = Simulation::default();
+        if let (Some(v), None) = (t.get("re_lease_after"), t.get("re_lease_price_share")) {
+            self.error(
+                ErrorKind::Inconsistent,
+                v.span(),
+                format!(
+                    "`{}.re_lease_after` is given without `re_lease_price_share`",
+                    t.path
+                ),
+                Some("add re_lease_price_share = [\"0.40\", \"0.90\"], the range of re-lease price shares, or remove re_lease_after".to_string()),
+            );
+            self.poison(&t.child("re_lease_after"));
+        }
+        let shares = |r: &mut Self, p: &str, v: &Value<'_>| {
+            r.range(
+                p,
+                v,
+                Self::share,
+                "re_lease_price_share = [\"0.40\", \"0.90\"]",
+            )
+        };
+        let months = |r: &mut Self, p: &str, v: &Value<'_>| {
+            r.range(p, v, Self::count32, "re_lease_after = [1, 6]")
+        };
+        Simulation {
+            runs: self.opt(t, "runs", Self::count32).unwrap_or(d.runs),
+            seed: self.opt(t, "seed", Self::count).unwrap_or(d.seed),
+            default_probability: self
+                .opt(t, "default_probability", Self::share)
+                .unwrap_or(d.default_probability),
+            re_lease_price_share: self.opt(t, "re_lease_price_share", shares),
+            re_lease_after: self
+                .opt(t, "re_lease_after", months)
+                .unwrap_or(d.re_lease_after),
+            market_price_drift: self
+                .opt(t, "market_price_drift", Self::rate)
+                .unwrap_or(d.market_price_drift),
+            market_price_volatility: self
+                .opt(t, "market_price_volatility", Self::rate)
+                .unwrap_or(d.market_price_volatility),
+            rate_shock_bps_sd: self
+                .opt(t, "rate_shock_bps_sd", Self::decimal)
+                .unwrap_or(d.rate_shock_bps_sd),
+            opex_shock_sd: self
+                .opt(t, "opex_shock_sd", Self::rate)
+                .unwrap_or(d.opex_shock_sd),
+            power_shock_sd: self
+                .opt(t, "power_shock_sd", Self::rate)
+                .unwrap_or(d.power_shock_sd),
+            online_delay_months: self
+                .opt(t, "online_delay_months", months)
+                .unwrap_or(d.online_delay_months),
+        }
+    }
+
+    /// `[lo, hi]`: an array of two values, each read by `item` at `path[0]` and
+    /// `path[1]`.
+    fn range<T>(
+        &mut self,
+        path: &str,
+        v: &Value<'_>,
+        item: fn(&mut Self, &str, &Value<'_>) -> Option<T>,
+        example: &str,
+    ) -> Option<(T, T)> {
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(
+                path,
+                v,
+                "a range [lo, hi]",
+                Some(format!("write {example}")),
+            );
+            return None;
+        };
+        if items.len() != 2 {
+            self.error(
+                ErrorKind::InvalidValue,
+                v.span(),
+                format!(
+                    "`{path}` has {} values; a range has two, [lo, hi]",
+                    items.len()
+                ),
+                Some(format!("write {example}")),
+            );
+            return None;
+        }
+        let read = |r: &mut Self, i: usize| {
+            let p = format!("{path}[{i}]");
+            r.locations.map.insert(
+                p.clone(),
+                Loc {
+                    key: None,
+                    value: items[i].span(),
+                    compound: is_compound(items[i].get_ref()),
+                },
+            );
+            item(r, &p, &items[i])
+        };
+        let lo = read(self, 0);
+        let hi = read(self, 1);
+        Some((lo?, hi?))
     }
 
     /// `[[scenario]]`: a stress of the base case. `re_lease_after` and

@@ -136,6 +136,12 @@ fn property(key: &Key) -> Value {
         }
         Kind::NamedTables(s) => json!({ "type": "object", "additionalProperties": table(s) }),
         Kind::Shares => json!({ "type": "array", "minItems": 1, "items": share() }),
+        Kind::Range { whole } => json!({
+            "type": "array",
+            "minItems": 2,
+            "maxItems": 2,
+            "items": if whole { json!({ "type": "integer", "minimum": 0 }) } else { share() }
+        }),
         Kind::Points => json!({
             "type": "array",
             "minItems": 1,

@@ -124,6 +124,12 @@ pub enum Kind {
     NamedTables(&'static Section),
     /// An array of shares.
     Shares,
+    /// `[lo, hi]`: two shares (`whole`: two whole numbers, 0 or more), low end
+    /// first, a range a value is drawn from.
+    Range {
+        /// Whole numbers (periods, months) rather than shares.
+        whole: bool,
+    },
     /// An array of `[date, value]` points.
     Points,
 }
@@ -233,6 +239,12 @@ pub static ROOT: Section = Section {
             .about("Analysis settings."),
         key("scenario", Kind::Tables(&SCENARIO), NONE)
             .about("Named stresses of the base case, for `boxflow stress`."),
+        key(
+            "simulation",
+            Kind::Table(&SIMULATION),
+            Absent("nothing drawn"),
+        )
+        .about("The Monte Carlo model of `boxflow simulate`."),
     ],
     one_of: &[],
 };
@@ -795,6 +807,63 @@ pub static SCENARIO: Section = Section {
     one_of: &[],
 };
 
+/// `[simulation]`.
+pub static SIMULATION: Section = Section {
+    path: "simulation",
+    title: "[simulation]",
+    about: "The Monte Carlo model of `boxflow simulate` (see [risk](risk.md) for what is \
+            drawn, from what, and what is held fixed). Each run is a scenario of the base \
+            case, against the debt sized at close. Every key is optional; a key left out \
+            draws nothing, and without any every run is the base case. `boxflow run` and \
+            `boxflow stress` ignore it.",
+    notes: "```toml\n[simulation]\nruns = 10000\nseed = 7\ndefault_probability = \"0.04\"\n\
+            re_lease_price_share = [\"0.40\", \"0.90\"]\nre_lease_after = [1, 6]\n\
+            market_price_drift = \"-0.15\"\nmarket_price_volatility = \"0.30\"\n\
+            rate_shock_bps_sd = 100\n```",
+    keys: &[
+        key("runs", Kind::Count { min: 1, max: Some(1_000_000) }, Default("10000"))
+            .about("How many runs; `simulate --runs` overrides it.")
+            .rule("1 to 1,000,000"),
+        key("seed", COUNT0, ZERO)
+            .about("The seed of every run's random stream: the same seed gives the same figures, whatever the number of threads; `simulate --seed` overrides it."),
+        key("default_probability", Kind::Share, ZERO)
+            .unit("a year")
+            .about("The annual probability that the customer defaults; the month is drawn from a constant monthly hazard `1 - (1 - p)^(1/12)`.")
+            .rule("in [0, 1]"),
+        key("re_lease_price_share", Kind::Range { whole: false }, Absent("no re-lease"))
+            .unit("of the contract price")
+            .about("After a default the capacity is re-let at a share drawn uniformly from `[lo, hi]`, times the market price path at the re-lease's first month (at most the contract price).")
+            .rule("two shares, `lo <= hi`"),
+        key("re_lease_after", Kind::Range { whole: true }, Default("[0, 0]"))
+            .unit("periods")
+            .about("The periods without revenue before the re-lease, drawn uniformly from `[lo, hi]`.")
+            .rule("`lo <= hi <= 600`; read with `re_lease_price_share`"),
+        key("market_price_drift", Kind::Decimal, ZERO)
+            .unit("a year")
+            .about("The log drift `mu` of the GPU market price path `M(t) = exp(mu t + sigma W(t))`, `M(0) = 1` at the contract price: it scales re-lease prices and the residual value.")
+            .rule("-5 to 5"),
+        key("market_price_volatility", Kind::Decimal, ZERO)
+            .unit("a year")
+            .about("The volatility `sigma` of the market price path.")
+            .rule("0 to 5"),
+        key("rate_shock_bps_sd", Kind::Decimal, ZERO)
+            .unit("basis points")
+            .about("The standard deviation of a normal rate shock with mean 0, rounded to whole basis points (as `rate_shock_bps`).")
+            .rule("0 to 10,000"),
+        key("opex_shock_sd", Kind::Decimal, ZERO)
+            .about("The standard deviation of a normal opex shock with mean 0, rounded to basis points and kept above -0.99 (as `opex_shock`).")
+            .rule("0 to 5"),
+        key("power_shock_sd", Kind::Decimal, ZERO)
+            .about("The standard deviation of a normal power-price shock with mean 0, rounded to basis points and kept above -0.99 (as `power_shock`).")
+            .rule("0 to 5"),
+        key("online_delay_months", Kind::Range { whole: true }, Default("[0, 0]"))
+            .unit("months")
+            .about("Every capacity line's online delay, drawn uniformly from `[lo, hi]` (as `online_delay_months`).")
+            .rule("`lo <= hi <= 600`"),
+    ],
+    one_of: &[],
+};
+
 /// Every section, in the order the documentation lists them (and in which an unknown
 /// key's "belongs in" hint looks for it).
 pub static SECTIONS: &[&Section] = &[
@@ -815,6 +884,7 @@ pub static SECTIONS: &[&Section] = &[
     &CURVE,
     &ANALYSIS,
     &SCENARIO,
+    &SIMULATION,
 ];
 
 /// The section at `path` (`""`, `deal`, `facility.rate`, `curves.NAME`), if any.
@@ -854,6 +924,8 @@ impl Kind {
             Kind::Tables(s) => format!("array of `{{ {} }}`", s.names().join(", ")),
             Kind::NamedTables(s) => format!("`{}`", s.title),
             Kind::Shares => "array of shares".to_string(),
+            Kind::Range { whole: false } => "`[lo, hi]` of shares".to_string(),
+            Kind::Range { whole: true } => "`[lo, hi]` of counts (0 allowed)".to_string(),
             Kind::Points => "array of `[date, value]`".to_string(),
         }
     }

@@ -754,3 +754,57 @@ fn errors_display_a_summary() {
     let boxed: Box<dyn std::error::Error> = Box::new(e);
     assert!(boxed.source().is_none());
 }
+
+#[test]
+fn simulation_errors_are_located() {
+    let sheet = |body: &str| format!("{BASE}\n[simulation]\n{body}\n");
+    // a range written high end first: at the range, with the order to write
+    let s = sheet("default_probability = \"0.04\"\nre_lease_price_share = [\"0.90\", \"0.40\"]");
+    let e = one(
+        &s,
+        ErrorKind::Inconsistent,
+        "[\"0.90\"",
+        "its low end is above its high end",
+    );
+    assert_eq!(
+        e.help.as_deref(),
+        Some("write it low end first: [0.4, 0.9]")
+    );
+    // one end of a range out of [0, 1]: at that end
+    let s = sheet("re_lease_price_share = [\"0.40\", \"1.5\"]");
+    one(
+        &s,
+        ErrorKind::InvalidValue,
+        "\"1.5\"",
+        "re_lease_price_share[1]",
+    );
+    // a range of three
+    let s = sheet("re_lease_price_share = [\"0.40\", \"0.50\"]\nre_lease_after = [1, 2, 3]");
+    one(&s, ErrorKind::InvalidValue, "[1, 2, 3]", "a range has two");
+    // a gap without a re-lease
+    let s = sheet("re_lease_after = [1, 6]");
+    one(
+        &s,
+        ErrorKind::Inconsistent,
+        "[1, 6]",
+        "without `re_lease_price_share`",
+    );
+    // no runs, a negative volatility, an unknown key
+    let s = sheet("runs = 2000000");
+    one(
+        &s,
+        ErrorKind::InvalidValue,
+        "2000000",
+        "outside 1 to 1,000,000",
+    );
+    let s = sheet("market_price_volatility = \"-0.3\"");
+    one(&s, ErrorKind::InvalidValue, "\"-0.3\"", "outside 0 to 5");
+    let s = sheet("default_probabilty = \"0.04\"");
+    let e = one(
+        &s,
+        ErrorKind::UnknownKey,
+        "default_probabilty",
+        "in [simulation]",
+    );
+    assert!(e.help.unwrap().contains("default_probability"));
+}

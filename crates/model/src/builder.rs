@@ -54,6 +54,7 @@ pub struct DealBuilder {
     curves: BTreeMap<String, Curve>,
     analysis: Option<Analysis>,
     scenarios: Vec<Scenario>,
+    simulation: Option<Simulation>,
 }
 
 impl Deal {
@@ -76,6 +77,7 @@ impl Deal {
             curves: BTreeMap::new(),
             analysis: None,
             scenarios: Vec::new(),
+            simulation: None,
         }
     }
 }
@@ -157,6 +159,12 @@ impl DealBuilder {
         self
     }
 
+    /// Sets `[simulation]`, the Monte Carlo model of `boxflow simulate`.
+    pub fn simulation(mut self, simulation: Simulation) -> Self {
+        self.simulation = Some(simulation);
+        self
+    }
+
     /// The deal with every default applied, not yet validated (to change it further
     /// in code before [`Deal::validate`]).
     ///
@@ -188,6 +196,7 @@ impl DealBuilder {
             curves: self.curves,
             analysis: self.analysis,
             scenarios: self.scenarios,
+            simulation: self.simulation,
         }
     }
 

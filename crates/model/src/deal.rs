@@ -43,6 +43,10 @@ pub struct Deal {
     /// `[[scenario]]`: named stresses of the base case, in order of appearance
     /// (`boxflow stress`). They never change the base case that `run` computes.
     pub scenarios: Vec<Scenario>,
+    /// `[simulation]`: the Monte Carlo model of `boxflow simulate`; `None`: the
+    /// defaults of [`Simulation::default`] (nothing drawn: every run is the base case).
+    /// It never changes the base case that `run` computes.
+    pub simulation: Option<Simulation>,
 }
 
 impl Deal {
@@ -548,6 +552,83 @@ impl Scenario {
             || self.online_delay_months > 0
             || !self.opex_shock.value().is_zero()
             || !self.power_shock.value().is_zero()
+    }
+}
+
+/// `[simulation]`: what `boxflow simulate` draws for each run (docs/risk.md). Every
+/// key left out draws nothing: its shock is 0 in every run.
+///
+/// ```
+/// use boxflow_model::Simulation;
+///
+/// let s = Simulation::default();
+/// assert_eq!(s.runs, 10_000);
+/// assert!(s.is_degenerate());
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Simulation {
+    /// `runs`: how many runs (1 to 1,000,000), default 10,000.
+    pub runs: u32,
+    /// `seed`: the seed of every run's random stream, default 0.
+    pub seed: u64,
+    /// `default_probability`: the annual probability that the customer defaults
+    /// (in [0, 1]), default 0.
+    pub default_probability: Share,
+    /// `re_lease_price_share`: `[lo, hi]`, the re-lease price share drawn uniformly,
+    /// times the market price path; `None`: a defaulted customer is never replaced.
+    pub re_lease_price_share: Option<(Share, Share)>,
+    /// `re_lease_after`: `[lo, hi]` periods without revenue, drawn uniformly; default
+    /// `[0, 0]`.
+    pub re_lease_after: (u32, u32),
+    /// `market_price_drift`: the annual log drift of the GPU market price path.
+    pub market_price_drift: Rate,
+    /// `market_price_volatility`: its annual volatility (0 or more).
+    pub market_price_volatility: Rate,
+    /// `rate_shock_bps_sd`: the standard deviation of the rate shock, in basis points.
+    pub rate_shock_bps_sd: Decimal,
+    /// `opex_shock_sd`: the standard deviation of the opex shock.
+    pub opex_shock_sd: Rate,
+    /// `power_shock_sd`: the standard deviation of the power shock.
+    pub power_shock_sd: Rate,
+    /// `online_delay_months`: `[lo, hi]`, the online delay drawn uniformly; default
+    /// `[0, 0]`.
+    pub online_delay_months: (u32, u32),
+}
+
+impl Simulation {
+    /// The default number of runs.
+    pub const DEFAULT_RUNS: u32 = 10_000;
+    /// The largest number of runs.
+    pub const MAX_RUNS: u32 = 1_000_000;
+
+    /// True when nothing is drawn: no default, no volatility, no drift, no shock
+    /// spread, no delay range; every run is the base case.
+    pub fn is_degenerate(&self) -> bool {
+        self.default_probability.value().is_zero()
+            && self.market_price_drift.value().is_zero()
+            && self.market_price_volatility.value().is_zero()
+            && self.rate_shock_bps_sd.is_zero()
+            && self.opex_shock_sd.value().is_zero()
+            && self.power_shock_sd.value().is_zero()
+            && self.online_delay_months == (0, 0)
+    }
+}
+
+impl Default for Simulation {
+    fn default() -> Simulation {
+        Simulation {
+            runs: Simulation::DEFAULT_RUNS,
+            seed: 0,
+            default_probability: Share::ZERO,
+            re_lease_price_share: None,
+            re_lease_after: (0, 0),
+            market_price_drift: Rate::ZERO,
+            market_price_volatility: Rate::ZERO,
+            rate_shock_bps_sd: Decimal::ZERO,
+            opex_shock_sd: Rate::ZERO,
+            power_shock_sd: Rate::ZERO,
+            online_delay_months: (0, 0),
+        }
     }
 }
 

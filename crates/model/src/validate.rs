@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 
 use crate::deal::{
     Amortization, Commitment, Deal, ExpenseBasis, Facility, Rank, RateSpec, RepayBy, Scenario,
+    Simulation,
 };
 use crate::invalid::{Invalid, RuleKind};
 
@@ -623,6 +624,131 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
 
     for (i, s) in deal.scenarios.iter().enumerate() {
         scenario_values(c, &format!("scenario[{i}]"), s);
+    }
+    if let Some(s) = &deal.simulation {
+        simulation_values(c, s);
+    }
+}
+
+/// The largest annual drift, volatility or shock standard deviation of
+/// `[simulation]`: 5 (500% a year), far beyond any market.
+const MAX_SIMULATION_SPREAD: Decimal = Decimal::from_parts(5, 0, 0, false, 0);
+
+/// The value rules of `[simulation]`: `runs` from 1 to 1,000,000;
+/// `default_probability` and both ends of `re_lease_price_share` shares; every
+/// `[lo, hi]` with `lo <= hi`; `re_lease_after` and `online_delay_months` at most
+/// 600; `market_price_drift` from -5 to 5; `market_price_volatility`,
+/// `opex_shock_sd` and `power_shock_sd` from 0 to 5; `rate_shock_bps_sd` from 0 to
+/// 10,000.
+fn simulation_values(c: &mut Checker, s: &Simulation) {
+    if s.runs == 0 || s.runs > Simulation::MAX_RUNS {
+        c.report(
+            RuleKind::InvalidValue,
+            "simulation.runs",
+            &[],
+            format!("`simulation.runs` is {}, outside 1 to 1,000,000", s.runs),
+            "a number of runs such as 10000",
+        );
+    }
+    number(
+        c,
+        "simulation.default_probability",
+        s.default_probability.value(),
+        Bound::Share,
+    );
+    if let Some((lo, hi)) = s.re_lease_price_share {
+        for (i, x) in [lo, hi].iter().enumerate() {
+            number(
+                c,
+                &format!("simulation.re_lease_price_share[{i}]"),
+                x.value(),
+                Bound::Share,
+            );
+        }
+        ordered(c, "simulation.re_lease_price_share", lo.value(), hi.value());
+    }
+    for (key, (lo, hi)) in [
+        ("re_lease_after", s.re_lease_after),
+        ("online_delay_months", s.online_delay_months),
+    ] {
+        let path = format!("simulation.{key}");
+        if hi > MAX_TERM_MONTHS {
+            c.report(
+                RuleKind::InvalidValue,
+                &format!("{path}[1]"),
+                &[],
+                format!("`{path}` reaches {hi} months, longer than any term"),
+                "at most 600 months, e.g. [1, 6]",
+            );
+        }
+        ordered(c, &path, Decimal::from(lo), Decimal::from(hi));
+    }
+    let spread = |c: &mut Checker, key: &str, x: Decimal, lo: Decimal, hi: Decimal| {
+        if x < lo || x > hi {
+            let path = format!("simulation.{key}");
+            c.report(
+                RuleKind::InvalidValue,
+                &path,
+                &[],
+                format!(
+                    "`{path}` is {}, outside {} to {}",
+                    x.normalize(),
+                    lo.normalize(),
+                    hi.normalize()
+                ),
+                "an annual figure as a fraction: 0.30 is 30% a year",
+            );
+        }
+    };
+    let five = MAX_SIMULATION_SPREAD;
+    spread(
+        c,
+        "market_price_drift",
+        s.market_price_drift.value(),
+        -five,
+        five,
+    );
+    for (key, x) in [
+        ("market_price_volatility", s.market_price_volatility.value()),
+        ("opex_shock_sd", s.opex_shock_sd.value()),
+        ("power_shock_sd", s.power_shock_sd.value()),
+    ] {
+        spread(c, key, x, Decimal::ZERO, five);
+    }
+    if s.rate_shock_bps_sd.is_sign_negative() && !s.rate_shock_bps_sd.is_zero()
+        || s.rate_shock_bps_sd > Decimal::from(10_000)
+    {
+        c.report(
+            RuleKind::InvalidValue,
+            "simulation.rate_shock_bps_sd",
+            &[],
+            format!(
+                "`simulation.rate_shock_bps_sd` is {}, outside 0 to 10,000 basis points",
+                s.rate_shock_bps_sd.normalize()
+            ),
+            "a standard deviation in basis points, e.g. 100",
+        );
+    }
+}
+
+/// "`[lo, hi]` with `lo > hi`".
+fn ordered(c: &mut Checker, path: &str, lo: Decimal, hi: Decimal) {
+    if lo > hi {
+        c.report(
+            RuleKind::Inconsistent,
+            path,
+            &[],
+            format!(
+                "`{path}` is [{}, {}]: its low end is above its high end",
+                lo.normalize(),
+                hi.normalize()
+            ),
+            format!(
+                "write it low end first: [{}, {}]",
+                hi.normalize(),
+                lo.normalize()
+            ),
+        );
     }
 }
 

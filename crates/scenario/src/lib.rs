@@ -13,6 +13,9 @@
 //! - [`solve`]: bisection over the whole waterfall for the minimum price, the
 //!   earliest safe customer default and the largest rate shock survived, each
 //!   checked at the found point and one step beyond.
+//! - [`simulate`]: Monte Carlo over the base case from a deal's `[simulation]`
+//!   (docs/risk.md); [`Expectation`]: a covenant predicate written on one line,
+//!   `"min_dscr >= 1.05"`, over the one table of metric names ([`Metric`]).
 //! - [`portfolio`]: many boxes consolidated by month, debt outstanding and its
 //!   balance-weighted cost by month and by vintage, and concentration by customer.
 //!
@@ -34,14 +37,17 @@
 //! ```
 
 mod apply;
+mod expect;
 mod grid;
 mod metric;
 mod outcome;
 pub mod portfolio;
+pub mod simulate;
 pub mod solve;
 
 pub use apply::{apply, shocked_rate, stressed_operations, Base, Stressed};
 pub use boxflow_model::{CustomerDefault, ReLease, Scenario};
+pub use expect::{Comparison, ExpectError, Expectation};
 pub use grid::{
     parse_scenario, run_grid, run_grid_each, run_scenarios, scenario_of, scenario_values, Axis,
     Dimension, Grid, GridRow, ShockValues, SpecError, GRID_CHUNK, MAX_GRID_POINTS,

@@ -2,10 +2,9 @@
 //! the bundled fixtures.
 #![allow(dead_code)]
 
-// The waterfall's test deals and helpers, shared rather than copied.
-#[path = "../../../waterfall/tests/common/mod.rs"]
-mod shared;
-pub use shared::*;
+// The test kit's deals and helpers (boxflow-testkit), shared rather than copied.
+use boxflow_testkit::deals as shared;
+pub use boxflow_testkit::deals::*;
 
 use boxflow_core::Rate;
 use boxflow_model::*;

@@ -38,7 +38,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 /// One capacity line: GPUs, price in cents per GPU-hour, and when it comes online.
 #[derive(Clone, Debug)]
 pub struct LineParams {
+    /// GPUs on the line.
     pub gpus: u64,
+    /// Price per GPU-hour, in cents.
     pub price_cents: i64,
     /// `None`: online at close; `Some`: a day before the contract end.
     pub online: Option<Index>,
@@ -48,9 +50,13 @@ pub struct LineParams {
 /// and its weight in the order's cost (at least 1).
 #[derive(Clone, Debug)]
 pub struct PaymentParams {
+    /// 0: at close; 1: before close; 2: inside the funded periods.
     pub when: u8,
+    /// The period of a payment inside the funded periods.
     pub period: Index,
+    /// The day of a payment before close or inside its period.
     pub day: Index,
+    /// Weight of the payment in the order's cost (at least 1).
     pub weight: u32,
 }
 
@@ -61,8 +67,11 @@ pub struct OrderParams {
     pub weight: u32,
     /// Dollars per 8-GPU server.
     pub unit_cost: i64,
+    /// Its payments.
     pub payments: Vec<PaymentParams>,
+    /// `useful_life_months`.
     pub useful_life_months: u32,
+    /// `residual_share` in percent.
     pub residual_pct: i64,
 }
 
@@ -71,30 +80,45 @@ pub struct OrderParams {
 pub struct DatacenterParams {
     /// Critical kW per 100 GPUs.
     pub kw_per_100_gpus: i64,
+    /// `rate_per_kw_month`.
     pub rate_per_kw_month: i64,
+    /// `escalator` in basis points.
     pub escalator_bp: i64,
+    /// `start`, days after close (`None`: at close).
     pub start_days: Option<u64>,
+    /// `term_months` (`None`: open-ended).
     pub term_months: Option<u32>,
+    /// `power_price_per_mwh`.
     pub power_price: i64,
+    /// `pue` in percent.
     pub pue_pct: i64,
+    /// `load_factor` in percent.
     pub load_pct: i64,
 }
 
 /// One expense: per month (dollars per GPU) or a share of revenue (basis points).
 #[derive(Clone, Debug)]
 pub struct ExpenseParams {
+    /// `share_of_revenue` (true) or `per_month`.
     pub share_of_revenue: bool,
+    /// Dollars per GPU a month, or basis points of revenue.
     pub amount: i64,
+    /// `escalator` in basis points.
     pub escalator_bp: i64,
+    /// `start`, days after close (`None`: at close).
     pub start_days: Option<u64>,
+    /// Days from start to `end` (`None`: open-ended).
     pub length_days: Option<u64>,
 }
 
 /// One fee.
 #[derive(Clone, Debug)]
 pub struct FeeParams {
+    /// `per_year`.
     pub per_year: i64,
+    /// `start`, days after close (`None`: at close).
     pub start_days: Option<u64>,
+    /// Days from start to `end` (`None`: open-ended).
     pub length_days: Option<u64>,
 }
 
@@ -102,10 +126,17 @@ pub struct FeeParams {
 #[derive(Clone, Debug)]
 pub enum CommitmentParams {
     /// `sizing = { dscr, max_gearing }` in percent.
-    Sized { dscr_pct: i64, gearing_pct: i64 },
+    Sized {
+        /// `dscr` in percent.
+        dscr_pct: i64,
+        /// `max_gearing` in percent.
+        gearing_pct: i64,
+    },
     /// `amount` as per-mille of the room left under total capex; `target_dscr` in percent.
     Fixed {
+        /// Per-mille of the room left under total capex.
         permille: i64,
+        /// `target_dscr` in percent.
         target_dscr_pct: Option<i64>,
     },
 }
@@ -113,54 +144,81 @@ pub enum CommitmentParams {
 /// One facility.
 #[derive(Clone, Debug)]
 pub struct FacilityParams {
+    /// `amount` or `sizing`.
     pub commitment: CommitmentParams,
     /// `Some(bp)`: fixed; `None`: floating on the curve.
     pub fixed_bp: Option<i64>,
+    /// `margin` in basis points.
     pub margin_bp: i64,
+    /// `floor` in basis points.
     pub floor_bp: i64,
+    /// `day_count`.
     pub day_count: DayCount,
     /// 0 sculpted, 1 level, 2 straight line, 3 bullet, 4 custom.
     pub profile: u8,
+    /// Weights of a custom profile's shares.
     pub weights: Vec<u32>,
+    /// `interest_only_periods`, a pick of the window.
     pub io: Option<Index>,
     /// `None`: halfway; `Some`: a period of the term.
     pub repay_by: Option<Index>,
+    /// `upfront_fee` in basis points.
     pub upfront_bp: i64,
+    /// `commitment_fee` in basis points.
     pub commitment_fee_bp: i64,
+    /// `sweep` in percent.
     pub sweep_pct: Option<i64>,
 }
 
 /// `[covenants]`.
 #[derive(Clone, Debug)]
 pub struct CovenantParams {
+    /// `min_dscr` in percent.
     pub min_dscr_pct: Option<i64>,
+    /// `lockup_dscr` in percent.
     pub lockup_dscr_pct: Option<i64>,
+    /// `lockup_action = "hold"` (else `sweep`).
     pub hold: bool,
+    /// `repaid_by_fraction` in percent.
     pub repaid_by_pct: i64,
+    /// `max_ltv` in percent.
     pub max_ltv_pct: Option<i64>,
 }
 
 /// Everything a generated deal is built from.
 #[derive(Clone, Debug)]
 pub struct DealParams {
+    /// Quarterly (else monthly).
     pub quarterly: bool,
+    /// Number of periods `N`.
     pub periods: usize,
+    /// Close as (year, month, day; the day capped at the month's end).
     pub close: (i32, u32, u32),
+    /// The contract's `escalator` in basis points.
     pub escalator_bp: i64,
     /// (per-mille of a year's revenue, credit share in percent)
     pub prepayment: Option<(i64, i64)>,
+    /// Capacity lines.
     pub lines: Vec<LineParams>,
+    /// Purchase orders.
     pub orders: Vec<OrderParams>,
+    /// Data centers.
     pub datacenters: Vec<DatacenterParams>,
+    /// Expenses.
     pub expenses: Vec<ExpenseParams>,
+    /// Fees.
     pub fees: Vec<FeeParams>,
+    /// The senior facility.
     pub senior: Option<FacilityParams>,
+    /// The junior facility.
     pub junior: Option<FacilityParams>,
     /// (days before close of the first point, gaps in days, values in bp)
     pub curve: (u64, Vec<(u64, i64)>, i64),
     /// (period pick of the months, funded at close)
     pub reserve: Option<(Index, bool)>,
+    /// `[covenants]`.
     pub covenants: Option<CovenantParams>,
+    /// `[analysis] discount_rate` in basis points.
     pub discount_bp: Option<i64>,
     /// Date capex after the deadline of a zero-amount facility (valid, see `build`).
     pub late_capex_past_zero_amounts: bool,
@@ -751,7 +809,7 @@ impl DealParams {
             }),
             // Keys added to the deal sheet later (e.g. stress scenarios, which never
             // change the base case) take the reference deal's values.
-            ..super::reference_deal()
+            ..crate::deals::reference_deal()
         }
     }
 
