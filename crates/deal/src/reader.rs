@@ -1061,18 +1061,8 @@ impl<'s> Reader<'s> {
             );
             return None;
         }
-        let read = |r: &mut Self, i: usize| {
-            let p = format!("{path}[{i}]");
-            r.locations.map.insert(
-                p.clone(),
-                Loc {
-                    key: None,
-                    value: items[i].span(),
-                    compound: is_compound(items[i].get_ref()),
-                },
-            );
-            item(r, &p, &items[i])
-        };
+        // An item's place is found from its path when an error needs it (`path[i]`).
+        let read = |r: &mut Self, i: usize| item(r, &format!("{path}[{i}]"), &items[i]);
         let lo = read(self, 0);
         let hi = read(self, 1);
         Some((lo?, hi?))
