@@ -646,24 +646,21 @@ fn matrix_text(m: &MatrixText<'_>) -> Result<String, String> {
     }
     out += &format!(
         "\n* fails a covenant (the halfway covenant, a payment or DSCR default, or an LTV \
-         breach): {} of {} points{}\n",
+         breach): {} of {} points\n",
         m.failing,
-        m.cells.len(),
-        if m.cells.iter().any(|c| c.starts_with(NOT_MEANINGFUL_SHORT)) {
-            format!(
-                "; {NOT_MEANINGFUL_SHORT}: a negative DSCR (CFADS < 0), not meaningful as a cover"
-            )
-        } else {
-            String::new()
-        } + &if m.errors > 0 {
-            format!(
-                "; `error`: {} points could not run (--format csv gives each message)",
-                m.errors
-            )
-        } else {
-            String::new()
-        }
+        m.cells.len()
     );
+    if m.cells.iter().any(|c| c.starts_with(NOT_MEANINGFUL_SHORT)) {
+        out += &format!(
+            "{NOT_MEANINGFUL_SHORT}: a negative DSCR (CFADS < 0), not meaningful as a cover\n"
+        );
+    }
+    if m.errors > 0 {
+        out += &format!(
+            "error: {} points could not run (--format csv gives each message)\n",
+            m.errors
+        );
+    }
     Ok(out)
 }
 

@@ -49,7 +49,9 @@ fn a_haircut_of_one_line_costs_that_line_s_units_hours_price_and_haircut() {
     );
     // The same haircut of every line costs twice as much as line B's alone would be
     // wrong: line A (7,440 in January) loses 7,440 · 0.25 = 1,860.00 too.
-    let all = base.run_scenario(&parse_scenario("haircut=0.25").unwrap()).unwrap();
+    let all = base
+        .run_scenario(&parse_scenario("haircut=0.25").unwrap())
+        .unwrap();
     assert_eq!(invoices(&all)[0], m("11160.00"), "14,880 · 0.75");
 }
 
@@ -159,7 +161,10 @@ fn the_first_new_event_is_the_first_the_base_case_does_not_have() {
             .position(|e| !base_events.contains(&(e.name(), e.period())));
         match (first_new, &o.first_new_event) {
             (Some(i), Some(e)) => {
-                assert_eq!((e.event, e.period), (r.events[i].name(), r.events[i].period()));
+                assert_eq!(
+                    (e.event, e.period),
+                    (r.events[i].name(), r.events[i].period())
+                );
                 assert!(!base_events.contains(&(e.event, e.period)), "{spec}");
             }
             (None, None) => {}
@@ -176,7 +181,10 @@ fn holds_at(i: usize, price: &str, target: Money) -> bool {
         "/../../fixtures/mixed.toml"
     ))
     .unwrap();
-    let written = ["price_per_gpu_hour = \"1.85\"", "price_per_gpu_hour = \"2.90\""];
+    let written = [
+        "price_per_gpu_hour = \"1.85\"",
+        "price_per_gpu_hour = \"2.90\"",
+    ];
     let text = text.replace(written[i], &format!("price_per_gpu_hour = \"{price}\""));
     let deal = boxflow_deal::parse(&text, "mixed.toml").unwrap();
     let plan = Plan::new(&deal).unwrap();
@@ -195,8 +203,14 @@ fn the_price_breakpoint_of_each_line_holds_and_a_tick_below_fails() {
         assert!(p.checked(), "line {i}: {p:?}");
         let price = p.price.unwrap();
         let below = price - solve::PRICE_TICK;
-        assert!(holds_at(i, &price.to_string(), p.target_commitment), "line {i} at {price}");
-        assert!(!holds_at(i, &below.to_string(), p.target_commitment), "line {i} at {below}");
+        assert!(
+            holds_at(i, &price.to_string(), p.target_commitment),
+            "line {i} at {price}"
+        );
+        assert!(
+            !holds_at(i, &below.to_string(), p.target_commitment),
+            "line {i} at {below}"
+        );
     }
     assert!(solve::min_price_of_line(&deal, gearing, 2).is_err());
 }
