@@ -240,9 +240,11 @@ fn verdicts_text(verdicts: &[waterfall::Verdict]) -> String {
     if verdicts.is_empty() {
         return String::new();
     }
+    let width = report::table::terminal_width();
     let mut out = String::from("\nverdicts on the debt:\n");
     for v in verdicts {
-        out += &format!("- {}\n", v.message);
+        out += &report::table::wrap("- ", &v.message, width);
+        out.push('\n');
     }
     out
 }

@@ -654,3 +654,22 @@ fn by_year_in_every_format() {
     );
     assert_eq!(plain["headroom"]["levels"]["lockup_dscr"], "1.2000000000");
 }
+
+#[test]
+fn the_verdicts_wrap_to_the_width() {
+    // fixtures/price-cut.toml fails its covenants: its verdicts (a payment default, a
+    // DSCR default, the halfway covenant) are each longer than 120 characters on one
+    // line, so they must wrap; the whole output then fits 120 and 80 columns.
+    for columns in ["120", "80"] {
+        let text = run_at(columns, &["fixtures/price-cut.toml"]);
+        assert!(text.contains("verdicts on the debt:"), "{text}");
+        let width: usize = columns.parse().unwrap();
+        assert!(widest(&text) <= width, "{columns}: {}", widest(&text));
+        // A wrapped verdict keeps its words: the halfway verdict's advice is there.
+        let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            joined.contains("Lower the commitment, or sweep excess cash into prepayments (sweep)"),
+            "{joined}"
+        );
+    }
+}

@@ -851,7 +851,15 @@ pub fn events_section<'a>(events: impl Iterator<Item = &'a Event> + Clone, width
 
 /// `text` after `lead`, broken at spaces so that no line passes `width` (a word longer
 /// than the room stays whole); the next lines are indented under the text.
-fn wrap(lead: &str, text: &str, width: usize) -> String {
+///
+/// ```
+/// use boxflow_report::table::wrap;
+/// assert_eq!(
+///     wrap("- ", "the senior is not repaid by the halfway period 30", 30),
+///     "- the senior is not repaid by\n  the halfway period 30"
+/// );
+/// ```
+pub fn wrap(lead: &str, text: &str, width: usize) -> String {
     let indent = lead.chars().count();
     let room = width.saturating_sub(indent).max(20);
     let mut lines: Vec<String> = Vec::new();
