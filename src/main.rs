@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod drill;
 mod output;
 mod portfolio;
 mod simulate;
@@ -64,6 +65,14 @@ enum Command {
         /// Show only these periods in the table or CSV: `A..B` (inclusive), `A..`, `..B` or `K`.
         #[arg(long, value_name = "A..B")]
         periods: Option<String>,
+        /// Run one scenario in full against the debt sized at close: a spec as `stress
+        /// --scenario` takes ("default=18,re_lease=0.6", "price_haircut@Phase 2=0.2")
+        /// or the name of a [[scenario]] of the sheet.
+        #[arg(long, value_name = "SPEC")]
+        scenario: Option<String>,
+        /// With --scenario: the summary side by side with the base case, and the change.
+        #[arg(long, value_enum, requires = "scenario")]
+        vs: Option<drill::Versus>,
         /// Rows by period (default), by contract year from close (`year`) or by calendar
         /// year (`calendar`), in every format.
         #[arg(long, value_enum, default_value_t = By::Period)]
@@ -288,7 +297,9 @@ fn emit_grid(out: Option<&Path>, job: &stress::GridJob) -> Result<(), Fail> {
     };
     match result {
         Ok(()) => Ok(()),
-        Err(stress::GridFail::Invariant(message)) => Err(Fail::Message(message)),
+        Err(stress::GridFail::Invariant(message) | stress::GridFail::Refused(message)) => {
+            Err(Fail::Message(message))
+        }
         Err(stress::GridFail::Write(e)) => Err(match out {
             None if e.kind() == std::io::ErrorKind::BrokenPipe => Fail::Closed,
             None => Fail::Message(format!("cannot write to standard output: {e}")),
@@ -433,14 +444,36 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
             out,
             no_color,
             periods,
+            scenario,
+            vs,
             by,
             columns,
             wide,
             units,
         } => {
             let sheet = read_sheet(&deal)?;
-            let deal = &sheet.deal;
-            let run = run_deal(deal)?;
+            let drilled = match &scenario {
+                Some(spec) => Some(drill::drill(sheet.deal.clone(), spec)?),
+                None => None,
+            };
+            if let (Some(d), Some(drill::Versus::Base)) = (&drilled, vs) {
+                let text = match format {
+                    RunFormat::Table => drill::versus_table(d)?,
+                    RunFormat::Csv => drill::versus_csv(d)?,
+                    RunFormat::Json => {
+                        serde_json::to_string_pretty(&drill::versus_json(d)?)
+                            .map_err(|e| e.to_string())?
+                            + "\n"
+                    }
+                };
+                emit(out.as_deref(), &text)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let (deal, run, drilled) = match drilled {
+                Some(d) => (d.deal, d.run, Some(d.scenario)),
+                None => (sheet.deal.clone(), run_deal(&sheet.deal)?, None),
+            };
+            let deal = &deal;
             let verdicts = waterfall::verdicts(deal, &run);
             let periods = periods
                 .map(|p| report::table::parse_periods(&p, run.periods.len()))
@@ -495,7 +528,17 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
                     )
                     .map_err(|e| e.to_string())?;
                     bytes.push(b'\n');
-                    String::from_utf8(bytes).map_err(|e| e.to_string())?
+                    let json = String::from_utf8(bytes).map_err(|e| e.to_string())?;
+                    match (&drilled, json.strip_prefix('{')) {
+                        // The scenario first: `{"scenario": {...}, "deal": ...}`.
+                        (Some(s), Some(rest)) => {
+                            let s = serde_json::to_string_pretty(&drill::scenario_json(s))
+                                .map_err(|e| e.to_string())?
+                                .replace('\n', "\n  ");
+                            format!("{{\n  \"scenario\": {s},{rest}")
+                        }
+                        _ => json,
+                    }
                 }
                 RunFormat::Csv => {
                     // The CSV holds the periods (or years) only: the verdicts go to
@@ -509,7 +552,10 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
                 }
                 RunFormat::Table => format!(
                     "{}\n{}\n{}\n{}\n{}",
-                    deal.name,
+                    match &drilled {
+                        Some(s) => drill::title(&sheet.deal.name, s),
+                        None => deal.name.clone(),
+                    },
                     report::table::summary_table_with(&run, &options),
                     report::table::funding_table(&run, &options),
                     match basis {

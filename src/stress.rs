@@ -3,7 +3,9 @@
 //! breakpoints; or a cartesian grid of scenarios run in parallel. Table, CSV or JSON
 //! (docs/scenarios.md).
 
-use boxflow::report::format::{dscr, money as thousands, percent};
+use boxflow::report::format::{
+    dscr, money as thousands, percent, NOT_MEANINGFUL, NOT_MEANINGFUL_SHORT,
+};
 use boxflow::report::table::{pass, right, styled};
 use std::io::IsTerminal;
 use std::str::FromStr;
@@ -12,8 +14,8 @@ use boxflow::core::{Money, Share};
 use boxflow::model::{Commitment, ReLease, Scenario, ValidDeal};
 use boxflow::scenario::solve::{self, DefaultSolution, PriceSolution, Probe, RateSolution};
 use boxflow::scenario::{
-    parse_scenario, run_grid_each, run_scenarios, scenario_values, Base, Grid, GridRow, Metric,
-    MetricValue, Outcome,
+    parse_scenario, run_grid_each, run_scenarios, scenario_values, Base, FirstEvent, Grid, GridRow,
+    Metric, MetricValue, Outcome,
 };
 use comfy_table::{Cell, Table};
 use rust_decimal::Decimal;
@@ -30,6 +32,17 @@ pub enum StressFormat {
     Csv,
     /// One JSON object.
     Json,
+    /// A grid of two keys as a two-way table of one `--metric`: rows for the first
+    /// key's values, columns for the second's.
+    Matrix,
+    /// The same two-way table as CSV.
+    MatrixCsv,
+}
+
+impl StressFormat {
+    fn is_matrix(self) -> bool {
+        matches!(self, StressFormat::Matrix | StressFormat::MatrixCsv)
+    }
 }
 
 /// The arguments of `boxflow stress`.
@@ -65,13 +78,36 @@ pub struct StressArgs {
     /// No progress bar for a grid (it is only drawn on a terminal).
     #[arg(long)]
     pub no_progress: bool,
+    /// The figure of a `--format matrix` or `matrix-csv` grid: a metric name
+    /// (min_dscr, lender_loss, equity_irr, covenants, ...).
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
+}
+
+/// The most values either key of a matrix may have: 200 (docs/limits.md). A bigger
+/// grid is written with `--format csv` or `--format json`, one row per point.
+pub const MAX_MATRIX_SIDE: usize = 200;
+
+/// The widest terminal matrix, in characters: 120.
+pub const MAX_MATRIX_WIDTH: usize = 120;
+
+/// A grid shown as a two-way table: the metric, and which axes are its rows and columns.
+#[derive(Clone, Copy, Debug)]
+struct MatrixSpec {
+    metric: Metric,
+    rows: usize,
+    columns: usize,
 }
 
 /// The solvers' answers.
 #[derive(Clone, Debug)]
 pub struct Breakpoints {
-    /// The minimum price (`None`: no sized senior facility and no `--gearing`).
-    pub price: Option<PriceSolution>,
+    /// The minimum price: one answer for every line at one price, or one per line (the
+    /// others as written) when the lines' prices differ; empty without a sized senior
+    /// facility and `--gearing`.
+    pub prices: Vec<PriceSolution>,
+    /// The capacity lines' names (`None` for a line without one), to label the answers.
+    pub lines: Vec<Option<String>>,
     /// The earliest safe customer default.
     pub default: DefaultSolution,
     /// The largest rate shock survived.
@@ -110,6 +146,8 @@ pub enum GridFail {
     Write(std::io::Error),
     /// A run broke an invariant.
     Invariant(String),
+    /// The output can't be shown as asked (a matrix too wide for a terminal).
+    Refused(String),
 }
 
 impl From<std::io::Error> for GridFail {
@@ -133,6 +171,8 @@ pub struct GridJob {
     no_progress: bool,
     /// The sheet's warnings as JSON, the JSON output's `"warnings"`.
     warnings: Value,
+    /// The two-way table to write, for the matrix formats.
+    matrix: Option<MatrixSpec>,
 }
 
 /// Runs `boxflow stress` on a deal read from its sheet; returns what to write.
@@ -140,18 +180,36 @@ pub struct GridJob {
 pub fn stress(deal: ValidDeal, args: &StressArgs, warnings: Value) -> Result<Stressed, String> {
     let name = deal.name.clone();
     let mut scenarios: Vec<Scenario> = deal.scenarios.clone();
-    let mut grid_base = Vec::new();
+    let mut grid_base = None;
     for line in &args.scenarios {
         let s = parse_scenario(line).map_err(|e| format!("--scenario `{line}`: {e}"))?;
         if let Some(i) = boxflow::model::validate_scenario(&deal, &s).first() {
-            return Err(format!("--scenario `{line}`: {}", i.message));
+            return Err(format!("--scenario `{line}`: {} ({})", i.message, i.help));
         }
         if args.grid.is_some() {
-            let (_, values) =
-                scenario_values(line).map_err(|e| format!("--scenario `{line}`: {e}"))?;
-            grid_base.extend(values);
+            grid_base =
+                Some(scenario_values(line).map_err(|e| format!("--scenario `{line}`: {e}"))?);
         }
         scenarios.push(s);
+    }
+    let metric = args
+        .metric
+        .as_deref()
+        .map(|m| m.parse::<Metric>().map_err(|e| format!("--metric: {e}")))
+        .transpose()?;
+    if args.format.is_matrix() && args.grid.is_none() {
+        return Err(
+            "--format matrix shows a grid of two keys: give --grid, e.g. \
+                    --grid \"price=1.60..2.60:0.10,default=6..60:6\" --metric min_dscr"
+                .into(),
+        );
+    }
+    if metric.is_some() && !args.format.is_matrix() {
+        return Err(
+            "--metric chooses the figure of a two-way table: give --format matrix \
+                    or --format matrix-csv (the other formats show every metric)"
+                .into(),
+        );
     }
     if args.grid.is_some() && args.scenarios.len() > 1 {
         return Err("--grid takes at most one --scenario, the base of every grid point".into());
@@ -160,9 +218,17 @@ pub fn stress(deal: ValidDeal, args: &StressArgs, warnings: Value) -> Result<Str
 
     if let Some(spec) = &args.grid {
         let grid = Grid::parse(spec)
-            .and_then(|g| g.with_base(&grid_base))
+            .and_then(|g| match &grid_base {
+                Some(b) => g.with_base(b),
+                None => Ok(g),
+            })
             .map_err(|e| format!("--grid: {e}"))?;
         grid.check(&base.deal).map_err(|e| format!("--grid: {e}"))?;
+        let matrix = if args.format.is_matrix() {
+            Some(matrix_spec(&grid, metric)?)
+        } else {
+            None
+        };
         if args.format == StressFormat::Table && grid.len() > MAX_TABLE_POINTS {
             return Err(format!(
                 "--grid: {} points are too many for a table (at most {MAX_TABLE_POINTS}): \
@@ -177,6 +243,7 @@ pub fn stress(deal: ValidDeal, args: &StressArgs, warnings: Value) -> Result<Str
             format: args.format,
             no_progress: args.no_progress,
             warnings,
+            matrix,
         })));
     }
 
@@ -195,6 +262,8 @@ pub fn stress(deal: ValidDeal, args: &StressArgs, warnings: Value) -> Result<Str
     let text = match args.format {
         StressFormat::Table => stress_table(&name, senior, &outcomes, breakpoints.as_ref()),
         StressFormat::Csv => outcomes_csv(&outcomes).map_err(|e| e.to_string())?,
+        // Refused above: a matrix needs a grid.
+        StressFormat::Matrix | StressFormat::MatrixCsv => String::new(),
         StressFormat::Json => {
             let v = json!({
                 "deal": name,
@@ -237,9 +306,9 @@ impl GridJob {
             }
             StressFormat::Csv => {
                 let mut out = csv::Writer::from_writer(&mut *w);
-                let mut header: Vec<&str> = self.dims();
-                header.extend(csv_columns());
-                header.push("error");
+                let mut header: Vec<String> = self.dims();
+                header.extend(csv_columns().into_iter().map(String::from));
+                header.push("error".into());
                 out.write_record(&header)?;
                 run_grid_each(&self.base, &self.grid, true, &progress, |r| {
                     row_invariants(&r)?;
@@ -249,6 +318,10 @@ impl GridJob {
                 .and_then(|()| out.flush().map_err(GridFail::Write))
             }
             StressFormat::Json => self.write_json(w, &progress),
+            StressFormat::Matrix | StressFormat::MatrixCsv => match self.matrix {
+                Some(m) => self.write_matrix(w, m, &progress),
+                None => Ok(()),
+            },
         };
         bar.finish_and_clear();
         result?;
@@ -256,8 +329,109 @@ impl GridJob {
         Ok(())
     }
 
-    fn dims(&self) -> Vec<&'static str> {
-        self.grid.axes.iter().map(|a| a.dimension.name()).collect()
+    fn dims(&self) -> Vec<String> {
+        self.grid
+            .axes
+            .iter()
+            .map(|a| self.grid.label(a.dimension))
+            .collect()
+    }
+
+    /// Runs the grid and writes it as a two-way table of one metric: the terminal
+    /// table (whole, at most [`MAX_MATRIX_SIDE`] squared cells) or CSV, row by row.
+    fn write_matrix(
+        &self,
+        w: &mut dyn std::io::Write,
+        m: MatrixSpec,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<(), GridFail> {
+        let rows = &self.grid.axes[m.rows];
+        let columns = &self.grid.axes[m.columns];
+        let n = columns.values.len();
+        let corner = format!(
+            "{} \\ {}",
+            self.grid.label(rows.dimension),
+            self.grid.label(columns.dimension)
+        );
+        if self.format == StressFormat::MatrixCsv {
+            let mut out = csv::Writer::from_writer(&mut *w);
+            let mut header = vec![corner];
+            header.extend(columns.values.iter().map(|v| v.to_string()));
+            out.write_record(&header)?;
+            let mut row: Vec<String> = Vec::with_capacity(n + 1);
+            let mut at = 0usize;
+            run_grid_each(&self.base, &self.grid, true, progress, |r| {
+                row_invariants(&r)?;
+                if row.is_empty() {
+                    row.push(rows.values[at / n].to_string());
+                }
+                row.push(match &r.outcome {
+                    Ok(o) => text(metric_json(m.metric, o)),
+                    Err(_) => "error".into(),
+                });
+                at += 1;
+                if row.len() == n + 1 {
+                    out.write_record(&row)?;
+                    row.clear();
+                }
+                Ok::<(), GridFail>(())
+            })?;
+            out.flush()?;
+            return Ok(());
+        }
+        let mut cells: Vec<String> = Vec::with_capacity(self.grid.len());
+        let mut failing = 0usize;
+        let mut errors = 0usize;
+        run_grid_each(&self.base, &self.grid, true, progress, |r| {
+            row_invariants(&r)?;
+            let show = |o: &Outcome| match m.metric.show(o) {
+                x if x == NOT_MEANINGFUL => NOT_MEANINGFUL_SHORT.to_string(),
+                x => x,
+            };
+            cells.push(match &r.outcome {
+                Ok(o) if !o.covenants => {
+                    failing += 1;
+                    format!("{}*", show(o))
+                }
+                Ok(o) => format!("{} ", show(o)),
+                Err(_) => {
+                    errors += 1;
+                    "error ".into()
+                }
+            });
+            Ok::<(), GridFail>(())
+        })?;
+        let text = matrix_text(&MatrixText {
+            name: &self.name,
+            metric: m.metric,
+            corner: &corner,
+            rows: &rows.values,
+            columns: &columns.values,
+            cells: &cells,
+            fixed: &self.fixed_shocks(m),
+            failing,
+            errors,
+        })
+        .map_err(GridFail::Refused)?;
+        w.write_all(text.as_bytes())?;
+        Ok(())
+    }
+
+    /// The grid's single-value axes (fixed shocks), as `key=value` for a matrix's title.
+    fn fixed_shocks(&self, m: MatrixSpec) -> Vec<String> {
+        self.grid
+            .axes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != m.rows && *i != m.columns)
+            .map(|(_, a)| {
+                format!(
+                    "{}={}",
+                    self.grid.label(a.dimension),
+                    a.values.first().map_or(String::new(), |v| v.to_string())
+                )
+            })
+            .collect()
     }
 
     /// The JSON object `{"deal", "grid", "points", "warnings"}`, pretty-printed as
@@ -281,9 +455,13 @@ impl GridJob {
         );
         write!(
             w,
-            "{{\n  \"deal\": {},\n  \"grid\": {},\n  \"points\": [",
+            "{{\n  \"deal\": {},\n  \"grid\": {},\n  \"line\": {},\n  \"points\": [",
             Value::String(self.name.clone()),
-            indented(&axes, "  ")
+            indented(&axes, "  "),
+            self.grid
+                .line
+                .as_ref()
+                .map_or(Value::Null, |l| Value::String(l.clone()))
         )?;
         let mut first = true;
         run_grid_each(&self.base, &self.grid, true, progress, |r| {
@@ -341,6 +519,151 @@ fn progress_bar(len: u64, off: bool) -> indicatif::ProgressBar {
     bar
 }
 
+/// Which axes of a grid are a matrix's rows and columns: the two that vary (a
+/// single-value axis, or the base `--scenario`'s, fixes a shock); an error when not
+/// exactly two vary, when a side is above [`MAX_MATRIX_SIDE`] or without `--metric`.
+fn matrix_spec(grid: &Grid, metric: Option<Metric>) -> Result<MatrixSpec, String> {
+    let metric = metric.ok_or_else(|| {
+        format!(
+            "--format matrix needs --metric NAME, the figure in each cell: one of {}",
+            Metric::ALL.map(Metric::name).join(", ")
+        )
+    })?;
+    let varying: Vec<usize> = grid
+        .axes
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.values.len() > 1)
+        .map(|(i, _)| i)
+        .collect();
+    let [rows, columns] = varying[..] else {
+        return Err(format!(
+            "--format matrix is a two-way table: its --grid needs exactly two keys with \
+             more than one value (rows, then columns), and this one has {}; \
+             use --format table, csv or json for {}",
+            varying.len(),
+            if varying.len() < 2 {
+                "a list of points"
+            } else {
+                "more keys, or fix all but two with single values (gap=6)"
+            }
+        ));
+    };
+    for i in [rows, columns] {
+        let a = &grid.axes[i];
+        if a.values.len() > MAX_MATRIX_SIDE {
+            return Err(format!(
+                "--format matrix: `{}` has {} values, more than {MAX_MATRIX_SIDE} a side: \
+                 use a larger step, or --format csv, which streams one row per point",
+                grid.label(a.dimension),
+                a.values.len()
+            ));
+        }
+    }
+    Ok(MatrixSpec {
+        metric,
+        rows,
+        columns,
+    })
+}
+
+/// What a terminal matrix shows.
+struct MatrixText<'a> {
+    name: &'a str,
+    metric: Metric,
+    corner: &'a str,
+    rows: &'a [Decimal],
+    columns: &'a [Decimal],
+    /// Row by row, each cell its value and a mark: `*` fails a covenant, ` ` passes.
+    cells: &'a [String],
+    fixed: &'a [String],
+    failing: usize,
+    errors: usize,
+}
+
+/// A two-way table for a terminal, at most [`MAX_MATRIX_WIDTH`] characters wide: the
+/// row key's values down the left, the column key's across the top, every cell right
+/// aligned and marked, then the legend. Too wide: an error that says how to narrow it.
+fn matrix_text(m: &MatrixText<'_>) -> Result<String, String> {
+    let left = m
+        .rows
+        .iter()
+        .map(|v| v.to_string().chars().count())
+        .chain(std::iter::once(m.corner.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let n = m.columns.len().max(1);
+    let widths: Vec<usize> = m
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(j, v)| {
+            m.cells
+                .iter()
+                .skip(j)
+                .step_by(n)
+                .map(|c| c.chars().count())
+                .chain(std::iter::once(v.to_string().chars().count() + 1))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let width = left + 3 + widths.iter().map(|w| w + 1).sum::<usize>();
+    if width > MAX_MATRIX_WIDTH {
+        return Err(format!(
+            "the matrix is {width} characters wide, more than {MAX_MATRIX_WIDTH}: give the \
+             column key (the second in --grid) fewer values (a larger step or a shorter \
+             range), put the key with fewer values second, or write it with \
+             --format matrix-csv"
+        ));
+    }
+    let mut out = format!(
+        "{}\n{} ({}), against the debt sized at close{}\n\n",
+        m.name,
+        m.metric.describe(),
+        m.metric.name(),
+        if m.fixed.is_empty() {
+            String::new()
+        } else {
+            format!("; fixed: {}", m.fixed.join(", "))
+        }
+    );
+    let mut line = format!("{:>left$} |", m.corner);
+    for (v, w) in m.columns.iter().zip(&widths) {
+        line += &format!(" {:>w$}", format!("{v} "));
+    }
+    out += line.trim_end();
+    out.push('\n');
+    out += &format!("{}-+{}\n", "-".repeat(left), "-".repeat(width - left - 2));
+    for (i, r) in m.rows.iter().enumerate() {
+        let mut line = format!("{:>left$} |", r.to_string());
+        for (j, w) in widths.iter().enumerate() {
+            let cell = m.cells.get(i * n + j).map_or("", String::as_str);
+            line += &format!(" {cell:>w$}");
+        }
+        out += line.trim_end();
+        out.push('\n');
+    }
+    out += &format!(
+        "\n* fails a covenant (the halfway covenant, a payment or DSCR default, or an LTV \
+         breach): {} of {} points\n",
+        m.failing,
+        m.cells.len()
+    );
+    if m.cells.iter().any(|c| c.starts_with(NOT_MEANINGFUL_SHORT)) {
+        out += &format!(
+            "{NOT_MEANINGFUL_SHORT}: a negative DSCR (CFADS < 0), not meaningful as a cover\n"
+        );
+    }
+    if m.errors > 0 {
+        out += &format!(
+            "error: {} points could not run (--format csv gives each message)\n",
+            m.errors
+        );
+    }
+    Ok(out)
+}
+
 /// Runs the three solvers with the command line's assumptions.
 pub fn breakpoints(base: &Base, args: &StressArgs) -> Result<Breakpoints, String> {
     let target = match &args.gearing {
@@ -361,26 +684,51 @@ pub fn breakpoints(base: &Base, args: &StressArgs) -> Result<Breakpoints, String
         })
         .transpose()?;
     let fail = |e: boxflow::scenario::ScenarioError| format!("solver: {e}");
-    let price = match target {
+    let prices = match target {
         Some(t) if base.deal.senior().is_some() => {
-            Some(solve::min_price(&base.deal, t).map_err(fail)?)
+            if solve::prices_differ(&base.deal) {
+                (0..base.deal.contract.capacity.len())
+                    .map(|i| solve::min_price_of_line(&base.deal, t, i).map_err(fail))
+                    .collect::<Result<Vec<_>, _>>()?
+            } else {
+                vec![solve::min_price(&base.deal, t).map_err(fail)?]
+            }
         }
-        _ => None,
+        _ => Vec::new(),
     };
     Ok(Breakpoints {
-        price,
+        prices,
+        lines: base
+            .deal
+            .contract
+            .capacity
+            .iter()
+            .map(|l| l.name.clone())
+            .collect(),
         default: solve::earliest_safe_default(base, re_lease).map_err(fail)?,
         rate: solve::max_rate_shock(base).map_err(fail)?,
     })
 }
 
-fn first_event(o: &Outcome) -> String {
-    o.first_event.as_ref().map_or("-".into(), |e| {
-        format!("{} in period {}", e.event, e.period)
+/// The first new event of a scenario, or for the base case its own first event
+/// (labelled `base:`).
+fn first_new_event(o: &Outcome, is_base: bool) -> String {
+    let event = if is_base {
+        o.first_event.as_ref()
+    } else {
+        o.first_new_event.as_ref()
+    };
+    event.map_or("-".into(), |e| {
+        format!(
+            "{}{} in period {}",
+            if is_base { "base: " } else { "" },
+            e.event,
+            e.period
+        )
     })
 }
 
-fn outcome_cells(o: &Outcome) -> Vec<Cell> {
+fn outcome_cells(o: &Outcome, is_base: bool) -> Vec<Cell> {
     vec![
         Cell::new(pass(o.covenants)),
         Cell::new(pass(o.halfway_covenant)),
@@ -388,7 +736,7 @@ fn outcome_cells(o: &Outcome) -> Vec<Cell> {
             (Some(d), Some(k)) => format!("{} (p{k})", dscr(Some(d))),
             _ => "-".into(),
         }),
-        Cell::new(first_event(o)),
+        Cell::new(first_new_event(o, is_base)),
         right(thousands(o.lender_loss)),
         right(percent(o.equity_irr)),
     ]
@@ -398,7 +746,7 @@ const OUTCOME_HEADER: [&str; 6] = [
     "covenants",
     "halfway",
     "min DSCR",
-    "first event",
+    "first new event",
     "lender loss",
     "equity IRR",
 ];
@@ -414,16 +762,17 @@ pub fn stress_table(
     let mut header = vec!["scenario"];
     header.extend(OUTCOME_HEADER);
     t.set_header(header);
-    for (name, o) in outcomes {
+    for (i, (name, o)) in outcomes.iter().enumerate() {
         let mut row = vec![Cell::new(name)];
         match o {
-            Ok(o) => row.extend(outcome_cells(o)),
+            Ok(o) => row.extend(outcome_cells(o, i == 0)),
             Err(e) => row.push(Cell::new(format!("error: {e}"))),
         }
         t.add_row(row);
     }
     let mut out = format!(
-        "{name}\nThe base case and {} scenarios against the debt sized at close (senior commitment {})\n{t}\n",
+        "{name}\nThe base case and {} scenarios against the debt sized at close (senior commitment {})\n{t}\n\
+         first new event: the first event the base case does not have in that period (the base case's row shows its own first event)\n",
         outcomes.len().saturating_sub(1),
         thousands(senior)
     );
@@ -448,12 +797,19 @@ fn check(ok: bool) -> &'static str {
 fn breakpoints_table(b: &Breakpoints) -> Table {
     let mut t = styled(false);
     t.set_header(vec!["question", "answer", "check"]);
-    match &b.price {
-        Some(p) => {
-            let question = format!(
-                "lowest price at which the sized debt reaches {} gearing with the halfway covenant",
-                percent(Some(p.target_gearing.value()))
-            );
+    for p in &b.prices {
+        {
+            let question = match p.line {
+                None => format!(
+                    "lowest price at which the sized debt reaches {} gearing with the halfway covenant",
+                    percent(Some(p.target_gearing.value()))
+                ),
+                Some(i) => format!(
+                    "lowest price of {} (the other lines as written) at which the sized debt reaches {} gearing with the halfway covenant",
+                    line_label(b, i),
+                    percent(Some(p.target_gearing.value()))
+                ),
+            };
             let (answer, proof) = match (p.price, &p.at) {
                 (Some(price), Some(at)) => (
                     format!(
@@ -475,13 +831,13 @@ fn breakpoints_table(b: &Breakpoints) -> Table {
             };
             t.add_row(vec![question, answer, proof]);
         }
-        None => {
-            t.add_row(vec![
-                "lowest price for a target gearing".to_string(),
-                "no sized senior facility: give --gearing".to_string(),
-                "-".to_string(),
-            ]);
-        }
+    }
+    if b.prices.is_empty() {
+        t.add_row(vec![
+            "lowest price for a target gearing".to_string(),
+            "no sized senior facility: give --gearing".to_string(),
+            "-".to_string(),
+        ]);
     }
     let d = &b.default;
     let assumption = d.re_lease.as_ref().map_or("no re-lease".to_string(), |r| {
@@ -593,14 +949,14 @@ pub fn outcome_json(o: &Outcome) -> Value {
                 m.insert(metric.name().into(), metric_json(metric, o));
             }
             RowKey::FirstEvent => {
-                let e = o.first_event.as_ref();
-                m.insert(
-                    "first_event".into(),
+                let event = |e: Option<&FirstEvent>| {
                     e.map_or(
                         Value::Null,
                         |e| json!({"event": e.event, "period": e.period}),
-                    ),
-                );
+                    )
+                };
+                m.insert("first_event".into(), event(o.first_event.as_ref()));
+                m.insert("first_new_event".into(), event(o.first_new_event.as_ref()));
             }
         }
     }
@@ -622,9 +978,17 @@ fn probe_json(p: &Probe, at: &str, figure: &str, money_figure: bool) -> Value {
     Value::Object(m)
 }
 
+/// A capacity line as people read it: `` `Phase 2` `` or `line 2` (1-based) without a name.
+fn line_label(b: &Breakpoints, i: usize) -> String {
+    match b.lines.get(i).and_then(Option::as_deref) {
+        Some(name) => format!("`{name}`"),
+        None => format!("line {}", i + 1),
+    }
+}
+
 /// The solvers' answers as JSON.
 pub fn breakpoints_json(b: &Breakpoints) -> Value {
-    let price = b.price.as_ref().map(|p| {
+    let price_json = |p: &PriceSolution| {
         json!({
             "target_gearing": ratio(Some(p.target_gearing.value())),
             "target_commitment": money(p.target_commitment),
@@ -635,11 +999,26 @@ pub fn breakpoints_json(b: &Breakpoints) -> Value {
             "below": p.below.as_ref().map(|x| probe_json(x, "price", "senior_commitment", true)),
             "evaluations": p.evaluations,
         })
-    });
+    };
+    let price = b.prices.iter().find(|p| p.line.is_none()).map(price_json);
+    let by_line: Vec<Value> = b
+        .prices
+        .iter()
+        .filter_map(|p| {
+            let i = p.line?;
+            let mut v = price_json(p);
+            if let Some(m) = v.as_object_mut() {
+                m.insert("line".into(), json!(b.lines.get(i).cloned().flatten()));
+                m.insert("line_index".into(), json!(i));
+            }
+            Some(v)
+        })
+        .collect();
     let d = &b.default;
     let r = &b.rate;
     json!({
         "min_price": price,
+        "min_price_by_line": by_line,
         "earliest_safe_default": {
             "re_lease": d.re_lease.as_ref().map(|r| json!({
                 "after_periods": r.after_periods,
@@ -671,7 +1050,12 @@ fn csv_columns() -> Vec<&'static str> {
     row_keys()
         .flat_map(|k| match k {
             RowKey::Metric(m) => vec![m.name()],
-            RowKey::FirstEvent => vec!["first_event", "first_event_period"],
+            RowKey::FirstEvent => vec![
+                "first_event",
+                "first_event_period",
+                "first_new_event",
+                "first_new_event_period",
+            ],
         })
         .collect()
 }
@@ -689,10 +1073,12 @@ fn outcome_fields(o: &Outcome) -> Vec<String> {
         .flat_map(|k| match k {
             RowKey::Metric(m) => vec![text(metric_json(m, o))],
             RowKey::FirstEvent => {
-                let e = o.first_event.as_ref();
+                let (e, new) = (o.first_event.as_ref(), o.first_new_event.as_ref());
                 vec![
                     e.map_or(String::new(), |e| e.event.to_string()),
                     e.map_or(String::new(), |e| e.period.to_string()),
+                    new.map_or(String::new(), |e| e.event.to_string()),
+                    new.map_or(String::new(), |e| e.period.to_string()),
                 ]
             }
         })
@@ -726,13 +1112,13 @@ fn outcomes_csv(outcomes: &[ScenarioRow]) -> Result<String, csv::Error> {
 /// A grid's rows as a terminal table.
 pub fn grid_table(name: &str, grid: &Grid, rows: &[GridRow]) -> String {
     let mut t = styled(false);
-    let mut header: Vec<&str> = grid.axes.iter().map(|a| a.dimension.name()).collect();
-    header.extend(OUTCOME_HEADER);
+    let mut header: Vec<String> = grid.axes.iter().map(|a| grid.label(a.dimension)).collect();
+    header.extend(OUTCOME_HEADER.map(String::from));
     t.set_header(header);
     for r in rows {
         let mut row: Vec<Cell> = r.values.iter().map(|(_, v)| right(v.to_string())).collect();
         match &r.outcome {
-            Ok(o) => row.extend(outcome_cells(o)),
+            Ok(o) => row.extend(outcome_cells(o, false)),
             Err(e) => row.push(Cell::new(format!("error: {e}"))),
         }
         t.add_row(row);
@@ -742,7 +1128,8 @@ pub fn grid_table(name: &str, grid: &Grid, rows: &[GridRow]) -> String {
         .filter(|r| r.outcome.as_ref().is_ok_and(|o| !o.covenants))
         .count();
     format!(
-        "{name}\nA grid of {} scenarios against the debt sized at close: {failing} fail a covenant\n{t}\n",
+        "{name}\nA grid of {} scenarios against the debt sized at close: {failing} fail a covenant\n{t}\n\
+         first new event: the first event the base case does not have in that period\n",
         rows.len()
     )
 }

@@ -36,6 +36,10 @@ pub const UNDEFINED: &str = "-";
 /// Shown for a DSCR whose CFADS is negative.
 pub const NOT_MEANINGFUL: &str = "n.m. (CFADS < 0)";
 
+/// [`NOT_MEANINGFUL`] where space is short (a cell of a two-way table), with its
+/// meaning given once in a legend.
+pub const NOT_MEANINGFUL_SHORT: &str = "n.m.";
+
 /// `x` rounded half away from zero to `decimals` places, with exactly that many
 /// decimals and never a `-0`.
 ///

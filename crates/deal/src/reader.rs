@@ -1123,6 +1123,7 @@ impl<'s> Reader<'s> {
             .unwrap_or(Decimal::ZERO);
         s.residual_share = self.opt(t, "residual_share", Self::share);
         s.useful_life_months = self.opt(t, "useful_life_months", Self::count32);
+        s.line = self.opt(t, "line", Self::string);
         s
     }
 

@@ -327,7 +327,7 @@ pub static CAPACITY: Section = Section {
     about: "",
     notes: "",
     keys: &[
-        key("name", Kind::Text, NONE).about("Name of the line."),
+        key("name", Kind::Text, NONE).about("Name of the line (a scenario's `line` targets it by this name)."),
         key("gpus", COUNT, Required)
             .unit("GPUs")
             .about("Number of GPUs.")
@@ -749,13 +749,15 @@ pub static SCENARIO: Section = Section {
     about: "Named stresses of the base case, for `boxflow stress` (see \
             [scenarios](scenarios.md) for what each does to the run). A scenario changes what \
             the box earns and pays, never the debt: commitments, draws and every facility's \
-            close schedule stay as sized for the base case. `boxflow run` ignores scenarios. \
+            close schedule stay as sized for the base case. `boxflow run --scenario NAME` runs one. \
             Every key but `name` is optional; a key left out leaves that part of the base \
             case as it is.",
     notes: "```toml\n[[scenario]]\nname = \"Default in month 18, re-let at 60% after 6 months\"\n\
             default_period = 18\nre_lease_after = 6\nre_lease_price_share = \"0.60\"\n\n\
             [[scenario]]\nname = \"Obsolete in 16 months\"\nuseful_life_months = 16\n\
-            residual_share = \"0\"\n```",
+            residual_share = \"0\"\n\n\
+            [[scenario]]\nname = \"Phase 2 priced 20% lower\"\nline = \"Phase 2\"\n\
+            price_haircut = \"0.20\"\n```",
     keys: &[
         key("name", Kind::Text, Required)
             .about("Labels the scenario's row.")
@@ -803,6 +805,10 @@ pub static SCENARIO: Section = Section {
             .unit("months")
             .about("Every purchase order's useful life (book value, LTV).")
             .rule("at least 1"),
+        key("line", Kind::Text, Absent("every line"))
+            .about("The capacity line, by its `name`, that the price, haircut, online delay and customer default shock; the other lines run as written (a default of the line stops that line's billing only, and its re-lease bills that line).")
+            .rule("the `name` of exactly one capacity line; needs one of those four shocks")
+            .example("line = \"Phase 2\""),
     ],
     one_of: &[],
 };

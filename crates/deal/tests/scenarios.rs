@@ -229,3 +229,69 @@ fn scenarios_built_in_code_are_checked_against_the_deal() {
         ]
     );
 }
+
+#[test]
+fn a_line_target_reads_and_names_one_capacity_line() {
+    let deal = parse(
+        &with("[[scenario]]\nname = \"x\"\nline = \"Phase 2\"\nprice_haircut = \"0.2\"\n"),
+        "s.toml",
+    )
+    .unwrap();
+    assert_eq!(deal.scenarios[0].line.as_deref(), Some("Phase 2"));
+    assert!(deal.scenarios[0].targets(&deal.contract.capacity[1]));
+    assert!(!deal.scenarios[0].targets(&deal.contract.capacity[0]));
+}
+
+#[test]
+fn an_unknown_line_is_a_located_error_with_a_suggestion() {
+    let e = parse(
+        &with("[[scenario]]\nname = \"x\"\nline = \"Phase 3\"\nprice_haircut = \"0.2\"\n"),
+        "s.toml",
+    )
+    .unwrap_err();
+    assert_eq!(e.errors.len(), 1);
+    let err = &e.errors[0];
+    assert_eq!(err.kind, ErrorKind::UnknownReference);
+    assert_eq!(err.line, first_line_of_extra() + 2);
+    assert!(
+        err.message.contains("names no capacity line"),
+        "{}",
+        err.message
+    );
+    // "Phase 3" is one edit from both names: the first listed wins the tie.
+    assert_eq!(err.help.as_deref(), Some("did you mean `Phase 1`?"));
+
+    let e = errors("[[scenario]]\nname = \"x\"\nline = \"Hall B\"\ndelay = 1\n");
+    // `delay` is not a key (an unknown key) and without a line shock the line is an error.
+    assert!(e
+        .iter()
+        .any(|(k, l, _)| (*k, *l) == (ErrorKind::UnknownKey, 4)));
+    let unknown = e
+        .iter()
+        .find(|(k, _, _)| *k == ErrorKind::UnknownReference)
+        .unwrap();
+    assert_eq!(unknown.1, 3);
+}
+
+#[test]
+fn a_line_name_shared_by_two_lines_or_a_line_without_a_line_shock_is_an_error() {
+    let twice = REFERENCE.replace("name = \"Phase 2\"", "name = \"Phase 1\"");
+    let sheet =
+        format!("{twice}\n[[scenario]]\nname = \"x\"\nline = \"Phase 1\"\ndefault_period = 12\n");
+    let e = parse(&sheet, "s.toml").unwrap_err();
+    assert_eq!(e.errors.len(), 1);
+    assert_eq!(e.errors[0].kind, ErrorKind::Inconsistent);
+    assert_eq!(e.errors[0].line, twice.lines().count() + 4);
+    assert!(
+        e.errors[0]
+            .message
+            .contains("the name of 2 capacity lines (contract.capacity[0], contract.capacity[1])"),
+        "{}",
+        e.errors[0].message
+    );
+
+    let e = errors("[[scenario]]\nname = \"x\"\nline = \"Phase 2\"\nopex_shock = \"0.1\"\n");
+    assert_eq!(e.len(), 1);
+    assert_eq!((e[0].0, e[0].1), (ErrorKind::Inconsistent, 3));
+    assert!(e[0].2.contains("no shock a line takes"), "{}", e[0].2);
+}

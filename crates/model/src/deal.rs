@@ -431,15 +431,15 @@ pub struct Scenario {
     /// `name`: unique among the sheet's scenarios.
     pub name: String,
     /// `default_period` (with `re_lease_after`, `re_lease_price_share`): the customer
-    /// stops paying from a period on.
+    /// stops paying from a period on (for the `line` only, when one is named).
     pub customer_default: Option<CustomerDefault>,
-    /// `price_per_gpu_hour`: every capacity line at this contract price.
+    /// `price_per_gpu_hour`: every capacity line (or the `line`) at this contract price.
     pub price_per_gpu_hour: Option<Quantity>,
-    /// `price_haircut`: every capacity line's price cut by this share (after
+    /// `price_haircut`: every capacity line's (or the `line`'s) price cut by this share (after
     /// `price_per_gpu_hour`); default 0.
     pub price_haircut: Share,
-    /// `online_delay_months`: every capacity line comes online this many months late;
-    /// default 0.
+    /// `online_delay_months`: every capacity line (or the `line`) comes online this
+    /// many months late; default 0.
     pub online_delay_months: u32,
     /// `opex_shock`: colocation rates and `per_month` expenses times `1 + opex_shock`;
     /// above -1, default 0.
@@ -453,6 +453,10 @@ pub struct Scenario {
     pub residual_share: Option<Share>,
     /// `useful_life_months`: every purchase order's useful life (book value, LTV).
     pub useful_life_months: Option<u32>,
+    /// `line`: the capacity line, by its `name`, that the line shocks (the price,
+    /// haircut, online delay and customer default) target; `None`: every line. The
+    /// name must be unique among the capacity lines.
+    pub line: Option<String>,
 }
 
 impl Scenario {
@@ -469,7 +473,26 @@ impl Scenario {
             rate_shock_bps: Decimal::ZERO,
             residual_share: None,
             useful_life_months: None,
+            line: None,
         }
+    }
+
+    /// True when the scenario's line shocks (price, haircut, delay, default) reach
+    /// `line`: every line without a `line` target, else the line of that name.
+    pub fn targets(&self, line: &CapacityLine) -> bool {
+        match &self.line {
+            None => true,
+            Some(name) => line.name.as_deref() == Some(name.as_str()),
+        }
+    }
+
+    /// True when the scenario has a line shock: a price, a haircut, an online delay or
+    /// a customer default (the shocks a `line` can target).
+    pub fn shocks_lines(&self) -> bool {
+        self.customer_default.is_some()
+            || self.price_per_gpu_hour.is_some()
+            || !self.price_haircut.value().is_zero()
+            || self.online_delay_months > 0
     }
 
     /// True when the scenario changes nothing: it runs as the base case.
@@ -484,8 +507,9 @@ impl Scenario {
     }
 
     /// Applies the shocks that change the deal itself (the debt terms and the rate
-    /// shock are the engine's): every capacity line at `price_per_gpu_hour` (if given)
-    /// times `1 - price_haircut`, online `add_months(max(online, close),
+    /// shock are the engine's): every targeted capacity line ([`Scenario::targets`]:
+    /// all, or the `line` only) at `price_per_gpu_hour` (if given) times
+    /// `1 - price_haircut`, online `add_months(max(online, close),
     /// online_delay_months)`; colocation rates and `per_month` expenses times
     /// `1 + opex_shock`; power prices times `1 + power_shock`; every purchase order with
     /// the scenario's residual share and useful life. A product out of range is an
@@ -504,6 +528,9 @@ impl Scenario {
         let keep = Decimal::ONE - self.price_haircut.value();
         let close = d.close;
         for line in &mut d.contract.capacity {
+            if !self.targets(line) {
+                continue;
+            }
             if !self.price_haircut.value().is_zero() || self.price_per_gpu_hour.is_some() {
                 let price = self
                     .price_per_gpu_hour
@@ -546,10 +573,7 @@ impl Scenario {
     /// True when the scenario changes the operating lines (revenue, collections,
     /// opex, power): a default, a price, a delay or an opex or power shock.
     pub fn changes_operations(&self) -> bool {
-        self.customer_default.is_some()
-            || self.price_per_gpu_hour.is_some()
-            || !self.price_haircut.value().is_zero()
-            || self.online_delay_months > 0
+        self.shocks_lines()
             || !self.opex_shock.value().is_zero()
             || !self.power_shock.value().is_zero()
     }

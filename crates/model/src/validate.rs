@@ -71,6 +71,7 @@ pub fn validate_scenario(deal: &Deal, scenario: &Scenario) -> Vec<Invalid> {
     scenario_values(&mut c, "scenario", scenario);
     c.distrust_reported();
     scenario_within_term(&mut c, deal, "scenario", scenario);
+    scenario_line(&mut c, deal, "scenario", scenario);
     c.out
 }
 
@@ -763,6 +764,9 @@ const RATE_SHOCK_BPS: (i64, i64) = (-10_000, 100_000);
 fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
     name_length(c, &format!("{p}.name"), &s.name);
     non_empty(c, &format!("{p}.name"), &s.name);
+    if let Some(line) = &s.line {
+        name_length(c, &format!("{p}.line"), line);
+    }
     if let Some(d) = &s.customer_default {
         count(c, &format!("{p}.default_period"), u64::from(d.period));
         if let Some(r) = &d.re_lease {
@@ -866,6 +870,86 @@ fn scenario_within_term(c: &mut Checker, deal: &Deal, p: &str, s: &Scenario) {
                 d.period
             ),
             format!("a period from 1 to {n}: the first period the customer does not pay"),
+        );
+    }
+}
+
+/// A scenario's `line` names exactly one capacity line (by its `name`), and the
+/// scenario has a shock the line can take (a price, a haircut, an online delay or a
+/// customer default): the other shocks are the whole box's.
+fn scenario_line(c: &mut Checker, deal: &Deal, p: &str, s: &Scenario) {
+    let Some(line) = &s.line else {
+        return;
+    };
+    let path = format!("{p}.line");
+    let names: Vec<&str> = deal
+        .contract
+        .capacity
+        .iter()
+        .filter_map(|l| l.name.as_deref())
+        .collect();
+    let holding: Vec<usize> = deal
+        .contract
+        .capacity
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.name.as_deref() == Some(line.as_str()))
+        .map(|(i, _)| i)
+        .collect();
+    match holding.as_slice() {
+        [] => {
+            let help = match crate::did_you_mean(line, &names) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None if names.is_empty() => {
+                    "the capacity lines have no `name`: give the line a `name` in `[[contract.capacity]]` and target it by that name".to_string()
+                }
+                None => format!(
+                    "name one of the capacity lines: {}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{}`", crate::shorten(n)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            c.report(
+                RuleKind::UnknownReference,
+                &path,
+                &[],
+                format!(
+                    "`{path}` is `{}`, which names no capacity line",
+                    crate::shorten(line)
+                ),
+                help,
+            );
+        }
+        [_] => {}
+        several => c.report(
+            RuleKind::Inconsistent,
+            &path,
+            &[],
+            format!(
+                "`{path}` is `{}`, the name of {} capacity lines ({}): a shock can't tell them apart",
+                crate::shorten(line),
+                several.len(),
+                several
+                    .iter()
+                    .map(|i| format!("contract.capacity[{i}]"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            "give each capacity line its own `name`",
+        ),
+    }
+    if !s.shocks_lines() {
+        c.report(
+            RuleKind::Inconsistent,
+            &path,
+            &[],
+            format!(
+                "`{path}` targets a capacity line, but the scenario has no shock a line takes"
+            ),
+            "add price_per_gpu_hour, price_haircut, online_delay_months or default_period, or remove `line` (the other shocks are the whole box's)",
         );
     }
 }
@@ -1060,6 +1144,7 @@ fn cross_rules(c: &mut Checker, deal: &Deal) {
     commitments_within_capex(c, deal);
     for (i, s) in deal.scenarios.iter().enumerate() {
         scenario_within_term(c, deal, &format!("scenario[{i}]"), s);
+        scenario_line(c, deal, &format!("scenario[{i}]"), s);
     }
     scenario_names(c, deal);
 }

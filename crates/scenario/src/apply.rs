@@ -10,7 +10,7 @@ use boxflow_waterfall::{
 };
 use rust_decimal::Decimal;
 
-use crate::ScenarioError;
+use crate::{FirstEvent, Outcome, ScenarioError};
 
 /// The base case prepared once: the deal and its plan, sized at close. Every
 /// scenario runs against this plan's debt.
@@ -35,6 +35,8 @@ pub struct Base {
     /// Per period and capacity line, `gpus · esc_k · 24 · active_k`, so that a new
     /// price costs one product per line (see [`RevenueFactors`]).
     revenue: RevenueFactors,
+    /// The base case's events as (code, period), sorted; run once, when first needed.
+    base_events: std::sync::OnceLock<Vec<(&'static str, usize)>>,
 }
 
 impl Base {
@@ -46,6 +48,7 @@ impl Base {
             deal,
             plan,
             revenue,
+            base_events: std::sync::OnceLock::new(),
         })
     }
 
@@ -62,6 +65,30 @@ impl Base {
     /// Runs a scenario against the debt sized at close.
     pub fn run_scenario(&self, scenario: &Scenario) -> Result<Run, ScenarioError> {
         self.stress(scenario)?.run()
+    }
+
+    /// The outcome of a run of this base case or one of its scenarios, with its first
+    /// event the base case does not have ([`Outcome::first_new_event`]); checks the
+    /// run's invariants when `verify` is true.
+    pub fn outcome(&self, name: impl Into<String>, run: &Run, verify: bool) -> Outcome {
+        let base = self.base_events.get_or_init(|| {
+            let mut events: Vec<(&'static str, usize)> = self
+                .run()
+                .map(|r| r.events.iter().map(|e| (e.name(), e.period())).collect())
+                .unwrap_or_default();
+            events.sort_unstable();
+            events
+        });
+        let mut o = Outcome::of(name, run, verify);
+        o.first_new_event = run
+            .events
+            .iter()
+            .find(|e| base.binary_search(&(e.name(), e.period())).is_err())
+            .map(|e| FirstEvent {
+                event: e.name(),
+                period: e.period(),
+            });
+        o
     }
 }
 
@@ -127,7 +154,7 @@ fn apply_with(
             revenue,
         )?;
     }
-    if scenario.customer_default.is_some() {
+    if scenario.customer_default.is_some() && scenario.line.is_none() {
         plan.refund_unused_prepayment = false;
     }
     if !scenario.rate_shock_bps.is_zero() {
@@ -164,6 +191,10 @@ fn apply_with(
 /// - periods `k >= d + g` with a re-lease: `invoice_k` of the same capacity lines at
 ///   `re_lease_price_share ·` their price (escalated as the contract), collected in
 ///   full: no prepayment credit;
+/// - a default of one line (the scenario's `line`): from `d` on that line bills
+///   nothing (and from `d + g` its re-lease, collected in full), while the other lines
+///   bill as before, credited with the prepayment as in section 3; the unused
+///   prepayment is still owed back at the end (the contract goes on);
 /// - colocation, power, expenses (a `share_of_revenue` expense on the period's
 ///   invoice) and fees as in section 5: the box still pays its data center.
 ///
@@ -209,9 +240,20 @@ fn operations(
         .any(|e| matches!(e.basis, ExpenseBasis::ShareOfRevenue(_)));
     let expenses_change = opex || (revenue && by_revenue);
     let d = default.map_or(usize::MAX, |x| x.period as usize);
+    // A default of one line: the customer keeps paying for the other lines (with its
+    // prepayment credit); a default of the whole contract keeps no line.
+    let kept = match (default, &scenario.line) {
+        (Some(_), Some(_)) => {
+            let mut kept = deal.clone();
+            kept.contract.capacity.retain(|l| !scenario.targets(l));
+            Some(kept)
+        }
+        _ => None,
+    };
     let re_lease = match default.and_then(|x| x.re_lease.as_ref()) {
         Some(r) => {
             let mut relet = deal.clone();
+            relet.contract.capacity.retain(|l| scenario.targets(l));
             for line in &mut relet.contract.capacity {
                 line.price_per_gpu_hour = Quantity::new(times(
                     line.price_per_gpu_hour.value(),
@@ -236,10 +278,20 @@ fn operations(
             prepayment_left -= credit;
             (invoice_k, credit)
         } else {
-            match &re_lease {
-                Some((from, relet)) if k >= *from => (bill(relet, idx, period)?, Money::ZERO),
-                _ => (Money::ZERO, Money::ZERO),
-            }
+            let (contract, credit) = match &kept {
+                Some(kept) => {
+                    let invoice_k = bill(kept, idx, period)?;
+                    let credit = prepayment_credit(invoice_k, share, prepayment_left)?;
+                    prepayment_left -= credit;
+                    (invoice_k, credit)
+                }
+                None => (Money::ZERO, Money::ZERO),
+            };
+            let relet = match &re_lease {
+                Some((from, relet)) if k >= *from => bill(relet, idx, period)?,
+                _ => Money::ZERO,
+            };
+            (contract + relet, credit)
         };
         let (mut colocation_k, mut power_k) = (was.colocation, was.power);
         if opex || power_shocked {
@@ -324,10 +376,25 @@ fn times(a: Decimal, b: Decimal) -> Result<Decimal, RunError> {
     ))
 }
 
-/// The deal with every capacity line at `price` (the price solver's measure).
-pub(crate) fn priced(deal: &ValidDeal, price: Decimal) -> Result<ValidDeal, ScenarioError> {
-    let mut s = Scenario::new("price");
-    s.price_per_gpu_hour = Some(Quantity::new(price));
-    deal.with_scenario(&s)
-        .map_err(|e| ScenarioError::Invalid(e.invalid))
+/// The deal with every capacity line at `price`, or only line `line` (0-based, the
+/// others as written): the price solver's measure.
+pub(crate) fn priced(
+    deal: &ValidDeal,
+    price: Decimal,
+    line: Option<usize>,
+) -> Result<ValidDeal, ScenarioError> {
+    let Some(i) = line else {
+        let mut s = Scenario::new("price");
+        s.price_per_gpu_hour = Some(Quantity::new(price));
+        return deal
+            .with_scenario(&s)
+            .map_err(|e| ScenarioError::Invalid(e.invalid));
+    };
+    // A line is set by its place, not its name: names are optional and may repeat.
+    let mut d = deal.deal().clone();
+    d.scenarios.clear();
+    if let Some(l) = d.contract.capacity.get_mut(i) {
+        l.price_per_gpu_hour = Quantity::new(price);
+    }
+    d.validate().map_err(|e| ScenarioError::Invalid(e.invalid))
 }

@@ -102,6 +102,20 @@ impl Dimension {
             .find(|d| d.name() == name || d.key() == name)
     }
 
+    /// True for the shocks a scenario's `line` can target: price, haircut, default,
+    /// gap, re-lease and delay (the others are the whole box's).
+    pub fn targets_line(self) -> bool {
+        matches!(
+            self,
+            Dimension::Price
+                | Dimension::Haircut
+                | Dimension::Default
+                | Dimension::Gap
+                | Dimension::ReLease
+                | Dimension::Delay
+        )
+    }
+
     /// True for the dimensions that take whole numbers (periods, months).
     pub fn is_count(self) -> bool {
         matches!(
@@ -138,6 +152,51 @@ fn dimension(name: &str) -> Result<Dimension, SpecError> {
             names()
         ))
     })
+}
+
+/// A key of a scenario line or grid, `dimension` or `dimension@line`: the dimension and
+/// the capacity line it targets, if any.
+fn shock_key(key: &str) -> Result<(Dimension, Option<String>), SpecError> {
+    let Some((name, line)) = key.split_once('@') else {
+        return Ok((dimension(key)?, None));
+    };
+    let d = dimension(name)?;
+    let line = line.trim();
+    if line.is_empty() {
+        return Err(SpecError(format!(
+            "`{}` names no line: write {d}@NAME=VALUE with the `name` of a capacity line",
+            key.trim()
+        )));
+    }
+    if !d.targets_line() {
+        return Err(SpecError(format!(
+            "`{d}` shocks the whole box and cannot target a line: only price, haircut, default, gap, re_lease and delay can (write {d}=VALUE)"
+        )));
+    }
+    Ok((d, Some(line.to_string())))
+}
+
+/// The one line the line shocks of `keys` target: every line-shock key names the same
+/// line, or none does (a scenario has one `line`).
+fn one_line(keys: &[(Dimension, Option<String>)]) -> Result<Option<String>, SpecError> {
+    let mut lineable = keys.iter().filter(|(d, _)| d.targets_line());
+    let Some((first, line)) = lineable.next() else {
+        return Ok(None);
+    };
+    for (d, other) in lineable {
+        if other != line {
+            let show = |d: &Dimension, l: &Option<String>| match l {
+                Some(l) => format!("`{d}@{l}` targets the line `{l}`"),
+                None => format!("`{d}` targets every line"),
+            };
+            return Err(SpecError(format!(
+                "{} and {}: the line shocks of a scenario (price, haircut, default, gap, re_lease, delay) target one line or every line; write the same @NAME on each, or run two scenarios",
+                show(first, line),
+                show(d, other)
+            )));
+        }
+    }
+    Ok(line.clone())
 }
 
 fn number(d: Dimension, text: &str) -> Result<Decimal, SpecError> {
@@ -226,17 +285,43 @@ pub fn scenario_of(name: &str, values: &[(Dimension, Decimal)]) -> Result<Scenar
 /// assert!(boxflow_scenario::parse_scenario("defualt=18").is_err());
 /// ```
 pub fn parse_scenario(line: &str) -> Result<Scenario, SpecError> {
-    let (name, values) = scenario_values(line)?;
-    scenario_of(name.as_deref().unwrap_or(line.trim()), &values)
+    let spec = scenario_values(line)?;
+    let mut s = scenario_of(spec.name.as_deref().unwrap_or(line.trim()), &spec.values)?;
+    s.line = spec.line;
+    Ok(s)
 }
 
 /// The shock values of a scenario line, in the order written.
 pub type ShockValues = Vec<(Dimension, Decimal)>;
 
-/// The name (if given) and shock values of a scenario line, as [`parse_scenario`] reads
-/// them: each key at most once.
-pub fn scenario_values(line: &str) -> Result<(Option<String>, ShockValues), SpecError> {
+/// A scenario line as [`scenario_values`] reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ScenarioSpec {
+    /// `name=...`, when given.
+    pub name: Option<String>,
+    /// The capacity line that its line shocks target (`haircut@Phase 2=0.2`), if any.
+    pub line: Option<String>,
+    /// The shock values, in the order written.
+    pub values: ShockValues,
+}
+
+/// The name (if given), the targeted line (if any) and the shock values of a scenario
+/// line, as [`parse_scenario`] reads them: each key at most once. A key is a
+/// [`Dimension`] name or `[[scenario]]` key, optionally `@` the `name` of a capacity
+/// line for a line shock (`price_haircut@Phase 2=0.2`); every line shock of one line
+/// targets the same line or none does.
+///
+/// ```
+/// let spec = boxflow_scenario::scenario_values("price_haircut@Phase 2=0.2, delay@Phase 2=3").unwrap();
+/// assert_eq!(spec.line.as_deref(), Some("Phase 2"));
+/// assert_eq!(spec.values.len(), 2);
+/// assert!(boxflow_scenario::scenario_values("haircut@Phase 2=0.2,delay=3").is_err());
+/// assert!(boxflow_scenario::scenario_values("opex@Phase 2=0.2").is_err());
+/// ```
+pub fn scenario_values(line: &str) -> Result<ScenarioSpec, SpecError> {
     let mut name = None;
+    let mut keys = Vec::new();
     let mut values = Vec::new();
     for part in line.split(',').filter(|p| !p.trim().is_empty()) {
         let (key, value) = part
@@ -246,11 +331,12 @@ pub fn scenario_values(line: &str) -> Result<(Option<String>, ShockValues), Spec
             name = Some(value.trim().to_string());
             continue;
         }
-        let d = dimension(key)?;
+        let (d, target) = shock_key(key)?;
         if values.iter().any(|(x, _)| *x == d) {
             return Err(SpecError(format!("`{d}` appears twice in the scenario")));
         }
         values.push((d, number(d, value)?));
+        keys.push((d, target));
     }
     if values.is_empty() && name.is_none() {
         return Err(SpecError(format!(
@@ -258,7 +344,11 @@ pub fn scenario_values(line: &str) -> Result<(Option<String>, ShockValues), Spec
             names()
         )));
     }
-    Ok((name, values))
+    Ok(ScenarioSpec {
+        name,
+        line: one_line(&keys)?,
+        values,
+    })
 }
 
 /// One axis of a grid: a dimension and its values.
@@ -286,6 +376,9 @@ pub struct Axis {
 pub struct Grid {
     /// The axes, the first varying slowest.
     pub axes: Vec<Axis>,
+    /// The capacity line that the grid's line shocks target (`haircut@Phase 2=...`),
+    /// if any.
+    pub line: Option<String>,
 }
 
 impl Grid {
@@ -295,11 +388,13 @@ impl Grid {
     /// dimension appears once.
     pub fn parse(spec: &str) -> Result<Grid, SpecError> {
         let mut axes: Vec<Axis> = Vec::new();
+        let mut keys = Vec::new();
         for part in spec.split(',').filter(|p| !p.trim().is_empty()) {
             let (key, values) = part
                 .split_once('=')
                 .ok_or_else(|| SpecError(format!("`{}` is not dimension=values", part.trim())))?;
-            let dimension = dimension(key)?;
+            let (dimension, target) = shock_key(key)?;
+            keys.push((dimension, target));
             if axes.iter().any(|a| a.dimension == dimension) {
                 return Err(SpecError(format!(
                     "`{dimension}` appears twice in the grid"
@@ -314,7 +409,10 @@ impl Grid {
                 names()
             )));
         }
-        let grid = Grid { axes };
+        let grid = Grid {
+            axes,
+            line: one_line(&keys)?,
+        };
         if grid.len() > MAX_GRID_POINTS {
             return Err(SpecError(format!(
                 "the grid has {} points, more than {MAX_GRID_POINTS}",
@@ -327,8 +425,15 @@ impl Grid {
     /// Makes `values` (a scenario line's, [`scenario_values`]) the grid's base: each
     /// becomes an axis of one value, so every point carries it. A dimension that is
     /// already an axis is an error, as in [`Grid::parse`].
-    pub fn with_base(mut self, values: &[(Dimension, Decimal)]) -> Result<Grid, SpecError> {
-        for (dimension, v) in values {
+    pub fn with_base(mut self, base: &ScenarioSpec) -> Result<Grid, SpecError> {
+        let mut keys: Vec<(Dimension, Option<String>)> = self
+            .axes
+            .iter()
+            .map(|a| (a.dimension, self.line.clone()))
+            .collect();
+        keys.extend(base.values.iter().map(|(d, _)| (*d, base.line.clone())));
+        self.line = one_line(&keys)?;
+        for (dimension, v) in &base.values {
             if self.axes.iter().any(|a| a.dimension == *dimension) {
                 return Err(SpecError(format!(
                     "`{dimension}` is given both in the grid and in --scenario"
@@ -370,15 +475,27 @@ impl Grid {
         out
     }
 
-    /// The scenario of point `i`, named `dimension=value,...`.
+    /// The label of a dimension in this grid: its name, `@` the targeted line for a
+    /// line shock (`haircut@Phase 2`).
+    pub fn label(&self, d: Dimension) -> String {
+        match &self.line {
+            Some(line) if d.targets_line() => format!("{d}@{line}"),
+            _ => d.name().to_string(),
+        }
+    }
+
+    /// The scenario of point `i`, named `dimension=value,...` (`dimension@line=value`
+    /// for a line shock).
     pub fn scenario(&self, i: usize) -> Result<Scenario, SpecError> {
         let point = self.point(i);
         let name = point
             .iter()
-            .map(|(d, v)| format!("{d}={v}"))
+            .map(|(d, v)| format!("{}={v}", self.label(*d)))
             .collect::<Vec<_>>()
             .join(",");
-        scenario_of(&name, &point)
+        let mut s = scenario_of(&name, &point)?;
+        s.line = self.line.clone();
+        Ok(s)
     }
 
     /// Checks every value of every axis against the deal (each alone: a default
@@ -396,7 +513,10 @@ impl Grid {
                         values.push((Dimension::ReLease, Decimal::ZERO));
                     }
                 }
-                let s = scenario_of("grid", &values)?;
+                let mut s = scenario_of("grid", &values)?;
+                if axis.dimension.targets_line() {
+                    s.line = self.line.clone();
+                }
                 if let Some(invalid) = boxflow_model::validate_scenario(deal, &s).first() {
                     return Err(SpecError(format!(
                         "`{}={v}`: {}",
@@ -546,7 +666,7 @@ fn grid_row(base: &Base, grid: &Grid, i: usize, verify: bool) -> GridRow {
     let values = grid.point(i);
     let outcome = grid.scenario(i).map_err(ScenarioError::from).and_then(|s| {
         base.run_scenario(&s)
-            .map(|run| Outcome::of(s.name.clone(), &run, verify))
+            .map(|run| base.outcome(s.name.clone(), &run, verify))
     });
     GridRow { values, outcome }
 }
@@ -563,12 +683,12 @@ pub fn run_scenarios(
         .map(|s| match s {
             None => (
                 "base case".to_string(),
-                base.run().map(|r| Outcome::of("base case", &r, true)),
+                base.run().map(|r| base.outcome("base case", &r, true)),
             ),
             Some(s) => (
                 s.name.clone(),
                 base.run_scenario(s)
-                    .map(|r| Outcome::of(s.name.clone(), &r, true)),
+                    .map(|r| base.outcome(s.name.clone(), &r, true)),
             ),
         })
         .collect()

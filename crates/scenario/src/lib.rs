@@ -50,7 +50,7 @@ pub use boxflow_model::{CustomerDefault, ReLease, Scenario};
 pub use expect::{Comparison, ExpectError, Expectation};
 pub use grid::{
     parse_scenario, run_grid, run_grid_each, run_scenarios, scenario_of, scenario_values, Axis,
-    Dimension, Grid, GridRow, ShockValues, SpecError, GRID_CHUNK, MAX_GRID_POINTS,
+    Dimension, Grid, GridRow, ScenarioSpec, ShockValues, SpecError, GRID_CHUNK, MAX_GRID_POINTS,
 };
 pub use metric::{Metric, MetricKind, MetricValue, UnknownMetric};
 pub use outcome::{dscr_order, FirstEvent, Outcome};
@@ -71,6 +71,14 @@ pub enum ScenarioError {
     /// A solver that sizes the senior facility was given a deal without one.
     #[error("the deal has no senior facility to size")]
     NoSenior,
+    /// A capacity line asked for by its place that the deal does not have.
+    #[error("the deal has {lines} capacity lines: there is no line {line} (counted from 0)")]
+    NoSuchLine {
+        /// The place asked for, from 0.
+        line: usize,
+        /// How many lines the deal has.
+        lines: usize,
+    },
     /// A portfolio of no box.
     #[error("the portfolio has no box")]
     EmptyPortfolio,

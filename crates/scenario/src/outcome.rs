@@ -40,6 +40,11 @@ pub struct Outcome {
     /// The first event other than `lockup` (a lock-up traps cash; the base case of a
     /// box whose DSRA fills over time has them by design).
     pub first_event: Option<FirstEvent>,
+    /// The first event the base case does not have (one with the same code in the same
+    /// period is the base case's), lock-ups included; `None` when every event is the
+    /// base case's, and always `None` from [`Outcome::of`], which knows no base case
+    /// (use [`crate::Base::outcome`]).
+    pub first_new_event: Option<FirstEvent>,
     /// The number of `payment_default` events (senior steps 3 and 4 not paid in full).
     pub payment_defaults: usize,
     /// Principal and interest of every facility left unpaid at the end of the run.
@@ -91,6 +96,7 @@ impl Outcome {
             min_dscr_period: s.min_dscr_period,
             min_dscr_total: s.min_dscr_total,
             first_event,
+            first_new_event: None,
             payment_defaults: run
                 .events
                 .iter()
@@ -162,6 +168,7 @@ mod tests {
             min_dscr_period: min_dscr.map(|_| 1),
             min_dscr_total: min_dscr,
             first_event: None,
+            first_new_event: None,
             payment_defaults: 0,
             lender_loss: Money::ZERO,
             senior_loss: Money::ZERO,

@@ -83,6 +83,9 @@ pub struct Probe {
 /// The minimum price per GPU-hour.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PriceSolution {
+    /// The capacity line priced (0-based, the others as written), or `None` when every
+    /// line is set to the price.
+    pub line: Option<usize>,
     /// The target gearing: senior commitment / total capex.
     pub target_gearing: Share,
     /// `floor2(target_gearing · T)`: the commitment to reach (sizing caps the
@@ -110,8 +113,13 @@ impl PriceSolution {
 
 /// Sizes and runs the deal with every capacity line at `price`: the senior
 /// commitment, and whether it reaches `target` with the halfway covenant passing.
-fn price_probe(deal: &ValidDeal, price: Decimal, target: Money) -> Result<Probe, ScenarioError> {
-    let priced = crate::apply::priced(deal, price)?;
+fn price_probe(
+    deal: &ValidDeal,
+    line: Option<usize>,
+    price: Decimal,
+    target: Money,
+) -> Result<Probe, ScenarioError> {
+    let priced = crate::apply::priced(deal, price, line)?;
     let plan = Plan::new(&priced)?;
     let commitment = plan.senior().map_or(Money::ZERO, |s| s.commitment);
     let holds = if commitment < target {
@@ -136,6 +144,41 @@ fn price_probe(deal: &ValidDeal, price: Decimal, target: Money) -> Result<Probe,
 /// one that holds (found by doubling from the deal's highest price, up to
 /// [`MAX_PRICE`]); the answer is rerun, and so is the price one step below.
 pub fn min_price(deal: &ValidDeal, target_gearing: Share) -> Result<PriceSolution, ScenarioError> {
+    solve_price(deal, target_gearing, None)
+}
+
+/// [`min_price`] for one capacity line (0-based): the lowest price of that line, to
+/// $0.0001, with every other line at its price as written. For a deal whose lines
+/// have different prices (an A100 line and an H200 line), where one price for every
+/// line answers no question a sponsor asks. The same measure, monotone for the same
+/// reason: a higher price of one line raises every period's CFADS.
+pub fn min_price_of_line(
+    deal: &ValidDeal,
+    target_gearing: Share,
+    line: usize,
+) -> Result<PriceSolution, ScenarioError> {
+    if line >= deal.contract.capacity.len() {
+        return Err(ScenarioError::NoSuchLine {
+            line,
+            lines: deal.contract.capacity.len(),
+        });
+    }
+    solve_price(deal, target_gearing, Some(line))
+}
+
+/// True when the deal's capacity lines do not all have one price: the price solver then
+/// answers per line ([`min_price_of_line`]).
+pub fn prices_differ(deal: &ValidDeal) -> bool {
+    let mut prices = deal.contract.capacity.iter().map(|l| l.price_per_gpu_hour);
+    let first = prices.next();
+    prices.any(|p| Some(p) != first)
+}
+
+fn solve_price(
+    deal: &ValidDeal,
+    target_gearing: Share,
+    line: Option<usize>,
+) -> Result<PriceSolution, ScenarioError> {
     if deal.senior().is_none() {
         return Err(ScenarioError::NoSenior);
     }
@@ -146,9 +189,10 @@ pub fn min_price(deal: &ValidDeal, target_gearing: Share) -> Result<PriceSolutio
     let tick = |x: i64| Decimal::new(x, 4);
     let mut probe = |x: i64| -> Result<bool, ScenarioError> {
         evaluations += 1;
-        Ok(price_probe(deal, tick(x), target)?.holds)
+        Ok(price_probe(deal, line, tick(x), target)?.holds)
     };
     let mut solution = PriceSolution {
+        line,
         target_gearing,
         target_commitment: target,
         price: None,
@@ -163,7 +207,9 @@ pub fn min_price(deal: &ValidDeal, target_gearing: Share) -> Result<PriceSolutio
             .contract
             .capacity
             .iter()
-            .map(|l| l.price_per_gpu_hour.value())
+            .enumerate()
+            .filter(|(i, _)| line.is_none_or(|l| l == *i))
+            .map(|(_, l)| l.price_per_gpu_hour.value())
             .max()
             .unwrap_or(Decimal::ONE)
             .max(Decimal::ONE);
@@ -185,9 +231,9 @@ pub fn min_price(deal: &ValidDeal, target_gearing: Share) -> Result<PriceSolutio
     };
     if let Some(x) = found {
         solution.price = Some(tick(x));
-        solution.at = Some(price_probe(deal, tick(x), target)?);
+        solution.at = Some(price_probe(deal, line, tick(x), target)?);
         solution.below = if x > 0 {
-            Some(price_probe(deal, tick(x - 1), target)?)
+            Some(price_probe(deal, line, tick(x - 1), target)?)
         } else {
             None
         };
