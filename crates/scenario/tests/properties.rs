@@ -329,15 +329,21 @@ fn a_lower_price_can_raise_the_minimum_dscr_when_lockups_sweep() {
     let (l, h) = (lo.summary.min_dscr.unwrap(), hi.summary.min_dscr.unwrap());
     assert!(l > h, "min DSCR {l} at 2.31, {h} at 2.45");
     // The mechanism: the lower price sweeps more before period 10 ...
-    let swept = |r: &Run| -> Money {
-        r.periods[..9].iter().map(|p| p.lockup_prepaid).sum()
-    };
+    let swept = |r: &Run| -> Money { r.periods[..9].iter().map(|p| p.lockup_prepaid).sum() };
     assert!(swept(&lo) > swept(&hi), "{} vs {}", swept(&lo), swept(&hi));
     // ... and with the sweep turned off the law holds for these two prices.
     let held = &held_bases()[9];
     let (l, h) = (
-        held.run_scenario(&priced(231)).unwrap().summary.min_dscr.unwrap(),
-        held.run_scenario(&priced(245)).unwrap().summary.min_dscr.unwrap(),
+        held.run_scenario(&priced(231))
+            .unwrap()
+            .summary
+            .min_dscr
+            .unwrap(),
+        held.run_scenario(&priced(245))
+            .unwrap()
+            .summary
+            .min_dscr
+            .unwrap(),
     );
     assert!(l <= h, "held: min DSCR {l} at 2.31, {h} at 2.45");
 }
