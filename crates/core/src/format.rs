@@ -8,6 +8,7 @@
 //! | what | rule | example |
 //! |---|---|---|
 //! | money | thousands separators, two decimals | `1,234,567.89` |
+//! | money in millions (cards, chart axes) | millions, one decimal and `m` | `518.9m` |
 //! | ratio | four decimals and `x` | `1.2951x` |
 //! | DSCR | a ratio; `n.m. (CFADS < 0)` when negative | `n.m. (CFADS < 0)` |
 //! | percent | times 100, two decimals and `%` | `12.35%` |
@@ -148,4 +149,37 @@ pub fn percent(x: Option<Decimal>) -> String {
 /// ```
 pub fn years(x: Option<Decimal>) -> String {
     x.map_or(UNDEFINED.into(), |x| fixed(x, 2))
+}
+
+/// Money in millions with one decimal and `m`, for headline cards and chart axes
+/// where full cents would not fit (tables keep [`money`]).
+///
+/// ```
+/// use boxflow_core::format::millions;
+/// use boxflow_core::Money;
+/// assert_eq!(millions(Money::from_cents(518_926_087_20)), "518.9m");
+/// // 1,250,000.00 is 1.25m: the second decimal is a 5, rounded away from zero.
+/// assert_eq!(millions(Money::from_cents(1_250_000_00)), "1.3m");
+/// assert_eq!(millions(Money::from_cents(-1_250_000_00)), "-1.3m");
+/// assert_eq!(millions(Money::from_cents(1_000_000_000_00)), "1,000.0m");
+/// assert_eq!(millions(Money::from_cents(-40_000_00)), "0.0m"); // no "-0.0m"
+/// assert_eq!(millions(Money::ZERO), "0.0m");
+/// ```
+pub fn millions(m: Money) -> String {
+    let text = fixed(m.amount() / Decimal::from(1_000_000), 1);
+    let (sign, digits) = text
+        .strip_prefix('-')
+        .map_or(("", text.as_str()), |d| ("-", d));
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    let mut out = String::from(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push('.');
+    out.push_str(frac);
+    out.push('m');
+    out
 }
