@@ -64,6 +64,26 @@ enum Command {
         /// Show only these periods in the table or CSV: `A..B` (inclusive), `A..`, `..B` or `K`.
         #[arg(long, value_name = "A..B")]
         periods: Option<String>,
+        /// Rows by period (default), by contract year from close (`year`) or by calendar
+        /// year (`calendar`), in every format.
+        #[arg(long, value_enum, default_value_t = By::Period)]
+        by: By,
+        #[arg(
+            long,
+            value_name = "A,B,..",
+            conflicts_with = "wide",
+            help = "The period table's columns, in the table's order",
+            long_help = columns_help()
+        )]
+        columns: Option<String>,
+        /// Every column of the period table (default: as many as fit the terminal's
+        /// width, `COLUMNS`, or 100 characters when piped).
+        #[arg(long)]
+        wide: bool,
+        /// Money in the terminal's period and year tables in thousands (`k`) or
+        /// millions (`m`); the summary, CSV and JSON stay to the cent.
+        #[arg(long, value_enum)]
+        units: Option<Units>,
     },
     /// Write the reports people read: an HTML page with charts, an Excel workbook.
     Report {
@@ -98,6 +118,38 @@ enum Command {
 enum SizeFormat {
     Table,
     Json,
+}
+
+/// The rows of `run`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum By {
+    /// One row per period.
+    Period,
+    /// One row per contract year, counted from close.
+    Year,
+    /// One row per calendar year.
+    Calendar,
+}
+
+/// A unit for money in the terminal tables.
+#[derive(Clone, Copy, ValueEnum)]
+enum Units {
+    /// Thousands, one decimal.
+    K,
+    /// Millions, two decimals.
+    M,
+}
+
+/// `--columns`'s long help: every column's name and what it shows.
+fn columns_help() -> String {
+    let mut text = String::from(
+        "The period table's columns, by name, separated by commas; shown in the table's \
+         order. A facility's column repeats for each facility. Names:\n",
+    );
+    for c in report::table::COLUMNS {
+        text.push_str(&format!("  {:<20} {}\n", c.name, c.about));
+    }
+    text
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -190,9 +242,11 @@ fn verdicts_text(verdicts: &[waterfall::Verdict]) -> String {
     if verdicts.is_empty() {
         return String::new();
     }
+    let width = report::table::terminal_width();
     let mut out = String::from("\nverdicts on the debt:\n");
     for v in verdicts {
-        out += &format!("- {}\n", v.message);
+        out += &report::table::wrap("- ", &v.message, width);
+        out.push('\n');
     }
     out
 }
@@ -373,6 +427,10 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
             out,
             no_color,
             periods,
+            by,
+            columns,
+            wide,
+            units,
         } => {
             let sheet = read_sheet(&deal)?;
             let deal = &sheet.deal;
@@ -382,9 +440,34 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
                 .map(|p| report::table::parse_periods(&p, run.periods.len()))
                 .transpose()
                 .map_err(|e| e.to_string())?;
+            let basis = match by {
+                By::Period => None,
+                By::Year => Some(waterfall::YearBasis::Contract),
+                By::Calendar => Some(waterfall::YearBasis::Calendar),
+            };
+            if basis.is_some() && (periods.is_some() || columns.is_some()) {
+                return Err("--periods and --columns apply to the period table; \
+                            drop them with --by year or --by calendar"
+                    .into());
+            }
+            let levels = waterfall::Levels::of(deal.covenants.as_ref());
             let options = report::table::TableOptions {
                 color: !no_color && out.is_none() && report::table::color_wanted(),
                 periods: periods.clone(),
+                columns: match columns {
+                    Some(c) => report::table::ColumnChoice::Named(
+                        report::table::parse_columns(&c).map_err(|e| e.to_string())?,
+                    ),
+                    None if wide => report::table::ColumnChoice::Wide,
+                    None => report::table::ColumnChoice::Fit,
+                },
+                width: report::table::terminal_width(),
+                unit: match units {
+                    None => boxflow::core::format::MoneyUnit::Cents,
+                    Some(Units::K) => boxflow::core::format::MoneyUnit::Thousands,
+                    Some(Units::M) => boxflow::core::format::MoneyUnit::Millions,
+                },
+                levels,
             };
             let text = match format {
                 RunFormat::Json if periods.is_some() => {
@@ -396,6 +479,10 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
                     let mut bytes = Vec::with_capacity(1 << 20);
                     report::json::write_run_with(
                         &run,
+                        &report::json::JsonOptions {
+                            levels,
+                            years: basis,
+                        },
                         &warnings_json(&sheet),
                         &verdicts_json(&verdicts),
                         &mut bytes,
@@ -405,15 +492,24 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
                     String::from_utf8(bytes).map_err(|e| e.to_string())?
                 }
                 RunFormat::Csv => {
-                    // The CSV holds the periods only: the verdicts go to standard error.
+                    // The CSV holds the periods (or years) only: the verdicts go to
+                    // standard error.
                     say_err(verdicts_text(&verdicts).trim_start());
-                    report::csv::period_table_range(&run, periods).map_err(|e| e.to_string())?
+                    match basis {
+                        Some(b) => report::csv::year_table(&run, b),
+                        None => report::csv::period_table_range(&run, periods),
+                    }
+                    .map_err(|e| e.to_string())?
                 }
                 RunFormat::Table => format!(
-                    "{}\n{}\n{}\n{}",
+                    "{}\n{}\n{}\n{}\n{}",
                     deal.name,
                     report::table::summary_table_with(&run, &options),
-                    report::table::period_table_with(&run, &options),
+                    report::table::funding_table(&run, &options),
+                    match basis {
+                        Some(b) => report::table::year_table(&run, b, &options),
+                        None => report::table::period_table_with(&run, &options),
+                    },
                     verdicts_text(&verdicts)
                 ),
             };

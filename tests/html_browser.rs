@@ -62,19 +62,19 @@ fn the_page_holds_the_headline_charts_events_and_periods() {
     assert!(!html.contains("NaN") && !html.contains("inf\""));
 
     // The headline, with the worked example's hand-checked figures.
-    // Money in millions on the cards (518,926,087.20 is 518.9m), in full in the
+    // Money in millions on the cards (518,926,087.20 is 518.93m), in full in the
     // key terms.
     let headline = element(&html, "section", "headline");
     for figure in [
-        "USD 518.9m",  // senior commitment
+        "USD 518.93m", // senior commitment
         "<b>dscr</b>", // its binding bound
         "1.3000x",     // min DSCR
         "period 22",   // at period 22
         "repay by period 30",
         "repaid in period 30",
         "PASS",
-        "47.38%",     // equity IRR 0.4738326617
-        "USD 539.7m", // NPV 539,721,657.53
+        "47.38%",      // equity IRR 0.4738326617
+        "USD 539.72m", // NPV 539,721,657.53
         "Lender loss",
     ] {
         assert!(headline.contains(figure), "headline lacks {figure}");
@@ -97,7 +97,7 @@ fn the_page_holds_the_headline_charts_events_and_periods() {
     assert!(balance.contains("data-x=\"30\""));
     assert!(balance.contains("repaid: period 30"));
     // Its y axis: money in millions; its x axis: dates (period 12 ends 2027-01-01).
-    assert!(balance.contains(">500.0m</text>"));
+    assert!(balance.contains(">500.00m</text>"));
     assert!(balance.contains(">Jan 2027</text>"));
     // DSCR against the sizing target, the lock-up and the default levels.
     let dscr = element(&html, "svg", "chart-dscr");

@@ -17,6 +17,7 @@ fn boxflow(args: &[&str]) -> String {
         .args(args)
         .current_dir(root())
         .env_remove("NO_COLOR")
+        .env("COLUMNS", "120")
         .output()
         .unwrap();
     assert!(
@@ -43,6 +44,10 @@ const HAND_CHECKED_TABLE: [&str; 12] = [
     "2,337,433,190.40", // total invoice
 ];
 
+/// The thirteen columns the period table showed before it fitted the terminal.
+const CLASSIC: &str = "period,end,collections,opex_fees,cfads,interest_paid,principal_paid,\
+                       prepaid,closing,dsra_closing,dscr,distribution,events";
+
 /// The cells of the table row that starts with period `k`, if shown.
 fn find_row(table: &str, k: usize) -> Option<Vec<String>> {
     let line = table.lines().find(|l| {
@@ -66,7 +71,7 @@ fn table_row(table: &str, k: usize) -> Vec<String> {
 
 #[test]
 fn table_snapshot_holds_the_hand_checked_figures() {
-    let text = boxflow(&["run", "fixtures/reference.toml"]);
+    let text = boxflow(&["run", "fixtures/reference.toml", "--columns", CLASSIC]);
     insta::assert_snapshot!("reference_table", text);
     for figure in HAND_CHECKED_TABLE {
         assert!(text.contains(figure), "{figure}");
@@ -225,7 +230,14 @@ fn json_snapshot_holds_the_hand_checked_figures() {
 
 #[test]
 fn periods_flag_shows_part_of_the_run() {
-    let text = boxflow(&["run", "fixtures/reference.toml", "--periods", "28..31"]);
+    let text = boxflow(&[
+        "run",
+        "fixtures/reference.toml",
+        "--periods",
+        "28..31",
+        "--columns",
+        CLASSIC,
+    ]);
     insta::assert_snapshot!("reference_table_28_31", text);
     assert_eq!(table_row(&text, 30)[11], "30,271,904.00");
     assert_eq!(table_row(&text, 31)[11], "31,509,183.80");
@@ -279,6 +291,7 @@ fn colour_highlights_breaches_only_when_asked() {
         &TableOptions {
             color: true,
             periods: Some(1..=6),
+            ..TableOptions::default()
         },
     );
     // Yellow (ANSI 256-colour 11) on the lock-up periods 1-5, not on period 6.
@@ -309,6 +322,7 @@ fn colour_highlights_breaches_only_when_asked() {
         &TableOptions {
             color: false,
             periods: Some(1..=6),
+            ..TableOptions::default()
         },
     );
     assert_eq!(stripped, plain_part);
@@ -349,4 +363,313 @@ fn colour_on_a_terminal_unless_no_color() {
     )
     .unwrap();
     assert!(!env.contains('\x1b') && env.contains("LU lock-up"), "{env}");
+}
+
+/// The widest line of a text, in characters.
+fn widest(text: &str) -> usize {
+    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+/// `boxflow run` at a terminal width of `columns`.
+fn run_at(columns: &str, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_boxflow"))
+        .arg("run")
+        .args(args)
+        .current_dir(root())
+        .env("COLUMNS", columns)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The period table of `run`'s output: from its top border to its bottom border.
+fn period_table_of(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.starts_with("│ k "))
+        .expect("a period table")
+        - 1;
+    let bottom = top
+        + lines[top..]
+            .iter()
+            .position(|l| l.starts_with('└'))
+            .unwrap();
+    lines[top..=bottom].join("\n")
+}
+
+#[test]
+fn the_default_table_fits_120_columns() {
+    let text = run_at("120", &["fixtures/reference.toml"]);
+    insta::assert_snapshot!("reference_table_120", text);
+    // Every table and every event line fits; the period table shows the columns of
+    // the default set that fit: k, end, CFADS, interest, principal, balance, DSCR,
+    // distribution, events.
+    assert!(widest(&text) <= 120, "{}", widest(&text));
+    let table = period_table_of(&text);
+    let header: Vec<String> = table
+        .lines()
+        .nth(1)
+        .unwrap()
+        .trim_matches('│')
+        .split('┆')
+        .map(|c| c.trim().to_string())
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "k",
+            "end",
+            "CFADS",
+            "interest",
+            "principal",
+            "balance",
+            "DSCR",
+            "distribution",
+            "events"
+        ]
+    );
+    let p1 = table_row(&table, 1);
+    assert_eq!(p1[2], "13,108,541.96"); // CFADS
+    assert_eq!(p1[3], "2,672,925.81"); // interest 2,620,792.96 + commitment fee 52,132.85
+    assert_eq!(p1[4], "7,410,568.00");
+    assert_eq!(p1[5], "390,432,765.52");
+    assert_eq!(p1[8], "LU");
+    // The events section: the legend, then one line in words per event.
+    assert!(text.contains(
+        "\nevents: LU lock-up\n    1 LU  lock-up: distributions stopped: DSRA 89,577,228.51 below its target 94,803,666.88; trapped 0.00\n"
+    ), "{text}");
+    // The summary's returns and headroom (worked in crates/waterfall/tests/views.rs):
+    // MOIC 1,367,986,067.64 / 377,729,984.47 = 3.62x; cash-on-cash year 1
+    // 39,664,864.76 / 377,729,984.47 = 10.50%.
+    for figure in [
+        "3.62x",
+        "10.50%",
+        "1,046,656,071.67",
+        "952,320,000.00",
+        // The lowest headroom to lock-up (worked there too): period 2, 11,213,360.48
+        // - 1.2 · 8,625,661.90 = 862,566.20; in percent, 1 - 1.2 / DSCR is lowest in
+        // period 22 (the run's lowest DSCR): 7.69%.
+        "862,566.20 (2)",
+        "7.69% (22)",
+        "│ MOIC ",
+    ] {
+        assert!(text.contains(figure), "{figure}");
+    }
+}
+
+#[test]
+fn tables_fit_80_and_120_columns_with_a_junior_and_with_events() {
+    for deal in [
+        "fixtures/reference.toml",
+        "fixtures/junior.toml",
+        "fixtures/price-cut.toml",
+    ] {
+        for width in [80, 120] {
+            let text = run_at(&width.to_string(), &[deal]);
+            // The verdicts below the tables are prose and not wrapped; every table line
+            // and every event line fits.
+            let above_verdicts = text.split("\n- ").next().unwrap();
+            assert!(
+                widest(above_verdicts) <= width,
+                "{deal} at {width}: {}",
+                widest(above_verdicts)
+            );
+            assert!(widest(&period_table_of(&text)) <= width);
+        }
+    }
+    // With events, the codes are in the table and spelled out below it.
+    let text = run_at("120", &["fixtures/price-cut.toml"]);
+    assert!(
+        text.contains("events: PD payment default, LU lock-up, DD DSCR default"),
+        "{text}"
+    );
+    assert!(
+        text.contains("   17 PD  payment default: DDTL senior principal due"),
+        "{text}"
+    );
+    // --wide shows every column, whatever the width.
+    let wide = run_at("80", &["fixtures/junior.toml", "--wide"]);
+    let header = period_table_of(&wide).lines().nth(1).unwrap().to_string();
+    for h in [
+        "senior interest",
+        "junior interest",
+        "DSCR all",
+        "room to LU",
+        "lock-up acct",
+    ] {
+        assert!(header.contains(h), "{h}: {header}");
+    }
+}
+
+#[test]
+fn columns_and_units_choose_what_the_table_shows() {
+    let text = run_at(
+        "80",
+        &[
+            "fixtures/reference.toml",
+            "--columns",
+            "period,cfads,headroom_lockup",
+            "--units",
+            "m",
+            "--periods",
+            "1..2",
+        ],
+    );
+    let table = period_table_of(&text);
+    let p1 = table_row(&table, 1);
+    // CFADS 13,108,541.96 in millions: 13.11; headroom 1,008,349.388 / 13,108,541.96
+    // = 7.6923077%.
+    assert_eq!(p1, ["1", "13.11", "7.69%"]);
+    assert!(text.contains("money in millions (m)"));
+    // The CSV and the JSON stay to the cent.
+    let csv = boxflow(&[
+        "run",
+        "fixtures/reference.toml",
+        "--format",
+        "csv",
+        "--units",
+        "m",
+        "--periods",
+        "1",
+    ]);
+    assert!(csv.contains(",13108541.96,"));
+    let k = run_at(
+        "200",
+        &[
+            "fixtures/reference.toml",
+            "--columns",
+            "cfads",
+            "--units",
+            "k",
+            "--periods",
+            "1",
+        ],
+    );
+    // The period is always shown: each row needs it.
+    assert_eq!(table_row(&period_table_of(&k), 1), ["1", "13,108.5"]);
+    // An unknown column: the error names it and the columns there are.
+    let out = Command::new(env!("CARGO_BIN_EXE_boxflow"))
+        .args(["run", "fixtures/reference.toml", "--columns", "cfads,dcsr"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown column `dcsr` (did you mean `dscr`?)"),
+        "{err}"
+    );
+    assert!(err.contains("period,start,end,days"), "{err}");
+}
+
+#[test]
+fn by_year_in_every_format() {
+    let text = run_at("120", &["fixtures/reference.toml", "--by", "year"]);
+    insta::assert_snapshot!("reference_years_120", text);
+    assert!(widest(&text) <= 120);
+    // Year 1 (periods 1-12): CFADS, distributions and cash-on-cash added up by hand in
+    // crates/waterfall/tests/views.rs; the balance at its end is period 12's.
+    let row = text.lines().find(|l| l.contains(" Y1 ")).unwrap();
+    for figure in [
+        "1-12",
+        "2027-01-01",
+        "39,664,864.76",
+        "357,103,115.99",
+        "10.50%",
+    ] {
+        assert!(row.contains(figure), "{figure}: {row}");
+    }
+    let csv = boxflow(&[
+        "run",
+        "fixtures/reference.toml",
+        "--format",
+        "csv",
+        "--by",
+        "year",
+    ]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 6); // header + 5 contract years
+    assert!(lines[0].starts_with("year,start,end,first_period,last_period,invoice,"));
+    assert!(lines[1].starts_with("1,2026-01-01,2027-01-01,1,12,"));
+    // Σ distributions over the years = total_distributions 1,177,522,067.64.
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let at = header.iter().position(|h| *h == "distribution").unwrap();
+    let cents: i64 = lines[1..]
+        .iter()
+        .map(|l| {
+            l.split(',')
+                .nth(at)
+                .unwrap()
+                .replace('.', "")
+                .parse::<i64>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(cents, 117_752_206_764); // 1,177,522,067.64 in cents
+    let cal = boxflow(&[
+        "run",
+        "fixtures/reference.toml",
+        "--format",
+        "csv",
+        "--by",
+        "calendar",
+    ]);
+    assert!(cal
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("2026,2026-01-01,2026-12-01,1,11,"));
+    let json = boxflow(&[
+        "run",
+        "fixtures/reference.toml",
+        "--format",
+        "json",
+        "--by",
+        "year",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["years"]["basis"], "contract");
+    assert_eq!(v["years"]["years"][0]["distribution"], "39664864.76");
+    assert_eq!(v["years"]["years"].as_array().unwrap().len(), 5);
+    // Without --by the JSON has no years, but always the returns, funding and headroom.
+    let plain: serde_json::Value = serde_json::from_str(&boxflow(&[
+        "run",
+        "fixtures/reference.toml",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert!(plain.get("years").is_none());
+    assert_eq!(plain["returns"]["returned"], "1367986067.64");
+    assert_eq!(plain["funding"]["total"]["capex"], "952320000.00");
+    assert_eq!(
+        plain["headroom"]["periods"][0]["senior"]["lockup"]["amount"],
+        "1008349.38"
+    );
+    assert_eq!(plain["headroom"]["levels"]["lockup_dscr"], "1.2000000000");
+}
+
+#[test]
+fn the_verdicts_wrap_to_the_width() {
+    // fixtures/price-cut.toml fails its covenants: its verdicts (a payment default, a
+    // DSCR default, the halfway covenant) are each longer than 120 characters on one
+    // line, so they must wrap; the whole output then fits 120 and 80 columns.
+    for columns in ["120", "80"] {
+        let text = run_at(columns, &["fixtures/price-cut.toml"]);
+        assert!(text.contains("verdicts on the debt:"), "{text}");
+        let width: usize = columns.parse().unwrap();
+        assert!(widest(&text) <= width, "{columns}: {}", widest(&text));
+        // A wrapped verdict keeps its words: the halfway verdict's advice is there.
+        let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            joined.contains("Lower the commitment, or sweep excess cash into prepayments (sweep)"),
+            "{joined}"
+        );
+    }
 }

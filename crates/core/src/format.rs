@@ -8,7 +8,8 @@
 //! | what | rule | example |
 //! |---|---|---|
 //! | money | thousands separators, two decimals | `1,234,567.89` |
-//! | money in millions (cards, chart axes) | millions, one decimal and `m` | `518.9m` |
+//! | money in thousands, millions | [`money_in`]: one or two decimals | `1,234.6`, `1.23` |
+//! | money in millions on cards and chart axes | [`millions`]: [`money_in`] millions and `m` | `518.93m` |
 //! | ratio | four decimals and `x` | `1.2951x` |
 //! | DSCR | a ratio; `n.m. (CFADS < 0)` when negative | `n.m. (CFADS < 0)` |
 //! | percent | times 100, two decimals and `%` | `12.35%` |
@@ -68,10 +69,16 @@ pub fn fixed(x: Decimal, decimals: u32) -> String {
 /// assert_eq!(money(Money::ZERO), "0.00");
 /// ```
 pub fn money(m: Money) -> String {
-    let s = m.to_string();
-    let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |d| ("-", d));
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
-    let mut out = String::with_capacity(sign.len() + int.len() + int.len() / 3 + 3);
+    grouped(&m.to_string())
+}
+
+/// A decimal number's text with thousands separators in its whole part.
+fn grouped(s: &str) -> String {
+    let (sign, digits) = s.strip_prefix('-').map_or(("", s), |d| ("-", d));
+    let (int, frac) = digits
+        .split_once('.')
+        .map_or((digits, None), |(i, f)| (i, Some(f)));
+    let mut out = String::with_capacity(sign.len() + int.len() + int.len() / 3 + 4);
     out.push_str(sign);
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -79,9 +86,63 @@ pub fn money(m: Money) -> String {
         }
         out.push(c);
     }
-    out.push('.');
-    out.push_str(frac);
+    if let Some(frac) = frac {
+        out.push('.');
+        out.push_str(frac);
+    }
     out
+}
+
+/// The unit money is shown in by [`money_in`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum MoneyUnit {
+    /// Currency units to the cent (as [`money`]).
+    #[default]
+    Cents,
+    /// Thousands, one decimal.
+    Thousands,
+    /// Millions, two decimals.
+    Millions,
+}
+
+impl MoneyUnit {
+    /// The unit's suffix for a header: empty, `k` or `m`.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            MoneyUnit::Cents => "",
+            MoneyUnit::Thousands => "k",
+            MoneyUnit::Millions => "m",
+        }
+    }
+}
+
+/// Money in `unit`: thousands to one decimal, millions to two, each rounded half away
+/// from zero from the exact amount, with thousands separators (no suffix: the header
+/// of the table says the unit).
+///
+/// ```
+/// use boxflow_core::format::{money_in, MoneyUnit};
+/// use boxflow_core::Money;
+/// let m = Money::from_cents(518_926_087_20);
+/// assert_eq!(money_in(m, MoneyUnit::Millions), "518.93");
+/// assert_eq!(money_in(m, MoneyUnit::Thousands), "518,926.1");
+/// assert_eq!(money_in(m, MoneyUnit::Cents), "518,926,087.20");
+/// assert_eq!(money_in(Money::from_cents(-5_000_00), MoneyUnit::Millions), "-0.01");
+/// assert_eq!(money_in(Money::from_cents(-4_999_99), MoneyUnit::Millions), "0.00");
+/// assert_eq!(money_in(Money::from_cents(1_234_567_890_00), MoneyUnit::Millions), "1,234.57");
+/// ```
+pub fn money_in(m: Money, unit: MoneyUnit) -> String {
+    let (scale, decimals) = match unit {
+        MoneyUnit::Cents => return money(m),
+        MoneyUnit::Thousands => (3, 1),
+        MoneyUnit::Millions => (6, 2),
+    };
+    let mut x = m.amount();
+    // Dividing by a power of ten moves the decimal point: exact.
+    if x.set_scale(x.scale() + scale).is_err() {
+        return money(m);
+    }
+    grouped(&fixed(x, decimals))
 }
 
 /// A ratio (LLCR, a covenant level): four decimals and `x`; [`UNDEFINED`] for `None`.
@@ -151,35 +212,20 @@ pub fn years(x: Option<Decimal>) -> String {
     x.map_or(UNDEFINED.into(), |x| fixed(x, 2))
 }
 
-/// Money in millions with one decimal and `m`, for headline cards and chart axes
-/// where full cents would not fit (tables keep [`money`]).
+/// Money in millions with `m`, for headline cards and chart axes where full cents
+/// would not fit (tables keep [`money`]): [`money_in`] in millions, then `m`.
 ///
 /// ```
 /// use boxflow_core::format::millions;
 /// use boxflow_core::Money;
-/// assert_eq!(millions(Money::from_cents(518_926_087_20)), "518.9m");
-/// // 1,250,000.00 is 1.25m: the second decimal is a 5, rounded away from zero.
-/// assert_eq!(millions(Money::from_cents(1_250_000_00)), "1.3m");
-/// assert_eq!(millions(Money::from_cents(-1_250_000_00)), "-1.3m");
-/// assert_eq!(millions(Money::from_cents(1_000_000_000_00)), "1,000.0m");
-/// assert_eq!(millions(Money::from_cents(-40_000_00)), "0.0m"); // no "-0.0m"
-/// assert_eq!(millions(Money::ZERO), "0.0m");
+/// assert_eq!(millions(Money::from_cents(518_926_087_20)), "518.93m");
+/// // 1,235,000.00 is 1.235m: the third decimal is a 5, rounded away from zero.
+/// assert_eq!(millions(Money::from_cents(1_235_000_00)), "1.24m");
+/// assert_eq!(millions(Money::from_cents(-1_235_000_00)), "-1.24m");
+/// assert_eq!(millions(Money::from_cents(1_000_000_000_00)), "1,000.00m");
+/// assert_eq!(millions(Money::from_cents(-4_000_00)), "0.00m"); // no "-0.00m"
+/// assert_eq!(millions(Money::ZERO), "0.00m");
 /// ```
 pub fn millions(m: Money) -> String {
-    let text = fixed(m.amount() / Decimal::from(1_000_000), 1);
-    let (sign, digits) = text
-        .strip_prefix('-')
-        .map_or(("", text.as_str()), |d| ("-", d));
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
-    let mut out = String::from(sign);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out.push('.');
-    out.push_str(frac);
-    out.push('m');
-    out
+    money_in(m, MoneyUnit::Millions) + "m"
 }

@@ -175,7 +175,12 @@ impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
-        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+        // The same digits either way; u64 arithmetic and formatting are much cheaper
+        // than u128's, and every realistic amount fits.
+        match u64::try_from(abs) {
+            Ok(abs) => write!(f, "{sign}{}.{:02}", abs / 100, abs % 100),
+            Err(_) => write!(f, "{sign}{}.{:02}", abs / 100, abs % 100),
+        }
     }
 }
 
@@ -259,6 +264,23 @@ mod tests {
         assert_eq!(floor2(d("10083493.815")), d("10083493.81"));
         assert_eq!(floor2(d("0.009")), d("0.00"));
         assert_eq!(floor2(d("-0.001")), d("-0.01"));
+    }
+
+    /// Either side of the largest `u64` of cents (where the display switches from
+    /// `u64` to `u128` arithmetic) the digits are the decimal's, `unit.cents`.
+    #[test]
+    fn display_is_the_same_across_the_u64_boundary() {
+        let edge = i128::from(u64::MAX);
+        for cents in [edge - 1, edge, edge + 1, edge + 99, 10_i128.pow(22) + 7] {
+            for c in [cents, -cents] {
+                let decimal = Decimal::from_i128_with_scale(c, 2).to_string();
+                assert_eq!(Money(c).to_string(), decimal, "{c}");
+            }
+        }
+        assert_eq!(
+            Money(18_446_744_073_709_551_615).to_string(),
+            "184467440737095516.15"
+        );
     }
 
     #[test]

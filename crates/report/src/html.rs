@@ -16,7 +16,7 @@
 //! `chart-dscr`, `chart-uses`, `chart-sponsor`, `chart-ltv` (when the run has an
 //! LTV), `chart-tornado-dscr` and `chart-tornado-irr` (with scenarios).
 //!
-//! Money is in millions on cards and axes (`518.9m`, [`boxflow_core::format::millions`])
+//! Money is in millions on cards and axes (`518.93m`, [`boxflow_core::format::millions`])
 //! and to the cent in tables; ratios to four decimals and percents to two everywhere.
 //! Printed, the page is A4 landscape with the deal, the run date and page numbers at
 //! the foot of every page, and the whole period table.
@@ -29,7 +29,7 @@
 //! assert!(page.starts_with("<!DOCTYPE html>"));
 //! assert!(page.contains(r#"id="chart-balance""#));
 //! assert!(page.contains("518,926,087.20")); // in the key terms
-//! assert!(page.contains("518.9m")); // on the card
+//! assert!(page.contains("518.93m")); // on the card
 //! assert!(!page.contains("NaN"));
 //! // Self-contained: no script, nothing loaded from elsewhere.
 //! assert!(!page.contains("<script") && !page.contains("src=") && !page.contains("href="));

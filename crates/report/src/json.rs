@@ -12,7 +12,8 @@ use std::io;
 use boxflow_core::json::{decimal, opt_decimal};
 use boxflow_core::{round10, Money};
 use boxflow_waterfall::{
-    DsraPeriod, Event, FacilityPeriod, LockupPeriod, PeriodResult, Run, Summary, TerminalFacility,
+    funding, moic, run_headroom, years, DsraPeriod, Event, FacilityPeriod, Funding, Levels,
+    LockupPeriod, Moic, PeriodResult, Run, RunHeadroom, Summary, TerminalFacility, Year, YearBasis,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -30,29 +31,45 @@ pub fn ratio(x: Option<Decimal>) -> Value {
     x.map_or(Value::Null, |x| Value::String(round10(x).to_string()))
 }
 
+/// What the JSON report adds to the run's own figures: the covenant levels its
+/// headroom is measured to, and the years, when asked for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct JsonOptions {
+    /// `lockup_dscr` and `min_dscr` of the deal (`Levels::of(deal.covenants.as_ref())`).
+    pub levels: Levels,
+    /// With `Some`, a `years` key groups the periods by contract or calendar year.
+    pub years: Option<YearBasis>,
+}
+
 /// Writes the whole run as one pretty-printed JSON object (no trailing newline):
-/// `deal`, `summary`, `closing`, `schedule`, `periods`, `terminal`, `events`.
-pub fn write_run<W: io::Write>(run: &Run, writer: W) -> serde_json::Result<()> {
-    serde_json::to_writer_pretty(writer, &RunView::new(run))
+/// `deal`, `summary`, `returns`, `funding`, `headroom`, `closing`, `schedule`,
+/// `periods`, `years` (with [`JsonOptions::years`]), `terminal`, `events`.
+pub fn write_run<W: io::Write>(
+    run: &Run,
+    options: &JsonOptions,
+    writer: W,
+) -> serde_json::Result<()> {
+    serde_json::to_writer_pretty(writer, &RunView::new(run, options))
 }
 
 /// [`write_run`] with the sheet's `warnings` and the `verdicts` on the debt as two more
 /// keys after `events` (each a JSON array, as the CLI builds them).
 pub fn write_run_with<W: io::Write>(
     run: &Run,
+    options: &JsonOptions,
     warnings: &Value,
     verdicts: &Value,
     writer: W,
 ) -> serde_json::Result<()> {
-    let mut view = RunView::new(run);
+    let mut view = RunView::new(run, options);
     view.warnings = Some(warnings);
     view.verdicts = Some(verdicts);
     serde_json::to_writer_pretty(writer, &view)
 }
 
 /// The whole run as a JSON value (the same object [`write_run`] writes).
-pub fn run_json(run: &Run) -> Value {
-    serde_json::to_value(RunView::new(run)).unwrap_or(Value::Null)
+pub fn run_json(run: &Run, options: &JsonOptions) -> Value {
+    serde_json::to_value(RunView::new(run, options)).unwrap_or(Value::Null)
 }
 
 fn money_map<S: Serializer>(items: &&[(String, Money)], s: S) -> Result<S::Ok, S::Error> {
@@ -67,9 +84,14 @@ fn event_names<S: Serializer>(events: &&[Event], s: S) -> Result<S::Ok, S::Error
 struct RunView<'a> {
     deal: DealView,
     summary: &'a Summary,
+    returns: ReturnsView,
+    funding: Funding,
+    headroom: RunHeadroom,
     closing: ClosingView<'a>,
     schedule: Vec<ScheduleView<'a>>,
     periods: Vec<PeriodView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    years: Option<YearsView>,
     terminal: TerminalView<'a>,
     events: &'a [Event],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -79,7 +101,7 @@ struct RunView<'a> {
 }
 
 impl<'a> RunView<'a> {
-    fn new(run: &'a Run) -> RunView<'a> {
+    fn new(run: &'a Run, options: &JsonOptions) -> RunView<'a> {
         let c = &run.closing;
         let t = &run.terminal;
         RunView {
@@ -90,6 +112,9 @@ impl<'a> RunView<'a> {
                 total_capex: run.plan.total_capex,
             },
             summary: &run.summary,
+            returns: ReturnsView::new(run),
+            funding: funding(run),
+            headroom: run_headroom(run, options.levels),
             closing: ClosingView {
                 sources: SourcesView {
                     draws: &c.draws,
@@ -139,6 +164,10 @@ impl<'a> RunView<'a> {
                 })
                 .collect(),
             periods: run.periods.iter().map(PeriodView::new).collect(),
+            years: options.years.map(|basis| YearsView {
+                basis: basis.as_str(),
+                years: years(run, basis),
+            }),
             terminal: TerminalView {
                 date: t.date,
                 dsra_release: t.dsra_release,
@@ -158,6 +187,46 @@ impl<'a> RunView<'a> {
             verdicts: None,
         }
     }
+}
+
+/// The sponsor's MOIC and its cash-on-cash yield by contract year.
+#[derive(Serialize)]
+struct ReturnsView {
+    #[serde(flatten)]
+    moic: Moic,
+    cash_on_cash: Vec<CashOnCashView>,
+}
+
+#[derive(Serialize)]
+struct CashOnCashView {
+    year: i32,
+    distribution: Money,
+    equity_to_date: Money,
+    #[serde(serialize_with = "opt_decimal")]
+    cash_on_cash: Option<Decimal>,
+}
+
+impl ReturnsView {
+    fn new(run: &Run) -> ReturnsView {
+        ReturnsView {
+            moic: moic(run),
+            cash_on_cash: years(run, YearBasis::Contract)
+                .into_iter()
+                .map(|y| CashOnCashView {
+                    year: y.year,
+                    distribution: y.distribution,
+                    equity_to_date: y.equity_to_date,
+                    cash_on_cash: y.cash_on_cash,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct YearsView {
+    basis: &'static str,
+    years: Vec<Year>,
 }
 
 #[derive(Serialize)]

@@ -6,7 +6,7 @@
 //! decimal figures are in the tables beside it). Every coordinate written is finite:
 //! a degenerate or non-finite domain is widened, a non-finite value is left out, a
 //! value outside the domain is drawn at its edge. Axis labels print in the one
-//! format of [`boxflow_core::format`]: money in millions (`500.0m`), ratios to four
+//! format of [`boxflow_core::format`]: money in millions (`500.00m`), ratios to four
 //! decimals, percents to two; the x axis prints the period's end date when given
 //! [`LineChart::x_names`], at a step that leaves room between labels. A
 //! [`Tornado`] chart shows scenarios against the base case.
@@ -1207,7 +1207,7 @@ mod tests {
         assert_eq!(tick_label(1.2, 0.1, TickFormat::Ratio), "1.2000x");
         assert_eq!(
             tick_label(500_000_000.0, 100_000_000.0, TickFormat::Millions),
-            "500.0m"
+            "500.00m"
         );
         assert_eq!(tick_label(0.65, 0.05, TickFormat::Percent), "65.00%");
         let svg = line_chart(&balance_chart(30.0));

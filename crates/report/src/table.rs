@@ -7,19 +7,47 @@
 
 use std::ops::RangeInclusive;
 
-use boxflow_core::format::{dscr, money as thousands, percent, ratio, years};
+use boxflow_core::format::{
+    dscr, fixed, money as thousands, money_in, percent, ratio, years as year_count, MoneyUnit,
+};
 use boxflow_core::Money;
-use boxflow_waterfall::{legend, Event, PeriodResult, Run, Severity};
+use boxflow_waterfall::{
+    debt_service_due, funding, headroom, legend, moic, run_headroom, years, Event, FacilityPeriod,
+    Levels, MinHeadroom, PeriodResult, Run, Severity, Year, YearBasis,
+};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, Table};
 
 /// How to render the terminal tables.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableOptions {
     /// Highlight breaches with ANSI colours.
     pub color: bool,
     /// Show only these periods (1-based, inclusive); `None`: every period.
     pub periods: Option<RangeInclusive<usize>>,
+    /// The period table's columns.
+    pub columns: ColumnChoice,
+    /// The width, in characters, the default columns fit.
+    pub width: usize,
+    /// The unit of money in the period and year tables (the summary stays to the cent).
+    pub unit: MoneyUnit,
+    /// The covenant levels headroom is measured to (the deal's `lockup_dscr`, `min_dscr`).
+    pub levels: Levels,
+}
+
+impl Default for TableOptions {
+    /// No colour, every period, the default columns at [`DEFAULT_WIDTH`], money to the
+    /// cent, no covenant levels.
+    fn default() -> TableOptions {
+        TableOptions {
+            color: false,
+            periods: None,
+            columns: ColumnChoice::Fit,
+            width: DEFAULT_WIDTH,
+            unit: MoneyUnit::Cents,
+            levels: Levels::default(),
+        }
+    }
 }
 
 /// True when standard output is a terminal and `NO_COLOR` is unset or empty: the
@@ -33,7 +61,7 @@ pub fn color_wanted() -> bool {
 /// why and what would be right.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct PeriodsError(String);
+pub struct PeriodsError(pub(crate) String);
 
 /// Parses a `--periods` value against a run of `n` periods: `A..B` (inclusive, also
 /// written `A..=B`), `A..` (to the end), `..B` (from the first) or a single `K`.
@@ -154,7 +182,7 @@ pub fn summary_table_with(run: &Run, options: &TableOptions) -> String {
         ("project IRR", percent(s.project_irr)),
         ("senior lender IRR", percent(s.senior_lender_irr)),
         ("NPV", s.npv.map_or("-".into(), thousands)),
-        ("WAL (years)", years(s.wal_years)),
+        ("WAL (years)", year_count(s.wal_years)),
         ("payback period", opt(s.payback_period)),
         ("terminal value", thousands(s.terminal_value)),
         ("lender loss", thousands(s.lender_loss)),
@@ -171,6 +199,11 @@ pub fn summary_table_with(run: &Run, options: &TableOptions) -> String {
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
+    let at = rows
+        .iter()
+        .position(|(k, _)| k == "NPV")
+        .unwrap_or(rows.len());
+    rows.splice(at..at, returns_rows(run, options.levels));
     if run.plan.facilities.len() > 1 {
         // With a junior, the combined DSCR and each facility's own deadline.
         let at = rows
@@ -215,7 +248,285 @@ pub fn summary_table_with(run: &Run, options: &TableOptions) -> String {
     t.to_string()
 }
 
-/// The period table: one row per period, without colour.
+/// The width a table fits when there is neither a terminal nor `COLUMNS` to say.
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// The width the terminal tables fit: `COLUMNS` when set to a positive number, else
+/// the terminal's own width when standard output is one, else [`DEFAULT_WIDTH`].
+pub fn terminal_width() -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return n;
+    }
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        if let Some(w) = Table::new().width().filter(|w| *w > 0) {
+            return usize::from(w);
+        }
+    }
+    DEFAULT_WIDTH
+}
+
+/// Which columns the period table shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ColumnChoice {
+    /// The default set: the columns in order of [`Column::rank`], as many as fit
+    /// [`TableOptions::width`] (stopping at the first that does not).
+    #[default]
+    Fit,
+    /// Every column (`--wide`).
+    Wide,
+    /// These columns by name (`--columns a,b`), shown in the table's order; `period`
+    /// is always shown.
+    Named(Vec<String>),
+}
+
+/// A value in a cell: money is shown in the table's unit.
+enum Value {
+    Money(Money),
+    Text(String),
+}
+
+/// What a column shows for a period: of the whole period, or of one facility.
+#[derive(Clone, Copy)]
+enum Reads {
+    Period(fn(&PeriodResult, &Levels) -> Value),
+    Facility(fn(&FacilityPeriod) -> Value),
+}
+
+/// One column of the period table.
+pub struct Column {
+    /// Its name for `--columns`: the CSV header where the CSV has the column (a
+    /// facility's column is `NAME.<name>` there).
+    pub name: &'static str,
+    /// Its header in the table.
+    pub header: &'static str,
+    /// What it shows, for the docs and `--help`.
+    pub about: &'static str,
+    /// Its place in the default set (lower first); `None`: only when asked for.
+    pub rank: Option<u8>,
+    reads: Reads,
+}
+
+impl Column {
+    /// True when the column repeats for each facility.
+    pub fn per_facility(&self) -> bool {
+        matches!(self.reads, Reads::Facility(_))
+    }
+}
+
+fn m(x: Money) -> Value {
+    Value::Money(x)
+}
+
+fn t(x: String) -> Value {
+    Value::Text(x)
+}
+
+fn codes(p: &PeriodResult) -> String {
+    p.events
+        .iter()
+        .map(|e| e.code())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn senior_room(p: &PeriodResult, level: Option<boxflow_core::Ratio>) -> Value {
+    let ds = p.senior().map_or(Money::ZERO, debt_service_due);
+    t(percent(
+        level
+            .and_then(|l| headroom(p.operations.cfads, ds, l.value()))
+            .and_then(|h| h.percent),
+    ))
+}
+
+/// Every column of the period table, in the order the table shows them.
+pub const COLUMNS: &[Column] = &[
+    Column { name: "period", header: "k", about: "the period k", rank: Some(0), reads: Reads::Period(|p, _| t(p.period.to_string())) },
+    Column { name: "start", header: "start", about: "the period's first day", rank: None, reads: Reads::Period(|p, _| t(p.start.to_string())) },
+    Column { name: "end", header: "end", about: "the period's last day", rank: Some(1), reads: Reads::Period(|p, _| t(p.end.to_string())) },
+    Column { name: "days", header: "days", about: "days in the period", rank: None, reads: Reads::Period(|p, _| t(p.days.to_string())) },
+    Column { name: "invoice", header: "invoice", about: "the invoice", rank: None, reads: Reads::Period(|p, _| m(p.operations.invoice)) },
+    Column { name: "prepayment_credit", header: "prepay credit", about: "prepayment credited against the invoice", rank: None, reads: Reads::Period(|p, _| m(p.operations.prepayment_credit)) },
+    Column { name: "collections", header: "collections", about: "cash collected from the customer", rank: Some(10), reads: Reads::Period(|p, _| m(p.operations.collections)) },
+    Column { name: "opex", header: "opex", about: "opex due", rank: None, reads: Reads::Period(|p, _| m(p.operations.opex)) },
+    Column { name: "fees", header: "fees", about: "fees due", rank: None, reads: Reads::Period(|p, _| m(p.operations.fees)) },
+    Column { name: "opex_fees", header: "opex+fees", about: "opex and fees due", rank: Some(11), reads: Reads::Period(|p, _| m(p.operations.opex + p.operations.fees)) },
+    Column { name: "cfads", header: "CFADS", about: "cash flow available for debt service", rank: Some(2), reads: Reads::Period(|p, _| m(p.operations.cfads)) },
+    Column { name: "capex", header: "capex", about: "capex paid in the period", rank: None, reads: Reads::Period(|p, _| m(p.capex)) },
+    Column { name: "equity_contribution", header: "equity in", about: "the sponsor's contribution to the period's capex", rank: None, reads: Reads::Period(|p, _| m(p.equity_contribution)) },
+    Column { name: "draws", header: "draws", about: "each facility's draws", rank: None, reads: Reads::Facility(|f| m(f.draws)) },
+    Column { name: "interest_paid", header: "interest", about: "each facility's interest paid (steps 3, 6)", rank: Some(8), reads: Reads::Facility(|f| m(f.interest_paid)) },
+    Column { name: "principal_paid", header: "principal", about: "each facility's principal paid (steps 4, 7)", rank: Some(9), reads: Reads::Facility(|f| m(f.principal_paid)) },
+    Column { name: "prepaid", header: "prepaid", about: "each facility's prepayment (steps 8, 9)", rank: Some(13), reads: Reads::Facility(|f| m(f.prepaid)) },
+    Column { name: "closing", header: "balance", about: "each facility's closing balance", rank: Some(6), reads: Reads::Facility(|f| m(f.closing)) },
+    Column { name: "dsra_closing", header: "DSRA", about: "the DSRA's closing balance", rank: Some(12), reads: Reads::Period(|p, _| m(p.dsra.closing)) },
+    Column { name: "lockup_closing", header: "lock-up acct", about: "the lock-up account's closing balance", rank: None, reads: Reads::Period(|p, _| m(p.lockup.closing)) },
+    Column { name: "dscr", header: "DSCR", about: "the senior DSCR", rank: Some(3), reads: Reads::Period(|p, _| t(dscr(p.dscr))) },
+    Column { name: "dscr_total", header: "DSCR all", about: "the combined DSCR, CFADS over every facility's debt service (in the default set with a junior)", rank: Some(7), reads: Reads::Period(|p, _| t(dscr(p.dscr_total()))) },
+    Column { name: "headroom_lockup", header: "room to LU", about: "how far CFADS can fall, in percent, before the senior DSCR reaches lockup_dscr", rank: None, reads: Reads::Period(|p, l| senior_room(p, l.lockup)) },
+    Column { name: "headroom_default", header: "room to DD", about: "how far CFADS can fall, in percent, before the senior DSCR reaches min_dscr", rank: None, reads: Reads::Period(|p, l| senior_room(p, l.default)) },
+    Column { name: "ltv", header: "LTV", about: "the senior balance over the book value", rank: None, reads: Reads::Period(|p, _| t(percent(p.ltv))) },
+    Column { name: "sweep", header: "sweep", about: "prepaid by the sweep (step 8)", rank: None, reads: Reads::Period(|p, _| m(p.sweep)) },
+    Column { name: "distribution", header: "distribution", about: "paid to the sponsor (step 10)", rank: Some(5), reads: Reads::Period(|p, _| m(p.distribution)) },
+    Column { name: "events", header: "events", about: "the period's events as codes, spelled out below the table", rank: Some(4), reads: Reads::Period(|p, _| t(codes(p))) },
+];
+
+/// Reads a `--columns` list: names of [`COLUMNS`], separated by commas.
+///
+/// ```
+/// use boxflow_report::table::parse_columns;
+/// assert_eq!(parse_columns("period, cfads,dscr").unwrap(), ["period", "cfads", "dscr"]);
+/// let e = parse_columns("cfads,dcsr").unwrap_err().to_string();
+/// assert!(e.starts_with("--columns: unknown column `dcsr` (did you mean `dscr`?)"), "{e}");
+/// assert!(parse_columns(" , ").is_err());
+/// ```
+pub fn parse_columns(text: &str) -> Result<Vec<String>, PeriodsError> {
+    let names: Vec<String> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect();
+    if names.is_empty() {
+        return Err(PeriodsError(format!(
+            "--columns: no column named; choose from {}",
+            column_names()
+        )));
+    }
+    for n in &names {
+        if !COLUMNS.iter().any(|c| c.name == n) {
+            let near = COLUMNS
+                .iter()
+                .map(|c| c.name)
+                .find(|c| edit_distance(c, n) <= 2)
+                .map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
+            return Err(PeriodsError(format!(
+                "--columns: unknown column `{n}`{near}; choose from {}",
+                column_names()
+            )));
+        }
+    }
+    Ok(names)
+}
+
+/// The names of [`COLUMNS`], comma-separated, as `--help` lists them.
+pub fn column_names() -> String {
+    COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+}
+
+/// The number of single-character edits between two short names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// A column laid out: its header, its cells and their colours.
+struct Laid {
+    header: String,
+    cells: Vec<(String, Option<Color>)>,
+    right: bool,
+}
+
+impl Laid {
+    /// Its width in the table, borders and padding included (`│ x ` or `┆ x `).
+    fn width(&self) -> usize {
+        let longest = self
+            .cells
+            .iter()
+            .map(|(c, _)| c.chars().count())
+            .chain(std::iter::once(self.header.chars().count()))
+            .max()
+            .unwrap_or(0);
+        longest + 3
+    }
+}
+
+/// The columns of `candidates` (in order of rank) that fit `width`, stopping at the
+/// first that does not; the first column is always kept.
+fn fit(candidates: Vec<(u8, Laid)>, width: usize) -> Vec<Laid> {
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by_key(|&i| candidates[i].0);
+    let mut used = 1; // the closing border
+    let mut keep = vec![false; candidates.len()];
+    for (n, &i) in order.iter().enumerate() {
+        let w = candidates[i].1.width();
+        if n > 0 && used + w > width {
+            break;
+        }
+        used += w;
+        keep[i] = true;
+    }
+    candidates
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|((_, c), _)| c)
+        .collect()
+}
+
+/// The table of laid-out columns.
+fn render(columns: Vec<Laid>, color: bool) -> Table {
+    let mut table = styled(color);
+    table.set_header(columns.iter().map(|c| c.header.clone()).collect::<Vec<_>>());
+    let rows = columns.first().map_or(0, |c| c.cells.len());
+    for r in 0..rows {
+        table.add_row(
+            columns
+                .iter()
+                .map(|c| {
+                    let (text, fg) = c.cells[r].clone();
+                    cell(text, color, fg)
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+    for (i, c) in columns.iter().enumerate() {
+        if c.right {
+            if let Some(col) = table.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+    }
+    table
+}
+
+/// The short word for a facility's rank in a header.
+fn rank_word(rank: boxflow_model::Rank) -> &'static str {
+    match rank {
+        boxflow_model::Rank::Senior => "senior",
+        boxflow_model::Rank::Junior => "junior",
+    }
+}
+
+/// The line above a table in thousands or millions.
+fn unit_line(unit: MoneyUnit) -> Option<String> {
+    match unit {
+        MoneyUnit::Cents => None,
+        MoneyUnit::Thousands => Some("money in thousands (k)".into()),
+        MoneyUnit::Millions => Some("money in millions (m)".into()),
+    }
+}
+
+/// The period table: one row per period, without colour, in the default columns at
+/// [`DEFAULT_WIDTH`].
 pub fn period_table(run: &Run) -> String {
     period_table_with(run, &TableOptions::default())
 }
@@ -230,133 +541,343 @@ pub fn select_periods<'a>(
         .filter(move |p| range.is_none_or(|r| r.contains(&p.period)))
 }
 
-/// The period table: one row per period of [`TableOptions::periods`], the events as
-/// short codes with their legend below the table; with colour, the period, its DSCR
-/// and its events are yellow for a lock-up and red for a default, a shortfall, a
-/// breach or a loss.
+/// The period table: one row per period of [`TableOptions::periods`], in the columns
+/// of [`TableOptions::columns`] (by default as many as fit [`TableOptions::width`]),
+/// money in [`TableOptions::unit`]; the events as short codes, then their legend and
+/// one line in words for each event. With colour, the period, its DSCR and its events
+/// are yellow for a lock-up and red for a default, a shortfall, a breach or a loss.
 ///
-/// With a junior facility, interest, principal and balance are shown per facility
-/// (`senior int`, `junior int`, ...), and the combined DSCR (`DSCR all`, CFADS over the
-/// debt service due of both) beside the senior's.
+/// With a junior facility, a facility's columns (interest, principal, balance, ...)
+/// repeat for each facility (`senior interest`, `junior interest`), and the combined
+/// DSCR (`DSCR all`, CFADS over the debt service due of both) is in the default set.
 pub fn period_table_with(run: &Run, options: &TableOptions) -> String {
-    if run.plan.facilities.len() > 1 {
-        return tranche_table(run, options);
-    }
     let color = options.color;
-    let mut t = styled(color);
-    t.set_header(vec![
-        "k",
-        "end",
-        "collections",
-        "opex+fees",
-        "CFADS",
-        "interest",
-        "principal",
-        "prepaid",
-        "senior bal",
-        "DSRA",
-        "DSCR",
-        "distribution",
-        "events",
-    ]);
-    for p in select_periods(run, options.periods.as_ref()) {
-        let interest: Money = p.facilities.iter().map(|f| f.interest_paid).sum();
-        let principal: Money = p.facilities.iter().map(|f| f.principal_paid).sum();
-        let prepaid: Money = p.facilities.iter().map(|f| f.prepaid).sum();
-        let worst = color_of(p.events.iter().map(Event::severity).max());
-        let dscr_color = dscr_color(p);
-        t.add_row(vec![
-            cell(p.period.to_string(), color, worst),
-            Cell::new(p.end),
-            Cell::new(thousands(p.operations.collections)),
-            Cell::new(thousands(p.operations.opex + p.operations.fees)),
-            Cell::new(thousands(p.operations.cfads)),
-            Cell::new(thousands(interest)),
-            Cell::new(thousands(principal)),
-            Cell::new(thousands(prepaid)),
-            Cell::new(thousands(p.senior().map_or(Money::ZERO, |s| s.closing))),
-            Cell::new(thousands(p.dsra.closing)),
-            cell(dscr(p.dscr), color, dscr_color),
-            Cell::new(thousands(p.distribution)),
-            cell(event_codes(p), color, worst),
-        ]);
-    }
-    for i in 2..12 {
-        if let Some(col) = t.column_mut(i) {
-            col.set_cell_alignment(CellAlignment::Right);
+    let shown: Vec<&PeriodResult> = select_periods(run, options.periods.as_ref()).collect();
+    let facilities = &run.plan.facilities;
+    let several = facilities.len() > 1;
+    let show = |v: Value| match v {
+        Value::Money(x) => money_in(x, options.unit),
+        Value::Text(s) => s,
+    };
+    let colour_of = |c: &Column, p: &PeriodResult| match c.name {
+        "period" | "events" => color_of(p.events.iter().map(Event::severity).max()),
+        "dscr" => dscr_color(p),
+        _ => None,
+    };
+    let mut candidates: Vec<(u8, Laid)> = Vec::new();
+    for c in COLUMNS {
+        let wanted = match &options.columns {
+            ColumnChoice::Fit => c.rank.is_some() && (c.name != "dscr_total" || several),
+            ColumnChoice::Wide => true,
+            // The period names each row: always shown.
+            ColumnChoice::Named(names) => c.name == "period" || names.iter().any(|n| n == c.name),
+        };
+        if !wanted {
+            continue;
+        }
+        let rank = c.rank.unwrap_or(u8::MAX);
+        let right = !matches!(c.name, "period" | "start" | "end" | "events");
+        match c.reads {
+            Reads::Period(read) => {
+                let header = match c.name {
+                    "dscr" if several => "DSCR senior".to_string(),
+                    _ => c.header.to_string(),
+                };
+                let cells = shown
+                    .iter()
+                    .map(|p| (show(read(p, &options.levels)), colour_of(c, p)))
+                    .collect();
+                candidates.push((
+                    rank,
+                    Laid {
+                        header,
+                        cells,
+                        right,
+                    },
+                ));
+            }
+            Reads::Facility(read) => {
+                for (i, f) in facilities.iter().enumerate() {
+                    let header = if several {
+                        format!("{} {}", rank_word(f.rank), c.header)
+                    } else {
+                        c.header.to_string()
+                    };
+                    let cells = shown
+                        .iter()
+                        .map(|p| {
+                            (
+                                p.facilities.get(i).map_or(String::new(), |f| show(read(f))),
+                                None,
+                            )
+                        })
+                        .collect();
+                    candidates.push((
+                        rank,
+                        Laid {
+                            header,
+                            cells,
+                            right,
+                        },
+                    ));
+                }
+            }
         }
     }
-    with_legend(t, run, options)
+    let columns = match options.columns {
+        ColumnChoice::Fit => fit(candidates, options.width),
+        _ => candidates.into_iter().map(|(_, c)| c).collect(),
+    };
+    let table = render(columns, color);
+    let mut out = String::new();
+    if let Some(line) = unit_line(options.unit) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str(&table.to_string());
+    out.push_str(&events_section(
+        shown.iter().flat_map(|p| &p.events),
+        options.width,
+    ));
+    out
 }
 
-/// The period table of a deal with a junior: each facility's interest, principal and
-/// balance in its own columns, the senior and the combined DSCR.
-fn tranche_table(run: &Run, options: &TableOptions) -> String {
-    let color = options.color;
-    let mut t = styled(color);
-    let mut header: Vec<String> = ["k", "end", "collections", "opex+fees", "CFADS"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    for f in &run.plan.facilities {
-        let rank = match f.rank {
-            boxflow_model::Rank::Senior => "senior",
-            boxflow_model::Rank::Junior => "junior",
-        };
-        header.extend([
-            format!("{rank} int"),
-            format!("{rank} prin"),
-            format!("{rank} bal"),
-        ]);
+/// The sponsor's returns and the covenant headroom, as rows of the summary: MOIC,
+/// cash-on-cash by contract year, and the lowest headroom to each covenant level, as
+/// an amount and as a percent of CFADS, each with its period.
+fn returns_rows(run: &Run, levels: Levels) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    let multiple = moic(run);
+    rows.push((
+        "MOIC".to_string(),
+        multiple.moic.map_or("-".into(), |x| fixed(x, 2) + "x"),
+    ));
+    for y in years(run, YearBasis::Contract) {
+        rows.push((
+            format!("cash-on-cash year {}", y.year),
+            percent(y.cash_on_cash),
+        ));
     }
-    header.extend(
-        [
-            "prepaid",
-            "DSRA",
-            "DSCR senior",
-            "DSCR all",
-            "distribution",
-            "events",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
+    let room = run_headroom(run, levels);
+    let mut add = |label: &str, level: Option<boxflow_core::Ratio>, m: Option<&MinHeadroom>| {
+        if level.is_none() {
+            return;
+        }
+        rows.push((
+            format!("min headroom to {label} (period)"),
+            m.map_or("-".into(), |m| {
+                format!("{} ({})", thousands(m.amount), m.amount_period)
+            }),
+        ));
+        rows.push((
+            format!("min headroom to {label}, % (period)"),
+            m.map_or("-".into(), |m| {
+                format!("{} ({})", percent(m.percent), opt(m.percent_period))
+            }),
+        ));
+    };
+    add(
+        "lock-up",
+        levels.lockup,
+        room.senior_minimum.lockup.as_ref(),
     );
-    let columns = header.len();
-    t.set_header(header);
-    for p in select_periods(run, options.periods.as_ref()) {
-        let prepaid: Money = p.facilities.iter().map(|f| f.prepaid).sum();
-        let worst = color_of(p.events.iter().map(Event::severity).max());
-        let dscr_color = dscr_color(p);
-        let mut row = vec![
-            cell(p.period.to_string(), color, worst),
-            Cell::new(p.end),
-            Cell::new(thousands(p.operations.collections)),
-            Cell::new(thousands(p.operations.opex + p.operations.fees)),
-            Cell::new(thousands(p.operations.cfads)),
-        ];
-        for f in &p.facilities {
-            row.extend([
-                Cell::new(thousands(f.interest_paid)),
-                Cell::new(thousands(f.principal_paid)),
-                Cell::new(thousands(f.closing)),
-            ]);
-        }
-        row.extend([
-            Cell::new(thousands(prepaid)),
-            Cell::new(thousands(p.dsra.closing)),
-            cell(dscr(p.dscr), color, dscr_color),
-            Cell::new(dscr(p.dscr_total())),
-            Cell::new(thousands(p.distribution)),
-            cell(event_codes(p), color, worst),
-        ]);
-        t.add_row(row);
+    add(
+        "default",
+        levels.default,
+        room.senior_minimum.default.as_ref(),
+    );
+    if let Some(total) = &room.total_minimum {
+        add("lock-up, all debt", levels.lockup, total.lockup.as_ref());
+        add("default, all debt", levels.default, total.default.as_ref());
     }
-    for i in 2..columns.saturating_sub(1) {
-        if let Some(col) = t.column_mut(i) {
-            col.set_cell_alignment(CellAlignment::Right);
+    rows
+}
+
+/// Sources and uses over the whole construction (close to the last capex payment),
+/// reconciled: total sources equal total uses to the cent.
+pub fn funding_table(run: &Run, options: &TableOptions) -> String {
+    let f = funding(run);
+    let a = &f.total;
+    let mut t = styled(options.color);
+    t.set_header(vec![
+        format!(
+            "funding, {} to {}",
+            run.plan.calendar.close(),
+            f.construction_end
+        ),
+        "amount".to_string(),
+    ]);
+    let several = run.plan.facilities.len() > 1;
+    let mut rows: Vec<(String, Money)> = Vec::new();
+    for (name, d) in &a.draws {
+        rows.push((format!("draws {name}"), *d));
+    }
+    rows.push(("customer prepayment".into(), a.prepayment));
+    rows.push(("sponsor equity".into(), a.equity));
+    rows.push(("total sources".into(), a.sources()));
+    rows.push(("capex".into(), a.capex));
+    for (name, fee) in &a.upfront_fees {
+        if several || !fee.is_zero() {
+            rows.push((format!("upfront fee {name}"), *fee));
         }
     }
-    with_legend(t, run, options)
+    rows.push(("initial DSRA".into(), a.dsra));
+    if !a.sponsor_excess.is_zero() {
+        rows.push((
+            "excess paid to the sponsor at close".into(),
+            a.sponsor_excess,
+        ));
+    }
+    rows.push(("total uses".into(), a.uses()));
+    for (k, v) in rows {
+        t.add_row(vec![Cell::new(k), right(thousands(v))]);
+    }
+    format!(
+        "{t}\n{} funding dates; interest is paid from each period's cash, not funded",
+        f.dates.len()
+    )
+}
+
+/// The run by year: flows summed, balances at the year's end, the lowest senior DSCR
+/// of the year and the sponsor's cash-on-cash yield, fitted to
+/// [`TableOptions::width`] like the period table.
+pub fn year_table(run: &Run, basis: YearBasis, options: &TableOptions) -> String {
+    let ys = years(run, basis);
+    let facilities = &run.plan.facilities;
+    let several = facilities.len() > 1;
+    let show = |x: Money| money_in(x, options.unit);
+    let text = |f: &dyn Fn(&Year) -> String| -> Vec<(String, Option<Color>)> {
+        ys.iter().map(|y| (f(y), None)).collect()
+    };
+    let col = |header: &str, right: bool, cells| Laid {
+        header: header.to_string(),
+        cells,
+        right,
+    };
+    let label = |y: &Year| match basis {
+        YearBasis::Contract => format!("Y{}", y.year),
+        YearBasis::Calendar => y.year.to_string(),
+    };
+    let mut candidates: Vec<(u8, Laid)> = vec![
+        (0, col("year", false, text(&|y| label(y)))),
+        (
+            1,
+            col(
+                "periods",
+                false,
+                text(&|y| {
+                    if y.first_period == y.last_period {
+                        y.first_period.to_string()
+                    } else {
+                        format!("{}-{}", y.first_period, y.last_period)
+                    }
+                }),
+            ),
+        ),
+        (2, col("end", false, text(&|y| y.end.to_string()))),
+        (10, col("collections", true, text(&|y| show(y.collections)))),
+        (11, col("opex+fees", true, text(&|y| show(y.opex + y.fees)))),
+        (3, col("CFADS", true, text(&|y| show(y.cfads)))),
+        (8, col("interest", true, text(&|y| show(y.interest_paid())))),
+        (9, col("principal", true, text(&|y| show(y.principal())))),
+    ];
+    for (i, f) in facilities.iter().enumerate() {
+        let header = if several {
+            format!("{} balance", rank_word(f.rank))
+        } else {
+            "balance".to_string()
+        };
+        candidates.push((
+            6,
+            col(
+                &header,
+                true,
+                text(&|y| {
+                    y.facilities
+                        .get(i)
+                        .map_or(String::new(), |f| show(f.closing))
+                }),
+            ),
+        ));
+    }
+    candidates.extend([
+        (12, col("DSRA", true, text(&|y| show(y.dsra_closing)))),
+        (4, col("min DSCR", true, text(&|y| dscr(y.min_dscr)))),
+        (
+            5,
+            col("distribution", true, text(&|y| show(y.distribution))),
+        ),
+        (
+            7,
+            col("cash-on-cash", true, text(&|y| percent(y.cash_on_cash))),
+        ),
+        (13, col("events", true, text(&|y| y.events.to_string()))),
+    ]);
+    if several {
+        candidates.push((
+            6,
+            col("min DSCR all", true, text(&|y| dscr(y.min_dscr_total))),
+        ));
+    }
+    let columns = match options.columns {
+        ColumnChoice::Fit => fit(candidates, options.width),
+        _ => candidates.into_iter().map(|(_, c)| c).collect(),
+    };
+    let mut out = String::new();
+    if let Some(line) = unit_line(options.unit) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str(&render(columns, options.color).to_string());
+    out
+}
+
+/// The legend of the event codes, then one line in words for each event, wrapped to
+/// `width` under its text: `   12 LU  lock-up: distributions stopped: ...`; empty
+/// without events.
+pub fn events_section<'a>(events: impl Iterator<Item = &'a Event> + Clone, width: usize) -> String {
+    let codes = legend(events.clone());
+    if codes.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("\nevents: {codes}");
+    for e in events {
+        let lead = format!("{:>5} {:<3} ", e.period(), e.code());
+        out.push('\n');
+        out.push_str(&wrap(&lead, &e.describe(), width));
+    }
+    out
+}
+
+/// `text` after `lead`, broken at spaces so that no line passes `width` (a word longer
+/// than the room stays whole); the next lines are indented under the text.
+///
+/// ```
+/// use boxflow_report::table::wrap;
+/// assert_eq!(
+///     wrap("- ", "the senior is not repaid by the halfway period 30", 30),
+///     "- the senior is not repaid by\n  the halfway period 30"
+/// );
+/// ```
+pub fn wrap(lead: &str, text: &str, width: usize) -> String {
+    let indent = lead.chars().count();
+    let room = width.saturating_sub(indent).max(20);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    let pad = " ".repeat(indent);
+    let mut out = String::from(lead);
+    out.push_str(&lines.join(&format!("\n{pad}")));
+    out
 }
 
 /// The colour of a period's DSCR cell: red for a DSCR default, yellow for a lock-up
@@ -371,24 +892,6 @@ fn dscr_color(p: &PeriodResult) -> Option<Color> {
     })
 }
 
-/// A period's events as their short codes.
-fn event_codes(p: &PeriodResult) -> String {
-    p.events
-        .iter()
-        .map(|e| e.code())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The table, then the legend of the event codes of the periods shown.
-fn with_legend(t: Table, run: &Run, options: &TableOptions) -> String {
-    let shown = select_periods(run, options.periods.as_ref()).flat_map(|p| &p.events);
-    match legend(shown) {
-        codes if codes.is_empty() => t.to_string(),
-        codes => format!("{t}\nevents: {codes}"),
-    }
-}
-
 /// A right-aligned cell, for amounts and ratios.
 pub fn right(text: impl Into<String>) -> comfy_table::Cell {
     comfy_table::Cell::new(text.into()).set_alignment(CellAlignment::Right)
@@ -400,5 +903,56 @@ pub fn pass(b: bool) -> &'static str {
         "pass"
     } else {
         "fail"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/output.md lists every column of [`COLUMNS`] with its header and rank, and
+    /// no other: one table of names, documented once.
+    #[test]
+    fn the_docs_list_every_column() {
+        let docs = include_str!("../../../docs/output.md");
+        let rows: Vec<&str> = docs
+            .lines()
+            .skip_while(|l| !l.starts_with("| name | header | rank | shows |"))
+            .skip(2)
+            .take_while(|l| l.starts_with("| `"))
+            .collect();
+        for c in COLUMNS {
+            let rank = c.rank.map_or(String::new(), |r| format!("{r} "));
+            let row = format!("| `{}` | `{}` | {rank}|", c.name, c.header);
+            assert!(
+                rows.iter().any(|r| r.starts_with(&row)),
+                "docs/output.md lacks `{row}`"
+            );
+        }
+        let names = rows
+            .iter()
+            .filter(|r| {
+                COLUMNS
+                    .iter()
+                    .any(|c| r.starts_with(&format!("| `{}` |", c.name)))
+            })
+            .count();
+        assert_eq!(names, COLUMNS.len());
+    }
+
+    #[test]
+    fn fitting_stops_at_the_first_column_that_does_not_fit() {
+        let col = |w: usize| Laid {
+            header: "x".repeat(w),
+            cells: vec![],
+            right: true,
+        };
+        // Widths with borders: 1 + (5 + 3) + (10 + 3) + (2 + 3) = 27.
+        let chosen = fit(vec![(0, col(5)), (2, col(2)), (1, col(10))], 26);
+        let headers: Vec<usize> = chosen.iter().map(|c| c.header.len()).collect();
+        // Ranks 0 and 1 fit (1 + 8 + 13 = 22), rank 2 would make 27 > 26: left out.
+        assert_eq!(headers, [5, 10]);
+        // The first column stays even when nothing fits.
+        assert_eq!(fit(vec![(0, col(50))], 10).len(), 1);
     }
 }

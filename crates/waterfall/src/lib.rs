@@ -9,6 +9,8 @@
 
 mod events;
 mod factor;
+mod funding;
+mod headroom;
 mod ledger;
 mod operations;
 mod plan;
@@ -18,8 +20,14 @@ mod tranches;
 mod verdict;
 mod verify;
 mod waterfall;
+mod years;
 
 pub use events::{legend, Event, Severity};
+pub use funding::{funding, Funding, FundingAmounts, FundingDate};
+pub use headroom::{
+    headroom, run_headroom, Headroom, LevelHeadroom, Levels, MinHeadroom, MinLevels,
+    PeriodHeadroom, RunHeadroom,
+};
 pub use ledger::{Account, Ledger, Step, Transfer, Transfers};
 pub use operations::{
     colocation, expense, fee, invoice, invoice_at, power, prepayment_credit, project_operations,
@@ -37,6 +45,7 @@ pub use summary::Summary;
 pub use tranches::{debt_service_due, facility_deadlines, min_dscr_total, FacilityDeadline};
 pub use verdict::{verdicts, Verdict};
 pub use verify::Violation;
+pub use years::{moic, year_of, years, Moic, Year, YearBasis, YearFacility};
 
 use boxflow_amortize::ScheduleError;
 use boxflow_core::{ArithmeticError, CalendarError};

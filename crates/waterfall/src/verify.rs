@@ -42,11 +42,12 @@ impl Run {
                 format!("{} != {}", c.sources(), c.uses()),
             );
         }
-        let box_net0 = self.ledger.net(Account::Box, |t| t.period == 0);
+        let n = self.periods.len();
+        let (box_nets, term_net) = self.box_nets();
+        let box_net0 = box_nets.first().copied().unwrap_or_default();
         if !box_net0.is_zero() {
             fail(0, "closing cash conserved", format!("box nets {box_net0}"));
         }
-        let n = self.periods.len();
         let mut prev_dsra = c.dsra;
         let mut prev_lockup = Money::ZERO;
         let mut prev_balances: Vec<Money> = c.draws.iter().map(|(_, d)| *d).collect();
@@ -55,9 +56,7 @@ impl Run {
         let mut prev_fee_arrears = Money::ZERO;
         for p in &self.periods {
             let k = p.period;
-            let box_net = self
-                .ledger
-                .net(Account::Box, |t| t.period == k && t.step != Step::Terminal);
+            let box_net = box_nets.get(k).copied().unwrap_or_default();
             if !box_net.is_zero() {
                 fail(k, "cash conserved", format!("the box nets {box_net}"));
             }
@@ -144,7 +143,6 @@ impl Run {
             prev_fee_arrears = p.fee_arrears;
         }
         let t = &self.terminal;
-        let term_net = self.ledger.net(Account::Box, |x| x.step == Step::Terminal);
         if !term_net.is_zero() {
             fail(
                 n,
@@ -187,5 +185,34 @@ impl Run {
             }
         }
         v
+    }
+}
+
+impl Run {
+    /// What the box's operating account nets, in one pass over the ledger: per period
+    /// `0..=N` (from period 1 on, without the end of the run's transfers), and over the end of the run's
+    /// (as [`crate::Ledger::net`] of `Account::Box` with those filters).
+    fn box_nets(&self) -> (Vec<Money>, Money) {
+        let mut periods = vec![Money::ZERO; self.periods.len() + 1];
+        let mut terminal = Money::ZERO;
+        for t in self.ledger.transfers() {
+            let net = if t.to == Account::Box && t.from != Account::Box {
+                t.amount
+            } else if t.from == Account::Box && t.to != Account::Box {
+                -t.amount
+            } else {
+                continue;
+            };
+            if t.step == Step::Terminal {
+                terminal += net;
+            }
+            // Closing's check takes all of period 0; a period's, all but the end of the run.
+            if t.step != Step::Terminal || t.period == 0 {
+                if let Some(p) = periods.get_mut(t.period) {
+                    *p += net;
+                }
+            }
+        }
+        (periods, terminal)
     }
 }
