@@ -6,6 +6,7 @@ use std::process::ExitCode;
 mod drill;
 mod output;
 mod portfolio;
+mod report_stress;
 mod simulate;
 mod stress;
 
@@ -104,6 +105,16 @@ enum Command {
         /// Write an Excel workbook (live formulas, a native chart) to this file.
         #[arg(long, value_name = "FILE")]
         xlsx: Option<PathBuf>,
+        /// Add a two-way grid of scenarios to the HTML report as a heat map, e.g.
+        /// "price=1.60..2.60:0.20,default=6..60:6" (rows, then columns).
+        #[arg(long, value_name = "SPEC")]
+        grid: Option<String>,
+        /// The grid's metric (a stress metric name: min_dscr, equity_irr, lender_loss, ...).
+        #[arg(long, value_name = "NAME", default_value = "min_dscr")]
+        metric: String,
+        /// Skip the breakpoints (solvers) in the report's stress section.
+        #[arg(long)]
+        no_solve: bool,
     },
     /// Stress a deal: the base case and every scenario against the debt sized at close,
     /// the breakpoints (minimum price, earliest safe default, largest rate shock), or a grid.
@@ -568,17 +579,52 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
             emit(out.as_deref(), &text)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Report { deal, html, xlsx } => {
+        Command::Report {
+            deal,
+            html,
+            xlsx,
+            grid,
+            metric,
+            no_solve,
+        } => {
             if html.is_none() && xlsx.is_none() {
                 return Err("nothing to write: give --html FILE, --xlsx FILE or both".into());
+            }
+            if grid.is_some() && html.is_none() {
+                return Err("--grid draws a heat map in the HTML report: give --html FILE".into());
             }
             let source = deal.clone();
             let deal = read_deal(&deal)?;
             let run = run_deal(&deal)?;
+            // The stress section: the sheet's scenarios, the breakpoints, the grid.
+            let stressed = if html.is_some() && (!deal.scenarios.is_empty() || grid.is_some()) {
+                Some(report_stress::stress_results(
+                    &deal,
+                    &run,
+                    &source,
+                    &report_stress::StressAsk {
+                        grid: grid.as_deref(),
+                        metric: &metric,
+                        solve: !no_solve,
+                    },
+                )?)
+            } else {
+                None
+            };
+            let run_date = report_stress::today();
+            let source_text = source.display().to_string();
             // Both files are rendered first, then written all or nothing.
-            let page = html
-                .as_ref()
-                .map(|_| report::html::report(&deal, &run, &source.display().to_string()));
+            let page = html.as_ref().map(|_| {
+                report::html::report_with(
+                    &deal,
+                    &run,
+                    &report::html::Options {
+                        source: &source_text,
+                        run_date: run_date.as_deref(),
+                        stress: stressed.as_ref(),
+                    },
+                )
+            });
             let book = xlsx
                 .as_ref()
                 .map(|_| report::xlsx::workbook(&deal, &run))

@@ -794,6 +794,17 @@ fn check(ok: bool) -> &'static str {
     }
 }
 
+/// The breakpoints as rows of words (question, answer, check), for the HTML report.
+pub fn breakpoint_rows(b: &Breakpoints) -> Vec<[String; 3]> {
+    breakpoints_table(b)
+        .row_iter()
+        .map(|row| {
+            let mut cells = row.cell_iter().map(|c| c.content());
+            [(); 3].map(|()| cells.next().unwrap_or_default())
+        })
+        .collect()
+}
+
 fn breakpoints_table(b: &Breakpoints) -> Table {
     let mut t = styled(false);
     t.set_header(vec!["question", "answer", "check"]);

@@ -9,6 +9,7 @@
 //! |---|---|---|
 //! | money | thousands separators, two decimals | `1,234,567.89` |
 //! | money in thousands, millions | [`money_in`]: one or two decimals | `1,234.6`, `1.23` |
+//! | money in millions on cards and chart axes | [`millions`]: [`money_in`] millions and `m` | `518.93m` |
 //! | ratio | four decimals and `x` | `1.2951x` |
 //! | DSCR | a ratio; `n.m. (CFADS < 0)` when negative | `n.m. (CFADS < 0)` |
 //! | percent | times 100, two decimals and `%` | `12.35%` |
@@ -213,4 +214,22 @@ pub fn percent(x: Option<Decimal>) -> String {
 /// ```
 pub fn years(x: Option<Decimal>) -> String {
     x.map_or(UNDEFINED.into(), |x| fixed(x, 2))
+}
+
+/// Money in millions with `m`, for headline cards and chart axes where full cents
+/// would not fit (tables keep [`money`]): [`money_in`] in millions, then `m`.
+///
+/// ```
+/// use boxflow_core::format::millions;
+/// use boxflow_core::Money;
+/// assert_eq!(millions(Money::from_cents(518_926_087_20)), "518.93m");
+/// // 1,235,000.00 is 1.235m: the third decimal is a 5, rounded away from zero.
+/// assert_eq!(millions(Money::from_cents(1_235_000_00)), "1.24m");
+/// assert_eq!(millions(Money::from_cents(-1_235_000_00)), "-1.24m");
+/// assert_eq!(millions(Money::from_cents(1_000_000_000_00)), "1,000.00m");
+/// assert_eq!(millions(Money::from_cents(-4_000_00)), "0.00m"); // no "-0.00m"
+/// assert_eq!(millions(Money::ZERO), "0.00m");
+/// ```
+pub fn millions(m: Money) -> String {
+    money_in(m, MoneyUnit::Millions) + "m"
 }

@@ -1,14 +1,25 @@
 //! The HTML report: one self-contained page (inline CSS and SVG, no script, nothing
 //! fetched) that an analyst reads at a glance and prints.
 //!
-//! It holds the headline (the commitment and its binding bound, the minimum DSCR,
-//! the repaid period against the halfway period, the equity IRR, the NPV, the
-//! lender loss), four charts drawn by [`crate::svg`] (the senior balance
-//! with the halfway line and the repaid point; the DSCR against the sizing target,
-//! the lock-up and the default levels; the uses of cash per period; the sponsor's
-//! cumulative cash with the payback point), the closing sources and uses, the
-//! events and the period table. Chart `<svg>` ids: `chart-balance`, `chart-dscr`,
-//! `chart-uses`, `chart-sponsor`.
+//! It holds the headline (a card per facility: commitment, deadline, repaid period
+//! and its own pass or fail; the minimum senior and combined DSCR; the equity IRR,
+//! the NPV, the lender loss), the key terms and capital structure, the charts drawn
+//! by [`crate::svg`] (every facility's balance with the halfway line; the senior and
+//! combined DSCR against the sizing target, the lock-up and the default levels; the
+//! uses of cash per period against its sources, CFADS and reserve releases; the
+//! sponsor's cumulative cash with the payback point; the LTV against its covenant),
+//! the stress results when given ([`crate::stress::StressResults`]: the scenarios'
+//! table, the breakpoints, tornado charts, the scenarios drawn over the balance and
+//! DSCR charts, a grid as a heat map), the closing sources and uses, the events in
+//! words with their reasons and the period table, whose debt service columns
+//! reconcile to the DSCRs beside them. Chart `<svg>` ids: `chart-balance`,
+//! `chart-dscr`, `chart-uses`, `chart-sponsor`, `chart-ltv` (when the run has an
+//! LTV), `chart-tornado-dscr` and `chart-tornado-irr` (with scenarios).
+//!
+//! Money is in millions on cards and axes (`518.93m`, [`boxflow_core::format::millions`])
+//! and to the cent in tables; ratios to four decimals and percents to two everywhere.
+//! Printed, the page is A4 landscape with the deal, the run date and page numbers at
+//! the foot of every page, and the whole period table.
 //!
 //! ```
 //! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reference.toml");
@@ -17,7 +28,8 @@
 //! let page = boxflow_report::html::report(&deal, &run, "reference.toml");
 //! assert!(page.starts_with("<!DOCTYPE html>"));
 //! assert!(page.contains(r#"id="chart-balance""#));
-//! assert!(page.contains("518,926,087.20"));
+//! assert!(page.contains("518,926,087.20")); // in the key terms
+//! assert!(page.contains("518.93m")); // on the card
 //! assert!(!page.contains("NaN"));
 //! // Self-contained: no script, nothing loaded from elsewhere.
 //! assert!(!page.contains("<script") && !page.contains("src=") && !page.contains("href="));
@@ -25,29 +37,42 @@
 
 use std::fmt::Write;
 
-use boxflow_core::format::{dscr as dscr_text, money as thousands, percent, ratio, years};
+use boxflow_core::format::{
+    dscr as dscr_text, millions, money as thousands, percent, ratio, years,
+};
 use boxflow_core::Money;
-use boxflow_model::{Commitment, Deal};
-use boxflow_waterfall::{Account, Event, PeriodResult, Run, Severity};
+use boxflow_model::{Commitment, Deal, Rank, RateSpec};
+use boxflow_waterfall::{debt_service_due, Account, Event, PeriodResult, Run, Severity};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use crate::stress::{first_new_event, HeatMap, StressResults};
 use crate::svg::{
-    escape, line_chart, stacked_bar_chart, BarSeries, Line, LineChart, Marker, RefLine,
-    StackedBars, TickFormat,
+    escape, line_chart, stacked_bar_chart, tornado, BarSeries, Line, LineChart, Marker, RefLine,
+    StackedBars, TickFormat, Tornado, TornadoBar,
 };
 
-const NAVY: &str = "#1f4e79";
-const GREY: &str = "#8795a8";
-const GREEN: &str = "#2f855a";
-const ORANGE: &str = "#c05621";
-const RED: &str = "#c53030";
-const INK: &str = "#2d3748";
+// The Okabe-Ito palette: told apart with every common colour-vision deficiency.
+const BLUE: &str = "#0072B2";
+const ORANGE: &str = "#E69F00";
+const SKY: &str = "#56B4E9";
+const GREEN: &str = "#009E73";
+const YELLOW: &str = "#F0E442";
+const VERMILLION: &str = "#D55E00";
+const PURPLE: &str = "#CC79A7";
+const GREY: &str = "#999999";
+const INK: &str = "#1a202c";
 
-/// The page's style sheet: screen and print.
+/// The colours of the facilities' lines, senior first.
+const FACILITY_COLORS: [&str; 4] = [BLUE, VERMILLION, GREEN, PURPLE];
+/// The colours of the scenarios drawn over the balance and DSCR charts.
+const SCENARIO_COLORS: [&str; 7] = [PURPLE, SKY, ORANGE, GREEN, VERMILLION, INK, "#8c6d1f"];
+
+/// The page's style sheet: screen and print (the `@page` rules come with the page, as
+/// they name the deal and the run date).
 const CSS: &str = r#"
 :root { --ink: #1a202c; --muted: #5a6677; --line: #d9dee7; --navy: #1f4e79; --bg: #f5f7fa;
-  --green: #2f855a; --red: #c53030; --amber: #b7791f; }
+  --green: #009E73; --red: #D55E00; --amber: #E69F00; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--ink);
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
@@ -58,18 +83,18 @@ h1 { font-size: 24px; margin: 2px 0 4px; color: var(--navy); }
 .meta { color: var(--muted); font-size: 13px; }
 h2 { font-size: 16px; margin: 28px 0 10px; color: var(--navy); border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 h3 { font-size: 14px; margin: 0 0 2px; }
-.cards { display: grid; grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 10px; }
-.card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; border-top: 4px solid var(--navy); }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 10px; }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; border-top: 4px solid var(--navy); min-width: 0; }
 .card .label { font-size: 11px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); }
-.card .value { font-size: 18px; font-weight: 650; margin: 4px 0 2px; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.card .note { font-size: 12px; color: var(--muted); }
+.card .value { font-size: 18px; font-weight: 650; margin: 4px 0 2px; font-variant-numeric: tabular-nums; }
+.card .note { font-size: 12px; color: var(--muted); overflow-wrap: anywhere; }
 .card.good { border-top-color: var(--green); } .card.bad { border-top-color: var(--red); } .card.warn { border-top-color: var(--amber); }
 .badge { display: inline-block; font-size: 11px; font-weight: 700; padding: 1px 7px; border-radius: 10px; color: #fff; vertical-align: middle; }
 .badge.pass { background: var(--green); } .badge.fail { background: var(--red); }
 .facts { display: flex; flex-wrap: wrap; gap: 6px 22px; margin-top: 12px; font-size: 13px; color: var(--muted); }
 .facts b { color: var(--ink); font-weight: 600; font-variant-numeric: tabular-nums; }
 .charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; }
-figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px 12px 8px; break-inside: avoid; }
+figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px 12px 8px; break-inside: avoid; min-width: 0; }
 figure .sub { font-size: 12px; color: var(--muted); margin-bottom: 6px; }
 svg.chart { display: block; width: 100%; height: auto; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px; color: var(--muted); margin-top: 4px; }
@@ -79,32 +104,55 @@ svg.chart { display: block; width: 100%; height: auto; }
 .two { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.4fr); gap: 16px; align-items: start; }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: 12px; }
 th, td { padding: 3px 7px; border-bottom: 1px solid #edf0f5; text-align: left; white-space: nowrap; }
-thead th { background: #eef2f7; color: #34425a; font-weight: 600; border-bottom: 1px solid var(--line); position: sticky; top: 0; }
+td.wrap, th.wrap { white-space: normal; min-width: 9em; }
+thead th { background: #eef2f7; color: #34425a; font-weight: 600; border-bottom: 1px solid var(--line); vertical-align: bottom; }
+th.num { white-space: normal; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: 650; border-top: 1px solid #a0aec0; }
-tr.warn td { background: #fffaf0; } tr.breach td { background: #fff5f5; }
+tr.warn td { background: #fffaf0; } tr.breach td { background: #fff1eb; }
 tr.halfway td { border-bottom: 2px solid var(--navy); }
-td.ev-warn { color: var(--amber); font-weight: 600; } td.ev-breach { color: var(--red); font-weight: 600; }
-.table-wrap { border: 1px solid var(--line); border-radius: 6px; overflow: auto; max-height: 760px; }
-.table-wrap.short { max-height: 420px; }
+td.ev-warn { color: #8a5a00; font-weight: 600; } td.ev-breach { color: #a33f00; font-weight: 600; }
+.table-wrap { border: 1px solid var(--line); border-radius: 6px; overflow-x: auto; }
 .panel { border: 1px solid var(--line); border-radius: 6px; overflow: hidden; }
-p.summary { margin: 0 0 8px; }
+p.summary, p.note { margin: 0 0 8px; }
+p.note { font-size: 12px; color: var(--muted); }
+table.heat td.num { color: var(--ink); }
 footer { margin-top: 28px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--line); padding-top: 8px; }
-@media (max-width: 1100px) { .cards { grid-template-columns: repeat(3, minmax(0, 1fr)); } .charts, .two { grid-template-columns: 1fr; } }
-@page { size: A4 landscape; margin: 10mm; }
+@media (max-width: 1100px) { .charts, .two { grid-template-columns: 1fr; } }
 @media print {
-  body { background: #fff; font-size: 10pt; }
+  body { background: #fff; font-size: 9pt; }
   main { max-width: none; padding: 0; }
-  .cards { grid-template-columns: repeat(6, minmax(0, 1fr)); }
   .charts { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-  .table-wrap, .table-wrap.short { max-height: none; overflow: visible; border: none; }
-  thead th { position: static; }
-  table { font-size: 8pt; }
+  .table-wrap { overflow: visible; border: none; }
+  table { font-size: 7pt; }
+  th, td { padding: 1px 3px; }
+  .card .value { font-size: 14pt; }
   tr, figure, .card { break-inside: avoid; }
   h2 { break-after: avoid; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 "#;
+
+/// A string for a CSS `content:` value.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for ch in text.chars() {
+        match ch {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '<' => out.push_str("\\3c "),
+            '>' => out.push_str("\\3e "),
+            c if c.is_control() => {
+                let _ = write!(out, "\\{:x} ", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
 
 fn f(m: Money) -> f64 {
     m.amount().to_f64().unwrap_or(0.0)
@@ -141,6 +189,12 @@ fn ranges(periods: &[usize]) -> String {
         i += 1;
     }
     out.join(", ")
+}
+
+/// `period 7` or `periods 1–5, 16–20`.
+fn periods_text(periods: &[usize]) -> String {
+    let one = periods.len() == 1;
+    format!("period{} {}", if one { "" } else { "s" }, ranges(periods))
 }
 
 /// The sponsor's cumulative cash after close and after each period 1..N (the
@@ -193,97 +247,191 @@ fn figure(out: &mut String, title: &str, sub: &str, svg: &str, legend: &str) {
     );
 }
 
+fn badge(pass: bool) -> &'static str {
+    if pass {
+        r#"<span class="badge pass">PASS</span>"#
+    } else {
+        r#"<span class="badge fail">FAIL</span>"#
+    }
+}
+
+fn rank_words(rank: Rank) -> &'static str {
+    match rank {
+        Rank::Senior => "senior",
+        Rank::Junior => "junior",
+    }
+}
+
+/// What the page shows beside the run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options<'a> {
+    /// The deal sheet's name, in the header and the footer.
+    pub source: &'a str,
+    /// The date of the run, in the footer and at the foot of every printed page.
+    pub run_date: Option<&'a str>,
+    /// The stress results, when the deal was stressed.
+    pub stress: Option<&'a StressResults>,
+}
+
 /// The HTML report of a run of `deal`; `source` names the deal sheet in the footer.
 pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
+    report_with(
+        deal,
+        run,
+        &Options {
+            source,
+            ..Options::default()
+        },
+    )
+}
+
+/// The end date of each period, the close date at 0, for the charts' x axes.
+fn period_names(deal: &Deal, run: &Run) -> Vec<String> {
+    std::iter::once(deal.close)
+        .chain(run.periods.iter().map(|p| p.end))
+        .map(|d| d.format("%b %Y").to_string())
+        .collect()
+}
+
+/// A facility's rate in words: `SOFR1M + 4.00% (floor 0.00%)` or `fixed 7.00%`.
+fn rate_words(rate: &RateSpec) -> String {
+    match rate {
+        RateSpec::Fixed(r) => format!("fixed {}", percent(Some(r.value()))),
+        RateSpec::Floating {
+            index,
+            margin,
+            floor,
+        } => format!(
+            "{} + {} (floor {})",
+            escape(index),
+            percent(Some(margin.value())),
+            percent(Some(floor.value()))
+        ),
+    }
+}
+
+/// The HTML report of a run of `deal` with [`Options`].
+pub fn report_with(deal: &Deal, run: &Run, options: &Options) -> String {
     let s = &run.summary;
     let n = run.periods.len();
+    let source = options.source;
     let covenants = deal.covenants.as_ref();
     let lockup_level = covenants.and_then(|c| c.lockup_dscr).map(|r| r.value());
     let default_level = covenants.and_then(|c| c.min_dscr).map(|r| r.value());
+    let max_ltv = covenants.and_then(|c| c.max_ltv).map(|r| r.value());
     let senior_plan = run.plan.senior();
     let target = senior_plan.and_then(|p| p.terms.dscr).map(|r| r.value());
     let currency = escape(&deal.currency);
+    let several = run.plan.facilities.len() > 1;
+    let x_names = period_names(deal, run);
+    let stress = options.stress;
+    let ran: Vec<(&str, &Run)> = stress.map_or(Vec::new(), |st| {
+        st.scenarios
+            .iter()
+            .filter_map(|sc| sc.outcome.as_ref().ok().map(|o| (sc.name.as_str(), &o.run)))
+            .collect()
+    });
 
     let mut out = String::with_capacity(256 * 1024);
+    let foot = format!(
+        "{} · {}{}",
+        deal.name,
+        source,
+        options
+            .run_date
+            .map_or(String::new(), |d| format!(" · run {d}"))
+    );
     let _ = write!(
         out,
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="boxflow {version}"><title>{name}: boxflow report</title><style>{CSS}</style></head>
+<meta name="generator" content="boxflow {version}"><title>{name}: boxflow report</title><style>{CSS}
+@page {{ size: A4 landscape; margin: 10mm 10mm 14mm;
+  @bottom-left {{ content: {foot}; font: 8pt system-ui, sans-serif; color: #5a6677; }}
+  @bottom-right {{ content: "page " counter(page) " of " counter(pages); font: 8pt system-ui, sans-serif; color: #5a6677; }} }}
+</style></head>
 <body><main>
 <header class="top"><div class="kicker">boxflow deal report</div><h1>{name}</h1>
-<div class="meta">{customer} · close {close} · {periods} {freq} periods to {end} · {currency} · deal sheet <code>{source}</code></div></header>
+<div class="meta">{customer} · close {close} · {periods} {freq} periods to {end} · {currency} · deal sheet <code>{source}</code>{date}</div></header>
 "#,
         version = env!("CARGO_PKG_VERSION"),
         name = escape(&deal.name),
+        foot = escape(&css_string(&foot)),
         customer = escape(&deal.contract.customer),
         close = deal.close,
         periods = n,
         freq = run.plan.calendar.frequency().as_str(),
         end = run.plan.calendar.end(),
         source = escape(source),
+        date = options
+            .run_date
+            .map_or(String::new(), |d| format!(" · run {}", escape(d))),
     );
 
-    // The headline.
+    // The headline: a card per facility, then the DSCRs, the returns, the loss.
     out.push_str(r#"<section class="cards" id="headline">"#);
-    let bound = match deal.senior().map(|f| &f.commitment) {
-        Some(Commitment::Sized { dscr, max_gearing }) => format!(
-            "binding: <b>{}</b><br>sizing DSCR {} · cap {}",
-            s.sizing_binding.map_or("–", |b| b.as_str()),
-            ratio(Some(dscr.value())),
-            percent(Some(max_gearing.value()))
-        ),
-        Some(Commitment::Fixed { .. }) => "fixed amount".into(),
-        None => "no senior facility".into(),
-    };
-    let gearing = if run.plan.total_capex.is_zero() {
-        None
-    } else {
-        s.senior_commitment
-            .amount()
-            .checked_div(run.plan.total_capex.amount())
-    };
-    card(
-        &mut out,
-        "",
-        "Senior commitment",
-        &thousands(s.senior_commitment),
-        &format!("{bound}<br>{} of total capex", percent(gearing)),
-    );
+    for (i, plan) in run.plan.facilities.iter().enumerate() {
+        let deadline = s.facilities.get(i);
+        let passes = deadline.is_none_or(|d| d.passes);
+        let bound = match deal.facilities.get(i).map(|fa| &fa.commitment) {
+            Some(Commitment::Sized { dscr, max_gearing }) => format!(
+                "sized: <b>{}</b> binds (DSCR {}, cap {})",
+                plan.binding.map_or("–", |b| b.as_str()),
+                ratio(Some(dscr.value())),
+                percent(Some(max_gearing.value()))
+            ),
+            _ => "fixed amount".into(),
+        };
+        let by = deadline.map_or(plan.deadline, |d| d.repay_by_period);
+        let by_date = run
+            .periods
+            .get(by.saturating_sub(1))
+            .map_or(String::new(), |p| format!(" ({})", p.end));
+        let repaid = deadline
+            .and_then(|d| d.repaid_period)
+            .map_or("not repaid".into(), |k| format!("repaid in period {k}"));
+        card(
+            &mut out,
+            if passes { "good" } else { "bad" },
+            &format!("{} ({})", plan.name, rank_words(plan.rank)),
+            &format!("{currency} {}", millions(plan.commitment)),
+            &format!(
+                "{bound}<br>repay by period {by}{by_date}<br>{repaid} {}",
+                badge(passes)
+            ),
+        );
+    }
     let dscr_class = match (s.min_dscr, default_level, lockup_level) {
         (Some(d), Some(def), _) if d < def => "bad",
         (Some(d), _, Some(lock)) if d < lock => "warn",
         (Some(_), _, _) => "good",
         _ => "",
     };
+    let combined = if several {
+        format!(
+            "<br>combined {} (period {})",
+            dscr_text(s.min_dscr_total),
+            s.min_dscr_total_period
+                .map_or("–".into(), |k| k.to_string())
+        )
+    } else {
+        String::new()
+    };
     card(
         &mut out,
         dscr_class,
-        "Minimum DSCR",
+        if several {
+            "Minimum senior DSCR"
+        } else {
+            "Minimum DSCR"
+        },
         &dscr_text(s.min_dscr),
         &format!(
-            "period {} · avg {}<br>lock-up {} · default {}",
+            "period {} · avg {}{combined}<br>lock-up {} · default {}",
             s.min_dscr_period.map_or("–".into(), |k| k.to_string()),
             dscr_text(s.avg_dscr),
             lockup_level.map_or("–".into(), |l| ratio(Some(l))),
             default_level.map_or("–".into(), |d| ratio(Some(d)))
-        ),
-    );
-    let badge = if s.halfway_covenant {
-        r#"<span class="badge pass">PASS</span>"#
-    } else {
-        r#"<span class="badge fail">FAIL</span>"#
-    };
-    card(
-        &mut out,
-        if s.halfway_covenant { "good" } else { "bad" },
-        "Senior repaid",
-        &s.senior_repaid_period
-            .map_or("not repaid".into(), |k| format!("period {k}")),
-        &format!(
-            "halfway period {} {badge}<br>balance at halfway {}",
-            s.halfway_period,
-            thousands(s.senior_balance_at_halfway)
         ),
     );
     card(
@@ -301,7 +449,8 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         &mut out,
         "",
         "NPV (sponsor)",
-        &s.npv.map_or("–".into(), thousands),
+        &s.npv
+            .map_or("–".into(), |m| format!("{currency} {}", millions(m))),
         &deal
             .analysis
             .as_ref()
@@ -317,8 +466,11 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
             "good"
         },
         "Lender loss",
-        &thousands(s.lender_loss),
-        "principal and interest unpaid at the end",
+        &format!("{currency} {}", millions(s.lender_loss)),
+        &format!(
+            "{} of principal and interest unpaid at the end",
+            thousands(s.lender_loss)
+        ),
     );
     out.push_str("</section>");
     let _ = write!(
@@ -336,38 +488,52 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         run.events.len(),
     );
 
+    key_terms(&mut out, deal, run);
+
     // The charts.
     out.push_str(r#"<h2>Charts</h2><section class="charts">"#);
-    let halfway = s.halfway_period as f64;
     let halfway_line = RefLine::new(
-        halfway,
+        s.halfway_period as f64,
         &format!("halfway: period {}", s.halfway_period),
         INK,
     );
     let x_domain = (0.0, n as f64);
     let x_label = "period";
 
-    // 1. The senior balance.
-    let senior_index = run
-        .plan
-        .facilities
-        .iter()
-        .position(|p| p.rank == boxflow_model::Rank::Senior);
+    // 1. Every facility's balance, the senior's close schedule, the scenarios.
     let mut balance_lines = Vec::new();
     let mut markers = Vec::new();
-    if let Some(si) = senior_index {
-        let start = run.closing.draws.get(si).map_or(Money::ZERO, |d| d.1);
+    let mut balance_legend: Vec<(String, &str, &str)> = Vec::new();
+    for (i, plan) in run.plan.facilities.iter().enumerate() {
+        let color = FACILITY_COLORS[i % FACILITY_COLORS.len()];
+        let start = run.closing.draws.get(i).map_or(Money::ZERO, |d| d.1);
         let mut points = vec![(0.0, Some(f(start)))];
-        points.extend(
-            run.periods
-                .iter()
-                .map(|p| (p.period as f64, Some(f(p.facilities[si].closing)))),
-        );
+        points.extend(run.periods.iter().map(|p| {
+            (
+                p.period as f64,
+                Some(p.facilities.get(i).map_or(0.0, |x| f(x.closing))),
+            )
+        }));
         balance_lines.push(Line {
-            area: true,
-            ..Line::new("senior balance", NAVY, points)
+            area: i == 0,
+            ..Line::new(&format!("{} balance", plan.name), color, points)
         });
-        let plan = &run.plan.facilities[si];
+        balance_legend.push((plan.name.clone(), color, "line"));
+        if let Some(k) = s.facilities.get(i).and_then(|d| d.repaid_period) {
+            let passes = s.facilities.get(i).is_none_or(|d| d.passes);
+            markers.push(Marker {
+                x: k as f64,
+                y: 0.0,
+                label: if several {
+                    format!("{} repaid: period {k}", rank_words(plan.rank))
+                } else {
+                    format!("repaid: period {k}")
+                },
+                color: if passes { GREEN } else { VERMILLION }.into(),
+            });
+        }
+    }
+    if let Some(plan) = senior_plan {
         let mut scheduled = vec![(0.0, Some(f(plan.schedule.closing_draws)))];
         scheduled.extend(
             plan.schedule
@@ -377,51 +543,85 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         );
         balance_lines.push(Line {
             dashed: true,
-            ..Line::new("close schedule", GREY, scheduled)
+            ..Line::new("senior close schedule", GREY, scheduled)
         });
-        if let Some(k) = s.senior_repaid_period {
-            markers.push(Marker {
-                x: k as f64,
-                y: 0.0,
-                label: format!("repaid: period {k}"),
-                color: if s.halfway_covenant { GREEN } else { RED }.into(),
+        balance_legend.push(("senior close schedule".into(), GREY, "dash"));
+    }
+    for (j, (name, r)) in ran.iter().enumerate() {
+        let color = SCENARIO_COLORS[j % SCENARIO_COLORS.len()];
+        let si = r
+            .plan
+            .facilities
+            .iter()
+            .position(|p| p.rank == Rank::Senior);
+        if let Some(si) = si {
+            let start = r.closing.draws.get(si).map_or(Money::ZERO, |d| d.1);
+            let mut points = vec![(0.0, Some(f(start)))];
+            points.extend(
+                r.periods
+                    .iter()
+                    .map(|p| (p.period as f64, p.facilities.get(si).map(|x| f(x.closing)))),
+            );
+            balance_lines.push(Line {
+                dashed: true,
+                ..Line::new(&format!("{name}: senior balance"), color, points)
             });
+            balance_legend.push(((*name).to_string(), color, "dash"));
         }
     }
+    balance_legend.push(("halfway".into(), INK, "dash"));
     let balance = line_chart(&LineChart {
         id: "chart-balance".into(),
-        title: "Senior balance after each period".into(),
+        title: "Balance of each facility after each period".into(),
         x_label: x_label.into(),
-        y_label: deal.currency.clone(),
+        y_label: format!("{} millions", deal.currency),
         x_domain,
-        y_format: TickFormat::Money,
+        y_format: TickFormat::Millions,
         lines: balance_lines,
         vlines: vec![halfway_line.clone()],
         markers,
+        x_names: x_names.clone(),
         ..LineChart::default()
     });
-    figure(
-        &mut out,
-        "Senior balance",
-        &format!(
-            "closing balance per period; repaid by period {} of {}",
-            s.halfway_period, n
-        ),
-        &balance,
-        &legend(&[
-            ("senior balance", NAVY, "line"),
-            ("close schedule", GREY, "dash"),
-            ("halfway", INK, "dash"),
-        ]),
-    );
+    let repaid_words: Vec<String> = run
+        .plan
+        .facilities
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let d = s.facilities.get(i);
+            format!(
+                "{} repaid {} (deadline period {})",
+                p.name,
+                d.and_then(|d| d.repaid_period)
+                    .map_or("never".into(), |k| format!("in period {k}")),
+                d.map_or(p.deadline, |d| d.repay_by_period)
+            )
+        })
+        .collect();
+    let mut sub = format!("closing balance per period; {}", repaid_words.join("; "));
+    if !ran.is_empty() {
+        sub.push_str("; dashed: the senior balance in each scenario");
+    }
+    let items: Vec<(&str, &str, &str)> = balance_legend
+        .iter()
+        .map(|(l, c, k)| (l.as_str(), *c, *k))
+        .collect();
+    figure(&mut out, "Balances", &sub, &balance, &legend(&items));
 
-    // 2. The DSCR.
+    // 2. The DSCR: the senior's (what the covenants test) and the combined.
     let levels: Vec<f64> = [target, lockup_level, default_level]
         .iter()
         .flatten()
         .map(|d| fd(*d))
         .collect();
-    let dscrs: Vec<f64> = run.periods.iter().filter_map(|p| p.dscr).map(fd).collect();
+    let mut dscrs: Vec<f64> = run.periods.iter().filter_map(|p| p.dscr).map(fd).collect();
+    if several {
+        dscrs.extend(run.periods.iter().filter_map(|p| p.dscr_total()).map(fd));
+    }
+    for (_, r) in &ran {
+        dscrs.extend(r.periods.iter().filter_map(|p| p.dscr).map(fd));
+    }
     let hi_level = levels.iter().copied().fold(1.0f64, f64::max);
     let cap = (hi_level * 1.6).max(2.0);
     let data_hi = dscrs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -456,9 +656,52 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         hlines.push(RefLine::new(
             fd(d),
             &format!("default {}", ratio(Some(d))),
-            RED,
+            VERMILLION,
         ));
     }
+    let mut dscr_lines = vec![Line {
+        dots: true,
+        ..Line::new(
+            "senior DSCR",
+            BLUE,
+            run.periods
+                .iter()
+                .map(|p| (p.period as f64, p.dscr.map(fd)))
+                .collect(),
+        )
+    }];
+    let mut dscr_legend: Vec<(String, &str, &str)> = vec![("senior DSCR".into(), BLUE, "line")];
+    if several {
+        dscr_lines.push(Line::new(
+            "combined DSCR",
+            PURPLE,
+            run.periods
+                .iter()
+                .map(|p| (p.period as f64, p.dscr_total().map(fd)))
+                .collect(),
+        ));
+        dscr_legend.push(("combined DSCR".into(), PURPLE, "line"));
+    }
+    for (j, (name, r)) in ran.iter().enumerate() {
+        let color = SCENARIO_COLORS[j % SCENARIO_COLORS.len()];
+        dscr_lines.push(Line {
+            dashed: true,
+            ..Line::new(
+                &format!("{name}: senior DSCR"),
+                color,
+                r.periods
+                    .iter()
+                    .map(|p| (p.period as f64, p.dscr.map(fd)))
+                    .collect(),
+            )
+        });
+        dscr_legend.push(((*name).to_string(), color, "dash"));
+    }
+    dscr_legend.extend([
+        ("sizing target".to_string(), GREEN, "dash"),
+        ("lock-up".to_string(), ORANGE, "dash"),
+        ("default".to_string(), VERMILLION, "dash"),
+    ]);
     let dscr = line_chart(&LineChart {
         id: "chart-dscr".into(),
         title: "Senior DSCR per period".into(),
@@ -467,68 +710,79 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         x_domain,
         y_domain: Some((lo, hi)),
         y_format: TickFormat::Ratio,
-        lines: vec![Line {
-            dots: true,
-            ..Line::new(
-                "DSCR",
-                "#2b6cb0",
-                run.periods
-                    .iter()
-                    .map(|p| (p.period as f64, p.dscr.map(fd)))
-                    .collect(),
-            )
-        }],
+        lines: dscr_lines,
         hlines,
         vlines: vec![halfway_line.clone()],
+        x_names: x_names.clone(),
         ..LineChart::default()
     });
     let no_ds = run.periods.iter().filter(|p| p.dscr.is_none()).count();
-    let mut sub = "CFADS / senior debt service".to_string();
+    let mut sub = if several {
+        "senior: CFADS / senior debt service (the covenants' test); combined: CFADS / the debt service of every facility".to_string()
+    } else {
+        "CFADS / senior debt service".to_string()
+    };
     if no_ds > 0 {
         let _ = write!(sub, "; {no_ds} periods without senior debt service");
     }
     if clipped > 0 {
         let _ = write!(sub, "; {clipped} values beyond the axis drawn at its edge");
     }
+    let items: Vec<(&str, &str, &str)> = dscr_legend
+        .iter()
+        .map(|(l, c, k)| (l.as_str(), *c, *k))
+        .collect();
     figure(
         &mut out,
         "DSCR against the covenants",
         &sub,
         &dscr,
-        &legend(&[
-            ("DSCR", "#2b6cb0", "line"),
-            ("sizing target", GREEN, "dash"),
-            ("lock-up", ORANGE, "dash"),
-            ("default", RED, "dash"),
-        ]),
+        &legend(&items),
     );
 
-    // 3. The uses of cash.
+    // 3. The uses of cash against its sources.
     type Pick = fn(&PeriodResult) -> f64;
     let mut uses: Vec<(&str, &str, Pick)> = vec![
-        ("opex", "#718096", |p| f(p.opex_paid)),
-        ("fees", "#b8c2cc", |p| f(p.fees_paid)),
-        ("interest", "#dd6b20", |p| {
+        ("opex", GREY, |p| f(p.opex_paid)),
+        ("fees", YELLOW, |p| f(p.fees_paid)),
+        ("interest and commitment fees", VERMILLION, |p| {
             f(p.facilities.iter().map(|x| x.interest_paid).sum())
         }),
-        ("principal", "#2b6cb0", |p| {
+        ("principal", BLUE, |p| {
             f(p.facilities.iter().map(|x| x.principal_paid).sum())
         }),
-        ("reserve", "#805ad5", |p| f(p.dsra.deposit)),
-        ("sweep", "#319795", |p| {
+        ("reserve deposit", PURPLE, |p| f(p.dsra.deposit)),
+        ("sweep", SKY, |p| {
             f(p.facilities.iter().map(|x| x.prepaid).sum())
         }),
-        ("lock-up", "#d69e2e", |p| f(p.lockup.deposit)),
-        ("distributions", "#38a169", |p| f(p.distribution)),
+        ("lock-up", ORANGE, |p| f(p.lockup.deposit)),
+        ("distributions", GREEN, |p| f(p.distribution)),
     ];
     uses.retain(|(label, _, pick)| {
         *label != "lock-up" || run.periods.iter().any(|p| pick(p) > 0.0)
     });
+    let sources: Vec<(f64, Option<f64>)> = run
+        .periods
+        .iter()
+        .map(|p| {
+            (
+                p.period as f64,
+                Some(f(p.operations.collections
+                    + p.dsra.release
+                    + p.lockup.release)),
+            )
+        })
+        .collect();
+    let releases = run
+        .periods
+        .iter()
+        .filter(|p| p.dsra.release.is_positive())
+        .count();
     let bars = stacked_bar_chart(&StackedBars {
         id: "chart-uses".into(),
         title: "Uses of cash per period".into(),
         x_label: x_label.into(),
-        y_label: deal.currency.clone(),
+        y_label: format!("{} millions", deal.currency),
         x_values: run.periods.iter().map(|p| p.period as f64).collect(),
         series: uses
             .iter()
@@ -539,13 +793,23 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
             })
             .collect(),
         vlines: vec![halfway_line.clone()],
+        lines: vec![Line::new("sources: collections and releases", INK, sources)],
+        y_format: TickFormat::Millions,
+        x_names: x_names.clone(),
         ..StackedBars::default()
     });
-    let items: Vec<(&str, &str, &str)> = uses.iter().map(|(l, c, _)| (*l, *c, "box")).collect();
+    let mut items: Vec<(&str, &str, &str)> = uses.iter().map(|(l, c, _)| (*l, *c, "box")).collect();
+    items.push((
+        "sources: collections + reserve and lock-up releases",
+        INK,
+        "line",
+    ));
     figure(
         &mut out,
         "Uses of cash",
-        "what the waterfall paid each period, in order from the axis",
+        &format!(
+            "what the waterfall paid each period, in order from the axis; the line: the cash it had, collections plus the releases of the reserve ({releases} periods) and the lock-up account"
+        ),
         &bars,
         &legend(&items),
     );
@@ -567,9 +831,9 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         id: "chart-sponsor".into(),
         title: "Sponsor's cumulative cash".into(),
         x_label: x_label.into(),
-        y_label: deal.currency.clone(),
+        y_label: format!("{} millions", deal.currency),
         x_domain,
-        y_format: TickFormat::Money,
+        y_format: TickFormat::Millions,
         lines: vec![Line {
             area: true,
             ..Line::new(
@@ -583,8 +847,9 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
             )
         }],
         hlines: vec![RefLine::new(0.0, "", GREY)],
-        vlines: vec![halfway_line],
+        vlines: vec![halfway_line.clone()],
         markers: sponsor_markers,
+        x_names: x_names.clone(),
         ..LineChart::default()
     });
     figure(
@@ -597,7 +862,61 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         &sponsor,
         &legend(&[("cumulative cash", GREEN, "line"), ("halfway", INK, "dash")]),
     );
+
+    // 5. The LTV against its covenant.
+    if run.periods.iter().any(|p| p.ltv.is_some()) {
+        let mut hl = Vec::new();
+        if let Some(m) = max_ltv {
+            hl.push(RefLine::new(
+                fd(m),
+                &format!("covenant {}", percent(Some(m))),
+                VERMILLION,
+            ));
+        }
+        let ltv = line_chart(&LineChart {
+            id: "chart-ltv".into(),
+            title: "Senior LTV per period".into(),
+            x_label: x_label.into(),
+            y_label: "LTV".into(),
+            x_domain,
+            y_format: TickFormat::Percent,
+            lines: vec![Line::new(
+                "LTV",
+                BLUE,
+                run.periods
+                    .iter()
+                    .map(|p| (p.period as f64, p.ltv.map(fd)))
+                    .collect(),
+            )],
+            hlines: hl,
+            vlines: vec![halfway_line],
+            x_names: x_names.clone(),
+            ..LineChart::default()
+        });
+        let breaches = run
+            .events
+            .iter()
+            .filter(|e| e.name() == "ltv_breach")
+            .count();
+        figure(
+            &mut out,
+            "LTV against its covenant",
+            &format!(
+                "senior balance / book value of the GPUs; {}",
+                match max_ltv {
+                    Some(_) => format!("{breaches} periods above the covenant"),
+                    None => "no LTV covenant in the deal sheet".into(),
+                }
+            ),
+            &ltv,
+            &legend(&[("LTV", BLUE, "line"), ("covenant", VERMILLION, "dash")]),
+        );
+    }
     out.push_str("</section>");
+
+    if let Some(st) = stress {
+        stress_section(&mut out, run, st);
+    }
 
     // Closing and events.
     out.push_str(r#"<section class="two"><div><h2>Closing sources and uses</h2><div class="panel"><table id="closing"><thead><tr><th>sources</th><th class="num">amount</th></tr></thead><tbody>"#);
@@ -653,19 +972,19 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
                     .iter()
                     .find(|e| e.name() == *name)
                     .map_or(*name, |e| e.label());
-                format!("<b>{label}</b> ×{count} (periods {})", ranges(&ks))
+                format!("<b>{label}</b> ×{count} ({})", periods_text(&ks))
             })
             .collect();
         let _ = write!(
             out,
-            r#"<p class="summary">{} events: {}.</p><div class="table-wrap short"><table id="events"><thead><tr><th class="num">period</th><th>event</th><th>figures</th></tr></thead><tbody>"#,
+            r#"<p class="summary">{} events: {}.</p><div class="table-wrap"><table id="events"><thead><tr><th class="num">period</th><th>event</th><th class="wrap">why, and the figures</th></tr></thead><tbody>"#,
             run.events.len(),
             parts.join("; ")
         );
         for e in &run.events {
             let _ = write!(
                 out,
-                r#"<tr><td class="num">{}</td><td class="ev-{}">{}</td><td>{}</td></tr>"#,
+                r#"<tr><td class="num">{}</td><td class="ev-{}">{}</td><td class="wrap">{}</td></tr>"#,
                 e.period(),
                 severity(e),
                 e.label(),
@@ -676,27 +995,114 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
     }
     out.push_str("</div></section>");
 
-    // The period table.
-    let any_prepaid = run
-        .periods
-        .iter()
-        .any(|p| p.facilities.iter().any(|x| x.prepaid.is_positive()));
-    let mut head = vec![
-        "collections",
-        "opex + fees",
-        "CFADS",
-        "interest",
-        "principal",
-    ];
-    if any_prepaid {
-        head.push("prepaid");
+    period_table(&mut out, run);
+    let _ = write!(
+        out,
+        r#"<footer>Generated by boxflow {} from <code>{}</code>{}. Money in {currency}, exact to the cent in tables, in millions on cards and axes; ratios to 4 decimals here, to 10 in <code>boxflow run --format json</code>. Charts are drawn from the same figures.</footer>
+</main></body></html>
+"#,
+        env!("CARGO_PKG_VERSION"),
+        escape(source),
+        options
+            .run_date
+            .map_or(String::new(), |d| format!(" on {}", escape(d))),
+    );
+    out
+}
+
+/// The key terms and capital structure: each facility's commitment, share of capex,
+/// rate, amortization, sizing, deadline and fees; the prepayment and the equity.
+fn key_terms(out: &mut String, deal: &Deal, run: &Run) {
+    let capex = run.plan.total_capex;
+    let share = |m: Money| {
+        percent(if capex.is_zero() {
+            None
+        } else {
+            m.amount().checked_div(capex.amount())
+        })
+    };
+    out.push_str(r#"<h2>Key terms and capital structure</h2><div class="table-wrap"><table id="terms"><thead><tr><th>source</th><th>rank</th><th class="num">amount</th><th class="num">of total capex</th><th class="wrap">rate</th><th>amortization</th><th class="wrap">sizing</th><th class="wrap">repay by</th><th class="wrap">upfront · commitment fee</th><th class="num">sweep</th></tr></thead><tbody>"#);
+    for (i, plan) in run.plan.facilities.iter().enumerate() {
+        let Some(fa) = deal.facilities.get(i) else {
+            continue;
+        };
+        let sizing = match &fa.commitment {
+            Commitment::Sized { dscr, max_gearing } => format!(
+                "DSCR {}, gearing cap {}; {} binds",
+                ratio(Some(dscr.value())),
+                percent(Some(max_gearing.value())),
+                plan.binding.map_or("–", |b| b.as_str())
+            ),
+            Commitment::Fixed { target_dscr, .. } => match target_dscr {
+                Some(t) => format!("fixed, checked at DSCR {}", ratio(Some(t.value()))),
+                None => "fixed amount".into(),
+            },
+        };
+        let by_date = run
+            .periods
+            .get(plan.deadline.saturating_sub(1))
+            .map_or(String::new(), |p| format!(" ({})", p.end));
+        let _ = write!(
+            out,
+            r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="wrap">{}</td><td>{}</td><td class="wrap">{}</td><td class="wrap">period {}{by_date}</td><td class="wrap">{} · {}</td><td class="num">{}</td></tr>"#,
+            escape(&plan.name),
+            rank_words(plan.rank),
+            thousands(plan.commitment),
+            share(plan.commitment),
+            rate_words(&fa.rate),
+            fa.amortization.as_str(),
+            sizing,
+            plan.deadline,
+            percent(Some(fa.upfront_fee.value())),
+            percent(Some(fa.commitment_fee.value())),
+            percent(Some(fa.sweep.value())),
+        );
     }
-    head.extend(["senior balance", "DSRA", "DSCR", "distribution"]);
-    out.push_str(r#"<h2>Periods</h2><div class="table-wrap"><table id="periods"><thead><tr><th class="num">k</th><th>end</th>"#);
-    for h in head {
-        let _ = write!(out, r#"<th class="num">{h}</th>"#);
+    let c = &run.closing;
+    for (label, m) in [
+        ("customer prepayment", c.prepayment),
+        ("sponsor equity at close", c.equity),
+    ] {
+        let _ = write!(
+            out,
+            r#"<tr><td>{label}</td><td></td><td class="num">{}</td><td class="num">{}</td><td colspan="6"></td></tr>"#,
+            thousands(m),
+            share(m)
+        );
     }
-    out.push_str("<th>events</th></tr></thead><tbody>");
+    let _ = write!(
+        out,
+        r#"<tr class="total"><td>total capex</td><td></td><td class="num">{}</td><td class="num">{}</td><td colspan="6"></td></tr></tbody></table></div>"#,
+        thousands(capex),
+        share(capex)
+    );
+}
+
+/// The period table: CFADS, each facility's debt service due and balance, the DSRA,
+/// the senior and (with several facilities) combined DSCR, the distribution and the
+/// events. Each DSCR is CFADS over the debt service columns beside it.
+fn period_table(out: &mut String, run: &Run) {
+    let several = run.plan.facilities.len() > 1;
+    let s = &run.summary;
+    out.push_str(r#"<h2>Periods</h2><p class="note">Debt service: interest, commitment fee and scheduled principal due in the period (arrears excluded), as the DSCR counts it. DSCR = CFADS / senior debt service"#);
+    if several {
+        out.push_str("; combined DSCR = CFADS / the debt service of every facility");
+    }
+    out.push_str(r#".</p><div class="table-wrap"><table id="periods"><thead><tr><th class="num">k</th><th>end</th><th class="num">CFADS</th>"#);
+    for plan in &run.plan.facilities {
+        let _ = write!(
+            out,
+            r#"<th class="num">{name} debt service</th><th class="num">{name} balance</th>"#,
+            name = escape(&plan.name)
+        );
+    }
+    out.push_str(r#"<th class="num">DSRA</th><th class="num">DSCR</th>"#);
+    if several {
+        out.push_str(r#"<th class="num">combined DSCR</th>"#);
+    }
+    out.push_str(
+        r#"<th class="num">distribution</th><th class="wrap">events</th></tr></thead><tbody>"#,
+    );
     for p in &run.periods {
         let worst = if p.events.iter().any(|e| severity(e) == "breach") {
             "breach"
@@ -709,49 +1115,269 @@ pub fn report(deal: &Deal, run: &Run, source: &str) -> String {
         if p.period == s.halfway_period {
             class.push_str(" halfway");
         }
-        let mut money: Vec<Money> = vec![
-            p.operations.collections,
-            p.operations.opex + p.operations.fees,
-            p.operations.cfads,
-            p.facilities.iter().map(|x| x.interest_paid).sum(),
-            p.facilities.iter().map(|x| x.principal_paid).sum(),
-        ];
-        if any_prepaid {
-            money.push(p.facilities.iter().map(|x| x.prepaid).sum());
-        }
-        money.extend([
-            p.senior().map_or(Money::ZERO, |x| x.closing),
-            p.dsra.closing,
-        ]);
         let _ = write!(
             out,
-            r#"<tr class="{}"><td class="num">{}</td><td>{}</td>"#,
+            r#"<tr class="{}"><td class="num">{}</td><td>{}</td><td class="num">{}</td>"#,
             class.trim(),
             p.period,
-            p.end
+            p.end,
+            thousands(p.operations.cfads)
         );
-        for m in money {
-            let _ = write!(out, r#"<td class="num">{}</td>"#, thousands(m));
+        for i in 0..run.plan.facilities.len() {
+            let (ds, bal) = p.facilities.get(i).map_or((Money::ZERO, Money::ZERO), |x| {
+                (debt_service_due(x), x.closing)
+            });
+            let _ = write!(
+                out,
+                r#"<td class="num">{}</td><td class="num">{}</td>"#,
+                thousands(ds),
+                thousands(bal)
+            );
         }
-        let names: Vec<&str> = p.events.iter().map(|e| e.label()).collect();
         let _ = write!(
             out,
-            r#"<td class="num">{}</td><td class="num">{}</td><td class="ev-{worst}">{}</td></tr>"#,
-            dscr_text(p.dscr),
+            r#"<td class="num">{}</td><td class="num">{}</td>"#,
+            thousands(p.dsra.closing),
+            dscr_text(p.dscr)
+        );
+        if several {
+            let _ = write!(out, r#"<td class="num">{}</td>"#, dscr_text(p.dscr_total()));
+        }
+        let mut words: Vec<&str> = p.events.iter().map(|e| e.label()).collect();
+        words.dedup();
+        let _ = write!(
+            out,
+            r#"<td class="num">{}</td><td class="wrap ev-{worst}">{}</td></tr>"#,
             thousands(p.distribution),
-            names.join(", ")
+            words.join(", ")
         );
     }
     out.push_str("</tbody></table></div>");
+}
+
+/// The stress results: the scenarios' table, the tornado charts, the breakpoints and
+/// the grid.
+fn stress_section(out: &mut String, base: &Run, st: &StressResults) {
+    let several = base.plan.facilities.len() > 1;
     let _ = write!(
         out,
-        r#"<footer>Generated by boxflow {} from <code>{}</code>. Money in {currency}, exact to the cent; ratios to 4 decimals here, to 10 in <code>boxflow run --format json</code>. Charts are drawn from the same figures.</footer>
-</main></body></html>
-"#,
-        env!("CARGO_PKG_VERSION"),
-        escape(source),
+        r#"<h2>Stress scenarios</h2><p class="note">The base case and {} scenarios against the debt sized at close. Covenants: halfway, no payment or DSCR default, no LTV breach. First new event: the first event the base case does not have in that period.</p><div class="table-wrap"><table id="scenarios"><thead><tr><th>scenario</th><th>covenants</th><th class="num">min DSCR</th>"#,
+        st.scenarios.len()
     );
-    out
+    if several {
+        out.push_str(r#"<th class="num">min combined DSCR</th>"#);
+    }
+    out.push_str(r#"<th class="wrap">first new event</th><th class="num">lender loss</th><th class="num">equity IRR</th><th class="num">senior lender IRR</th><th class="num">senior repaid</th></tr></thead><tbody>"#);
+    let row = |out: &mut String, name: &str, covenants: bool, r: &Run, event: String| {
+        let s = &r.summary;
+        let _ = write!(
+            out,
+            r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td>"#,
+            escape(name),
+            badge(covenants),
+            match s.min_dscr_period {
+                Some(k) => format!("{} (period {k})", dscr_text(s.min_dscr)),
+                None => dscr_text(s.min_dscr),
+            }
+        );
+        if several {
+            let _ = write!(
+                out,
+                r#"<td class="num">{}</td>"#,
+                dscr_text(s.min_dscr_total)
+            );
+        }
+        let _ = write!(
+            out,
+            r#"<td class="wrap">{event}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+            thousands(s.lender_loss),
+            percent(s.equity_irr),
+            percent(s.senior_lender_irr),
+            s.senior_repaid_period
+                .map_or("never".into(), |k| format!("period {k}")),
+        );
+    };
+    row(out, "base case", st.base_covenants, base, "–".into());
+    for sc in &st.scenarios {
+        match &sc.outcome {
+            Ok(o) => {
+                let event = first_new_event(base, &o.run).map_or("none".into(), |e| {
+                    format!(
+                        r#"<span title="{}">{} in period {}</span>"#,
+                        escape(&e.describe()),
+                        e.label(),
+                        e.period()
+                    )
+                });
+                row(out, &sc.name, o.covenants, &o.run, event);
+            }
+            Err(e) => {
+                let _ = write!(
+                    out,
+                    r#"<tr><td>{}</td><td colspan="{}" class="wrap">could not run: {}</td></tr>"#,
+                    escape(&sc.name),
+                    if several { 8 } else { 7 },
+                    escape(e)
+                );
+            }
+        }
+    }
+    out.push_str("</tbody></table></div>");
+
+    let ran: Vec<(&str, &Run)> = st
+        .scenarios
+        .iter()
+        .filter_map(|sc| sc.outcome.as_ref().ok().map(|o| (sc.name.as_str(), &o.run)))
+        .collect();
+    if !ran.is_empty() {
+        let bs = &base.summary;
+        let dscr_bars = ran
+            .iter()
+            .map(|(name, r)| TornadoBar {
+                label: (*name).into(),
+                // A negative DSCR (CFADS < 0, "n.m.") is the weakest: drawn at 0x.
+                value: r.summary.min_dscr.map(|d| fd(d).max(0.0)),
+                text: dscr_text(r.summary.min_dscr),
+            })
+            .collect();
+        let irr_bars = ran
+            .iter()
+            .map(|(name, r)| TornadoBar {
+                label: (*name).into(),
+                value: r.summary.equity_irr.map(fd),
+                text: percent(r.summary.equity_irr),
+            })
+            .collect();
+        out.push_str(r#"<section class="charts" id="tornado">"#);
+        let dscr = tornado(&Tornado {
+            id: "chart-tornado-dscr".into(),
+            title: "Effect of each scenario on the minimum senior DSCR".into(),
+            base: bs.min_dscr.map_or(0.0, fd),
+            base_text: dscr_text(bs.min_dscr),
+            bars: dscr_bars,
+            format: TickFormat::Ratio,
+            width: 640.0,
+        });
+        figure(
+            out,
+            "Minimum senior DSCR by scenario",
+            "each bar runs from the base case to the scenario, largest effect on top; a DSCR not meaningful (CFADS < 0) is drawn at 0x",
+            &dscr,
+            &legend(&[("worse than the base case", VERMILLION, "box"), ("better", BLUE, "box")]),
+        );
+        let irr = tornado(&Tornado {
+            id: "chart-tornado-irr".into(),
+            title: "Effect of each scenario on the equity IRR".into(),
+            base: bs.equity_irr.map_or(0.0, fd),
+            base_text: percent(bs.equity_irr),
+            bars: irr_bars,
+            format: TickFormat::Percent,
+            width: 640.0,
+        });
+        figure(
+            out,
+            "Equity IRR by scenario",
+            "each bar runs from the base case to the scenario; a scenario with no IRR has no bar",
+            &irr,
+            &legend(&[
+                ("worse than the base case", VERMILLION, "box"),
+                ("better", BLUE, "box"),
+            ]),
+        );
+        out.push_str("</section>");
+    }
+
+    if !st.breakpoints.is_empty() {
+        out.push_str(r#"<h2>Breakpoints</h2><p class="note">Bisection over the whole waterfall; each answer is run again one step beyond it.</p><div class="table-wrap"><table id="breakpoints"><thead><tr><th class="wrap">question</th><th class="wrap">answer</th><th class="wrap">check</th></tr></thead><tbody>"#);
+        for b in &st.breakpoints {
+            let _ = write!(
+                out,
+                r#"<tr><td class="wrap">{}</td><td class="wrap">{}</td><td class="wrap">{}</td></tr>"#,
+                escape(&b.question),
+                escape(&b.answer),
+                escape(&b.check)
+            );
+        }
+        out.push_str("</tbody></table></div>");
+    }
+    if let Some(grid) = &st.grid {
+        heat_map(out, grid);
+    }
+}
+
+/// The colour of a heat map cell: `t` from 0 (worst) to 1 (best), vermillion through
+/// white to blue (told apart with every common colour-vision deficiency).
+fn heat_color(t: f64) -> String {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
+    let (bad, mid, good) = ((0xE6, 0x9F, 0x00), (0xF7, 0xF7, 0xF7), (0x56, 0xB4, 0xE9));
+    let mix = |a: (u8, u8, u8), b: (u8, u8, u8), u: f64| {
+        let m = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * u).round() as u8;
+        (m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
+    };
+    let (r, g, b) = if t < 0.5 {
+        mix(bad, mid, t * 2.0)
+    } else {
+        mix(mid, good, (t - 0.5) * 2.0)
+    };
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// A two-way grid as a table whose cells are coloured by value.
+fn heat_map(out: &mut String, grid: &HeatMap) {
+    let values: Vec<f64> = grid
+        .cells
+        .iter()
+        .flatten()
+        .filter_map(|c| c.value)
+        .filter(|v| v.is_finite())
+        .collect();
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let _ = write!(
+        out,
+        r#"<h2>Grid: {metric}</h2><p class="note"><code>{name}</code>: {words}; rows: {rows}, columns: {cols}. Colour from the worst value (orange) to the best (blue){dir}{nm}.</p><div class="table-wrap"><table id="grid" class="heat"><thead><tr><th>{rows} \ {cols}</th>"#,
+        metric = escape(&grid.words),
+        name = escape(&grid.metric),
+        words = escape(&grid.words),
+        rows = escape(&grid.row_name),
+        cols = escape(&grid.column_name),
+        nm = if grid.metric.contains("dscr") {
+            "; a DSCR not meaningful (CFADS &lt; 0) is coloured as 0x"
+        } else {
+            ""
+        },
+        dir = if grid.higher_is_better {
+            ", higher is better"
+        } else {
+            ", lower is better"
+        },
+    );
+    for c in &grid.columns {
+        let _ = write!(out, r#"<th class="num">{}</th>"#, escape(c));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for (r, cells) in grid.rows.iter().zip(&grid.cells) {
+        let _ = write!(out, "<tr><th>{}</th>", escape(r));
+        for cell in cells {
+            let style = match cell.value.filter(|v| v.is_finite()) {
+                Some(v) => {
+                    let mut t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+                    if !grid.higher_is_better {
+                        t = 1.0 - t;
+                    }
+                    format!(r#" style="background:{}""#, heat_color(t))
+                }
+                None => String::new(),
+            };
+            let _ = write!(out, r#"<td class="num"{style}>{}</td>"#, escape(&cell.text));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div>");
 }
 
 #[cfg(test)]

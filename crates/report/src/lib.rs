@@ -7,6 +7,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod sizing;
+pub mod stress;
 pub mod svg;
 pub mod table;
 pub mod xlsx;

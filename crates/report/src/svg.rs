@@ -5,8 +5,11 @@
 //! Charts are pure functions of `f64` values (a chart is a picture; the exact
 //! decimal figures are in the tables beside it). Every coordinate written is finite:
 //! a degenerate or non-finite domain is widened, a non-finite value is left out, a
-//! value outside the domain is drawn at its edge. Axis labels print money with
-//! thousands separators.
+//! value outside the domain is drawn at its edge. Axis labels print in the one
+//! format of [`boxflow_core::format`]: money in millions (`500.00m`), ratios to four
+//! decimals, percents to two; the x axis prints the period's end date when given
+//! [`LineChart::x_names`], at a step that leaves room between labels. A
+//! [`Tornado`] chart shows scenarios against the base case.
 //!
 //! ```
 //! use boxflow_report::svg::{line_chart, Line, LineChart, RefLine, TickFormat};
@@ -29,6 +32,10 @@
 //! ```
 
 use std::fmt::Write;
+
+use boxflow_core::format;
+use boxflow_core::Money;
+use rust_decimal::Decimal;
 
 /// A linear map from a domain of values to a range of pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -220,8 +227,12 @@ pub enum TickFormat {
     /// Money with thousands separators, decimals only when the step needs them.
     #[default]
     Money,
-    /// A ratio with two decimals and an `x`: `1.30x`.
+    /// Money in millions ([`format::millions`]): `500.0m`.
+    Millions,
+    /// A ratio ([`format::ratio`]): `1.3000x`.
     Ratio,
+    /// A percent ([`format::percent`]): `65.00%`.
+    Percent,
     /// A plain number.
     Plain,
 }
@@ -236,8 +247,19 @@ fn tick_label(v: f64, step: f64, format: TickFormat) -> String {
         .unwrap_or(6) as usize;
     match format {
         TickFormat::Money | TickFormat::Plain => group_thousands(v, decimals),
-        TickFormat::Ratio => format!("{:.*}x", decimals.max(2), v),
+        TickFormat::Millions | TickFormat::Ratio | TickFormat::Percent => value_label(v, format),
     }
+}
+
+/// A finite `f64` as a decimal (`None` when not finite).
+fn decimal(v: f64) -> Option<Decimal> {
+    Decimal::try_from(v).ok()
+}
+
+/// A money amount drawn as `f64` back to cents (`None` when out of range).
+fn money_of(v: f64) -> Option<Money> {
+    let cents = (v * 100.0).round();
+    (cents.is_finite() && cents.abs() < 9.0e15).then(|| Money::from_cents(cents as i64))
 }
 
 /// Escapes text for SVG and HTML.
@@ -364,6 +386,9 @@ pub struct LineChart {
     pub vlines: Vec<RefLine>,
     /// Labelled points.
     pub markers: Vec<Marker>,
+    /// The name of each whole x value (index = x): the period's end date, the close
+    /// date at 0. Empty: the x axis prints the numbers.
+    pub x_names: Vec<String>,
     /// Width in pixels.
     pub width: f64,
     /// Height in pixels.
@@ -384,6 +409,7 @@ impl Default for LineChart {
             hlines: Vec::new(),
             vlines: Vec::new(),
             markers: Vec::new(),
+            x_names: Vec::new(),
             width: 640.0,
             height: 300.0,
         }
@@ -412,7 +438,7 @@ fn frame(
     title: &str,
     (width, height): (f64, f64),
     x_domain: (f64, f64),
-    x_ticks_at: Option<&[f64]>,
+    x_names: &[String],
     (y_lo, y_hi): (f64, f64),
     y_format: TickFormat,
     (x_label, y_label): (&str, &str),
@@ -435,7 +461,9 @@ fn frame(
         .collect();
     let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f64;
     let left = 30.0 + widest * 6.6 + 8.0;
-    let (right_pad, top, bottom_pad) = (16.0, 14.0, 42.0);
+    // Room on the right for half the last x label (a date is wider than a number).
+    let widest_name = x_names.iter().map(|n| n.chars().count()).max().unwrap_or(0) as f64;
+    let (right_pad, top, bottom_pad) = ((widest_name * 3.4 + 6.0).max(16.0), 14.0, 42.0);
     let right = width - right_pad;
     let bottom = height - bottom_pad;
     let x = Scale::new(x_domain, (left, right));
@@ -467,17 +495,31 @@ fn frame(
             label = escape(label),
         );
     }
-    // x ticks: the given values, or nice whole numbers.
+    // x ticks: whole numbers at a nice step; with names (dates), at the smallest step
+    // of whole years or months that leaves room between the labels.
     let (xd0, xd1) = x.domain();
-    let x_ticks: Vec<f64> = match x_ticks_at {
-        Some(t) => t.to_vec(),
-        None => {
-            let step = nice_step(xd1 - xd0, 10).max(1.0);
-            ticks(xd0.ceil(), xd1.floor(), step)
-        }
+    let name_of = |v: f64| -> Option<&String> {
+        (v >= 0.0 && v.fract() == 0.0)
+            .then(|| x_names.get(v as usize))
+            .flatten()
+    };
+    let x_ticks: Vec<f64> = if x_names.is_empty() {
+        let step = nice_step(xd1 - xd0, 10).max(1.0);
+        ticks(xd0.ceil(), xd1.floor(), step)
+    } else {
+        let widest = x_names.iter().map(|n| n.chars().count()).max().unwrap_or(1) as f64;
+        let per_unit = (right - left) / (xd1 - xd0).max(1.0);
+        let step = [
+            1.0, 2.0, 3.0, 4.0, 6.0, 12.0, 24.0, 36.0, 60.0, 120.0, 240.0,
+        ]
+        .into_iter()
+        .find(|s| s * per_unit >= widest * 6.6 + 12.0)
+        .unwrap_or(480.0);
+        ticks(xd0.ceil(), xd1.floor(), step)
     };
     for v in &x_ticks {
         let px = x.map(*v);
+        let label = name_of(*v).map_or_else(|| group_thousands(*v, 0), |n| escape(n));
         let _ = write!(
             out,
             r#"<line x1="{px}" x2="{px}" y1="{b}" y2="{b5}" stroke="{AXIS}"/><text class="tick x" x="{px}" y="{ty}" text-anchor="middle" fill="{AXIS}">{label}</text>"#,
@@ -485,7 +527,6 @@ fn frame(
             b = c(bottom),
             b5 = c(bottom + 5.0),
             ty = c(bottom + 17.0),
-            label = group_thousands(*v, 0),
         );
     }
     // Axes.
@@ -579,7 +620,26 @@ fn vline(out: &mut String, f: &Frame, r: &RefLine, index: usize) {
     );
 }
 
-fn hline(out: &mut String, f: &Frame, r: &RefLine) {
+/// Where each horizontal line's label stands: just above its line, or stacked above
+/// the label below it when they would overlap (levels close together).
+fn hline_label_ys(f: &Frame, lines: &[RefLine]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    let py = |i: usize| f.y.map_clamped(lines[i].value);
+    order.sort_by(|a, b| py(*b).total_cmp(&py(*a)));
+    let mut ys = vec![0.0; lines.len()];
+    let mut last = f64::INFINITY;
+    for i in order {
+        if !lines[i].value.is_finite() || lines[i].label.is_empty() {
+            continue;
+        }
+        let y = (py(i) - 4.0).min(last - 13.0);
+        ys[i] = y;
+        last = y;
+    }
+    ys
+}
+
+fn hline(out: &mut String, f: &Frame, r: &RefLine, label_y: f64) {
     if !r.value.is_finite() {
         return;
     }
@@ -592,7 +652,7 @@ fn hline(out: &mut String, f: &Frame, r: &RefLine) {
         rr = c(f.right),
         py = c(py),
         tx = c(f.right - 4.0),
-        ty = c(py - 4.0),
+        ty = c(label_y),
         col = escape(&r.color),
         label = escape(&r.label),
     );
@@ -617,7 +677,7 @@ pub fn line_chart(chart: &LineChart) -> String {
         &chart.title,
         (chart.width, chart.height),
         chart.x_domain,
-        None,
+        &chart.x_names,
         (y_lo, y_hi),
         chart.y_format,
         (&chart.x_label, &chart.y_label),
@@ -679,16 +739,20 @@ pub fn line_chart(chart: &LineChart) -> String {
             }
         }
     }
-    for h in &chart.hlines {
-        hline(&mut out, &f, h);
+    let label_ys = hline_label_ys(&f, &chart.hlines);
+    for (h, y) in chart.hlines.iter().zip(label_ys) {
+        hline(&mut out, &f, h, y);
     }
     for (i, v) in chart.vlines.iter().enumerate() {
         vline(&mut out, &f, v, i);
     }
-    for m in &chart.markers {
+    for (i, m) in chart.markers.iter().enumerate() {
         if !(m.x.is_finite() && m.y.is_finite()) {
             continue;
         }
+        // Markers after the first stack their labels, so that two close points
+        // (two facilities repaid a period apart) keep legible labels.
+        let stack = 14.0 * i as f64;
         let (px, py) = (f.x.map_clamped(m.x), f.y.map_clamped(m.y));
         // Labels run rightwards, unless too close to the right edge.
         let anchor_right = px > f.left + (f.right - f.left) * 0.75;
@@ -700,7 +764,11 @@ pub fn line_chart(chart: &LineChart) -> String {
             px = c(px),
             py = c(py),
             tx = c(if anchor_right { px - 9.0 } else { px + 9.0 }),
-            ty = c(if above { py - 10.0 } else { py + 18.0 }),
+            ty = c(if above {
+                py - 10.0 - stack
+            } else {
+                py + 18.0 + stack
+            }),
             a = if anchor_right { "end" } else { "start" },
             col = escape(&m.color),
             label = escape(&m.label),
@@ -710,10 +778,12 @@ pub fn line_chart(chart: &LineChart) -> String {
     out
 }
 
-fn value_label(v: f64, format: TickFormat) -> String {
-    match format {
+fn value_label(v: f64, kind: TickFormat) -> String {
+    match kind {
         TickFormat::Money => group_thousands(v, 2),
-        TickFormat::Ratio => format!("{v:.4}x"),
+        TickFormat::Millions => money_of(v).map_or_else(|| "-".into(), format::millions),
+        TickFormat::Ratio => format::ratio(decimal(v)),
+        TickFormat::Percent => format::percent(decimal(v)),
         TickFormat::Plain => group_thousands(v, 0),
     }
 }
@@ -746,6 +816,12 @@ pub struct StackedBars {
     pub series: Vec<BarSeries>,
     /// Vertical reference lines.
     pub vlines: Vec<RefLine>,
+    /// Lines drawn over the bars (the sources of cash beside its uses).
+    pub lines: Vec<Line>,
+    /// How y ticks print.
+    pub y_format: TickFormat,
+    /// The name of each whole x value, as [`LineChart::x_names`].
+    pub x_names: Vec<String>,
     /// Width in pixels.
     pub width: f64,
     /// Height in pixels.
@@ -762,6 +838,9 @@ impl Default for StackedBars {
             x_values: Vec::new(),
             series: Vec::new(),
             vlines: Vec::new(),
+            lines: Vec::new(),
+            y_format: TickFormat::Money,
+            x_names: Vec::new(),
             width: 640.0,
             height: 300.0,
         }
@@ -781,7 +860,16 @@ pub fn stacked_bar_chart(chart: &StackedBars) -> String {
                 .sum()
         })
         .collect();
-    let top = totals.iter().copied().fold(0.0, f64::max);
+    let top = totals
+        .iter()
+        .copied()
+        .chain(
+            chart
+                .lines
+                .iter()
+                .flat_map(|l| finite_points(l).map(|(_, y)| y)),
+        )
+        .fold(0.0, f64::max);
     let (x0, x1) = y_extent(chart.x_values.iter().copied()).unwrap_or((1.0, 1.0));
     let f = frame(
         &mut out,
@@ -789,9 +877,9 @@ pub fn stacked_bar_chart(chart: &StackedBars) -> String {
         &chart.title,
         (chart.width, chart.height),
         (x0 - 0.5, x1 + 0.5),
-        None,
+        &chart.x_names,
         (0.0, top),
-        TickFormat::Money,
+        chart.y_format,
         (&chart.x_label, &chart.y_label),
     );
     let n = chart.x_values.len().max(1) as f64;
@@ -825,12 +913,185 @@ pub fn stacked_bar_chart(chart: &StackedBars) -> String {
             );
         }
     }
+    for line in &chart.lines {
+        // A step line: flat across each bar.
+        let mut d = String::new();
+        for (x, y) in finite_points(line) {
+            let (px, py) = (f.x.map_clamped(x), f.y.map_clamped(y));
+            let _ = write!(
+                d,
+                "{}{} {} L{} {}",
+                if d.is_empty() { "M" } else { " L" },
+                c(px - band / 2.0 - 1.0),
+                c(py),
+                c(px + band / 2.0 + 1.0),
+                c(py)
+            );
+        }
+        if !d.is_empty() {
+            let _ = write!(
+                out,
+                r#"<path class="line" data-label="{label}" d="{d}" fill="none" stroke="{col}" stroke-width="2"/>"#,
+                label = escape(&line.label),
+                col = escape(&line.color),
+            );
+        }
+    }
     for (i, v) in chart.vlines.iter().enumerate() {
         vline(&mut out, &f, v, i);
     }
     out.push_str("</svg>");
     out
 }
+
+/// One bar of a [`Tornado`]: a scenario's value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TornadoBar {
+    /// The scenario's name.
+    pub label: String,
+    /// Its value (`None`: undefined, no bar).
+    pub value: Option<f64>,
+    /// The value as people read it, written beside the bar.
+    pub text: String,
+}
+
+/// A tornado chart: one horizontal bar per scenario from the base case's value to the
+/// scenario's, the largest effect on top; worse than the base case in vermillion,
+/// better in blue (higher is better).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tornado {
+    /// The `id` of the `<svg>` element.
+    pub id: String,
+    /// Its accessible title.
+    pub title: String,
+    /// The base case's value.
+    pub base: f64,
+    /// The base case's value as people read it.
+    pub base_text: String,
+    /// The bars, in any order.
+    pub bars: Vec<TornadoBar>,
+    /// How the axis prints.
+    pub format: TickFormat,
+    /// Width in pixels (at least 320).
+    pub width: f64,
+}
+
+/// The longest label a tornado writes before cutting it with `…`.
+const TORNADO_LABEL: usize = 26;
+
+/// Draws a tornado chart as an `<svg>` element.
+pub fn tornado(chart: &Tornado) -> String {
+    let mut bars: Vec<&TornadoBar> = chart.bars.iter().collect();
+    let effect = |b: &TornadoBar| {
+        b.value
+            .filter(|v| v.is_finite())
+            .map_or(-1.0, |v| (v - chart.base).abs())
+    };
+    bars.sort_by(|a, b| effect(b).total_cmp(&effect(a)));
+    let label = |b: &TornadoBar| -> String {
+        let n = b.label.chars().count();
+        if n > TORNADO_LABEL {
+            b.label.chars().take(TORNADO_LABEL - 1).collect::<String>() + "…"
+        } else {
+            b.label.clone()
+        }
+    };
+    let widest_label = bars
+        .iter()
+        .map(|b| label(b).chars().count())
+        .max()
+        .unwrap_or(4) as f64;
+    let widest_value = bars
+        .iter()
+        .map(|b| b.text.chars().count())
+        .max()
+        .unwrap_or(4) as f64;
+    let width = if chart.width.is_finite() && chart.width >= 320.0 {
+        chart.width
+    } else {
+        640.0
+    };
+    let (row, top) = (24.0, 34.0);
+    let height = top + row * bars.len().max(1) as f64 + 36.0;
+    let left = 12.0 + widest_label * 6.4;
+    let right = width - 14.0 - widest_value * 6.6;
+    let values: Vec<f64> = bars
+        .iter()
+        .filter_map(|b| b.value)
+        .chain(std::iter::once(chart.base))
+        .collect();
+    let (lo, hi) = y_extent(values.into_iter()).unwrap_or((0.0, 1.0));
+    let (lo, hi, step) = nice_domain(lo, hi, 4);
+    let x = Scale::new((lo, hi), (left, right.max(left + 40.0)));
+    let bottom = top + row * bars.len().max(1) as f64;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" id="{id}" class="chart" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title" {FONT} font-size="11"><title id="{id}-title">{t}</title>"#,
+        id = escape(&chart.id),
+        w = c(width),
+        h = c(height),
+        t = escape(&chart.title),
+    );
+    for v in ticks(lo, hi, step) {
+        let px = x.map(v);
+        let _ = write!(
+            out,
+            r#"<line class="grid" x1="{px}" x2="{px}" y1="{t}" y2="{b}" stroke="{GRID}"/><text class="tick x" x="{px}" y="{ty}" text-anchor="middle" fill="{AXIS}">{label}</text>"#,
+            px = c(px),
+            t = c(top),
+            b = c(bottom),
+            ty = c(bottom + 16.0),
+            label = escape(&tick_label(v, step, chart.format)),
+        );
+    }
+    let base_x = x.map_clamped(chart.base);
+    for (i, b) in bars.iter().enumerate() {
+        let y = top + row * i as f64;
+        let _ = write!(
+            out,
+            r#"<text class="bar-label" x="{lx}" y="{ty}" text-anchor="end" fill="{AXIS}">{l}<title>{full}</title></text>"#,
+            lx = c(left - 8.0),
+            ty = c(y + row / 2.0 + 4.0),
+            l = escape(&label(b)),
+            full = escape(&b.label),
+        );
+        if let Some(v) = b.value.filter(|v| v.is_finite()) {
+            let px = x.map_clamped(v);
+            let worse = v < chart.base;
+            let _ = write!(
+                out,
+                r#"<rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="{col}"><title>{l}: {t}</title></rect>"#,
+                x0 = c(px.min(base_x)),
+                y0 = c(y + 4.0),
+                w = c((px - base_x).abs().max(1.0)),
+                h = c(row - 8.0),
+                col = if worse { "#D55E00" } else { "#0072B2" },
+                l = escape(&b.label),
+                t = escape(&b.text),
+            );
+        }
+        let _ = write!(
+            out,
+            r#"<text class="bar-value" x="{vx}" y="{ty}" text-anchor="start" fill="{AXIS}">{t}</text>"#,
+            vx = c(right.max(left + 40.0) + 8.0),
+            ty = c(y + row / 2.0 + 4.0),
+            t = escape(&b.text),
+        );
+    }
+    let _ = write!(
+        out,
+        r#"<line class="vline" x1="{bx}" x2="{bx}" y1="{t}" y2="{b}" stroke="{INK}" stroke-width="1.5"/><text class="vline-label" x="{bx}" y="{ly}" text-anchor="middle" fill="{INK}" font-weight="600">base case {bt}</text></svg>"#,
+        bx = c(base_x),
+        t = c(top - 6.0),
+        b = c(bottom),
+        ly = c(top - 12.0),
+        bt = escape(&chart.base_text),
+    );
+    out
+}
+
+const INK: &str = "#1a202c";
 
 #[cfg(test)]
 mod tests {
@@ -941,8 +1202,14 @@ mod tests {
         );
         assert_eq!(tick_label(2500.0, 500.0, TickFormat::Money), "2,500");
         assert_eq!(tick_label(0.25, 0.25, TickFormat::Money), "0.25");
-        assert_eq!(tick_label(1.15, 0.05, TickFormat::Ratio), "1.15x");
-        assert_eq!(tick_label(1.2, 0.1, TickFormat::Ratio), "1.20x");
+        // One ratio precision everywhere: four decimals, as format::ratio.
+        assert_eq!(tick_label(1.15, 0.05, TickFormat::Ratio), "1.1500x");
+        assert_eq!(tick_label(1.2, 0.1, TickFormat::Ratio), "1.2000x");
+        assert_eq!(
+            tick_label(500_000_000.0, 100_000_000.0, TickFormat::Millions),
+            "500.00m"
+        );
+        assert_eq!(tick_label(0.65, 0.05, TickFormat::Percent), "65.00%");
         let svg = line_chart(&balance_chart(30.0));
         assert!(svg.contains(">300,000,000</text>"), "{svg}");
         assert!(svg.contains(">USD<") || svg.contains("class=\"label y\""));

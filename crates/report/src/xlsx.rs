@@ -852,7 +852,46 @@ fn summary_sheet(
         _ => Value::Money(m),
     };
     let opt_int = |k: Option<usize>| k.map_or(Value::Text(String::new()), |k| Value::Int(k as i64));
-    let rows: Vec<(&str, Value)> = vec![
+    let several = run.plan.facilities.len() > 1;
+    let mut rows: Vec<(String, Value)> = Vec::new();
+    // Every facility: its commitment and its repayment against its own deadline.
+    for (i, plan) in run.plan.facilities.iter().enumerate() {
+        let d = s.facilities.get(i);
+        rows.push((
+            format!("{} commitment", plan.name),
+            Value::Money(plan.commitment),
+        ));
+        rows.push((
+            format!("{} repay by period", plan.name),
+            Value::Int(d.map_or(plan.deadline, |d| d.repay_by_period) as i64),
+        ));
+        rows.push((
+            format!("{} repaid period", plan.name),
+            opt_int(d.and_then(|d| d.repaid_period)),
+        ));
+        rows.push((
+            format!("{} deadline", plan.name),
+            Value::Text(
+                if d.is_none_or(|d| d.passes) {
+                    "pass"
+                } else {
+                    "fail"
+                }
+                .into(),
+            ),
+        ));
+    }
+    if several {
+        rows.push((
+            "min combined DSCR (every facility)".into(),
+            Value::Ratio(s.min_dscr_total),
+        ));
+        rows.push((
+            "min combined DSCR period".into(),
+            opt_int(s.min_dscr_total_period),
+        ));
+    }
+    let more: Vec<(&str, Value)> = vec![
         ("senior commitment", Value::Money(s.senior_commitment)),
         (
             "sizing binding",
@@ -862,7 +901,14 @@ fn summary_sheet(
                     .into(),
             ),
         ),
-        ("min DSCR", Value::Ratio(s.min_dscr)),
+        (
+            if several {
+                "min senior DSCR"
+            } else {
+                "min DSCR"
+            },
+            Value::Ratio(s.min_dscr),
+        ),
         ("min DSCR period", opt_int(s.min_dscr_period)),
         ("avg DSCR", Value::Ratio(s.avg_dscr)),
         ("LLCR", Value::Ratio(s.llcr)),
@@ -924,10 +970,11 @@ fn summary_sheet(
         ),
         ("events", Value::Int(run.events.len() as i64)),
     ];
+    rows.extend(more.into_iter().map(|(l, v)| (l.to_string(), v)));
     for (i, (label, v)) in rows.iter().enumerate() {
         let row = 4 + i as u32;
-        w.ws.write_string(row, 0, *label)?;
-        if *label == "WAL (years)" {
+        w.ws.write_string(row, 0, label)?;
+        if label == "WAL (years)" {
             match s.wal_years {
                 Some(y) => {
                     w.ws.write_number_with_format(row, 1, ratio_number(y), &f.years)?;
