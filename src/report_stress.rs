@@ -99,6 +99,7 @@ pub fn stress_results(
             re_lease_after: 0,
             re_lease_share: None,
             no_progress: true,
+            metric: None,
         };
         let b = stress::breakpoints(&base, &args)?;
         stress::breakpoint_rows(&b)

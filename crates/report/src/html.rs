@@ -46,11 +46,12 @@ use boxflow_waterfall::{debt_service_due, Account, Event, PeriodResult, Run, Sev
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use crate::stress::{first_new_event, HeatMap, StressResults};
+use crate::stress::{HeatMap, StressResults};
 use crate::svg::{
     escape, line_chart, stacked_bar_chart, tornado, BarSeries, Line, LineChart, Marker, RefLine,
     StackedBars, TickFormat, Tornado, TornadoBar,
 };
+use boxflow_waterfall::{event_keys, first_new_event};
 
 // The Okabe-Ito palette: told apart with every common colour-vision deficiency.
 const BLUE: &str = "#0072B2";
@@ -1201,14 +1202,17 @@ fn stress_section(out: &mut String, base: &Run, st: &StressResults) {
     for sc in &st.scenarios {
         match &sc.outcome {
             Ok(o) => {
-                let event = first_new_event(base, &o.run).map_or("none".into(), |e| {
-                    format!(
-                        r#"<span title="{}">{} in period {}</span>"#,
-                        escape(&e.describe()),
-                        e.label(),
-                        e.period()
-                    )
-                });
+                let event = first_new_event(&event_keys(&base.events), &o.run.events).map_or(
+                    "none".into(),
+                    |e| {
+                        format!(
+                            r#"<span title="{}">{} in period {}</span>"#,
+                            escape(&e.describe()),
+                            e.label(),
+                            e.period()
+                        )
+                    },
+                );
                 row(out, &sc.name, o.covenants, &o.run, event);
             }
             Err(e) => {

@@ -2,11 +2,11 @@
 //! sized at close, the solvers' breakpoints and an optional two-way grid as a heat map.
 //!
 //! The report crate does not run scenarios (it sits beside `boxflow-scenario`, not
-//! above it): the caller runs them and hands over this plain struct. The one notion
-//! computed here is [`first_new_event`], the first event of a scenario that the base
-//! case does not have.
+//! above it): the caller runs them and hands over this plain struct. A scenario's
+//! first new event is the waterfall's [`boxflow_waterfall::first_new_event`], as in
+//! the stress table.
 
-use boxflow_waterfall::{Event, Run};
+use boxflow_waterfall::Run;
 
 /// What a stress run gives the report.
 #[derive(Clone, Debug, Default)]
@@ -81,25 +81,4 @@ pub struct HeatCell {
     pub value: Option<f64>,
     /// The value as people read it.
     pub text: String,
-}
-
-/// The first event of `run` that the base case does not have: the first whose kind
-/// (its [`Event::name`]) the base case has in no period, or has but not in that
-/// period. A lock-up in a period the base case also locks up is not new; a lock-up in
-/// a period the base case distributes is.
-///
-/// ```
-/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reference.toml");
-/// let deal = boxflow_deal::read_file(std::path::Path::new(path)).unwrap();
-/// let run = boxflow_waterfall::run(&deal).unwrap();
-/// // Against itself, nothing is new.
-/// assert!(boxflow_report::stress::first_new_event(&run, &run).is_none());
-/// ```
-pub fn first_new_event<'a>(base: &Run, run: &'a Run) -> Option<&'a Event> {
-    run.events.iter().find(|e| {
-        !base
-            .events
-            .iter()
-            .any(|b| b.name() == e.name() && b.period() == e.period())
-    })
 }

@@ -72,19 +72,13 @@ impl Base {
     /// run's invariants when `verify` is true.
     pub fn outcome(&self, name: impl Into<String>, run: &Run, verify: bool) -> Outcome {
         let base = self.base_events.get_or_init(|| {
-            let mut events: Vec<(&'static str, usize)> = self
-                .run()
-                .map(|r| r.events.iter().map(|e| (e.name(), e.period())).collect())
-                .unwrap_or_default();
-            events.sort_unstable();
-            events
+            self.run()
+                .map(|r| boxflow_waterfall::event_keys(&r.events))
+                .unwrap_or_default()
         });
         let mut o = Outcome::of(name, run, verify);
-        o.first_new_event = run
-            .events
-            .iter()
-            .find(|e| base.binary_search(&(e.name(), e.period())).is_err())
-            .map(|e| FirstEvent {
+        o.first_new_event =
+            boxflow_waterfall::first_new_event(base, &run.events).map(|e| FirstEvent {
                 event: e.name(),
                 period: e.period(),
             });

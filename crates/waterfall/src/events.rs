@@ -509,3 +509,38 @@ fn step_words(step: Step) -> &'static str {
         Step::Terminal => "end of the run",
     }
 }
+
+/// A base case's events as [`first_new_event`] compares them: (kind, period), sorted.
+pub fn event_keys(events: &[Event]) -> Vec<(&'static str, usize)> {
+    let mut keys: Vec<(&'static str, usize)> =
+        events.iter().map(|e| (e.name(), e.period())).collect();
+    keys.sort_unstable();
+    keys
+}
+
+/// The first of a scenario's `events` that the base case does not have: an event is
+/// the base case's when the base case has an event of the same kind ([`Event::name`])
+/// in the same period. A lock-up in a period the base case also locks up is not new;
+/// a lock-up in a period the base case distributes is. `base` is [`event_keys`] of the
+/// base case's events. The stress table and the HTML report both read it.
+///
+/// ```
+/// use boxflow_waterfall::{event_keys, first_new_event};
+///
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reference.toml");
+/// let deal = boxflow_deal::read_file(std::path::Path::new(path)).unwrap();
+/// let run = boxflow_waterfall::run(&deal).unwrap();
+/// // The reference base case locks up in periods 1-5 by design; against itself,
+/// // nothing is new, and against no events its first lock-up is.
+/// assert!(!run.events.is_empty());
+/// assert!(first_new_event(&event_keys(&run.events), &run.events).is_none());
+/// assert_eq!(first_new_event(&[], &run.events).map(|e| e.period()), Some(1));
+/// ```
+pub fn first_new_event<'a>(
+    base: &[(&'static str, usize)],
+    events: &'a [Event],
+) -> Option<&'a Event> {
+    events
+        .iter()
+        .find(|e| base.binary_search(&(e.name(), e.period())).is_err())
+}
