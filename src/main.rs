@@ -102,7 +102,8 @@ enum Command {
         /// Write a self-contained HTML report (inline SVG charts) to this file.
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
-        /// Write an Excel workbook (live formulas, a native chart) to this file.
+        /// Write an Excel workbook (inputs, periods, summary, a native chart; some derived
+        /// columns are formulas, docs/output.md lists which) to this file.
         #[arg(long, value_name = "FILE")]
         xlsx: Option<PathBuf>,
         /// Add a two-way grid of scenarios to the HTML report as a heat map, e.g.

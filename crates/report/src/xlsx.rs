@@ -1,6 +1,6 @@
 //! The Excel workbook: sheets Summary, Periods, Schedule, Closing, Events and Inputs.
 //!
-//! Cells hold numbers (money with thousands separators, ratios as `0.00x`, rates and
+//! Cells hold numbers (money with thousands separators, ratios as `0.0000x`, rates and
 //! IRRs as percentages, dates as dates); header rows are frozen and columns sized.
 //! Derived columns are live formulas whose cached results are the engine's values,
 //! so an auditor sees the logic:
