@@ -100,9 +100,7 @@ fn ratio_cents(
     }
     let cents = i128::try_from(quotient).map_err(|_| ArithmeticError::Overflow)?;
     let cents = if negative { -cents } else { cents };
-    Money::checked(
-        Decimal::try_from_i128_with_scale(cents, 2).map_err(|_| ArithmeticError::Overflow)?,
-    )
+    Money::checked_cents(cents)
 }
 
 /// The same quotient on `i128` alone, `None` when a product does not fit (the
@@ -148,11 +146,7 @@ fn small_ratio_cents(
             }
         }
     };
-    Some(
-        Decimal::try_from_i128_with_scale(cents, 2)
-            .map_err(|_| ArithmeticError::Overflow)
-            .and_then(Money::checked),
-    )
+    Some(Money::checked_cents(cents))
 }
 
 /// `Π |mantissa_i|`, `Σ scale_i` and whether the product is negative.

@@ -9,6 +9,9 @@ use serde::{Serialize, Serializer};
 
 use crate::ArithmeticError;
 
+/// [`Money::max_amount`] in cents.
+const MAX_CENTS: u128 = 10_000_000_000_000_000_000_000;
+
 /// `round2(x)`: round to cents, half away from zero (methodology section 0).
 ///
 /// ```
@@ -132,6 +135,17 @@ impl Money {
         Money(i128::from(cents))
     }
 
+    /// Money from whole cents, as [`Money::checked`] reads the same cents at scale 2:
+    /// [`ArithmeticError::Overflow`] above [`Money::max_amount`] (1e22 cents), with no
+    /// decimal in between (the exact quotients of `boxflow_amortize` end here).
+    pub fn checked_cents(cents: i128) -> Result<Money, ArithmeticError> {
+        if cents.unsigned_abs() > MAX_CENTS {
+            Err(ArithmeticError::Overflow)
+        } else {
+            Ok(Money(cents))
+        }
+    }
+
     /// The amount in cents.
     pub fn cents(self) -> i128 {
         self.0
@@ -248,6 +262,31 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn checked_cents_is_checked_at_scale_2() {
+        let edge = 10_i128.pow(22);
+        for cents in [
+            0,
+            1,
+            -1,
+            123_456,
+            edge - 1,
+            edge,
+            edge + 1,
+            -edge,
+            -edge - 1,
+            (1_i128 << 96) - 1,
+            1_i128 << 96,
+            i128::MAX,
+            i128::MIN,
+        ] {
+            let via_decimal = Decimal::try_from_i128_with_scale(cents, 2)
+                .map_err(|_| ArithmeticError::Overflow)
+                .and_then(Money::checked);
+            assert_eq!(Money::checked_cents(cents), via_decimal, "{cents}");
+        }
     }
 
     #[test]

@@ -138,16 +138,18 @@ fn apply_with(
     let stressed = deal
         .with_scenario(scenario)
         .map_err(|e| ScenarioError::Invalid(e.invalid))?;
-    let mut plan = base.clone();
-    if scenario.changes_operations() {
-        plan.operations = operations(
+    let mut plan = if scenario.changes_operations() {
+        let lines = operations(
             &stressed,
             scenario,
-            &plan.calendar,
+            &base.calendar,
             &base.operations,
             revenue,
         )?;
-    }
+        plan_with_operations(base, lines)
+    } else {
+        base.clone()
+    };
     if scenario.customer_default.is_some() && scenario.line.is_none() {
         plan.refund_unused_prepayment = false;
     }
@@ -174,6 +176,24 @@ fn apply_with(
         deal: stressed,
         plan,
     })
+}
+
+/// The base plan with other operating lines: the rest cloned, the base's lines not
+/// copied only to be replaced (a grid point that moves the price runs this).
+fn plan_with_operations(base: &Plan, operations: Vec<Operations>) -> Plan {
+    Plan {
+        calendar: base.calendar.clone(),
+        operations,
+        capex: base.capex.clone(),
+        total_capex: base.total_capex,
+        order_costs: base.order_costs.clone(),
+        facilities: base.facilities.clone(),
+        dsra_at_close: base.dsra_at_close,
+        terminal_value: base.terminal_value,
+        halfway_period: base.halfway_period,
+        book_values: base.book_values.clone(),
+        refund_unused_prepayment: base.refund_unused_prepayment,
+    }
 }
 
 /// The operating lines of every period under a scenario, on the stressed deal
