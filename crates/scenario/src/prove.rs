@@ -39,6 +39,10 @@ use crate::{scenario_of, Base, Dimension, Expectation, Outcome, ScenarioError};
 /// The default number of random points: 1,000.
 pub const DEFAULT_CASES: usize = 1000;
 
+/// The largest bound of a range in absolute value: 1,000,000,000 (so that every
+/// step of drawing and shrinking stays exact).
+pub const MAX_BOUND: u64 = 1_000_000_000;
+
 /// The most random points of one check: 1,000,000.
 pub const MAX_CASES: usize = 1_000_000;
 
@@ -124,7 +128,17 @@ impl Range {
                 )));
             }
             if dimension.is_count() && x > Decimal::from(u32::MAX) {
-                return Err(err(format!("`{key}` bound `{}` is too large", t.trim())));
+                return Err(err(format!(
+                    "`{key}` bound `{}` is above {}, the largest count a deal sheet holds",
+                    t.trim(),
+                    u32::MAX
+                )));
+            }
+            if x.abs() > Decimal::from(MAX_BOUND) {
+                return Err(err(format!(
+                    "`{key}` bound `{}` is outside -{MAX_BOUND}..{MAX_BOUND}: no shock of a deal is that large",
+                    t.trim()
+                )));
             }
             Ok(x)
         };
@@ -365,7 +379,8 @@ fn broken(
 
 /// Checks a property on its corners and `cases` random points of `seed` (in
 /// parallel; the result does not depend on the number of threads), and shrinks the
-/// first failure by the module's rule.
+/// first failure by the module's rule. An error when a point's scenario cannot run
+/// on the deal (e.g. a default period beyond the term: [`crate::apply`]'s rules).
 pub fn check(
     base: &Base,
     property: &Property,

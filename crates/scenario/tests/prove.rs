@@ -109,4 +109,6 @@ fn bad_properties_say_what_would_fix_them() {
     assert!(err(&ok, &["covenants >= pass"]).contains("== or !="));
     assert!(err(&[("re_lease", "0..1")], &["lender_loss == 0"]).contains("default_period"));
     assert!(err(&ok, &[]).contains("expect"));
+    assert!(err(&[("haircut", "0..1e30")], &["lender_loss == 0"]).contains("not a decimal"));
+    assert!(err(&[("opex", "-2000000000..0")], &["lender_loss == 0"]).contains("outside"));
 }
