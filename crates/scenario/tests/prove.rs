@@ -112,3 +112,54 @@ fn bad_properties_say_what_would_fix_them() {
     assert!(err(&[("haircut", "0..1e30")], &["lender_loss == 0"]).contains("not a decimal"));
     assert!(err(&[("opex", "-2000000000..0")], &["lender_loss == 0"]).contains("outside"));
 }
+
+/// The property on the reference deal: the shrunk counterexample fails the
+/// expectation, and every key one tick milder (or dropped, for a key with a neutral
+/// value) holds it: the shrink is a local minimum.
+#[test]
+fn a_shrunk_counterexample_is_a_local_minimum() {
+    let base = reference();
+    let p = Property::new(
+        "senior repaid by halfway under a 20% price fall and a late default",
+        &[
+            ("price_haircut", "0..0.20"),
+            ("default_period", "25..60"),
+            ("rate_shock_bps", "0..300"),
+        ],
+        &[
+            "halfway_covenant == pass",
+            "payment_defaults == 0",
+            "lender_loss == 0",
+            "min_dscr >= 1.05",
+        ],
+    )
+    .unwrap();
+    let v = check(&base, &p, 200, 7).unwrap();
+    let c = v.counterexample.expect("a default in period 25 breaks it");
+    let fails = |point: &[(Dimension, Decimal)]| {
+        let s = parse_scenario(&spec_of(point)).unwrap();
+        !c.expectation
+            .holds(&Outcome::of("x", &base.run_scenario(&s).unwrap(), false))
+    };
+    assert!(fails(&c.shrunk));
+    assert!(!c.shrunk.is_empty());
+    for (i, (d, x)) in c.shrunk.iter().enumerate() {
+        let mut milder = c.shrunk.clone();
+        match d {
+            Dimension::Default => milder[i].1 = x + Decimal::ONE,
+            Dimension::Haircut => milder[i].1 = x - Decimal::new(1, 4),
+            Dimension::Rate => milder[i].1 = x - Decimal::ONE,
+            other => panic!("{other} is not varied"),
+        }
+        assert!(
+            !fails(&milder),
+            "{} is not minimal in {d}",
+            spec_of(&c.shrunk)
+        );
+        let mut without = c.shrunk.clone();
+        without.remove(i);
+        if !without.is_empty() {
+            assert!(!fails(&without), "{d} could be dropped");
+        }
+    }
+}
