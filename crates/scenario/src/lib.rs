@@ -16,6 +16,8 @@
 //! - [`simulate`]: Monte Carlo over the base case from a deal's `[simulation]`
 //!   (docs/risk.md); [`Expectation`]: a covenant predicate written on one line,
 //!   `"min_dscr >= 1.05"`, over the one table of metric names ([`Metric`]).
+//! - [`prove`]: properties checked over a box of shocks, failures shrunk toward the
+//!   base case.
 //! - [`portfolio`]: many boxes consolidated by month, debt outstanding and its
 //!   balance-weighted cost by month and by vintage, and concentration by customer.
 //!
@@ -42,6 +44,7 @@ mod grid;
 mod metric;
 mod outcome;
 pub mod portfolio;
+pub mod prove;
 pub mod simulate;
 pub mod solve;
 
