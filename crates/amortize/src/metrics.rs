@@ -1121,10 +1121,15 @@ impl Cashflows {
             low_d + (high_d - low_d) / Decimal::TWO
         };
         // The grid points strictly inside the bracket, ascending, between its ends.
-        let (first, last) = (
-            (decimal_to_f64(low_d) / PRINT_GRID).floor() as i64,
-            (decimal_to_f64(high_d) / PRINT_GRID).ceil() as i64,
-        );
+        // In decimals: near a rate of 1e6 the grid index passes 2^53, where an f64
+        // quotient would skip grid points.
+        let index = |x: Decimal, up: bool| {
+            let q = x.checked_div(PRINT_GRID_DECIMAL)?;
+            rust_decimal::prelude::ToPrimitive::to_i64(&if up { q.ceil() } else { q.floor() })
+        };
+        let (Some(first), Some(last)) = (index(low_d, false), index(high_d, true)) else {
+            return Some(approx);
+        };
         let mut points = vec![low_d];
         points.extend(
             (first..=last)

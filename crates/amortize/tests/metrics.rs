@@ -779,3 +779,28 @@ proptest! {
         }
     }
 }
+
+/// Found by CI's random seed: a root near 7.1e5 (71 million percent; the search range
+/// reaches 1e6). There the index of a 5e-11 grid point passes 2^53 and an f64 quotient
+/// skipped grid points, so the f64 root's cell (…09720 to …09725) was taken for the
+/// root's. The decimal XNPV, by hand at three rates: +3.37e-11 at 710876.3439880972,
+/// +1.43e-11 at 710876.34398809725, -5.07e-12 at 710876.3439880973: the root lies in
+/// (…09725, …0973) and prints 710876.3439880973.
+#[test]
+fn a_root_near_the_top_of_the_range_prints_its_own_digits() {
+    let flows = [
+        DatedFlow::new(day(2026, 1, 1), Money::from_cents(-209_654_156)),
+        DatedFlow::new(day(2026, 2, 18), Money::from_cents(1_233_259_746)),
+    ];
+    let base = flows[0].date;
+    for (rate, positive) in [
+        ("710876.3439880972", true),
+        ("710876.34398809725", true),
+        ("710876.3439880973", false),
+    ] {
+        let v = xnpv(d(rate), &flows, base).unwrap();
+        assert_eq!(v.is_sign_positive(), positive, "{rate}: {v}");
+    }
+    let r = xirr(&flows, base).unwrap();
+    assert_eq!(round10(r), d("710876.3439880973"));
+}
