@@ -286,6 +286,39 @@ impl Found {
     }
 }
 
+/// The rules' broken rules located at their path and put among the reader's errors
+/// ([`boxflow_model::RuleSink`]): a rule whose place is later than the first
+/// [`crate::MAX_ERRORS`] errors is counted, and its message never built.
+pub(crate) struct Rules<'l, 'a, 'i, 's> {
+    pub found: Found,
+    pub locations: &'l crate::reader::Locations<'a, 'i>,
+    pub source: &'s str,
+    /// The span of the rule last asked about, for [`Rules::push`].
+    pub span: Range<usize>,
+}
+
+impl boxflow_model::RuleSink for Rules<'_, '_, '_, '_> {
+    fn wants(&mut self, _kind: boxflow_model::RuleKind, path: &str) -> bool {
+        self.span = self.locations.span_of(path, self.source);
+        if self.found.wants(&self.span) {
+            true
+        } else {
+            self.found.count();
+            false
+        }
+    }
+
+    fn push(&mut self, invalid: boxflow_model::Invalid) {
+        let span = std::mem::replace(&mut self.span, 0..0);
+        self.found.push(DealError::pending(
+            invalid.kind.into(),
+            span,
+            invalid.message,
+            Some(invalid.help),
+        ));
+    }
+}
+
 /// The start of every line of `source`: `\n`, `\r\n` and a lone `\r` (old Mac line
 /// endings) each end a line.
 pub(crate) fn line_starts(source: &str) -> Vec<usize> {

@@ -164,16 +164,14 @@ pub fn parse(source: &str, file: &str) -> Result<ValidDeal, DealErrors> {
 
     let outcome = reader::read(source, table.get_ref());
     let locations = reader::Locations::new(table.get_ref());
-    let mut found = outcome.errors;
-    for invalid in boxflow_model::check_with_poisoned(&outcome.deal, &outcome.poisoned) {
-        let span = locations.span_of(&invalid.path, source);
-        found.push(DealError::pending(
-            invalid.kind.into(),
-            span,
-            invalid.message,
-            Some(invalid.help),
-        ));
-    }
+    let mut rules = error::Rules {
+        found: outcome.errors,
+        locations: &locations,
+        source,
+        span: 0..0,
+    };
+    boxflow_model::check_into(&outcome.deal, &outcome.poisoned, &mut rules);
+    let found = rules.found;
     if found.total() == 0 {
         outcome.deal.validate().map_err(|e| {
             // The reader's own pass found nothing, so the rules of validate() found

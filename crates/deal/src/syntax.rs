@@ -4,12 +4,16 @@
 //! cannot be stopped early: a 10 MiB file of `= =` lines makes eight million of them.
 //! This pass runs the same lexer and parser (`toml_parser`) into a sink that counts
 //! every error and keeps only the first [`MAX_ERRORS`] in order of position, so a
-//! broken file costs one pass and no allocation per error.
+//! broken file costs one pass and no allocation per error. It also decodes every key
+//! and scalar value as `toml` does building its tree (escapes in strings, numbers),
+//! so that a file of many bad escapes is counted here too; only a duplicate key, which
+//! needs the tree, is left to `toml`.
 
 use std::ops::Range;
 
-use toml_parser::parser::{RecursionGuard, ValidateWhitespace};
-use toml_parser::{Expected, ParseError, Source};
+use toml_parser::decoder::Encoding;
+use toml_parser::parser::{EventReceiver, RecursionGuard, ValidateWhitespace};
+use toml_parser::{ErrorSink, Expected, ParseError, Raw, Source, Span};
 
 use crate::MAX_ERRORS;
 
@@ -33,26 +37,55 @@ pub(crate) struct Syntax {
     pub total: usize,
 }
 
-/// Lexes and parses `source` as `toml` does, counting its syntax errors.
+/// Lexes and parses `source` as `toml` does, counting its syntax errors; when the
+/// parser finds none, the errors of decoding its keys and values instead.
 pub(crate) fn check(source: &str) -> Syntax {
     let source = Source::new(source);
     let tokens = source.lex().into_vec();
     let mut sink = Sink::default();
-    let mut events = ();
+    let mut events = Decode {
+        source,
+        sink: Sink::default(),
+    };
     let mut whitespace = ValidateWhitespace::new(&mut events, source);
     let mut guard = RecursionGuard::new(&mut whitespace, MAX_DEPTH);
     toml_parser::parser::parse_document(&tokens, &mut guard, &mut sink);
-    let mut first = sink.kept;
-    first.sort_by_key(|(key, seq, _)| (*key, *seq));
-    Syntax {
-        first: first
-            .into_iter()
-            .map(|((start, end), _, e)| SyntaxError {
-                span: start..end,
-                message: message(&e),
-            })
-            .collect(),
-        total: sink.total,
+    if sink.total == 0 {
+        events.sink.finish()
+    } else {
+        sink.finish()
+    }
+}
+
+/// Decodes each key and scalar value of the parse into its own sink, as `toml` does
+/// when it builds the tree of a file without syntax errors: a bad escape, a malformed
+/// number. (Of a file with syntax errors, `toml` skips what it cannot place, so these
+/// are only used when the parser found none.) The decoded text itself is not kept.
+struct Decode<'i> {
+    source: Source<'i>,
+    sink: Sink,
+}
+
+impl<'i> Decode<'i> {
+    fn raw(&self, span: Span, kind: Option<Encoding>) -> Option<Raw<'i>> {
+        self.source
+            .input()
+            .get(span.start()..span.end())
+            .map(|s| Raw::new_unchecked(s, kind, span))
+    }
+}
+
+impl EventReceiver for Decode<'_> {
+    fn simple_key(&mut self, span: Span, kind: Option<Encoding>, _: &mut dyn ErrorSink) {
+        if let Some(raw) = self.raw(span, kind) {
+            raw.decode_key(&mut (), &mut self.sink);
+        }
+    }
+
+    fn scalar(&mut self, span: Span, kind: Option<Encoding>, _: &mut dyn ErrorSink) {
+        if let Some(raw) = self.raw(span, kind) {
+            let _kind = raw.decode_scalar(&mut (), &mut self.sink);
+        }
     }
 }
 
@@ -104,6 +137,22 @@ impl toml_parser::ErrorSink for Sink {
 }
 
 impl Sink {
+    /// The kept errors in order of position, with their messages, and the count.
+    fn finish(self) -> Syntax {
+        let mut first = self.kept;
+        first.sort_by_key(|(key, seq, _)| (*key, *seq));
+        Syntax {
+            first: first
+                .into_iter()
+                .map(|((start, end), _, e)| SyntaxError {
+                    span: start..end,
+                    message: message(&e),
+                })
+                .collect(),
+            total: self.total,
+        }
+    }
+
     /// The index of the largest (key, seq) kept.
     fn max(&self) -> Option<usize> {
         (0..self.kept.len()).max_by_key(|&i| self.kept.get(i).map(|(k, s, _)| (*k, *s)))
@@ -160,7 +209,16 @@ mod tests {
     #[test]
     fn the_messages_are_those_of_toml() {
         // parser errors only (no duplicate key, no bad escape: those `toml` finds later)
-        for source in ["a = [\n", "= =\n", "[a\nb = 1\n", "a = {b = 1 c = 2}\n"] {
+        // and, in files without them, decoding errors (a bad escape, a bad number)
+        for source in [
+            "a = [\n",
+            "= =\n",
+            "[a\nb = 1\n",
+            "a = {b = 1 c = 2}\n",
+            "a = \"\\q\"\n",
+            "\"k\\q\" = 1\n[t.\"\\x\"]\nb = 1__0\n",
+            "a = [1, 0x]\nb = { c = \"\\u12\" }\n",
+        ] {
             let mine: Vec<(Range<usize>, String)> = check(source)
                 .first
                 .into_iter()
@@ -193,6 +251,25 @@ mod tests {
             .filter(|(s, m)| syntax.first.iter().any(|e| e.span == *s && e.message == *m))
             .collect();
         assert_eq!(parser_errors.len(), MAX_ERRORS);
+    }
+
+    #[test]
+    fn every_bad_escape_of_a_file_without_syntax_errors_is_counted() {
+        // 1,000 distinct keys, each with one bad escape: no parser error, 1,000
+        // decoding errors, the first 100 kept in order with `toml`'s messages
+        let n = 1_000;
+        let source: String = (0..n).map(|i| format!("k{i} = \"\\q\"\n")).collect();
+        let syntax = check(&source);
+        assert_eq!(syntax.total, n);
+        assert_eq!(syntax.first.len(), MAX_ERRORS);
+        let theirs = toml_errors(&source);
+        assert_eq!(theirs.len(), n);
+        let mine: Vec<(Range<usize>, String)> = syntax
+            .first
+            .into_iter()
+            .map(|e| (e.span, e.message))
+            .collect();
+        assert_eq!(mine, theirs[..MAX_ERRORS]);
     }
 
     #[test]

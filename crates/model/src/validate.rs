@@ -64,68 +64,167 @@ pub fn validate(deal: &Deal) -> Vec<Invalid> {
 /// assert_eq!(invalid[0].path, "scenario.default_period"); // 24 periods only
 /// ```
 pub fn validate_scenario(deal: &Deal, scenario: &Scenario) -> Vec<Invalid> {
-    let mut c = Checker {
-        out: Vec::new(),
-        distrusted: Distrusted::default(),
-    };
+    let mut out = Vec::new();
+    let mut c = Checker::new(&mut out, Distrusted::default());
     scenario_values(&mut c, "scenario", scenario);
     c.distrust_reported();
     scenario_within_term(&mut c, deal, "scenario", scenario);
     scenario_line(&mut c, deal, "scenario", scenario);
-    c.out
+    out
 }
 
 /// [`validate`], skipping every rule that reads a path in `poisoned` (values the reader
 /// could not read and replaced with a placeholder, already reported).
 pub fn check_with_poisoned(deal: &Deal, poisoned: &[String]) -> Vec<Invalid> {
+    let mut out = Vec::new();
+    check_into(deal, poisoned, &mut out);
+    out
+}
+
+/// Where the rules put what they find, so that a caller that shows only some broken
+/// rules (the deal-sheet reader shows the first 100 by position) has the others
+/// counted without their message ever being built.
+///
+/// For each broken rule, [`RuleSink::wants`] is asked first; only when it says yes is
+/// the [`Invalid`], message and help included, built and given to [`RuleSink::push`].
+/// A `Vec<Invalid>` wants every one.
+///
+/// ```
+/// use boxflow_model::{Invalid, RuleKind, RuleSink};
+///
+/// /// Counts every broken rule and keeps those under `contract`.
+/// #[derive(Default)]
+/// struct Contract { kept: Vec<Invalid>, count: usize }
+/// impl RuleSink for Contract {
+///     fn wants(&mut self, _kind: RuleKind, path: &str) -> bool {
+///         self.count += 1;
+///         path.starts_with("contract.")
+///     }
+///     fn push(&mut self, invalid: Invalid) { self.kept.push(invalid) }
+/// }
+///
+/// let mut deal = boxflow_model::Deal::example();
+/// deal.contract.term_months = 601; // a term over 600 months
+/// deal.purchase_orders[0].units = 0; // a count of 0
+/// let mut sink = Contract::default();
+/// boxflow_model::check_into(&deal, &[], &mut sink);
+/// assert_eq!(sink.count, 2);
+/// assert_eq!(sink.kept.len(), 1);
+/// assert_eq!(sink.kept[0].path, "contract.term_months");
+/// ```
+pub trait RuleSink {
+    /// Whether the broken rule of kind `kind` at `path` is wanted whole; when not,
+    /// the sink counts it (or ignores it) and its message is never built.
+    fn wants(&mut self, kind: RuleKind, path: &str) -> bool;
+
+    /// A broken rule that [`RuleSink::wants`] just wanted.
+    fn push(&mut self, invalid: Invalid);
+}
+
+impl RuleSink for Vec<Invalid> {
+    fn wants(&mut self, _kind: RuleKind, _path: &str) -> bool {
+        true
+    }
+
+    fn push(&mut self, invalid: Invalid) {
+        Vec::push(self, invalid);
+    }
+}
+
+/// [`check_with_poisoned`] into `sink`: every broken rule is offered to the sink, in
+/// the same order, and only the ones it wants are built.
+pub fn check_into(deal: &Deal, poisoned: &[String], sink: &mut dyn RuleSink) {
     let mut distrusted = Distrusted::default();
     for p in poisoned {
         distrusted.insert(p);
     }
-    let mut c = Checker {
-        out: Vec::new(),
-        distrusted,
-    };
+    let mut c = Checker::new(sink, distrusted);
     value_rules(&mut c, deal);
     c.distrust_reported();
     cross_rules(&mut c, deal);
-    c.out
 }
 
-struct Checker {
-    out: Vec<Invalid>,
+/// A message or help, built only when the broken rule it describes is wanted
+/// ([`RuleSink::wants`]): a text, or `format_args!`, formatted on demand.
+trait Text {
+    fn text(self) -> String;
+}
+
+impl Text for &str {
+    fn text(self) -> String {
+        self.to_string()
+    }
+}
+
+impl Text for String {
+    fn text(self) -> String {
+        self
+    }
+}
+
+impl Text for std::fmt::Arguments<'_> {
+    fn text(self) -> String {
+        self.to_string()
+    }
+}
+
+struct Checker<'a> {
+    sink: &'a mut dyn RuleSink,
     distrusted: Distrusted,
+    /// The paths of every broken rule reported (wanted or not) until
+    /// [`Checker::distrust_reported`] distrusts them.
+    reported: Vec<String>,
+    /// False once [`Checker::distrust_reported`] has run: the later rules' paths are
+    /// not distrusted, so not kept.
+    recording: bool,
 }
 
-impl Checker {
+impl<'a> Checker<'a> {
+    fn new(sink: &'a mut dyn RuleSink, distrusted: Distrusted) -> Self {
+        Checker {
+            sink,
+            distrusted,
+            reported: Vec::new(),
+            recording: true,
+        }
+    }
+
     /// True when no distrusted path is `path`, contains it or is contained in it.
     fn trusted(&self, path: &str) -> bool {
         !self.distrusted.touches(path)
     }
 
-    /// Distrusts every path reported so far.
+    /// Distrusts every path reported so far (once, between the value rules and the
+    /// cross rules).
     fn distrust_reported(&mut self) {
-        for i in &self.out {
-            self.distrusted.insert(&i.path);
+        self.recording = false;
+        for p in std::mem::take(&mut self.reported) {
+            self.distrusted.insert(&p);
         }
     }
 
-    /// Reports a broken rule at `path` when `path` and every path in `deps` are trusted.
+    /// Reports a broken rule at `path` when `path` and every path in `deps` are trusted;
+    /// its message and help are built only when the sink wants them.
     fn report(
         &mut self,
         kind: RuleKind,
         path: &str,
         deps: &[&str],
-        message: impl Into<String>,
-        help: impl Into<String>,
+        message: impl Text,
+        help: impl Text,
     ) {
         if self.trusted(path) && deps.iter().all(|d| self.trusted(d)) {
-            self.out.push(Invalid {
-                kind,
-                path: path.to_string(),
-                message: message.into(),
-                help: help.into(),
-            });
+            if self.recording {
+                self.reported.push(path.to_string());
+            }
+            if self.sink.wants(kind, path) {
+                self.sink.push(Invalid {
+                    kind,
+                    path: path.to_string(),
+                    message: message.text(),
+                    help: help.text(),
+                });
+            }
         }
     }
 }
@@ -245,7 +344,7 @@ fn number(c: &mut Checker, path: &str, x: Decimal, bound: Bound) {
             RuleKind::InvalidValue,
             path,
             &[],
-            format!("`{path}` is {shown}, above the limit of 1e15 for any value"),
+            format_args!("`{path}` is {shown}, above the limit of 1e15 for any value"),
             "every value in a deal sheet is at most 1000000000000000 (1e15); check the units",
         );
         return;
@@ -255,28 +354,28 @@ fn number(c: &mut Checker, path: &str, x: Decimal, bound: Bound) {
             RuleKind::InvalidValue,
             path,
             &[],
-            format!("`{path}` is negative ({shown})"),
+            format_args!("`{path}` is negative ({shown})"),
             "money amounts, prices, rates and quantities are 0 or more",
         ),
         Bound::Share if x < Decimal::ZERO || x > Decimal::ONE => c.report(
             RuleKind::InvalidValue,
             path,
             &[],
-            format!("`{path}` is {shown}, a share outside [0, 1]"),
+            format_args!("`{path}` is {shown}, a share outside [0, 1]"),
             "a share is a fraction from 0 to 1: \"0.20\" for 20%",
         ),
         Bound::Escalator if x <= Decimal::NEGATIVE_ONE => c.report(
             RuleKind::InvalidValue,
             path,
             &[],
-            format!("`{path}` is {shown}, an escalator at or below -1"),
+            format_args!("`{path}` is {shown}, an escalator at or below -1"),
             "an annual escalator is above -1: \"0.03\" for +3% a year, \"-0.05\" for a price stepping down 5% a year",
         ),
         Bound::Positive if x <= Decimal::ZERO => c.report(
             RuleKind::InvalidValue,
             path,
             &[],
-            format!("`{path}` is {shown}; a DSCR must be above 0"),
+            format_args!("`{path}` is {shown}; a DSCR must be above 0"),
             "a debt service coverage ratio such as \"1.30\"",
         ),
         _ => {}
@@ -291,7 +390,7 @@ fn count(c: &mut Checker, path: &str, n: u64) {
             RuleKind::InvalidValue,
             path,
             &[],
-            format!("`{path}` must be a positive whole number, not 0"),
+            format_args!("`{path}` must be a positive whole number, not 0"),
             "a count of at least 1",
         );
     } else if Decimal::from(n) > MAX_VALUE {
@@ -299,7 +398,7 @@ fn count(c: &mut Checker, path: &str, n: u64) {
             RuleKind::InvalidValue,
             path,
             &[],
-            format!("`{path}` is {n}, above the limit of 1e15 for any value"),
+            format_args!("`{path}` is {n}, above the limit of 1e15 for any value"),
             "every value in a deal sheet is at most 1000000000000000 (1e15); check the units",
         );
     }
@@ -314,7 +413,7 @@ fn term(c: &mut Checker, path: &str, months: u32) {
             RuleKind::InvalidValue,
             path,
             &[],
-            format!("`{path}` is {months} months, a term over 600 months"),
+            format_args!("`{path}` is {months} months, a term over 600 months"),
             "a term of at most 600 months (50 years)",
         );
     }
@@ -327,7 +426,7 @@ fn non_empty(c: &mut Checker, path: &str, s: &str) {
             RuleKind::InvalidValue,
             path,
             &[],
-            format!("`{path}` is empty"),
+            format_args!("`{path}` is empty"),
             "write a name, e.g. \"DDTL\"",
         );
     }
@@ -342,8 +441,8 @@ fn name_length(c: &mut Checker, path: &str, s: &str) {
             RuleKind::InvalidValue,
             path,
             &[],
-            format!("`{path}` is {n} characters long, above the limit of {MAX_NAME_CHARS}"),
-            format!("shorten it to at most {MAX_NAME_CHARS} characters"),
+            format_args!("`{path}` is {n} characters long, above the limit of {MAX_NAME_CHARS}"),
+            format_args!("shorten it to at most {MAX_NAME_CHARS} characters"),
         );
     }
 }
@@ -477,7 +576,7 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
                 RuleKind::InvalidValue,
                 &format!("{p}.payments"),
                 &[],
-                format!("`{p}.payments` is empty"),
+                format_args!("`{p}.payments` is empty"),
                 "list at least one payment: payments = [{ date = 2026-01-01, share = \"1\" }]",
             );
         }
@@ -605,7 +704,7 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
                 RuleKind::InvalidValue,
                 &p,
                 &[],
-                format!("curve `{name}` has no points", name = crate::shorten(name)),
+                format_args!("curve `{name}` has no points", name = crate::shorten(name)),
                 "list at least one point [date, value] dated on or before close",
             );
         }
@@ -647,7 +746,7 @@ fn simulation_values(c: &mut Checker, s: &Simulation) {
             RuleKind::InvalidValue,
             "simulation.runs",
             &[],
-            format!("`simulation.runs` is {}, outside 1 to 1,000,000", s.runs),
+            format_args!("`simulation.runs` is {}, outside 1 to 1,000,000", s.runs),
             "a number of runs such as 10000",
         );
     }
@@ -678,7 +777,7 @@ fn simulation_values(c: &mut Checker, s: &Simulation) {
                 RuleKind::InvalidValue,
                 &format!("{path}[1]"),
                 &[],
-                format!("`{path}` reaches {hi} months, longer than any term"),
+                format_args!("`{path}` reaches {hi} months, longer than any term"),
                 "at most 600 months, e.g. [1, 6]",
             );
         }
@@ -691,7 +790,7 @@ fn simulation_values(c: &mut Checker, s: &Simulation) {
                 RuleKind::InvalidValue,
                 &path,
                 &[],
-                format!(
+                format_args!(
                     "`{path}` is {}, outside {} to {}",
                     x.normalize(),
                     lo.normalize(),
@@ -723,7 +822,7 @@ fn simulation_values(c: &mut Checker, s: &Simulation) {
             RuleKind::InvalidValue,
             "simulation.rate_shock_bps_sd",
             &[],
-            format!(
+            format_args!(
                 "`simulation.rate_shock_bps_sd` is {}, outside 0 to 10,000 basis points",
                 s.rate_shock_bps_sd.normalize()
             ),
@@ -739,12 +838,12 @@ fn ordered(c: &mut Checker, path: &str, lo: Decimal, hi: Decimal) {
             RuleKind::Inconsistent,
             path,
             &[],
-            format!(
+            format_args!(
                 "`{path}` is [{}, {}]: its low end is above its high end",
                 lo.normalize(),
                 hi.normalize()
             ),
-            format!(
+            format_args!(
                 "write it low end first: [{}, {}]",
                 hi.normalize(),
                 lo.normalize()
@@ -775,7 +874,7 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
                     RuleKind::InvalidValue,
                     &format!("{p}.re_lease_after"),
                     &[],
-                    format!(
+                    format_args!(
                         "`{p}.re_lease_after` is {} periods, longer than any term",
                         r.after_periods
                     ),
@@ -809,7 +908,7 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
             RuleKind::InvalidValue,
             &format!("{p}.online_delay_months"),
             &[],
-            format!(
+            format_args!(
                 "`{p}.online_delay_months` is {} months, a delay over 600 months",
                 s.online_delay_months
             ),
@@ -834,7 +933,7 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
             RuleKind::InvalidValue,
             &format!("{p}.rate_shock_bps"),
             &[],
-            format!(
+            format_args!(
                 "`{p}.rate_shock_bps` is {}, outside -10000 to 100000 basis points",
                 s.rate_shock_bps.normalize()
             ),
@@ -865,11 +964,11 @@ fn scenario_within_term(c: &mut Checker, deal: &Deal, p: &str, s: &Scenario) {
             RuleKind::Inconsistent,
             &format!("{p}.default_period"),
             &["deal.frequency", "contract.term_months"],
-            format!(
+            format_args!(
                 "`{p}.default_period` is {}, after the last of the contract's {n} periods",
                 d.period
             ),
-            format!("a period from 1 to {n}: the first period the customer does not pay"),
+            format_args!("a period from 1 to {n}: the first period the customer does not pay"),
         );
     }
 }
@@ -916,7 +1015,7 @@ fn scenario_line(c: &mut Checker, deal: &Deal, p: &str, s: &Scenario) {
                 RuleKind::UnknownReference,
                 &path,
                 &[],
-                format!(
+                format_args!(
                     "`{path}` is `{}`, which names no capacity line",
                     crate::shorten(line)
                 ),
@@ -928,7 +1027,7 @@ fn scenario_line(c: &mut Checker, deal: &Deal, p: &str, s: &Scenario) {
             RuleKind::Inconsistent,
             &path,
             &[],
-            format!(
+            format_args!(
                 "`{path}` is `{}`, the name of {} capacity lines ({}): a shock can't tell them apart",
                 crate::shorten(line),
                 several.len(),
@@ -946,7 +1045,7 @@ fn scenario_line(c: &mut Checker, deal: &Deal, p: &str, s: &Scenario) {
             RuleKind::Inconsistent,
             &path,
             &[],
-            format!(
+            format_args!(
                 "`{path}` targets a capacity line, but the scenario has no shock a line takes"
             ),
             "add price_per_gpu_hour, price_haircut, online_delay_months or default_period, or remove `line` (the other shocks are the whole box's)",
@@ -963,7 +1062,7 @@ fn scenario_names(c: &mut Checker, deal: &Deal) {
                 RuleKind::Duplicate,
                 &format!("scenario[{i}].name"),
                 &[&format!("scenario[{first}].name")],
-                format!("two scenarios are named `{}`", crate::shorten(&s.name)),
+                format_args!("two scenarios are named `{}`", crate::shorten(&s.name)),
                 "give each scenario its own name",
             );
         } else {
@@ -979,7 +1078,7 @@ fn currency(c: &mut Checker, currency: &str) {
             RuleKind::InvalidValue,
             "deal.currency",
             &[],
-            format!("`deal.currency` is \"{currency}\", not a three-letter currency code"),
+            format_args!("`deal.currency` is \"{currency}\", not a three-letter currency code"),
             "an ISO 4217 code in capitals, such as \"USD\"",
         );
     }
@@ -993,7 +1092,7 @@ fn ends_after_start(c: &mut Checker, p: &str, start: NaiveDate, end: Option<Naiv
                 RuleKind::InvalidValue,
                 &format!("{p}.end"),
                 &[&format!("{p}.start"), "deal.close"],
-                format!("`{p}` ends on {end}, not after it starts on {start}"),
+                format_args!("`{p}` ends on {end}, not after it starts on {start}"),
                 "`end` (exclusive) is after `start`; leave it out for no end",
             );
         }
@@ -1095,7 +1194,7 @@ fn sculpted_needs_target(c: &mut Checker, p: &str, f: &Facility) {
             RuleKind::Inconsistent,
             &format!("{p}.amount"),
             &[&format!("{p}.amortization"), &format!("{p}.target_dscr")],
-            format!(
+            format_args!(
                 "facility `{}` is `sculpted` with a fixed `amount` and no `target_dscr`",
                 f.name
             ),
@@ -1122,7 +1221,7 @@ fn cross_rules(c: &mut Checker, deal: &Deal) {
                 RuleKind::Inconsistent,
                 "reserve.months",
                 &["deal.frequency"],
-                format!(
+                format_args!(
                     "`reserve.months` = {} is not a multiple of the period length ({m} months for {})",
                     r.months,
                     deal.frequency.as_str()
@@ -1177,7 +1276,7 @@ fn contract_end_in_range(c: &mut Checker, deal: &Deal) {
             RuleKind::Inconsistent,
             "contract.term_months",
             &["deal.close"],
-            format!(
+            format_args!(
                 "the contract from {} for {} months ends past the last supported date",
                 deal.close, deal.contract.term_months
             ),
@@ -1194,7 +1293,7 @@ fn term_is_whole_periods(c: &mut Checker, frequency: Frequency, term: u32) {
             RuleKind::Inconsistent,
             "contract.term_months",
             &["deal.frequency"],
-            format!(
+            format_args!(
                 "`contract.term_months` = {term} is not a multiple of the period length ({m} months for {})",
                 frequency.as_str()
             ),
@@ -1212,7 +1311,7 @@ fn prepayment_needs_credit_share(c: &mut Checker, deal: &Deal) {
             RuleKind::Inconsistent,
             "contract.prepayment",
             &["contract.prepayment_credit_share"],
-            format!(
+            format_args!(
                 "a prepayment of {} without a `prepayment_credit_share`",
                 k.prepayment
             ),
@@ -1238,11 +1337,11 @@ fn capacity_online_before_end(c: &mut Checker, deal: &Deal) {
                 RuleKind::Inconsistent,
                 &format!("contract.capacity[{i}].online"),
                 &["deal.close", "contract.term_months"],
-                format!(
+                format_args!(
                     "capacity line `{name}` comes online on {}, after the contract ends on {end} (close + {} months)",
                     line.online, deal.contract.term_months, name = crate::shorten(&name)
                 ),
-                format!("bring it online before {end}, or lengthen `contract.term_months`"),
+                format_args!("bring it online before {end}, or lengthen `contract.term_months`"),
             );
         }
     }
@@ -1267,7 +1366,7 @@ fn payment_shares_sum_to_one(c: &mut Checker, deal: &Deal) {
                 RuleKind::Inconsistent,
                 &p,
                 &[],
-                format!("the payment shares of `purchase_order[{i}]` sum to {shown}, not exactly 1"),
+                format_args!("the payment shares of `purchase_order[{i}]` sum to {shown}, not exactly 1"),
                 "the shares of a purchase order's payments sum to exactly 1, e.g. \"0.30\" and \"0.70\"",
             );
         }
@@ -1364,7 +1463,7 @@ fn repay_by_within_term(c: &mut Checker, deal: &Deal, i: usize, f: &Facility) {
             RuleKind::Inconsistent,
             &path,
             &["deal.frequency"],
-            format!(
+            format_args!(
                 "`repay_by` = {r} months is not a multiple of the period length ({m} months for {})",
                 deal.frequency.as_str()
             ),
@@ -1375,8 +1474,8 @@ fn repay_by_within_term(c: &mut Checker, deal: &Deal, i: usize, f: &Facility) {
             RuleKind::Inconsistent,
             &path,
             &["contract.term_months"],
-            format!("`repay_by` = {r} months is beyond the {term}-month term"),
-            format!("repay by {term} months at the latest, or write repay_by = \"halfway\""),
+            format_args!("`repay_by` = {r} months is beyond the {term}-month term"),
+            format_args!("repay by {term} months at the latest, or write repay_by = \"halfway\""),
         );
     }
 }
@@ -1400,7 +1499,7 @@ fn repayment_window(c: &mut Checker, deal: &Deal, i: usize, f: &Facility) {
             RuleKind::Inconsistent,
             &path,
             &deps,
-            format!(
+            format_args!(
                 "the repayment window of facility `{}` is empty: {} and interest_only_periods g = {}, so H - g = {n} periods",
                 f.name, w.how, w.g
             ),
@@ -1418,7 +1517,7 @@ fn repayment_window(c: &mut Checker, deal: &Deal, i: usize, f: &Facility) {
                 RuleKind::Inconsistent,
                 &path,
                 &deps,
-                format!(
+                format_args!(
                     "the custom schedule of facility `{}` has {} shares, but its repayment window has n = H - g = {n} periods ({}..{} of {}; {})",
                     f.name,
                     shares.len(),
@@ -1427,7 +1526,7 @@ fn repayment_window(c: &mut Checker, deal: &Deal, i: usize, f: &Facility) {
                     w.n_periods,
                     w.how
                 ),
-                format!("give exactly {n} shares, one for each period of the window, summing to 1"),
+                format_args!("give exactly {n} shares, one for each period of the window, summing to 1"),
             );
         } else {
             let sum = shares
@@ -1441,7 +1540,7 @@ fn repayment_window(c: &mut Checker, deal: &Deal, i: usize, f: &Facility) {
                     RuleKind::Inconsistent,
                     &path,
                     &deps,
-                    format!(
+                    format_args!(
                         "the custom schedule of facility `{}` sums to {shown}, not exactly 1",
                         f.name
                     ),
@@ -1506,11 +1605,11 @@ fn capex_before_deadlines(c: &mut Checker, deal: &Deal) {
                     RuleKind::Inconsistent,
                     &format!("purchase_order[{i}].payments[{j}].date"),
                     &deps,
-                    format!(
+                    format_args!(
                         "a capex payment on {} is after the repayment deadline end_H = {end_h} of facility `{name}`, which funds every capex payment pro rata",
                         pay.date, name = crate::shorten(name)
                     ),
-                    format!("pay for the GPUs by {end_h}, or repay the facility later (`repay_by`)"),
+                    format_args!("pay for the GPUs by {end_h}, or repay the facility later (`repay_by`)"),
                 );
             }
         }
@@ -1527,12 +1626,12 @@ fn curves_ordered_from_close(c: &mut Checker, deal: &Deal) {
                     RuleKind::Inconsistent,
                     &format!("{p}[0][0]"),
                     &["deal.close"],
-                    format!(
+                    format_args!(
                         "the first point of curve `{name}` is dated {first}, after close ({})",
                         deal.close,
                         name = crate::shorten(name)
                     ),
-                    format!(
+                    format_args!(
                         "start the curve on or before {} so that the rate at close is known",
                         deal.close
                     ),
@@ -1546,7 +1645,7 @@ fn curves_ordered_from_close(c: &mut Checker, deal: &Deal) {
                         RuleKind::Inconsistent,
                         &format!("{p}[{}][0]", j + 1),
                         &[],
-                        format!(
+                        format_args!(
                             "the points of curve `{name}` are not in increasing date order: {date} comes after {before}", name = crate::shorten(name)
                         ),
                         "list the points by strictly increasing date",
@@ -1573,7 +1672,7 @@ fn known_curves(c: &mut Checker, deal: &Deal) {
                     RuleKind::UnknownReference,
                     &format!("facility[{i}].rate.index"),
                     &["curves"],
-                    format!(
+                    format_args!(
                         "facility `{}` names the curve `{index}`, which is not defined",
                         f.name
                     ),
@@ -1595,7 +1694,7 @@ fn names_and_ranks(c: &mut Checker, deal: &Deal) {
                 RuleKind::Duplicate,
                 &format!("facility[{i}].name"),
                 &[&format!("facility[{first}].name")],
-                format!("two facilities are named `{}`", crate::shorten(&f.name)),
+                format_args!("two facilities are named `{}`", crate::shorten(&f.name)),
                 "give each facility its own name",
             );
         } else {
@@ -1607,7 +1706,7 @@ fn names_and_ranks(c: &mut Checker, deal: &Deal) {
                 RuleKind::Duplicate,
                 &format!("facility[{i}].rank"),
                 &[&format!("facility[{first}].rank")],
-                format!(
+                format_args!(
                     "two facilities of rank {}: `{other}` and `{}`",
                     f.rank.number(),
                     f.name
@@ -1709,11 +1808,11 @@ fn capex_before_contract_end(c: &mut Checker, deal: &Deal) {
                     RuleKind::Inconsistent,
                     &format!("purchase_order[{i}].payments[{j}].date"),
                     &["deal.close", "contract.term_months"],
-                    format!(
+                    format_args!(
                         "a capex payment on {} is after the contract ends on {end}",
                         pay.date
                     ),
-                    format!("pay for the GPUs by {end}, the contract's end"),
+                    format_args!("pay for the GPUs by {end}, the contract's end"),
                 );
             }
         }
@@ -1742,7 +1841,7 @@ fn escalation_within_range(c: &mut Checker, deal: &Deal, path: &str, e: Decimal)
                 RuleKind::InvalidValue,
                 path,
                 &["contract.term_months"],
-                format!(
+                format_args!(
                     "`{path}` = {} compounds over the term to more than 1e15",
                     e.normalize()
                 ),
@@ -1774,7 +1873,7 @@ fn amount_within_range(
             RuleKind::InvalidValue,
             path,
             deps,
-            format!("{what} is above the limit of 1e15 for any amount the deal forms"),
+            format_args!("{what} is above the limit of 1e15 for any amount the deal forms"),
             "every amount the engine computes from the sheet, over the whole term, is at most 1e15; check the units",
         );
     }
@@ -1977,7 +2076,7 @@ fn facility_amounts(
             RuleKind::InvalidValue,
             &format!("{p}.{key}"),
             &["contract.capacity"],
-            format!(
+            format_args!(
                 "`{p}.{key}` = {} is so small that the debt-service cap CFADS / dscr is beyond 1e20",
                 dscr.value().normalize()
             ),
@@ -2071,10 +2170,8 @@ mod tests {
 
     #[test]
     fn a_million_distrusted_paths_are_checked_in_linear_time() {
-        let mut c = Checker {
-            out: Vec::new(),
-            distrusted: Distrusted::default(),
-        };
+        let mut out = Vec::new();
+        let mut c = Checker::new(&mut out, Distrusted::default());
         for i in 0..1_000_000 {
             c.distrusted.insert(&format!("curves.X.points[{i}][1]"));
         }
@@ -2085,6 +2182,53 @@ mod tests {
         for i in 0..1_000_000 {
             assert!(!c.trusted(&format!("curves.X.points[{i}][1].z")));
         }
+    }
+
+    /// Wants every other broken rule, counting all.
+    #[derive(Default)]
+    struct EveryOther {
+        asked: Vec<(RuleKind, String)>,
+        kept: Vec<Invalid>,
+    }
+
+    impl RuleSink for EveryOther {
+        fn wants(&mut self, kind: RuleKind, path: &str) -> bool {
+            self.asked.push((kind, path.to_string()));
+            self.asked.len() % 2 == 1
+        }
+
+        fn push(&mut self, invalid: Invalid) {
+            self.kept.push(invalid);
+        }
+    }
+
+    #[test]
+    fn a_sink_is_asked_about_every_broken_rule_and_given_only_those_it_wants() {
+        // value rules (negative units and costs, a share above 1) and cross rules
+        // (shares not summing to 1, duplicate scenario names) on many entries
+        let mut deal = Deal::example();
+        let po = deal.purchase_orders[0].clone();
+        for i in 0..50 {
+            let mut p = po.clone();
+            p.units = 0;
+            if i % 3 == 0 {
+                p.unit_cost = boxflow_core::Quantity::new(-p.unit_cost.value());
+            }
+            deal.purchase_orders.push(p);
+        }
+        for _ in 0..20 {
+            deal.scenarios.push(Scenario::new("same"));
+        }
+        let all = check_with_poisoned(&deal, &[]);
+        assert!(all.len() > 70, "{}", all.len());
+        let mut sink = EveryOther::default();
+        check_into(&deal, &[], &mut sink);
+        // asked about each, in the same order, with its kind and path
+        let asked: Vec<(RuleKind, String)> = all.iter().map(|i| (i.kind, i.path.clone())).collect();
+        assert_eq!(sink.asked, asked);
+        // given exactly the wanted ones (the 1st, 3rd, ...), whole
+        let wanted: Vec<Invalid> = all.iter().step_by(2).cloned().collect();
+        assert_eq!(sink.kept, wanted);
     }
 
     #[test]
