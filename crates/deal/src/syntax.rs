@@ -46,6 +46,7 @@ pub(crate) fn check(source: &str) -> Syntax {
     let mut events = Decode {
         source,
         sink: Sink::default(),
+        broken: false,
     };
     let mut whitespace = ValidateWhitespace::new(&mut events, source);
     let mut guard = RecursionGuard::new(&mut whitespace, MAX_DEPTH);
@@ -64,10 +65,16 @@ pub(crate) fn check(source: &str) -> Syntax {
 struct Decode<'i> {
     source: Source<'i>,
     sink: Sink,
+    /// True after the parser met an error: what follows is not decoded (a file of
+    /// millions of `= =` lines costs no decoding).
+    broken: bool,
 }
 
 impl<'i> Decode<'i> {
     fn raw(&self, span: Span, kind: Option<Encoding>) -> Option<Raw<'i>> {
+        if self.broken {
+            return None;
+        }
         self.source
             .input()
             .get(span.start()..span.end())
@@ -80,6 +87,10 @@ impl EventReceiver for Decode<'_> {
         if let Some(raw) = self.raw(span, kind) {
             raw.decode_key(&mut (), &mut self.sink);
         }
+    }
+
+    fn error(&mut self, _: Span, _: &mut dyn ErrorSink) {
+        self.broken = true;
     }
 
     fn scalar(&mut self, span: Span, kind: Option<Encoding>, _: &mut dyn ErrorSink) {

@@ -83,3 +83,89 @@ fn every_unknown_key_is_counted_and_the_first_hundred_shown() {
     let lines: Vec<usize> = errors.errors.iter().map(|e| e.line).collect();
     assert_eq!(lines, (1..=100).collect::<Vec<_>>());
 }
+
+/// The 1-based numbers of the lines of `text` that are `line`.
+fn lines_equal_to(text: &str, line: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| *l == line)
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+#[test]
+fn every_duplicate_scenario_name_is_counted_and_the_first_hundred_shown() {
+    // each added `[[scenario]]` is named "same": every one after the first is a
+    // duplicate (a rule of the model, not of the reader)
+    let text = sheets::sheet("duplicate-scenarios", 200_000).unwrap_or_default();
+    let same = lines_equal_to(&text, "name = \"same\"");
+    assert!(same.len() > 5_000, "{}", same.len());
+    let errors = boxflow_deal::parse(&text, "p.toml").expect_err("duplicates");
+    assert_eq!(errors.total(), same.len() - 1);
+    assert_eq!(errors.errors.len(), boxflow_deal::MAX_ERRORS);
+    // shown in order: the 2nd to the 101st "same", at the value (column 8)
+    let shown: Vec<(usize, usize)> = errors.errors.iter().map(|e| (e.line, e.column)).collect();
+    let expected: Vec<(usize, usize)> = same.iter().skip(1).take(100).map(|&l| (l, 8)).collect();
+    assert_eq!(shown, expected);
+    for e in &errors.errors {
+        assert_eq!(e.kind, boxflow_deal::ErrorKind::Duplicate);
+        assert_eq!(e.message, "two scenarios are named `same`");
+        assert_eq!(e.help.as_deref(), Some("give each scenario its own name"));
+    }
+    let report = boxflow_deal::render(&errors);
+    let more = format!("... and {} more errors\n", same.len() - 1 - 100);
+    assert!(report.contains(&more), "{more}");
+}
+
+#[test]
+fn every_bad_escape_is_counted_and_the_first_hundred_shown_as_with_few() {
+    // `k{i} = "\q"` lines after the template: one bad escape each, no syntax error
+    let text = sheets::sheet("bad-escapes", 200_000).unwrap_or_default();
+    let escapes = text.matches("\\q").count();
+    assert!(escapes > 5_000, "{escapes}");
+    let errors = boxflow_deal::parse(&text, "p.toml").expect_err("escapes");
+    assert_eq!(errors.total(), escapes);
+    assert_eq!(errors.errors.len(), boxflow_deal::MAX_ERRORS);
+    // the first 100 lines added, at the `q` after the backslash
+    let first = boxflow_deal::TEMPLATE.lines().count() + 1;
+    let shown: Vec<(usize, usize)> = errors.errors.iter().map(|e| (e.line, e.column)).collect();
+    let expected: Vec<(usize, usize)> = (0..100)
+        .map(|i| (first + i, format!("k{i} = \"\\").chars().count() + 1))
+        .collect();
+    assert_eq!(shown, expected);
+    // the same errors as a sheet with only 60 of these lines (60 errors, few enough
+    // for `toml` to report them from its tree)
+    let few: String = text
+        .lines()
+        .take(first - 1 + 60)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let few = boxflow_deal::parse(&format!("{few}\n"), "p.toml").expect_err("few");
+    assert_eq!(few.total(), 60);
+    for (a, b) in errors.errors.iter().zip(&few.errors) {
+        assert_eq!(
+            (a.line, a.column, &a.message, &a.help),
+            (b.line, b.column, &b.message, &b.help)
+        );
+    }
+    assert!(errors.errors[0]
+        .message
+        .starts_with("invalid TOML: missing escaped value"));
+}
+
+#[test]
+fn every_duplicate_key_is_counted_and_the_first_hundred_shown() {
+    // `a = 1` again and again in one table: every one after the first is a duplicate
+    let text = sheets::sheet("duplicate-keys", 200_000).unwrap_or_default();
+    let keys = lines_equal_to(&text, "a = 1");
+    assert!(keys.len() > 5_000, "{}", keys.len());
+    let errors = boxflow_deal::parse(&text, "p.toml").expect_err("duplicate keys");
+    assert_eq!(errors.total(), keys.len() - 1);
+    let shown: Vec<(usize, usize)> = errors.errors.iter().map(|e| (e.line, e.column)).collect();
+    let expected: Vec<(usize, usize)> = keys.iter().skip(1).take(100).map(|&l| (l, 1)).collect();
+    assert_eq!(shown, expected);
+    assert!(errors
+        .errors
+        .iter()
+        .all(|e| e.message == "invalid TOML: duplicate key"));
+}

@@ -4,7 +4,7 @@
 //! mistake until the sheet is about `bytes` long.
 
 /// Every kind of pathological sheet, by name.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 10] = [
     "bad-values",
     "duplicate-scenarios",
     "unknown-keys",
@@ -13,6 +13,8 @@ pub const KINDS: [&str; 8] = [
     "long-key",
     "curve-points",
     "syntax-errors",
+    "bad-escapes",
+    "duplicate-keys",
 ];
 
 /// The sheet of kind `kind` of at most `bytes` bytes (and at least `bytes` less one
@@ -73,6 +75,17 @@ pub fn sheet(kind: &str, bytes: usize) -> Option<String> {
         "syntax-errors" => {
             s.push_str(base);
             fill(&mut s, bytes, |_| "= =\n".to_string());
+        }
+        // many distinct keys, each with a bad escape (valid TOML syntax otherwise)
+        "bad-escapes" => {
+            s.push_str(base);
+            fill(&mut s, bytes, |i| format!("k{i} = \"\\q\"\n"));
+        }
+        // one key written again and again in one table
+        "duplicate-keys" => {
+            s.push_str(base);
+            s.push_str("\n[dup]\n");
+            fill(&mut s, bytes, |_| "a = 1\n".to_string());
         }
         _ => return None,
     }
