@@ -1,6 +1,7 @@
 //! Golden files for invalid deal sheets: each `fixtures/invalid/NAME.toml` must fail to
-//! read, and its errors, rendered by [`boxflow::deal::render`], must equal
-//! `fixtures/invalid/NAME.stderr` byte for byte.
+//! read as `boxflow check` reads it (with the `[[property]]` rules), and its errors,
+//! rendered by [`boxflow::deal::render`], must equal `fixtures/invalid/NAME.stderr`
+//! byte for byte.
 //!
 //! Run with `BLESS=1` to (re)write the golden files, then read every changed one.
 
@@ -28,7 +29,8 @@ fn invalid_fixtures_render_their_golden_files() {
     for name in &names {
         let file = format!("fixtures/invalid/{name}.toml");
         let bytes = fs::read(root.join(&file)).expect("fixture is readable");
-        let errors = match boxflow::deal::parse_bytes(&bytes, &file) {
+        let rules = &boxflow::scenario::prove::property_rules;
+        let errors = match boxflow::deal::parse_bytes_with_rules(&bytes, &file, rules) {
             Ok(_) => {
                 failures.push(format!(
                     "{file}: read without error, but it is an invalid fixture"

@@ -8,6 +8,7 @@
 //! | what | rule | example |
 //! |---|---|---|
 //! | money | thousands separators, two decimals | `1,234,567.89` |
+//! | count | [`count`]: thousands separators | `1,004` |
 //! | money in thousands, millions | [`money_in`]: one or two decimals | `1,234.6`, `1.23` |
 //! | money in millions on cards and chart axes | [`millions`]: [`money_in`] millions and `m` | `518.93m` |
 //! | ratio | four decimals and `x` | `1.2951x` |
@@ -74,6 +75,18 @@ pub fn fixed(x: Decimal, decimals: u32) -> String {
 /// ```
 pub fn money(m: Money) -> String {
     grouped(&m.to_string())
+}
+
+/// A count (points, runs) with thousands separators.
+///
+/// ```
+/// use boxflow_core::format::count;
+/// assert_eq!(count(1004), "1,004");
+/// assert_eq!(count(7), "7");
+/// assert_eq!(count(1_000_000), "1,000,000");
+/// ```
+pub fn count(n: u64) -> String {
+    grouped(&n.to_string())
 }
 
 /// A decimal number's text with thousands separators in its whole part.

@@ -47,12 +47,13 @@ mod warnings;
 use std::io::Read;
 use std::path::Path;
 
-pub use boxflow_model::{Deal, ValidDeal};
+pub use boxflow_model::{Deal, Invalid, ValidDeal};
 pub use error::{count_errors, DealError, DealErrors, ErrorKind};
 pub use render::{render, SNIPPET_WIDTH};
 pub use schema::json_schema;
 pub use warnings::{
-    parse_with_warnings, read_file_with_warnings, render_warnings, DealWarning, Sheet,
+    parse_with_warnings, read_file_with_rules, read_file_with_warnings, render_warnings,
+    DealWarning, Sheet,
 };
 
 /// The largest deal sheet read: 10 MiB.
@@ -104,6 +105,43 @@ pub const TEMPLATE: &str = include_str!("template.toml");
 /// assert_eq!(deal.contract.capacity[0].online, deal.close); // default: close
 /// ```
 pub fn parse(source: &str, file: &str) -> Result<ValidDeal, DealErrors> {
+    parse_with_rules(source, file, &no_rules)
+}
+
+/// Rules of the sheet that a crate this one does not depend on checks: given the deal
+/// as read (placeholders where a value could not be read) and the paths that could
+/// not be read (skip whatever reads them), each broken rule an [`Invalid`] keyed by
+/// deal-sheet path. The `[[property]]` rules are such rules
+/// (`boxflow_scenario::prove::property_rules`): they need the scenario crate's shocks
+/// and metrics.
+pub type Rules<'a> = &'a dyn Fn(&Deal, &[String]) -> Vec<Invalid>;
+
+fn no_rules(_: &Deal, _: &[String]) -> Vec<Invalid> {
+    Vec::new()
+}
+
+/// Reads a deal sheet like [`parse`], also checking `rules`: each of their errors is
+/// located at its path and reported with the sheet's own errors, in order of
+/// position.
+///
+/// ```
+/// use boxflow_model::{Invalid, RuleKind};
+///
+/// let rule = |deal: &boxflow_deal::Deal, _: &[String]| {
+///     (deal.contract.term_months > 24)
+///         .then(|| Invalid::new(RuleKind::InvalidValue, "contract.term_months", "too long", "shorten it"))
+///         .into_iter()
+///         .collect()
+/// };
+/// let errors = boxflow_deal::parse_with_rules(boxflow_deal::TEMPLATE, "t.toml", &rule).unwrap_err();
+/// assert_eq!(errors.errors[0].message, "too long");
+/// assert!(errors.errors[0].line > 1);
+/// ```
+pub fn parse_with_rules(
+    source: &str,
+    file: &str,
+    rules: Rules<'_>,
+) -> Result<ValidDeal, DealErrors> {
     if source.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(file, source.len() as u64));
     }
@@ -164,14 +202,23 @@ pub fn parse(source: &str, file: &str) -> Result<ValidDeal, DealErrors> {
 
     let outcome = reader::read(source, table.get_ref());
     let locations = reader::Locations::new(table.get_ref());
-    let mut rules = error::Rules {
+    let mut sink = error::Rules {
         found: outcome.errors,
         locations: &locations,
         source,
         span: 0..0,
     };
-    boxflow_model::check_into(&outcome.deal, &outcome.poisoned, &mut rules);
-    let found = rules.found;
+    boxflow_model::check_into(&outcome.deal, &outcome.poisoned, &mut sink);
+    let mut found = sink.found;
+    for invalid in rules(&outcome.deal, &outcome.poisoned) {
+        let span = locations.span_of(&invalid.path, source);
+        found.push(DealError::pending(
+            invalid.kind.into(),
+            span,
+            invalid.message,
+            Some(invalid.help),
+        ));
+    }
     if found.total() == 0 {
         outcome.deal.validate().map_err(|e| {
             // The reader's own pass found nothing, so the rules of validate() found
@@ -222,11 +269,20 @@ fn syntax_error(span: std::ops::Range<usize>, message: &str) -> DealError {
 /// assert_eq!((e.line, e.column), (2, 9));
 /// ```
 pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<ValidDeal, DealErrors> {
+    parse_bytes_with_rules(bytes, file, &no_rules)
+}
+
+/// [`parse_bytes`] with [`Rules`] of other crates, as [`parse_with_rules`].
+pub fn parse_bytes_with_rules(
+    bytes: &[u8],
+    file: &str,
+    rules: Rules<'_>,
+) -> Result<ValidDeal, DealErrors> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(file, bytes.len() as u64));
     }
     match std::str::from_utf8(bytes) {
-        Ok(source) => parse(source, file),
+        Ok(source) => parse_with_rules(source, file, rules),
         Err(e) => {
             let at = e.valid_up_to();
             let lossy = String::from_utf8_lossy(bytes).into_owned();

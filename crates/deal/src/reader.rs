@@ -20,7 +20,7 @@ use crate::sheet::{self, Section};
 use boxflow_model::{
     Amortization, Analysis, CapacityLine, CapexPayment, Commitment, Contract, Covenants, Curve,
     CustomerDefault, Datacenter, Deal, Expense, ExpenseBasis, Facility, Fee, LockupAction,
-    PurchaseOrder, Rank, RateSpec, ReLease, RepayBy, Reserve, Scenario, Simulation,
+    PropertySpec, PurchaseOrder, Rank, RateSpec, ReLease, RepayBy, Reserve, Scenario, Simulation,
 };
 
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -953,6 +953,13 @@ impl<'s> Reader<'s> {
             })
             .map(|t| self.simulation(&t));
 
+        let properties = self
+            .opt(&top, "property", |r, p, v| r.tables(p, v, &sheet::PROPERTY))
+            .unwrap_or_default()
+            .iter()
+            .map(|t| self.property(t))
+            .collect();
+
         Deal {
             name,
             currency,
@@ -970,7 +977,85 @@ impl<'s> Reader<'s> {
             analysis,
             scenarios,
             simulation,
+            properties,
         }
+    }
+
+    /// `[[property]]`: its name, `vary` ranges and `expect` lines as text, in the order
+    /// written; `boxflow_scenario::prove` reads and checks them.
+    fn property(&mut self, t: &Tbl<'_, '_>) -> PropertySpec {
+        PropertySpec {
+            name: self.req(t, "name", Self::string).unwrap_or_default(),
+            vary: self.req(t, "vary", Self::ranges).unwrap_or_default(),
+            expect: self.req(t, "expect", Self::lines).unwrap_or_default(),
+        }
+    }
+
+    /// A table of `KEY = "lo..hi"`, in the order written; the keys and ranges are
+    /// read by `boxflow_scenario::prove`.
+    fn ranges(&mut self, path: &str, v: &Value<'_>) -> Option<Vec<(String, String)>> {
+        let DeValue::Table(map) = v.get_ref() else {
+            self.wrong_type(
+                path,
+                v,
+                "a table of ranges",
+                Some(
+                    "write vary = { price_haircut = \"0..0.20\", default_period = \"25..60\" }"
+                        .to_string(),
+                ),
+            );
+            return None;
+        };
+        let mut entries: Vec<_> = map.iter().collect();
+        entries.sort_by_key(|(k, _)| k.span().start);
+        let mut out = Vec::with_capacity(entries.len());
+        let mut ok = true;
+        for (k, item) in entries {
+            let key: &str = k.get_ref();
+            match item.get_ref() {
+                DeValue::String(range) => out.push((key.to_string(), range.to_string())),
+                _ => {
+                    let written = shorten(self.text(item));
+                    let help = match item.get_ref() {
+                        DeValue::Integer(_) | DeValue::Float(_) => format!(
+                            "a range is text: write {} = \"{written}..{written}\" for this value alone, or \"lo..hi\"",
+                            shorten(key)
+                        ),
+                        _ => format!("write {} = \"lo..hi\", e.g. \"0..0.20\"", shorten(key)),
+                    };
+                    self.wrong_type(
+                        &join(path, key),
+                        item,
+                        "a range written as a string \"lo..hi\"",
+                        Some(help),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// An array of strings, one line each.
+    fn lines(&mut self, path: &str, v: &Value<'_>) -> Option<Vec<String>> {
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(
+                path,
+                v,
+                "an array of strings",
+                Some("write expect = [\"min_dscr >= 1.05\", \"lender_loss == 0\"]".to_string()),
+            );
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            match self.string(&format!("{path}[{i}]"), item) {
+                Some(line) => out.push(line),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
     }
 
     /// `[simulation]`: the Monte Carlo model. `re_lease_after` needs

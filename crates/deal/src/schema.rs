@@ -15,6 +15,9 @@ const NON_NEGATIVE_PATTERN: &str =
 /// A decimal from 0 to 1 (written with an exponent, only its sign is checked).
 const SHARE_PATTERN: &str = r"^\+?(0(_?0)*(\.[0-9](_?[0-9])*)?|0*1(\.0(_?0)*)?|[0-9](_?[0-9])*(\.[0-9](_?[0-9])*)?[eE][+-]?[0-9](_?[0-9])*)$";
 
+/// A range `"lo..hi"` of two decimals (spaces allowed around each).
+const RANGE_PATTERN: &str = r"^\s*[+-]?[0-9]+(\.[0-9]+)?\s*\.\.\s*[+-]?[0-9]+(\.[0-9]+)?\s*$";
+
 /// A date `YYYY-MM-DD` (a native TOML date becomes this string in JSON).
 const DATE_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 
@@ -142,6 +145,12 @@ fn property(key: &Key) -> Value {
             "maxItems": 2,
             "items": if whole { json!({ "type": "integer", "minimum": 0 }) } else { share() }
         }),
+        Kind::Ranges => json!({
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": { "type": "string", "pattern": RANGE_PATTERN }
+        }),
+        Kind::Lines => json!({ "type": "array", "minItems": 1, "items": { "type": "string" } }),
         Kind::Points => json!({
             "type": "array",
             "minItems": 1,

@@ -132,6 +132,11 @@ pub enum Kind {
     },
     /// An array of `[date, value]` points.
     Points,
+    /// A table of ranges written as text: each key a `[[scenario]]` key (or its short
+    /// name), each value `"lo..hi"` (`[[property]]`'s `vary`).
+    Ranges,
+    /// An array of strings, one line each (`[[property]]`'s `expect`).
+    Lines,
 }
 
 /// Whether a key must be given, and what applies when it is not.
@@ -245,6 +250,8 @@ pub static ROOT: Section = Section {
             Absent("nothing drawn"),
         )
         .about("The Monte Carlo model of `boxflow simulate`."),
+        key("property", Kind::Tables(&PROPERTY), NONE)
+            .about("Properties of the box over a box of shocks, for `boxflow prove`."),
     ],
     one_of: &[],
 };
@@ -870,6 +877,36 @@ pub static SIMULATION: Section = Section {
     one_of: &[],
 };
 
+/// `[[property]]`.
+pub static PROPERTY: Section = Section {
+    path: "property",
+    title: "[[property]]",
+    about: "Properties of the box, for `boxflow prove` (see [risk](risk.md)): predicates \
+            that must hold at every point of a box of shocks, each run against the debt \
+            sized at close as a `[[scenario]]` is. `prove` checks every corner of the box \
+            and seeded random points, and shrinks a failure to the mildest shock that still \
+            breaks it. `boxflow run` and `boxflow stress` ignore them; `boxflow check` \
+            checks them.",
+    notes: "```toml\n[[property]]\nname = \"senior repaid by halfway under a 20% price fall and a late default\"\n\
+            vary = { price_haircut = \"0..0.20\", default_period = \"25..60\", rate_shock_bps = \"0..300\" }\n\
+            expect = [\"halfway_covenant == pass\", \"payment_defaults == 0\", \"lender_loss == 0\", \"min_dscr >= 1.05\"]\n```",
+    keys: &[
+        key("name", Kind::Text, Required)
+            .about("Labels the property in `prove`'s output; `prove --property NAME` checks this one only.")
+            .rule("not empty, unique among properties")
+            .example("name = \"no lender loss under a 5% price fall\""),
+        key("vary", Kind::Ranges, Required)
+            .about("The box: each `[[scenario]]` key that a one-line scenario takes (or its short name: `haircut`, `default`, `rate`, ...) with its range `\"lo..hi\"`, both ends included; the keys not given stay as in the base case.")
+            .rule("at least one key, each once; `lo <= hi`; whole numbers for `default_period`, `re_lease_after`, `online_delay_months`, `useful_life_months`; `re_lease_after` and `re_lease_price_share` need `default_period`, `re_lease_after` needs `re_lease_price_share`; every corner a valid scenario of the deal")
+            .example("vary = { price_haircut = \"0..0.20\" }"),
+        key("expect", Kind::Lines, Required)
+            .about("The predicates that must hold at every point: `METRIC OP VALUE`, a stress metric (`min_dscr`, `lender_loss`, `halfway_covenant`, ...), one of `==`, `!=`, `<`, `<=`, `>`, `>=`, and a value in the metric's unit (`pass`/`fail`, a multiple, a fraction, currency units, a whole number).")
+            .rule("at least one; each a predicate of the `expect` language (docs/risk.md)")
+            .example("expect = [\"min_dscr >= 1.05\"]"),
+    ],
+    one_of: &[],
+};
+
 /// Every section, in the order the documentation lists them (and in which an unknown
 /// key's "belongs in" hint looks for it).
 pub static SECTIONS: &[&Section] = &[
@@ -891,6 +928,7 @@ pub static SECTIONS: &[&Section] = &[
     &ANALYSIS,
     &SCENARIO,
     &SIMULATION,
+    &PROPERTY,
 ];
 
 /// The section at `path` (`""`, `deal`, `facility.rate`, `curves.NAME`), if any.
@@ -933,6 +971,8 @@ impl Kind {
             Kind::Range { whole: false } => "`[lo, hi]` of shares".to_string(),
             Kind::Range { whole: true } => "`[lo, hi]` of counts (0 allowed)".to_string(),
             Kind::Points => "array of `[date, value]`".to_string(),
+            Kind::Ranges => "table of `KEY = \"lo..hi\"`".to_string(),
+            Kind::Lines => "array of strings".to_string(),
         }
     }
 }

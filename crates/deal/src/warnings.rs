@@ -22,7 +22,7 @@ use boxflow_model::ValidDeal;
 
 use crate::error::{DealError, ErrorKind};
 use crate::render::render_block;
-use crate::{parse, parse_bytes, read_bytes, reader, DealErrors};
+use crate::{parse, parse_bytes, parse_bytes_with_rules, read_bytes, reader, DealErrors, Rules};
 
 /// A valid deal sheet and its warnings.
 #[derive(Clone, Debug)]
@@ -79,6 +79,16 @@ pub fn read_file_with_warnings(path: &Path) -> Result<Sheet, DealErrors> {
     let (file, bytes) = read_bytes(path)?;
     let deal = parse_bytes(&bytes, &file)?;
     // parse_bytes accepted the bytes, so they are UTF-8.
+    let source = String::from_utf8_lossy(&bytes).into_owned();
+    Ok(sheet(deal, source, file))
+}
+
+/// Reads a deal-sheet file like [`read_file_with_warnings`], also checking `rules`
+/// ([`crate::parse_with_rules`]): the CLI checks the `[[property]]` rules of
+/// `boxflow_scenario::prove` this way.
+pub fn read_file_with_rules(path: &Path, rules: Rules<'_>) -> Result<Sheet, DealErrors> {
+    let (file, bytes) = read_bytes(path)?;
+    let deal = parse_bytes_with_rules(&bytes, &file, rules)?;
     let source = String::from_utf8_lossy(&bytes).into_owned();
     Ok(sheet(deal, source, file))
 }

@@ -113,6 +113,11 @@ fn invalid_fixtures_fail() {
     let files = tomls(&fixtures().join("invalid"));
     assert!(files.len() >= 15);
     for file in &files {
+        // Its errors are the `[[property]]` rules of `boxflow_scenario::prove`, which
+        // this crate does not know: the root `tests/invalid_fixtures.rs` reads it with them.
+        if file.ends_with("bad-properties.toml") {
+            continue;
+        }
         let e = read_file(file).expect_err(&file.display().to_string());
         assert!(!e.errors.is_empty());
         assert!(

@@ -55,6 +55,7 @@ pub struct DealBuilder {
     analysis: Option<Analysis>,
     scenarios: Vec<Scenario>,
     simulation: Option<Simulation>,
+    properties: Vec<PropertySpec>,
 }
 
 impl Deal {
@@ -78,6 +79,7 @@ impl Deal {
             analysis: None,
             scenarios: Vec::new(),
             simulation: None,
+            properties: Vec::new(),
         }
     }
 }
@@ -165,6 +167,12 @@ impl DealBuilder {
         self
     }
 
+    /// Adds a `[[property]]`, checked by `boxflow prove`.
+    pub fn property(mut self, property: PropertySpec) -> Self {
+        self.properties.push(property);
+        self
+    }
+
     /// The deal with every default applied, not yet validated (to change it further
     /// in code before [`Deal::validate`]).
     ///
@@ -197,6 +205,7 @@ impl DealBuilder {
             analysis: self.analysis,
             scenarios: self.scenarios,
             simulation: self.simulation,
+            properties: self.properties,
         }
     }
 

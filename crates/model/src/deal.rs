@@ -47,6 +47,10 @@ pub struct Deal {
     /// defaults of [`Simulation::default`] (nothing drawn: every run is the base case).
     /// It never changes the base case that `run` computes.
     pub simulation: Option<Simulation>,
+    /// `[[property]]`: properties `boxflow prove` checks over a box of shocks, as
+    /// written (their ranges and predicates are read by `boxflow_scenario::prove`).
+    /// They never change the base case that `run` computes.
+    pub properties: Vec<PropertySpec>,
 }
 
 impl Deal {
@@ -576,6 +580,44 @@ impl Scenario {
         self.shocks_lines()
             || !self.opex_shock.value().is_zero()
             || !self.power_shock.value().is_zero()
+    }
+}
+
+/// `[[property]]`: a property of the box as written in the deal sheet, its ranges and
+/// predicates kept as text. This crate knows neither shocks nor metrics:
+/// `boxflow_scenario::prove` reads them (`Property::from_spec`) and checks them
+/// (`prove::property_rules`), each error keyed by the deal-sheet path of the text at
+/// fault (`property[0].vary.default_period`, `property[0].expect[1]`).
+///
+/// ```
+/// use boxflow_model::PropertySpec;
+///
+/// let p = PropertySpec::new("no loss", &[("price_haircut", "0..0.05")], &["lender_loss == 0"]);
+/// assert_eq!(p.vary[0].0, "price_haircut");
+/// assert_eq!(p.expect, ["lender_loss == 0"]);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PropertySpec {
+    /// `name`: labels the property; unique among the sheet's properties.
+    pub name: String,
+    /// `vary`: each `[[scenario]]` key (or its short name) with its range `"lo..hi"`,
+    /// in the order written.
+    pub vary: Vec<(String, String)>,
+    /// `expect`: the predicates (`"min_dscr >= 1.05"`), in the order written.
+    pub expect: Vec<String>,
+}
+
+impl PropertySpec {
+    /// A property of `name` with these ranges and predicates.
+    pub fn new(name: impl Into<String>, vary: &[(&str, &str)], expect: &[&str]) -> PropertySpec {
+        PropertySpec {
+            name: name.into(),
+            vary: vary
+                .iter()
+                .map(|(k, r)| (k.to_string(), r.to_string()))
+                .collect(),
+            expect: expect.iter().map(|e| e.to_string()).collect(),
+        }
     }
 }
 

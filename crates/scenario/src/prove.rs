@@ -34,7 +34,12 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use crate::{scenario_of, Base, Dimension, Expectation, Outcome, ScenarioError};
+use boxflow_model::{Deal, Invalid, PropertySpec, RuleKind};
+
+use crate::{
+    scenario_of, Base, Dimension, ExpectError, Expectation, Metric, Outcome, ScenarioError,
+    UnknownMetric,
+};
 
 /// The default number of random points: 1,000.
 pub const DEFAULT_CASES: usize = 1000;
@@ -70,14 +75,47 @@ pub struct Range {
 
 /// What is wrong with a property, and what would fix it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
+#[error("{message}: {help}")]
 pub struct PropertyError {
-    /// The message, with what would fix it.
+    /// What is wrong.
     pub message: String,
+    /// What would fix it.
+    pub help: String,
 }
 
-fn err(message: String) -> PropertyError {
-    PropertyError { message }
+fn err(message: impl Into<String>, help: impl Into<String>) -> PropertyError {
+    PropertyError {
+        message: message.into(),
+        help: help.into(),
+    }
+}
+
+impl From<ExpectError> for PropertyError {
+    fn from(e: ExpectError) -> PropertyError {
+        match e {
+            ExpectError::NoComparison { text } => err(
+                format!("`{text}` has no comparison"),
+                "write METRIC OP VALUE with OP one of ==, !=, <, <=, >, >= (e.g. \"min_dscr >= 1.05\")",
+            ),
+            ExpectError::UnknownMetric(UnknownMetric { name, suggestion }) => err(
+                format!("`{name}` is not a metric"),
+                format!(
+                    "{}the metrics are: {}",
+                    suggestion.map_or(String::new(), |s| format!("did you mean `{s}`? ")),
+                    Metric::ALL.map(Metric::name).join(", ")
+                ),
+            ),
+            ExpectError::BadValue {
+                metric,
+                value,
+                help,
+            } => err(format!("`{value}` is not a value for {metric}"), help),
+            ExpectError::OrderedVerdict { metric, symbol } => err(
+                format!("{metric} is pass or fail, it has no order: `{symbol}` does not apply"),
+                format!("compare it with == or != (e.g. \"{metric} == pass\")"),
+            ),
+        }
+    }
 }
 
 impl Range {
@@ -90,7 +128,7 @@ impl Range {
     /// assert_eq!(r.hi.to_string(), "0.20");
     /// assert!(Range::parse("default_period", "25..60.5").is_err());
     /// assert!(Range::parse("haircut", "0.3..0.2").is_err());
-    /// assert!(Range::parse("hiarcut", "0..0.2").unwrap_err().message.contains("did you mean `haircut`?"));
+    /// assert!(Range::parse("hiarcut", "0..0.2").unwrap_err().help.contains("did you mean `haircut`?"));
     /// ```
     pub fn parse(key: &str, range: &str) -> Result<Range, PropertyError> {
         let dimension = Dimension::parse(key.trim()).ok_or_else(|| {
@@ -102,51 +140,79 @@ impl Range {
                 Some(n) => format!("did you mean `{n}`? "),
                 None => String::new(),
             };
-            err(format!(
-                "unknown vary key `{}`: {near}(the keys are the [[scenario]] keys or their short names: {})",
-                boxflow_model::shorten(key.trim()),
-                Dimension::ALL.iter().map(|d| d.key()).collect::<Vec<_>>().join(", ")
-            ))
+            err(
+                format!("unknown vary key `{}`", boxflow_model::shorten(key.trim())),
+                format!(
+                    "{near}the keys are the [[scenario]] keys or their short names: {}",
+                    Dimension::ALL
+                        .iter()
+                        .map(|d| format!("{} ({})", d.key(), d.name()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
         })?;
+        let key = boxflow_model::shorten(key.trim());
         let Some((lo, hi)) = range.split_once("..") else {
-            return Err(err(format!(
-                "`{}` is not a range: write \"lo..hi\" such as \"0..0.20\"",
-                boxflow_model::shorten(range)
-            )));
+            return Err(err(
+                format!("`{}` is not a range", boxflow_model::shorten(range)),
+                format!(
+                    "write \"lo..hi\" such as \"{}\" (\"x..x\" for one value)",
+                    if dimension.is_count() {
+                        "25..60"
+                    } else {
+                        "0..0.20"
+                    }
+                ),
+            ));
         };
         let bound = |t: &str| -> Result<Decimal, PropertyError> {
-            let x = t.trim().parse::<Decimal>().map_err(|_| {
-                err(format!(
-                    "`{}` in `{key}` is not a decimal number: write \"lo..hi\" such as \"0..0.20\"",
-                    boxflow_model::shorten(t.trim())
-                ))
+            let t = t.trim();
+            let x = t.parse::<Decimal>().map_err(|_| {
+                err(
+                    format!(
+                        "`{}` in `{key}` is not a decimal number",
+                        boxflow_model::shorten(t)
+                    ),
+                    "write \"lo..hi\" with plain decimals such as \"0..0.20\"",
+                )
             })?;
             if dimension.is_count() && (!x.fract().is_zero() || x.is_sign_negative()) {
-                return Err(err(format!(
-                    "`{key}` counts periods or months: `{}` is not a whole number of 0 or more (write e.g. \"25..60\")",
-                    t.trim()
-                )));
+                return Err(err(
+                    format!("`{key}` bound `{t}` is not a whole number of 0 or more"),
+                    format!(
+                        "`{key}` counts {}: write whole numbers such as \"25..60\"",
+                        if matches!(dimension, Dimension::Default | Dimension::Gap) {
+                            "periods"
+                        } else {
+                            "months"
+                        }
+                    ),
+                ));
             }
             if dimension.is_count() && x > Decimal::from(u32::MAX) {
-                return Err(err(format!(
-                    "`{key}` bound `{}` is above {}, the largest count a deal sheet holds",
-                    t.trim(),
-                    u32::MAX
-                )));
+                return Err(err(
+                    format!(
+                        "`{key}` bound `{t}` is above {}, the largest count a deal sheet holds",
+                        u32::MAX
+                    ),
+                    "write a bound within the deal's term",
+                ));
             }
             if x.abs() > Decimal::from(MAX_BOUND) {
-                return Err(err(format!(
-                    "`{key}` bound `{}` is outside -{MAX_BOUND}..{MAX_BOUND}: no shock of a deal is that large",
-                    t.trim()
-                )));
+                return Err(err(
+                    format!("`{key}` bound `{t}` is outside -{MAX_BOUND}..{MAX_BOUND}"),
+                    "no shock of a deal is that large: write a bound within that range",
+                ));
             }
             Ok(x)
         };
         let (lo, hi) = (bound(lo)?, bound(hi)?);
         if lo > hi {
-            return Err(err(format!(
-                "`{key}` runs from {lo} down to {hi}: write the lower bound first (\"{hi}..{lo}\")"
-            )));
+            return Err(err(
+                format!("`{key}` runs from {lo} down to {hi}: lo > hi"),
+                format!("write the lower bound first (\"{hi}..{lo}\")"),
+            ));
         }
         Ok(Range { dimension, lo, hi })
     }
@@ -193,10 +259,48 @@ pub struct Property {
     pub expect: Vec<Expectation>,
 }
 
+/// The part of a property an error is about: where a deal sheet writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// `name`.
+    Name,
+    /// `vary` as a whole.
+    Vary,
+    /// The `vary` entry at this index (in the order written).
+    Range(usize),
+    /// `expect` as a whole.
+    Expect,
+    /// The `expect` line at this index.
+    Line(usize),
+}
+
+impl Part {
+    /// The deal-sheet path of this part of the property at `prefix`
+    /// (`property[0]`), given its `vary` keys as written.
+    ///
+    /// ```
+    /// use boxflow_scenario::prove::Part;
+    /// assert_eq!(Part::Range(1).path("property[0]", &["haircut", "default"]), "property[0].vary.default");
+    /// assert_eq!(Part::Line(2).path("property[3]", &[]), "property[3].expect[2]");
+    /// ```
+    pub fn path(self, prefix: &str, keys: &[&str]) -> String {
+        match self {
+            Part::Name => format!("{prefix}.name"),
+            Part::Vary => format!("{prefix}.vary"),
+            Part::Range(i) => match keys.get(i) {
+                Some(k) => format!("{prefix}.vary.{k}"),
+                None => format!("{prefix}.vary"),
+            },
+            Part::Expect => format!("{prefix}.expect"),
+            Part::Line(i) => format!("{prefix}.expect[{i}]"),
+        }
+    }
+}
+
 impl Property {
     /// Builds a property from its `vary` pairs and `expect` lines, checking each
     /// (a key at most once; `gap` and `re_lease` need `default`; at least one range
-    /// and one expectation).
+    /// and one expectation). The first error; [`Property::read`] gives every one.
     ///
     /// ```
     /// use boxflow_scenario::prove::Property;
@@ -209,47 +313,130 @@ impl Property {
         vary: &[(&str, &str)],
         expect: &[&str],
     ) -> Result<Property, PropertyError> {
-        let mut ranges: Vec<Range> = Vec::new();
-        for (k, v) in vary {
-            let r = Range::parse(k, v)?;
-            if ranges.iter().any(|x| x.dimension == r.dimension) {
-                return Err(err(format!(
-                    "`{}` is varied twice: give each key one range",
-                    r.dimension.key()
-                )));
-            }
-            ranges.push(r);
-        }
-        if ranges.is_empty() {
-            return Err(err(
-                "`vary` is empty: give at least one range, e.g. { price_haircut = \"0..0.20\" }"
-                    .into(),
-            ));
-        }
-        let has = |d| ranges.iter().any(|r| r.dimension == d);
-        if (has(Dimension::Gap) || has(Dimension::ReLease)) && !has(Dimension::Default) {
-            return Err(err(
-                "`re_lease_after` and `re_lease_price_share` describe the re-lease after a customer default: vary `default_period` too".into(),
-            ));
-        }
-        if has(Dimension::Gap) && !has(Dimension::ReLease) {
-            return Err(err(
-                "`re_lease_after` needs `re_lease_price_share`: vary it too".into(),
-            ));
-        }
-        let expect = expect
+        Property::read(name, vary, expect).map_err(|mut e| e.remove(0).1)
+    }
+
+    /// A property of a deal sheet (`[[property]]`, read as text by the deal reader).
+    pub fn from_spec(spec: &PropertySpec) -> Result<Property, Vec<(Part, PropertyError)>> {
+        let vary: Vec<(&str, &str)> = spec
+            .vary
             .iter()
-            .map(|e| e.parse::<Expectation>().map_err(|x| err(x.to_string())))
-            .collect::<Result<Vec<_>, _>>()?;
-        if expect.is_empty() {
-            return Err(err(
-                "`expect` is empty: give at least one line such as \"min_dscr >= 1.05\"".into(),
+            .map(|(k, r)| (k.as_str(), r.as_str()))
+            .collect();
+        let expect: Vec<&str> = spec.expect.iter().map(String::as_str).collect();
+        Property::read(&spec.name, &vary, &expect)
+    }
+
+    /// Like [`Property::new`], with every error, each with the part written at fault.
+    ///
+    /// ```
+    /// use boxflow_scenario::prove::{Part, Property};
+    /// let errors = Property::read("p", &[("hiarcut", "0..0.2"), ("default", "2.5..9")], &["lender_loss == pass"])
+    ///     .unwrap_err();
+    /// let parts: Vec<Part> = errors.iter().map(|(p, _)| *p).collect();
+    /// assert_eq!(parts, [Part::Range(0), Part::Range(1), Part::Line(0)]);
+    /// assert!(errors[2].1.help.contains("lender_loss is money"));
+    /// ```
+    pub fn read(
+        name: &str,
+        vary: &[(&str, &str)],
+        expect: &[&str],
+    ) -> Result<Property, Vec<(Part, PropertyError)>> {
+        let mut errors = Vec::new();
+        if name.trim().is_empty() {
+            errors.push((
+                Part::Name,
+                err(
+                    "the property's name is empty",
+                    "name it for what it claims, e.g. \"no lender loss under a 5% price fall\"",
+                ),
             ));
+        }
+        let mut ranges: Vec<(usize, Range)> = Vec::new();
+        for (i, (k, v)) in vary.iter().enumerate() {
+            match Range::parse(k, v) {
+                Ok(r) => {
+                    if let Some((j, _)) = ranges.iter().find(|(_, x)| x.dimension == r.dimension) {
+                        errors.push((
+                            Part::Range(i),
+                            err(
+                                format!(
+                                    "`{}` is varied twice (`{}` and `{}`)",
+                                    r.dimension.key(),
+                                    boxflow_model::shorten(vary[*j].0),
+                                    boxflow_model::shorten(k)
+                                ),
+                                "give each key one range",
+                            ),
+                        ));
+                    } else {
+                        ranges.push((i, r));
+                    }
+                }
+                Err(e) => errors.push((Part::Range(i), e)),
+            }
+        }
+        if vary.is_empty() {
+            errors.push((
+                Part::Vary,
+                err(
+                    "`vary` is empty",
+                    "give at least one range, e.g. { price_haircut = \"0..0.20\" }",
+                ),
+            ));
+        }
+        let at = |d| {
+            ranges
+                .iter()
+                .find(|(_, r)| r.dimension == d)
+                .map(|(i, _)| *i)
+        };
+        let unread = errors.iter().any(|(p, _)| matches!(p, Part::Range(_)));
+        if !unread {
+            if let (Some(i), None) = (
+                at(Dimension::Gap).or(at(Dimension::ReLease)),
+                at(Dimension::Default),
+            ) {
+                errors.push((
+                    Part::Range(i),
+                    err(
+                        "`re_lease_after` and `re_lease_price_share` describe the re-lease after a customer default, and `default_period` is not varied",
+                        "vary `default_period` too, e.g. default_period = \"25..60\"",
+                    ),
+                ));
+            } else if let (Some(i), None) = (at(Dimension::Gap), at(Dimension::ReLease)) {
+                errors.push((
+                    Part::Range(i),
+                    err(
+                        "`re_lease_after` is varied without `re_lease_price_share`",
+                        "vary re_lease_price_share too, e.g. \"0.40..0.90\"",
+                    ),
+                ));
+            }
+        }
+        let mut lines = Vec::new();
+        for (i, e) in expect.iter().enumerate() {
+            match e.parse::<Expectation>() {
+                Ok(x) => lines.push(x),
+                Err(x) => errors.push((Part::Line(i), x.into())),
+            }
+        }
+        if expect.is_empty() {
+            errors.push((
+                Part::Expect,
+                err(
+                    "`expect` is empty",
+                    "give at least one line such as \"min_dscr >= 1.05\"",
+                ),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
         }
         Ok(Property {
             name: name.to_string(),
-            vary: ranges,
-            expect,
+            vary: ranges.into_iter().map(|(_, r)| r).collect(),
+            expect: lines,
         })
     }
 
@@ -498,4 +685,121 @@ pub fn shrink(
         expectation: expectation.clone(),
         shrink_runs: runs,
     })
+}
+
+/// The `[[property]]` rules of a deal sheet, as the deal reader takes them
+/// (`boxflow_deal::parse_with_rules`): every error of every property at once, keyed by
+/// the deal-sheet path of the text at fault (`property[0].vary.default_period`,
+/// `property[1].expect[2]`); two properties of one name; and, when the rest of the
+/// deal is valid, every corner of each box a valid scenario of the deal (a default
+/// period within the term, a useful life of at least one month, ...), reported at the
+/// first `vary` key the first failing corner's error names. A property whose text
+/// could not be read (a path in `poisoned`) is skipped: the reader reported it.
+///
+/// ```
+/// use boxflow_model::PropertySpec;
+/// use boxflow_scenario::prove::property_rules;
+///
+/// let mut deal = boxflow_model::Deal::example();
+/// deal.properties.push(PropertySpec::new("p", &[("haircut", "0..0.2")], &["min_dcsr >= 1"]));
+/// let errors = property_rules(&deal, &[]);
+/// assert_eq!(errors[0].path, "property[0].expect[0]");
+/// assert!(errors[0].help.starts_with("did you mean `min_dscr`?"));
+/// ```
+pub fn property_rules(deal: &Deal, poisoned: &[String]) -> Vec<Invalid> {
+    let mut out = Vec::new();
+    if deal.properties.is_empty() {
+        return out;
+    }
+    let unread = |prefix: &str| {
+        poisoned.iter().any(|p| {
+            p.strip_prefix(prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
+    };
+    let deal_valid = !poisoned.iter().any(|p| !p.starts_with("property"))
+        && boxflow_model::check_with_poisoned(deal, poisoned).is_empty();
+    for (i, spec) in deal.properties.iter().enumerate() {
+        let prefix = format!("property[{i}]");
+        if unread(&prefix) {
+            continue;
+        }
+        let keys: Vec<&str> = spec.vary.iter().map(|(k, _)| k.as_str()).collect();
+        if let Some(j) = deal.properties[..i]
+            .iter()
+            .position(|q| q.name == spec.name && !spec.name.trim().is_empty())
+        {
+            out.push(Invalid::new(
+                RuleKind::Duplicate,
+                Part::Name.path(&prefix, &keys),
+                format!(
+                    "two properties are named `{}` (#{} and #{})",
+                    boxflow_model::shorten(&spec.name),
+                    j + 1,
+                    i + 1
+                ),
+                "give each property its own name: `prove` reports them, and `--property` picks one, by name",
+            ));
+        }
+        match Property::from_spec(spec) {
+            Err(errors) => {
+                for (part, e) in errors {
+                    out.push(Invalid::new(
+                        RuleKind::InvalidValue,
+                        part.path(&prefix, &keys),
+                        e.message,
+                        e.help,
+                    ));
+                }
+            }
+            Ok(p) if deal_valid => {
+                if let Some(bad) = bad_corner(deal, &p) {
+                    let at = bad.index.map_or(Part::Vary, Part::Range);
+                    out.push(Invalid::new(
+                        RuleKind::Inconsistent,
+                        at.path(&prefix, &keys),
+                        format!(
+                            "the corner `{}` of the box is not a scenario of this deal: {}",
+                            bad.spec, bad.invalid.message
+                        ),
+                        format!("{}; narrow the range", bad.invalid.help),
+                    ));
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+    out
+}
+
+/// The first corner of a property's box that is not a valid scenario of `deal`.
+struct BadCorner {
+    spec: String,
+    invalid: Invalid,
+    /// The `vary` entry the error names, if one.
+    index: Option<usize>,
+}
+
+fn bad_corner(deal: &Deal, property: &Property) -> Option<BadCorner> {
+    for corner in property.corners() {
+        let spec = spec_of(&corner);
+        let Ok(scenario) = scenario_of(&spec, &corner) else {
+            continue;
+        };
+        if let Some(invalid) = boxflow_model::validate_scenario(deal, &scenario)
+            .into_iter()
+            .next()
+        {
+            let index = property.vary.iter().position(|r| {
+                let key = r.dimension.key();
+                invalid.path.ends_with(&format!(".{key}")) || invalid.message.contains(key)
+            });
+            return Some(BadCorner {
+                spec,
+                invalid,
+                index,
+            });
+        }
+    }
+    None
 }

@@ -98,7 +98,7 @@ fn the_result_does_not_depend_on_the_threads() {
 #[test]
 fn bad_properties_say_what_would_fix_them() {
     let err = |vary: &[(&str, &str)], expect: &[&str]| {
-        Property::new("p", vary, expect).unwrap_err().message
+        Property::new("p", vary, expect).unwrap_err().to_string()
     };
     let ok = [("haircut", "0..0.2")];
     assert!(err(&[("hiarcut", "0..0.2")], &["lender_loss == 0"]).contains("did you mean"));

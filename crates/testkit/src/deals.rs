@@ -193,6 +193,7 @@ pub fn reference_deal() -> Deal {
         }),
         scenarios: vec![],
         simulation: None,
+        properties: vec![],
     }
 }
 
@@ -276,5 +277,6 @@ pub fn tiny(expense_per_month: &str) -> Deal {
         analysis: None,
         scenarios: vec![],
         simulation: None,
+        properties: vec![],
     }
 }
