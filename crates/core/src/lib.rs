@@ -31,12 +31,14 @@ pub mod format;
 pub mod json;
 mod money;
 mod names;
+mod quantile;
 mod ratio;
 
 pub use calendar::{
     active_days, add_months, anniversaries, escalation_factor, Calendar, CalendarError, DayCount,
     Frequency, Period, Slot,
 };
+pub use quantile::nearest_rank;
 pub use money::{floor2, product, quotient, round2, Money};
 pub use names::SheetEnum;
 pub use ratio::{round10, Quantity, Rate, Ratio, Share};
