@@ -8,8 +8,8 @@ use boxflow::core::Decimal;
 use boxflow::model::{Simulation, ValidDeal};
 use boxflow::report::format::{money as thousands, percent};
 use boxflow::report::json::{money, ratio};
-use boxflow::report::table::{right, styled};
 use boxflow::report::simulation::{Quantile, SimulationFigure, SimulationResults};
+use boxflow::report::table::{right, styled};
 use boxflow::scenario::simulate::{
     nearest_rank, simulate, simulate_runs, summarize, SimulationSummary,
 };

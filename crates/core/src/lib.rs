@@ -38,9 +38,9 @@ pub use calendar::{
     active_days, add_months, anniversaries, escalation_factor, Calendar, CalendarError, DayCount,
     Frequency, Period, Slot,
 };
-pub use quantile::nearest_rank;
 pub use money::{floor2, product, quotient, round2, Money};
 pub use names::SheetEnum;
+pub use quantile::nearest_rank;
 pub use ratio::{round10, Quantity, Rate, Ratio, Share};
 
 pub use rust_decimal::Decimal;

@@ -3,18 +3,25 @@
 //!
 //! It holds the headline (a card per facility: commitment, deadline, repaid period
 //! and its own pass or fail; the minimum senior and combined DSCR; the equity IRR,
-//! the NPV, the lender loss), the key terms and capital structure, the charts drawn
+//! the NPV, the lender loss, the minimum covenant headroom), the key terms and capital structure, the charts drawn
 //! by [`crate::svg`] (every facility's balance with the halfway line; the senior and
 //! combined DSCR against the sizing target, the lock-up and the default levels; the
 //! uses of cash per period against its sources, CFADS and reserve releases; the
-//! sponsor's cumulative cash with the payback point; the LTV against its covenant),
-//! the stress results when given ([`crate::stress::StressResults`]: the scenarios'
-//! table, the breakpoints, tornado charts, the scenarios drawn over the balance and
-//! DSCR charts, a grid as a heat map), the closing sources and uses, the events in
-//! words with their reasons and the period table, whose debt service columns
+//! sponsor's cumulative cash with the payback point; the LTV against its covenant;
+//! the covenant headroom per period), the minimum headroom as a card, the run by
+//! contract year ([`boxflow_waterfall::years`], with the MOIC), the stress results when
+//! given ([`crate::stress::StressResults`]: the scenarios' table, the breakpoints,
+//! tornado charts, the scenarios drawn over the balance and DSCR charts, a grid as a
+//! heat map), the Monte Carlo results when given
+//! ([`crate::simulation::SimulationResults`]: `boxflow simulate`'s table and
+//! histograms of the lender loss, the equity IRR and the minimum DSCR), the closing
+//! sources and uses, the total funding ([`boxflow_waterfall::funding`]), the events
+//! in words with their reasons and the period table, whose debt service columns
 //! reconcile to the DSCRs beside them. Chart `<svg>` ids: `chart-balance`,
 //! `chart-dscr`, `chart-uses`, `chart-sponsor`, `chart-ltv` (when the run has an
-//! LTV), `chart-tornado-dscr` and `chart-tornado-irr` (with scenarios).
+//! LTV), `chart-headroom` (with covenant levels), `chart-tornado-dscr` and
+//! `chart-tornado-irr` (with scenarios), `chart-sim-loss`, `chart-sim-irr` and
+//! `chart-sim-dscr` (with a simulation).
 //!
 //! Money is in millions on cards and axes (`518.93m`, [`boxflow_core::format::millions`])
 //! and to the cent in tables; ratios to four decimals and percents to two everywhere.
@@ -1156,10 +1163,16 @@ fn headroom_chart(
     let no_ds = run.periods.iter().filter(|p| p.dscr.is_none()).count();
     let mut sub = "how far CFADS can fall, as a percent of it, before the senior DSCR reaches each level: 1 − level / DSCR; below 0 the DSCR is under the level".to_string();
     if no_ds > 0 {
-        let _ = write!(sub, "; {no_ds} periods without senior debt service have none");
+        let _ = write!(
+            sub,
+            "; {no_ds} periods without senior debt service have none"
+        );
     }
     if clipped > 0 {
-        let _ = write!(sub, "; {clipped} values below −100% drawn at the axis's edge");
+        let _ = write!(
+            sub,
+            "; {clipped} values below −100% drawn at the axis's edge"
+        );
     }
     figure(out, "Covenant headroom", &sub, &chart, &legend(&items));
 }
@@ -1203,11 +1216,7 @@ fn years_table(out: &mut String, run: &Run) {
                 format!("{}–{}", y.first_period, y.last_period)
             },
         );
-        for m in [
-            y.cfads,
-            y.interest_paid(),
-            y.principal(),
-        ] {
+        for m in [y.cfads, y.interest_paid(), y.principal()] {
             num(out, &thousands(m));
         }
         for f in &y.facilities {
@@ -1426,17 +1435,19 @@ fn simulation_section(out: &mut String, deal: &Deal, base: &Run, sim: &Simulatio
         share_of(losses.len(), n),
         share_of(none, n)
     );
-    let loss = bins(&losses, 20).map(|b| outcome_histogram(
-        "chart-sim-loss",
-        "Lender loss in the runs with a loss",
-        &format!("lender loss, {}", deal.currency),
-        b,
-        &sim.loss_quantiles,
-        Some(bs.lender_loss.amount()),
-        (None, Vec::new()),
-        (format, &money_text),
-        VERMILLION,
-    ));
+    let loss = bins(&losses, 20).map(|b| {
+        outcome_histogram(
+            "chart-sim-loss",
+            "Lender loss in the runs with a loss",
+            &format!("lender loss, {}", deal.currency),
+            b,
+            &sim.loss_quantiles,
+            Some(bs.lender_loss.amount()),
+            (None, Vec::new()),
+            (format, &money_text),
+            VERMILLION,
+        )
+    });
     out.push_str("<div>");
     match loss {
         Some(svg) => figure(

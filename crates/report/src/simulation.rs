@@ -224,9 +224,12 @@ mod tests {
         let b = bins(&["-0.12", "0.0", "0.19", "0.2", "0.31"].map(d), 4).unwrap();
         assert_eq!((b.start, b.width), (d("-0.2"), d("0.2")));
         assert_eq!(b.counts, [1, 2, 2]); // [-0.2,0) [0,0.2) [0.2,0.4)
-        // A width of 2.5 times a power of ten: 2.2 / 1 bins → 2.5.
+                                         // A width of 2.5 times a power of ten: 2.2 / 1 bins → 2.5.
         let b = bins(&[d("1.0"), d("3.2")], 1).unwrap();
-        assert_eq!((b.start, b.width, b.counts.clone()), (d("0"), d("2.5"), vec![1, 1]));
+        assert_eq!(
+            (b.start, b.width, b.counts.clone()),
+            (d("0"), d("2.5"), vec![1, 1])
+        );
         // Every value equal: one bin holding them all.
         let b = bins(&[d("1.3"); 4], 20).unwrap();
         assert_eq!(b.counts, [4]);

@@ -9,7 +9,8 @@
 //! format of [`boxflow_core::format`]: money in millions (`500.00m`), ratios to four
 //! decimals, percents to two; the x axis prints the period's end date when given
 //! [`LineChart::x_names`], at a step that leaves room between labels. A
-//! [`Tornado`] chart shows scenarios against the base case.
+//! [`Tornado`] chart shows scenarios against the base case, a [`Histogram`] the runs
+//! of a simulation.
 //!
 //! ```
 //! use boxflow_report::svg::{line_chart, Line, LineChart, RefLine, TickFormat};
@@ -1180,7 +1181,11 @@ pub fn histogram(chart: &Histogram) -> String {
         0.0
     };
     let end = start + width * n.max(1) as f64;
-    let marks = chart.marks.iter().map(|m| m.value).filter(|v| v.is_finite());
+    let marks = chart
+        .marks
+        .iter()
+        .map(|m| m.value)
+        .filter(|v| v.is_finite());
     let lo = marks.clone().fold(start, f64::min);
     let hi = marks.fold(end, f64::max);
     // A little room either side, so that a mark on the last edge is not on the frame.
