@@ -62,7 +62,7 @@ use crate::svg::{
     escape, histogram, line_chart, stacked_bar_chart, tornado, BarSeries, Histogram, Line,
     LineChart, Marker, RefLine, StackedBars, TickFormat, Tornado, TornadoBar,
 };
-use crate::table::funding_rows;
+use crate::table::{funding_rows, FUNDING_NOTE};
 use boxflow_waterfall::{event_keys, first_new_event};
 
 // The Okabe-Ito palette: told apart with every common colour-vision deficiency.
@@ -1275,7 +1275,7 @@ fn funding_panel(out: &mut String, run: &Run) {
     let f = funding(run);
     let _ = write!(
         out,
-        r#"<h2>Funding</h2><p class="note">Sources and uses from close to the last capex payment ({} to {}, {} funding date{}); interest is paid from each period's cash, not funded.</p><div class="panel"><table id="funding"><thead><tr><th>sources</th><th class="num">amount</th></tr></thead><tbody>"#,
+        r#"<h2>Funding</h2><p class="note">Sources and uses from close to the last capex payment ({} to {}, {} funding date{}); {FUNDING_NOTE}.</p><div class="panel"><table id="funding"><thead><tr><th>sources</th><th class="num">amount</th></tr></thead><tbody>"#,
         run.plan.calendar.close(),
         f.construction_end,
         f.dates.len(),
@@ -1457,12 +1457,11 @@ fn simulation_section(out: &mut String, deal: &Deal, base: &Run, sim: &Simulatio
             &svg,
             &bar_legend("runs in the bin", VERMILLION),
         ),
-        None => {
-            let _ = write!(
-                out,
-                r#"<figure><h3>Lender loss</h3><p class="summary" id="chart-sim-loss">No run of the {n} loses anything: nothing to draw.</p></figure>"#
-            );
-        }
+        None => nothing_to_draw(
+            out,
+            "Lender loss",
+            &format!("No run of the {n} loses anything: nothing to draw."),
+        ),
     }
     out.push_str("</div></section>");
 
@@ -1495,6 +1494,12 @@ fn simulation_section(out: &mut String, deal: &Deal, base: &Run, sim: &Simulatio
             &sub,
             &svg,
             &bar_legend("runs in the bin", GREEN),
+        );
+    } else {
+        nothing_to_draw(
+            out,
+            "Equity IRR",
+            &format!("No run of the {n} has an equity IRR."),
         );
     }
     // The minimum DSCR over the runs with one; a DSCR not meaningful (CFADS < 0) at 0x.
@@ -1552,8 +1557,24 @@ fn simulation_section(out: &mut String, deal: &Deal, base: &Run, sim: &Simulatio
             items.push(("default level", VERMILLION, "dash"));
         }
         figure(out, "Minimum DSCR", &sub, &svg, &legend(&items));
+    } else {
+        nothing_to_draw(
+            out,
+            "Minimum DSCR",
+            &format!("No run of the {n} has senior debt service, so none has a DSCR."),
+        );
     }
     out.push_str("</section>");
+}
+
+/// A histogram's place when no run has the figure: its title and why.
+fn nothing_to_draw(out: &mut String, title: &str, why: &str) {
+    let _ = write!(
+        out,
+        r#"<figure><h3>{}</h3><p class="summary">{}</p></figure>"#,
+        escape(title),
+        escape(why)
+    );
 }
 
 /// The key terms and capital structure: each facility's commitment, share of capex,
@@ -1932,6 +1953,40 @@ fn heat_map(out: &mut String, grid: &HeatMap) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A simulation where nothing has a figure to draw (no loss, no IRR, no DSCR) and
+    /// one with no run at all still renders, saying so in words.
+    #[test]
+    fn a_simulation_with_nothing_to_draw_says_so() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reference.toml");
+        let deal = boxflow_deal::read_file(std::path::Path::new(path)).unwrap();
+        let run = boxflow_waterfall::run(&deal).unwrap();
+        let page = |sim: &SimulationResults| {
+            report_with(
+                &deal,
+                &run,
+                &Options {
+                    source: "x.toml",
+                    simulation: Some(sim),
+                    ..Options::default()
+                },
+            )
+        };
+        let sim = SimulationResults {
+            runs: 3,
+            lender_losses: vec![Money::ZERO; 3],
+            equity_irrs: vec![None; 3],
+            min_dscrs: vec![None; 3],
+            ..SimulationResults::default()
+        };
+        let html = page(&sim);
+        assert!(html.contains("No run of the 3 loses anything"));
+        assert!(html.contains("No run of the 3 has an equity IRR."));
+        assert!(html.contains("No run of the 3 has senior debt service"));
+        assert!(!html.contains("NaN") && !html.contains("chart-sim-"));
+        let html = page(&SimulationResults::default());
+        assert!(html.contains("No run of the 0 loses anything") && !html.contains("NaN"));
+    }
 
     #[test]
     fn ranges_compress_consecutive_periods() {

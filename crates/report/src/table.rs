@@ -693,6 +693,9 @@ fn returns_rows(run: &Run, levels: Levels) -> Vec<(String, String)> {
     rows
 }
 
+/// Why the total funding has no interest, under its table (terminal and HTML).
+pub const FUNDING_NOTE: &str = "interest is paid from each period's cash, not funded";
+
 /// One row of the total funding: what it is, its amount, and whether it is a total
 /// (`total sources`, `total uses`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -763,10 +766,7 @@ pub fn funding_table(run: &Run, options: &TableOptions) -> String {
     for r in funding_rows(&f, run.plan.facilities.len() > 1) {
         t.add_row(vec![Cell::new(r.label), right(thousands(r.amount))]);
     }
-    format!(
-        "{t}\n{} funding dates; interest is paid from each period's cash, not funded",
-        f.dates.len()
-    )
+    format!("{t}\n{} funding dates; {FUNDING_NOTE}", f.dates.len())
 }
 
 /// The run by year: flows summed, balances at the year's end, the lowest senior DSCR
