@@ -1071,4 +1071,31 @@ fn the_headline_shows_the_minimum_headroom_and_the_chart_draws_it() {
     let chart = element(&html, "svg", "chart-headroom");
     assert!(chart.contains("data-label=\"headroom to lock-up\""));
     assert!(chart.contains("data-label=\"headroom to default\""));
+    // The table under the chart: the same percents, and the amounts.
+    let table = table_rows(element(&html, "table", "headroom"));
+    assert_eq!(table.len(), 2);
+    assert_eq!(table[0][..3], ["to lock-up 1.2000x", "7.69%", "22"]);
+    assert_eq!(table[1][..3], ["to default 1.1000x", "15.38%", "22"]);
+    // The lowest amount to lock-up, CFADS - 1.20 · debt service floored to the cent,
+    // recomputed from the period table's own columns in the period it names.
+    let k: usize = table[0][4].parse().unwrap();
+    let cells = row_cells(element(&html, "table", "periods"), k);
+    let exact = amount(&cells[2]) - rust_decimal::Decimal::new(12, 1) * amount(&cells[3]);
+    assert_eq!(
+        amount(&table[0][3]),
+        exact.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToNegativeInfinity),
+        "period {k}"
+    );
+
+    // With a junior: the combined DSCR's headroom too. The junior deal's senior DSCR
+    // is 1.3500x at its lowest: 1 - 1.20 / 1.35 = 11.11% to lock-up.
+    let html = std::fs::read_to_string(write_report(dir.path(), "fixtures/junior.toml")).unwrap();
+    let headline = element(&html, "section", "headline");
+    assert!(
+        headline.contains("to lock-up 1.2000x: 11.11% (period "),
+        "{headline}"
+    );
+    let table = table_rows(element(&html, "table", "headroom"));
+    assert_eq!(table.len(), 4);
+    assert_eq!(table[2][0], "combined DSCR to lock-up 1.2000x");
 }

@@ -96,10 +96,10 @@ h1 { font-size: 24px; margin: 2px 0 4px; color: var(--navy); }
 .meta { color: var(--muted); font-size: 13px; }
 h2 { font-size: 16px; margin: 28px 0 10px; color: var(--navy); border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 h3 { font-size: 14px; margin: 0 0 2px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 10px; }
-.card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; border-top: 4px solid var(--navy); min-width: 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 10px; border-top: 4px solid var(--navy); min-width: 0; }
 .card .label { font-size: 11px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); }
-.card .value { font-size: 18px; font-weight: 650; margin: 4px 0 2px; font-variant-numeric: tabular-nums; }
+.card .value { font-size: 17px; font-weight: 650; margin: 4px 0 2px; font-variant-numeric: tabular-nums; }
 .card .note { font-size: 12px; color: var(--muted); overflow-wrap: anywhere; }
 .card.good { border-top-color: var(--green); } .card.bad { border-top-color: var(--red); } .card.warn { border-top-color: var(--amber); }
 .badge { display: inline-block; font-size: 11px; font-weight: 700; padding: 1px 7px; border-radius: 10px; color: #fff; vertical-align: middle; }
@@ -109,6 +109,7 @@ h3 { font-size: 14px; margin: 0 0 2px; }
 .charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; }
 figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px 12px 8px; break-inside: avoid; min-width: 0; }
 figure .sub { font-size: 12px; color: var(--muted); margin-bottom: 6px; }
+figure table { margin-top: 6px; }
 svg.chart { display: block; width: 100%; height: auto; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px; color: var(--muted); margin-top: 4px; }
 .legend span::before { content: ""; display: inline-block; width: 11px; height: 11px; margin-right: 5px; vertical-align: -1px; background: var(--c); border-radius: 2px; }
@@ -1045,27 +1046,23 @@ fn moic_text(run: &Run) -> String {
         .map_or("–".into(), |m| format!("{}x", fixed(m, 2)))
 }
 
-/// The minimum covenant headroom as a card: how far CFADS can fall, at the tightest
-/// period, before the senior DSCR reaches the lock-up and the default levels.
+/// The minimum covenant headroom as a card: the lowest percent by which CFADS can fall
+/// before the senior DSCR reaches each level, with its period (the amounts and the
+/// combined DSCR's are in [`headroom_table`]).
 fn headroom_card(out: &mut String, room: &RunHeadroom) {
     let levels = room.levels;
     let m = &room.senior_minimum;
     let words = |name: &str, level: Option<boxflow_core::Ratio>, h: Option<&MinHeadroom>| {
         let level = level?;
-        Some(match h {
-            Some(h) => format!(
-                "to {name} {}: {} (period {}), {} (period {})",
-                ratio(Some(level.value())),
+        Some(format!(
+            "to {name} {}: {}",
+            ratio(Some(level.value())),
+            h.map_or("– (no senior debt service)".into(), |h| format!(
+                "{} (period {})",
                 percent(h.percent),
-                h.percent_period.map_or("–".into(), |k| k.to_string()),
-                thousands(h.amount),
-                h.amount_period
-            ),
-            None => format!(
-                "to {name} {}: – (no period with senior debt service)",
-                ratio(Some(level.value()))
-            ),
-        })
+                h.percent_period.map_or("–".into(), |k| k.to_string())
+            ))
+        ))
     };
     let lines: Vec<String> = [
         words("lock-up", levels.lockup, m.lockup.as_ref()),
@@ -1092,13 +1089,71 @@ fn headroom_card(out: &mut String, room: &RunHeadroom) {
     card(
         out,
         class,
-        &format!("Minimum headroom to {name}"),
+        &if name.is_empty() {
+            "Minimum headroom".to_string()
+        } else {
+            format!("Minimum headroom to {name}")
+        },
         &first.map_or("–".into(), |h| percent(h.percent)),
         &format!(
-            "how far CFADS can fall before the senior DSCR reaches the level<br>{}",
+            "how far CFADS can fall before the senior DSCR reaches<br>{}",
             lines.join("<br>")
         ),
     );
+}
+
+/// The lowest headroom to each covenant level, as a percent of CFADS and as an
+/// amount, each with its first period; on the senior DSCR and, with a junior, on the
+/// combined DSCR.
+fn headroom_table(room: &RunHeadroom) -> String {
+    let mut out = String::from(
+        r#"<table id="headroom"><thead><tr><th>lowest headroom</th><th class="num">% of CFADS</th><th class="num">period</th><th class="num">amount</th><th class="num">period</th></tr></thead><tbody>"#,
+    );
+    let mut row = |what: &str, level: Option<boxflow_core::Ratio>, h: Option<&MinHeadroom>| {
+        let Some(level) = level else {
+            return;
+        };
+        let cells = h.map_or(
+            r#"<td class="num" colspan="4">no period with debt service</td>"#.to_string(),
+            |h| {
+                format!(
+                    r#"<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>"#,
+                    percent(h.percent),
+                    h.percent_period.map_or("–".into(), |k| k.to_string()),
+                    thousands(h.amount),
+                    h.amount_period
+                )
+            },
+        );
+        let _ = write!(
+            out,
+            "<tr><td>{what} {}</td>{cells}</tr>",
+            ratio(Some(level.value()))
+        );
+    };
+    let levels = room.levels;
+    let several = room.total_minimum.is_some();
+    let senior = if several { "senior DSCR to " } else { "to " };
+    row(
+        &format!("{senior}lock-up"),
+        levels.lockup,
+        room.senior_minimum.lockup.as_ref(),
+    );
+    row(
+        &format!("{senior}default"),
+        levels.default,
+        room.senior_minimum.default.as_ref(),
+    );
+    if let Some(t) = &room.total_minimum {
+        row("combined DSCR to lock-up", levels.lockup, t.lockup.as_ref());
+        row(
+            "combined DSCR to default",
+            levels.default,
+            t.default.as_ref(),
+        );
+    }
+    out.push_str("</tbody></table>");
+    out
 }
 
 /// The headroom per period to each covenant level, as a percent of CFADS, on the
@@ -1174,7 +1229,13 @@ fn headroom_chart(
             "; {clipped} values below −100% drawn at the axis's edge"
         );
     }
-    figure(out, "Covenant headroom", &sub, &chart, &legend(&items));
+    figure(
+        out,
+        "Covenant headroom",
+        &sub,
+        &chart,
+        &(legend(&items) + &headroom_table(room)),
+    );
 }
 
 /// The run by contract year ([`boxflow_waterfall::years`]): flows summed, balances at
