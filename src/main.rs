@@ -117,6 +117,18 @@ enum Command {
         /// Skip the breakpoints (solvers) in the report's stress section.
         #[arg(long)]
         no_solve: bool,
+        /// Add a Monte Carlo section to the HTML report: the sheet's `[simulation]` run
+        /// as `boxflow simulate` runs it, its figures and histograms.
+        #[arg(long)]
+        simulate: bool,
+        /// With --simulate: the number of runs (1 to 1,000,000); default:
+        /// `simulation.runs`, else 10,000.
+        #[arg(long, requires = "simulate")]
+        runs: Option<u32>,
+        /// With --simulate: the seed of the runs' random streams; default:
+        /// `simulation.seed`, else 0.
+        #[arg(long, requires = "simulate")]
+        seed: Option<u64>,
     },
     /// Stress a deal: the base case and every scenario against the debt sized at close,
     /// the breakpoints (minimum price, earliest safe default, largest rate shock), or a grid.
@@ -625,6 +637,9 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
             grid,
             metric,
             no_solve,
+            simulate,
+            runs,
+            seed,
         } => {
             if html.is_none() && xlsx.is_none() {
                 return Err("nothing to write: give --html FILE, --xlsx FILE or both".into());
@@ -632,9 +647,21 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
             if grid.is_some() && html.is_none() {
                 return Err("--grid draws a heat map in the HTML report: give --html FILE".into());
             }
+            if simulate && html.is_none() {
+                return Err(
+                    "--simulate adds a Monte Carlo section to the HTML report: give --html FILE"
+                        .into(),
+                );
+            }
             let source = deal.clone();
             let deal = read_deal(&deal)?;
             let run = run_deal(&deal)?;
+            // The Monte Carlo section: the sheet's [simulation].
+            let simulated = if simulate {
+                Some(simulate::report_results(&deal, runs, seed)?)
+            } else {
+                None
+            };
             // The stress section: the sheet's scenarios, the breakpoints, the grid.
             let stressed = if html.is_some() && (!deal.scenarios.is_empty() || grid.is_some()) {
                 Some(report_stress::stress_results(
@@ -661,6 +688,7 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
                         source: &source_text,
                         run_date: run_date.as_deref(),
                         stress: stressed.as_ref(),
+                        simulation: simulated.as_ref(),
                     },
                 )
             });

@@ -8,8 +8,11 @@ use boxflow::core::Decimal;
 use boxflow::model::{Simulation, ValidDeal};
 use boxflow::report::format::{money as thousands, percent};
 use boxflow::report::json::{money, ratio};
+use boxflow::report::simulation::{Quantile, SimulationFigure, SimulationResults};
 use boxflow::report::table::{right, styled};
-use boxflow::scenario::simulate::{simulate, SimulationSummary};
+use boxflow::scenario::simulate::{
+    nearest_rank, simulate, simulate_runs, summarize, SimulationSummary,
+};
 use boxflow::scenario::Base;
 use comfy_table::Cell;
 use rust_decimal::prelude::ToPrimitive;
@@ -47,9 +50,9 @@ pub enum SimulateFormat {
 }
 
 /// The simulation the command runs: the sheet's, with `--runs` and `--seed`.
-fn settings(deal: &ValidDeal, args: &SimulateArgs) -> Result<Simulation, String> {
+fn settings(deal: &ValidDeal, runs: Option<u32>, seed: Option<u64>) -> Result<Simulation, String> {
     let mut sim = deal.simulation.clone().unwrap_or_default();
-    if let Some(runs) = args.runs {
+    if let Some(runs) = runs {
         if runs == 0 || runs > Simulation::MAX_RUNS {
             return Err(format!(
                 "--runs {runs} is outside 1 to 1,000,000: give a number of runs such as 10000"
@@ -57,7 +60,7 @@ fn settings(deal: &ValidDeal, args: &SimulateArgs) -> Result<Simulation, String>
         }
         sim.runs = runs;
     }
-    if let Some(seed) = args.seed {
+    if let Some(seed) = seed {
         sim.seed = seed;
     }
     Ok(sim)
@@ -86,7 +89,7 @@ fn notes(deal: &ValidDeal, sim: &Simulation) -> Vec<String> {
 
 /// Runs the simulation and renders it.
 pub fn run(deal: ValidDeal, args: &SimulateArgs, warnings: Value) -> Result<String, String> {
-    let sim = settings(&deal, args)?;
+    let sim = settings(&deal, args.runs, args.seed)?;
     let notes = notes(&deal, &sim);
     let base = Base::new(deal).map_err(|e| format!("cannot run the base case: {e}"))?;
     let bar = progress_bar(u64::from(sim.runs), args.no_progress);
@@ -106,7 +109,9 @@ pub fn run(deal: ValidDeal, args: &SimulateArgs, warnings: Value) -> Result<Stri
     })
 }
 
-fn progress_bar(len: u64, off: bool) -> indicatif::ProgressBar {
+/// A progress bar of `len` runs on standard error, hidden when `off` or when
+/// standard error is not a terminal.
+pub fn progress_bar(len: u64, off: bool) -> indicatif::ProgressBar {
     if off || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
@@ -184,13 +189,13 @@ pub fn summary_json(s: &SimulationSummary) -> Value {
     Value::Object(m)
 }
 
-/// The summary as a terminal table.
-pub fn summary_table(name: &str, s: &SimulationSummary, notes: &[String]) -> String {
-    let mut t = styled(false);
-    t.set_header(vec!["figure", "value", "95% sampling error"]);
+/// The rows of the summary's table: the figure in words, its value and its 95%
+/// sampling error (for a probability), as `boxflow simulate` and the HTML report's
+/// Monte Carlo section print them.
+pub fn summary_rows(s: &SimulationSummary) -> Vec<(&'static str, String, String)> {
     let p = |x: Decimal| percent(Some(x));
     let with_error = |x: Decimal| format!("± {}", p(sampling_error(x, s.runs)));
-    let rows: Vec<(&str, String, String)> = vec![
+    vec![
         (
             "customer defaults within the term",
             p(s.probability_of_customer_default),
@@ -252,7 +257,14 @@ pub fn summary_table(name: &str, s: &SimulationSummary, notes: &[String]) -> Str
             s.equity_irr_undefined_runs.to_string(),
             String::new(),
         ),
-    ];
+    ]
+}
+
+/// The summary as a terminal table.
+pub fn summary_table(name: &str, s: &SimulationSummary, notes: &[String]) -> String {
+    let mut t = styled(false);
+    t.set_header(vec!["figure", "value", "95% sampling error"]);
+    let rows = summary_rows(s);
     for (figure, value, error) in rows {
         t.add_row(vec![Cell::new(figure), right(value), right(error)]);
     }
@@ -264,4 +276,78 @@ pub fn summary_table(name: &str, s: &SimulationSummary, notes: &[String]) -> Str
         out.push_str(&format!("note: {n}\n"));
     }
     out
+}
+
+/// The Monte Carlo section of `boxflow report --simulate`: the sheet's `[simulation]`
+/// (with `--runs` and `--seed`) run as `boxflow simulate` runs it, handed to the
+/// report as its table's rows and every run's outcome.
+pub fn report_results(
+    deal: &ValidDeal,
+    runs: Option<u32>,
+    seed: Option<u64>,
+) -> Result<SimulationResults, String> {
+    if deal.simulation.is_none() {
+        return Err(format!(
+            "`{}` has no [simulation] section, which --simulate draws from: add one \
+             (docs/risk.md lists its keys, e.g. default_probability = \"0.04\") or leave \
+             out --simulate",
+            deal.name
+        ));
+    }
+    let sim = settings(deal, runs, seed)?;
+    let notes = notes(deal, &sim);
+    let base = Base::new(deal.clone()).map_err(|e| format!("cannot run the base case: {e}"))?;
+    let bar = progress_bar(u64::from(sim.runs), false);
+    let outcomes = simulate_runs(&base, &sim, &|| bar.inc(1))
+        .map_err(|e| format!("a simulated run failed: {e}"))?;
+    bar.finish_and_clear();
+    let summary = summarize(&sim, &outcomes);
+    let quantile = |label: &str, value: Option<Decimal>| {
+        value.map(|value| Quantile {
+            label: label.to_string(),
+            value,
+        })
+    };
+    let mut dscrs: Vec<Decimal> = outcomes.iter().filter_map(|r| r.min_dscr).collect();
+    dscrs.sort_unstable();
+    let q = &summary.equity_irr_quantiles;
+    Ok(SimulationResults {
+        runs: summary.runs,
+        seed: summary.seed,
+        figures: summary_rows(&summary)
+            .into_iter()
+            .map(|(figure, value, error)| SimulationFigure {
+                figure: figure.to_string(),
+                value,
+                error,
+            })
+            .collect(),
+        notes,
+        lender_losses: outcomes.iter().map(|r| r.lender_loss).collect(),
+        equity_irrs: outcomes.iter().map(|r| r.equity_irr).collect(),
+        min_dscrs: outcomes.iter().map(|r| r.min_dscr).collect(),
+        loss_quantiles: [
+            quantile("p95", Some(summary.lender_loss_quantiles.p95.amount())),
+            quantile("p99", Some(summary.lender_loss_quantiles.p99.amount())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        irr_quantiles: [
+            quantile("p5", q.p5),
+            quantile("median", q.p50),
+            quantile("p95", q.p95),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        dscr_quantiles: [
+            quantile("p5", nearest_rank(&dscrs, 5)),
+            quantile("median", nearest_rank(&dscrs, 50)),
+            quantile("p95", nearest_rank(&dscrs, 95)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    })
 }

@@ -339,9 +339,9 @@ fn chromium_lays_out_and_renders_the_charts() {
         assert!(shapes > 12, "{id}: {shapes} shapes");
         seen.push(id.to_string());
     }
-    // The four charts, then the LTV against its covenant.
+    // The four charts, then the LTV against its covenant and the covenant headroom.
     assert_eq!(seen[..4], CHARTS);
-    assert_eq!(seen[4..], ["chart-ltv"]);
+    assert_eq!(seen[4..], ["chart-ltv", "chart-headroom"]);
 
     // A screenshot of the page itself (no probe).
     let png = dir.path().join("report.png");
@@ -689,12 +689,23 @@ fn chromium_finds_no_overlap_or_clipping_at_1280_800_and_in_print() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
+    let simulated = report_with_args(
+        dir.path(),
+        "fixtures/simulation.toml",
+        &["--simulate", "--runs", "200"],
+    );
+    assert!(simulated.contains("id=\"chart-sim-dscr\""));
     for deal in [
         "fixtures/junior.toml",
         "fixtures/stress.toml",
         "fixtures/reference.toml",
+        "fixtures/simulation.toml --simulate",
     ] {
-        let page = std::fs::read_to_string(write_report(dir.path(), deal)).unwrap();
+        let page = if deal.ends_with("--simulate") {
+            simulated.clone()
+        } else {
+            std::fs::read_to_string(write_report(dir.path(), deal)).unwrap()
+        };
         // A4 landscape, 297 mm less 2 x 10 mm of margin, at 96 px per inch: 1047 px.
         for (width, print) in [(1280, false), (800, false), (1047, true)] {
             let found = layout(browser, dir.path(), &page, width, print);
@@ -740,4 +751,351 @@ fn chromium_finds_no_overlap_or_clipping_at_1280_800_and_in_print() {
         .saturating_sub(bytes.windows(12).filter(|w| w == b"/Type /Pages").count());
     assert!((3..=14).contains(&pages), "{pages} pages");
     println!("printed the stress report: {pages} pages");
+}
+
+/// Writes the HTML report of a fixture with more arguments; returns the page.
+fn report_with_args(dir: &Path, deal: &str, args: &[&str]) -> String {
+    let path = dir.join("report-args.html");
+    let out = Command::new(env!("CARGO_BIN_EXE_boxflow"))
+        .args(["report", deal, "--html"])
+        .arg(&path)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The `data-count` of every bar of a histogram.
+fn bar_counts(svg: &str) -> Vec<usize> {
+    svg.split("data-count=\"")
+        .skip(1)
+        .map(|c| c[..c.find('"').unwrap()].parse().unwrap())
+        .collect()
+}
+
+/// The text of every `<td>` of a table, row by row.
+fn table_rows(table: &str) -> Vec<Vec<String>> {
+    table
+        .split("<tr")
+        .skip(1)
+        .filter(|r| r.contains("<td"))
+        .map(|r| {
+            r.split("<td")
+                .skip(1)
+                .map(|c| {
+                    let c = &c[c.find('>').unwrap() + 1..];
+                    let text = &c[..c.find("</td>").unwrap()];
+                    // The text without the markup inside the cell.
+                    let mut out = String::new();
+                    let mut tag = false;
+                    for ch in text.chars() {
+                        match ch {
+                            '<' => tag = true,
+                            '>' => tag = false,
+                            c if !tag => out.push(c),
+                            _ => {}
+                        }
+                    }
+                    out
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn report_simulate_adds_the_monte_carlo_figures_and_histograms() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = report_with_args(
+        dir.path(),
+        "fixtures/simulation.toml",
+        &["--simulate", "--runs", "200"],
+    );
+    // The table: the rows of `boxflow simulate`'s own table, word for word, figure for
+    // figure (the same 200 runs of seed 7).
+    let out = Command::new(env!("CARGO_BIN_EXE_boxflow"))
+        .args(["simulate", "fixtures/simulation.toml", "--runs", "200"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let terminal = String::from_utf8(out.stdout).unwrap();
+    let rows = table_rows(element(&html, "table", "simulation"));
+    assert_eq!(rows.len(), 12);
+    for row in &rows {
+        let line = terminal
+            .lines()
+            .find(|l| l.contains(&format!("│ {} ", row[0])))
+            .unwrap_or_else(|| panic!("simulate has no row `{}`", row[0]));
+        let cells: Vec<&str> = line
+            .trim_matches('│')
+            .split('┆')
+            .map(|c| c.trim())
+            .collect();
+        assert_eq!(cells, [&row[0], &row[1], &row[2]]);
+    }
+    // The sampling error of each probability, and the note on few runs.
+    assert_eq!(rows.iter().filter(|r| r[2].starts_with("± ")).count(), 4);
+    assert!(html.contains("note: only 200 runs: the 99th percentile rests on 2 run(s)"));
+    assert!(html.contains("200 simulated runs (seed 7)"));
+
+    // The runs' figures from the JSON of the same runs.
+    let out = Command::new(env!("CARGO_BIN_EXE_boxflow"))
+        .args([
+            "simulate",
+            "fixtures/simulation.toml",
+            "--runs",
+            "200",
+            "--format",
+            "json",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = |v: &serde_json::Value| v.as_str().unwrap().to_string();
+    let money = |v: &serde_json::Value| {
+        boxflow::core::Money::from_cents({
+            let d: rust_decimal::Decimal = text(v).parse().unwrap();
+            (d * rust_decimal::Decimal::from(100)).try_into().unwrap()
+        })
+    };
+
+    // Lender loss: the bars hold the runs with a loss, the rest are stated; together
+    // every run. Its p99 marked in millions.
+    let loss = element(&html, "svg", "chart-sim-loss");
+    let with_loss: usize = bar_counts(loss).iter().sum();
+    let stated = format!(
+        "runs with a loss: {with_loss} of 200 ({}); the {} runs",
+        boxflow::core::format::percent(Some(
+            rust_decimal::Decimal::from(with_loss) / rust_decimal::Decimal::from(200)
+        )),
+        200 - with_loss
+    );
+    assert!(html.contains(&stated), "{stated}");
+    assert!(with_loss > 0 && with_loss < 200);
+    let p99 = boxflow::core::format::millions(money(&json["lender_loss_quantiles"]["p99"]));
+    assert!(loss.contains(&format!("p99 {p99}")), "p99 {p99}");
+    // The base case loses nothing.
+    assert!(loss.contains("base case 0.00m"));
+
+    // Equity IRR: the bars hold the runs with an IRR, the JSON counts the others.
+    let irr = element(&html, "svg", "chart-sim-irr");
+    let undefined = json["equity_irr_undefined_runs"].as_u64().unwrap() as usize;
+    assert_eq!(bar_counts(irr).iter().sum::<usize>() + undefined, 200);
+    assert!(html.contains(&format!("{undefined} runs (")));
+    let p50: rust_decimal::Decimal = text(&json["equity_irr_quantiles"]["p50"]).parse().unwrap();
+    let median = format!("median {}", boxflow::core::format::percent(Some(p50)));
+    assert!(irr.contains(&median), "{median}");
+    // The base case's equity IRR: the worked example's 47.38%.
+    assert!(irr.contains("base case 47.38%"));
+
+    // Minimum DSCR: every run has senior debt service, so the bars hold all 200; the
+    // base case at its 1.3000x sizing target, the default level at 1.1000x.
+    let dscr = element(&html, "svg", "chart-sim-dscr");
+    assert_eq!(bar_counts(dscr).iter().sum::<usize>(), 200);
+    assert!(dscr.contains("base case 1.3000x") && dscr.contains("default 1.1000x"));
+    for q in ["p5 ", "median ", "p95 "] {
+        assert!(dscr.contains(q), "{q}");
+    }
+    assert!(!html.contains("NaN"));
+}
+
+#[test]
+fn report_simulate_needs_a_simulation_section_and_an_html_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("x.html");
+    for (args, wanted) in [
+        (
+            vec!["fixtures/reference.toml", "--html", "x.html", "--simulate"],
+            "no [simulation] section",
+        ),
+        (
+            vec!["fixtures/simulation.toml", "--xlsx", "x.xlsx", "--simulate"],
+            "give --html FILE",
+        ),
+        (
+            vec![
+                "fixtures/simulation.toml",
+                "--html",
+                "x.html",
+                "--runs",
+                "5",
+            ],
+            "--simulate",
+        ),
+        (
+            vec![
+                "fixtures/simulation.toml",
+                "--html",
+                "x.html",
+                "--simulate",
+                "--runs",
+                "0",
+            ],
+            "outside 1 to 1,000,000",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_boxflow"))
+            .arg("report")
+            .args(
+                args.iter()
+                    .map(|a| a.replace("x.html", page.to_str().unwrap())),
+            )
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(wanted), "{args:?}: {err}");
+    }
+    assert!(!page.exists());
+}
+
+#[test]
+fn the_year_table_adds_up_to_the_run_and_the_funding_reconciles() {
+    use boxflow::core::Money;
+    let dir = tempfile::tempdir().unwrap();
+    for fixture in ["fixtures/reference.toml", "fixtures/junior.toml"] {
+        let html = std::fs::read_to_string(write_report(dir.path(), fixture)).unwrap();
+        let deal = boxflow::deal::read_file(&root().join(fixture)).unwrap();
+        let run = boxflow::waterfall::run(&deal).unwrap();
+        let facilities = run.plan.facilities.len();
+        // Columns: year, periods, CFADS, interest paid, principal paid, a balance per
+        // facility, DSRA, min DSCR, (min combined DSCR), distributions, cash-on-cash.
+        let rows = table_rows(element(&html, "table", "years"));
+        let (total, years) = rows.split_last().unwrap();
+        assert_eq!(total[0], "total");
+        // Five contract years of twelve monthly periods each.
+        assert_eq!(years.len(), 5, "{fixture}");
+        let distribution_col = 5 + facilities + 2 + usize::from(facilities > 1);
+        let column_sum = |col: usize| -> Money {
+            years
+                .iter()
+                .map(|r| Money::from_cents(cents(&r[col])))
+                .sum()
+        };
+        // The run's own totals, summed here from its periods.
+        let p = &run.periods;
+        let cfads: Money = p.iter().map(|p| p.operations.cfads).sum();
+        let interest: Money = p
+            .iter()
+            .flat_map(|p| &p.facilities)
+            .map(|f| f.interest_paid)
+            .sum();
+        let principal: Money = p
+            .iter()
+            .flat_map(|p| &p.facilities)
+            .map(|f| f.principal_paid + f.prepaid)
+            .sum();
+        let distributions: Money = p.iter().map(|p| p.distribution).sum();
+        for (col, want) in [
+            (2, cfads),
+            (3, interest),
+            (4, principal),
+            (distribution_col, distributions),
+        ] {
+            assert_eq!(column_sum(col), want, "{fixture}: column {col}");
+            assert_eq!(
+                Money::from_cents(cents(&total[col])),
+                want,
+                "{fixture}: total of column {col}"
+            );
+        }
+        // The senior's balance at the end of year 1 is period 12's.
+        assert_eq!(
+            Money::from_cents(cents(&years[0][5])),
+            p[11].facilities[0].closing
+        );
+        // Cash-on-cash of year 1: its distributions over the equity in by period 12.
+        let equity: Money =
+            run.closing.equity + p[..12].iter().map(|p| p.equity_contribution).sum::<Money>();
+        let dist1: Money = p[..12].iter().map(|p| p.distribution).sum();
+        let coc = dist1.amount() / equity.amount();
+        assert_eq!(
+            years[0][distribution_col + 1],
+            boxflow::core::format::percent(Some(coc)),
+            "{fixture}"
+        );
+        // MOIC in the total row: everything the sponsor receives over its equity.
+        let returned = run.closing.sponsor_excess + distributions + run.terminal.sponsor;
+        let moic = returned.amount() / run.summary.total_equity.amount();
+        assert_eq!(
+            total[distribution_col + 1],
+            format!("MOIC {}x", boxflow::core::format::fixed(moic, 2))
+        );
+
+        // Funding: sources add up to their total, uses to theirs, and the two agree;
+        // capex is the plan's total capex.
+        let funding = element(&html, "table", "funding");
+        let rows = table_rows(funding);
+        let split = rows.iter().position(|r| r[0] == "total sources").unwrap();
+        let sum = |rs: &[Vec<String>]| -> Money {
+            rs.iter().map(|r| Money::from_cents(cents(&r[1]))).sum()
+        };
+        let sources = Money::from_cents(cents(&rows[split][1]));
+        let uses = Money::from_cents(cents(&rows.last().unwrap()[1]));
+        assert_eq!(sum(&rows[..split]), sources, "{fixture}");
+        assert_eq!(sum(&rows[split + 1..rows.len() - 1]), uses, "{fixture}");
+        assert_eq!(sources, uses, "{fixture}");
+        let capex = rows.iter().find(|r| r[0] == "capex").unwrap();
+        assert_eq!(Money::from_cents(cents(&capex[1])), run.plan.total_capex);
+    }
+}
+
+/// Cents of an amount printed with thousands separators.
+fn cents(text: &str) -> i64 {
+    let d: rust_decimal::Decimal = text.replace(',', "").parse().unwrap();
+    (d * rust_decimal::Decimal::from(100)).try_into().unwrap()
+}
+
+#[test]
+fn the_headline_shows_the_minimum_headroom_and_the_chart_draws_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let html =
+        std::fs::read_to_string(write_report(dir.path(), "fixtures/reference.toml")).unwrap();
+    let headline = element(&html, "section", "headline");
+    // The lowest DSCR is 1.3000x (period 22): CFADS can fall by 1 - 1.20 / 1.30 =
+    // 7.69% before lock-up and by 1 - 1.10 / 1.30 = 15.38% before default.
+    assert!(headline.contains("Minimum headroom to lock-up"));
+    assert!(
+        headline.contains("to lock-up 1.2000x: 7.69% (period 22)"),
+        "{headline}"
+    );
+    assert!(headline.contains("to default 1.1000x: 15.38% (period 22)"));
+    let chart = element(&html, "svg", "chart-headroom");
+    assert!(chart.contains("data-label=\"headroom to lock-up\""));
+    assert!(chart.contains("data-label=\"headroom to default\""));
+    // The table under the chart: the same percents, and the amounts.
+    let table = table_rows(element(&html, "table", "headroom"));
+    assert_eq!(table.len(), 2);
+    assert_eq!(table[0][..3], ["to lock-up 1.2000x", "7.69%", "22"]);
+    assert_eq!(table[1][..3], ["to default 1.1000x", "15.38%", "22"]);
+    // The lowest amount to lock-up, CFADS - 1.20 · debt service floored to the cent,
+    // recomputed from the period table's own columns in the period it names.
+    let k: usize = table[0][4].parse().unwrap();
+    let cells = row_cells(element(&html, "table", "periods"), k);
+    let exact = amount(&cells[2]) - rust_decimal::Decimal::new(12, 1) * amount(&cells[3]);
+    assert_eq!(
+        amount(&table[0][3]),
+        exact.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToNegativeInfinity),
+        "period {k}"
+    );
+
+    // With a junior: the combined DSCR's headroom too. The junior deal's senior DSCR
+    // is 1.3500x at its lowest: 1 - 1.20 / 1.35 = 11.11% to lock-up.
+    let html = std::fs::read_to_string(write_report(dir.path(), "fixtures/junior.toml")).unwrap();
+    let headline = element(&html, "section", "headline");
+    assert!(
+        headline.contains("to lock-up 1.2000x: 11.11% (period "),
+        "{headline}"
+    );
+    let table = table_rows(element(&html, "table", "headroom"));
+    assert_eq!(table.len(), 4);
+    assert_eq!(table[2][0], "combined DSCR to lock-up 1.2000x");
 }

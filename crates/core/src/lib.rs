@@ -31,6 +31,7 @@ pub mod format;
 pub mod json;
 mod money;
 mod names;
+mod quantile;
 mod ratio;
 
 pub use calendar::{
@@ -39,6 +40,7 @@ pub use calendar::{
 };
 pub use money::{floor2, product, quotient, round2, Money};
 pub use names::SheetEnum;
+pub use quantile::nearest_rank;
 pub use ratio::{round10, Quantity, Rate, Ratio, Share};
 
 pub use rust_decimal::Decimal;

@@ -3,18 +3,25 @@
 //!
 //! It holds the headline (a card per facility: commitment, deadline, repaid period
 //! and its own pass or fail; the minimum senior and combined DSCR; the equity IRR,
-//! the NPV, the lender loss), the key terms and capital structure, the charts drawn
+//! the NPV, the lender loss, the minimum covenant headroom), the key terms and capital structure, the charts drawn
 //! by [`crate::svg`] (every facility's balance with the halfway line; the senior and
 //! combined DSCR against the sizing target, the lock-up and the default levels; the
 //! uses of cash per period against its sources, CFADS and reserve releases; the
-//! sponsor's cumulative cash with the payback point; the LTV against its covenant),
-//! the stress results when given ([`crate::stress::StressResults`]: the scenarios'
-//! table, the breakpoints, tornado charts, the scenarios drawn over the balance and
-//! DSCR charts, a grid as a heat map), the closing sources and uses, the events in
-//! words with their reasons and the period table, whose debt service columns
+//! sponsor's cumulative cash with the payback point; the LTV against its covenant;
+//! the covenant headroom per period), the minimum headroom as a card, the run by
+//! contract year ([`boxflow_waterfall::years`], with the MOIC), the stress results when
+//! given ([`crate::stress::StressResults`]: the scenarios' table, the breakpoints,
+//! tornado charts, the scenarios drawn over the balance and DSCR charts, a grid as a
+//! heat map), the Monte Carlo results when given
+//! ([`crate::simulation::SimulationResults`]: `boxflow simulate`'s table and
+//! histograms of the lender loss, the equity IRR and the minimum DSCR), the closing
+//! sources and uses, the total funding ([`boxflow_waterfall::funding`]), the events
+//! in words with their reasons and the period table, whose debt service columns
 //! reconcile to the DSCRs beside them. Chart `<svg>` ids: `chart-balance`,
 //! `chart-dscr`, `chart-uses`, `chart-sponsor`, `chart-ltv` (when the run has an
-//! LTV), `chart-tornado-dscr` and `chart-tornado-irr` (with scenarios).
+//! LTV), `chart-headroom` (with covenant levels), `chart-tornado-dscr` and
+//! `chart-tornado-irr` (with scenarios), `chart-sim-loss`, `chart-sim-irr` and
+//! `chart-sim-dscr` (with a simulation).
 //!
 //! Money is in millions on cards and axes (`518.93m`, [`boxflow_core::format::millions`])
 //! and to the cent in tables; ratios to four decimals and percents to two everywhere.
@@ -38,19 +45,24 @@
 use std::fmt::Write;
 
 use boxflow_core::format::{
-    dscr as dscr_text, millions, money as thousands, percent, ratio, years,
+    dscr as dscr_text, fixed, millions, money as thousands, percent, ratio, years as year_count,
 };
 use boxflow_core::Money;
 use boxflow_model::{Commitment, Deal, Rank, RateSpec};
-use boxflow_waterfall::{debt_service_due, Account, Event, PeriodResult, Run, Severity};
+use boxflow_waterfall::{
+    debt_service_due, funding, moic, run_headroom, years, Account, Event, Levels, MinHeadroom,
+    PeriodResult, Run, RunHeadroom, Severity, YearBasis,
+};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use crate::simulation::{bins, central_bins, Bins, Quantile, SimulationResults};
 use crate::stress::{HeatMap, StressResults};
 use crate::svg::{
-    escape, line_chart, stacked_bar_chart, tornado, BarSeries, Line, LineChart, Marker, RefLine,
-    StackedBars, TickFormat, Tornado, TornadoBar,
+    escape, histogram, line_chart, stacked_bar_chart, tornado, BarSeries, Histogram, Line,
+    LineChart, Marker, RefLine, StackedBars, TickFormat, Tornado, TornadoBar,
 };
+use crate::table::{funding_rows, FUNDING_NOTE};
 use boxflow_waterfall::{event_keys, first_new_event};
 
 // The Okabe-Ito palette: told apart with every common colour-vision deficiency.
@@ -84,10 +96,10 @@ h1 { font-size: 24px; margin: 2px 0 4px; color: var(--navy); }
 .meta { color: var(--muted); font-size: 13px; }
 h2 { font-size: 16px; margin: 28px 0 10px; color: var(--navy); border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 h3 { font-size: 14px; margin: 0 0 2px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 10px; }
-.card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; border-top: 4px solid var(--navy); min-width: 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 10px; border-top: 4px solid var(--navy); min-width: 0; }
 .card .label { font-size: 11px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); }
-.card .value { font-size: 18px; font-weight: 650; margin: 4px 0 2px; font-variant-numeric: tabular-nums; }
+.card .value { font-size: 17px; font-weight: 650; margin: 4px 0 2px; font-variant-numeric: tabular-nums; }
 .card .note { font-size: 12px; color: var(--muted); overflow-wrap: anywhere; }
 .card.good { border-top-color: var(--green); } .card.bad { border-top-color: var(--red); } .card.warn { border-top-color: var(--amber); }
 .badge { display: inline-block; font-size: 11px; font-weight: 700; padding: 1px 7px; border-radius: 10px; color: #fff; vertical-align: middle; }
@@ -97,6 +109,7 @@ h3 { font-size: 14px; margin: 0 0 2px; }
 .charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; }
 figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px 12px 8px; break-inside: avoid; min-width: 0; }
 figure .sub { font-size: 12px; color: var(--muted); margin-bottom: 6px; }
+figure table { margin-top: 6px; }
 svg.chart { display: block; width: 100%; height: auto; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px; color: var(--muted); margin-top: 4px; }
 .legend span::before { content: ""; display: inline-block; width: 11px; height: 11px; margin-right: 5px; vertical-align: -1px; background: var(--c); border-radius: 2px; }
@@ -272,6 +285,8 @@ pub struct Options<'a> {
     pub run_date: Option<&'a str>,
     /// The stress results, when the deal was stressed.
     pub stress: Option<&'a StressResults>,
+    /// The Monte Carlo results, when the deal was simulated.
+    pub simulation: Option<&'a SimulationResults>,
 }
 
 /// The HTML report of a run of `deal`; `source` names the deal sheet in the footer.
@@ -473,19 +488,22 @@ pub fn report_with(deal: &Deal, run: &Run, options: &Options) -> String {
             thousands(s.lender_loss)
         ),
     );
+    let room = run_headroom(run, Levels::of(covenants));
+    headroom_card(&mut out, &room);
     out.push_str("</section>");
     let _ = write!(
         out,
-        r#"<div class="facts"><span>LLCR <b>{}</b></span><span>WAL <b>{}</b></span><span>payback <b>{}</b></span><span>total capex <b>{}</b></span><span>terminal value <b>{}</b></span><span>distributions <b>{}</b></span><span>equity in <b>{}</b></span><span>events <b>{}</b></span></div>"#,
+        r#"<div class="facts"><span>LLCR <b>{}</b></span><span>WAL <b>{}</b></span><span>payback <b>{}</b></span><span>total capex <b>{}</b></span><span>terminal value <b>{}</b></span><span>distributions <b>{}</b></span><span>equity in <b>{}</b></span><span>MOIC <b>{}</b></span><span>events <b>{}</b></span></div>"#,
         ratio(s.llcr),
         s.wal_years
-            .map_or("–".into(), |w| format!("{} years", years(Some(w)))),
+            .map_or("–".into(), |w| format!("{} years", year_count(Some(w)))),
         s.payback_period
             .map_or("never".into(), |k| format!("period {k}")),
         thousands(run.plan.total_capex),
         thousands(s.terminal_value),
         thousands(s.total_distributions),
         thousands(s.total_equity),
+        moic_text(run),
         run.events.len(),
     );
 
@@ -913,10 +931,18 @@ pub fn report_with(deal: &Deal, run: &Run, options: &Options) -> String {
             &legend(&[("LTV", BLUE, "line"), ("covenant", VERMILLION, "dash")]),
         );
     }
+    // 6. The headroom to the covenant levels.
+    if room.levels.lockup.is_some() || room.levels.default.is_some() {
+        headroom_chart(&mut out, run, &room, x_domain, &x_names);
+    }
     out.push_str("</section>");
 
+    years_table(&mut out, run);
     if let Some(st) = stress {
         stress_section(&mut out, run, st);
+    }
+    if let Some(sim) = options.simulation {
+        simulation_section(&mut out, deal, run, sim);
     }
 
     // Closing and events.
@@ -948,7 +974,9 @@ pub fn report_with(deal: &Deal, run: &Run, options: &Options) -> String {
         row(&mut out, "excess to the sponsor", c.sponsor_excess, "");
     }
     row(&mut out, "total uses", c.uses(), "total");
-    out.push_str("</tbody></table></div></div>");
+    out.push_str("</tbody></table></div>");
+    funding_panel(&mut out, run);
+    out.push_str("</div>");
 
     out.push_str(r#"<div><h2>Events</h2>"#);
     if run.events.is_empty() {
@@ -1009,6 +1037,605 @@ pub fn report_with(deal: &Deal, run: &Run, options: &Options) -> String {
             .map_or(String::new(), |d| format!(" on {}", escape(d))),
     );
     out
+}
+
+/// The sponsor's MOIC ([`boxflow_waterfall::moic`]) to two decimals: `3.62x`.
+fn moic_text(run: &Run) -> String {
+    moic(run)
+        .moic
+        .map_or("–".into(), |m| format!("{}x", fixed(m, 2)))
+}
+
+/// The minimum covenant headroom as a card: the lowest percent by which CFADS can fall
+/// before the senior DSCR reaches each level, with its period (the amounts and the
+/// combined DSCR's are in [`headroom_table`]).
+fn headroom_card(out: &mut String, room: &RunHeadroom) {
+    let levels = room.levels;
+    let m = &room.senior_minimum;
+    let words = |name: &str, level: Option<boxflow_core::Ratio>, h: Option<&MinHeadroom>| {
+        let level = level?;
+        Some(format!(
+            "to {name} {}: {}",
+            ratio(Some(level.value())),
+            h.map_or("– (no senior debt service)".into(), |h| format!(
+                "{} (period {})",
+                percent(h.percent),
+                h.percent_period.map_or("–".into(), |k| k.to_string())
+            ))
+        ))
+    };
+    let lines: Vec<String> = [
+        words("lock-up", levels.lockup, m.lockup.as_ref()),
+        words("default", levels.default, m.default.as_ref()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if lines.is_empty() {
+        return;
+    }
+    // The headline figure: the tightest level's lowest percent.
+    let (first, name) = match (&m.lockup, &m.default) {
+        (Some(h), _) if levels.lockup.is_some() => (Some(h), "lock-up"),
+        (_, Some(h)) => (Some(h), "default"),
+        _ => (None, ""),
+    };
+    let class = match (&m.lockup, &m.default) {
+        (_, Some(d)) if d.amount.is_negative() => "bad",
+        (Some(l), _) if l.amount.is_negative() => "warn",
+        (None, None) => "",
+        _ => "good",
+    };
+    card(
+        out,
+        class,
+        &if name.is_empty() {
+            "Minimum headroom".to_string()
+        } else {
+            format!("Minimum headroom to {name}")
+        },
+        &first.map_or("–".into(), |h| percent(h.percent)),
+        &format!(
+            "how far CFADS can fall before the senior DSCR reaches<br>{}",
+            lines.join("<br>")
+        ),
+    );
+}
+
+/// The lowest headroom to each covenant level, as a percent of CFADS and as an
+/// amount, each with its first period; on the senior DSCR and, with a junior, on the
+/// combined DSCR.
+fn headroom_table(room: &RunHeadroom) -> String {
+    let mut out = String::from(
+        r#"<table id="headroom"><thead><tr><th>lowest headroom</th><th class="num">% of CFADS</th><th class="num">period</th><th class="num">amount</th><th class="num">period</th></tr></thead><tbody>"#,
+    );
+    let mut row = |what: &str, level: Option<boxflow_core::Ratio>, h: Option<&MinHeadroom>| {
+        let Some(level) = level else {
+            return;
+        };
+        let cells = h.map_or(
+            r#"<td class="num" colspan="4">no period with debt service</td>"#.to_string(),
+            |h| {
+                format!(
+                    r#"<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>"#,
+                    percent(h.percent),
+                    h.percent_period.map_or("–".into(), |k| k.to_string()),
+                    thousands(h.amount),
+                    h.amount_period
+                )
+            },
+        );
+        let _ = write!(
+            out,
+            "<tr><td>{what} {}</td>{cells}</tr>",
+            ratio(Some(level.value()))
+        );
+    };
+    let levels = room.levels;
+    let several = room.total_minimum.is_some();
+    let senior = if several { "senior DSCR to " } else { "to " };
+    row(
+        &format!("{senior}lock-up"),
+        levels.lockup,
+        room.senior_minimum.lockup.as_ref(),
+    );
+    row(
+        &format!("{senior}default"),
+        levels.default,
+        room.senior_minimum.default.as_ref(),
+    );
+    if let Some(t) = &room.total_minimum {
+        row("combined DSCR to lock-up", levels.lockup, t.lockup.as_ref());
+        row(
+            "combined DSCR to default",
+            levels.default,
+            t.default.as_ref(),
+        );
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+/// The headroom per period to each covenant level, as a percent of CFADS, on the
+/// senior DSCR.
+fn headroom_chart(
+    out: &mut String,
+    run: &Run,
+    room: &RunHeadroom,
+    x_domain: (f64, f64),
+    x_names: &[String],
+) {
+    let percent_of = |pick: fn(&boxflow_waterfall::PeriodHeadroom) -> Option<Decimal>| {
+        room.periods
+            .iter()
+            .map(|h| (h.period as f64, pick(h).map(fd)))
+            .collect::<Vec<_>>()
+    };
+    let mut lines = Vec::new();
+    let mut items: Vec<(&str, &str, &str)> = Vec::new();
+    if room.levels.lockup.is_some() {
+        lines.push(Line {
+            dots: true,
+            ..Line::new(
+                "headroom to lock-up",
+                ORANGE,
+                percent_of(|h| h.senior.lockup.and_then(|x| x.percent)),
+            )
+        });
+        items.push(("to lock-up", ORANGE, "line"));
+    }
+    if room.levels.default.is_some() {
+        lines.push(Line::new(
+            "headroom to default",
+            VERMILLION,
+            percent_of(|h| h.senior.default.and_then(|x| x.percent)),
+        ));
+        items.push(("to default", VERMILLION, "line"));
+    }
+    let values: Vec<f64> = lines
+        .iter()
+        .flat_map(|l| l.points.iter().filter_map(|(_, y)| *y))
+        .filter(|v| v.is_finite())
+        .collect();
+    let data_lo = values.iter().copied().fold(0.0f64, f64::min);
+    let data_hi = values.iter().copied().fold(0.0f64, f64::max);
+    // Below -100% (CFADS must double) the line is drawn at the axis's edge.
+    let lo = data_lo.max(-1.0);
+    let clipped = values.iter().filter(|v| **v < lo).count();
+    let chart = line_chart(&LineChart {
+        id: "chart-headroom".into(),
+        title: "Covenant headroom per period".into(),
+        x_label: "period".into(),
+        y_label: "% of CFADS".into(),
+        x_domain,
+        y_domain: Some((lo, data_hi.max(0.1))),
+        y_format: TickFormat::Percent,
+        lines,
+        hlines: vec![RefLine::new(0.0, "the level", GREY)],
+        x_names: x_names.to_vec(),
+        ..LineChart::default()
+    });
+    let no_ds = run.periods.iter().filter(|p| p.dscr.is_none()).count();
+    let mut sub = "how far CFADS can fall, as a percent of it, before the senior DSCR reaches each level: 1 − level / DSCR; below 0 the DSCR is under the level".to_string();
+    if no_ds > 0 {
+        let _ = write!(
+            sub,
+            "; {no_ds} periods without senior debt service have none"
+        );
+    }
+    if clipped > 0 {
+        let _ = write!(
+            sub,
+            "; {clipped} values below −100% drawn at the axis's edge"
+        );
+    }
+    figure(
+        out,
+        "Covenant headroom",
+        &sub,
+        &chart,
+        &(legend(&items) + &headroom_table(room)),
+    );
+}
+
+/// The run by contract year ([`boxflow_waterfall::years`]): flows summed, balances at
+/// the year's end, the year's lowest DSCR and cash-on-cash; a total row from the
+/// summary's totals and the MOIC.
+fn years_table(out: &mut String, run: &Run) {
+    let ys = years(run, YearBasis::Contract);
+    let s = &run.summary;
+    let several = run.plan.facilities.len() > 1;
+    let _ = write!(
+        out,
+        r#"<h2>By contract year</h2><p class="note">A contract year runs from an anniversary of close to the next; a period belongs to the year it ends in. Flows (CFADS, interest and principal paid, distributions) are summed over the year's periods, balances are at its end, min DSCR is its lowest senior DSCR. Cash-on-cash: the year's distributions / the equity contributed by its end. The end of the run (terminal value, final repayment) is in no year; MOIC, in the total row, counts it: everything the sponsor receives / the equity it contributed.</p><div class="table-wrap"><table id="years"><thead><tr><th>year</th><th>periods</th><th class="num">CFADS</th><th class="num">interest paid</th><th class="num">principal paid</th>"#
+    );
+    for plan in &run.plan.facilities {
+        let _ = write!(
+            out,
+            r#"<th class="num">{} balance</th>"#,
+            escape(&plan.name)
+        );
+    }
+    out.push_str(r#"<th class="num">DSRA</th><th class="num">min DSCR</th>"#);
+    if several {
+        out.push_str(r#"<th class="num">min combined DSCR</th>"#);
+    }
+    out.push_str(r#"<th class="num">distributions</th><th class="num">cash-on-cash</th></tr></thead><tbody>"#);
+    let num = |out: &mut String, text: &str| {
+        let _ = write!(out, r#"<td class="num">{text}</td>"#);
+    };
+    for y in &ys {
+        let _ = write!(
+            out,
+            r#"<tr><td>Y{}</td><td title="{} to {}">{}</td>"#,
+            y.year,
+            y.start,
+            y.end,
+            if y.first_period == y.last_period {
+                y.first_period.to_string()
+            } else {
+                format!("{}–{}", y.first_period, y.last_period)
+            },
+        );
+        for m in [y.cfads, y.interest_paid(), y.principal()] {
+            num(out, &thousands(m));
+        }
+        for f in &y.facilities {
+            num(out, &thousands(f.closing));
+        }
+        num(out, &thousands(y.dsra_closing));
+        num(
+            out,
+            &match y.min_dscr_period {
+                Some(k) => format!(
+                    r#"<span title="period {k}">{}</span>"#,
+                    dscr_text(y.min_dscr)
+                ),
+                None => dscr_text(y.min_dscr),
+            },
+        );
+        if several {
+            num(out, &dscr_text(y.min_dscr_total));
+        }
+        num(out, &thousands(y.distribution));
+        num(out, &percent(y.cash_on_cash));
+        out.push_str("</tr>");
+    }
+    // The total row: the summary's totals (CFADS has none: the years' sum).
+    let _ = write!(
+        out,
+        r#"<tr class="total"><td>total</td><td>{}</td>"#,
+        match (ys.first(), ys.last()) {
+            (Some(a), Some(b)) => format!("{}–{}", a.first_period, b.last_period),
+            _ => String::new(),
+        }
+    );
+    for m in [
+        ys.iter().map(|y| y.cfads).sum(),
+        s.total_interest,
+        s.total_principal,
+    ] {
+        num(out, &thousands(m));
+    }
+    for _ in &run.plan.facilities {
+        num(out, "");
+    }
+    num(out, "");
+    num(out, &dscr_text(s.min_dscr));
+    if several {
+        num(out, &dscr_text(s.min_dscr_total));
+    }
+    num(out, &thousands(s.total_distributions));
+    num(out, &format!("MOIC {}", moic_text(run)));
+    out.push_str("</tr></tbody></table></div>");
+}
+
+/// Total funding over the construction ([`boxflow_waterfall::funding`]), in the words
+/// of [`funding_rows`]: sources and uses that reconcile.
+fn funding_panel(out: &mut String, run: &Run) {
+    let f = funding(run);
+    let _ = write!(
+        out,
+        r#"<h2>Funding</h2><p class="note">Sources and uses from close to the last capex payment ({} to {}, {} funding date{}); {FUNDING_NOTE}.</p><div class="panel"><table id="funding"><thead><tr><th>sources</th><th class="num">amount</th></tr></thead><tbody>"#,
+        run.plan.calendar.close(),
+        f.construction_end,
+        f.dates.len(),
+        if f.dates.len() == 1 { "" } else { "s" }
+    );
+    let mut sources_done = false;
+    for r in funding_rows(&f, run.plan.facilities.len() > 1) {
+        let _ = write!(
+            out,
+            r#"<tr class="{}"><td>{}</td><td class="num">{}</td></tr>"#,
+            if r.total { "total" } else { "" },
+            escape(&r.label),
+            thousands(r.amount)
+        );
+        if r.total && !sources_done {
+            sources_done = true;
+            out.push_str(
+                r#"</tbody><thead><tr><th>uses</th><th class="num">amount</th></tr></thead><tbody>"#,
+            );
+        }
+    }
+    out.push_str("</tbody></table></div>");
+}
+
+/// An amount for a histogram's axis and marks: in millions from a million up, else
+/// to the cent.
+fn money_scale(largest: Money) -> (TickFormat, fn(Money) -> String) {
+    if largest.amount().abs() >= Decimal::from(1_000_000) {
+        (TickFormat::Millions, millions)
+    } else {
+        (TickFormat::Money, thousands)
+    }
+}
+
+/// `k` of `n` as a percent: `12.50%`.
+fn share_of(k: usize, n: usize) -> String {
+    percent((n > 0).then(|| Decimal::from(k) / Decimal::from(n)))
+}
+
+/// One histogram of a simulation's outcomes: the bins of `values`, the quantiles and
+/// the base case's value marked.
+#[allow(clippy::too_many_arguments)]
+fn outcome_histogram(
+    id: &str,
+    title: &str,
+    x_label: &str,
+    b: Bins,
+    quantiles: &[Quantile],
+    base: Option<Decimal>,
+    (floor, extra): (Option<Decimal>, Vec<RefLine>),
+    (format, text): (TickFormat, &dyn Fn(Decimal) -> String),
+    color: &str,
+) -> String {
+    // A value below the floor (a DSCR not meaningful) stands at it, as its runs do.
+    let at = |v: Decimal| fd(floor.map_or(v, |f| v.max(f)));
+    let mut marks: Vec<RefLine> = quantiles
+        .iter()
+        .map(|q| RefLine::new(at(q.value), &format!("{} {}", q.label, text(q.value)), INK))
+        .collect();
+    if let Some(v) = base {
+        marks.push(RefLine::new(
+            at(v),
+            &format!("base case {}", text(v)),
+            PURPLE,
+        ));
+    }
+    marks.extend(extra);
+    histogram(&Histogram {
+        id: id.into(),
+        title: title.into(),
+        x_label: x_label.into(),
+        start: fd(b.start),
+        bin_width: fd(b.width),
+        counts: b.counts,
+        marks,
+        format,
+        color: color.into(),
+        ..Histogram::default()
+    })
+}
+
+/// The runs pooled into a histogram's end bins, in words (empty when none).
+fn pooled(b: &Bins, text: &dyn Fn(Decimal) -> String) -> String {
+    let mut out = String::new();
+    if b.below > 0 {
+        let _ = write!(
+            out,
+            "; the first bar also holds the {} runs below {}",
+            b.below,
+            text(b.start)
+        );
+    }
+    if b.above > 0 {
+        let _ = write!(
+            out,
+            "; the last bar also holds the {} runs from {} up",
+            b.above,
+            text(b.edge(b.counts.len()))
+        );
+    }
+    out
+}
+
+/// The Monte Carlo section: the simulation's figures in the words of `boxflow
+/// simulate`, and histograms of the lender loss, the equity IRR and the minimum DSCR
+/// with their quantiles and the base case marked.
+fn simulation_section(out: &mut String, deal: &Deal, base: &Run, sim: &SimulationResults) {
+    let n = sim.lender_losses.len();
+    let _ = write!(
+        out,
+        r#"<h2>Monte Carlo</h2><p class="note">{} simulated runs (seed {}) of the deal sheet's <code>[simulation]</code> against the debt sized at close, as <code>boxflow simulate</code> runs them. Each probability carries its 95% sampling error, 1.96 · √(p (1 − p) / runs); quantiles are by nearest rank over these runs and move with the seed: more runs narrow both (as 1 / √runs).</p>"#,
+        sim.runs, sim.seed
+    );
+    for note in &sim.notes {
+        let _ = write!(out, r#"<p class="note">note: {}</p>"#, escape(note));
+    }
+    out.push_str(r#"<section class="two"><div class="panel"><table id="simulation"><thead><tr><th>figure</th><th class="num">value</th><th class="num">95% sampling error</th></tr></thead><tbody>"#);
+    for f in &sim.figures {
+        let _ = write!(
+            out,
+            r#"<tr><td class="wrap">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+            escape(&f.figure),
+            escape(&f.value),
+            escape(&f.error)
+        );
+    }
+    out.push_str("</tbody></table></div>");
+
+    let bs = &base.summary;
+    let bar_legend = |what: &str, color: &'static str| -> String {
+        legend(&[
+            (what, color, "box"),
+            ("quantiles", INK, "dash"),
+            ("base case", PURPLE, "dash"),
+        ])
+    };
+    // The lender loss over the runs with a loss.
+    let losses: Vec<Decimal> = sim
+        .lender_losses
+        .iter()
+        .filter(|m| m.is_positive())
+        .map(|m| m.amount())
+        .collect();
+    let largest = sim
+        .lender_losses
+        .iter()
+        .copied()
+        .chain(sim.loss_quantiles.iter().map(|q| Money::round2(q.value)))
+        .max()
+        .unwrap_or(Money::ZERO);
+    let (format, text) = money_scale(largest);
+    let money_text = |d: Decimal| text(Money::round2(d));
+    let none = n - losses.len();
+    let sub = format!(
+        "runs with a loss: {} of {n} ({}); the {none} runs ({}) that lose nothing are not drawn; quantiles over every run",
+        losses.len(),
+        share_of(losses.len(), n),
+        share_of(none, n)
+    );
+    let loss = bins(&losses, 20).map(|b| {
+        outcome_histogram(
+            "chart-sim-loss",
+            "Lender loss in the runs with a loss",
+            &format!("lender loss, {}", deal.currency),
+            b,
+            &sim.loss_quantiles,
+            Some(bs.lender_loss.amount()),
+            (None, Vec::new()),
+            (format, &money_text),
+            VERMILLION,
+        )
+    });
+    out.push_str("<div>");
+    match loss {
+        Some(svg) => figure(
+            out,
+            "Lender loss",
+            &sub,
+            &svg,
+            &bar_legend("runs in the bin", VERMILLION),
+        ),
+        None => nothing_to_draw(
+            out,
+            "Lender loss",
+            &format!("No run of the {n} loses anything: nothing to draw."),
+        ),
+    }
+    out.push_str("</div></section>");
+
+    out.push_str(r#"<section class="charts" id="histograms">"#);
+    // The equity IRR over the runs with one.
+    let irrs: Vec<Decimal> = sim.equity_irrs.iter().flatten().copied().collect();
+    let without = n - irrs.len();
+    let pct = |d: Decimal| percent(Some(d));
+    if let Some(b) = central_bins(&irrs, 20) {
+        let sub = format!(
+            "runs with an equity IRR: {} of {n}; {without} runs ({}) have none (the sponsor never gets its money back) and are not drawn{}",
+            irrs.len(),
+            share_of(without, n),
+            pooled(&b, &pct)
+        );
+        let svg = outcome_histogram(
+            "chart-sim-irr",
+            "Equity IRR in the runs with one",
+            "equity IRR",
+            b,
+            &sim.irr_quantiles,
+            bs.equity_irr,
+            (None, Vec::new()),
+            (TickFormat::Percent, &pct),
+            GREEN,
+        );
+        figure(
+            out,
+            "Equity IRR",
+            &sub,
+            &svg,
+            &bar_legend("runs in the bin", GREEN),
+        );
+    } else {
+        nothing_to_draw(
+            out,
+            "Equity IRR",
+            &format!("No run of the {n} has an equity IRR."),
+        );
+    }
+    // The minimum DSCR over the runs with one; a DSCR not meaningful (CFADS < 0) at 0x.
+    let dscrs: Vec<Decimal> = sim
+        .min_dscrs
+        .iter()
+        .flatten()
+        .map(|d| (*d).max(Decimal::ZERO))
+        .collect();
+    let negative = sim
+        .min_dscrs
+        .iter()
+        .flatten()
+        .filter(|d| d.is_sign_negative() && !d.is_zero())
+        .count();
+    let default_level = deal
+        .covenants
+        .as_ref()
+        .and_then(|c| c.min_dscr)
+        .map(|r| r.value());
+    let extra: Vec<RefLine> = default_level
+        .map(|d| RefLine::new(fd(d), &format!("default {}", ratio(Some(d))), VERMILLION))
+        .into_iter()
+        .collect();
+    let dscr = |d: Decimal| dscr_text(Some(d));
+    if let Some(b) = central_bins(&dscrs, 20) {
+        let mut sub = format!(
+            "the lowest senior DSCR of each of the {} runs with senior debt service{}",
+            dscrs.len(),
+            pooled(&b, &dscr)
+        );
+        let svg = outcome_histogram(
+            "chart-sim-dscr",
+            "Minimum senior DSCR of each run",
+            "minimum senior DSCR",
+            b,
+            &sim.dscr_quantiles,
+            bs.min_dscr,
+            (Some(Decimal::ZERO), extra),
+            (TickFormat::Ratio, &dscr),
+            BLUE,
+        );
+        if negative > 0 {
+            let _ = write!(
+                sub,
+                "; {negative} runs with a DSCR not meaningful (CFADS < 0) are drawn at 0x"
+            );
+        }
+        let mut items = vec![
+            ("runs in the bin", BLUE, "box"),
+            ("quantiles", INK, "dash"),
+            ("base case", PURPLE, "dash"),
+        ];
+        if default_level.is_some() {
+            items.push(("default level", VERMILLION, "dash"));
+        }
+        figure(out, "Minimum DSCR", &sub, &svg, &legend(&items));
+    } else {
+        nothing_to_draw(
+            out,
+            "Minimum DSCR",
+            &format!("No run of the {n} has senior debt service, so none has a DSCR."),
+        );
+    }
+    out.push_str("</section>");
+}
+
+/// A histogram's place when no run has the figure: its title and why.
+fn nothing_to_draw(out: &mut String, title: &str, why: &str) {
+    let _ = write!(
+        out,
+        r#"<figure><h3>{}</h3><p class="summary">{}</p></figure>"#,
+        escape(title),
+        escape(why)
+    );
 }
 
 /// The key terms and capital structure: each facility's commitment, share of capex,
@@ -1387,6 +2014,40 @@ fn heat_map(out: &mut String, grid: &HeatMap) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A simulation where nothing has a figure to draw (no loss, no IRR, no DSCR) and
+    /// one with no run at all still renders, saying so in words.
+    #[test]
+    fn a_simulation_with_nothing_to_draw_says_so() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reference.toml");
+        let deal = boxflow_deal::read_file(std::path::Path::new(path)).unwrap();
+        let run = boxflow_waterfall::run(&deal).unwrap();
+        let page = |sim: &SimulationResults| {
+            report_with(
+                &deal,
+                &run,
+                &Options {
+                    source: "x.toml",
+                    simulation: Some(sim),
+                    ..Options::default()
+                },
+            )
+        };
+        let sim = SimulationResults {
+            runs: 3,
+            lender_losses: vec![Money::ZERO; 3],
+            equity_irrs: vec![None; 3],
+            min_dscrs: vec![None; 3],
+            ..SimulationResults::default()
+        };
+        let html = page(&sim);
+        assert!(html.contains("No run of the 3 loses anything"));
+        assert!(html.contains("No run of the 3 has an equity IRR."));
+        assert!(html.contains("No run of the 3 has senior debt service"));
+        assert!(!html.contains("NaN") && !html.contains("chart-sim-"));
+        let html = page(&SimulationResults::default());
+        assert!(html.contains("No run of the 0 loses anything") && !html.contains("NaN"));
+    }
 
     #[test]
     fn ranges_compress_consecutive_periods() {

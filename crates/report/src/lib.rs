@@ -6,6 +6,7 @@ pub use boxflow_core::format;
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod simulation;
 pub mod sizing;
 pub mod stress;
 pub mod svg;

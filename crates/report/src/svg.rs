@@ -9,7 +9,8 @@
 //! format of [`boxflow_core::format`]: money in millions (`500.00m`), ratios to four
 //! decimals, percents to two; the x axis prints the period's end date when given
 //! [`LineChart::x_names`], at a step that leaves room between labels. A
-//! [`Tornado`] chart shows scenarios against the base case.
+//! [`Tornado`] chart shows scenarios against the base case, a [`Histogram`] the runs
+//! of a simulation.
 //!
 //! ```
 //! use boxflow_report::svg::{line_chart, Line, LineChart, RefLine, TickFormat};
@@ -442,6 +443,7 @@ fn frame(
     (y_lo, y_hi): (f64, f64),
     y_format: TickFormat,
     (x_label, y_label): (&str, &str),
+    x_format: Option<TickFormat>,
 ) -> Frame {
     let width = if width.is_finite() && width >= 120.0 {
         width
@@ -503,7 +505,10 @@ fn frame(
             .then(|| x_names.get(v as usize))
             .flatten()
     };
-    let x_ticks: Vec<f64> = if x_names.is_empty() {
+    let x_step = nice_step(xd1 - xd0, 6);
+    let x_ticks: Vec<f64> = if x_format.is_some() {
+        ticks(xd0, xd1, x_step)
+    } else if x_names.is_empty() {
         let step = nice_step(xd1 - xd0, 10).max(1.0);
         ticks(xd0.ceil(), xd1.floor(), step)
     } else {
@@ -519,7 +524,10 @@ fn frame(
     };
     for v in &x_ticks {
         let px = x.map(*v);
-        let label = name_of(*v).map_or_else(|| group_thousands(*v, 0), |n| escape(n));
+        let label = match x_format {
+            Some(format) => escape(&tick_label(*v, x_step, format)),
+            None => name_of(*v).map_or_else(|| group_thousands(*v, 0), |n| escape(n)),
+        };
         let _ = write!(
             out,
             r#"<line x1="{px}" x2="{px}" y1="{b}" y2="{b5}" stroke="{AXIS}"/><text class="tick x" x="{px}" y="{ty}" text-anchor="middle" fill="{AXIS}">{label}</text>"#,
@@ -681,6 +689,7 @@ pub fn line_chart(chart: &LineChart) -> String {
         (y_lo, y_hi),
         chart.y_format,
         (&chart.x_label, &chart.y_label),
+        None,
     );
     let (yd0, yd1) = f.y.domain();
     let base = f.y.map(0.0f64.clamp(yd0, yd1));
@@ -881,6 +890,7 @@ pub fn stacked_bar_chart(chart: &StackedBars) -> String {
         (0.0, top),
         chart.y_format,
         (&chart.x_label, &chart.y_label),
+        None,
     );
     let n = chart.x_values.len().max(1) as f64;
     let band = ((f.right - f.left) / n * 0.72).clamp(1.0, 40.0);
@@ -1088,6 +1098,134 @@ pub fn tornado(chart: &Tornado) -> String {
         ly = c(top - 12.0),
         bt = escape(&chart.base_text),
     );
+    out
+}
+
+/// A histogram: one bar per bin of equal width (bins from
+/// [`crate::simulation::bins`]), with marked values (quantiles, the base case) as
+/// labelled vertical lines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Histogram {
+    /// The `id` of the `<svg>` element.
+    pub id: String,
+    /// Its accessible title.
+    pub title: String,
+    /// The x axis label.
+    pub x_label: String,
+    /// The lower edge of the first bin.
+    pub start: f64,
+    /// The width of every bin.
+    pub bin_width: f64,
+    /// The number of runs in each bin.
+    pub counts: Vec<usize>,
+    /// Marked values; their labels stack from the top, one row each.
+    pub marks: Vec<RefLine>,
+    /// How the x axis prints.
+    pub format: TickFormat,
+    /// The bars' colour (CSS).
+    pub color: String,
+    /// Width in pixels.
+    pub width: f64,
+    /// Height in pixels.
+    pub height: f64,
+}
+
+impl Default for Histogram {
+    fn default() -> Histogram {
+        Histogram {
+            id: "histogram".into(),
+            title: String::new(),
+            x_label: String::new(),
+            start: 0.0,
+            bin_width: 1.0,
+            counts: Vec::new(),
+            marks: Vec::new(),
+            format: TickFormat::Plain,
+            color: "#0072B2".into(),
+            width: 640.0,
+            height: 300.0,
+        }
+    }
+}
+
+/// Draws a histogram as an `<svg>` element. Each bar carries its count in
+/// `data-count` and its bin in words in a tooltip; the x axis covers the bins and
+/// every marked value, so no mark is drawn at an edge it does not stand on.
+///
+/// ```
+/// use boxflow_report::svg::{histogram, Histogram, RefLine, TickFormat};
+/// let svg = histogram(&Histogram {
+///     id: "h".into(),
+///     start: 0.0,
+///     bin_width: 0.5,
+///     counts: vec![3, 5, 2],
+///     marks: vec![RefLine::new(1.2, "median 1.2000x", "#1a202c")],
+///     format: TickFormat::Ratio,
+///     ..Histogram::default()
+/// });
+/// assert_eq!(svg.matches("data-count=").count(), 3);
+/// assert!(svg.contains(r#"data-count="5""#) && svg.contains("median 1.2000x"));
+/// assert!(!svg.contains("NaN"));
+/// ```
+pub fn histogram(chart: &Histogram) -> String {
+    let mut out = String::new();
+    let n = chart.counts.len();
+    let width = if chart.bin_width.is_finite() && chart.bin_width > 0.0 {
+        chart.bin_width
+    } else {
+        1.0
+    };
+    let start = if chart.start.is_finite() {
+        chart.start
+    } else {
+        0.0
+    };
+    let end = start + width * n.max(1) as f64;
+    let marks = chart
+        .marks
+        .iter()
+        .map(|m| m.value)
+        .filter(|v| v.is_finite());
+    let lo = marks.clone().fold(start, f64::min);
+    let hi = marks.fold(end, f64::max);
+    // A little room either side, so that a mark on the last edge is not on the frame.
+    let pad = (hi - lo) * 0.02;
+    let top = chart.counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    // Room above the bars for one row of labels per mark.
+    let y_hi = top * (1.0 + 0.09 * chart.marks.len() as f64);
+    let f = frame(
+        &mut out,
+        &chart.id,
+        &chart.title,
+        (chart.width, chart.height),
+        (lo - pad, hi + pad),
+        &[],
+        (0.0, y_hi),
+        TickFormat::Plain,
+        (&chart.x_label, "runs"),
+        Some(chart.format),
+    );
+    for (i, count) in chart.counts.iter().enumerate() {
+        let (a, b) = (start + width * i as f64, start + width * (i + 1) as f64);
+        let (x0, x1) = (f.x.map_clamped(a), f.x.map_clamped(b));
+        let y = f.y.map_clamped(*count as f64);
+        let _ = write!(
+            out,
+            r#"<rect class="bin" data-count="{count}" x="{x}" y="{y}" width="{w}" height="{h}" fill="{col}"><title>{from} to {to}: {count} run{s}</title></rect>"#,
+            x = c(x0 + 0.5),
+            y = c(y),
+            w = c((x1 - x0 - 1.0).max(0.5)),
+            h = c((f.bottom - y).max(0.0)),
+            col = escape(&chart.color),
+            from = escape(&value_label(a, chart.format)),
+            to = escape(&value_label(b, chart.format)),
+            s = if *count == 1 { "" } else { "s" },
+        );
+    }
+    for (i, m) in chart.marks.iter().enumerate() {
+        vline(&mut out, &f, m, i);
+    }
+    out.push_str("</svg>");
     out
 }
 

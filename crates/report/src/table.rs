@@ -13,7 +13,7 @@ use boxflow_core::format::{
 use boxflow_core::Money;
 use boxflow_waterfall::{
     debt_service_due, funding, headroom, legend, moic, run_headroom, years, Event, FacilityPeriod,
-    Levels, MinHeadroom, PeriodResult, Run, Severity, Year, YearBasis,
+    Funding, Levels, MinHeadroom, PeriodResult, Run, Severity, Year, YearBasis,
 };
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, Table};
@@ -693,11 +693,67 @@ fn returns_rows(run: &Run, levels: Levels) -> Vec<(String, String)> {
     rows
 }
 
+/// Why the total funding has no interest, under its table (terminal and HTML).
+pub const FUNDING_NOTE: &str = "interest is paid from each period's cash, not funded";
+
+/// One row of the total funding: what it is, its amount, and whether it is a total
+/// (`total sources`, `total uses`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FundingRow {
+    /// The words (`draws Senior DDTL`, `initial DSRA`).
+    pub label: String,
+    /// The amount.
+    pub amount: Money,
+    /// A total of the rows above it in its half.
+    pub total: bool,
+}
+
+/// The rows of the total funding ([`boxflow_waterfall::funding`]): sources (each
+/// facility's draws, the prepayment, the equity), their total, then uses (capex, each
+/// upfront fee (with one facility, only when not zero), the initial DSRA, any excess
+/// paid to the sponsor at close), their total; the words of the terminal table and
+/// the HTML report.
+pub fn funding_rows(f: &Funding, several: bool) -> Vec<FundingRow> {
+    let a = &f.total;
+    let row = |label: String, amount: Money| FundingRow {
+        label,
+        amount,
+        total: false,
+    };
+    let mut rows: Vec<FundingRow> = Vec::new();
+    for (name, d) in &a.draws {
+        rows.push(row(format!("draws {name}"), *d));
+    }
+    rows.push(row("customer prepayment".into(), a.prepayment));
+    rows.push(row("sponsor equity".into(), a.equity));
+    rows.push(FundingRow {
+        total: true,
+        ..row("total sources".into(), a.sources())
+    });
+    rows.push(row("capex".into(), a.capex));
+    for (name, fee) in &a.upfront_fees {
+        if several || !fee.is_zero() {
+            rows.push(row(format!("upfront fee {name}"), *fee));
+        }
+    }
+    rows.push(row("initial DSRA".into(), a.dsra));
+    if !a.sponsor_excess.is_zero() {
+        rows.push(row(
+            "excess paid to the sponsor at close".into(),
+            a.sponsor_excess,
+        ));
+    }
+    rows.push(FundingRow {
+        total: true,
+        ..row("total uses".into(), a.uses())
+    });
+    rows
+}
+
 /// Sources and uses over the whole construction (close to the last capex payment),
 /// reconciled: total sources equal total uses to the cent.
 pub fn funding_table(run: &Run, options: &TableOptions) -> String {
     let f = funding(run);
-    let a = &f.total;
     let mut t = styled(options.color);
     t.set_header(vec![
         format!(
@@ -707,35 +763,10 @@ pub fn funding_table(run: &Run, options: &TableOptions) -> String {
         ),
         "amount".to_string(),
     ]);
-    let several = run.plan.facilities.len() > 1;
-    let mut rows: Vec<(String, Money)> = Vec::new();
-    for (name, d) in &a.draws {
-        rows.push((format!("draws {name}"), *d));
+    for r in funding_rows(&f, run.plan.facilities.len() > 1) {
+        t.add_row(vec![Cell::new(r.label), right(thousands(r.amount))]);
     }
-    rows.push(("customer prepayment".into(), a.prepayment));
-    rows.push(("sponsor equity".into(), a.equity));
-    rows.push(("total sources".into(), a.sources()));
-    rows.push(("capex".into(), a.capex));
-    for (name, fee) in &a.upfront_fees {
-        if several || !fee.is_zero() {
-            rows.push((format!("upfront fee {name}"), *fee));
-        }
-    }
-    rows.push(("initial DSRA".into(), a.dsra));
-    if !a.sponsor_excess.is_zero() {
-        rows.push((
-            "excess paid to the sponsor at close".into(),
-            a.sponsor_excess,
-        ));
-    }
-    rows.push(("total uses".into(), a.uses()));
-    for (k, v) in rows {
-        t.add_row(vec![Cell::new(k), right(thousands(v))]);
-    }
-    format!(
-        "{t}\n{} funding dates; interest is paid from each period's cash, not funded",
-        f.dates.len()
-    )
+    format!("{t}\n{} funding dates; {FUNDING_NOTE}", f.dates.len())
 }
 
 /// The run by year: flows summed, balances at the year's end, the lowest senior DSCR

@@ -74,6 +74,9 @@ pub struct SimulatedRun {
     pub lender_loss: Money,
     /// The sponsor's XIRR, if it has one.
     pub equity_irr: Option<Decimal>,
+    /// The lowest senior DSCR of the run (none when no period has senior debt
+    /// service).
+    pub min_dscr: Option<Decimal>,
 }
 
 /// Quantiles of the lender loss.
@@ -281,6 +284,7 @@ impl SimulatedRun {
                 .any(|k| base_lockups.binary_search(k).is_err()),
             lender_loss: o.lender_loss,
             equity_irr: o.equity_irr,
+            min_dscr: o.min_dscr,
         }
     }
 }
@@ -351,21 +355,8 @@ fn mean(total: Money, n: usize) -> Money {
     Money::round2(total.amount() / Decimal::from(n))
 }
 
-/// The nearest-rank `pct`-th percentile of sorted values: the value at rank
-/// `⌈pct · n / 100⌉` (1-based); `None` for no value.
-///
-/// ```
-/// use boxflow_scenario::simulate::nearest_rank;
-/// let xs: Vec<u32> = (1..=200).collect();
-/// assert_eq!(nearest_rank(&xs, 95), Some(190)); // rank ⌈0.95 · 200⌉ = 190
-/// assert_eq!(nearest_rank(&xs, 5), Some(10));
-/// assert_eq!(nearest_rank::<u32>(&[], 50), None);
-/// ```
-pub fn nearest_rank<T: Copy>(sorted: &[T], pct: usize) -> Option<T> {
-    let n = sorted.len();
-    let rank = (pct * n).div_ceil(100).clamp(1, n.max(1));
-    sorted.get(rank - 1).copied()
-}
+/// The nearest-rank percentile of sorted values ([`boxflow_core::nearest_rank`]).
+pub use boxflow_core::nearest_rank;
 
 /// Runs a simulation and summarizes it.
 ///

@@ -1,5 +1,8 @@
 //! Proptest strategies over a deal's scenario space: each shock of a `[[scenario]]`
-//! on its own, and [`scenario`], any combination of them within a deal's term.
+//! on its own, [`scenario`], any combination of them within a deal's term, and
+//! [`line_scenario`] / [`any_line_scenario`], the shocks of one capacity line of a
+//! multi-line deal, targeted by its name as `[[scenario]] line = ...` and the
+//! `key@line=value` spec target it.
 //!
 //! Every value drawn is valid for the deal it is drawn for (a default period within
 //! the term, shares in [0, 1], shocks above -1), in whole basis points or months, so
@@ -114,4 +117,71 @@ pub fn scenario(deal: &Deal) -> impl Strategy<Value = Scenario> {
             s
         },
     )
+}
+
+/// The names of a deal's named capacity lines, in the sheet's order (a line without a
+/// `name` cannot be targeted).
+pub fn line_names(deal: &Deal) -> Vec<String> {
+    deal.contract
+        .capacity
+        .iter()
+        .filter_map(|l| l.name.clone())
+        .collect()
+}
+
+/// Any scenario of one capacity line, `line` by name (`[[scenario]] line = "Phase 2"`,
+/// or `price_haircut@Phase 2=0.2` in a spec): its line shocks reach that line only,
+/// the other lines bill as in the base case. A price haircut of 1 basis point to 50%
+/// is always drawn (a scenario with a `line` must shock it: the rule `scenario_line`
+/// of `boxflow_model::validate`), so a failure shrinks toward the mildest shock of the
+/// line; a customer default in the term and an online delay up to 12 months are each
+/// present about half the time. The deal-wide shocks (rate, costs, residual) are left at
+/// the base case: combine with [`scenario`]'s for them.
+///
+/// ```
+/// use boxflow_scenario::Base;
+/// use boxflow_testkit::{deals, scenarios};
+/// use proptest::prelude::*;
+/// use proptest::test_runner::{Config, TestRunner};
+///
+/// let base = Base::new(deals::valid(deals::reference_deal())).unwrap();
+/// // The reference deal has two lines, "Phase 1" and "Phase 2".
+/// assert_eq!(scenarios::line_names(&base.deal), ["Phase 1", "Phase 2"]);
+/// let mut runner = TestRunner::new(Config { cases: 4, ..Config::default() });
+/// runner
+///     .run(&scenarios::line_scenario(&base.deal, "Phase 2"), |s| {
+///         prop_assert_eq!(s.line.as_deref(), Some("Phase 2"));
+///         let run = base.run_scenario(&s).unwrap();
+///         prop_assert!(run.verify().is_empty());
+///         Ok(())
+///     })
+///     .unwrap();
+/// ```
+pub fn line_scenario(deal: &Deal, line: &str) -> impl Strategy<Value = Scenario> {
+    let n = periods(deal);
+    let line = line.to_string();
+    (
+        (1_i64..=5_000).prop_map(|bp| Share::new(Decimal::new(bp, 4))),
+        prop::option::of(customer_default(n)),
+        prop::option::of(online_delay_months(12)),
+    )
+        .prop_map(move |(haircut, default, delay)| {
+            let mut s = Scenario::new(format!("generated on {line}"));
+            s.line = Some(line.clone());
+            s.price_haircut = haircut;
+            s.customer_default = default.flatten();
+            s.online_delay_months = delay.unwrap_or(0);
+            s
+        })
+}
+
+/// A [`line_scenario`] of any named capacity line of the deal (the line drawn first,
+/// shrinking toward the first line); `None` when no line has a name.
+pub fn any_line_scenario(deal: &Deal) -> Option<impl Strategy<Value = Scenario>> {
+    let names = line_names(deal);
+    if names.is_empty() {
+        return None;
+    }
+    let deal = deal.clone();
+    Some((0..names.len()).prop_flat_map(move |i| line_scenario(&deal, &names[i])))
 }
