@@ -145,10 +145,7 @@ fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
 fn sheets_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let book = open(reference_workbook(dir.path()));
-    assert_eq!(
-        book.sheet_names(),
-        ["Summary", "Periods", "Schedule", "Closing", "Events", "Inputs"]
-    );
+    assert_eq!(book.sheet_names(), boxflow::report::xlsx::SHEETS);
 }
 
 #[test]
@@ -314,7 +311,10 @@ fn periods_hold_the_engines_values_and_live_formulas() {
     assert_eq!(s.cents(30, "DSRA release"), hand("23,286,080.00"));
     assert_eq!(s.cents(31, "distribution"), hand("31,509,183.80"));
     assert_eq!(*s.value(31, "DSCR"), Data::String(String::new()));
-    assert_eq!(*s.value(1, "events"), Data::String("lockup".into()));
+    assert_eq!(
+        *s.value(1, "events (engine)"),
+        Data::String("lockup".into())
+    );
 }
 
 #[test]
@@ -445,8 +445,8 @@ fn summary_closing_schedule_events_and_inputs() {
     }
     assert_eq!(*e.value(11, "event"), Data::Empty);
 
-    // Inputs: the deal sheet's values, numbers where exact.
-    let inputs = book.worksheet_range("Inputs").unwrap();
+    // Deal: the deal sheet's values, numbers where exact.
+    let inputs = book.worksheet_range("Deal").unwrap();
     let mut inputs_map = HashMap::new();
     for r in 1..=inputs.end().unwrap().0 {
         if let Some(Data::String(k)) = inputs.get_value((r, 0)) {
@@ -504,13 +504,8 @@ fn formats_frozen_headers_widths_and_a_native_chart() {
             "{format}"
         );
     }
-    // Sheets 1..6: Summary, Periods, Schedule, Closing, Events, Inputs.
-    for (i, name) in [
-        "Summary", "Periods", "Schedule", "Closing", "Events", "Inputs",
-    ]
-    .iter()
-    .enumerate()
-    {
+    // Every sheet, in the workbook's order.
+    for (i, name) in boxflow::report::xlsx::SHEETS.iter().enumerate() {
         let sheet = part(&bytes, &format!("xl/worksheets/sheet{}.xml", i + 1));
         assert!(
             sheet.contains("state=\"frozen\""),
@@ -521,7 +516,7 @@ fn formats_frozen_headers_widths_and_a_native_chart() {
             "{name}"
         );
     }
-    let periods = part(&bytes, "xl/worksheets/sheet2.xml");
+    let periods = part(&bytes, "xl/worksheets/sheet3.xml");
     assert!(periods.contains("ySplit=\"1\""));
     // The chart: columns of the senior balance and a line of the DSCR on a
     // secondary axis, over the periods with senior debt service (rows 2 to 31).
