@@ -145,10 +145,7 @@ fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
 fn sheets_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let book = open(reference_workbook(dir.path()));
-    assert_eq!(
-        book.sheet_names(),
-        ["Summary", "Periods", "Schedule", "Closing", "Events", "Inputs"]
-    );
+    assert_eq!(book.sheet_names(), boxflow::report::xlsx::SHEETS);
 }
 
 #[test]
@@ -203,7 +200,8 @@ fn periods_hold_the_engines_values_and_live_formulas() {
             Some(d) => {
                 let x = s.number(row, "DSCR").unwrap();
                 let engine: f64 = boxflow::core::round10(d).to_string().parse().unwrap();
-                assert!((x - engine).abs() < 1e-12, "period {}", p.period);
+                // The cached result is the exact ratio; the engine prints it to 10 decimals.
+                assert!((x - engine).abs() < 1e-10, "period {}", p.period);
             }
             None => assert!(
                 matches!(s.value(row, "DSCR"), Data::Empty)
@@ -267,12 +265,14 @@ fn periods_hold_the_engines_values_and_live_formulas() {
                 ),
             ),
         ] {
-            assert_eq!(
-                s.formula(row, header).trim_start_matches('='),
-                formula,
-                "period {} {header}",
-                p.period
-            );
+            // Money formulas are rounded to the cent as a whole: ROUND(expression, 2).
+            let written = s.formula(row, header);
+            let written = written.trim_start_matches('=');
+            let written = written
+                .strip_prefix("ROUND(")
+                .and_then(|f| f.strip_suffix(",2)"))
+                .unwrap_or(written);
+            assert_eq!(written, formula, "period {} {header}", p.period);
         }
         // The formulas' arithmetic on the cells read back gives their cached results.
         let k = |h: &str| s.cents(row, h);
@@ -305,7 +305,7 @@ fn periods_hold_the_engines_values_and_live_formulas() {
     assert_eq!(s.cents(1, "DDTL commitment fee due"), hand("52,132.85"));
     assert_eq!(s.cents(1, "DDTL principal paid"), hand("7,410,568.00"));
     assert_eq!(s.cents(1, "DDTL closing"), hand("390,432,765.52"));
-    assert!((s.number(1, "DSCR").unwrap() - 1.3000000007).abs() < 1e-12);
+    assert!((s.number(1, "DSCR").unwrap() - 1.3000000007).abs() < 1e-10);
     assert_eq!(s.cents(1, "DSRA closing"), hand("89,577,228.51"));
     assert_eq!(s.cents(1, "distribution"), 0);
     assert_eq!(s.cents(30, "DDTL opening"), hand("23,145,279.55"));
@@ -314,7 +314,10 @@ fn periods_hold_the_engines_values_and_live_formulas() {
     assert_eq!(s.cents(30, "DSRA release"), hand("23,286,080.00"));
     assert_eq!(s.cents(31, "distribution"), hand("31,509,183.80"));
     assert_eq!(*s.value(31, "DSCR"), Data::String(String::new()));
-    assert_eq!(*s.value(1, "events"), Data::String("lockup".into()));
+    assert_eq!(
+        *s.value(1, "events (engine)"),
+        Data::String("lockup".into())
+    );
 }
 
 #[test]
@@ -349,15 +352,15 @@ fn summary_closing_schedule_events_and_inputs() {
         *summary.get_value((rows["sizing binding"], 1)).unwrap(),
         Data::String("dscr".into())
     );
-    assert!((value("min DSCR") - 1.3).abs() < 1e-12);
+    assert!((value("min DSCR") - 1.3).abs() < 1e-10);
     assert_eq!(value("min DSCR period"), 22.0);
-    assert!((value("avg DSCR") - 1.3000000004).abs() < 1e-12);
-    assert!((value("LLCR") - 1.2960376630).abs() < 1e-12);
+    assert!((value("avg DSCR") - 1.3000000004).abs() < 1e-10);
+    assert!((value("LLCR") - 1.2960376630).abs() < 1e-10);
     assert_eq!(value("halfway period"), 30.0);
     assert_eq!(value("senior repaid period"), 30.0);
-    assert!((value("equity IRR") - 0.4738326617).abs() < 1e-12);
-    assert!((value("project IRR") - 0.3907908432).abs() < 1e-12);
-    assert!((value("senior lender IRR") - 0.0913816635).abs() < 1e-12);
+    assert!((value("equity IRR") - 0.4738326617).abs() < 1e-10);
+    assert!((value("project IRR") - 0.3907908432).abs() < 1e-10);
+    assert!((value("senior lender IRR") - 0.0913816635).abs() < 1e-10);
     assert_eq!(money("NPV"), hand("539,721,657.53"));
     assert!((value("WAL (years)") - 1.4652179736).abs() < 1e-12);
     assert_eq!(value("payback period"), 34.0);
@@ -445,8 +448,8 @@ fn summary_closing_schedule_events_and_inputs() {
     }
     assert_eq!(*e.value(11, "event"), Data::Empty);
 
-    // Inputs: the deal sheet's values, numbers where exact.
-    let inputs = book.worksheet_range("Inputs").unwrap();
+    // Deal: the deal sheet's values, numbers where exact.
+    let inputs = book.worksheet_range("Deal").unwrap();
     let mut inputs_map = HashMap::new();
     for r in 1..=inputs.end().unwrap().0 {
         if let Some(Data::String(k)) = inputs.get_value((r, 0)) {
@@ -504,13 +507,8 @@ fn formats_frozen_headers_widths_and_a_native_chart() {
             "{format}"
         );
     }
-    // Sheets 1..6: Summary, Periods, Schedule, Closing, Events, Inputs.
-    for (i, name) in [
-        "Summary", "Periods", "Schedule", "Closing", "Events", "Inputs",
-    ]
-    .iter()
-    .enumerate()
-    {
+    // Every sheet, in the workbook's order.
+    for (i, name) in boxflow::report::xlsx::SHEETS.iter().enumerate() {
         let sheet = part(&bytes, &format!("xl/worksheets/sheet{}.xml", i + 1));
         assert!(
             sheet.contains("state=\"frozen\""),
@@ -521,7 +519,7 @@ fn formats_frozen_headers_widths_and_a_native_chart() {
             "{name}"
         );
     }
-    let periods = part(&bytes, "xl/worksheets/sheet2.xml");
+    let periods = part(&bytes, "xl/worksheets/sheet3.xml");
     assert!(periods.contains("ySplit=\"1\""));
     // The chart: columns of the senior balance and a line of the DSCR on a
     // secondary axis, over the periods with senior debt service (rows 2 to 31).
@@ -543,7 +541,12 @@ fn every_fixture_writes_a_workbook() {
             let bytes = boxflow::report::xlsx::workbook(&deal, &run)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let book = open(bytes);
-            assert_eq!(book.sheet_names().len(), 6, "{}", path.display());
+            assert_eq!(
+                book.sheet_names().len(),
+                boxflow::report::xlsx::SHEETS.len(),
+                "{}",
+                path.display()
+            );
         }
     }
 }
@@ -694,7 +697,7 @@ fn libreoffice_recalculation_reproduces_every_value_to_the_cent() {
     let mut ours = open(original);
     let mut theirs = open(std::fs::read(&recalculated).unwrap());
     let mut compared = 0;
-    for sheet in ["Summary", "Periods", "Schedule", "Closing", "Events"] {
+    for sheet in boxflow::report::xlsx::SHEETS {
         let a = ours.worksheet_range(sheet).unwrap();
         let formulas = ours.worksheet_formula(sheet).unwrap();
         let b = theirs.worksheet_range(sheet).unwrap();
@@ -735,7 +738,8 @@ fn libreoffice_recalculation_reproduces_every_value_to_the_cent() {
         }
     }
     // Every numeric formula result was recomputed by LibreOffice and compared.
-    assert!(compared >= count - 60, "compared {compared} of {count}");
+    // Blank results (a DSCR or LTV without debt) are compared as text, not counted.
+    assert!(compared + 150 >= count, "compared {compared} of {count}");
     println!(
         "LibreOffice recalculated {count} formulas; {compared} numeric results equal to the cent"
     );

@@ -32,18 +32,19 @@ use std::collections::HashMap;
 
 use boxflow_core::{round10, Money};
 use boxflow_model::{Deal, Rank};
-use boxflow_waterfall::{Event, PeriodResult, Run};
-use chrono::{Datelike, NaiveDate};
+use boxflow_waterfall::{Event, Run};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
+mod model;
+
 use rust_xlsxwriter::{
-    utility::column_number_to_name, Chart, ChartLegendPosition, ChartType, ExcelDateTime, Format,
-    FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+    utility::column_number_to_name, Chart, ChartLegendPosition, ChartType, Format, FormatAlign,
+    FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 
 /// The sheets of the workbook, in order.
-pub const SHEETS: [&str; 6] = [
-    "Summary", "Periods", "Schedule", "Closing", "Events", "Inputs",
+pub const SHEETS: [&str; 8] = [
+    "Summary", "Inputs", "Periods", "Returns", "Schedule", "Closing", "Events", "Deal",
 ];
 
 /// Why the workbook can't be written.
@@ -120,8 +121,6 @@ struct Formats {
     money_total: Format,
     ratio: Format,
     percent: Format,
-    rate: Format,
-    date: Format,
     int: Format,
     years: Format,
     text: Format,
@@ -151,8 +150,6 @@ impl Formats {
             // "n.m. (CFADS < 0)" while the cell keeps its number (boxflow_core::format).
             ratio: Format::new().set_num_format("0.0000\"x\";\"n.m. (CFADS < 0)\""),
             percent: Format::new().set_num_format("0.00%"),
-            rate: Format::new().set_num_format("0.00##%"),
-            date: Format::new().set_num_format("yyyy-mm-dd"),
             int: Format::new().set_num_format("0"),
             years: Format::new().set_num_format("0.00"),
             text: Format::new(),
@@ -165,10 +162,7 @@ impl Formats {
 #[derive(Clone, Debug)]
 enum Value {
     Int(i64),
-    Date(NaiveDate),
     Money(Money),
-    /// An interest rate, shown as a percentage with up to four decimals.
-    Rate(Option<Decimal>),
     /// An IRR or an LTV, shown as a percentage with two decimals.
     Percent(Option<Decimal>),
     /// A ratio, shown as `0.00x`.
@@ -178,15 +172,22 @@ enum Value {
     MoneyFormula(String, Money),
     /// A ratio formula and its cached result (blank when `None`).
     RatioFormula(String, Option<Decimal>),
+    /// A percentage formula (an IRR) and its cached result (blank when `None`).
+    PercentFormula(String, Option<Decimal>),
+    /// A whole-number formula (a period) and its cached result.
+    IntFormula(String, i64),
 }
 
 impl Value {
     fn width(&self) -> f64 {
         match self {
             Value::Int(_) => 8.0,
-            Value::Date(_) => 11.0,
             Value::Money(_) | Value::MoneyFormula(..) => 16.0,
-            Value::Rate(_) | Value::Percent(_) | Value::Ratio(_) | Value::RatioFormula(..) => 10.0,
+            Value::Percent(_)
+            | Value::Ratio(_)
+            | Value::RatioFormula(..)
+            | Value::PercentFormula(..)
+            | Value::IntFormula(..) => 10.0,
             Value::Text(_) => 24.0,
         }
     }
@@ -224,26 +225,11 @@ impl Writer<'_> {
                 self.ws
                     .write_number_with_format(row, col, *i as f64, &f.int)?;
             }
-            Value::Date(d) => {
-                let date =
-                    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
-                self.ws
-                    .write_datetime_with_format(row, col, &date, &f.date)?;
-            }
             Value::Money(m) => {
                 let x = self.number(row, col, *m)?;
                 self.ws
                     .write_number_with_format(row, col, x, money_format)?;
             }
-            Value::Rate(r) => match r {
-                Some(r) => {
-                    self.ws
-                        .write_number_with_format(row, col, ratio_number(*r), &f.rate)?;
-                }
-                None => {
-                    self.ws.write_blank(row, col, &f.rate)?;
-                }
-            },
             Value::Percent(r) => match r {
                 Some(r) => {
                     self.ws
@@ -281,6 +267,23 @@ impl Writer<'_> {
                     col,
                     Formula::new(formula).set_result(result),
                     &f.ratio,
+                )?;
+            }
+            Value::PercentFormula(formula, r) => {
+                let result = r.map_or(String::new(), |r| r.to_string());
+                self.ws.write_formula_with_format(
+                    row,
+                    col,
+                    Formula::new(formula).set_result(result),
+                    &f.percent,
+                )?;
+            }
+            Value::IntFormula(formula, i) => {
+                self.ws.write_formula_with_format(
+                    row,
+                    col,
+                    Formula::new(formula).set_result(i.to_string()),
+                    &f.int,
                 )?;
             }
         }
@@ -329,151 +332,13 @@ impl Row {
     }
 }
 
-/// The Periods sheet's row of period `p` at sheet row `row`.
-fn period_row(run: &Run, p: &PeriodResult, row: u32) -> Row {
-    let o = &p.operations;
-    let mut r = Row::new(row);
-    r.push("period", Value::Int(p.period as i64));
-    r.push("start", Value::Date(p.start));
-    r.push("end", Value::Date(p.end));
-    r.push("days", Value::Int(p.days));
-    r.push("invoice", Value::Money(o.invoice));
-    r.push("prepayment credit", Value::Money(o.prepayment_credit));
-    let f = format!("={}-{}", r.at("invoice"), r.at("prepayment credit"));
-    r.push("collections", Value::MoneyFormula(f, o.collections));
-    r.push("colocation", Value::Money(o.colocation));
-    r.push("power", Value::Money(o.power));
-    r.push("expenses", Value::Money(o.expenses));
-    let f = format!(
-        "={}+{}+{}",
-        r.at("colocation"),
-        r.at("power"),
-        r.at("expenses")
-    );
-    r.push("opex", Value::MoneyFormula(f, o.opex));
-    r.push("fees", Value::Money(o.fees));
-    let f = format!("={}-{}-{}", r.at("collections"), r.at("opex"), r.at("fees"));
-    r.push("CFADS", Value::MoneyFormula(f, o.cfads));
-    r.push("opex paid", Value::Money(p.opex_paid));
-    r.push("fees paid", Value::Money(p.fees_paid));
-    r.push("capex", Value::Money(p.capex));
-    r.push("equity contribution", Value::Money(p.equity_contribution));
-    for fp in &p.facilities {
-        let n = &fp.name;
-        let h = |what: &str| format!("{n} {what}");
-        r.push(h("opening"), Value::Money(fp.opening));
-        r.push(h("draws"), Value::Money(fp.draws));
-        r.push(h("rate"), Value::Rate(Some(fp.rate)));
-        r.push(h("interest due"), Value::Money(fp.interest_due));
-        r.push(h("commitment fee due"), Value::Money(fp.commitment_fee_due));
-        r.push(h("interest paid"), Value::Money(fp.interest_paid));
-        r.push(
-            h("scheduled principal"),
-            Value::Money(fp.scheduled_principal),
-        );
-        r.push(h("principal due"), Value::Money(fp.principal_due));
-        r.push(h("principal paid"), Value::Money(fp.principal_paid));
-        r.push(h("prepaid"), Value::Money(fp.prepaid));
-        r.push(h("arrears"), Value::Money(fp.arrears()));
-        let f = format!(
-            "={}+{}-{}-{}",
-            r.at(&h("opening")),
-            r.at(&h("draws")),
-            r.at(&h("principal paid")),
-            r.at(&h("prepaid"))
-        );
-        r.push(h("closing"), Value::MoneyFormula(f, fp.closing));
-    }
-    if let Some(s) = p.senior() {
-        let n = &s.name;
-        let ds = s.interest_due + s.commitment_fee_due + s.principal_due;
-        let f = format!(
-            "={}+{}+{}",
-            r.at(&format!("{n} interest due")),
-            r.at(&format!("{n} commitment fee due")),
-            r.at(&format!("{n} principal due"))
-        );
-        r.push("senior debt service", Value::MoneyFormula(f, ds));
-        let f = format!(
-            "=IF({ds}=0,\"\",{cfads}/{ds})",
-            ds = r.at("senior debt service"),
-            cfads = r.at("CFADS")
-        );
-        r.push("DSCR", Value::RatioFormula(f, p.dscr));
-    } else {
-        r.push("DSCR", Value::Ratio(p.dscr));
-    }
-    let d = &p.dsra;
-    r.push("DSRA opening", Value::Money(d.opening));
-    r.push("DSRA target", Value::Money(d.target));
-    r.push("DSRA deposit", Value::Money(d.deposit));
-    r.push("DSRA release", Value::Money(d.release));
-    r.push("DSRA draw", Value::Money(d.draw));
-    let f = format!(
-        "={}+{}-{}-{}",
-        r.at("DSRA opening"),
-        r.at("DSRA deposit"),
-        r.at("DSRA release"),
-        r.at("DSRA draw")
-    );
-    r.push("DSRA closing", Value::MoneyFormula(f, d.closing));
-    r.push("lock-up closing", Value::Money(p.lockup.closing));
-    r.push("book value", Value::Money(p.book_value));
-    r.push("LTV", Value::Percent(p.ltv));
-    r.push("sweep", Value::Money(p.sweep));
-    r.push("lock-up prepaid", Value::Money(p.lockup_prepaid));
-    r.push("distribution", Value::Money(p.distribution));
-    let names: Vec<&str> = p.events.iter().map(|e| e.name()).collect();
-    r.push("events", Value::Text(names.join(" ")));
-    let _ = run;
-    r
-}
-
-/// Writes the Periods sheet; returns each column's letter by header.
-fn periods_sheet(book: &mut Workbook, f: &Formats, run: &Run) -> Result<HashMap<String, String>> {
-    let ws = book.add_worksheet().set_name("Periods")?;
-    // A blank DSCR (no debt service) is an empty text result, not the writer's "0".
-    ws.set_formula_result_default("");
-    let mut w = Writer {
-        ws,
-        sheet: "Periods",
-        f,
-    };
-    let mut letters = HashMap::new();
-    for (i, p) in run.periods.iter().enumerate() {
-        let row = i as u32 + 1;
-        let r = period_row(run, p, row);
-        if i == 0 {
-            let headers: Vec<(String, f64)> = r
-                .cells
-                .iter()
-                .map(|(h, v)| (h.clone(), v.width().max(h.len() as f64 * 0.55 + 2.0)))
-                .collect();
-            w.header(0, &headers)?;
-            for (col, (h, _)) in r.cells.iter().enumerate() {
-                letters.insert(h.clone(), column_number_to_name(col as u16));
-            }
-        }
-        for (col, (_, v)) in r.cells.iter().enumerate() {
-            w.write(row, col as u16, v, false)?;
-        }
-    }
-    w.ws.set_freeze_panes(1, 1)?;
-    if let Some(c) = letters.get("events") {
-        let col = r_col(c);
-        w.ws.set_column_width(col, 28)?;
-    }
-    Ok(letters)
-}
-
-/// The column number of a column name, `A` = 0.
-fn r_col(name: &str) -> u16 {
-    name.bytes()
-        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1))
-        .saturating_sub(1) as u16
-}
-
-fn schedule_sheet(book: &mut Workbook, f: &Formats, run: &Run) -> Result<()> {
+/// Writes the Schedule sheet; returns the sheet row (0-based) of each facility's
+/// period, for the Periods sheet's links and the DSRA target's windows.
+fn schedule_sheet(
+    book: &mut Workbook,
+    f: &Formats,
+    run: &Run,
+) -> Result<HashMap<(usize, usize), u32>> {
     let ws = book.add_worksheet().set_name("Schedule")?;
     // A blank DSCR (no debt service) is an empty text result, not the writer's "0".
     ws.set_formula_result_default("");
@@ -484,8 +349,10 @@ fn schedule_sheet(book: &mut Workbook, f: &Formats, run: &Run) -> Result<()> {
     };
     let mut row = 1u32;
     let mut header_done = false;
-    for plan in &run.plan.facilities {
+    let mut rows = HashMap::new();
+    for (i, plan) in run.plan.facilities.iter().enumerate() {
         for s in &plan.schedule.rows {
+            rows.insert((i, s.period), row);
             let mut r = Row::new(row);
             r.push("facility", Value::Text(plan.name.clone()));
             r.push("period", Value::Int(s.period as i64));
@@ -535,7 +402,8 @@ fn schedule_sheet(book: &mut Workbook, f: &Formats, run: &Run) -> Result<()> {
         }
     }
     w.ws.set_freeze_panes(1, 2)?;
-    Ok(())
+    model::page_setup(w.ws, 0)?;
+    Ok(rows)
 }
 
 /// Writes the Closing sheet; returns the cell of the closing equity.
@@ -753,11 +621,13 @@ fn exact_number(text: &str) -> Option<f64> {
     (x.is_finite() && back == d).then_some(x)
 }
 
-fn inputs_sheet(book: &mut Workbook, f: &Formats, deal: &Deal) -> Result<()> {
-    let ws = book.add_worksheet().set_name("Inputs")?;
+/// The Deal sheet: the whole deal as read (defaults filled in), one `path`, `value`
+/// row per key, for the audit; the live inputs are on the Inputs sheet.
+fn deal_sheet(book: &mut Workbook, f: &Formats, deal: &Deal) -> Result<()> {
+    let ws = book.add_worksheet().set_name("Deal")?;
     let mut w = Writer {
         ws,
-        sheet: "Inputs",
+        sheet: "Deal",
         f,
     };
     w.header(0, &[("input".into(), 46.0), ("value".into(), 28.0)])?;
@@ -802,9 +672,11 @@ fn summary_sheet(
     run: &Run,
     letters: &HashMap<String, String>,
     equity_cell: &str,
+    returns: &model::Returns,
 ) -> Result<()> {
     let s = &run.summary;
     let n = run.periods.len();
+    let live = live_kpis(deal, run, letters, returns);
     let mut w = Writer {
         ws,
         sheet: "Summary",
@@ -971,9 +843,35 @@ fn summary_sheet(
         ("events", Value::Int(run.events.len() as i64)),
     ];
     rows.extend(more.into_iter().map(|(l, v)| (l.to_string(), v)));
+    // The KPIs the live model recalculates replace their values by formulas.
+    let senior_label = if several {
+        "min senior DSCR"
+    } else {
+        "min DSCR"
+    };
+    for (label, v) in rows.iter_mut() {
+        let key = if label == senior_label {
+            "min DSCR"
+        } else {
+            label.as_str()
+        };
+        if let Some(formula) = live.get(key) {
+            *v = formula.clone();
+        }
+    }
+    w.ws.write_string_with_format(3, 2, "source", &f.header)?;
+    w.ws.set_column_width(2, 30)?;
     for (i, (label, v)) in rows.iter().enumerate() {
         let row = 4 + i as u32;
         w.ws.write_string(row, 0, label)?;
+        let source = match v {
+            Value::MoneyFormula(..)
+            | Value::RatioFormula(..)
+            | Value::PercentFormula(..)
+            | Value::IntFormula(..) => "formula (live)",
+            _ => "engine value (not recalculated)",
+        };
+        w.ws.write_string_with_format(row, 2, source, &f.subtitle)?;
         if label == "WAL (years)" {
             match s.wal_years {
                 Some(y) => {
@@ -988,6 +886,7 @@ fn summary_sheet(
         w.write(row, 1, v, false)?;
     }
     w.ws.set_freeze_panes(4, 0)?;
+    model::page_setup(w.ws, 3)?;
 
     // A native chart: the senior balance (columns) and the DSCR (a line on the
     // secondary axis) over the periods with senior debt service.
@@ -996,7 +895,7 @@ fn summary_sheet(
     let last = run.periods.iter().rposition(|p| p.dscr.is_some());
     if let (Some(senior), Some(first), Some(last)) = (senior, first, last) {
         let (r0, r1) = (first as u32 + 1, last as u32 + 1);
-        let col = |key: &str| letters.get(key).map(|c| r_col(c));
+        let col = |key: &str| letters.get(key).map(|c| model::r_col(c));
         if let (Some(bal), Some(dscr)) = (col(&format!("{} closing", senior.name)), col("DSCR")) {
             let mut chart = Chart::new(ChartType::Column);
             chart
@@ -1046,10 +945,117 @@ fn summary_sheet(
             }
             chart.legend().set_position(ChartLegendPosition::Bottom);
             chart.set_width(760).set_height(400);
-            w.ws.insert_chart(3, 3, &chart)?;
+            w.ws.insert_chart(3, 4, &chart)?;
         }
     }
     Ok(())
+}
+
+/// The Summary's KPIs that the live model recalculates, by label: the minimum and
+/// mean DSCR, the LLCR (`SUMPRODUCT` of CFADS and the discount factors over the
+/// repayment window, over the commitment), the equity IRR (`XIRR`) and the NPV
+/// (`XNPV`, rounded to the cent) of the Returns sheet's flows, the senior balance at
+/// halfway and the terminal value. A KPI the engine leaves undefined keeps its blank.
+fn live_kpis(
+    deal: &Deal,
+    run: &Run,
+    letters: &HashMap<String, String>,
+    returns: &model::Returns,
+) -> HashMap<&'static str, Value> {
+    let s = &run.summary;
+    let n = run.periods.len();
+    let mut live = HashMap::new();
+    let senior = run
+        .plan
+        .facilities
+        .iter()
+        .position(|f| f.rank == Rank::Senior);
+    let (Some(si), Some(dscr)) = (senior, letters.get("DSCR")) else {
+        return live;
+    };
+    if n == 0 {
+        return live;
+    }
+    let plan = &run.plan.facilities[si];
+    let all = format!("Periods!${dscr}$2:${dscr}${}", n + 1);
+    if s.min_dscr.is_some() {
+        live.insert(
+            "min DSCR",
+            Value::RatioFormula(format!("=MIN({all})"), s.min_dscr),
+        );
+        if let Some(k) = s.min_dscr_period {
+            live.insert(
+                "min DSCR period",
+                Value::IntFormula(format!("=MATCH(MIN({all}),{all},0)"), k as i64),
+            );
+        }
+    }
+    let h = plan.deadline.min(n);
+    let g = plan.interest_only_periods;
+    if s.avg_dscr.is_some() && h > g {
+        live.insert(
+            "avg DSCR",
+            Value::RatioFormula(
+                format!("=AVERAGE(Periods!{dscr}{}:{dscr}{})", g + 2, h + 1),
+                s.avg_dscr,
+            ),
+        );
+    }
+    if let (Some(cfads), Some(df), Some(_)) =
+        (letters.get("CFADS"), letters.get("discount factor"), s.llcr)
+    {
+        if h > 0 {
+            live.insert(
+                "LLCR",
+                Value::RatioFormula(
+                    format!(
+                        "=SUMPRODUCT(Periods!{cfads}2:{cfads}{r},Periods!{df}2:{df}{r})/{c}",
+                        r = h + 1,
+                        c = model::line_name("Commitment", si)
+                    ),
+                    s.llcr,
+                ),
+            );
+        }
+    }
+    if s.equity_irr.is_some() {
+        live.insert(
+            "equity IRR",
+            Value::PercentFormula(
+                format!("=XIRR({},{})", returns.flows, returns.dates),
+                s.equity_irr,
+            ),
+        );
+    }
+    if let (Some(npv), Some(_)) = (s.npv, &deal.analysis) {
+        live.insert(
+            "NPV",
+            Value::MoneyFormula(
+                format!(
+                    "=ROUND(XNPV(DiscountRate,{},{}),2)",
+                    returns.flows, returns.dates
+                ),
+                npv,
+            ),
+        );
+    }
+    let halfway = run.plan.halfway_period;
+    if let Some(c) = letters.get(&format!("{} closing", plan.name)) {
+        if (1..=n).contains(&halfway) {
+            live.insert(
+                "senior balance at halfway",
+                Value::MoneyFormula(
+                    format!("=Periods!{c}{}", halfway + 1),
+                    s.senior_balance_at_halfway,
+                ),
+            );
+        }
+    }
+    live.insert(
+        "terminal value",
+        Value::MoneyFormula("=TerminalValue".into(), s.terminal_value),
+    );
+    live
 }
 
 /// The workbook of a run of `deal`, as the bytes of an `.xlsx` file.
@@ -1057,14 +1063,28 @@ pub fn workbook(deal: &Deal, run: &Run) -> Result<Vec<u8>> {
     let f = Formats::new();
     let mut book = Workbook::new();
     // Summary first (its totals refer to the later sheets, written after it).
+    let styles = model::Styles::new();
     book.add_worksheet().set_name("Summary")?;
-    let letters = periods_sheet(&mut book, &f, run)?;
-    schedule_sheet(&mut book, &f, run)?;
+    model::inputs_sheet(&mut book, &styles, deal, run)?;
+    // Periods refers to Schedule's rows: the schedule's row map is known before either
+    // is written, as the rows of each facility's close schedule in order.
+    let mut schedule_rows = HashMap::new();
+    let mut row = 1u32;
+    for (i, plan) in run.plan.facilities.iter().enumerate() {
+        for s in &plan.schedule.rows {
+            schedule_rows.insert((i, s.period), row);
+            row += 1;
+        }
+    }
+    let letters = model::periods_sheet(&mut book, &styles, deal, run, &schedule_rows)?;
+    let returns = model::returns_sheet(&mut book, &styles, deal, run, &letters)?;
+    let written = schedule_sheet(&mut book, &f, run)?;
+    debug_assert_eq!(written, schedule_rows);
     let equity_cell = closing_sheet(&mut book, &f, run)?;
     events_sheet(&mut book, &f, run)?;
-    inputs_sheet(&mut book, &f, deal)?;
+    deal_sheet(&mut book, &f, deal)?;
     let summary = book.worksheet_from_name("Summary")?;
-    summary_sheet(summary, &f, deal, run, &letters, &equity_cell)?;
+    summary_sheet(summary, &f, deal, run, &letters, &equity_cell, &returns)?;
     book.set_properties(
         &rust_xlsxwriter::DocProperties::new()
             .set_title(format!("{}: boxflow report", deal.name))
@@ -1080,7 +1100,7 @@ mod tests {
     #[test]
     fn column_names_round_trip() {
         for col in [0u16, 1, 25, 26, 27, 51, 52, 701, 702, 16383] {
-            assert_eq!(r_col(&column_number_to_name(col)), col);
+            assert_eq!(model::r_col(&column_number_to_name(col)), col);
         }
         assert_eq!(cell_name(0, 0), "A1");
         assert_eq!(cell_name(60, 27), "AB61");
