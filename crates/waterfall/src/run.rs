@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::ledger::Ledger;
 use crate::operations::Operations;
 use crate::plan::Plan;
-use crate::summary::Summary;
+use crate::summary::{Detail, Summary};
 use crate::waterfall::{run_waterfall, Outcome};
 use crate::{Event, RunError};
 
@@ -277,6 +277,13 @@ pub fn run(deal: &ValidDeal) -> Result<Run, RunError> {
 /// (section 4), the ten steps of section 9 in every period, the end of the run
 /// (section 10), then the summary.
 pub fn run_plan(deal: &ValidDeal, plan: Plan) -> Result<Run, RunError> {
+    run_plan_with(deal, plan, Detail::Full)
+}
+
+/// Runs the waterfall on a plan fixed at close as [`run_plan`] does, computing the
+/// figures of the summary that `detail` asks for ([`Detail`]); every period, event,
+/// transfer and computed figure is the same as [`run_plan`]'s.
+pub fn run_plan_with(deal: &ValidDeal, plan: Plan, detail: Detail) -> Result<Run, RunError> {
     let Outcome {
         closing,
         periods,
@@ -287,7 +294,7 @@ pub fn run_plan(deal: &ValidDeal, plan: Plan) -> Result<Run, RunError> {
         .iter()
         .flat_map(|p| p.events.iter().cloned())
         .collect();
-    let summary = Summary::new(deal, &plan, &closing, &periods, &terminal, &ledger);
+    let summary = Summary::with_detail(deal, &plan, &closing, &periods, &terminal, &ledger, detail);
     Ok(Run {
         plan,
         closing,
