@@ -2,6 +2,8 @@
 //! (methodology sections 4, 8, 9 and 10). The engine that computes them is in
 //! `waterfall.rs`, one function per rule.
 
+use std::sync::Arc;
+
 use boxflow_core::Money;
 use boxflow_model::{Rank, ValidDeal};
 use chrono::NaiveDate;
@@ -56,8 +58,8 @@ impl Closing {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct FacilityPeriod {
-    /// Name.
-    pub name: String,
+    /// Name (shared by every period of a run: cloning it allocates nothing).
+    pub name: Arc<str>,
     /// Rank.
     pub rank: Rank,
     /// Balance at the period's start.
