@@ -400,7 +400,11 @@ impl<'a> Waterfall<'a> {
             available: Money::ZERO,
             events: Vec::new(),
             flows: PeriodFlows::default(),
-            names: plan.facilities.iter().map(|f| Arc::from(f.name.as_str())).collect(),
+            names: plan
+                .facilities
+                .iter()
+                .map(|f| Arc::from(f.name.as_str()))
+                .collect(),
         }
     }
 
