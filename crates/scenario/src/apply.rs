@@ -6,7 +6,7 @@ use boxflow_core::{Calendar, Money, Quantity};
 use boxflow_model::{Deal, ExpenseBasis, Facility, Scenario, ValidDeal};
 use boxflow_waterfall::{
     colocation, expense, invoice, invoice_at, power, prepayment_credit, revenue_factors, run_plan,
-    shocked_facility_rate, terminal_value, Operations, Plan, Run, RunError,
+    run_plan_with, shocked_facility_rate, terminal_value, Detail, Operations, Plan, Run, RunError,
 };
 use rust_decimal::Decimal;
 
@@ -67,6 +67,22 @@ impl Base {
         self.stress(scenario)?.run()
     }
 
+    /// Runs a scenario against the debt sized at close, computing the figures of its
+    /// summary that `detail` asks for ([`Detail::Outcome`]: those an [`Outcome`]
+    /// reads).
+    pub fn run_scenario_with(
+        &self,
+        scenario: &Scenario,
+        detail: Detail,
+    ) -> Result<Run, ScenarioError> {
+        self.stress(scenario)?.run_with(detail)
+    }
+
+    /// Runs the base case, computing the figures of its summary that `detail` asks for.
+    pub fn run_with(&self, detail: Detail) -> Result<Run, ScenarioError> {
+        Ok(run_plan_with(&self.deal, self.plan.clone(), detail)?)
+    }
+
     /// The outcome of a run of this base case or one of its scenarios, with its first
     /// event the base case does not have ([`Outcome::first_new_event`]); checks the
     /// run's invariants when `verify` is true.
@@ -103,7 +119,13 @@ pub struct Stressed {
 impl Stressed {
     /// Runs the stressed plan.
     pub fn run(self) -> Result<Run, ScenarioError> {
-        Ok(run_plan(&self.deal, self.plan)?)
+        self.run_with(Detail::Full)
+    }
+
+    /// Runs the stressed plan, computing the figures of its summary that `detail` asks
+    /// for ([`boxflow_waterfall::run_plan_with`]).
+    pub fn run_with(self, detail: Detail) -> Result<Run, ScenarioError> {
+        Ok(run_plan_with(&self.deal, self.plan, detail)?)
     }
 }
 

@@ -11,6 +11,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use boxflow_waterfall::Detail;
+
 use crate::{Base, Outcome, ScenarioError};
 
 /// The most points a grid may have: 1,000,000.
@@ -665,7 +667,7 @@ fn outcome_or_message<S: serde::Serializer>(
 fn grid_row(base: &Base, grid: &Grid, i: usize, verify: bool) -> GridRow {
     let values = grid.point(i);
     let outcome = grid.scenario(i).map_err(ScenarioError::from).and_then(|s| {
-        base.run_scenario(&s)
+        base.run_scenario_with(&s, Detail::Outcome)
             .map(|run| base.outcome(s.name.clone(), &run, verify))
     });
     GridRow { values, outcome }
@@ -683,11 +685,12 @@ pub fn run_scenarios(
         .map(|s| match s {
             None => (
                 "base case".to_string(),
-                base.run().map(|r| base.outcome("base case", &r, true)),
+                base.run_with(Detail::Outcome)
+                    .map(|r| base.outcome("base case", &r, true)),
             ),
             Some(s) => (
                 s.name.clone(),
-                base.run_scenario(s)
+                base.run_scenario_with(s, Detail::Outcome)
                     .map(|r| base.outcome(s.name.clone(), &r, true)),
             ),
         })

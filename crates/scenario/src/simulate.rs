@@ -33,7 +33,7 @@ use rayon::prelude::*;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use serde::Serialize;
 
-use boxflow_waterfall::Run;
+use boxflow_waterfall::{Detail, Run};
 
 use crate::{Base, Outcome, ScenarioError};
 
@@ -256,7 +256,7 @@ pub fn simulate_one(
             .min(cost);
         stressed.plan.terminal_value = scaled;
     }
-    let run = stressed.run()?;
+    let run = stressed.run_with(Detail::Outcome)?;
     let o = Outcome::of(String::new(), &run, false);
     Ok(SimulatedRun::new(
         d.scenario.customer_default.as_ref().map(|c| c.period),

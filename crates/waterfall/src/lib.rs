@@ -38,11 +38,13 @@ pub use plan::{
     Plan,
 };
 pub use run::{
-    run, run_plan, Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodResult, Run, Terminal,
-    TerminalFacility,
+    run, run_plan, run_plan_with, Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodResult,
+    Run, Terminal, TerminalFacility,
 };
-pub use summary::Summary;
-pub use tranches::{debt_service_due, facility_deadlines, min_dscr_total, FacilityDeadline};
+pub use summary::{Detail, Summary};
+pub use tranches::{
+    debt_service_due, facility_deadlines, min_dscr_total, quotient_at_least, FacilityDeadline,
+};
 pub use verdict::{verdicts, Verdict};
 pub use verify::Violation;
 pub use years::{moic, year_of, years, Moic, Year, YearBasis, YearFacility};

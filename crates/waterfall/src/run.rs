@@ -2,6 +2,8 @@
 //! (methodology sections 4, 8, 9 and 10). The engine that computes them is in
 //! `waterfall.rs`, one function per rule.
 
+use std::sync::Arc;
+
 use boxflow_core::Money;
 use boxflow_model::{Rank, ValidDeal};
 use chrono::NaiveDate;
@@ -11,7 +13,7 @@ use serde::Serialize;
 use crate::ledger::Ledger;
 use crate::operations::Operations;
 use crate::plan::Plan;
-use crate::summary::Summary;
+use crate::summary::{Detail, Summary};
 use crate::waterfall::{run_waterfall, Outcome};
 use crate::{Event, RunError};
 
@@ -56,8 +58,8 @@ impl Closing {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct FacilityPeriod {
-    /// Name.
-    pub name: String,
+    /// Name (shared by every period of a run: cloning it allocates nothing).
+    pub name: Arc<str>,
     /// Rank.
     pub rank: Rank,
     /// Balance at the period's start.
@@ -277,6 +279,13 @@ pub fn run(deal: &ValidDeal) -> Result<Run, RunError> {
 /// (section 4), the ten steps of section 9 in every period, the end of the run
 /// (section 10), then the summary.
 pub fn run_plan(deal: &ValidDeal, plan: Plan) -> Result<Run, RunError> {
+    run_plan_with(deal, plan, Detail::Full)
+}
+
+/// Runs the waterfall on a plan fixed at close as [`run_plan`] does, computing the
+/// figures of the summary that `detail` asks for ([`Detail`]); every period, event,
+/// transfer and computed figure is the same as [`run_plan`]'s.
+pub fn run_plan_with(deal: &ValidDeal, plan: Plan, detail: Detail) -> Result<Run, RunError> {
     let Outcome {
         closing,
         periods,
@@ -287,7 +296,7 @@ pub fn run_plan(deal: &ValidDeal, plan: Plan) -> Result<Run, RunError> {
         .iter()
         .flat_map(|p| p.events.iter().cloned())
         .collect();
-    let summary = Summary::new(deal, &plan, &closing, &periods, &terminal, &ledger);
+    let summary = Summary::with_detail(deal, &plan, &closing, &periods, &terminal, &ledger, detail);
     Ok(Run {
         plan,
         closing,

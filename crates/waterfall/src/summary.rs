@@ -15,10 +15,48 @@ use crate::plan::Plan;
 use crate::run::{Closing, PeriodResult, Terminal};
 use crate::tranches::{facility_deadlines, min_dscr_total, FacilityDeadline};
 
+/// Which figures of a run's [`Summary`] are computed.
+///
+/// A grid point, a stress scenario or a simulated run prints only its outcome (the
+/// covenants, the minimum DSCRs, the losses, the equity and senior lender XIRRs, the
+/// senior repayment and the distributions); [`Detail::Outcome`] leaves out the
+/// figures it does not read, which cost about a fifth of a run (the project XIRR
+/// above all).
+///
+/// ```
+/// use boxflow_waterfall::Detail;
+///
+/// assert_eq!(Detail::default(), Detail::Full);
+/// assert!(Detail::Full.computes_all());
+/// assert!(!Detail::Outcome.computes_all());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Detail {
+    /// Every figure (what `run` prints).
+    #[default]
+    Full,
+    /// Only the figures a scenario's outcome reads: `avg_dscr`, `llcr`,
+    /// `project_irr`, `npv`, `wal_years` and `payback_period` are `None`, and
+    /// `facilities` and `project_flows` are empty, whatever the run.
+    Outcome,
+}
+
+impl Detail {
+    /// True when every figure of the summary is computed.
+    pub fn computes_all(self) -> bool {
+        self == Detail::Full
+    }
+}
+
 /// Headline figures of a run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Summary {
+    /// Which figures were computed: with [`Detail::Outcome`] some are left `None`
+    /// (not computed, which says nothing of the run); never printed.
+    #[serde(skip)]
+    pub detail: Detail,
     /// The senior commitment `C` (0 without a senior facility).
     pub senior_commitment: Money,
     /// The senior sizing's binding bound; `None` for a fixed amount or no senior.
@@ -102,7 +140,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Computes the summary of a finished run.
+    /// Computes the summary of a finished run, every figure.
     pub fn new(
         deal: &Deal,
         plan: &Plan,
@@ -111,6 +149,21 @@ impl Summary {
         terminal: &Terminal,
         ledger: &Ledger,
     ) -> Summary {
+        Summary::with_detail(deal, plan, closing, periods, terminal, ledger, Detail::Full)
+    }
+
+    /// Computes the figures of the summary of a finished run that `detail` asks for;
+    /// those computed are the same as [`Summary::new`]'s.
+    pub fn with_detail(
+        deal: &Deal,
+        plan: &Plan,
+        closing: &Closing,
+        periods: &[PeriodResult],
+        terminal: &Terminal,
+        ledger: &Ledger,
+        detail: Detail,
+    ) -> Summary {
+        let all = detail.computes_all();
         let close = deal.close;
         let end = terminal.date;
         let senior_index = plan
@@ -130,7 +183,7 @@ impl Summary {
         }
         // avg_dscr: the mean of the non-null DSCR_k = CFADS_k / (interest + fee +
         // principal_due) over g+1..H, as one exact fraction divided once.
-        let avg_dscr = senior_index.and_then(|si| {
+        let avg_dscr = senior_index.filter(|_| all).and_then(|si| {
             let s = &plan.facilities[si];
             let window: Vec<(Money, Money)> = periods
                 .iter()
@@ -146,7 +199,7 @@ impl Summary {
                 .collect();
             metrics::mean_ratio_to_print(&window)
         });
-        let llcr = senior.and_then(|s| {
+        let llcr = senior.filter(|_| all).and_then(|s| {
             let h = s.deadline.min(periods.len());
             let cfads: Vec<Money> = periods[..h].iter().map(|p| p.operations.cfads).collect();
             let discount: Vec<(Decimal, (i64, i64))> = plan.calendar.periods()[..h]
@@ -185,36 +238,25 @@ impl Summary {
         let senior_lender_flows: Vec<DatedFlow> = senior_index
             .map(|i| ledger.flows(Account::Lender(i)).map(dated).collect())
             .unwrap_or_default();
-        let mut cumulative = vec![Money::ZERO; periods.len() + 1];
-        for (t, amount) in ledger.flows(Account::Sponsor) {
-            if let Some(c) = cumulative.get_mut(t.period) {
-                *c += amount;
-            }
-        }
-        // The project: -capex (dated), +P at close, +CFADS_k, +terminal value, -refund paid.
-        let mut project_flows: Vec<DatedFlow> = plan
-            .capex
-            .iter()
-            .map(|line| DatedFlow {
-                date: line.effective_date(close),
-                amount: -line.amount,
+        let payback = all
+            .then(|| {
+                let mut cumulative = vec![Money::ZERO; periods.len() + 1];
+                for (t, amount) in ledger.flows(Account::Sponsor) {
+                    if let Some(c) = cumulative.get_mut(t.period) {
+                        *c += amount;
+                    }
+                }
+                payback_period(&cumulative)
             })
-            .collect();
-        project_flows.push(DatedFlow {
-            date: close,
-            amount: deal.contract.prepayment,
-        });
-        project_flows.extend(periods.iter().map(|p| DatedFlow {
-            date: p.end,
-            amount: p.operations.cfads,
-        }));
-        project_flows.push(DatedFlow {
-            date: end,
-            amount: terminal.terminal_value - terminal.refund_paid,
-        });
+            .flatten();
+        let project_flows = if all {
+            project_flows(deal, plan, periods, terminal)
+        } else {
+            Vec::new()
+        };
 
         // WAL of the senior principal repaid: scheduled, prepaid and at the end of the run.
-        let wal = senior_index.and_then(|si| {
+        let wal = senior_index.filter(|_| all).and_then(|si| {
             let mut repaid: Vec<(NaiveDate, Money)> = periods
                 .iter()
                 .map(|p| {
@@ -232,13 +274,18 @@ impl Summary {
         let total_equity =
             closing.equity + periods.iter().map(|p| p.equity_contribution).sum::<Money>();
         Summary {
+            detail,
             senior_commitment: senior.map_or(Money::ZERO, |s| s.commitment),
             sizing_binding: senior.and_then(|s| s.binding),
             min_dscr: min.map(|(d, _)| d),
             min_dscr_period: min.map(|(_, k)| k),
             min_dscr_total: min_total.map(|(d, _)| d),
             min_dscr_total_period: min_total.map(|(_, k)| k),
-            facilities: facility_deadlines(plan, closing, periods),
+            facilities: if all {
+                facility_deadlines(plan, closing, periods)
+            } else {
+                Vec::new()
+            },
             avg_dscr,
             llcr,
             halfway_period: plan.halfway_period,
@@ -246,14 +293,15 @@ impl Summary {
             senior_balance_at_halfway: halfway,
             halfway_covenant: halfway.is_zero(),
             equity_irr: xirr(&sponsor_flows, close),
-            project_irr: xirr(&project_flows, close),
+            project_irr: all.then(|| xirr(&project_flows, close)).flatten(),
             senior_lender_irr: xirr(&senior_lender_flows, close),
             npv: deal
                 .analysis
                 .as_ref()
+                .filter(|_| all)
                 .and_then(|a| xnpv_cents(a.discount_rate.value(), &sponsor_flows, close)),
             wal_years: wal,
-            payback_period: payback_period(&cumulative),
+            payback_period: payback,
             terminal_value: terminal.terminal_value,
             lender_loss: terminal.lender_loss,
             total_invoice: periods.iter().map(|p| p.operations.invoice).sum(),
@@ -277,6 +325,35 @@ impl Summary {
             senior_lender_flows,
         }
     }
+}
+
+/// The project's dated flows (section 12): -capex on each line's date, +P at close,
+/// +CFADS_k at each period's end, +terminal value - refund paid at `end_N`.
+fn project_flows(
+    deal: &Deal,
+    plan: &Plan,
+    periods: &[PeriodResult],
+    terminal: &Terminal,
+) -> Vec<DatedFlow> {
+    let close = deal.close;
+    let mut flows: Vec<DatedFlow> = Vec::with_capacity(plan.capex.len() + periods.len() + 2);
+    flows.extend(plan.capex.iter().map(|line| DatedFlow {
+        date: line.effective_date(close),
+        amount: -line.amount,
+    }));
+    flows.push(DatedFlow {
+        date: close,
+        amount: deal.contract.prepayment,
+    });
+    flows.extend(periods.iter().map(|p| DatedFlow {
+        date: p.end,
+        amount: p.operations.cfads,
+    }));
+    flows.push(DatedFlow {
+        date: terminal.date,
+        amount: terminal.terminal_value - terminal.refund_paid,
+    });
+    flows
 }
 
 /// `"pass"` or `"fail"` (methodology section 13).

@@ -37,16 +37,62 @@ impl PeriodResult {
 }
 
 /// The lowest non-null combined DSCR over all periods and the first period at it.
+///
+/// The same minimum and period as comparing every period's [`PeriodResult::dscr_total`]
+/// (the first period wins a tie), with one decimal division per new minimum rather
+/// than per period: a period whose exact fraction `CFADS / debt service` is at least
+/// the minimum's cannot have a smaller decimal quotient (the division rounds to
+/// nearest, which keeps order), so it is skipped without dividing
+/// ([`quotient_at_least`]).
 pub fn min_dscr_total(periods: &[PeriodResult]) -> Option<(Decimal, usize)> {
-    let mut min: Option<(Decimal, usize)> = None;
+    // (CFADS, debt service, their decimal quotient, period) of the minimum so far.
+    let mut min: Option<(Money, Money, Decimal, usize)> = None;
     for p in periods {
-        if let Some(d) = p.dscr_total() {
-            if min.is_none_or(|(m, _)| d < m) {
-                min = Some((d, p.period));
-            }
+        let due: Money = p.facilities.iter().map(debt_service_due).sum();
+        if due.is_zero() {
+            continue;
+        }
+        let cfads = p.operations.cfads;
+        if min.is_some_and(|(n, d, _, _)| quotient_at_least(cfads, due, n, d)) {
+            continue;
+        }
+        let Some(x) = cfads.amount().checked_div(due.amount()) else {
+            continue;
+        };
+        if min.is_none_or(|(_, _, m, _)| x < m) {
+            min = Some((cfads, due, x, p.period));
         }
     }
-    min
+    min.map(|(_, _, m, k)| (m, k))
+}
+
+/// True when `a / b >= c / d` exactly (`b` and `d` not 0), by comparing the
+/// cross-products `a · d` and `c · b` on `i128`; false when a product overflows
+/// (then the caller divides and compares the decimals, as it would have anyway).
+///
+/// ```
+/// use boxflow_core::Money;
+/// use boxflow_waterfall::quotient_at_least;
+///
+/// let m = Money::from_cents;
+/// assert!(quotient_at_least(m(130), m(100), m(13), m(10))); // 1.3 >= 1.3
+/// assert!(!quotient_at_least(m(129), m(100), m(13), m(10))); // 1.29 < 1.3
+/// assert!(quotient_at_least(m(-1), m(-3), m(1), m(4))); // 1/3 >= 1/4
+/// assert!(!quotient_at_least(m(1), m(-3), m(1), m(4))); // -1/3 < 1/4
+/// ```
+pub fn quotient_at_least(a: Money, b: Money, c: Money, d: Money) -> bool {
+    let (Some(ad), Some(cb)) = (
+        a.cents().checked_mul(d.cents()),
+        c.cents().checked_mul(b.cents()),
+    ) else {
+        return false;
+    };
+    // a/b - c/d = (ad - cb) / (bd): its sign is that of ad - cb when bd > 0.
+    if (b.cents() > 0) == (d.cents() > 0) {
+        ad >= cb
+    } else {
+        ad <= cb
+    }
 }
 
 /// One facility's repayment in the run against its own deadline `H` (`repay_by`).
@@ -150,5 +196,68 @@ mod tests {
             f.principal_due = Money::ZERO;
         }
         assert_eq!(p.dscr_total(), None);
+    }
+
+    /// The minimum as the definition reads it: every period's decimal quotient,
+    /// compared in order, the first period winning a tie.
+    fn min_by_division(periods: &[PeriodResult]) -> Option<(Decimal, usize)> {
+        let mut min: Option<(Decimal, usize)> = None;
+        for p in periods {
+            if let Some(d) = p.dscr_total() {
+                if min.is_none_or(|(m, _)| d < m) {
+                    min = Some((d, p.period));
+                }
+            }
+        }
+        min
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        /// The screened minimum is the divided one, period included, on CFADS and debt
+        /// service from -1e20 to 1e20 (zero included): exact ties (the same fraction
+        /// scaled), near ties (one cent apart on amounts up to 1e20, whose quotients
+        /// agree to about 20 digits) and cross-products past `i128`.
+        #[test]
+        fn the_screened_minimum_is_the_divided_one(
+            pairs in proptest::collection::vec(
+                (
+                    -100_000_000_000_000_000_000i128..=100_000_000_000_000_000_000,
+                    -100_000_000_000_000_000_000i128..=100_000_000_000_000_000_000,
+                    0u8..4,
+                    1i128..1_000,
+                ),
+                1..40,
+            ),
+            small in proptest::bool::ANY,
+        ) {
+            let base = example_period();
+            let mut periods = Vec::new();
+            let mut last: Option<(i128, i128)> = None;
+            for (k, &(a, b, kind, scale)) in pairs.iter().enumerate() {
+                let (a, b) = if small { (a % 1_000_000, b % 10_000) } else { (a, b) };
+                // 0: free; 1: the previous fraction scaled (a tie); 2: one cent off
+                // the previous numerator (a near tie); 3: no debt service.
+                let (a, b) = match (kind, last) {
+                    (1, Some((pa, pb))) if (pa * scale).abs() <= 10i128.pow(22)
+                        && (pb * scale).abs() <= 10i128.pow(22) => (pa * scale, pb * scale),
+                    (2, Some((pa, pb))) => (pa + 1, pb),
+                    (3, _) => (a, 0),
+                    _ => (a, b),
+                };
+                last = Some((a, b));
+                let mut p = base.clone();
+                p.period = k + 1;
+                p.operations.cfads = Money::checked_cents(a).unwrap();
+                p.facilities.truncate(1);
+                let f = &mut p.facilities[0];
+                f.interest_due = Money::checked_cents(b).unwrap();
+                f.commitment_fee_due = Money::ZERO;
+                f.principal_due = Money::ZERO;
+                periods.push(p);
+            }
+            proptest::prop_assert_eq!(min_dscr_total(&periods), min_by_division(&periods));
+        }
     }
 }

@@ -402,7 +402,7 @@ fn dscr_default(deal: &Deal, run: &Run, out: &mut Vec<Verdict>) {
     out.push(Verdict {
         code: "dscr_default",
         period: Some(k),
-        facility: senior.map(|s| s.name.clone()),
+        facility: senior.map(|s| s.name.to_string()),
         message,
     });
 }

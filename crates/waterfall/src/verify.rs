@@ -110,18 +110,18 @@ impl Run {
                 if f.opening != prev_balances.get(i).copied().unwrap_or_default()
                     || f.opening + f.draws - f.principal_paid - f.prepaid != f.closing
                 {
-                    fail(k, "facility balance rolls forward", f.name.clone());
+                    fail(k, "facility balance rolls forward", f.name.to_string());
                 }
                 if f.interest_arrears_in + f.interest_due + f.commitment_fee_due - f.interest_paid
                     != f.interest_arrears
                 {
-                    fail(k, "interest arrears roll forward", f.name.clone());
+                    fail(k, "interest arrears roll forward", f.name.to_string());
                 }
                 if f.closing.is_negative()
                     || f.interest_arrears.is_negative()
                     || f.principal_arrears.is_negative()
                 {
-                    fail(k, "no negative balance", f.name.clone());
+                    fail(k, "no negative balance", f.name.to_string());
                 }
             }
             if p.dsra.closing.is_negative()

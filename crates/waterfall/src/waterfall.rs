@@ -14,6 +14,8 @@
 //! [`Waterfall::pay`] or [`Waterfall::receive`]; the period's paid figures are read
 //! back from the ledger.
 
+use std::sync::Arc;
+
 use boxflow_core::Money;
 use boxflow_model::{LockupAction, Rank, ValidDeal};
 use chrono::NaiveDate;
@@ -375,6 +377,8 @@ struct Waterfall<'a> {
     events: Vec<Event>,
     /// The period's transfers summed, a buffer reused from period to period.
     flows: PeriodFlows,
+    /// The facilities' names, shared by every period's [`FacilityPeriod`].
+    names: Vec<Arc<str>>,
 }
 
 impl<'a> Waterfall<'a> {
@@ -396,6 +400,11 @@ impl<'a> Waterfall<'a> {
             available: Money::ZERO,
             events: Vec::new(),
             flows: PeriodFlows::default(),
+            names: plan
+                .facilities
+                .iter()
+                .map(|f| Arc::from(f.name.as_str()))
+                .collect(),
         }
     }
 
@@ -1000,7 +1009,7 @@ impl<'a> Waterfall<'a> {
         let f = &self.plan.facilities[i];
         let s = &self.facilities[i];
         FacilityPeriod {
-            name: f.name.clone(),
+            name: Arc::clone(&self.names[i]),
             rank: f.rank,
             opening: s.due.opening,
             draws: flows.draws,

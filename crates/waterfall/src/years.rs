@@ -185,7 +185,7 @@ pub fn years(run: &Run, basis: YearBasis) -> Vec<Year> {
                         .sum::<Money>()
                 };
                 YearFacility {
-                    name: f.name.clone(),
+                    name: f.name.to_string(),
                     draws: of(&|f| f.draws),
                     interest_paid: of(&|f| f.interest_paid),
                     principal_paid: of(&|f| f.principal_paid),

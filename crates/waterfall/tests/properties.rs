@@ -6,7 +6,7 @@ mod common;
 
 use boxflow_core::{Decimal, Money};
 use boxflow_model::{validate, Commitment, Deal, Rank, RepayBy};
-use boxflow_waterfall::{run, Account, Run, Step};
+use boxflow_waterfall::{run, run_plan_with, Account, Detail, Plan, Run, Step};
 use common::generate::{
     arb_deal, arb_deal_with_zero_senior_and_late_capex, arb_params, with_price_raised, Debt,
 };
@@ -112,6 +112,42 @@ proptest! {
         let r = run_ok(&deal)?;
         let violations = r.verify();
         prop_assert!(violations.is_empty(), "{:#?}", violations);
+    }
+
+    /// A run with [`Detail::Outcome`] is the full run but for the figures the mask
+    /// leaves out: the same periods, events, ledger and terminal, the same figures an
+    /// outcome reads; the left-out ones are `None` or empty whatever the run.
+    #[test]
+    fn an_outcome_run_is_the_full_run_less_the_masked_figures(deal in arb_deal(Debt::Any)) {
+        let deal = valid(deal);
+        let full = run_ok(&deal)?;
+        let lean = run_plan_with(&deal, Plan::new(&deal).unwrap(), Detail::Outcome)
+            .map_err(|e| TestCaseError::fail(format!("run failed: {e}")))?;
+        prop_assert_eq!(&lean.periods, &full.periods);
+        prop_assert_eq!(&lean.events, &full.events);
+        prop_assert_eq!(&lean.ledger, &full.ledger);
+        prop_assert_eq!(&lean.terminal, &full.terminal);
+        let (l, f) = (&lean.summary, &full.summary);
+        prop_assert_eq!(f.detail, Detail::Full);
+        prop_assert_eq!(l.detail, Detail::Outcome);
+        prop_assert_eq!(l.halfway_covenant, f.halfway_covenant);
+        prop_assert_eq!((l.min_dscr, l.min_dscr_period), (f.min_dscr, f.min_dscr_period));
+        prop_assert_eq!(
+            (l.min_dscr_total, l.min_dscr_total_period),
+            (f.min_dscr_total, f.min_dscr_total_period)
+        );
+        prop_assert_eq!(l.equity_irr, f.equity_irr);
+        prop_assert_eq!(l.senior_lender_irr, f.senior_lender_irr);
+        prop_assert_eq!(l.senior_repaid_period, f.senior_repaid_period);
+        prop_assert_eq!(l.lender_loss, f.lender_loss);
+        prop_assert_eq!(l.total_distributions, f.total_distributions);
+        prop_assert_eq!(&l.sponsor_flows, &f.sponsor_flows);
+        prop_assert_eq!(&l.senior_lender_flows, &f.senior_lender_flows);
+        prop_assert_eq!(
+            (l.avg_dscr, l.llcr, l.project_irr, l.npv, l.wal_years, l.payback_period),
+            (None, None, None, None, None, None)
+        );
+        prop_assert!(l.facilities.is_empty() && l.project_flows.is_empty());
     }
 
     /// Cash conservation re-checked from the raw ledger: at close, in every period
