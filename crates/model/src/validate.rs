@@ -1820,9 +1820,12 @@ fn capex_before_contract_end(c: &mut Checker, deal: &Deal) {
 }
 
 /// The largest escalation factor over the term, `(1 + e)^years` for a rising escalator
-/// (1 for a flat or falling one); `None` beyond what a decimal holds.
+/// (1 for a flat or falling one); `None` beyond what a decimal holds. A term over
+/// [`MAX_TERM_MONTHS`] is an error of its own: the factor is taken over the longest
+/// valid term then, so that a term of four billion months with a tiny escalator does
+/// not cost hundreds of millions of multiplications.
 fn escalation_over_term(deal: &Deal, e: Decimal) -> Option<Decimal> {
-    let years = deal.contract.term_months / 12 + 1;
+    let years = deal.contract.term_months.min(MAX_TERM_MONTHS) / 12 + 1;
     if e <= Decimal::ZERO {
         return Some(Decimal::ONE);
     }
@@ -2241,5 +2244,29 @@ mod tests {
             multiples_help(2, 3, None),
             "use a whole number of 3-month periods, e.g. 3 months"
         );
+    }
+}
+
+#[cfg(test)]
+mod escalation_bound_tests {
+    use super::*;
+
+    /// Found by CI's fuzz: a term of 4294967295 months with an escalator of 1e-28
+    /// multiplied (1 + 1e-28) about 358 million times (39 s). Over the longest valid
+    /// term, 600 months, that is 600 / 12 + 1 = 51 multiplications: the factor is
+    /// (1 + 1e-28)^51, which a decimal of 28 places holds as 1.0000000000000000000000000051.
+    #[test]
+    fn a_huge_term_costs_no_more_than_the_longest_valid_one() {
+        let mut deal = crate::Deal::example();
+        deal.contract.term_months = u32::MAX;
+        let e = Decimal::new(1, 28);
+        let factor = escalation_over_term(&deal, e).expect("a decimal holds it");
+        assert!(
+            factor >= Decimal::ONE && factor < Decimal::new(11, 1),
+            "{factor}"
+        );
+        // Bounded work, not timing: the same factor as over exactly 600 months.
+        deal.contract.term_months = MAX_TERM_MONTHS;
+        assert_eq!(escalation_over_term(&deal, e), Some(factor));
     }
 }
