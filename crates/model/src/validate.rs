@@ -1924,6 +1924,15 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
     }
     purchase_order_costs(c, deal);
     let total = total_capex(deal).ok();
+    // What the operating costs over the term add up to at most: |CFADS_k| is at most the
+    // revenue plus these, which bounds the sizing cap below (a cost already out of range
+    // is reported on its own and left out here).
+    let mut costs = Decimal::ZERO;
+    let mut add_cost = |factors: &[Decimal]| {
+        if let Some(x) = bounded_product(factors) {
+            costs = costs.checked_add(x.abs()).unwrap_or(Decimal::MAX);
+        }
+    };
     for (i, dc) in deal.datacenters.iter().enumerate() {
         let p = format!("datacenter[{i}]");
         let esc = escalation_within_range(c, deal, &format!("{p}.escalator"), dc.escalator.value());
@@ -1934,6 +1943,12 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
             &format!("the colocation of `{p}` over the term (critical_kw · rate_per_kw_month · escalation · months)"),
             &[dc.critical_kw.value(), dc.rate_per_kw_month.value(), esc, term],
         );
+        add_cost(&[
+            dc.critical_kw.value(),
+            dc.rate_per_kw_month.value(),
+            esc,
+            term,
+        ]);
         amount_within_range(
             c,
             &format!("{p}.pue"),
@@ -1952,8 +1967,19 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
                 Decimal::new(1, 3),
             ],
         );
+        add_cost(&[
+            dc.critical_kw.value(),
+            dc.load_factor.value(),
+            dc.pue.value(),
+            hours,
+            dc.power_price_per_mwh.value(),
+            Decimal::new(1, 3),
+        ]);
     }
     for (i, e) in deal.expenses.iter().enumerate() {
+        if let ExpenseBasis::ShareOfRevenue(share) = &e.basis {
+            add_cost(&[revenue.unwrap_or(Decimal::ZERO), share.value()]);
+        }
         if let ExpenseBasis::PerMonth(q) = &e.basis {
             let p = format!("expense[{i}]");
             let esc =
@@ -1965,6 +1991,7 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
                 &format!("`{p}` over the term (per_month · escalation · months)"),
                 &[q.value(), esc, term],
             );
+            add_cost(&[q.value(), esc, term]);
         }
     }
     for (i, f) in deal.fees.iter().enumerate() {
@@ -1976,9 +2003,13 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
             &format!("`{p}` over the term (per_year · years)"),
             &[f.per_year.value(), years],
         );
+        add_cost(&[f.per_year.value(), years]);
     }
+    // |CFADS_k| <= revenue + costs: a period of revenue and no cost, or of costs and no
+    // revenue (a price of 0 leaves CFADS negative, and CFADS / dscr as large).
+    let cfads_bound = revenue.and_then(|r| r.checked_add(costs));
     for (i, f) in deal.facilities.iter().enumerate() {
-        facility_amounts(c, deal, i, f, total, revenue);
+        facility_amounts(c, deal, i, f, total, cfads_bound);
     }
 }
 
@@ -2034,15 +2065,16 @@ fn highest_rate(deal: &Deal, f: &Facility) -> Option<Decimal> {
 
 /// Interest and fees on all of total capex over the term, `T · (rate + upfront_fee +
 /// commitment_fee) · years`, at most 1e15; and the sizing cap `cap_k = floor2(CFADS_k /
-/// dscr)` (section 7), with CFADS at most the contract's revenue over the term: that
-/// revenue / dscr at most 1e20, the most money holds.
+/// dscr)` (section 7), with |CFADS| at most the contract's revenue plus the operating
+/// costs over the term (`cfads_bound`; CFADS is negative when costs exceed collections):
+/// that bound / dscr at most 1e20, the most money holds.
 fn facility_amounts(
     c: &mut Checker,
     deal: &Deal,
     i: usize,
     f: &Facility,
     total: Option<Decimal>,
-    revenue: Option<Decimal>,
+    cfads_bound: Option<Decimal>,
 ) {
     let p = format!("facility[{i}]");
     let years = Decimal::from(deal.contract.term_months) / Decimal::from(12) + Decimal::ONE;
@@ -2072,7 +2104,7 @@ fn facility_amounts(
     if dscr.value() <= Decimal::ZERO {
         return; // its own value rule
     }
-    let cap = revenue.and_then(|r| r.checked_div(dscr.value()));
+    let cap = cfads_bound.and_then(|r| r.checked_div(dscr.value()));
     let max_money = MAX_VALUE * Decimal::from(100_000);
     if cap.is_none_or(|x| x > max_money) {
         c.report(

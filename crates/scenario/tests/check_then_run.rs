@@ -121,6 +121,33 @@ fn the_scanner_finds_the_reference_numbers() {
     assert_eq!(runs_if_accepted(REFERENCE), Ok(()));
 }
 
+/// Found by this fuzz in CI: a price of 0 on every line leaves CFADS at minus the
+/// operating costs each period, and the sizing cap CFADS / dscr with a dscr of 1e-28 is
+/// about -1e7 / 1e-28 = -1e35, beyond any amount: `check` bounded the cap by the
+/// revenue alone (0 here), so it passed and `run` failed. |CFADS| is now bounded by
+/// the revenue plus the operating costs.
+#[test]
+fn a_price_of_zero_and_a_tiny_dscr_are_refused_by_check() {
+    let text = REFERENCE
+        .replace(
+            "price_per_gpu_hour = \"2.20\"",
+            "price_per_gpu_hour = \"0\"",
+        )
+        .replacen("dscr = \"1.30\"", "dscr = \"1e-28\"", 1);
+    assert_eq!(text.matches("price_per_gpu_hour = \"0\"").count(), 2);
+    let Err(errors) = boxflow_deal::parse(&text, "x.toml") else {
+        panic!("a sizing cap of about -1e35 passed check");
+    };
+    // One error, on the dscr's line (81 of the reference sheet).
+    assert_eq!(errors.total(), 1, "{errors:?}");
+    assert!(
+        errors.errors[0].message.contains("sizing.dscr"),
+        "{errors:?}"
+    );
+    assert_eq!(errors.errors[0].line, 81, "{errors:?}");
+    assert_eq!(runs_if_accepted(&text), Ok(()));
+}
+
 #[test]
 fn known_sheets_that_passed_check_and_failed_run() {
     for (from, to) in [
