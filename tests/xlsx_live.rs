@@ -8,13 +8,16 @@
 //! close.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::io::{Cursor, Read};
+use std::path::PathBuf;
 
 use boxflow::core::Money;
 use boxflow::waterfall::Run;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+
+#[path = "support/libreoffice.rs"]
+mod support;
+use support::{libreoffice, prepared, recalculate};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -342,107 +345,6 @@ fn the_periods_sheet_is_a_chain_of_formulas() {
     }
 }
 
-/// A copy of the workbook with every formula's cached result removed (so that a
-/// spreadsheet must compute them) and the given cells of the Inputs sheet set.
-fn prepared(bytes: &[u8], inputs: &[(String, String)]) -> Vec<u8> {
-    let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let inputs_part = sheet_part("Inputs");
-    for i in 0..zin.len() {
-        let mut file = zin.by_index(i).unwrap();
-        let name = file.name().unwrap().to_string();
-        let mut data = Vec::new();
-        file.read_to_end(&mut data).unwrap();
-        if name.starts_with("xl/worksheets/sheet") {
-            let mut text = String::from_utf8(data).unwrap();
-            if name == inputs_part {
-                for (cell, value) in inputs {
-                    let start = text.find(&format!("<c r=\"{cell}\"")).unwrap();
-                    let v = start + text[start..].find("<v>").unwrap() + 3;
-                    let end = v + text[v..].find("</v>").unwrap();
-                    text.replace_range(v..end, value);
-                }
-            }
-            let mut result = String::with_capacity(text.len());
-            let mut rest = text.as_str();
-            while let Some(i) = rest.find("</f><v>") {
-                result.push_str(&rest[..i + 4]);
-                let after = &rest[i + 4..];
-                rest = &after[after.find("</v>").unwrap() + 4..];
-            }
-            result.push_str(rest);
-            data = result.into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
-
-fn libreoffice() -> Option<String> {
-    ["soffice", "libreoffice"].into_iter().find_map(|name| {
-        Command::new(name)
-            .arg("--version")
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|_| name.to_string())
-    })
-}
-
-/// LibreOffice's headless recalculation of `bytes` (a private profile that
-/// recalculates every formula on load); `None` when it did not finish in time.
-fn recalculate(soffice: &str, dir: &Path, name: &str, bytes: &[u8]) -> Option<Vec<u8>> {
-    let input = dir.join(format!("{name}.xlsx"));
-    std::fs::write(&input, bytes).unwrap();
-    let profile = dir.join(format!("profile-{name}"));
-    std::fs::create_dir_all(profile.join("user")).unwrap();
-    std::fs::write(
-        profile.join("user/registrymodifications.xcu"),
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"#,
-    )
-    .unwrap();
-    let outdir = dir.join(format!("out-{name}"));
-    let mut child = Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-        ])
-        .arg(&outdir)
-        .arg(&input)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if start.elapsed() > std::time::Duration::from_secs(240) {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    let out = outdir.join(format!("{name}.xlsx"));
-    assert!(out.exists(), "LibreOffice did not convert {name}");
-    Some(std::fs::read(out).unwrap())
-}
-
 /// What a comparison found: formula cells compared and the largest differences.
 #[derive(Debug, Default)]
 struct Compared {
@@ -518,7 +420,8 @@ fn libreoffice_recalculates_the_live_model_to_the_engines_figures() {
         let (_, _, bytes) = workbook(fixture);
         let total: usize = formula_counts(&bytes).iter().map(|(_, n)| n).sum();
         let name = fixture.trim_end_matches(".toml");
-        let Some(theirs) = recalculate(&soffice, dir.path(), name, &prepared(&bytes, &[])) else {
+        let Some(theirs) = recalculate(&soffice, dir.path(), name, &prepared(&bytes, "", &[]).0)
+        else {
             println!("skipped: LibreOffice did not finish within 240 s");
             return;
         };
@@ -552,8 +455,12 @@ fn a_new_price_in_the_inputs_flows_to_the_distributions_and_the_equity_irr() {
             .map(|i| (name_cell(&names, &format!("Price_{i}")), price.to_string()))
             .collect();
         let name = format!("{}-price", fixture.trim_end_matches(".toml"));
-        let Some(theirs) = recalculate(&soffice, dir.path(), &name, &prepared(&bytes, &edits))
-        else {
+        let Some(theirs) = recalculate(
+            &soffice,
+            dir.path(),
+            &name,
+            &prepared(&bytes, &sheet_part("Inputs"), &edits).0,
+        ) else {
             println!("skipped: LibreOffice did not finish within 240 s");
             return;
         };

@@ -4,13 +4,17 @@
 //! installed, a headless recalculation of every formula reproduces every value.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use boxflow::core::Money;
 use boxflow::waterfall::Run;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+
+#[path = "support/libreoffice.rs"]
+mod support;
+use support::{libreoffice, prepared, recalculate};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -587,49 +591,6 @@ fn the_cli_reports_errors_and_leaves_no_partial_file() {
     assert!(!missing.exists());
 }
 
-/// A copy of the workbook with every formula's cached result removed, so that a
-/// spreadsheet that reads it must compute them.
-fn without_cached_results(bytes: &[u8]) -> (Vec<u8>, usize) {
-    let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let mut stripped = 0;
-    for i in 0..zin.len() {
-        let mut file = zin.by_index(i).unwrap();
-        let name = file.name().unwrap().to_string();
-        let mut data = Vec::new();
-        file.read_to_end(&mut data).unwrap();
-        if name.starts_with("xl/worksheets/sheet") {
-            let text = String::from_utf8(data).unwrap();
-            let mut result = String::with_capacity(text.len());
-            let mut rest = text.as_str();
-            while let Some(i) = rest.find("</f><v>") {
-                result.push_str(&rest[..i + 4]);
-                let after = &rest[i + 4..];
-                let end = after.find("</v>").unwrap() + 4;
-                rest = &after[end..];
-                stripped += 1;
-            }
-            result.push_str(rest);
-            data = result.into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&data).unwrap();
-    }
-    (out.finish().unwrap().into_inner(), stripped)
-}
-
-fn libreoffice() -> Option<String> {
-    ["soffice", "libreoffice"].into_iter().find_map(|name| {
-        Command::new(name)
-            .arg("--version")
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|_| name.to_string())
-    })
-}
-
 #[test]
 fn libreoffice_recalculation_reproduces_every_value_to_the_cent() {
     let Some(soffice) = libreoffice() else {
@@ -640,62 +601,14 @@ fn libreoffice_recalculation_reproduces_every_value_to_the_cent() {
     };
     let dir = tempfile::tempdir().unwrap();
     let original = reference_workbook(dir.path());
-    let (stripped, count) = without_cached_results(&original);
+    let (stripped, count) = prepared(&original, "", &[]);
     assert!(count > 60 * 7, "only {count} formulas");
-    let input = dir.path().join("stripped.xlsx");
-    std::fs::write(&input, &stripped).unwrap();
-    // A fresh profile that recalculates every formula on load.
-    let profile = dir.path().join("profile");
-    std::fs::create_dir_all(profile.join("user")).unwrap();
-    std::fs::write(
-        profile.join("user/registrymodifications.xcu"),
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"#,
-    )
-    .unwrap();
-    let outdir = dir.path().join("out");
-    let mut child = Command::new(&soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-        ])
-        .arg(&outdir)
-        .arg(&input)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(dir.path().join("soffice.err")).unwrap())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > std::time::Duration::from_secs(240) {
-            let _ = child.kill();
-            let _ = child.wait();
-            println!("skipped: LibreOffice did not finish converting within 240 s; the recalculation check did not run");
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
+    let Some(recalculated) = recalculate(&soffice, dir.path(), "stripped", &stripped) else {
+        println!("skipped: LibreOffice did not finish converting within 240 s; the recalculation check did not run");
+        return;
     };
-    let stderr = std::fs::read_to_string(dir.path().join("soffice.err")).unwrap_or_default();
-    let recalculated = outdir.join("stripped.xlsx");
-    assert!(
-        recalculated.exists(),
-        "LibreOffice did not convert ({status}): {stderr}"
-    );
     let mut ours = open(original);
-    let mut theirs = open(std::fs::read(&recalculated).unwrap());
+    let mut theirs = open(recalculated);
     let mut compared = 0;
     for sheet in boxflow::report::xlsx::SHEETS {
         let a = ours.worksheet_range(sheet).unwrap();

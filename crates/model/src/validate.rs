@@ -1863,15 +1863,19 @@ fn bounded_product(factors: &[Decimal]) -> Option<Decimal> {
 }
 
 /// Reports at `path` when `Π factors` (an amount over the whole term) is above 1e15.
+/// Returns `|Π factors|` when within range, else 0 (reported here, so left out of any
+/// bound the caller sums).
 fn amount_within_range(
     c: &mut Checker,
     path: &str,
     deps: &[&str],
     what: &str,
     factors: &[Decimal],
-) {
-    let over = bounded_product(factors).is_none_or(|x| x.abs() > MAX_VALUE);
-    if over {
+) -> Decimal {
+    let amount = bounded_product(factors)
+        .map(|x| x.abs())
+        .filter(|x| *x <= MAX_VALUE);
+    if amount.is_none() {
         c.report(
             RuleKind::InvalidValue,
             path,
@@ -1880,6 +1884,7 @@ fn amount_within_range(
             "every amount the engine computes from the sheet, over the whole term, is at most 1e15; check the units",
         );
     }
+    amount.unwrap_or(Decimal::ZERO)
 }
 
 /// "any value above 1e15", applied to the amounts the engine forms from the sheet: a
@@ -1928,28 +1933,18 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
     // revenue plus these, which bounds the sizing cap below (a cost already out of range
     // is reported on its own and left out here).
     let mut costs = Decimal::ZERO;
-    let mut add_cost = |factors: &[Decimal]| {
-        if let Some(x) = bounded_product(factors) {
-            costs = costs.checked_add(x.abs()).unwrap_or(Decimal::MAX);
-        }
-    };
+    let mut add_cost = |x: Decimal| costs = costs.checked_add(x).unwrap_or(Decimal::MAX);
     for (i, dc) in deal.datacenters.iter().enumerate() {
         let p = format!("datacenter[{i}]");
         let esc = escalation_within_range(c, deal, &format!("{p}.escalator"), dc.escalator.value());
-        amount_within_range(
+        add_cost(amount_within_range(
             c,
             &format!("{p}.rate_per_kw_month"),
             &[&format!("{p}.critical_kw"), &format!("{p}.escalator")],
             &format!("the colocation of `{p}` over the term (critical_kw · rate_per_kw_month · escalation · months)"),
             &[dc.critical_kw.value(), dc.rate_per_kw_month.value(), esc, term],
-        );
-        add_cost(&[
-            dc.critical_kw.value(),
-            dc.rate_per_kw_month.value(),
-            esc,
-            term,
-        ]);
-        amount_within_range(
+        ));
+        add_cost(amount_within_range(
             c,
             &format!("{p}.pue"),
             &[
@@ -1966,44 +1961,35 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
                 dc.power_price_per_mwh.value(),
                 Decimal::new(1, 3),
             ],
-        );
-        add_cost(&[
-            dc.critical_kw.value(),
-            dc.load_factor.value(),
-            dc.pue.value(),
-            hours,
-            dc.power_price_per_mwh.value(),
-            Decimal::new(1, 3),
-        ]);
+        ));
     }
     for (i, e) in deal.expenses.iter().enumerate() {
         if let ExpenseBasis::ShareOfRevenue(share) = &e.basis {
-            add_cost(&[revenue.unwrap_or(Decimal::ZERO), share.value()]);
+            let of_revenue = revenue.and_then(|r| r.checked_mul(share.value()));
+            add_cost(of_revenue.map_or(Decimal::MAX, |x| x.abs()));
         }
         if let ExpenseBasis::PerMonth(q) = &e.basis {
             let p = format!("expense[{i}]");
             let esc =
                 escalation_within_range(c, deal, &format!("{p}.escalator"), e.escalator.value());
-            amount_within_range(
+            add_cost(amount_within_range(
                 c,
                 &format!("{p}.per_month"),
                 &[&format!("{p}.escalator")],
                 &format!("`{p}` over the term (per_month · escalation · months)"),
                 &[q.value(), esc, term],
-            );
-            add_cost(&[q.value(), esc, term]);
+            ));
         }
     }
     for (i, f) in deal.fees.iter().enumerate() {
         let p = format!("fee[{i}]");
-        amount_within_range(
+        add_cost(amount_within_range(
             c,
             &format!("{p}.per_year"),
             &[],
             &format!("`{p}` over the term (per_year · years)"),
             &[f.per_year.value(), years],
-        );
-        add_cost(&[f.per_year.value(), years]);
+        ));
     }
     // |CFADS_k| <= revenue + costs: a period of revenue and no cost, or of costs and no
     // revenue (a price of 0 leaves CFADS negative, and CFADS / dscr as large).
