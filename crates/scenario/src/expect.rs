@@ -215,13 +215,18 @@ impl Expectation {
 
 impl Expectation {
     /// The outcome's value of the metric for people: in the one format of its kind
-    /// ([`Metric::show`]), followed by the exact value when that format rounds it
-    /// (`1.0500x (exactly 1.04998...)`): the comparison is on the exact value, and a
-    /// rounded figure next to a failed `>= 1.05` would mislead.
+    /// ([`Metric::show`]), followed by the exact value when the rounded figure would
+    /// seem to give the other verdict (`1.0500x (exactly 1.04998...)` against
+    /// `>= 1.05`): the comparison is on the exact value, and a rounded figure that
+    /// seems to pass next to a failure would mislead. A rounded figure on the same side
+    /// of the bound as the exact one (`0.9994x` against `>= 1.0`) stands alone.
     pub fn actual(&self, outcome: &Outcome) -> String {
         let shown = self.metric.show(outcome);
         match (self.metric.kind(), self.metric.of(outcome).number()) {
-            (MetricKind::Dscr | MetricKind::Rate, Some(x)) if x.round_dp(4) != x => {
+            (MetricKind::Dscr | MetricKind::Rate, Some(x))
+                if self.comparison.holds(x.round_dp(4).cmp(&self.value))
+                    != self.comparison.holds(x.cmp(&self.value)) =>
+            {
                 format!("{shown} (exactly {})", x.normalize())
             }
             _ => shown,
@@ -267,6 +272,28 @@ mod tests {
         assert!(err("halfway_covenant == yes").contains("pass or fail"));
         assert!(err("equity_irr > 8%").contains("a fraction such as 0.08"));
         assert!(err("lender_los == 0").contains("did you mean `lender_loss`?"));
+    }
+
+    /// The exact value is printed only when the four-decimal figure would seem to give
+    /// the other verdict. By hand: 1.04998 shows as 1.0500x, and 1.0500 >= 1.05 holds
+    /// while 1.04998 >= 1.05 fails, so the exact value follows; 0.99942 shows as
+    /// 0.9994x, below 1.0 either way, so it stands alone; 1.04998 <= 1.05 holds both
+    /// ways, so it stands alone too.
+    #[test]
+    fn the_exact_value_is_shown_only_when_rounding_would_flip_the_verdict() {
+        let deal = boxflow_model::Deal::example().validate().unwrap();
+        let run = boxflow_waterfall::run(&deal).unwrap();
+        let mut outcome = Outcome::of("x", &run, false);
+        let actual =
+            |text: &str, outcome: &Outcome| text.parse::<Expectation>().unwrap().actual(outcome);
+        outcome.min_dscr = Some("1.04998".parse().unwrap());
+        assert_eq!(
+            actual("min_dscr >= 1.05", &outcome),
+            "1.0500x (exactly 1.04998)"
+        );
+        assert_eq!(actual("min_dscr <= 1.05", &outcome), "1.0500x");
+        outcome.min_dscr = Some("0.99942".parse().unwrap());
+        assert_eq!(actual("min_dscr >= 1.0", &outcome), "0.9994x");
     }
 
     #[test]
