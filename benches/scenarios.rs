@@ -5,46 +5,16 @@
 //! - `portfolio_1000`: 1,000 generated boxes (the six portfolio fixtures at varied
 //!   prices, 50 customers) run and consolidated (target: ≤ 0.5 s).
 
-use boxflow::core::Quantity;
-use boxflow::deal::ValidDeal;
+#[path = "support/portfolio.rs"]
+mod portfolio;
+
 use boxflow::scenario::portfolio::{consolidate, run_boxes};
 use boxflow::scenario::{run_grid, Base, Grid};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use rust_decimal::Decimal;
 use std::hint::black_box;
 use std::time::Duration;
 
 const REFERENCE: &str = include_str!("../fixtures/reference.toml");
-
-/// 1,000 boxes: the portfolio fixtures in turn, each at a price from 90% to 110% of
-/// its own, for one of 50 customers.
-fn generated_boxes() -> Vec<(String, ValidDeal)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/portfolio");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("fixtures/portfolio")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    paths.sort();
-    let deals: Vec<ValidDeal> = paths
-        .iter()
-        .map(|p| boxflow::deal::read_file(p).expect("a portfolio box"))
-        .collect();
-    (0..1000)
-        .map(|i| {
-            let mut deal = deals[i % deals.len()].clone().into_deal();
-            let factor = Decimal::new(90 + (i % 21) as i64, 2);
-            for line in &mut deal.contract.capacity {
-                line.price_per_gpu_hour = Quantity::new(line.price_per_gpu_hour.value() * factor);
-            }
-            deal.name = format!("Box {i}");
-            deal.contract.customer = format!("Customer {}", i % 50);
-            (
-                format!("box-{i}.toml"),
-                deal.validate().expect("a valid box"),
-            )
-        })
-        .collect()
-}
 
 fn benches(c: &mut Criterion) {
     let deal =
@@ -62,7 +32,7 @@ fn benches(c: &mut Criterion) {
     g.bench_function("grid_10k_unverified", |b| {
         b.iter(|| black_box(run_grid(&base, &grid, false, &|| {})))
     });
-    let boxes = generated_boxes();
+    let boxes = portfolio::generated_boxes();
     g.bench_function("portfolio_1000", |b| {
         b.iter_batched(
             || boxes.clone(),

@@ -25,6 +25,17 @@ use rust_decimal::Decimal;
 /// is below 2^74).
 const MAX_QUOTIENT_BITS: u32 = 100;
 
+/// `10^k` for every `k` whose power fits `i128` (0 to 38).
+pub(crate) const POW10: [i128; 39] = {
+    let mut table = [1_i128; 39];
+    let mut k = 1;
+    while k < 39 {
+        table[k] = table[k - 1] * 10;
+        k += 1;
+    }
+    table
+};
+
 /// `round2(Π numerator / Π denominator)`, half away from zero, evaluated exactly and
 /// rounded once.
 ///
@@ -121,7 +132,7 @@ fn small_ratio_cents(
         return Some(Err(ArithmeticError::DivisionByZero));
     }
     let shift = i64::from(den_scale) + 2 - i64::from(num_scale);
-    let power = 10_i128.checked_pow(u32::try_from(shift.unsigned_abs()).ok()?)?;
+    let power = *POW10.get(usize::try_from(shift.unsigned_abs()).ok()?)?;
     if shift >= 0 {
         num = num.checked_mul(power)?;
     } else {
@@ -131,7 +142,10 @@ fn small_ratio_cents(
         num = num.checked_neg()?;
         den = den.checked_neg()?;
     }
-    let (quotient, remainder) = (num.div_euclid(den), num.rem_euclid(den));
+    let (quotient, remainder) = match (i64::try_from(num), i64::try_from(den)) {
+        (Ok(n), Ok(d)) => (i128::from(n.div_euclid(d)), i128::from(n.rem_euclid(d))),
+        _ => (num.div_euclid(den), num.rem_euclid(den)),
+    };
     // div_euclid with den > 0 is the floor; remainder in [0, den).
     let cents = match rounding {
         Rounding::Floor => quotient,

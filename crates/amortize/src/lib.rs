@@ -53,10 +53,12 @@
 //! ```
 
 pub mod exact;
+mod factor;
 mod halfway;
 pub mod metrics;
 mod schedule;
 
+pub use factor::Factor;
 pub use halfway::{halfway_check, HalfwayCheck};
 pub use schedule::{
     commitment_fee, debt_service_cap, level_fall, level_payment, period_interest, pro_rata_draws,

@@ -3,7 +3,8 @@
 
 use boxflow_core::{ArithmeticError, DayCount, Money, Ratio, Share};
 
-use crate::exact::{floor2_ratio, round2_ratio};
+use crate::exact::floor2_ratio;
+use crate::Factor;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -178,10 +179,7 @@ pub fn pro_rata_draws(
         } else if Some(i) == last {
             commitment - drawn
         } else {
-            round2_ratio(
-                &[commitment.amount(), payment.amount()],
-                &[total_capex.amount()],
-            )?
+            Factor::ratio(payment.amount(), total_capex.amount()).on(commitment)?
         };
         drawn += draw;
         draws.push(draw);
@@ -209,14 +207,7 @@ pub fn period_interest(
     draws: impl IntoIterator<Item = (NaiveDate, Money)>,
 ) -> Result<Money, ArithmeticError> {
     let accrue = |amount: Money, from: NaiveDate| -> Result<Money, ArithmeticError> {
-        if amount.is_zero() || rate.is_zero() {
-            return Ok(Money::ZERO);
-        }
-        let (num, den) = day_count.fraction(from, end);
-        round2_ratio(
-            &[amount.amount(), rate, Decimal::from(num)],
-            &[Decimal::from(den)],
-        )
+        Factor::accrual(rate, day_count.fraction(from, end)).on(amount)
     };
     let mut interest = accrue(opening, start)?;
     for (date, amount) in draws {
@@ -234,14 +225,7 @@ pub fn commitment_fee(
     end: NaiveDate,
     undrawn: Money,
 ) -> Result<Money, ArithmeticError> {
-    if undrawn.is_zero() || fee.is_zero() {
-        return Ok(Money::ZERO);
-    }
-    let (num, den) = day_count.fraction(start, end);
-    round2_ratio(
-        &[undrawn.amount(), fee, Decimal::from(num)],
-        &[Decimal::from(den)],
-    )
+    Factor::accrual(fee, day_count.fraction(start, end)).on(undrawn)
 }
 
 /// The level profile's annuity (section 7): `r = rate · m / 12`,
@@ -274,10 +258,7 @@ pub fn level_fall(
     rate: Decimal,
     months_per_period: u32,
 ) -> Result<Money, ArithmeticError> {
-    let interest = round2_ratio(
-        &[nominal.amount(), rate, Decimal::from(months_per_period)],
-        &[Decimal::from(12)],
-    )?;
+    let interest = Factor::accrual(rate, (i64::from(months_per_period), 12)).on(nominal)?;
     Ok(annuity - interest)
 }
 
@@ -441,13 +422,11 @@ impl ScheduleTerms {
                         nominal -= fall;
                         fall.at_least_zero()
                     }
-                    Profile::StraightLine => {
-                        round2_ratio(&[commitment.amount()], &[Decimal::from(n as u64)])?
-                    }
+                    Profile::StraightLine => straight_line(n).on(commitment)?,
                     Profile::Bullet => Money::ZERO,
                     Profile::Custom(shares) => {
                         let share = shares.get(j - 1).map_or(Decimal::ZERO, |s| s.value());
-                        round2_ratio(&[commitment.amount(), share], &[])?
+                        Factor::share(share).on(commitment)?
                     }
                 };
                 wanted.min(after_draws)
@@ -521,7 +500,7 @@ impl ScheduleTerms {
         &self,
         commitment: Money,
         caps: &[Option<Money>],
-        fast: Option<&IntegerTerms>,
+        fast: Option<&mut IntegerTerms>,
     ) -> Result<bool, ScheduleError> {
         if commitment.is_zero() {
             return Ok(true);
@@ -549,17 +528,16 @@ impl ScheduleTerms {
         if hi.cents() > i128::from(i64::MAX) {
             return Err(ScheduleError::CommitmentOutOfRange);
         }
-        let fast = IntegerTerms::new(self, &caps);
-        let fast = fast.as_ref();
+        let mut fast = IntegerTerms::new(self, &caps);
         let mut iterations = 1;
-        let (commitment, binding) = if self.feasible_fast(hi, &caps, fast)? {
+        let (commitment, binding) = if self.feasible_fast(hi, &caps, fast.as_mut())? {
             (hi, Binding::Gearing)
         } else {
             let (mut lo, mut hi) = (0_i128, hi.cents());
             while hi - lo > 1 {
                 let mid = (lo + hi).div_euclid(2);
                 iterations += 1;
-                if self.feasible_fast(cents(mid), &caps, fast)? {
+                if self.feasible_fast(cents(mid), &caps, fast.as_mut())? {
                     lo = mid;
                 } else {
                     hi = mid;
@@ -596,108 +574,89 @@ impl ScheduleTerms {
     }
 }
 
-/// `amount · num / den` in cents, rounded half away from zero as
-/// [`round2_ratio`] rounds it: `num / den` is a formula's exact factor (`den > 0`).
-#[derive(Clone, Copy, Debug)]
-struct Factor {
-    num: i128,
-    den: i128,
+/// The straight line's factor `1 / n` (section 7: `round2(C / n)`).
+fn straight_line(n: usize) -> Factor {
+    Factor::ratio(Decimal::ONE, Decimal::from(n as u64))
 }
 
-/// The largest amount [`Money::checked`] lets through, in cents (1e20 · 100).
-const MAX_CENTS: i128 = 10_000_000_000_000_000_000_000;
-
-impl Factor {
-    /// `factors[0] · factors[1] · … / (denominator · 10^scales)`, `None` if it does not fit.
-    fn new(factors: &[Decimal], denominator: i128) -> Option<Factor> {
-        let mut num = 1_i128;
-        let mut scale = 0_u32;
-        for f in factors {
-            num = num.checked_mul(f.mantissa())?;
-            scale += f.scale();
-        }
-        Factor::new_raw(num, denominator.checked_mul(10_i128.checked_pow(scale)?)?)
-    }
-
-    /// `num / den` with the sign moved to the numerator, `None` for `den = 0`.
-    fn new_raw(num: i128, den: i128) -> Option<Factor> {
-        match den.signum() {
-            1 => Some(Factor { num, den }),
-            -1 => Some(Factor {
-                num: num.checked_neg()?,
-                den: den.checked_neg()?,
-            }),
-            _ => None,
-        }
-    }
-
-    /// `round2(amount · num / den)` in cents; `None` when a product does not fit in
-    /// `i128` or the result is beyond [`Money::max_amount`] (the exact path then
-    /// answers, or reports the error).
-    fn apply(self, cents: i128) -> Option<i128> {
-        let product = cents.checked_mul(self.num)?;
-        let rounded = round_half_away(product, self.den);
-        (rounded.abs() <= MAX_CENTS).then_some(rounded)
-    }
+/// A capex payment as the integer projection sees it.
+#[derive(Debug)]
+struct IntegerPayment {
+    /// The payment's period (0 for closing).
+    period: usize,
+    /// Whether it draws nothing (a zero payment, or no capex at all).
+    zero: bool,
+    /// `payment / T`, the share of the commitment it draws (section 4).
+    share: Factor,
+    /// Its draw's interest factor, from the payment date (or the period's start) to
+    /// the period's end; 0 for a draw at close.
+    interest: Factor,
 }
 
-/// `num / den` rounded half away from zero, `den > 0`; on `i64` when both fit.
-fn round_half_away(num: i128, den: i128) -> i128 {
-    let (q, r) = match (i64::try_from(num), i64::try_from(den)) {
-        (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
-        _ => (num / den, num % den),
-    };
-    // |r| < den, so 2|r| fits.
-    if 2 * r.abs() >= den {
-        q + num.signum()
-    } else {
-        q
-    }
+/// One period as the integer projection sees it.
+#[derive(Debug)]
+struct IntegerPeriod {
+    /// The interest factor on the opening balance.
+    interest: Factor,
+    /// The commitment fee factor on the undrawn amount.
+    fee: Factor,
+    /// `cap_k` in cents.
+    cap: Option<i128>,
 }
 
-/// The schedule's formulas reduced to integer factors once, so that `feasible(C)`
-/// runs on `i128` cents without allocating (the sizing bisection calls it up to 64
-/// times). Each factor is the exact product and denominator [`round2_ratio`] would
-/// form, so every figure is the same cent; whenever a product would not fit, the
-/// answer is `None` and the caller projects the schedule itself.
+/// The schedule's formulas as [`Factor`]s built once per sizing, so that
+/// `feasible(C)` runs on `i128` cents without allocating (the sizing bisection calls
+/// it up to 64 times). Each is the [`Factor`] the projection itself applies, so every
+/// figure is the same cent; whenever a product would not fit `i128`, the answer is
+/// `None` and the caller projects the schedule itself.
 #[derive(Debug)]
 struct IntegerTerms {
-    /// Capex payments in cents, their periods and the factors of their draws'
-    /// interest (from the payment date, or the period's start, to the period's end).
-    payments: Vec<(i128, usize, Factor)>,
+    /// The capex payments, by date.
+    payments: Vec<IntegerPayment>,
     /// The remainder-taker: the last non-zero payment.
     last_payment: Option<usize>,
-    total_capex: i128,
-    /// Per period: the interest factor on the opening balance, the commitment fee
-    /// factor on the undrawn amount, the cap in cents.
-    periods: Vec<(Factor, Factor, Option<i128>)>,
-    /// The level profile's interest factor on the nominal balance.
-    level_rate: Option<Factor>,
-    /// Straight line: `1 / n`; custom: `share_j` per window period.
+    /// The first payment after close.
+    first_after_close: usize,
+    /// Periods 1..N.
+    periods: Vec<IntegerPeriod>,
+    /// The level profile's interest factor on the nominal balance, `rate · m / 12`.
+    level_rate: Factor,
+    /// Straight line: `1 / n`.
     straight_line: Factor,
+    /// Custom: `share_j` per window period.
     custom: Vec<Factor>,
     /// `g` and `H`.
     interest_only_periods: usize,
     deadline: usize,
+    /// The draws of the commitment under test, one per payment (reused).
+    draws: Vec<i128>,
 }
 
 impl IntegerTerms {
     fn new(terms: &ScheduleTerms, caps: &[Option<Money>]) -> Option<IntegerTerms> {
+        if terms.deadline > terms.periods.len() {
+            return None;
+        }
+        let no_capex = terms.total_capex.is_zero();
         let payments = terms
             .capex
             .iter()
             .map(|p| {
-                let draw_factor = match p.period.checked_sub(1) {
+                let interest = match p.period.checked_sub(1) {
                     Some(i) => {
                         let period = terms.periods.get(i)?;
-                        let (num, den) = terms
-                            .day_count
-                            .fraction(p.date.max(period.start), period.end);
-                        Factor::new(&[period.rate, Decimal::from(num)], i128::from(den))?
+                        let from = p.date.max(period.start);
+                        Factor::accrual(period.rate, terms.day_count.fraction(from, period.end))
+                            .prepared()
                     }
-                    None => Factor { num: 0, den: 1 },
+                    None => Factor::share(Decimal::ZERO),
                 };
-                Some((p.amount.cents(), p.period, draw_factor))
+                Some(IntegerPayment {
+                    period: p.period,
+                    zero: p.amount.is_zero() || no_capex,
+                    share: Factor::ratio(p.amount.amount(), terms.total_capex.amount()).prepared(),
+                    interest,
+                })
             })
             .collect::<Option<Vec<_>>>()?;
         let periods = terms
@@ -705,79 +664,76 @@ impl IntegerTerms {
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let (num, den) = terms.day_count.fraction(p.start, p.end);
-                let interest = Factor::new(&[p.rate, Decimal::from(num)], i128::from(den))?;
-                let fee =
-                    Factor::new(&[terms.commitment_fee, Decimal::from(num)], i128::from(den))?;
-                Some((
-                    interest,
-                    fee,
-                    caps.get(i).copied().flatten().map(Money::cents),
-                ))
+                let fraction = terms.day_count.fraction(p.start, p.end);
+                IntegerPeriod {
+                    interest: Factor::accrual(p.rate, fraction).prepared(),
+                    fee: Factor::accrual(terms.commitment_fee, fraction).prepared(),
+                    cap: caps.get(i).copied().flatten().map(Money::cents),
+                }
             })
-            .collect::<Option<Vec<_>>>()?;
-        let level_rate = match terms.profile {
-            Profile::Level => Some(Factor::new(
-                &[terms.rate_at_close, Decimal::from(terms.months_per_period)],
-                12,
-            )?),
-            _ => None,
-        };
+            .collect();
         let custom = match &terms.profile {
             Profile::Custom(shares) => shares
                 .iter()
-                .map(|s| Factor::new(&[s.value()], 1))
-                .collect::<Option<Vec<_>>>()?,
+                .map(|s| Factor::share(s.value()).prepared())
+                .collect(),
             _ => Vec::new(),
         };
-        if terms.deadline > terms.periods.len() {
-            return None;
-        }
         Some(IntegerTerms {
-            last_payment: payments.iter().rposition(|p| p.0 != 0),
+            last_payment: terms.capex.iter().rposition(|p| !p.amount.is_zero()),
+            first_after_close: terms
+                .capex
+                .iter()
+                .position(|p| p.period > 0)
+                .unwrap_or(terms.capex.len()),
             payments,
-            total_capex: terms.total_capex.cents(),
             periods,
-            level_rate,
-            straight_line: Factor {
-                num: 1,
-                den: i128::try_from(terms.window_len()).ok()?.max(1),
-            },
+            level_rate: Factor::accrual(
+                terms.rate_at_close,
+                (i64::from(terms.months_per_period), 12),
+            )
+            .prepared(),
+            straight_line: straight_line(terms.window_len()).prepared(),
+            draws: Vec::with_capacity(terms.capex.len()),
             custom,
             interest_only_periods: terms.interest_only_periods,
             deadline: terms.deadline,
         })
     }
 
-    /// The draw on payment `j` (section 4): `round2(C · payment / T)`, the last
-    /// non-zero payment the remainder `C - others`, a zero payment nothing.
-    fn draw(&self, commitment: i128, j: usize, others: i128) -> Option<i128> {
-        let payment = self.payments[j].0;
-        if payment == 0 || self.total_capex == 0 {
-            Some(0)
-        } else if Some(j) == self.last_payment {
-            commitment.checked_sub(others)
-        } else {
-            Factor::new_raw(payment, self.total_capex)?.apply(commitment)
+    /// The draws on the payments (section 4), into `self.draws`:
+    /// `round2(C · payment / T)`, the last non-zero payment the remainder `C - others`,
+    /// a zero payment nothing.
+    fn draw_all(&mut self, commitment: i128) -> Option<()> {
+        self.draws.clear();
+        let mut others = 0_i128;
+        for (j, payment) in self.payments.iter().enumerate() {
+            let draw = if payment.zero || Some(j) == self.last_payment {
+                0
+            } else {
+                payment.share.apply(commitment)?
+            };
+            others = others.checked_add(draw)?;
+            self.draws.push(draw);
         }
+        if let Some(last) = self.last_payment {
+            if !self.payments[last].zero {
+                self.draws[last] = commitment.checked_sub(others)?;
+            }
+        }
+        Some(())
     }
 
     /// `feasible(C)` for `C > 0` cents with no capex payment after `H`, decided
     /// exactly as [`ScheduleTerms::project_with`] decides it; `None` when a value
     /// does not fit (the caller then projects the schedule).
-    fn feasible(&self, terms: &ScheduleTerms, commitment: i128) -> Option<bool> {
+    fn feasible(&mut self, terms: &ScheduleTerms, commitment: i128) -> Option<bool> {
+        self.draw_all(commitment)?;
         let count = self.payments.len();
-        // Σ of the draws other than the remainder-taker's, and the closing draws.
-        let mut others = 0_i128;
-        for j in 0..count {
-            if Some(j) != self.last_payment {
-                others = others.checked_add(self.draw(commitment, j, 0)?)?;
-            }
-        }
         let mut closing = 0_i128;
-        for j in 0..count {
-            if self.payments[j].1 == 0 {
-                closing = closing.checked_add(self.draw(commitment, j, others)?)?;
+        for (payment, draw) in self.payments.iter().zip(&self.draws) {
+            if payment.period == 0 {
+                closing = closing.checked_add(*draw)?;
             }
         }
         let level = match terms.profile {
@@ -796,19 +752,19 @@ impl IntegerTerms {
         let mut nominal = commitment;
         let mut balance = closing;
         let mut drawn = closing;
-        let mut next = self.payments.iter().position(|p| p.1 > 0).unwrap_or(count);
-        for (i, &(interest_factor, fee_factor, cap)) in self.periods.iter().enumerate() {
+        let mut next = self.first_after_close;
+        for (i, period) in self.periods.iter().enumerate() {
             let k = i + 1;
             let opening = balance;
-            let mut interest = interest_factor.apply(opening)?;
+            let mut interest = period.interest.apply(opening)?;
             let mut draws = 0_i128;
-            while next < count && self.payments[next].1 == k {
-                let amount = self.draw(commitment, next, others)?;
-                interest = interest.checked_add(self.payments[next].2.apply(amount)?)?;
+            while next < count && self.payments[next].period == k {
+                let amount = self.draws[next];
+                interest = interest.checked_add(self.payments[next].interest.apply(amount)?)?;
                 draws = draws.checked_add(amount)?;
                 next += 1;
             }
-            let fee = fee_factor.apply(commitment.checked_sub(drawn)?)?;
+            let fee = period.fee.apply(commitment.checked_sub(drawn)?)?;
             drawn = drawn.checked_add(draws)?;
             let after_draws = opening.checked_add(draws)?;
             let in_window = k > self.interest_only_periods && k <= self.deadline;
@@ -819,11 +775,11 @@ impl IntegerTerms {
             } else {
                 let j = k - self.interest_only_periods;
                 let wanted = match &terms.profile {
-                    Profile::Sculpted => cap.map_or(Some(0), |c| {
+                    Profile::Sculpted => period.cap.map_or(Some(0), |c| {
                         Some(c.checked_sub(interest)?.checked_sub(fee)?.max(0))
                     })?,
                     Profile::Level => {
-                        let fall = level?.checked_sub(self.level_rate?.apply(nominal)?)?;
+                        let fall = level?.checked_sub(self.level_rate.apply(nominal)?)?;
                         nominal = nominal.checked_sub(fall)?;
                         fall.max(0)
                     }
@@ -838,7 +794,7 @@ impl IntegerTerms {
             };
             balance = after_draws.checked_sub(principal)?;
             if in_window {
-                if let Some(cap) = cap {
+                if let Some(cap) = period.cap {
                     let debt_service = interest.checked_add(fee)?.checked_add(principal)?;
                     if debt_service > cap {
                         return Some(false);

@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 
 use boxflow_core::Money;
 use boxflow_model::{RateSpec, ValidDeal};
-use boxflow_waterfall::{legend, run, Account, Event, Run, Step};
+use boxflow_waterfall::{legend, run_plan_with, Account, Detail, Event, Plan, Run, Step};
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -45,17 +45,25 @@ pub struct Entry {
     pub source: String,
     /// The deal.
     pub deal: ValidDeal,
-    /// Its base case.
+    /// Its base case, run with [`Detail::Outcome`]: every period, event, transfer and
+    /// the summary's figures that the portfolio reads (`total_invoice`, `min_dscr`,
+    /// `halfway_covenant`, `equity_irr`, `lender_loss`, ...) are those of a full run;
+    /// the figures the portfolio does not print (`project_irr`, `npv`, `llcr`,
+    /// `avg_dscr`, `wal_years`, `payback_period`, each facility's summary) are not
+    /// computed.
     pub run: Run,
 }
 
-/// Runs the base case of every deal in parallel (rayon), in input order; a box whose
-/// run fails, or breaks an invariant, is an error naming its source.
+/// Runs the base case of every deal in parallel (rayon), in input order, with the
+/// summary's [`Detail::Outcome`] (see [`Entry::run`]); a box whose run fails, or
+/// breaks an invariant, is an error naming its source.
 pub fn run_boxes(deals: Vec<(String, ValidDeal)>) -> Vec<Result<Entry, (String, ScenarioError)>> {
     deals
         .into_par_iter()
         .map(|(source, deal)| {
-            let run = run(&deal).map_err(|e| (source.clone(), ScenarioError::from(e)))?;
+            let run = Plan::new(&deal)
+                .and_then(|plan| run_plan_with(&deal, plan, Detail::Outcome))
+                .map_err(|e| (source.clone(), ScenarioError::from(e)))?;
             if let Some(v) = run.verify().first() {
                 return Err((source, ScenarioError::Invariant(v.clone())));
             }
@@ -468,6 +476,12 @@ pub fn consolidate(entries: &[Entry]) -> Result<Portfolio, ScenarioError> {
     let mut weighted_vintage = vec![vec![(Decimal::ZERO, Decimal::ZERO); span]; closes.len()];
 
     let slot = |d: NaiveDate| usize::try_from(month_index(d) - first_month).ok();
+    let month_ends: Vec<NaiveDate> = (0..span)
+        .map(|m| month_end(first_month + m as i64))
+        .collect();
+    // Each facility's change of balance by month, `span` months a facility (reused
+    // from box to box).
+    let mut changes: Vec<Money> = Vec::new();
     let mut boxes = Vec::with_capacity(order.len());
     for e in &order {
         let plan = &e.run.plan;
@@ -475,17 +489,25 @@ pub fn consolidate(entries: &[Entry]) -> Result<Portfolio, ScenarioError> {
         let vintage = closes.iter().position(|c| *c == e.deal.close).unwrap_or(0);
         let end = calendar.end();
 
-        // Flows by month.
+        // Flows by month, and each facility's repayments (one pass over the periods).
+        changes.clear();
+        changes.resize(span * plan.facilities.len(), Money::ZERO);
         for p in &e.run.periods {
-            if let Some(row) = slot(p.end).and_then(|i| months.get_mut(i)) {
-                row.invoice += p.operations.invoice;
-                row.collections += p.operations.collections;
-                row.opex += p.operations.opex;
-                row.fees += p.operations.fees;
-                row.cfads += p.operations.cfads;
-                for f in &p.facilities {
-                    row.interest += f.interest_paid;
-                    row.principal += f.principal_paid + f.prepaid;
+            let Some(m) = slot(p.end).filter(|m| *m < span) else {
+                continue;
+            };
+            let row = &mut months[m];
+            row.invoice += p.operations.invoice;
+            row.collections += p.operations.collections;
+            row.opex += p.operations.opex;
+            row.fees += p.operations.fees;
+            row.cfads += p.operations.cfads;
+            for (i, f) in p.facilities.iter().enumerate() {
+                let repaid = f.principal_paid + f.prepaid;
+                row.interest += f.interest_paid;
+                row.principal += repaid;
+                if let Some(c) = changes.get_mut(i * span + m) {
+                    *c -= repaid;
                 }
             }
         }
@@ -503,17 +525,14 @@ pub fn consolidate(entries: &[Entry]) -> Result<Portfolio, ScenarioError> {
                 row.draws += plan.facilities.iter().map(|f| f.draws[j]).sum::<Money>();
             }
         }
+        // Sources and uses, and the sponsor's flows (one pass over the ledger).
         for t in e.run.ledger.transfers() {
             if let Some(row) = slot(t.date).and_then(|i| months.get_mut(i)) {
                 row.cash.add(t.step, t.from, t.to, t.amount);
-            }
-        }
-        for (t, amount) in e.run.ledger.flows(Account::Sponsor) {
-            if let Some(row) = slot(t.date).and_then(|i| months.get_mut(i)) {
-                if amount.is_negative() {
-                    row.equity_in += -amount;
-                } else {
-                    row.to_sponsor += amount;
+                match t.flow(Account::Sponsor) {
+                    Some(amount) if amount.is_negative() => row.equity_in += -amount,
+                    Some(amount) => row.to_sponsor += amount,
+                    None => {}
                 }
             }
         }
@@ -528,7 +547,7 @@ pub fn consolidate(entries: &[Entry]) -> Result<Portfolio, ScenarioError> {
 
         // Balances at each month end, and the rate running then.
         for (i, f) in plan.facilities.iter().enumerate() {
-            let mut change = vec![Money::ZERO; span];
+            let change = &mut changes[i * span..(i + 1) * span];
             let mut add = |d: NaiveDate, m: Money| {
                 if let Some(c) = slot(d).and_then(|k| change.get_mut(k)) {
                     *c += m;
@@ -537,10 +556,6 @@ pub fn consolidate(entries: &[Entry]) -> Result<Portfolio, ScenarioError> {
             for (line, draw) in plan.capex.iter().zip(&f.draws) {
                 add(line.effective_date(close), *draw);
             }
-            for p in &e.run.periods {
-                let fp = &p.facilities[i];
-                add(p.end, -(fp.principal_paid + fp.prepaid));
-            }
             if let Some(t) = e.run.terminal.facilities.get(i) {
                 // Paid at the end of the run, and the rest written off then.
                 add(end, -t.principal_due);
@@ -548,13 +563,13 @@ pub fn consolidate(entries: &[Entry]) -> Result<Portfolio, ScenarioError> {
             let mut balance = Money::ZERO;
             let mut k = 0usize;
             let periods = calendar.periods();
-            for (m, (row, c)) in months.iter_mut().zip(&change).enumerate() {
+            for (m, ((row, c), &t)) in months.iter_mut().zip(&*change).zip(&month_ends).enumerate()
+            {
                 balance += *c;
                 row.debt_outstanding += balance;
                 if !balance.is_positive() {
                     continue;
                 }
-                let t = month_end(first_month + m as i64);
                 while k < periods.len() && periods[k].end <= t {
                     k += 1;
                 }
@@ -566,9 +581,10 @@ pub fn consolidate(entries: &[Entry]) -> Result<Portfolio, ScenarioError> {
                     continue;
                 };
                 let b = balance.amount();
-                weighted[m].0 += b * *rate;
+                let cost = b * *rate;
+                weighted[m].0 += cost;
                 weighted[m].1 += b;
-                weighted_vintage[vintage][m].0 += b * *rate;
+                weighted_vintage[vintage][m].0 += cost;
                 weighted_vintage[vintage][m].1 += b;
             }
         }

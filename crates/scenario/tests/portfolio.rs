@@ -190,3 +190,41 @@ fn the_bundled_portfolio_spans_four_vintages_with_falling_margins() {
         "all debt is repaid or written off by the last contract end"
     );
 }
+
+/// `run_boxes` runs each box with `Detail::Outcome`: the consolidated portfolio (every
+/// table and figure) is the one of the same boxes run with every figure computed, and
+/// each box's periods, events and ledger are the full run's.
+#[test]
+fn the_portfolio_of_outcome_runs_is_the_portfolio_of_full_runs() {
+    let dir = format!("{}/../../fixtures/portfolio", env!("CARGO_MANIFEST_DIR"));
+    let mut deals = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        deals.push((
+            path.display().to_string(),
+            boxflow_deal::read_file(&path).unwrap(),
+        ));
+    }
+    deals.push(("tiny.toml".into(), valid(tiny())));
+    deals.push(("later.toml".into(), valid(later())));
+    let outcome: Vec<Entry> = run_boxes(deals.clone())
+        .into_iter()
+        .map(|b| b.unwrap())
+        .collect();
+    let full: Vec<Entry> = deals
+        .into_iter()
+        .map(|(source, deal)| {
+            let run = boxflow_waterfall::run(&deal).unwrap();
+            Entry { source, deal, run }
+        })
+        .collect();
+    for (o, f) in outcome.iter().zip(&full) {
+        assert_eq!(o.run.summary.detail, boxflow_waterfall::Detail::Outcome);
+        assert_eq!(o.run.periods, f.run.periods, "{}", o.source);
+        assert_eq!(o.run.events, f.run.events, "{}", o.source);
+        assert_eq!(o.run.ledger, f.run.ledger, "{}", o.source);
+        assert_eq!(o.run.terminal, f.run.terminal, "{}", o.source);
+        assert_eq!(o.run.plan, f.run.plan, "{}", o.source);
+    }
+    assert_eq!(consolidate(&outcome).unwrap(), consolidate(&full).unwrap());
+}

@@ -81,6 +81,36 @@ pub struct Transfer {
     pub amount: Money,
 }
 
+impl Transfer {
+    /// This transfer as a flow of `account`: what it receives is positive, what it
+    /// pays is negative; `None` when the account is on neither side, or on both.
+    ///
+    /// ```
+    /// use boxflow_core::Money;
+    /// use boxflow_waterfall::{Account, Step, Transfer};
+    /// let t = Transfer {
+    ///     period: 1,
+    ///     date: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+    ///     step: Step::Distribution,
+    ///     from: Account::Box,
+    ///     to: Account::Sponsor,
+    ///     amount: Money::from_cents(500),
+    /// };
+    /// assert_eq!(t.flow(Account::Sponsor), Some(Money::from_cents(500)));
+    /// assert_eq!(t.flow(Account::Box), Some(Money::from_cents(-500)));
+    /// assert_eq!(t.flow(Account::Dsra), None);
+    /// ```
+    pub fn flow(&self, account: Account) -> Option<Money> {
+        if self.to == account && self.from != account {
+            Some(self.amount)
+        } else if self.from == account && self.to != account {
+            Some(-self.amount)
+        } else {
+            None
+        }
+    }
+}
+
 /// Every transfer of a run, in order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Ledger {
@@ -166,15 +196,9 @@ impl Ledger {
     /// The dated flows of `account`, in order: what it receives is positive, what
     /// it pays is negative (the sponsor's or a lender's cash flows).
     pub fn flows(&self, account: Account) -> impl Iterator<Item = (&Transfer, Money)> {
-        self.transfers.iter().filter_map(move |t| {
-            if t.to == account && t.from != account {
-                Some((t, t.amount))
-            } else if t.from == account && t.to != account {
-                Some((t, -t.amount))
-            } else {
-                None
-            }
-        })
+        self.transfers
+            .iter()
+            .filter_map(move |t| Some((t, t.flow(account)?)))
     }
 
     /// Net flow into `account` over the transfers matching a filter: in minus out.
@@ -182,15 +206,7 @@ impl Ledger {
         self.transfers
             .iter()
             .filter(|t| filter(t))
-            .map(|t| {
-                if t.to == account && t.from != account {
-                    t.amount
-                } else if t.from == account && t.to != account {
-                    -t.amount
-                } else {
-                    Money::ZERO
-                }
-            })
+            .map(|t| t.flow(account).unwrap_or(Money::ZERO))
             .sum()
     }
 }

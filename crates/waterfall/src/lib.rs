@@ -8,7 +8,6 @@
 //! back from it, and [`Run::verify`] checks the invariants of section 14.
 
 mod events;
-mod factor;
 mod funding;
 mod headroom;
 mod ledger;

@@ -103,18 +103,14 @@ pub fn colocation(dc: &Datacenter, m: u32, period: &Period) -> Result<Money, Run
     if active == 0 {
         return Ok(Money::ZERO);
     }
-    let mut factors = vec![
+    let factors = [
         dc.critical_kw.value(),
         dc.rate_per_kw_month.value(),
         Decimal::from(m),
         Decimal::from(active),
     ];
-    factors.extend(escalation_factors(
-        dc.escalator.value(),
-        dc.start,
-        period.start,
-    ));
-    Ok(round2_ratio(&factors, &[Decimal::from(period.days)])?)
+    let escalation = Escalation::new(dc.escalator.value(), dc.start, period.start);
+    Ok(escalation.round2_ratio(&factors, &[Decimal::from(period.days)])?)
 }
 
 /// Power of a data center (section 5):
@@ -148,13 +144,9 @@ pub fn expense(e: &Expense, m: u32, period: &Period, invoice: Money) -> Result<M
     let days = Decimal::from(period.days);
     Ok(match &e.basis {
         ExpenseBasis::PerMonth(per_month) => {
-            let mut factors = vec![per_month.value(), Decimal::from(m), Decimal::from(active)];
-            factors.extend(escalation_factors(
-                e.escalator.value(),
-                e.start,
-                period.start,
-            ));
-            round2_ratio(&factors, &[days])?
+            let factors = [per_month.value(), Decimal::from(m), Decimal::from(active)];
+            let escalation = Escalation::new(e.escalator.value(), e.start, period.start);
+            escalation.round2_ratio(&factors, &[days])?
         }
         ExpenseBasis::ShareOfRevenue(share) => round2_ratio(
             &[invoice.amount(), share.value(), Decimal::from(active)],
@@ -175,16 +167,48 @@ pub fn fee(f: &Fee, m: u32, period: &Period) -> Result<Money, RunError> {
 /// `esc_k = (1+e)^y` as `y` factors of `1 + e` (section 2), so that a rounded formula
 /// multiplies them exactly: `(1+e)^y` as one decimal keeps only 28 significant digits
 /// (1.03^15 already needs 31).
-fn escalation_factors(
-    e: Decimal,
-    anchor: chrono::NaiveDate,
-    start: chrono::NaiveDate,
-) -> Vec<Decimal> {
-    let y = anniversaries(anchor, start);
-    if y == 0 || e.is_zero() {
-        Vec::new()
-    } else {
-        vec![Decimal::ONE + e; y as usize]
+struct Escalation {
+    /// `1 + e`.
+    base: Decimal,
+    /// `y`, 0 without an escalator.
+    years: usize,
+}
+
+impl Escalation {
+    /// The escalation at annual rate `e` anchored at `anchor`, in the period starting
+    /// on `start`.
+    fn new(e: Decimal, anchor: chrono::NaiveDate, start: chrono::NaiveDate) -> Escalation {
+        let years = if e.is_zero() {
+            0
+        } else {
+            anniversaries(anchor, start) as usize
+        };
+        Escalation {
+            base: Decimal::ONE + e,
+            years,
+        }
+    }
+
+    /// `round2(Π factors · (1+e)^y / Π denominator)`, exact
+    /// ([`boxflow_amortize::exact::round2_ratio`] with the `y` factors of `1 + e`
+    /// after `factors`); on the stack for up to 28 years.
+    fn round2_ratio(
+        &self,
+        factors: &[Decimal],
+        denominator: &[Decimal],
+    ) -> Result<Money, boxflow_core::ArithmeticError> {
+        const ON_STACK: usize = 32;
+        let len = factors.len() + self.years;
+        if len <= ON_STACK {
+            let mut all = [Decimal::ZERO; ON_STACK];
+            all[..factors.len()].copy_from_slice(factors);
+            all[factors.len()..len].fill(self.base);
+            round2_ratio(&all[..len], denominator)
+        } else {
+            let mut all = factors.to_vec();
+            all.resize(len, self.base);
+            round2_ratio(&all, denominator)
+        }
     }
 }
 
@@ -227,4 +251,52 @@ pub fn project_operations(deal: &Deal, calendar: &Calendar) -> Result<Vec<Operat
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn escalation_multiplies_whole_years_exactly() {
+        // 1,000.00 a month, 3% a year, in the period starting on the second
+        // anniversary: 1,000 · 1.03² = 1,060.90 (no escalator: 1,000.00).
+        let factors = [Decimal::from(1_000)];
+        let e = Escalation::new(Decimal::new(3, 2), date(2026, 1, 1), date(2028, 1, 1));
+        assert_eq!(e.years, 2);
+        assert_eq!(
+            e.round2_ratio(&factors, &[]).unwrap(),
+            Money::from_cents(106_090)
+        );
+        let none = Escalation::new(Decimal::ZERO, date(2026, 1, 1), date(2028, 1, 1));
+        assert_eq!(none.years, 0);
+        assert_eq!(
+            none.round2_ratio(&factors, &[]).unwrap(),
+            Money::from_cents(100_000)
+        );
+    }
+
+    #[test]
+    fn escalation_beyond_the_stack_buffer_is_the_same_product() {
+        // 40 years of 1% on 1.00: 1.01^40 = 1.48886…; both the buffer (28 years, 1.01^28
+        // = 1.32129…) and the heap path (40 years) are one exact product.
+        let factors = [Decimal::ONE];
+        for (years, cents) in [(28, 132), (40, 149)] {
+            let e = Escalation::new(
+                Decimal::new(1, 2),
+                date(2000, 1, 1),
+                date(2000 + years, 1, 1),
+            );
+            assert_eq!(e.years, years as usize);
+            let mut all = vec![Decimal::ONE];
+            all.extend(std::iter::repeat_n(Decimal::new(101, 2), years as usize));
+            let expected = round2_ratio(&all, &[]).unwrap();
+            assert_eq!(e.round2_ratio(&factors, &[]).unwrap(), expected);
+            assert_eq!(expected, Money::from_cents(cents));
+        }
+    }
 }

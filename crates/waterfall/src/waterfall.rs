@@ -21,8 +21,8 @@ use boxflow_model::{LockupAction, Rank, ValidDeal};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::factor::Factor;
 use crate::ledger::{Account, Ledger, Step, Transfers};
+use boxflow_amortize::Factor;
 
 use crate::operations::Operations;
 use crate::plan::Plan;

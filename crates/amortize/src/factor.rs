@@ -1,0 +1,461 @@
+//! The one exact factor of a rounded formula (methodology section 0: "a rounded
+//! formula is evaluated as one product divided by one denominator, dividing last, and
+//! only its result is rounded").
+//!
+//! A [`Factor`] is `value · times / per` held as one integer ratio `num / den`
+//! (`den > 0`): the decimal `value = m · 10^-s` and the decimal `per` enter by their
+//! mantissas and powers of ten, so a factor that would be a repeating decimal on its
+//! own (`0.0925 · 31 / 360`, `0.0925 · 1 / 12`, `1 / 3`) is never represented. An
+//! amount of `c` cents then yields `round2(c · num / den)` cents, half away from zero,
+//! with nothing rounded before: one `i128` product and one division (on `i64` when
+//! both fit). When the product does not fit `i128`, [`Factor::on`] takes the
+//! big-integer path of [`round2_ratio`] on the same decimals: the result is the same
+//! cent either way.
+//!
+//! Every rounded product of an amount by a rate, a day-count fraction or a share in
+//! the schedule, the sizing and the period loop is a `Factor`: interest
+//! (`rate · days / basis`), the commitment fee, the level profile's interest on the
+//! nominal balance (`rate · m / 12`), the sweep and a custom profile's share, the
+//! straight line's `1 / n` and a pro-rata draw's `payment / T`.
+
+use boxflow_core::{ArithmeticError, Money};
+use rust_decimal::Decimal;
+
+use crate::exact::{round2_ratio, POW10};
+
+/// The largest amount [`Money::checked`] lets through, in cents (1e20 · 100).
+const MAX_CENTS: i128 = 10_000_000_000_000_000_000_000;
+
+/// `value · times / per`, exact, applied to amounts as `round2(amount · value · times
+/// / per)`.
+///
+/// ```
+/// use boxflow_amortize::Factor;
+/// use boxflow_core::Money;
+/// use rust_decimal::Decimal;
+/// // 100,000,000.00 · 0.0925 · 31 / 360 = 796,527.777… → 796,527.78
+/// let interest = Factor::accrual(Decimal::new(925, 4), (31, 360));
+/// assert_eq!(interest.on(Money::from_cents(10_000_000_000)).unwrap(), Money::from_cents(79_652_778));
+/// // 191,722,200.00 · 0.0925 · 1 / 12 = 1,477,858.625 exactly → 1,477,858.63
+/// let monthly = Factor::accrual(Decimal::new(925, 4), (1, 12));
+/// assert_eq!(monthly.on(Money::from_cents(19_172_220_000)).unwrap(), Money::from_cents(147_785_863));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Factor {
+    /// `value`, a decimal (a rate, a share, an amount).
+    value: Decimal,
+    /// `times`, an integer (days, months per period, 1).
+    times: i64,
+    /// `per`, a decimal (a day-count basis, 12, `n`, an amount).
+    per: Decimal,
+    /// `(num, den)` with `num / den = value · times / per` and `den > 0`, when both
+    /// fit `i128`.
+    small: Option<(i128, i128)>,
+    /// `floor((2^64 - 1) / den)` when [`Factor::prepared`] computed it (`den` fits
+    /// `u64`), else 0: a quotient of `u64` by `den` is then a multiplication.
+    reciprocal: u64,
+}
+
+impl Factor {
+    /// `rate · days / basis`, `(days, basis)` a day-count fraction
+    /// ([`boxflow_core::DayCount::fraction`]) or `(m, 12)`, a period of `m` months.
+    pub fn accrual(rate: Decimal, (days, basis): (i64, i64)) -> Factor {
+        Factor::new(rate, days, Decimal::from(basis))
+    }
+
+    /// A share on its own (the sweep, a custom profile's share of the commitment).
+    pub fn share(share: Decimal) -> Factor {
+        Factor::new(share, 1, Decimal::ONE)
+    }
+
+    /// `part / whole` (a pro-rata draw's `payment / T`, the straight line's `1 / n`).
+    pub fn ratio(part: Decimal, whole: Decimal) -> Factor {
+        Factor::new(part, 1, whole)
+    }
+
+    fn new(value: Decimal, times: i64, per: Decimal) -> Factor {
+        Factor {
+            value,
+            times,
+            per,
+            small: Factor::integer_ratio(value, times, per),
+            reciprocal: 0,
+        }
+    }
+
+    /// `m_v · times · 10^s_p / (m_p · 10^s_v)` with the common power of ten taken
+    /// out, the sign on the numerator; `None` when it does not fit or `per` is 0.
+    fn integer_ratio(value: Decimal, times: i64, per: Decimal) -> Option<(i128, i128)> {
+        let (sv, sp) = (value.scale(), per.scale());
+        // A decimal's scale is at most 28.
+        let power = |k: u32| POW10.get(k as usize).copied();
+        let num = value
+            .mantissa()
+            .checked_mul(i128::from(times))?
+            .checked_mul(power(sp.saturating_sub(sv))?)?;
+        let den = per.mantissa().checked_mul(power(sv.saturating_sub(sp))?)?;
+        match den.signum() {
+            1 => Some((num, den)),
+            -1 => Some((num.checked_neg()?, den.checked_neg()?)),
+            _ => None,
+        }
+    }
+
+    /// The same factor prepared to be applied many times (the sizing's, built once per
+    /// sizing): its integer ratio in lowest terms (more products within 64 bits) and
+    /// the reciprocal of its denominator (a division becomes a multiplication and one
+    /// correction). The same cents from [`Factor::apply`] and [`Factor::on`]; a
+    /// factor applied once is cheaper as it comes.
+    ///
+    /// ```
+    /// use boxflow_amortize::Factor;
+    /// use rust_decimal::Decimal;
+    /// // 30,000,000.00 of 100,000,000.00 is 3/10: 3/10 of 123.45 = 37.035 → 37.04
+    /// let share = Factor::ratio(Decimal::new(3_000_000_000, 2), Decimal::new(10_000_000_000, 2));
+    /// assert_eq!(share.apply(12_345), Some(3_704));
+    /// assert_eq!(share.prepared().apply(12_345), Some(3_704));
+    /// ```
+    #[must_use]
+    pub fn prepared(self) -> Factor {
+        let small = self.small.map(|(num, den)| {
+            let g = gcd(num.unsigned_abs(), den.unsigned_abs());
+            // 1 <= g <= den (den > 0), so g and both quotients fit i128.
+            (num / g as i128, den / g as i128)
+        });
+        let reciprocal = small
+            .and_then(|(_, den)| u64::try_from(den).ok())
+            .map_or(0, |den| u64::MAX / den);
+        Factor {
+            small,
+            reciprocal,
+            ..self
+        }
+    }
+
+    /// True when the factor is 0 (its value or its `times` is 0).
+    pub fn is_zero(&self) -> bool {
+        self.value.is_zero() || self.times == 0
+    }
+
+    /// `round2(amount · value · times / per)`, half away from zero: 0 when the amount
+    /// or the factor is 0; an error when the result is beyond [`Money::max_amount`]
+    /// (or `per` is 0).
+    pub fn on(&self, amount: Money) -> Result<Money, ArithmeticError> {
+        if amount.is_zero() || self.is_zero() {
+            return Ok(Money::ZERO);
+        }
+        if let Some(cents) = self.apply(amount.cents()) {
+            return Money::checked_cents(cents);
+        }
+        round2_ratio(
+            &[amount.amount(), self.value, Decimal::from(self.times)],
+            &[self.per],
+        )
+    }
+
+    /// `round2(cents · value · times / per)` in cents on `i128` alone, the same cent as
+    /// [`Factor::on`]; `None` when a product does not fit `i128` or the result is
+    /// beyond [`Money::max_amount`] (the exact path then answers, or reports the error).
+    pub fn apply(&self, cents: i128) -> Option<i128> {
+        let (num, den) = self.small?;
+        if cents == 0 {
+            return Some(0);
+        }
+        let product = cents.checked_mul(num)?;
+        let rounded = match u64::try_from(product.unsigned_abs()) {
+            Ok(magnitude) if self.reciprocal != 0 => {
+                // den fits u64 and reciprocal = floor((2^64 - 1) / den).
+                let rounded = round_half_up_by_reciprocal(magnitude, den as u64, self.reciprocal);
+                let rounded = i128::from(rounded);
+                if product < 0 {
+                    -rounded
+                } else {
+                    rounded
+                }
+            }
+            _ => round_half_away(product, den),
+        };
+        (rounded.abs() <= MAX_CENTS).then_some(rounded)
+    }
+}
+
+/// The greatest common divisor of `a` and `b > 0` (binary GCD).
+fn gcd(a: u128, b: u128) -> u128 {
+    if a == 0 {
+        return b;
+    }
+    if let (Ok(a), Ok(b)) = (u64::try_from(a), u64::try_from(b)) {
+        return u128::from(gcd64(a, b));
+    }
+    let shift = (a | b).trailing_zeros();
+    let (mut a, mut b) = (a >> a.trailing_zeros(), b >> b.trailing_zeros());
+    while a != b {
+        if a > b {
+            a -= b;
+            a >>= a.trailing_zeros();
+        } else {
+            b -= a;
+            b >>= b.trailing_zeros();
+        }
+    }
+    a << shift
+}
+
+/// [`gcd`] on `u64`, `a > 0`, `b > 0`.
+fn gcd64(a: u64, b: u64) -> u64 {
+    let shift = (a | b).trailing_zeros();
+    let (mut a, mut b) = (a >> a.trailing_zeros(), b >> b.trailing_zeros());
+    while a != b {
+        if a > b {
+            a -= b;
+            a >>= a.trailing_zeros();
+        } else {
+            b -= a;
+            b >>= b.trailing_zeros();
+        }
+    }
+    a << shift
+}
+
+/// `n / d` rounded half up, `d > 0`, with `m = floor((2^64 - 1) / d)`: the estimate
+/// `floor(n · m / 2^64)` is the quotient or one less (`n · m / 2^64 > n / d - 1`), so
+/// one correction makes it exact.
+fn round_half_up_by_reciprocal(n: u64, d: u64, m: u64) -> u64 {
+    let mut q = ((u128::from(n) * u128::from(m)) >> 64) as u64;
+    let mut r = n - q * d;
+    if r >= d {
+        q += 1;
+        r -= d;
+    }
+    // r < d: a remainder of at least one half (2r >= d, i.e. r >= d - r) rounds up.
+    q + u64::from(r >= d - r)
+}
+
+/// `num / den` rounded half away from zero, `den > 0`; on `i64` when both fit.
+fn round_half_away(num: i128, den: i128) -> i128 {
+    let (q, r) = match (i64::try_from(num), i64::try_from(den)) {
+        (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
+        _ => (num / den, num % den),
+    };
+    // |r| < den, so 2|r| fits; truncation toward zero, so a remainder of at least one
+    // half steps away from zero.
+    if 2 * r.abs() >= den {
+        q + num.signum()
+    } else {
+        q
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interest_is_one_product_divided_last() {
+        // 100,000,000.00 · 0.0925 · 31 / 360 = 796,527.777… → 796,527.78
+        let f = Factor::accrual(Decimal::new(925, 4), (31, 360));
+        let interest = f.on(Money::from_cents(10_000_000_000)).unwrap();
+        assert_eq!(interest, Money::from_cents(79_652_778));
+        // The rate is never divided first: 0.0925 / 12 = 0.00770833… would give
+        // 191,722,200.00 · 0.0077083333 = 1,477,858.62; the product is exactly
+        // 1,477,858.625 → 1,477,858.63 (issue 10's slip, section 0).
+        let monthly = Factor::accrual(Decimal::new(925, 4), (1, 12));
+        assert_eq!(
+            monthly.on(Money::from_cents(19_172_220_000)).unwrap(),
+            Money::from_cents(147_785_863)
+        );
+    }
+
+    #[test]
+    fn halves_round_away_from_zero() {
+        // 0.01 · 0.5 = 0.005 → 0.01; -0.01 · 0.5 = -0.005 → -0.01
+        let half = Factor::share(Decimal::new(5, 1));
+        assert_eq!(half.on(Money::from_cents(1)).unwrap(), Money::from_cents(1));
+        assert_eq!(
+            half.on(Money::from_cents(-1)).unwrap(),
+            Money::from_cents(-1)
+        );
+        // -0.03 · 0.5 = -0.015 → -0.02; 0.03 · 0.25 = 0.0075 → 0.01
+        assert_eq!(
+            half.on(Money::from_cents(-3)).unwrap(),
+            Money::from_cents(-2)
+        );
+        let quarter = Factor::share(Decimal::new(25, 2));
+        assert_eq!(
+            quarter.on(Money::from_cents(3)).unwrap(),
+            Money::from_cents(1)
+        );
+        // 1.00 / 3 = 0.333… → 0.33; 2.00 / 3 = 0.666… → 0.67; 0.05 / 10 = 0.005 → 0.01
+        let third = Factor::ratio(Decimal::ONE, Decimal::from(3));
+        assert_eq!(third.apply(100), Some(33));
+        assert_eq!(third.apply(200), Some(67));
+        assert_eq!(
+            Factor::ratio(Decimal::ONE, Decimal::from(10)).apply(5),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn a_ratio_of_amounts_is_a_pro_rata_share() {
+        // 100.00 of a 300.00 total, on a 1,000.00 commitment: 333.333… → 333.33
+        let f = Factor::ratio(Decimal::new(10_000, 2), Decimal::new(30_000, 2));
+        assert_eq!(f.apply(100_000), Some(33_333));
+        // A negative denominator moves its sign to the numerator: 1.00 / -8 = -0.125 → -0.13
+        let f = Factor::ratio(Decimal::ONE, Decimal::from(-8));
+        assert_eq!(f.apply(100), Some(-13));
+    }
+
+    #[test]
+    fn lowest_terms() {
+        // gcd(28,675, 3,600,000) = 25: 0.0925 · 31 / 360 = 1,147 / 144,000
+        assert_eq!(gcd(28_675, 3_600_000), 25);
+        assert_eq!(gcd(0, 7), 7);
+        assert_eq!(gcd(1 << 100, 3 << 90), 1 << 90);
+        assert_eq!(gcd(12, 18), 6);
+        assert_eq!(POW10[28], 10_000_000_000_000_000_000_000_000_000);
+        assert_eq!(Some(POW10[38]), 10_i128.checked_pow(38));
+        let f = Factor::accrual(Decimal::new(925, 4), (31, 360));
+        assert_eq!(f.small, Some((28_675, 3_600_000)));
+        assert_eq!(f.prepared().small, Some((1_147, 144_000)));
+        assert_eq!(f.prepared().reciprocal, u64::MAX / 144_000);
+        // The sign stays on the numerator: -3 / 6 = -1 / 2
+        let f = Factor::ratio(Decimal::from(3), Decimal::from(-6)).prepared();
+        assert_eq!(f.small, Some((-1, 2)));
+    }
+
+    #[test]
+    fn the_reciprocal_divides_exactly() {
+        // 7 / 2 = 3.5 → 4; 5 / 3 = 1.67 → 2; 4 / 3 = 1.33 → 1; 6 / 3 = 2
+        for (n, d, rounded) in [(7, 2, 4), (5, 3, 2), (4, 3, 1), (6, 3, 2), (0, 9, 0)] {
+            assert_eq!(round_half_up_by_reciprocal(n, d, u64::MAX / d), rounded);
+        }
+        // The largest numerators: (2^64 - 1) / 1 and / (2^64 - 1), and 2^64 - 1 over
+        // 2^63 + 1 = 1.99999… → 2
+        let max = u64::MAX;
+        assert_eq!(round_half_up_by_reciprocal(max, 1, max), max);
+        assert_eq!(round_half_up_by_reciprocal(max, max, 1), 1);
+        let d = (1 << 63) + 1;
+        assert_eq!(round_half_up_by_reciprocal(max, d, max / d), 2);
+        // Against the division on a spread of numerators and divisors.
+        let mut n = 1_u64;
+        for d in [
+            1_u64,
+            3,
+            7,
+            360,
+            144_000,
+            1 << 32,
+            (1 << 40) + 17,
+            u64::MAX / 3,
+        ] {
+            for _ in 0..2_000 {
+                n = n
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let (q, r) = (n / d, n % d);
+                let expected = q + u64::from(u128::from(r) * 2 >= u128::from(d));
+                assert_eq!(
+                    round_half_up_by_reciprocal(n, d, u64::MAX / d),
+                    expected,
+                    "{n} / {d}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_zero_factor_or_amount_is_zero_and_a_zero_denominator_an_error() {
+        let zero_rate = Factor::accrual(Decimal::ZERO, (31, 360));
+        assert!(zero_rate.is_zero());
+        assert_eq!(zero_rate.on(Money::from_cents(123)).unwrap(), Money::ZERO);
+        let f = Factor::accrual(Decimal::new(5, 2), (30, 360));
+        assert_eq!(f.on(Money::ZERO).unwrap(), Money::ZERO);
+        let by_zero = Factor::ratio(Decimal::ONE, Decimal::ZERO);
+        assert_eq!(by_zero.apply(100), None);
+        assert_eq!(
+            by_zero.on(Money::from_cents(100)),
+            Err(ArithmeticError::DivisionByZero)
+        );
+    }
+
+    #[test]
+    fn a_product_too_large_for_i128_takes_the_exact_path() {
+        // A 28-decimal rate: m · days fits, but cents · m does not.
+        let rate = Decimal::from_i128_with_scale(9_250_000_000_000_000_000_000_000_001, 28);
+        let f = Factor::accrual(rate, (30, 360));
+        let amount = Money::from_cents(1_000_000_000_000_000);
+        assert_eq!(f.apply(amount.cents()), None);
+        // 10,000,000,000,000.00 · 0.925… / 12 = 770,833,333,333.333… → …333.33
+        assert_eq!(f.on(amount).unwrap(), Money::from_cents(77_083_333_333_333));
+    }
+
+    #[test]
+    fn a_result_beyond_the_largest_amount_is_an_overflow() {
+        // 1e20 · 1.5 is above Money's bound of 1e20: no i128 answer, and an error.
+        let f = Factor::share(Decimal::new(15, 1));
+        let max = Money::checked_cents(MAX_CENTS).unwrap();
+        assert_eq!(f.apply(max.cents()), None);
+        assert_eq!(f.on(max), Err(ArithmeticError::Overflow));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        /// The integer path and the exact path of `round2_ratio` agree on every amount,
+        /// rate (up to 28 decimals) and day-count fraction, rounding included: half
+        /// the draws are small enough for `i128`, half take the big-integer fallback.
+        #[test]
+        fn agrees_with_round2_ratio(
+            cents in proptest::prop_oneof![
+                -100_000_000_000_i128..100_000_000_000,
+                -1_000_000_000_000_000_000_i128..1_000_000_000_000_000_000,
+            ],
+            mantissa in proptest::prop_oneof![
+                0_i128..1_000_000_000,
+                0_i128..100_000_000_000_000_000_000_000_000,
+            ],
+            scale in 0_u32..=28,
+            days in -400_i64..4_000,
+            basis in proptest::sample::select(vec![360_i64, 365, 12, 1]),
+        ) {
+            let rate = Decimal::from_i128_with_scale(mantissa, scale);
+            let amount = Money::checked(Decimal::from_i128_with_scale(cents, 2)).unwrap();
+            let expected = round2_ratio(
+                &[amount.amount(), rate, Decimal::from(days)],
+                &[Decimal::from(basis)],
+            );
+            let f = Factor::accrual(rate, (days, basis));
+            proptest::prop_assert_eq!(f.on(amount), expected);
+            if let Some(cents) = f.apply(amount.cents()) {
+                proptest::prop_assert_eq!(Ok(Money::checked_cents(cents).unwrap()), expected);
+            }
+            // In lowest terms: the same cents, whenever either path answers.
+            let reduced = f.prepared();
+            proptest::prop_assert_eq!(reduced.on(amount), expected);
+            if let Some(cents) = reduced.apply(amount.cents()) {
+                proptest::prop_assert_eq!(Ok(Money::checked_cents(cents).unwrap()), expected);
+            }
+        }
+
+        /// A ratio of two amounts (a pro-rata draw) agrees with `round2_ratio` on
+        /// `C · payment / T`, whatever the signs.
+        #[test]
+        fn a_ratio_agrees_with_round2_ratio(
+            commitment in -10_000_000_000_000_i128..10_000_000_000_000,
+            part in -10_000_000_000_000_i128..10_000_000_000_000,
+            whole in proptest::prop_oneof![
+                1_i128..10_000_000_000_000,
+                -10_000_000_000_000_i128..-1,
+            ],
+        ) {
+            let (part, whole) = (
+                Decimal::from_i128_with_scale(part, 2),
+                Decimal::from_i128_with_scale(whole, 2),
+            );
+            let c = Money::checked(Decimal::from_i128_with_scale(commitment, 2)).unwrap();
+            let expected = round2_ratio(&[c.amount(), part], &[whole]);
+            proptest::prop_assert_eq!(Factor::ratio(part, whole).on(c), expected);
+            proptest::prop_assert_eq!(Factor::ratio(part, whole).prepared().on(c), expected);
+        }
+    }
+}
