@@ -43,7 +43,7 @@ pub use run::{
 };
 pub use summary::{Detail, Summary};
 pub use tranches::{
-    debt_service_due, facility_deadlines, min_dscr_total, quotient_at_least, FacilityDeadline,
+    debt_service_due, facility_deadlines, min_dscr_total, FacilityDeadline,
 };
 pub use verdict::{verdicts, Verdict};
 pub use verify::Violation;

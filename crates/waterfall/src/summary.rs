@@ -4,7 +4,7 @@
 use boxflow_amortize::halfway_check;
 use boxflow_amortize::metrics::{self, payback_period, wal_years, xirr, xnpv_cents, DatedFlow};
 use boxflow_amortize::Binding;
-use boxflow_core::Money;
+use boxflow_core::{Money, MoneyRatio};
 use boxflow_model::Deal;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -172,8 +172,9 @@ impl Summary {
             .position(|f| f.rank == boxflow_model::Rank::Senior);
         let senior = senior_index.map(|i| &plan.facilities[i]);
 
-        // DSCR statistics.
-        let mut min: Option<(Decimal, usize)> = None;
+        // DSCR statistics: the first period at the lowest decimal DSCR, found by
+        // cross-products (MoneyRatio's order is the decimals'), divided once.
+        let mut min: Option<(MoneyRatio, usize)> = None;
         for p in periods {
             if let Some(d) = p.dscr {
                 if min.is_none_or(|(m, _)| d < m) {
@@ -277,7 +278,7 @@ impl Summary {
             detail,
             senior_commitment: senior.map_or(Money::ZERO, |s| s.commitment),
             sizing_binding: senior.and_then(|s| s.binding),
-            min_dscr: min.map(|(d, _)| d),
+            min_dscr: min.map(|(d, _)| d.value()),
             min_dscr_period: min.map(|(_, k)| k),
             min_dscr_total: min_total.map(|(d, _)| d),
             min_dscr_total_period: min_total.map(|(_, k)| k),
