@@ -363,18 +363,21 @@ pub fn irr(flows: &[Money]) -> Option<Decimal> {
 /// assert_eq!(wal_years(&[], close), None);
 /// ```
 pub fn wal_years(repayments: &[(NaiveDate, Money)], base: NaiveDate) -> Option<Decimal> {
-    let mut weighted = Decimal::ZERO;
-    let mut total = Decimal::ZERO;
+    // Σ cents · days and Σ cents are exact integers: the decimals they make (both of
+    // scale 2, as amounts are) are the exact sums, divided once.
+    let mut weighted: i128 = 0;
+    let mut total: i128 = 0;
     for (date, amount) in repayments {
-        let days = Decimal::from((*date - base).num_days());
-        weighted = weighted.checked_add(amount.amount().checked_mul(days)?)?;
-        total = total.checked_add(amount.amount())?;
+        let days = i128::from((*date - base).num_days());
+        weighted = weighted.checked_add(amount.cents().checked_mul(days)?)?;
+        total = total.checked_add(amount.cents())?;
     }
-    if total.is_zero() {
+    if total == 0 {
         return None;
     }
-    let denominator = total.checked_mul(Decimal::from(DAYS_PER_YEAR))?;
-    Some(weighted.checked_div(denominator)?.normalize())
+    let cents = |x: i128| Decimal::try_from_i128_with_scale(x, 2).ok();
+    let denominator = cents(total.checked_mul(i128::from(DAYS_PER_YEAR))?)?;
+    Some(cents(weighted)?.checked_div(denominator)?.normalize())
 }
 
 /// The loan life cover ratio (methodology section 12: "`llcr`:

@@ -115,9 +115,11 @@ impl MoneyRatio {
     }
 
     /// `q = a / b` against `t = m / 10^s`: the sign of `a · 10^s - m · b` (`b > 0`) is
-    /// that of `q - t`. It decides for the decimals too when `q != t` and `10^s ·
-    /// max(|a|, b) < 1e27`: then `|q - t| >= 1 / (b · 10^s) > 1e-27 · max(1, |q|)`,
-    /// more than the decimal quotient's rounding. `None` otherwise, and when an
+    /// that of `q - t`. When `q = t` the division is exact (`t` has at most 28
+    /// decimals) and the decimal quotient is `t`. When `q != t` it decides for the
+    /// decimals too if `10^s · max(|a|, b) < 1e27`: then `|q - t| >= 1 / (b · 10^s) >
+    /// 1e-27 · max(1, |q|)`, more than the decimal quotient's rounding. `None`
+    /// otherwise, and when an
     /// amount, the mantissa or `10^s` does not fit `i64` (every product below is then
     /// one 64 by 64-bit multiplication, which cannot overflow).
     fn fast_cmp_decimal(self, threshold: Decimal) -> Option<Ordering> {
@@ -127,14 +129,15 @@ impl MoneyRatio {
         let left = i128::from(a) * i128::from(power);
         let right = i128::from(m) * i128::from(b);
         let size = u128::from(a.unsigned_abs().max(b.unsigned_abs())) * u128::from(power.unsigned_abs());
-        (left != right && size < SEPARATED).then(|| left.cmp(&right))
+        (left == right || size < SEPARATED).then(|| left.cmp(&right))
     }
 
-    /// `q1 = a / b` against `q2 = c / d`: the sign of `a · d - c · b` (`b, d > 0`). It
-    /// decides for the decimals too when the products differ and `max(|a|, b) · d +
-    /// max(|c|, d) · b < 1e27`: then `|q1 - q2| >= 1 / (b d)`, more than both
-    /// quotients' rounding together. `None` otherwise, and when an amount does not
-    /// fit `i64`.
+    /// `q1 = a / b` against `q2 = c / d`: the sign of `a · d - c · b` (`b, d > 0`).
+    /// Equal fractions have equal decimal quotients (the division rounds the exact
+    /// quotient, whatever its terms). Different ones compare the same way as decimals
+    /// when `max(|a|, b) · d + max(|c|, d) · b < 1e27`: then `|q1 - q2| >= 1 / (b d)`,
+    /// more than both quotients' rounding together. `None` otherwise, and when an
+    /// amount does not fit `i64`.
     fn fast_cmp(self, other: MoneyRatio) -> Option<Ordering> {
         let (a, b) = self.normalized()?;
         let (c, d) = other.normalized()?;
@@ -143,7 +146,7 @@ impl MoneyRatio {
         let size = |x: i64, y: i64| u128::from(x.unsigned_abs().max(y.unsigned_abs()));
         // Each product is below 2^126: their sum fits u128.
         let spread = size(a, b) * d.unsigned_abs() as u128 + size(c, d) * b.unsigned_abs() as u128;
-        (left != right && spread < SEPARATED).then(|| left.cmp(&right))
+        (left == right || spread < SEPARATED).then(|| left.cmp(&right))
     }
 }
 
@@ -218,9 +221,12 @@ mod tests {
         // Far from it: 1.2499 < 1.25, decided without dividing.
         let far = ratio(12_499, 10_000);
         assert_eq!(far.fast_cmp_decimal(Decimal::new(125, 2)), Some(Ordering::Less));
-        // Exactly on it: the decimals decide (equal).
-        assert_eq!(ratio(125, 100).fast_cmp_decimal(Decimal::new(125, 2)), None);
-        assert_eq!(ratio(125, 100).cmp_decimal(Decimal::new(125, 2)), Ordering::Equal);
+        // Exactly on it: equal, without dividing.
+        assert_eq!(
+            ratio(125, 100).fast_cmp_decimal(Decimal::new(125, 2)),
+            Some(Ordering::Equal)
+        );
+        assert_eq!(ratio(125, 100).value(), Decimal::new(125, 2));
     }
 
     #[test]
@@ -269,6 +275,14 @@ mod tests {
             let (x, y) = (ratio(a, b), ratio(c, d));
             prop_assert_eq!(x.cmp(&y), x.value().cmp(&y.value()));
             prop_assert_eq!(x.cmp_decimal(t), x.value().cmp(&t));
+            // The same fraction in other terms: equal, as the decimals are.
+            for k in [2_i128, 3, 7, 1_000_003] {
+                if let (Ok(ak), Ok(bk)) = (Money::checked_cents(a * k), Money::checked_cents(b * k)) {
+                    let scaled = MoneyRatio::new(ak, bk).unwrap();
+                    prop_assert_eq!(scaled.value(), x.value());
+                    prop_assert_eq!(scaled.cmp(&x), Ordering::Equal);
+                }
+            }
             // b · t ± 1 cent over b: within a cent of the threshold.
             let near = t.mantissa().checked_mul(b).map(|m| m / 10_i128.pow(t.scale()));
             if let Some(n) = near {
