@@ -77,9 +77,7 @@ impl MoneyRatio {
             .checked_div(self.denominator.amount())
         {
             Some(q) => q,
-            None if self.numerator.is_negative() != self.denominator.is_negative() => {
-                Decimal::MIN
-            }
+            None if self.numerator.is_negative() != self.denominator.is_negative() => Decimal::MIN,
             None => Decimal::MAX,
         }
     }
@@ -128,7 +126,8 @@ impl MoneyRatio {
         let m = i64::try_from(threshold.mantissa()).ok()?;
         let left = i128::from(a) * i128::from(power);
         let right = i128::from(m) * i128::from(b);
-        let size = u128::from(a.unsigned_abs().max(b.unsigned_abs())) * u128::from(power.unsigned_abs());
+        let size =
+            u128::from(a.unsigned_abs().max(b.unsigned_abs())) * u128::from(power.unsigned_abs());
         (left == right || size < SEPARATED).then(|| left.cmp(&right))
     }
 
@@ -220,7 +219,10 @@ mod tests {
         assert_eq!(q.fast_cmp_decimal(t), None);
         // Far from it: 1.2499 < 1.25, decided without dividing.
         let far = ratio(12_499, 10_000);
-        assert_eq!(far.fast_cmp_decimal(Decimal::new(125, 2)), Some(Ordering::Less));
+        assert_eq!(
+            far.fast_cmp_decimal(Decimal::new(125, 2)),
+            Some(Ordering::Less)
+        );
         // Exactly on it: equal, without dividing.
         assert_eq!(
             ratio(125, 100).fast_cmp_decimal(Decimal::new(125, 2)),
@@ -242,8 +244,14 @@ mod tests {
     #[test]
     fn the_widest_ratio_of_money_fits_a_decimal() {
         // The largest amount (1e20, 1e22 cents) over the smallest (0.01): 1e22.
-        assert_eq!(ratio(10_i128.pow(22), 1).value(), Decimal::from(10_i128.pow(22)));
-        assert_eq!(ratio(-(10_i128.pow(22)), 1).value(), -Decimal::from(10_i128.pow(22)));
+        assert_eq!(
+            ratio(10_i128.pow(22), 1).value(),
+            Decimal::from(10_i128.pow(22))
+        );
+        assert_eq!(
+            ratio(-(10_i128.pow(22)), 1).value(),
+            -Decimal::from(10_i128.pow(22))
+        );
     }
 
     fn cents() -> impl Strategy<Value = i128> {

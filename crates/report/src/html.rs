@@ -634,12 +634,22 @@ pub fn report_with(deal: &Deal, run: &Run, options: &Options) -> String {
         .flatten()
         .map(|d| fd(*d))
         .collect();
-    let mut dscrs: Vec<f64> = run.periods.iter().filter_map(|p| p.dscr.map(MoneyRatio::value)).map(fd).collect();
+    let mut dscrs: Vec<f64> = run
+        .periods
+        .iter()
+        .filter_map(|p| p.dscr.map(MoneyRatio::value))
+        .map(fd)
+        .collect();
     if several {
         dscrs.extend(run.periods.iter().filter_map(|p| p.dscr_total()).map(fd));
     }
     for (_, r) in &ran {
-        dscrs.extend(r.periods.iter().filter_map(|p| p.dscr.map(MoneyRatio::value)).map(fd));
+        dscrs.extend(
+            r.periods
+                .iter()
+                .filter_map(|p| p.dscr.map(MoneyRatio::value))
+                .map(fd),
+        );
     }
     let hi_level = levels.iter().copied().fold(1.0f64, f64::max);
     let cap = (hi_level * 1.6).max(2.0);
