@@ -601,6 +601,16 @@ fn y_extent(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
         })
 }
 
+/// A reference line's value in its `data-x` attribute: rounded to 10 decimals as every
+/// ratio of the reports is (`round10`, methodology section 13), trailing zeros dropped
+/// (`30`, `0.4871946717`): digits the engine proves, not an f64's last ones.
+fn attribute_value(v: f64) -> String {
+    match Decimal::from_f64_retain(v) {
+        Some(d) => boxflow_core::round10(d).normalize().to_string(),
+        None => v.to_string(),
+    }
+}
+
 fn vline(out: &mut String, f: &Frame, r: &RefLine, index: usize) {
     if !r.value.is_finite() {
         return;
@@ -609,7 +619,7 @@ fn vline(out: &mut String, f: &Frame, r: &RefLine, index: usize) {
     let _ = write!(
         out,
         r#"<line class="vline" data-x="{v}" x1="{px}" x2="{px}" y1="{t}" y2="{b}" stroke="{col}" stroke-width="1.5" stroke-dasharray="5 4"/>"#,
-        v = r.value,
+        v = attribute_value(r.value),
         px = c(px),
         t = c(f.top),
         b = c(f.bottom),
@@ -1234,6 +1244,15 @@ const INK: &str = "#1a202c";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reference_line_value_is_written_to_10_decimals() {
+        // 0.487194671708374 -> 0.4871946717 (10 decimals); 30 -> 30; -1.5 -> -1.5.
+        assert_eq!(attribute_value(0.487194671708374), "0.4871946717");
+        assert_eq!(attribute_value(30.0), "30");
+        assert_eq!(attribute_value(-1.5), "-1.5");
+        assert_eq!(attribute_value(0.25), "0.25");
+    }
 
     /// Every number in an attribute `name="..."` of the SVG.
     fn attrs(svg: &str, name: &str) -> Vec<f64> {

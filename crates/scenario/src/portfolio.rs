@@ -529,7 +529,7 @@ pub fn consolidate(entries: &[Entry]) -> Result<Portfolio, ScenarioError> {
         for t in e.run.ledger.transfers() {
             if let Some(row) = slot(t.date).and_then(|i| months.get_mut(i)) {
                 row.cash.add(t.step, t.from, t.to, t.amount);
-                match t.flow(Account::Sponsor) {
+                match t.flow_of(Account::Sponsor) {
                     Some(amount) if amount.is_negative() => row.equity_in += -amount,
                     Some(amount) => row.to_sponsor += amount,
                     None => {}

@@ -82,25 +82,9 @@ pub struct Transfer {
 }
 
 impl Transfer {
-    /// This transfer as a flow of `account`: what it receives is positive, what it
-    /// pays is negative; `None` when the account is on neither side, or on both.
-    ///
-    /// ```
-    /// use boxflow_core::Money;
-    /// use boxflow_waterfall::{Account, Step, Transfer};
-    /// let t = Transfer {
-    ///     period: 1,
-    ///     date: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
-    ///     step: Step::Distribution,
-    ///     from: Account::Box,
-    ///     to: Account::Sponsor,
-    ///     amount: Money::from_cents(500),
-    /// };
-    /// assert_eq!(t.flow(Account::Sponsor), Some(Money::from_cents(500)));
-    /// assert_eq!(t.flow(Account::Box), Some(Money::from_cents(-500)));
-    /// assert_eq!(t.flow(Account::Dsra), None);
-    /// ```
-    pub fn flow(&self, account: Account) -> Option<Money> {
+    /// What the transfer means to `account`: `+amount` when it receives it, `-amount`
+    /// when it pays it, `None` when the account is on neither side (or on both).
+    pub fn flow_of(&self, account: Account) -> Option<Money> {
         if self.to == account && self.from != account {
             Some(self.amount)
         } else if self.from == account && self.to != account {
@@ -198,7 +182,7 @@ impl Ledger {
     pub fn flows(&self, account: Account) -> impl Iterator<Item = (&Transfer, Money)> {
         self.transfers
             .iter()
-            .filter_map(move |t| Some((t, t.flow(account)?)))
+            .filter_map(move |t| t.flow_of(account).map(|amount| (t, amount)))
     }
 
     /// Net flow into `account` over the transfers matching a filter: in minus out.
@@ -206,7 +190,7 @@ impl Ledger {
         self.transfers
             .iter()
             .filter(|t| filter(t))
-            .map(|t| t.flow(account).unwrap_or(Money::ZERO))
+            .map(|t| t.flow_of(account).unwrap_or(Money::ZERO))
             .sum()
     }
 }
