@@ -473,14 +473,13 @@ mod tests {
             ],
         ) {
             let deal = boxflow_testkit::deals::valid(deal);
-            if let Ok(run) = run(&deal) {
-                let options = JsonOptions {
-                    levels: Levels::of(deal.covenants.as_ref()),
-                    years: Some(YearBasis::Calendar),
-                };
-                let (ours, theirs) = ours_and_serde_jsons(&run, &options);
-                prop_assert_eq!(ours, theirs);
-            }
+            let run = run(&deal).map_err(|e| TestCaseError::fail(format!("run failed: {e}")))?;
+            let options = JsonOptions {
+                levels: Levels::of(deal.covenants.as_ref()),
+                years: Some(YearBasis::Calendar),
+            };
+            let (ours, theirs) = ours_and_serde_jsons(&run, &options);
+            prop_assert_eq!(ours, theirs);
         }
     }
 
