@@ -2,6 +2,8 @@
 //! inflows. `xnpv_61_monthly_flows` is the exact decimal path; `xnpv_cents_61_monthly_flows`
 //! the f64 path with its error bound that the summary prints (the same cent).
 //! Target: XIRR median at most 20 µs (the summary computes three per run).
+//! `xirr_reference_run`: the three XIRRs of the reference run's summary (equity, one
+//! sign change; project, several; senior lender, several once same-day flows net).
 //!
 //! Run with `cargo bench --bench xirr`.
 
@@ -9,6 +11,7 @@ use std::hint::black_box;
 
 use boxflow::amortize::metrics::{xirr, xnpv, xnpv_cents, DatedFlow};
 use boxflow::core::{Decimal, Money};
+use boxflow::waterfall::{run, Account, Transfer};
 use chrono::{Datelike, NaiveDate};
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -32,7 +35,60 @@ fn box_deal() -> (Vec<DatedFlow>, NaiveDate) {
     (flows, close)
 }
 
+const REFERENCE: &str = include_str!("../fixtures/reference.toml");
+
+/// The three flow sets whose XIRRs the summary of the reference run computes, read
+/// from the run as `Summary` reads them: the sponsor's and the senior lender's flows
+/// from the ledger, and the project's (capex out; the prepayment, every period's
+/// CFADS and the terminal flow in). With the summary's three XIRRs.
+fn reference_run_flows() -> ([Vec<DatedFlow>; 3], NaiveDate, [Option<Decimal>; 3]) {
+    let deal =
+        boxflow::deal::parse(REFERENCE, "reference.toml").expect("the reference deal parses");
+    let run = run(&deal).expect("the reference deal runs");
+    let close = deal.close;
+    let dated = |(t, amount): (&Transfer, Money)| DatedFlow::new(t.date, amount);
+    let sponsor: Vec<DatedFlow> = run.ledger.flows(Account::Sponsor).map(dated).collect();
+    let lender: Vec<DatedFlow> = run.ledger.flows(Account::Lender(0)).map(dated).collect();
+    let mut project: Vec<DatedFlow> = run
+        .plan
+        .capex
+        .iter()
+        .map(|line| DatedFlow::new(line.effective_date(close), -line.amount))
+        .collect();
+    project.push(DatedFlow::new(close, deal.contract.prepayment));
+    project.extend(
+        run.periods
+            .iter()
+            .map(|p| DatedFlow::new(p.end, p.operations.cfads)),
+    );
+    project.push(DatedFlow::new(
+        run.terminal.date,
+        run.terminal.terminal_value - run.terminal.refund_paid,
+    ));
+    let s = &run.summary;
+    (
+        [sponsor, project, lender],
+        close,
+        [s.equity_irr, s.project_irr, s.senior_lender_irr],
+    )
+}
+
 fn bench_xirr(c: &mut Criterion) {
+    let (reference, close_ref, summary) = reference_run_flows();
+    for (flows, printed) in reference.iter().zip(summary) {
+        // The same flows as the summary's: the same XIRR.
+        assert_eq!(xirr(flows, close_ref), printed);
+        assert!(printed.is_some());
+    }
+    c.bench_function("xirr_reference_run", |b| {
+        b.iter(|| {
+            reference
+                .iter()
+                .map(|flows| xirr(black_box(flows), black_box(close_ref)))
+                .collect::<Vec<_>>()
+        })
+    });
+
     let (flows, close) = box_deal();
     let rate = xirr(&flows, close).expect("the box deal has an XIRR");
     assert_eq!(flows.len(), 61);

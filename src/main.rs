@@ -378,7 +378,7 @@ fn stdout_failure(e: std::io::Error) -> Fail {
 
 /// Leaves `value` to the end of the process instead of dropping it: for the large
 /// structures of a command whose output is written and flushed, as the process is
-/// about to exit and the system frees its memory at once (docs/performance.md, fifth
+/// about to exit and the system frees its memory at once (docs/performance.md, sixth
 /// pass).
 fn leave<T>(value: T) {
     std::mem::forget(value);

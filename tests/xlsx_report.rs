@@ -203,7 +203,10 @@ fn periods_hold_the_engines_values_and_live_formulas() {
         match p.dscr {
             Some(d) => {
                 let x = s.number(row, "DSCR").unwrap();
-                let engine: f64 = boxflow::core::round10(d).to_string().parse().unwrap();
+                let engine: f64 = boxflow::core::round10(d.value())
+                    .to_string()
+                    .parse()
+                    .unwrap();
                 // The cached result is the exact ratio; the engine prints it to 10 decimals.
                 assert!((x - engine).abs() < 1e-10, "period {}", p.period);
             }

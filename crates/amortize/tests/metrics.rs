@@ -645,6 +645,27 @@ proptest! {
         ..ProptestConfig::default()
     })]
 
+    /// The WAL is `Σ amount · days / (Σ amount · 365)` as section 12 defines it: the
+    /// sums taken in decimals (exact at these sizes) and divided once.
+    #[test]
+    fn wal_is_the_decimal_definition(
+        repaid in proptest::collection::vec((0_i64..20_000, -1_000_000_000_000_i64..1_000_000_000_000), 0..80),
+    ) {
+        let close = day(2026, 1, 1);
+        let repayments: Vec<(NaiveDate, Money)> = repaid
+            .iter()
+            .map(|&(days, cents)| (close + chrono::TimeDelta::days(days), Money::from_cents(cents)))
+            .collect();
+        let weighted: Decimal = repayments
+            .iter()
+            .map(|(date, m)| m.amount() * Decimal::from((*date - close).num_days()))
+            .sum();
+        let total: Decimal = repayments.iter().map(|(_, m)| m.amount()).sum();
+        let expected = (!total.is_zero())
+            .then(|| (weighted / (total * Decimal::from(365))).normalize());
+        prop_assert_eq!(wal_years(&repayments, close), expected);
+    }
+
     /// The fast XNPV to the cent is the decimal path's, rounded, on any flows at any
     /// rate from -99% to 500% in basis points.
     #[test]

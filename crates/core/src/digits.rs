@@ -1,7 +1,7 @@
 //! Fixed-point numbers as text with integer code, on the stack: the digits of
 //! [`Money`](crate::Money)'s display and of [`crate::json::decimal`], written without
 //! `core::fmt` or an allocation (the JSON report writes some twenty thousand of them;
-//! docs/performance.md, fifth pass).
+//! docs/performance.md, sixth pass).
 //!
 //! Only the code path changes, not the text: money is its cents with a point before
 //! the last two digits, a ratio its mantissa at scale 10 with a point before the last

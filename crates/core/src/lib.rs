@@ -2,7 +2,8 @@
 //!
 //! - [`Money`]: an exact number of cents, rounded only with [`round2`] or [`floor2`]
 //!   (methodology section 0). It adds to money, never to a [`Rate`].
-//! - [`Rate`], [`Share`], [`Ratio`], [`Quantity`]: exact decimals that are never rounded.
+//! - [`Rate`], [`Share`], [`Ratio`], [`Quantity`]: exact decimals that are never rounded;
+//!   [`MoneyRatio`]: a DSCR or an LTV kept as its two amounts until read.
 //! - [`format`]: numbers for people (tables, reports); [`json`]: numbers for the JSON
 //!   report.
 //! - [`Calendar`]: the periods of a deal counted from close (methodology section 2),
@@ -31,6 +32,7 @@ mod digits;
 pub mod format;
 pub mod json;
 mod money;
+mod money_ratio;
 mod names;
 mod quantile;
 mod ratio;
@@ -41,6 +43,7 @@ pub use calendar::{
 };
 pub use digits::Digits;
 pub use money::{floor2, product, quotient, round2, Money};
+pub use money_ratio::MoneyRatio;
 pub use names::SheetEnum;
 pub use quantile::nearest_rank;
 pub use ratio::{round10, round10_text, Quantity, Rate, Ratio, Share};

@@ -1,6 +1,7 @@
 //! The period table as CSV: one row per period, money with two decimals, ratios
 //! with ten, empty cells for undefined values.
 
+use boxflow_core::MoneyRatio;
 use std::ops::RangeInclusive;
 
 use boxflow_waterfall::{years, Run, YearBasis};
@@ -113,9 +114,9 @@ pub fn period_table_range(
             p.dsra.draw.to_string(),
             p.dsra.closing.to_string(),
             p.lockup.closing.to_string(),
-            text(ratio(p.dscr)),
+            text(ratio(p.dscr.map(MoneyRatio::value))),
             text(ratio(p.dscr_total())),
-            text(ratio(p.ltv)),
+            text(ratio(p.ltv.map(MoneyRatio::value))),
             p.sweep.to_string(),
             p.distribution.to_string(),
             p.events

@@ -47,7 +47,7 @@ use std::fmt::Write;
 use boxflow_core::format::{
     dscr as dscr_text, fixed, millions, money as thousands, percent, ratio, years as year_count,
 };
-use boxflow_core::Money;
+use boxflow_core::{Money, MoneyRatio};
 use boxflow_model::{Commitment, Deal, Rank, RateSpec};
 use boxflow_waterfall::{
     debt_service_due, funding, moic, run_headroom, years, Account, Event, Levels, MinHeadroom,
@@ -634,12 +634,22 @@ pub fn report_with(deal: &Deal, run: &Run, options: &Options) -> String {
         .flatten()
         .map(|d| fd(*d))
         .collect();
-    let mut dscrs: Vec<f64> = run.periods.iter().filter_map(|p| p.dscr).map(fd).collect();
+    let mut dscrs: Vec<f64> = run
+        .periods
+        .iter()
+        .filter_map(|p| p.dscr.map(MoneyRatio::value))
+        .map(fd)
+        .collect();
     if several {
         dscrs.extend(run.periods.iter().filter_map(|p| p.dscr_total()).map(fd));
     }
     for (_, r) in &ran {
-        dscrs.extend(r.periods.iter().filter_map(|p| p.dscr).map(fd));
+        dscrs.extend(
+            r.periods
+                .iter()
+                .filter_map(|p| p.dscr.map(MoneyRatio::value))
+                .map(fd),
+        );
     }
     let hi_level = levels.iter().copied().fold(1.0f64, f64::max);
     let cap = (hi_level * 1.6).max(2.0);
@@ -685,7 +695,7 @@ pub fn report_with(deal: &Deal, run: &Run, options: &Options) -> String {
             BLUE,
             run.periods
                 .iter()
-                .map(|p| (p.period as f64, p.dscr.map(fd)))
+                .map(|p| (p.period as f64, p.dscr.map(MoneyRatio::value).map(fd)))
                 .collect(),
         )
     }];
@@ -710,7 +720,7 @@ pub fn report_with(deal: &Deal, run: &Run, options: &Options) -> String {
                 color,
                 r.periods
                     .iter()
-                    .map(|p| (p.period as f64, p.dscr.map(fd)))
+                    .map(|p| (p.period as f64, p.dscr.map(MoneyRatio::value).map(fd)))
                     .collect(),
             )
         });
@@ -904,7 +914,7 @@ pub fn report_with(deal: &Deal, run: &Run, options: &Options) -> String {
                 BLUE,
                 run.periods
                     .iter()
-                    .map(|p| (p.period as f64, p.ltv.map(fd)))
+                    .map(|p| (p.period as f64, p.ltv.map(MoneyRatio::value).map(fd)))
                     .collect(),
             )],
             hlines: hl,
@@ -1766,7 +1776,7 @@ fn period_table(out: &mut String, run: &Run) {
             out,
             r#"<td class="num">{}</td><td class="num">{}</td>"#,
             thousands(p.dsra.closing),
-            dscr_text(p.dscr)
+            dscr_text(p.dscr.map(MoneyRatio::value))
         );
         if several {
             let _ = write!(out, r#"<td class="num">{}</td>"#, dscr_text(p.dscr_total()));

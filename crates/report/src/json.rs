@@ -10,7 +10,7 @@
 use std::io;
 
 use boxflow_core::json::{decimal, opt_decimal};
-use boxflow_core::{round10, Money};
+use boxflow_core::{round10, Money, MoneyRatio};
 use boxflow_waterfall::{
     funding, moic, run_headroom, years, DsraPeriod, Event, FacilityPeriod, Funding, Levels,
     LockupPeriod, Moic, PeriodResult, Run, RunHeadroom, Summary, TerminalFacility, Year, YearBasis,
@@ -333,10 +333,10 @@ impl<'a> PeriodView<'a> {
             fees_paid: p.fees_paid,
             capex: p.capex,
             equity_contribution: p.equity_contribution,
-            dscr: p.dscr,
+            dscr: p.dscr.map(MoneyRatio::value),
             dscr_total: p.dscr_total(),
             book_value: p.book_value,
-            ltv: p.ltv,
+            ltv: p.ltv.map(MoneyRatio::value),
             sweep: p.sweep,
             lockup_prepaid: p.lockup_prepaid,
             distribution: p.distribution,

@@ -1,6 +1,6 @@
 //! The JSON report's printer: the bytes `serde_json::to_writer_pretty` writes (two
 //! spaces an indent, `"key": value`, `{}` and `[]` when empty), written straight from
-//! the types' `Serialize` with less work per piece (docs/performance.md, fifth pass).
+//! the types' `Serialize` with less work per piece (docs/performance.md, sixth pass).
 //!
 //! The JSON report is some twelve thousand keys and seven thousand amounts of a few
 //! bytes each. Here a key or a string that needs no escaping (no `"`, `\` or control

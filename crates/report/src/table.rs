@@ -10,7 +10,7 @@ use std::ops::RangeInclusive;
 use boxflow_core::format::{
     dscr, fixed, money as thousands, money_in, percent, ratio, years as year_count, MoneyUnit,
 };
-use boxflow_core::Money;
+use boxflow_core::{Money, MoneyRatio};
 use boxflow_waterfall::{
     debt_service_due, funding, headroom, legend, moic, run_headroom, years, Event, FacilityPeriod,
     Funding, Levels, MinHeadroom, PeriodResult, Run, Severity, Year, YearBasis,
@@ -365,11 +365,11 @@ pub const COLUMNS: &[Column] = &[
     Column { name: "closing", header: "balance", about: "each facility's closing balance", rank: Some(6), reads: Reads::Facility(|f| m(f.closing)) },
     Column { name: "dsra_closing", header: "DSRA", about: "the DSRA's closing balance", rank: Some(12), reads: Reads::Period(|p, _| m(p.dsra.closing)) },
     Column { name: "lockup_closing", header: "lock-up acct", about: "the lock-up account's closing balance", rank: None, reads: Reads::Period(|p, _| m(p.lockup.closing)) },
-    Column { name: "dscr", header: "DSCR", about: "the senior DSCR", rank: Some(3), reads: Reads::Period(|p, _| t(dscr(p.dscr))) },
+    Column { name: "dscr", header: "DSCR", about: "the senior DSCR", rank: Some(3), reads: Reads::Period(|p, _| t(dscr(p.dscr.map(MoneyRatio::value)))) },
     Column { name: "dscr_total", header: "DSCR all", about: "the combined DSCR, CFADS over every facility's debt service (in the default set with a junior)", rank: Some(7), reads: Reads::Period(|p, _| t(dscr(p.dscr_total()))) },
     Column { name: "headroom_lockup", header: "room to LU", about: "how far CFADS can fall, in percent, before the senior DSCR reaches lockup_dscr", rank: None, reads: Reads::Period(|p, l| senior_room(p, l.lockup)) },
     Column { name: "headroom_default", header: "room to DD", about: "how far CFADS can fall, in percent, before the senior DSCR reaches min_dscr", rank: None, reads: Reads::Period(|p, l| senior_room(p, l.default)) },
-    Column { name: "ltv", header: "LTV", about: "the senior balance over the book value", rank: None, reads: Reads::Period(|p, _| t(percent(p.ltv))) },
+    Column { name: "ltv", header: "LTV", about: "the senior balance over the book value", rank: None, reads: Reads::Period(|p, _| t(percent(p.ltv.map(MoneyRatio::value)))) },
     Column { name: "sweep", header: "sweep", about: "prepaid by the sweep (step 8)", rank: None, reads: Reads::Period(|p, _| m(p.sweep)) },
     Column { name: "distribution", header: "distribution", about: "paid to the sponsor (step 10)", rank: Some(5), reads: Reads::Period(|p, _| m(p.distribution)) },
     Column { name: "events", header: "events", about: "the period's events as codes, spelled out below the table", rank: Some(4), reads: Reads::Period(|p, _| t(codes(p))) },

@@ -30,7 +30,7 @@
 
 use std::collections::HashMap;
 
-use boxflow_core::{round10, Money};
+use boxflow_core::{round10, Money, MoneyRatio};
 use boxflow_model::{Deal, Rank};
 use boxflow_waterfall::{Event, Run};
 use rust_decimal::prelude::ToPrimitive;
@@ -927,7 +927,7 @@ fn summary_sheet(
             });
             let values: Vec<f64> = run.periods[first..=last]
                 .iter()
-                .filter_map(|p| p.dscr)
+                .filter_map(|p| p.dscr.map(MoneyRatio::value))
                 .chain(levels)
                 .chain(senior.terms.dscr.map(|r| r.value()))
                 .map(ratio_number)

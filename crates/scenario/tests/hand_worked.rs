@@ -64,7 +64,10 @@ fn a_customer_default_in_period_2_by_hand() {
     assert_eq!(p[1].dsra.closing, m("0"));
     assert_eq!(p[1].facilities[0].closing, m("2000.00"));
     // DSCR = -1,000 / 2,037.33 = -0.490838499...: below 1.2, a dscr_default.
-    assert_eq!(round10(p[1].dscr.unwrap()).to_string(), "-0.4908384994");
+    assert_eq!(
+        round10(p[1].dscr.unwrap().value()).to_string(),
+        "-0.4908384994"
+    );
 
     // Period 3: opex due 2,000.00 (with arrears), nothing to pay it with; interest
     // 2,000 · 0.12 · 31/360 = 20.67 and principal 2,000.00 unpaid: two payment defaults.
@@ -288,7 +291,7 @@ fn residual_value_and_useful_life_by_hand() {
     assert_eq!(book, [m("7500.00"), m("5000.00"), m("2500.00")]);
     // LTV after period 1: 4,000 / 7,500.
     assert_eq!(
-        round10(r.periods[0].ltv.unwrap()).to_string(),
+        round10(r.periods[0].ltv.unwrap().value()).to_string(),
         "0.5333333333"
     );
 }

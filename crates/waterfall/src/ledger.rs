@@ -81,6 +81,20 @@ pub struct Transfer {
     pub amount: Money,
 }
 
+impl Transfer {
+    /// What the transfer means to `account`: `+amount` when it receives it, `-amount`
+    /// when it pays it, `None` when the account is on neither side (or on both).
+    pub fn flow_of(&self, account: Account) -> Option<Money> {
+        if self.to == account && self.from != account {
+            Some(self.amount)
+        } else if self.from == account && self.to != account {
+            Some(-self.amount)
+        } else {
+            None
+        }
+    }
+}
+
 /// Every transfer of a run, in order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Ledger {
@@ -166,15 +180,9 @@ impl Ledger {
     /// The dated flows of `account`, in order: what it receives is positive, what
     /// it pays is negative (the sponsor's or a lender's cash flows).
     pub fn flows(&self, account: Account) -> impl Iterator<Item = (&Transfer, Money)> {
-        self.transfers.iter().filter_map(move |t| {
-            if t.to == account && t.from != account {
-                Some((t, t.amount))
-            } else if t.from == account && t.to != account {
-                Some((t, -t.amount))
-            } else {
-                None
-            }
-        })
+        self.transfers
+            .iter()
+            .filter_map(move |t| t.flow_of(account).map(|amount| (t, amount)))
     }
 
     /// Net flow into `account` over the transfers matching a filter: in minus out.
@@ -182,15 +190,7 @@ impl Ledger {
         self.transfers
             .iter()
             .filter(|t| filter(t))
-            .map(|t| {
-                if t.to == account && t.from != account {
-                    t.amount
-                } else if t.from == account && t.to != account {
-                    -t.amount
-                } else {
-                    Money::ZERO
-                }
-            })
+            .map(|t| t.flow_of(account).unwrap_or(Money::ZERO))
             .sum()
     }
 }

@@ -42,9 +42,7 @@ pub use run::{
     Run, Terminal, TerminalFacility,
 };
 pub use summary::{Detail, Summary};
-pub use tranches::{
-    debt_service_due, facility_deadlines, min_dscr_total, quotient_at_least, FacilityDeadline,
-};
+pub use tranches::{debt_service_due, facility_deadlines, min_dscr_total, FacilityDeadline};
 pub use verdict::{verdicts, Verdict};
 pub use verify::Violation;
 pub use years::{moic, year_of, years, Moic, Year, YearBasis, YearFacility};

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use boxflow_core::Money;
+use boxflow_core::{Money, MoneyRatio};
 use boxflow_model::{Rank, ValidDeal};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -170,12 +170,14 @@ pub struct PeriodResult {
     pub fees_paid: Money,
     /// Fee arrears at the close.
     pub fee_arrears: Money,
-    /// The senior `DSCR_k`.
-    pub dscr: Option<Decimal>,
+    /// The senior `DSCR_k = CFADS_k / (interest_k + commitment_fee_k +
+    /// principal_due_k)`, kept as its two amounts (`None` when the debt service is 0).
+    pub dscr: Option<MoneyRatio>,
     /// Book value of the GPUs after the period.
     pub book_value: Money,
-    /// `LTV_k`.
-    pub ltv: Option<Decimal>,
+    /// `LTV_k` = the senior closing balance over the book value, kept as its two
+    /// amounts (`None` when the book value is 0).
+    pub ltv: Option<MoneyRatio>,
     /// Facilities, senior first.
     pub facilities: Vec<FacilityPeriod>,
     /// The DSRA.

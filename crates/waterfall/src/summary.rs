@@ -4,7 +4,7 @@
 use boxflow_amortize::halfway_check;
 use boxflow_amortize::metrics::{self, payback_period, wal_years, xirr, xnpv_cents, DatedFlow};
 use boxflow_amortize::Binding;
-use boxflow_core::Money;
+use boxflow_core::{Money, MoneyRatio};
 use boxflow_model::Deal;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -172,8 +172,9 @@ impl Summary {
             .position(|f| f.rank == boxflow_model::Rank::Senior);
         let senior = senior_index.map(|i| &plan.facilities[i]);
 
-        // DSCR statistics.
-        let mut min: Option<(Decimal, usize)> = None;
+        // DSCR statistics: the first period at the lowest decimal DSCR, found by
+        // cross-products (MoneyRatio's order is the decimals'), divided once.
+        let mut min: Option<(MoneyRatio, usize)> = None;
         for p in periods {
             if let Some(d) = p.dscr {
                 if min.is_none_or(|(m, _)| d < m) {
@@ -227,28 +228,26 @@ impl Summary {
             None => (Money::ZERO, None),
         };
 
-        // Dated flows (section 12), read from the ledger: the sponsor's closing flow,
-        // equity contributions on their dates, distributions and the terminal flow;
-        // the senior lender's draws, upfront fee and every payment it received.
-        let dated = |(t, amount): (&crate::Transfer, Money)| DatedFlow {
-            date: t.date,
-            amount,
-        };
-        let sponsor_flows: Vec<DatedFlow> = ledger.flows(Account::Sponsor).map(dated).collect();
-        let senior_lender_flows: Vec<DatedFlow> = senior_index
-            .map(|i| ledger.flows(Account::Lender(i)).map(dated).collect())
-            .unwrap_or_default();
-        let payback = all
-            .then(|| {
-                let mut cumulative = vec![Money::ZERO; periods.len() + 1];
-                for (t, amount) in ledger.flows(Account::Sponsor) {
-                    if let Some(c) = cumulative.get_mut(t.period) {
-                        *c += amount;
-                    }
+        // Dated flows (section 12), read from the ledger in one pass: the sponsor's
+        // closing flow, equity contributions on their dates, distributions and the
+        // terminal flow (and, for the payback, their sums by period); the senior
+        // lender's draws, upfront fee and every payment it received.
+        let mut sponsor_flows: Vec<DatedFlow> = Vec::with_capacity(periods.len() + 2);
+        let mut senior_lender_flows: Vec<DatedFlow> = Vec::new();
+        let mut sponsor_by_period = vec![Money::ZERO; if all { periods.len() + 1 } else { 0 }];
+        let lender = senior_index.map(Account::Lender);
+        for t in ledger.transfers() {
+            if let Some(amount) = t.flow_of(Account::Sponsor) {
+                sponsor_flows.push(DatedFlow::new(t.date, amount));
+                if let Some(c) = sponsor_by_period.get_mut(t.period) {
+                    *c += amount;
                 }
-                payback_period(&cumulative)
-            })
-            .flatten();
+            }
+            if let Some(amount) = lender.and_then(|l| t.flow_of(l)) {
+                senior_lender_flows.push(DatedFlow::new(t.date, amount));
+            }
+        }
+        let payback = all.then(|| payback_period(&sponsor_by_period)).flatten();
         let project_flows = if all {
             project_flows(deal, plan, periods, terminal)
         } else {
@@ -277,7 +276,7 @@ impl Summary {
             detail,
             senior_commitment: senior.map_or(Money::ZERO, |s| s.commitment),
             sizing_binding: senior.and_then(|s| s.binding),
-            min_dscr: min.map(|(d, _)| d),
+            min_dscr: min.map(|(d, _)| d.value()),
             min_dscr_period: min.map(|(_, k)| k),
             min_dscr_total: min_total.map(|(d, _)| d),
             min_dscr_total_period: min_total.map(|(_, k)| k),

@@ -8,7 +8,7 @@
 //! own debt service alone.
 
 use boxflow_amortize::halfway_check;
-use boxflow_core::Money;
+use boxflow_core::{Money, MoneyRatio};
 use boxflow_model::Rank;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -29,70 +29,28 @@ impl PeriodResult {
     /// [`PeriodResult::dscr`].
     pub fn dscr_total(&self) -> Option<Decimal> {
         let due: Money = self.facilities.iter().map(debt_service_due).sum();
-        if due.is_zero() {
-            return None;
-        }
-        self.operations.cfads.amount().checked_div(due.amount())
+        MoneyRatio::new(self.operations.cfads, due).map(MoneyRatio::value)
     }
 }
 
 /// The lowest non-null combined DSCR over all periods and the first period at it.
 ///
 /// The same minimum and period as comparing every period's [`PeriodResult::dscr_total`]
-/// (the first period wins a tie), with one decimal division per new minimum rather
-/// than per period: a period whose exact fraction `CFADS / debt service` is at least
-/// the minimum's cannot have a smaller decimal quotient (the division rounds to
-/// nearest, which keeps order), so it is skipped without dividing
-/// ([`quotient_at_least`]).
+/// (the first period wins a tie), with one decimal division in all rather than one
+/// per period: the periods' ratios are compared by [`MoneyRatio`]'s order, which is
+/// that of their decimal quotients.
 pub fn min_dscr_total(periods: &[PeriodResult]) -> Option<(Decimal, usize)> {
-    // (CFADS, debt service, their decimal quotient, period) of the minimum so far.
-    let mut min: Option<(Money, Money, Decimal, usize)> = None;
+    let mut min: Option<(MoneyRatio, usize)> = None;
     for p in periods {
         let due: Money = p.facilities.iter().map(debt_service_due).sum();
-        if due.is_zero() {
-            continue;
-        }
-        let cfads = p.operations.cfads;
-        if min.is_some_and(|(n, d, _, _)| quotient_at_least(cfads, due, n, d)) {
-            continue;
-        }
-        let Some(x) = cfads.amount().checked_div(due.amount()) else {
+        let Some(x) = MoneyRatio::new(p.operations.cfads, due) else {
             continue;
         };
-        if min.is_none_or(|(_, _, m, _)| x < m) {
-            min = Some((cfads, due, x, p.period));
+        if min.is_none_or(|(m, _)| x < m) {
+            min = Some((x, p.period));
         }
     }
-    min.map(|(_, _, m, k)| (m, k))
-}
-
-/// True when `a / b >= c / d` exactly (`b` and `d` not 0), by comparing the
-/// cross-products `a · d` and `c · b` on `i128`; false when a product overflows
-/// (then the caller divides and compares the decimals, as it would have anyway).
-///
-/// ```
-/// use boxflow_core::Money;
-/// use boxflow_waterfall::quotient_at_least;
-///
-/// let m = Money::from_cents;
-/// assert!(quotient_at_least(m(130), m(100), m(13), m(10))); // 1.3 >= 1.3
-/// assert!(!quotient_at_least(m(129), m(100), m(13), m(10))); // 1.29 < 1.3
-/// assert!(quotient_at_least(m(-1), m(-3), m(1), m(4))); // 1/3 >= 1/4
-/// assert!(!quotient_at_least(m(1), m(-3), m(1), m(4))); // -1/3 < 1/4
-/// ```
-pub fn quotient_at_least(a: Money, b: Money, c: Money, d: Money) -> bool {
-    let (Some(ad), Some(cb)) = (
-        a.cents().checked_mul(d.cents()),
-        c.cents().checked_mul(b.cents()),
-    ) else {
-        return false;
-    };
-    // a/b - c/d = (ad - cb) / (bd): its sign is that of ad - cb when bd > 0.
-    if (b.cents() > 0) == (d.cents() > 0) {
-        ad >= cb
-    } else {
-        ad <= cb
-    }
+    min.map(|(m, k)| (m.value(), k))
 }
 
 /// One facility's repayment in the run against its own deadline `H` (`repay_by`).

@@ -16,7 +16,7 @@
 
 use std::sync::Arc;
 
-use boxflow_core::Money;
+use boxflow_core::{Money, MoneyRatio};
 use boxflow_model::{LockupAction, Rank, ValidDeal};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -230,10 +230,10 @@ struct PeriodFigures {
     fees_due: Money,
     dsra_opening: Money,
     dsra_target: Money,
-    dscr: Option<Decimal>,
+    dscr: Option<MoneyRatio>,
     lockup: LockupOutcome,
     book_value: Money,
-    ltv: Option<Decimal>,
+    ltv: Option<MoneyRatio>,
 }
 
 /// A lender's transfers of one period.
@@ -818,22 +818,18 @@ impl<'a> Waterfall<'a> {
 
     /// The senior `DSCR_k` (section 11): "`CFADS_k / (interest_k + commitment_fee_k +
     /// principal_due_k)`, arrears excluded; null when the denominator is 0."
-    fn senior_dscr(&self, ops: &Operations) -> Option<Decimal> {
+    fn senior_dscr(&self, ops: &Operations) -> Option<MoneyRatio> {
         let s = self.facilities[self.senior?].due;
-        let debt_service = s.interest + s.commitment_fee + s.principal_due;
-        if debt_service.is_zero() {
-            return None;
-        }
-        ops.cfads.amount().checked_div(debt_service.amount())
+        MoneyRatio::new(ops.cfads, s.interest + s.commitment_fee + s.principal_due)
     }
 
     /// The lock-up test of step 9: "distributions are allowed when the senior DSCR_k >=
     /// `lockup_dscr` (or is null), no senior arrears remain, and the DSRA balance after
     /// step 5 is at least its target." `None` without covenants.
-    fn lockup_test(&self, dscr: Option<Decimal>, dsra_target: Money) -> Option<LockupTest> {
+    fn lockup_test(&self, dscr: Option<MoneyRatio>, dsra_target: Money) -> Option<LockupTest> {
         let c = self.deal.covenants.as_ref()?;
         let dscr_below = match (c.lockup_dscr, dscr) {
-            (Some(min), Some(d)) => d < min.value(),
+            (Some(min), Some(d)) => d.is_below(min.value()),
             _ => false,
         };
         let senior_arrears = self.senior.is_some_and(|s| {
@@ -853,7 +849,7 @@ impl<'a> Waterfall<'a> {
     /// junior principal with all available cash, and what is left goes to the lock-up
     /// account; `"hold"` moves all available cash to the lock-up account. "When
     /// allowed, the lock-up account is released into available cash."
-    fn step_lockup(&mut self, dscr: Option<Decimal>, dsra_target: Money) -> LockupOutcome {
+    fn step_lockup(&mut self, dscr: Option<MoneyRatio>, dsra_target: Money) -> LockupOutcome {
         let opening = self.lockup;
         let failed = self
             .lockup_test(dscr, dsra_target)
@@ -882,7 +878,7 @@ impl<'a> Waterfall<'a> {
         self.lockup += deposit;
         self.events.push(Event::Lockup {
             period: self.period,
-            dscr,
+            dscr: dscr.map(MoneyRatio::value),
             dscr_below: test.dscr_below,
             senior_arrears: test.senior_arrears,
             dsra_below_target: test.dsra_below_target,
@@ -904,13 +900,13 @@ impl<'a> Waterfall<'a> {
     }
 
     /// `dscr_default` (section 11): "when `DSCR_k < min_dscr`".
-    fn dscr_default(&mut self, dscr: Option<Decimal>) {
+    fn dscr_default(&mut self, dscr: Option<MoneyRatio>) {
         let min = self.deal.covenants.as_ref().and_then(|c| c.min_dscr);
         if let (Some(min_dscr), Some(dscr)) = (min, dscr) {
-            if dscr < min_dscr.value() {
+            if dscr.is_below(min_dscr.value()) {
                 self.events.push(Event::DscrDefault {
                     period: self.period,
-                    dscr,
+                    dscr: dscr.value(),
                     min_dscr,
                 });
             }
@@ -921,25 +917,21 @@ impl<'a> Waterfall<'a> {
     /// steps) / book value ... null when the book value is 0. `ltv_breach` when above
     /// `max_ltv`, or when the book value is 0 and senior debt remains." Returns the book
     /// value and `LTV_k`.
-    fn ltv_breach(&mut self, idx: usize) -> (Money, Option<Decimal>) {
+    fn ltv_breach(&mut self, idx: usize) -> (Money, Option<MoneyRatio>) {
         let book_value = self.plan.book_values[idx];
         let balance = self
             .senior
             .map_or(Money::ZERO, |s| self.facilities[s].balance);
-        let ltv = if book_value.is_zero() {
-            None
-        } else {
-            balance.amount().checked_div(book_value.amount())
-        };
+        let ltv = MoneyRatio::new(balance, book_value);
         if let Some(max_ltv) = self.deal.covenants.as_ref().and_then(|c| c.max_ltv) {
             let breach = match ltv {
-                Some(l) => l > max_ltv.value(),
+                Some(l) => l.is_above(max_ltv.value()),
                 None => balance.is_positive(),
             };
             if breach {
                 self.events.push(Event::LtvBreach {
                     period: self.period,
-                    ltv,
+                    ltv: ltv.map(MoneyRatio::value),
                     max_ltv,
                     balance,
                     book_value,

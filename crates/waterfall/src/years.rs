@@ -6,7 +6,7 @@
 //! sum of the periods' own amounts, so the years add up to the run's totals to the
 //! cent.
 
-use boxflow_core::Money;
+use boxflow_core::{Money, MoneyRatio};
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -194,7 +194,7 @@ pub fn years(run: &Run, basis: YearBasis) -> Vec<Year> {
                 }
             })
             .collect();
-        let mut min: Option<(Decimal, usize)> = None;
+        let mut min: Option<(MoneyRatio, usize)> = None;
         for p in periods {
             if let Some(d) = p.dscr {
                 if min.is_none_or(|(m, _)| d < m) {
@@ -223,7 +223,7 @@ pub fn years(run: &Run, basis: YearBasis) -> Vec<Year> {
             lockup_closing: last.lockup.closing,
             sweep: sum(&|p| p.sweep),
             distribution,
-            min_dscr: min.map(|(d, _)| d),
+            min_dscr: min.map(|(d, _)| d.value()),
             min_dscr_period: min.map(|(_, k)| k),
             min_dscr_total: min_dscr_total(periods).map(|(d, _)| d),
             events: periods.iter().map(|p| p.events.len()).sum(),

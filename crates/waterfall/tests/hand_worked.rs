@@ -44,13 +44,13 @@ fn every_figure_by_hand() {
     assert_eq!(p[0].distribution, m("4402.67"));
     // DSCR = 6,440 / 2,062 = 3.1231813773...
     assert_eq!(
-        boxflow_core::round10(p[0].dscr.unwrap()).to_string(),
+        boxflow_core::round10(p[0].dscr.unwrap().value()).to_string(),
         "3.1231813773"
     );
     // LTV = 4,000 / round2(10,000 · 11/12 = 9,166.67) = 0.43636347768...
     assert_eq!(p[0].book_value, m("9166.67"));
     assert_eq!(
-        boxflow_core::round10(p[0].ltv.unwrap()).to_string(),
+        boxflow_core::round10(p[0].ltv.unwrap().value()).to_string(),
         "0.4363634777"
     );
 

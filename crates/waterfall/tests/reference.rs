@@ -69,7 +69,7 @@ fn period_one() {
     assert_eq!(s.principal_paid, m("7410568.00"));
     assert_eq!(s.closing, m("390432765.52"));
     assert_eq!(
-        boxflow_core::round10(p.dscr.unwrap()).to_string(),
+        boxflow_core::round10(p.dscr.unwrap().value()).to_string(),
         "1.3000000007"
     );
     assert_eq!(p.dsra.opening, m("86552180.36"));
@@ -95,7 +95,7 @@ fn halfway_period() {
     assert_eq!(s.principal_paid, m("23145279.55"));
     assert_eq!(s.closing, m("0.00"));
     assert_eq!(
-        boxflow_core::round10(p.dscr.unwrap()).to_string(),
+        boxflow_core::round10(p.dscr.unwrap().value()).to_string(),
         "1.3000000000"
     );
     assert_eq!(p.dsra.target, m("0.00"));

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 
 use boxflow_amortize::exact::round2_ratio;
-use boxflow_core::{active_days, escalation_factor, DayCount, Money, SheetEnum};
+use boxflow_core::{active_days, escalation_factor, DayCount, Money, MoneyRatio, SheetEnum};
 use boxflow_model::{Deal, LockupAction, Rank, RateSpec};
 use boxflow_waterfall::{revenue_factors, PeriodResult, Run};
 use chrono::{Datelike, NaiveDate};
@@ -887,10 +887,17 @@ fn period_row(
         );
         r.push(
             "DSCR",
-            Cell::formula(Kind::Ratio, f, Figure::Number(p.dscr)),
+            Cell::formula(
+                Kind::Ratio,
+                f,
+                Figure::Number(p.dscr.map(MoneyRatio::value)),
+            ),
         );
     } else {
-        r.push("DSCR", Cell::engine(Kind::Ratio, Figure::Number(p.dscr)));
+        r.push(
+            "DSCR",
+            Cell::engine(Kind::Ratio, Figure::Number(p.dscr.map(MoneyRatio::value))),
+        );
     }
 
     // Steps 1 and 2 (section 9).
@@ -1328,7 +1335,11 @@ fn period_row(
             );
             r.push(
                 "LTV",
-                Cell::formula(Kind::Percent, f, Figure::Number(p.ltv)),
+                Cell::formula(
+                    Kind::Percent,
+                    f,
+                    Figure::Number(p.ltv.map(MoneyRatio::value)),
+                ),
             );
             let fpl = &plan.facilities[s];
             let (num, den) = fpl.terms.day_count.fraction(p.start, p.end);
@@ -1350,7 +1361,10 @@ fn period_row(
                 Cell::formula(Kind::Factor, f, Figure::Float(df)),
             );
         }
-        None => r.push("LTV", Cell::engine(Kind::Percent, Figure::Number(p.ltv))),
+        None => r.push(
+            "LTV",
+            Cell::engine(Kind::Percent, Figure::Number(p.ltv.map(MoneyRatio::value))),
+        ),
     }
     let names: Vec<&str> = p.events.iter().map(|e| e.name()).collect();
     r.push(
