@@ -313,9 +313,10 @@ fn run_deal(deal: &ValidDeal) -> Result<Run, String> {
     Ok(run)
 }
 
-fn emit(out: Option<&Path>, text: &str) -> Result<(), Fail> {
+fn emit(out: Option<&Path>, text: impl AsRef<[u8]>) -> Result<(), Fail> {
+    let text = text.as_ref();
     match out {
-        Some(path) => output::write_atomic(path, text.as_bytes())
+        Some(path) => output::write_atomic(path, text)
             .map_err(|e| Fail::Message(format!("cannot write `{}`: {e}", path.display()))),
         None => print_stdout(text),
     }
@@ -345,16 +346,42 @@ fn emit_grid(out: Option<&Path>, job: &stress::GridJob) -> Result<(), Fail> {
 
 /// Prints to standard output. A closed pipe (`boxflow run ... | head`) ends the command
 /// quietly ([`Fail::Closed`]); any other write error (`> /dev/full`) is an error.
-fn print_stdout(text: &str) -> Result<(), Fail> {
+fn print_stdout(text: impl AsRef<[u8]>) -> Result<(), Fail> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Fail::Closed),
-        Err(e) => Err(Fail::Message(format!(
-            "cannot write to standard output: {e}"
-        ))),
+    out.write_all(text.as_ref())
+        .and_then(|()| out.flush())
+        .map_err(stdout_failure)
+}
+
+/// Writes what `write` produces to standard output through a buffer (large writes go
+/// straight through), flushed at the end; write errors as [`print_stdout`] reports
+/// them.
+fn stream_stdout(
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock>) -> std::io::Result<()>,
+) -> Result<(), Fail> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(stdout_failure)
+}
+
+/// A failed write to standard output: a closed pipe is a quiet end, anything else an
+/// error.
+fn stdout_failure(e: std::io::Error) -> Fail {
+    match e.kind() {
+        std::io::ErrorKind::BrokenPipe => Fail::Closed,
+        _ => Fail::Message(format!("cannot write to standard output: {e}")),
     }
+}
+
+/// Leaves `value` to the end of the process instead of dropping it: for the large
+/// structures of a command whose output is written and flushed, as the process is
+/// about to exit and the system frees its memory at once (docs/performance.md, sixth
+/// pass).
+fn leave<T>(value: T) {
+    std::mem::forget(value);
 }
 
 fn execute(command: Command) -> Result<ExitCode, Fail> {
@@ -436,12 +463,12 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
             for path in &deals {
                 match read_checked(path) {
                     Ok(sheet) if sheet.warnings.is_empty() => {
-                        print_stdout(&format!("ok: {}\n", path.display()))?
+                        print_stdout(format!("ok: {}\n", path.display()))?
                     }
                     Ok(sheet) => {
                         say_err(&deal::render_warnings(&sheet));
                         ok &= !deny_warnings;
-                        print_stdout(&format!(
+                        print_stdout(format!(
                             "ok: {} ({} warning{})\n",
                             path.display(),
                             sheet.warnings.len(),
@@ -476,7 +503,7 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
             }
             output::write_atomic(&path, deal::TEMPLATE.as_bytes())
                 .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-            print_stdout(&format!(
+            print_stdout(format!(
                 "wrote {}; check it with: boxflow check {}\n",
                 path.display(),
                 path.display()
@@ -577,29 +604,48 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
                         .into())
                 }
                 RunFormat::Json => {
-                    let mut bytes = Vec::with_capacity(1 << 20);
+                    let json_options = report::json::JsonOptions {
+                        levels,
+                        years: basis,
+                    };
+                    let (warnings, verdicts) = (warnings_json(&sheet), verdicts_json(&verdicts));
+                    if out.is_none() && drilled.is_none() {
+                        // Streamed: 132 KB for the reference deal need not be built
+                        // in memory first (every new page of a buffer is a page fault).
+                        stream_stdout(|w| {
+                            report::json::write_run_with(
+                                &run,
+                                &json_options,
+                                &warnings,
+                                &verdicts,
+                                &mut *w,
+                            )?;
+                            std::io::Write::write_all(w, b"\n")
+                        })?;
+                        leave((run, sheet));
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                    let mut bytes = Vec::with_capacity(1 << 18);
                     report::json::write_run_with(
                         &run,
-                        &report::json::JsonOptions {
-                            levels,
-                            years: basis,
-                        },
-                        &warnings_json(&sheet),
-                        &verdicts_json(&verdicts),
+                        &json_options,
+                        &warnings,
+                        &verdicts,
                         &mut bytes,
                     )
                     .map_err(|e| e.to_string())?;
                     bytes.push(b'\n');
-                    let json = String::from_utf8(bytes).map_err(|e| e.to_string())?;
-                    match (&drilled, json.strip_prefix('{')) {
+                    match (&drilled, bytes.strip_prefix(b"{")) {
                         // The scenario first: `{"scenario": {...}, "deal": ...}`.
                         (Some(s), Some(rest)) => {
                             let s = serde_json::to_string_pretty(&drill::scenario_json(s))
                                 .map_err(|e| e.to_string())?
                                 .replace('\n', "\n  ");
-                            format!("{{\n  \"scenario\": {s},{rest}")
+                            let mut json = format!("{{\n  \"scenario\": {s},").into_bytes();
+                            json.extend_from_slice(rest);
+                            json
                         }
-                        _ => json,
+                        _ => bytes,
                     }
                 }
                 RunFormat::Csv => {
@@ -611,6 +657,7 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
                         None => report::csv::period_table_range(&run, periods),
                     }
                     .map_err(|e| e.to_string())?
+                    .into_bytes()
                 }
                 RunFormat::Table => format!(
                     "{}\n{}\n{}\n{}\n{}",
@@ -625,9 +672,11 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
                         None => report::table::period_table_with(&run, &options),
                     },
                     verdicts_text(&verdicts)
-                ),
+                )
+                .into_bytes(),
             };
             emit(out.as_deref(), &text)?;
+            leave((run, sheet, text));
             Ok(ExitCode::SUCCESS)
         }
         Command::Report {
@@ -711,7 +760,7 @@ fn execute(command: Command) -> Result<ExitCode, Fail> {
                 )
             })?;
             for (path, _) in &files {
-                print_stdout(&format!("wrote {}\n", path.display()))?;
+                print_stdout(format!("wrote {}\n", path.display()))?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -3,7 +3,7 @@
 //!
 //! Money needs none: [`Money`](crate::Money) serializes itself as a string with
 //! exactly two decimals, never `-0.00`. Ratios, rates, IRRs and years are strings
-//! rounded half away from zero to 10 decimals ([`round10`]); undefined is `null`.
+//! rounded half away from zero to 10 decimals ([`round10`](crate::round10)); undefined is `null`.
 //!
 //! ```
 //! use boxflow_core::{Decimal, Ratio};
@@ -32,7 +32,7 @@
 use rust_decimal::Decimal;
 use serde::Serializer;
 
-use crate::{round10, Ratio};
+use crate::{round10_text, Ratio};
 
 /// A decimal as a string rounded half away from zero to 10 decimals.
 ///
@@ -45,7 +45,7 @@ use crate::{round10, Ratio};
 /// assert_eq!(out, br#""-0.1234567891""#);
 /// ```
 pub fn decimal<S: Serializer>(x: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&round10(*x))
+    s.serialize_str(round10_text(*x).as_str())
 }
 
 /// An optional decimal: [`decimal`], or `null`.

@@ -28,6 +28,7 @@
 //! ```
 
 mod calendar;
+mod digits;
 pub mod format;
 pub mod json;
 mod money;
@@ -40,11 +41,12 @@ pub use calendar::{
     active_days, add_months, anniversaries, escalation_factor, Calendar, CalendarError, DayCount,
     Frequency, Period, Slot,
 };
+pub use digits::Digits;
 pub use money::{floor2, product, quotient, round2, Money};
 pub use money_ratio::MoneyRatio;
 pub use names::SheetEnum;
 pub use quantile::nearest_rank;
-pub use ratio::{round10, Quantity, Rate, Ratio, Share};
+pub use ratio::{round10, round10_text, Quantity, Rate, Ratio, Share};
 
 pub use rust_decimal::Decimal;
 

@@ -7,7 +7,7 @@ use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Serialize, Serializer};
 
-use crate::ArithmeticError;
+use crate::{ArithmeticError, Digits};
 
 /// [`Money::max_amount`] in cents.
 const MAX_CENTS: u128 = 10_000_000_000_000_000_000_000;
@@ -184,17 +184,25 @@ impl Money {
     }
 }
 
+impl Money {
+    /// The amount as [`Display`](fmt::Display) writes it (exactly two decimals, never
+    /// `-0.00`), built on the stack with integer code: what the JSON, CSV and table
+    /// writers ask for every amount.
+    ///
+    /// ```
+    /// use boxflow_core::Money;
+    /// assert_eq!(Money::from_cents(-123456789).text().as_str(), "-1234567.89");
+    /// assert_eq!(Money::from_cents(5).text().as_str(), "0.05");
+    /// ```
+    pub fn text(self) -> Digits {
+        Digits::fixed_point(self.0 < 0, self.0.unsigned_abs(), 2)
+    }
+}
+
 impl fmt::Display for Money {
-    /// Exactly two decimals, never `-0.00`.
+    /// Exactly two decimals, never `-0.00` ([`Money::text`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.unsigned_abs();
-        // The same digits either way; u64 arithmetic and formatting are much cheaper
-        // than u128's, and every realistic amount fits.
-        match u64::try_from(abs) {
-            Ok(abs) => write!(f, "{sign}{}.{:02}", abs / 100, abs % 100),
-            Err(_) => write!(f, "{sign}{}.{:02}", abs / 100, abs % 100),
-        }
+        f.write_str(self.text().as_str())
     }
 }
 
@@ -206,7 +214,7 @@ impl fmt::Debug for Money {
 
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(self.text().as_str())
     }
 }
 

@@ -5,6 +5,8 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
+use crate::Digits;
+
 macro_rules! decimal_newtype {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -91,4 +93,92 @@ pub fn round10(x: Decimal) -> Decimal {
     }
     r.rescale(10);
     r
+}
+
+/// The largest mantissa of a decimal, `2^96 - 1`.
+const MAX_MANTISSA: u128 = (1 << 96) - 1;
+
+/// [`round10`]`(x)` as its display writes it, on the stack with integer code (the
+/// JSON report's ratios, [`crate::json::decimal`]): the mantissa rounded half away from
+/// zero to scale 10, a point before its last ten digits, no `-` on zero.
+///
+/// ```
+/// use boxflow_core::{round10, round10_text};
+/// use rust_decimal::Decimal;
+/// // 0.123456789050: the 11th decimal is a 5, rounded away from zero.
+/// assert_eq!(round10_text(Decimal::new(-123456789050, 12)).as_str(), "-0.1234567891");
+/// let x = Decimal::new(-4, 11); // -0.00000000004 rounds to zero, written "0.0000000000"
+/// assert_eq!(round10_text(x).as_str(), round10(x).to_string());
+/// ```
+pub fn round10_text(x: Decimal) -> Digits {
+    let (m, scale) = (x.mantissa(), x.scale());
+    let at_scale_10 = if scale <= 10 {
+        // Exact; the decimal cannot hold more than 96 bits of mantissa (then
+        // `rescale` keeps fewer decimals, and its own display is the text).
+        m.checked_mul(10_i128.pow(10 - scale))
+            .filter(|v| v.unsigned_abs() <= MAX_MANTISSA)
+    } else {
+        let unit = 10_i128.pow(scale - 10);
+        let (q, r) = (m / unit, m % unit);
+        Some(if 2 * r.abs() >= unit {
+            q + m.signum()
+        } else {
+            q
+        })
+    };
+    match at_scale_10 {
+        Some(v) => Digits::fixed_point(v < 0, v.unsigned_abs(), 10),
+        None => Digits::text(&round10(x).to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+        /// The same text as `round10(x).to_string()`, at every scale, around the
+        /// half-way points and at the ends of the mantissa's range.
+        #[test]
+        fn round10_text_is_round10s_display(
+            m in prop_oneof![
+                -1_000_000_000_000_i128..1_000_000_000_000,
+                -(1_i128 << 96) + 1..(1_i128 << 96),
+                (0_i128..1_000_000).prop_map(|k| 5 * 10_i128.pow(10) + k - 500_000),
+            ],
+            scale in 0_u32..=28,
+        ) {
+            let x = Decimal::from_i128_with_scale(m, scale);
+            let text = round10_text(x);
+            prop_assert_eq!(text.as_str(), round10(x).to_string());
+        }
+    }
+
+    #[test]
+    fn round10_text_worked_examples() {
+        let d = |m: i128, s: u32| Decimal::from_i128_with_scale(m, s);
+        // 1.30000000005 -> 1.3000000001 (half away from zero); -1.30000000005 -> -1.3000000001.
+        assert_eq!(
+            round10_text(d(130_000_000_005, 11)).as_str(),
+            "1.3000000001"
+        );
+        assert_eq!(
+            round10_text(d(-130_000_000_005, 11)).as_str(),
+            "-1.3000000001"
+        );
+        assert_eq!(
+            round10_text(d(130_000_000_004_999, 14)).as_str(),
+            "1.3000000000"
+        );
+        assert_eq!(round10_text(d(-5, 11)).as_str(), "-0.0000000001");
+        assert_eq!(round10_text(d(-4, 11)).as_str(), "0.0000000000");
+        assert_eq!(round10_text(d(-0, 3)).as_str(), "0.0000000000");
+        assert_eq!(round10_text(d(13, 1)).as_str(), "1.3000000000");
+        // 2^96 - 1 at scale 0 cannot take ten decimals: the decimal keeps scale 0.
+        let max = Decimal::MAX;
+        assert_eq!(round10_text(max).as_str(), round10(max).to_string());
+        assert_eq!(round10_text(max).as_str(), "79228162514264337593543950335");
+    }
 }

@@ -49,7 +49,7 @@ pub fn write_run<W: io::Write>(
     options: &JsonOptions,
     writer: W,
 ) -> serde_json::Result<()> {
-    serde_json::to_writer_pretty(writer, &RunView::new(run, options))
+    crate::pretty::to_writer_pretty(writer, &RunView::new(run, options))
 }
 
 /// [`write_run`] with the sheet's `warnings` and the `verdicts` on the debt as two more
@@ -64,7 +64,7 @@ pub fn write_run_with<W: io::Write>(
     let mut view = RunView::new(run, options);
     view.warnings = Some(warnings);
     view.verdicts = Some(verdicts);
-    serde_json::to_writer_pretty(writer, &view)
+    crate::pretty::to_writer_pretty(writer, &view)
 }
 
 /// The whole run as a JSON value (the same object [`write_run`] writes).
@@ -423,6 +423,66 @@ struct TerminalView<'a> {
 #[cfg(test)]
 mod tests {
     use boxflow_core::{Money, Ratio};
+    use boxflow_testkit::generate::{arb_deal, Debt};
+    use boxflow_waterfall::{run, Levels, YearBasis};
+    use proptest::prelude::*;
+
+    use super::{write_run_with, JsonOptions, RunView};
+
+    /// The report as this module's printer writes it, and as serde_json's own pretty
+    /// printer writes the same view: they must be the same bytes.
+    fn ours_and_serde_jsons(
+        run: &boxflow_waterfall::Run,
+        options: &JsonOptions,
+    ) -> (String, String) {
+        let warnings = serde_json::json!([{ "code": "w", "message": "a \"quoted\" word" }]);
+        let verdicts = serde_json::json!([]);
+        let mut ours = Vec::new();
+        write_run_with(run, options, &warnings, &verdicts, &mut ours).unwrap();
+        let mut view = RunView::new(run, options);
+        view.warnings = Some(&warnings);
+        view.verdicts = Some(&verdicts);
+        let theirs = serde_json::to_string_pretty(&view).unwrap();
+        (String::from_utf8(ours).unwrap(), theirs)
+    }
+
+    #[test]
+    fn the_reference_report_is_serde_jsons_text() {
+        let deal = boxflow_testkit::deals::valid(boxflow_testkit::deals::reference_deal());
+        let run = run(&deal).unwrap();
+        for years in [None, Some(YearBasis::Contract), Some(YearBasis::Calendar)] {
+            let options = JsonOptions {
+                levels: Levels::of(deal.covenants.as_ref()),
+                years,
+            };
+            let (ours, theirs) = ours_and_serde_jsons(&run, &options);
+            assert!(ours.len() > 100_000, "{}", ours.len());
+            assert_eq!(ours, theirs);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Generated deals of every debt shape: the same bytes as serde_json's.
+        #[test]
+        fn generated_reports_are_serde_jsons_text(
+            deal in prop_oneof![
+                arb_deal(Debt::Any),
+                arb_deal(Debt::Some),
+                arb_deal(Debt::FixedOnly),
+            ],
+        ) {
+            let deal = boxflow_testkit::deals::valid(deal);
+            let run = run(&deal).map_err(|e| TestCaseError::fail(format!("run failed: {e}")))?;
+            let options = JsonOptions {
+                levels: Levels::of(deal.covenants.as_ref()),
+                years: Some(YearBasis::Calendar),
+            };
+            let (ours, theirs) = ours_and_serde_jsons(&run, &options);
+            prop_assert_eq!(ours, theirs);
+        }
+    }
+
     use boxflow_waterfall::Event;
     use rust_decimal::Decimal;
 

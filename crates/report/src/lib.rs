@@ -6,6 +6,7 @@ pub use boxflow_core::format;
 pub mod csv;
 pub mod html;
 pub mod json;
+mod pretty;
 pub mod simulation;
 pub mod sizing;
 pub mod stress;

@@ -1,0 +1,170 @@
+//! Fixed-point numbers as text with integer code, on the stack: the digits of
+//! [`Money`](crate::Money)'s display and of [`crate::json::decimal`], written without
+//! `core::fmt` or an allocation (the JSON report writes some twenty thousand of them;
+//! docs/performance.md, sixth pass).
+//!
+//! Only the code path changes, not the text: money is its cents with a point before
+//! the last two digits, a ratio its mantissa at scale 10 with a point before the last
+//! ten, exactly as the decimal's own display writes them (tested against it).
+
+/// The longest text: a sign, the 39 digits of `u128::MAX`, a point and a leading `0`.
+const CAPACITY: usize = 48;
+
+/// `10^19`, the largest power of ten below `u64::MAX`.
+const TEN_POW_19: u128 = 10_000_000_000_000_000_000;
+
+/// "00" to "99", the two digits of each number below 100.
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// A number's text, built from its last character backwards.
+pub struct Digits {
+    buf: [u8; CAPACITY],
+    start: usize,
+}
+
+impl Digits {
+    /// `-` when `negative`, then `abs / 10^decimals`, a point and the last `decimals`
+    /// digits of `abs` (at most 19 decimals: more are read as 19; no point when 0): the text of the
+    /// fixed-point number `±abs · 10^-decimals`.
+    ///
+    /// ```
+    /// use boxflow_core::Digits;
+    /// assert_eq!(Digits::fixed_point(true, 123_456, 2).as_str(), "-1234.56");
+    /// assert_eq!(Digits::fixed_point(false, 7, 3).as_str(), "0.007");
+    /// assert_eq!(Digits::fixed_point(false, 42, 0).as_str(), "42");
+    /// ```
+    pub fn fixed_point(negative: bool, abs: u128, decimals: u32) -> Digits {
+        let mut d = Digits {
+            buf: [b'0'; CAPACITY],
+            start: CAPACITY,
+        };
+        // More than 19 decimals would not fit `u64`: 19 is the most (no caller asks
+        // for more than 10).
+        let decimals = decimals.min(19);
+        let unit = 10_u64.pow(decimals);
+        // Every realistic amount fits `u64`, whose division is a multiplication.
+        let (whole, fraction) = match u64::try_from(abs) {
+            Ok(abs) => (u128::from(abs / unit), abs % unit),
+            Err(_) => (abs / u128::from(unit), (abs % u128::from(unit)) as u64),
+        };
+        if decimals > 0 {
+            d.push_u64(fraction, decimals as usize);
+            d.push(b'.');
+        }
+        d.push_u128(whole);
+        if negative {
+            d.push(b'-');
+        }
+        d
+    }
+
+    /// A text that is already written (a decimal's display, at most 31 characters);
+    /// a longer one, which no caller has, would be cut to the first 48.
+    pub(crate) fn text(text: &str) -> Digits {
+        let mut d = Digits {
+            buf: [b'0'; CAPACITY],
+            start: CAPACITY,
+        };
+        let bytes = &text.as_bytes()[..text.len().min(CAPACITY)];
+        d.start = CAPACITY - bytes.len();
+        d.buf[d.start..].copy_from_slice(bytes);
+        d
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits, a point and a sign were written: always valid UTF-8.
+        std::str::from_utf8(&self.buf[self.start..]).unwrap_or_default()
+    }
+
+    fn push(&mut self, byte: u8) {
+        self.start -= 1;
+        self.buf[self.start] = byte;
+    }
+
+    /// `n` in decimal, padded with zeros to at least `min` digits: two digits at a
+    /// time from a table, as the standard library's integer display does.
+    fn push_u64(&mut self, mut n: u64, min: usize) {
+        let end = self.start;
+        while n >= 100 {
+            let pair = 2 * (n % 100) as usize;
+            n /= 100;
+            self.push(PAIRS[pair + 1]);
+            self.push(PAIRS[pair]);
+        }
+        if n >= 10 {
+            let pair = 2 * n as usize;
+            self.push(PAIRS[pair + 1]);
+            self.push(PAIRS[pair]);
+        } else {
+            self.push(b'0' + n as u8);
+        }
+        // The buffer starts as zeros: padding only moves the start.
+        self.start = self.start.min(end.saturating_sub(min));
+    }
+
+    /// `n` in decimal: `u64` arithmetic on 19 digits at a time.
+    fn push_u128(&mut self, n: u128) {
+        match u64::try_from(n) {
+            Ok(n) => self.push_u64(n, 1),
+            Err(_) => {
+                self.push_u64((n % TEN_POW_19) as u64, 19);
+                self.push_u128(n / TEN_POW_19);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn worked_examples() {
+        assert_eq!(Digits::fixed_point(false, 0, 2).as_str(), "0.00");
+        assert_eq!(Digits::fixed_point(true, 5, 2).as_str(), "-0.05");
+        assert_eq!(
+            Digits::fixed_point(false, 123_456_789, 2).as_str(),
+            "1234567.89"
+        );
+        assert_eq!(
+            Digits::fixed_point(false, 13_000_000_000, 10).as_str(),
+            "1.3000000000"
+        );
+        assert_eq!(Digits::fixed_point(true, 7, 10).as_str(), "-0.0000000007");
+        assert_eq!(Digits::fixed_point(false, 42, 0).as_str(), "42");
+        // 39 digits: u128::MAX = 340282366920938463463374607431768211455.
+        assert_eq!(
+            Digits::fixed_point(true, u128::MAX, 2).as_str(),
+            "-3402823669209384634633746074317682114.55"
+        );
+        assert_eq!(
+            Digits::fixed_point(false, u128::MAX, 19).as_str(),
+            "34028236692093846346.3374607431768211455"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+        /// The decimal's own display of `±abs · 10^-decimals` (96-bit mantissas).
+        #[test]
+        fn the_same_text_as_the_decimal(
+            abs in prop_oneof![0_u128..1_000_000, 0_u128..(1 << 64), 0_u128..(1 << 96)],
+            negative: bool,
+            decimals in 0_u32..=19,
+        ) {
+            let m = if negative { -(abs as i128) } else { abs as i128 };
+            let decimal = Decimal::from_i128_with_scale(m, decimals).to_string();
+            // The decimal writes "-0.00" for a negative zero; callers never ask for it.
+            let expected = if abs == 0 { decimal.trim_start_matches('-').to_string() } else { decimal };
+            let text = Digits::fixed_point(negative && abs != 0, abs, decimals);
+            prop_assert_eq!(text.as_str(), expected);
+        }
+    }
+}
