@@ -18,6 +18,9 @@ use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 #[path = "support/libreoffice.rs"]
 mod support;
 use support::{libreoffice, prepared, recalculate};
+#[path = "support/cells.rs"]
+mod cells;
+use cells::{column_name, number};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -99,27 +102,6 @@ fn columns(range: &calamine::Range<Data>) -> HashMap<String, u32> {
         }
     }
     cols
-}
-
-/// The letters of a column, 0 = `A`.
-fn column_name(col: u16) -> String {
-    let mut n = u32::from(col) + 1;
-    let mut s = Vec::new();
-    while n > 0 {
-        s.push(b'A' + ((n - 1) % 26) as u8);
-        n = (n - 1) / 26;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap()
-}
-
-fn number(d: &Data) -> Option<f64> {
-    match d {
-        Data::Float(x) => Some(*x),
-        Data::Int(i) => Some(*i as f64),
-        Data::DateTime(dt) => Some(dt.as_f64()),
-        _ => None,
-    }
 }
 
 fn cents(d: &Data) -> i128 {
@@ -245,7 +227,7 @@ fn inputs_are_named_blue_and_formatted() {
     );
     let periods = book.worksheet_range("Periods").unwrap();
     let cols = columns(&periods);
-    let cell = |h: &str, row: u32| format!("{}{}", column_name(cols[h] as u16), row + 1);
+    let cell = |h: &str, row: u32| format!("{}{}", column_name(cols[h] as u32), row + 1);
     assert_eq!(
         font_color(&bytes, "Periods", &cell("distribution", 5)).as_deref(),
         Some("default")
@@ -325,10 +307,10 @@ fn the_periods_sheet_is_a_chain_of_formulas() {
     // Each step pays MIN(available, due); the opening is the previous closing.
     assert!(f("opex paid", 2).contains("MIN("));
     assert!(f("DDTL principal from cash", 2).contains("MIN("));
-    let closing = column_name(cols["DDTL closing"] as u16);
+    let closing = column_name(cols["DDTL closing"] as u32);
     assert_eq!(f("DDTL opening", 2), format!("{closing}2"));
     assert!(
-        f("distribution", 2).contains(&format!("{}3", column_name(cols["lock-up release"] as u16)))
+        f("distribution", 2).contains(&format!("{}3", column_name(cols["lock-up release"] as u32)))
     );
     // Cached results are the engine's.
     for p in &run.periods {

@@ -12,6 +12,10 @@ use boxflow::core::Money;
 use boxflow::waterfall::Run;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 
+#[path = "support/cells.rs"]
+mod cells;
+use cells::{column_name, number};
+
 #[path = "support/libreoffice.rs"]
 mod support;
 use support::{libreoffice, prepared, recalculate};
@@ -104,27 +108,6 @@ impl Sheet {
     /// `G5`: the cell of a header's column at a sheet row (0-based).
     fn cell(&self, row: u32, header: &str) -> String {
         format!("{}{}", column_name(self.col(header)), row + 1)
-    }
-}
-
-fn column_name(col: u32) -> String {
-    let mut n = col + 1;
-    let mut out = Vec::new();
-    while n > 0 {
-        let r = (n - 1) % 26;
-        out.push(b'A' + r as u8);
-        n = (n - 1) / 26;
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap()
-}
-
-fn number(d: &Data) -> Option<f64> {
-    match d {
-        Data::Float(x) => Some(*x),
-        Data::Int(i) => Some(*i as f64),
-        Data::DateTime(dt) => Some(dt.as_f64()),
-        _ => None,
     }
 }
 
