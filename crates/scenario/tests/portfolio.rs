@@ -4,7 +4,7 @@
 mod common;
 
 use boxflow_core::{Money, Rate};
-use boxflow_model::{Deal, RateSpec};
+use boxflow_model::{Deal, RateSpec, ValidDeal};
 use boxflow_scenario::portfolio::{consolidate, run_boxes, Entry};
 use common::*;
 use rust_decimal::Decimal;
@@ -137,17 +137,21 @@ fn one_currency_and_at_least_one_box() {
     assert!(consolidate(&[]).is_err());
 }
 
+/// The boxes of fixtures/portfolio, each with its path.
+fn bundled_portfolio() -> Vec<(String, ValidDeal)> {
+    let dir = format!("{}/../../fixtures/portfolio", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            (path.display().to_string(), boxflow_deal::read_file(&path).unwrap())
+        })
+        .collect()
+}
+
 #[test]
 fn the_bundled_portfolio_spans_four_vintages_with_falling_margins() {
-    let dir = format!("{}/../../fixtures/portfolio", env!("CARGO_MANIFEST_DIR"));
-    let mut deals = Vec::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        deals.push((
-            path.display().to_string(),
-            boxflow_deal::read_file(&path).unwrap(),
-        ));
-    }
+    let mut deals = bundled_portfolio();
     let boxes: Vec<Entry> = run_boxes(deals).into_iter().map(|b| b.unwrap()).collect();
     assert!(boxes.len() >= 5);
     for b in &boxes {
@@ -196,15 +200,7 @@ fn the_bundled_portfolio_spans_four_vintages_with_falling_margins() {
 /// each box's periods, events and ledger are the full run's.
 #[test]
 fn the_portfolio_of_outcome_runs_is_the_portfolio_of_full_runs() {
-    let dir = format!("{}/../../fixtures/portfolio", env!("CARGO_MANIFEST_DIR"));
-    let mut deals = Vec::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        deals.push((
-            path.display().to_string(),
-            boxflow_deal::read_file(&path).unwrap(),
-        ));
-    }
+    let mut deals = bundled_portfolio();
     deals.push(("tiny.toml".into(), valid(tiny())));
     deals.push(("later.toml".into(), valid(later())));
     let outcome: Vec<Entry> = run_boxes(deals.clone())
