@@ -101,7 +101,7 @@ impl MoneyRatio {
     }
 
     /// The numerator and denominator in cents, the denominator made positive, when
-    /// both fit `i64` (every amount up to 92 billion).
+    /// both fit `i64` (every amount up to about 92 quadrillion, 9.2e16).
     fn normalized(self) -> Option<(i64, i64)> {
         let a = i64::try_from(self.numerator.cents()).ok()?;
         let b = i64::try_from(self.denominator.cents()).ok()?;

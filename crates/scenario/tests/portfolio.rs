@@ -144,7 +144,10 @@ fn bundled_portfolio() -> Vec<(String, ValidDeal)> {
         .unwrap()
         .map(|entry| {
             let path = entry.unwrap().path();
-            (path.display().to_string(), boxflow_deal::read_file(&path).unwrap())
+            (
+                path.display().to_string(),
+                boxflow_deal::read_file(&path).unwrap(),
+            )
         })
         .collect()
 }
