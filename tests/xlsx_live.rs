@@ -227,7 +227,7 @@ fn inputs_are_named_blue_and_formatted() {
     );
     let periods = book.worksheet_range("Periods").unwrap();
     let cols = columns(&periods);
-    let cell = |h: &str, row: u32| format!("{}{}", column_name(cols[h] as u32), row + 1);
+    let cell = |h: &str, row: u32| format!("{}{}", column_name(cols[h]), row + 1);
     assert_eq!(
         font_color(&bytes, "Periods", &cell("distribution", 5)).as_deref(),
         Some("default")
@@ -307,11 +307,9 @@ fn the_periods_sheet_is_a_chain_of_formulas() {
     // Each step pays MIN(available, due); the opening is the previous closing.
     assert!(f("opex paid", 2).contains("MIN("));
     assert!(f("DDTL principal from cash", 2).contains("MIN("));
-    let closing = column_name(cols["DDTL closing"] as u32);
+    let closing = column_name(cols["DDTL closing"]);
     assert_eq!(f("DDTL opening", 2), format!("{closing}2"));
-    assert!(
-        f("distribution", 2).contains(&format!("{}3", column_name(cols["lock-up release"] as u32)))
-    );
+    assert!(f("distribution", 2).contains(&format!("{}3", column_name(cols["lock-up release"]))));
     // Cached results are the engine's.
     for p in &run.periods {
         let row = p.period as u32;
