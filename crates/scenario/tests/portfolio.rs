@@ -154,7 +154,7 @@ fn bundled_portfolio() -> Vec<(String, ValidDeal)> {
 
 #[test]
 fn the_bundled_portfolio_spans_four_vintages_with_falling_margins() {
-    let mut deals = bundled_portfolio();
+    let deals = bundled_portfolio();
     let boxes: Vec<Entry> = run_boxes(deals).into_iter().map(|b| b.unwrap()).collect();
     assert!(boxes.len() >= 5);
     for b in &boxes {
