@@ -850,18 +850,96 @@ fn cents_to_f64(cents: i128) -> f64 {
     }
 }
 
-/// A root in f64 as a decimal rounded to 15 significant digits, half away from zero.
+/// A root in f64 as a decimal rounded to 15 significant digits, half away from zero:
+/// rust_decimal's `from_f64_retain` (about 28 significant digits) rounded by
+/// `round_sf_with_strategy`, normalized. [`fifteen_digits`] gives the same decimal
+/// in integers for every f64 it answers for; the decimal route answers the rest.
 fn rate_to_decimal(rate: f64) -> Option<Decimal> {
     // Below 1e-18 a rate is zero for every printed purpose (10 decimals).
     if rate.abs() < 1e-18 {
         return Some(Decimal::ZERO);
     }
-    let exact = Decimal::from_f64_retain(rate)?;
+    fifteen_digits(rate).or_else(|| rate_to_decimal_by_retain(rate))
+}
+
+/// The decimal route of [`rate_to_decimal`].
+fn rate_to_decimal_by_retain(rate: f64) -> Option<Decimal> {
+    let retained = Decimal::from_f64_retain(rate)?;
     Some(
-        exact
+        retained
             .round_sf_with_strategy(15, RoundingStrategy::MidpointAwayFromZero)?
             .normalize(),
     )
+}
+
+/// `x` correctly rounded to 15 significant digits (half away from zero) in
+/// integers, normalized; `None` outside `1e-6 <= |x| < 1e15` and when `x` lies
+/// within `2^-20` of a unit of the 15th digit from a midpoint (a tie or nearly).
+///
+/// An f64 is exactly `m · 2^-f` (`m < 2^53`), so `|x| · 10^s = m · 5^s / 2^(f - s)`
+/// is an exact quotient and remainder of `u128`s (`5^s < 2^49` for `s <= 21`).
+/// Where it answers it equals [`rate_to_decimal_by_retain`]: `from_f64_retain`
+/// truncates at most one bit of a mantissa of at least `2^95 / 5` per binary place
+/// (under 90 of them: a relative error below `6e-27`) and keeps 28 decimal places
+/// (an absolute error below `1e-28`): in all, below `1e-8` of a unit of the 15th
+/// digit in this range, far inside the `2^-20` kept from every midpoint; so both
+/// decimals lie on the same side of every midpoint and round to the same digits.
+fn fifteen_digits(x: f64) -> Option<Decimal> {
+    const LOW: u128 = 100_000_000_000_000; // 10^14
+    let size = x.abs();
+    if !(1e-6..1e15).contains(&size) {
+        return None;
+    }
+    let bits = size.to_bits();
+    let mantissa = u128::from((bits & ((1 << 52) - 1)) | (1 << 52));
+    let fraction_bits = 1075 - ((bits >> 52) & 0x7ff) as i32; // size = mantissa · 2^-f
+                                                              // The scale of a 15-digit number of this size: log10 may be one off either way.
+    let mut scale = 14 - size.log10().floor() as i32;
+    let mut scaled = scaled_by_power_of_ten(mantissa, fraction_bits, scale)?;
+    if scaled.0 >= 10 * LOW {
+        scale -= 1;
+        scaled = scaled_by_power_of_ten(mantissa, fraction_bits, scale)?;
+    } else if scaled.0 < LOW {
+        scale += 1;
+        scaled = scaled_by_power_of_ten(mantissa, fraction_bits, scale)?;
+    }
+    let (quotient, remainder, shift) = scaled;
+    if !(LOW..10 * LOW).contains(&quotient) {
+        return None;
+    }
+    let half = 1_u128 << (shift - 1);
+    if remainder.abs_diff(half) << 20 <= 1_u128 << shift {
+        return None; // a midpoint, or too close to one to tell the decimal route
+    }
+    let digits = quotient + u128::from(remainder > half);
+    let signed = if x < 0.0 {
+        -(digits as i128)
+    } else {
+        digits as i128
+    };
+    Some(
+        Decimal::try_from_i128_with_scale(signed, scale as u32)
+            .ok()?
+            .normalize(),
+    )
+}
+
+/// `mantissa · 2^-fraction_bits · 10^scale` as its integer part, the remainder
+/// and the shift (`remainder / 2^shift` is the fraction); `None` unless `0 <=
+/// scale <= 21` and `1 <= shift <= 100`.
+fn scaled_by_power_of_ten(
+    mantissa: u128,
+    fraction_bits: i32,
+    scale: i32,
+) -> Option<(u128, u128, u32)> {
+    if !(0..=21).contains(&scale) {
+        return None;
+    }
+    let shift = u32::try_from(fraction_bits - scale)
+        .ok()
+        .filter(|s| (1..=100).contains(s))?;
+    let product = mantissa * 5_u128.pow(scale as u32);
+    Some((product >> shift, product & ((1 << shift) - 1), shift))
 }
 
 /// Netted flows ready for the root search: times in years (or periods) from the
@@ -1935,6 +2013,99 @@ mod tests {
                 })
                 .collect()
         })
+    }
+
+    /// The f64 on either side of `x` and `x` itself (positive, finite `x`).
+    fn with_neighbours(x: f64) -> [f64; 3] {
+        let bits = x.to_bits();
+        [f64::from_bits(bits - 1), x, f64::from_bits(bits + 1)]
+    }
+
+    /// The integer route of [`rate_to_decimal`] gives the decimal route's decimal
+    /// whenever it answers, either sign.
+    fn assert_same_decimal(x: f64) -> Result<(), TestCaseError> {
+        for x in [x, -x] {
+            let retained = rate_to_decimal_by_retain(x);
+            if let Some(fast) = fifteen_digits(x) {
+                prop_assert_eq!(Some(fast), retained, "{:e}", x);
+                prop_assert_eq!(
+                    (fast.mantissa(), fast.scale()),
+                    retained.map_or((0, 0), |d| (d.mantissa(), d.scale())),
+                    "{:e}",
+                    x
+                );
+            }
+            prop_assert_eq!(rate_to_decimal(x), retained, "{:e}", x);
+        }
+        Ok(())
+    }
+
+    /// A hand-worked case: 0.1 is 0.1000000000000000055511151231257827... in binary,
+    /// 0.100000000000000 to 15 digits; 2/3 is 0.66666666666666662965923251249478...,
+    /// 0.666666666666667; 1234.5 has only five digits.
+    #[test]
+    fn fifteen_digits_by_hand() {
+        assert_eq!(fifteen_digits(0.1), Some(Decimal::new(1, 1)));
+        assert_eq!(fifteen_digits(-0.1), Some(Decimal::new(-1, 1)));
+        assert_eq!(
+            fifteen_digits(2.0 / 3.0),
+            Some(Decimal::new(666_666_666_666_667, 15))
+        );
+        assert_eq!(fifteen_digits(1234.5), Some(Decimal::new(12345, 1)));
+        // 2^-1 · 1,000,000,000,000,001 = 500,000,000,000,000.5: a tie, left to the
+        // decimal route (which rounds it away from zero).
+        assert_eq!(fifteen_digits(500_000_000_000_000.5), None);
+        assert_eq!(
+            rate_to_decimal(500_000_000_000_000.5),
+            Some(Decimal::from(500_000_000_000_001_i64))
+        );
+        assert_eq!(fifteen_digits(1e-7), None);
+        assert_eq!(fifteen_digits(1e15), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 4096,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Any f64 from 1e-7 to 2e15 by its bits, and its neighbours.
+        #[test]
+        fn fifteen_digits_as_the_decimal_route_anywhere(
+            bits in 1e-7_f64.to_bits()..2e15_f64.to_bits()
+        ) {
+            for x in with_neighbours(f64::from_bits(bits)) {
+                assert_same_decimal(x)?;
+            }
+        }
+
+        /// The f64 nearest to a midpoint of 15 significant digits and its two
+        /// neighbours: the closest an f64 that is not a tie comes to one.
+        #[test]
+        fn fifteen_digits_as_the_decimal_route_near_midpoints(
+            digits in 100_000_000_000_000_u64..1_000_000_000_000_000,
+            scale in 0_i32..=20
+        ) {
+            let midpoint: f64 = format!("{digits}5e-{}", scale + 1).parse().expect("a number");
+            for x in with_neighbours(midpoint) {
+                assert_same_decimal(x)?;
+            }
+        }
+
+        /// Exact ties `j · 5^s / 2` at the 15th digit (`j` odd), `j / 2^(s + 1)` in
+        /// binary: left to the decimal route, and the same decimal.
+        #[test]
+        fn fifteen_digits_as_the_decimal_route_on_ties(scale in 0_u32..=20, pick in any::<u64>()) {
+            let power = 5_u64.pow(scale);
+            let (low, high) = (200_000_000_000_000_u64.div_ceil(power), 2_000_000_000_000_000 / power);
+            prop_assume!(low < high);
+            let j = (low + pick % (high - low)) | 1;
+            prop_assume!(j < high);
+            let x = j as f64 / 2_f64.powi(scale as i32 + 1); // exact: j < 2^53
+            prop_assert_eq!(fifteen_digits(x), None, "{:e}", x);
+            assert_same_decimal(x)?;
+        }
     }
 
     proptest! {
