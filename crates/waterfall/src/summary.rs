@@ -131,7 +131,7 @@ pub struct Summary {
     /// The sponsor's dated flows.
     #[serde(skip)]
     pub sponsor_flows: Vec<DatedFlow>,
-    /// The project's dated flows.
+    /// The project's dated flows, in date order.
     #[serde(skip)]
     pub project_flows: Vec<DatedFlow>,
     /// The senior lender's dated flows.
@@ -327,7 +327,9 @@ impl Summary {
 }
 
 /// The project's dated flows (section 12): -capex on each line's date, +P at close,
-/// +CFADS_k at each period's end, +terminal value - refund paid at `end_N`.
+/// +CFADS_k at each period's end, +terminal value - refund paid at `end_N`; in date
+/// order (the capex lines merged into the periods' ends), so that [`xirr`] finds
+/// them sorted.
 fn project_flows(
     deal: &Deal,
     plan: &Plan,
@@ -335,23 +337,32 @@ fn project_flows(
     terminal: &Terminal,
 ) -> Vec<DatedFlow> {
     let close = deal.close;
-    let mut flows: Vec<DatedFlow> = Vec::with_capacity(plan.capex.len() + periods.len() + 2);
-    flows.extend(plan.capex.iter().map(|line| DatedFlow {
-        date: line.effective_date(close),
-        amount: -line.amount,
-    }));
-    flows.push(DatedFlow {
-        date: close,
-        amount: deal.contract.prepayment,
-    });
-    flows.extend(periods.iter().map(|p| DatedFlow {
-        date: p.end,
-        amount: p.operations.cfads,
-    }));
-    flows.push(DatedFlow {
-        date: terminal.date,
-        amount: terminal.terminal_value - terminal.refund_paid,
-    });
+    let mut capex: Vec<DatedFlow> = plan
+        .capex
+        .iter()
+        .map(|line| DatedFlow::new(line.effective_date(close), -line.amount))
+        .collect();
+    if !capex.is_sorted_by_key(|flow| flow.date) {
+        capex.sort_by_key(|flow| flow.date);
+    }
+    let mut flows: Vec<DatedFlow> = Vec::with_capacity(capex.len() + periods.len() + 2);
+    // Every capex date is on or after close.
+    flows.push(DatedFlow::new(close, deal.contract.prepayment));
+    let operating = periods
+        .iter()
+        .map(|p| DatedFlow::new(p.end, p.operations.cfads))
+        .chain(std::iter::once(DatedFlow::new(
+            terminal.date,
+            terminal.terminal_value - terminal.refund_paid,
+        )));
+    let mut capex = capex.into_iter().peekable();
+    for flow in operating {
+        while let Some(line) = capex.next_if(|line| line.date <= flow.date) {
+            flows.push(line);
+        }
+        flows.push(flow);
+    }
+    flows.extend(capex);
     flows
 }
 
