@@ -1410,36 +1410,61 @@ impl Cashflows {
     }
 
     /// The root closest to 0.1 (the lower of two equally close) among those the grid
-    /// [`grid_rate`] brackets, scanning the cells closest to 0.1 first and stopping
-    /// once no unscanned cell can hold a closer root.
+    /// [`grid_rate`] brackets: each side's first cell with a sign change, found by a
+    /// [`GridWalk`], and a side stops once no unscanned cell of it can hold a closer
+    /// root than one found.
+    ///
+    /// The side where the value's sign at 0.1 and the earliest flow's sign put the
+    /// root of an investment or a loan (as in [`Cashflows::only_root`]) walks alone
+    /// out to [`LEAD_DISTANCE`] from 0.1; then, or once it finds a root, the open side
+    /// closest to 0.1 walks next. After a root is found the other side aims its next
+    /// jump at the first grid rate out of reach, one evaluation when the bound proves
+    /// the whole stretch. The order changes which rates are evaluated, not the cell
+    /// each side finds nor its values: the same root, to the bit.
     fn closest_root(&self) -> Option<f64> {
         let value = self.sides(IRR_PREFERRED)?;
         if value.value == 0.0 {
             return Some(IRR_PREFERRED);
         }
+        let upwards = (value.value < 0.0) != (self.points[0].1 < 0.0);
+        let lead = usize::from(upwards);
         let mut sides = [
             GridWalk::new(Direction::Down, value),
             GridWalk::new(Direction::Up, value),
         ];
         let mut best: Option<f64> = None;
         loop {
-            // The open side whose last rate is closest to 0.1; its next cell may hold
-            // a root no farther than that.
             let reach = best.map(|root| distance(root) + TIE_TOLERANCE);
-            let next = sides
-                .iter_mut()
-                .filter(|side| !side.done && reach.is_none_or(|r| distance(side.last_rate()) <= r))
-                .min_by(|a, b| distance(a.last_rate()).total_cmp(&distance(b.last_rate())));
+            let open = |side: &GridWalk| {
+                !side.done && reach.is_none_or(|r| distance(side.last_rate()) <= r)
+            };
+            let leading = best.is_none()
+                && open(&sides[lead])
+                && distance(sides[lead].last_rate()) <= LEAD_DISTANCE;
+            let next = if leading {
+                Some(&mut sides[lead])
+            } else {
+                // The open side whose last rate is closest to 0.1; its next cell may
+                // hold a root no farther than that.
+                sides
+                    .iter_mut()
+                    .filter(|side| open(side))
+                    .min_by(|a, b| distance(a.last_rate()).total_cmp(&distance(b.last_rate())))
+            };
             let Some(side) = next else {
                 return best;
             };
             let Some(found) = side.step(self) else {
                 continue;
             };
-            best = Some(match best {
+            let root = match best {
                 Some(current) if !closer(found, current) => current,
                 _ => found,
-            });
+            };
+            best = Some(root);
+            for side in &mut sides {
+                side.aim(distance(root) + TIE_TOLERANCE);
+            }
         }
     }
 
@@ -1648,8 +1673,12 @@ impl Sides {
     }
 }
 
-/// The most grid cells a walk skips at once.
+/// The most grid cells a walk skips at once (unless aimed, [`GridWalk::aim`]).
 const MAX_JUMP: usize = 64;
+
+/// How far from 0.1 the side where the root is expected walks alone
+/// ([`Cashflows::closest_root`]).
+const LEAD_DISTANCE: f64 = 0.5;
 
 /// A walk along the grid in one direction from 0.1, looking for the first sign
 /// change.
@@ -1692,6 +1721,25 @@ impl GridWalk {
     /// The rate of the walk's current position.
     fn last_rate(&self) -> f64 {
         self.last.rate
+    }
+
+    /// Aims the next jump at the first grid rate farther than `reach` from 0.1 (or
+    /// the last one), where the walk has nothing more to look for, unless a failed
+    /// jump already marks a nearer rate the bound could not reach.
+    fn aim(&mut self, reach: f64) {
+        if self.done || self.beyond.is_some() {
+            return;
+        }
+        let mut target = self.k;
+        while let Some(rate) = grid_rate(self.direction, target + 1) {
+            target += 1;
+            if distance(rate) > reach {
+                break;
+            }
+        }
+        if target >= self.k + 2 {
+            self.jump = target - self.k;
+        }
     }
 
     /// The values at grid index `k`: the kept ones when the walk evaluated that rate
