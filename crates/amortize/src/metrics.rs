@@ -959,6 +959,9 @@ struct Cashflows {
     gap_times: [f64; MAX_GAPS],
     /// How many of `gap_times` are used.
     gap_count: usize,
+    /// The last [`Cashflows::evaluate`], from which [`Cashflows::settle`] may bound
+    /// the distance to the true root without evaluating the flows again.
+    last: std::cell::Cell<Option<Evaluation>>,
 }
 
 /// A point whose discount factor is computed afresh with `exp`.
@@ -1061,6 +1064,7 @@ impl Cashflows {
             steps,
             gap_times,
             gap_count,
+            last: std::cell::Cell::new(None),
         })
     }
 
@@ -1137,29 +1141,78 @@ impl Cashflows {
     }
 
     /// The value, its derivative with respect to the rate and a bound on its
-    /// rounding error; `None` if not finite.
+    /// rounding error; `None` if not finite. Kept for [`Cashflows::settle`].
     fn evaluate(&self, rate: f64) -> Option<Evaluation> {
         let mut sum = NeumaierSum::default();
         let mut slope = NeumaierSum::default();
         let mut noise = 0.0;
+        let mut proven = 0.0;
+        let mut size = 0.0;
         self.visit(rate.ln_1p(), |t, amount, exponent, factor, chain| {
             let term = amount * factor;
             sum.add(term);
             slope.add(-t * term);
             // exp(x) is off by about |x| ulps when x itself is rounded, a chained
             // factor by one more per step, plus the ulps of the product and the sum.
-            noise += term.abs() * (3.0 + exponent.abs() + f64::from(chain));
+            let (size_of_term, x, c) = (term.abs(), exponent.abs(), f64::from(chain));
+            noise += size_of_term * (3.0 + x + c);
+            // The proven bound of `uncertainty`.
+            proven += size_of_term * (4.0 + 4.0 * x + 2.0 * c);
+            size += size_of_term;
         });
         let evaluation = Evaluation {
             rate,
             value: sum.total(),
             slope: Some(slope.total() / (1.0 + rate)),
             noise: noise * f64::EPSILON,
+            proven: proven * f64::EPSILON,
+            size,
         };
-        (evaluation.value.is_finite()
+        let finite = evaluation.value.is_finite()
             && evaluation.noise.is_finite()
-            && evaluation.slope.is_some_and(f64::is_finite))
-        .then_some(evaluation)
+            && evaluation.slope.is_some_and(f64::is_finite);
+        self.last.set(finite.then_some(evaluation));
+        finite.then_some(evaluation)
+    }
+
+    /// A bound on the distance from `root` to the true root, from an evaluation
+    /// `at` a rate `x` near it instead of one at `root` (the bound of
+    /// [`Cashflows::uncertainty`] otherwise); `None` when it does not apply.
+    ///
+    /// With `h = root - x`, `F` and `S` the value and slope computed at `x`, `E0` the
+    /// proven bound on the value's error (that of `uncertainty`), `T` the latest time
+    /// and `A = Σ |a_i (1 + x)^(-t_i)|`: the slope's error is at most `E1 = 2 T E0 /
+    /// (1 + x) + 2u |S|` (each `t_i · term_i` within `1.5 E0`'s share of it, the
+    /// division two roundings); `|f''| <= M = 4 T (T + 1) A / (1 + m)^2` between `x`
+    /// and `root` (`m` the lower of the two; while `|h| T <= (1 + m) / 2` every
+    /// discount factor there is within `e^(1/2)` of its value at `x`). By Taylor's
+    /// theorem `|f(root)| <= R = |F + S h| + 2u (|F| + |S h|) + E0 + E1 |h| + M h² / 2`
+    /// and `|f'(root)| >= |S| - E1 - M |h|`, required to be at least `|S| / 2`; the
+    /// true root is then within `2 R / (|S| - E1 - M |h|) + 4u |root|` of `root`, the
+    /// factor 2 as in `uncertainty`. For the Newton step from `x`, `F + S h` is the
+    /// step's rounding and `h` of order `1e-9` or less: the bound is of the order of
+    /// `uncertainty`'s.
+    fn distance_bound(&self, at: &Evaluation, root: f64) -> Option<f64> {
+        const U: f64 = f64::EPSILON / 2.0;
+        let slope = at.slope?;
+        let latest = self.points.last()?.0;
+        let h = root - at.rate;
+        let low = 1.0 + root.min(at.rate);
+        if !(low > 0.0 && 2.0 * h.abs() * latest <= low) {
+            return None;
+        }
+        let e1 = 2.0 * latest * at.proven / (1.0 + at.rate) + 2.0 * U * slope.abs();
+        let curvature = 4.0 * latest * (latest + 1.0) * at.size / (low * low);
+        let linear = at.value + slope * h;
+        let residual = linear.abs()
+            + 2.0 * U * (at.value.abs() + (slope * h).abs())
+            + at.proven
+            + e1 * h.abs()
+            + 0.5 * curvature * h * h;
+        let least_slope = slope.abs() - e1 - curvature * h.abs();
+        let bound = 2.0 * residual / least_slope + 4.0 * f64::EPSILON * root.abs();
+        // Also None when anything is NaN.
+        (least_slope >= 0.5 * slope.abs() && bound.is_finite()).then_some(bound)
     }
 
     /// A bound on the distance from an f64 `root` to the true root near it:
@@ -1215,12 +1268,24 @@ impl Cashflows {
     ) -> Option<Decimal> {
         use std::cmp::Ordering;
         let approx = rate_to_decimal(root)?;
+        let no_boundary = |reach: f64| {
+            let (low, high) = (root - reach, root + reach);
+            reach < 8.0 * PRINT_GRID && (low / PRINT_GRID).ceil() > (high / PRINT_GRID).floor()
+        };
+        // The last evaluation usually settles it (the root is its Newton step).
+        let from_last = self
+            .last
+            .get()
+            .and_then(|at| self.distance_bound(&at, root));
+        if from_last.is_some_and(|bound| no_boundary(bound + 1e-14 * root.abs() + 1e-300)) {
+            return Some(approx);
+        }
         let reach = self.uncertainty(root) + 1e-14 * root.abs() + 1e-300;
         if !reach.is_finite() {
             return Some(approx); // a zero slope: a double root
         }
         let (low, high) = (root - reach, root + reach);
-        if reach < 8.0 * PRINT_GRID && (low / PRINT_GRID).ceil() > (high / PRINT_GRID).floor() {
+        if no_boundary(reach) {
             return Some(approx); // no boundary within reach: the usual case
         }
         let (Some(mut low_d), Some(mut high_d)) = (rate_to_decimal(low), rate_to_decimal(high))
@@ -1542,8 +1607,13 @@ struct Evaluation {
     value: f64,
     /// The derivative, when computed.
     slope: Option<f64>,
-    /// A bound on the rounding error of `value`.
+    /// A bound on the rounding error of `value` (the search's stopping test).
     noise: f64,
+    /// The proven bound on the error of `value` (see [`Cashflows::uncertainty`]);
+    /// 0 when not computed.
+    proven: f64,
+    /// `Σ |a_i (1 + rate)^(-t_i)|` as computed; 0 when not computed.
+    size: f64,
 }
 
 /// Where to start refining a bracket: the Newton step from the end with the smaller
@@ -1820,6 +1890,8 @@ impl GridWalk {
                 value,
                 slope: None,
                 noise: 0.0,
+                proven: 0.0,
+                size: 0.0,
             };
             return flows.refine(
                 probe(self.last.rate, self.last.value),
@@ -1929,6 +2001,8 @@ mod tests {
                     value,
                     slope: None,
                     noise: 0.0,
+                    proven: 0.0,
+                    size: 0.0,
                 };
                 flows.refine(probe(side.last, side.last_value), probe(rate, value))
             } else {
@@ -2180,6 +2254,46 @@ mod tests {
             if let (Some(fast), Some(slow)) = (fast, slow) {
                 let reach = flows.uncertainty(fast) + flows.uncertainty(slow);
                 prop_assert!((fast - slow).abs() <= reach, "{} {} {}", fast, slow, reach);
+            }
+        }
+
+        /// The bound [`Cashflows::settle`] takes from the last evaluation holds: the
+        /// exact decimal XNPV changes sign between the root minus the bound and the
+        /// root plus it (or cannot be told from zero at one of them), on flows with one
+        /// sign change and on flows of either sign.
+        #[test]
+        fn the_bound_from_the_last_evaluation_brackets_the_root(
+            terms in prop_oneof![one_sign_change_flows(), mixed_flows()]
+        ) {
+            use std::cmp::Ordering;
+            let Some(flows) = Cashflows::new(terms.iter().copied(), 365.0) else {
+                return Ok(());
+            };
+            let Some(root) = flows.preferred_root() else {
+                return Ok(());
+            };
+            let Some(bound) = flows.last.get().and_then(|at| flows.distance_bound(&at, root))
+            else {
+                return Ok(());
+            };
+            prop_assume!(bound < 1e-6);
+            let base = NaiveDate::from_ymd_opt(2020, 1, 1).expect("a date");
+            let dated: Vec<DatedFlow> = terms
+                .iter()
+                .map(|&(days, cents)| {
+                    DatedFlow::new(base + chrono::Days::new(days as u64), Money::from_cents(i64::try_from(cents).expect("cents")))
+                })
+                .collect();
+            let sign = |rate: f64| {
+                let rate = Decimal::from_f64_retain(rate).expect("a decimal");
+                exact_sign(xnpv(rate, &dated, base), xnpv_error(rate, &dated, base))
+            };
+            let (below, above) = (sign(root - bound), sign(root + bound));
+            if let (Some(below), Some(above)) = (below, above) {
+                prop_assert!(
+                    below == Ordering::Equal || above == Ordering::Equal || below != above,
+                    "{} ± {}: {:?} {:?}", root, bound, below, above
+                );
             }
         }
 
