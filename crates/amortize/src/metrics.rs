@@ -964,6 +964,59 @@ struct Cashflows {
     last: std::cell::Cell<Option<Evaluation>>,
 }
 
+/// What [`netted_in_order`] found.
+enum Netted {
+    /// The terms came in time order: netted.
+    Sorted(Vec<(i64, i128)>),
+    /// A term came before the one ahead of it.
+    Unsorted,
+    /// A sum left the `i128` range.
+    Overflow,
+}
+
+/// Terms that come in time order (as a run's flows do), netted in one pass: equal
+/// times summed exactly in their order, zero sums dropped.
+fn netted_in_order(terms: impl Iterator<Item = (i64, i128)>) -> Netted {
+    let mut exact: Vec<(i64, i128)> = Vec::with_capacity(terms.size_hint().0);
+    for (time, cents) in terms {
+        match exact.last_mut() {
+            Some(last) if last.0 == time => match last.1.checked_add(cents) {
+                Some(sum) => last.1 = sum,
+                None => return Netted::Overflow,
+            },
+            Some(last) if last.0 > time => return Netted::Unsorted,
+            // The last time netted to zero: the next takes its place.
+            Some(last) if last.1 == 0 => *last = (time, cents),
+            _ => exact.push((time, cents)),
+        }
+    }
+    if exact.last().is_some_and(|&(_, cents)| cents == 0) {
+        exact.pop();
+    }
+    Netted::Sorted(exact)
+}
+
+/// Terms in any order netted: sorted by time, equal times summed exactly, zero sums
+/// dropped; `None` when a sum leaves the `i128` range.
+fn netted_by_sorting(terms: impl Iterator<Item = (i64, i128)>) -> Option<Vec<(i64, i128)>> {
+    let mut exact: Vec<(i64, i128)> = terms.collect();
+    // Equal times are netted exactly below: their order does not matter.
+    exact.sort_unstable_by_key(|&(time, _)| time);
+    let mut kept = 0;
+    for i in 0..exact.len() {
+        let (time, cents) = exact[i];
+        if kept > 0 && exact[kept - 1].0 == time {
+            exact[kept - 1].1 = exact[kept - 1].1.checked_add(cents)?;
+        } else {
+            exact[kept] = (time, cents);
+            kept += 1;
+        }
+    }
+    exact.truncate(kept);
+    exact.retain(|&(_, cents)| cents != 0);
+    Some(exact)
+}
+
 /// A point whose discount factor is computed afresh with `exp`.
 const FRESH: u8 = u8::MAX;
 
@@ -999,25 +1052,12 @@ const TIE_TOLERANCE: f64 = 1e-12;
 impl Cashflows {
     /// Nets `(time, amount)` terms with equal times exactly, drops zeros, and
     /// converts to f64 with `unit` time units a year. `None` when nothing is left.
-    fn new(terms: impl Iterator<Item = (i64, i128)>, unit: f64) -> Option<Cashflows> {
-        let mut exact: Vec<(i64, i128)> = terms.collect();
-        if !exact.is_sorted_by_key(|&(time, _)| time) {
-            // Equal times are netted exactly below: their order does not matter.
-            exact.sort_unstable_by_key(|&(time, _)| time);
-        }
-        // Net equal times exactly in place, dropping zeros.
-        let mut kept = 0;
-        for i in 0..exact.len() {
-            let (time, cents) = exact[i];
-            if kept > 0 && exact[kept - 1].0 == time {
-                exact[kept - 1].1 = exact[kept - 1].1.checked_add(cents)?;
-            } else {
-                exact[kept] = (time, cents);
-                kept += 1;
-            }
-        }
-        exact.truncate(kept);
-        exact.retain(|&(_, cents)| cents != 0);
+    fn new(terms: impl Iterator<Item = (i64, i128)> + Clone, unit: f64) -> Option<Cashflows> {
+        let exact = match netted_in_order(terms.clone()) {
+            Netted::Sorted(exact) => exact,
+            Netted::Unsorted => netted_by_sorting(terms)?,
+            Netted::Overflow => return None,
+        };
         let first = exact.first()?.0;
         // The conversion rounds to nearest, so it keeps order: the largest amount in
         // f64 is the conversion of the largest in cents.
@@ -2294,6 +2334,32 @@ mod tests {
                     below == Ordering::Equal || above == Ordering::Equal || below != above,
                     "{} ± {}: {:?} {:?}", root, bound, below, above
                 );
+            }
+        }
+
+        /// Terms in time order, with repeated times and zeros and sums that cancel,
+        /// net in one pass to what sorting and netting gives; out of order they are
+        /// left to the sort.
+        #[test]
+        fn netting_in_order_is_netting_by_sorting(
+            raw in prop::collection::vec((0_i64..=3, -3_i128..=3), 0..40)
+        ) {
+            let mut time = 0;
+            let terms: Vec<(i64, i128)> = raw
+                .iter()
+                .map(|&(gap, cents)| {
+                    time += gap;
+                    (time, cents)
+                })
+                .collect();
+            let by_sorting = netted_by_sorting(terms.iter().copied());
+            match netted_in_order(terms.iter().copied()) {
+                Netted::Sorted(exact) => prop_assert_eq!(Some(exact), by_sorting),
+                _ => prop_assert!(false, "in order: {:?}", terms),
+            }
+            let reversed = terms.iter().rev().copied();
+            if terms.first().map(|t| t.0) != terms.last().map(|t| t.0) {
+                prop_assert!(matches!(netted_in_order(reversed), Netted::Unsorted));
             }
         }
 

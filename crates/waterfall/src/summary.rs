@@ -233,7 +233,12 @@ impl Summary {
         // terminal flow (and, for the payback, their sums by period); the senior
         // lender's draws, upfront fee and every payment it received.
         let mut sponsor_flows: Vec<DatedFlow> = Vec::with_capacity(periods.len() + 2);
-        let mut senior_lender_flows: Vec<DatedFlow> = Vec::new();
+        let mut senior_lender_flows: Vec<DatedFlow> =
+            Vec::with_capacity(if senior_index.is_some() {
+                periods.len() + 2
+            } else {
+                0
+            });
         let mut sponsor_by_period = vec![Money::ZERO; if all { periods.len() + 1 } else { 0 }];
         let lender = senior_index.map(Account::Lender);
         for t in ledger.transfers() {
@@ -270,8 +275,7 @@ impl Summary {
         });
 
         let min_total = min_dscr_total(periods);
-        let total_equity =
-            closing.equity + periods.iter().map(|p| p.equity_contribution).sum::<Money>();
+        let totals = PeriodTotals::of(periods);
         Summary {
             detail,
             senior_commitment: senior.map_or(Money::ZERO, |s| s.commitment),
@@ -303,26 +307,52 @@ impl Summary {
             payback_period: payback,
             terminal_value: terminal.terminal_value,
             lender_loss: terminal.lender_loss,
-            total_invoice: periods.iter().map(|p| p.operations.invoice).sum(),
-            total_collections: periods.iter().map(|p| p.operations.collections).sum(),
-            total_opex: periods.iter().map(|p| p.operations.opex).sum(),
-            total_fees: periods.iter().map(|p| p.operations.fees).sum(),
-            total_interest: periods
-                .iter()
-                .flat_map(|p| &p.facilities)
-                .map(|f| f.interest_paid)
-                .sum(),
-            total_principal: periods
-                .iter()
-                .flat_map(|p| &p.facilities)
-                .map(|f| f.principal_paid + f.prepaid)
-                .sum(),
-            total_distributions: periods.iter().map(|p| p.distribution).sum(),
-            total_equity,
+            total_invoice: totals.invoice,
+            total_collections: totals.collections,
+            total_opex: totals.opex,
+            total_fees: totals.fees,
+            total_interest: totals.interest,
+            total_principal: totals.principal,
+            total_distributions: totals.distributions,
+            total_equity: closing.equity + totals.equity_contributions,
             sponsor_flows,
             project_flows,
             senior_lender_flows,
         }
+    }
+}
+
+/// The sums over the periods that the summary prints, in one pass.
+#[derive(Default)]
+struct PeriodTotals {
+    invoice: Money,
+    collections: Money,
+    opex: Money,
+    fees: Money,
+    /// Interest paid at steps 3 and 6, all facilities.
+    interest: Money,
+    /// Principal paid and prepaid, all facilities.
+    principal: Money,
+    distributions: Money,
+    equity_contributions: Money,
+}
+
+impl PeriodTotals {
+    fn of(periods: &[PeriodResult]) -> PeriodTotals {
+        let mut totals = PeriodTotals::default();
+        for p in periods {
+            totals.invoice += p.operations.invoice;
+            totals.collections += p.operations.collections;
+            totals.opex += p.operations.opex;
+            totals.fees += p.operations.fees;
+            for f in &p.facilities {
+                totals.interest += f.interest_paid;
+                totals.principal += f.principal_paid + f.prepaid;
+            }
+            totals.distributions += p.distribution;
+            totals.equity_contributions += p.equity_contribution;
+        }
+        totals
     }
 }
 
