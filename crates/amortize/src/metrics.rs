@@ -1186,27 +1186,19 @@ impl Cashflows {
         let mut sum = NeumaierSum::default();
         let mut slope = NeumaierSum::default();
         let mut noise = 0.0;
-        let mut proven = 0.0;
-        let mut size = 0.0;
         self.visit(rate.ln_1p(), |t, amount, exponent, factor, chain| {
             let term = amount * factor;
             sum.add(term);
             slope.add(-t * term);
             // exp(x) is off by about |x| ulps when x itself is rounded, a chained
             // factor by one more per step, plus the ulps of the product and the sum.
-            let (size_of_term, x, c) = (term.abs(), exponent.abs(), f64::from(chain));
-            noise += size_of_term * (3.0 + x + c);
-            // The proven bound of `uncertainty`.
-            proven += size_of_term * (4.0 + 4.0 * x + 2.0 * c);
-            size += size_of_term;
+            noise += term.abs() * (3.0 + exponent.abs() + f64::from(chain));
         });
         let evaluation = Evaluation {
             rate,
             value: sum.total(),
             slope: Some(slope.total() / (1.0 + rate)),
             noise: noise * f64::EPSILON,
-            proven: proven * f64::EPSILON,
-            size,
         };
         let finite = evaluation.value.is_finite()
             && evaluation.noise.is_finite()
@@ -1219,9 +1211,12 @@ impl Cashflows {
     /// `at` a rate `x` near it instead of one at `root` (the bound of
     /// [`Cashflows::uncertainty`] otherwise); `None` when it does not apply.
     ///
-    /// With `h = root - x`, `F` and `S` the value and slope computed at `x`, `E0` the
-    /// proven bound on the value's error (that of `uncertainty`), `T` the latest time
-    /// and `A = Σ |a_i (1 + x)^(-t_i)|`: the slope's error is at most `E1 = 2 T E0 /
+    /// With `h = root - x`, `F` and `S` the value and slope computed at `x`, `N` the
+    /// evaluation's `noise` (`Σ |term_i| (3 + |x_i| + c_i) · 2u`), `E0 = 5 N` bounds
+    /// the value's error (the bound of `uncertainty`, `Σ |term_i| (4 + 4 |x_i| + 2
+    /// c_i) · 2u`, is at most `4 N` but for the rounding of `N`'s own sum), `T` the
+    /// latest time and `A = Σ |a_i (1 + x)^(-t_i)| <= 0.34 N / 2u` (each term counts
+    /// at least 3 times in `N`): the slope's error is at most `E1 = 2 T E0 /
     /// (1 + x) + 2u |S|` (each `t_i · term_i` within `1.5 E0`'s share of it, the
     /// division two roundings); `|f''| <= M = 4 T (T + 1) A / (1 + m)^2` between `x`
     /// and `root` (`m` the lower of the two; while `|h| T <= (1 + m) / 2` every
@@ -1241,12 +1236,14 @@ impl Cashflows {
         if !(low > 0.0 && 2.0 * h.abs() * latest <= low) {
             return None;
         }
-        let e1 = 2.0 * latest * at.proven / (1.0 + at.rate) + 2.0 * U * slope.abs();
-        let curvature = 4.0 * latest * (latest + 1.0) * at.size / (low * low);
+        let proven = 5.0 * at.noise;
+        let size = 0.34 * at.noise / f64::EPSILON;
+        let e1 = 2.0 * latest * proven / (1.0 + at.rate) + 2.0 * U * slope.abs();
+        let curvature = 4.0 * latest * (latest + 1.0) * size / (low * low);
         let linear = at.value + slope * h;
         let residual = linear.abs()
             + 2.0 * U * (at.value.abs() + (slope * h).abs())
-            + at.proven
+            + proven
             + e1 * h.abs()
             + 0.5 * curvature * h * h;
         let least_slope = slope.abs() - e1 - curvature * h.abs();
@@ -1647,13 +1644,9 @@ struct Evaluation {
     value: f64,
     /// The derivative, when computed.
     slope: Option<f64>,
-    /// A bound on the rounding error of `value` (the search's stopping test).
+    /// A bound on the rounding error of `value`: `Σ |term_i| (3 + |x_i| + c_i) ·
+    /// 2u` (see [`Cashflows::evaluate`]).
     noise: f64,
-    /// The proven bound on the error of `value` (see [`Cashflows::uncertainty`]);
-    /// 0 when not computed.
-    proven: f64,
-    /// `Σ |a_i (1 + rate)^(-t_i)|` as computed; 0 when not computed.
-    size: f64,
 }
 
 /// Where to start refining a bracket: the Newton step from the end with the smaller
@@ -1930,8 +1923,6 @@ impl GridWalk {
                 value,
                 slope: None,
                 noise: 0.0,
-                proven: 0.0,
-                size: 0.0,
             };
             return flows.refine(
                 probe(self.last.rate, self.last.value),
@@ -2041,8 +2032,6 @@ mod tests {
                     value,
                     slope: None,
                     noise: 0.0,
-                    proven: 0.0,
-                    size: 0.0,
                 };
                 flows.refine(probe(side.last, side.last_value), probe(rate, value))
             } else {
