@@ -28,9 +28,12 @@
 //!   each such rounding only asks on which side of the multiples of `5e-11` (the
 //!   *printing grid*) a value lies, or whether it is one. The root is therefore
 //!   *settled* before it is returned: its distance to the true root is bounded by
-//!   `2 (|f(x)| + e) / |f'(x)|`, `e` the rounding error of `f(x)`; when no grid point
-//!   lies within that bound (plus `1e-14 |x|`) the root rounded to 15 significant
-//!   digits is returned, and otherwise the sign of the exact decimal [`xnpv`] (or
+//!   `2 (|f(x)| + e) / |f'(x)|`, `e` the rounding error of `f(x)` (first from the
+//!   search's last evaluation, near `x`, by Taylor's theorem with proven bounds on
+//!   the slope's error and the curvature; from an evaluation at `x` when that does
+//!   not settle it); when no grid point lies within that bound (plus `1e-14 |x|`)
+//!   the root rounded to 15 significant digits (exactly, in integers) is returned,
+//!   and otherwise the sign of the exact decimal [`xnpv`] (or
 //!   [`npv`]), with its own error bound, at each grid point in reach places the root
 //!   in its cell or on the point (after a decimal bisection when f64 cannot place it
 //!   within 4e-10). So `round10` of the result is `round10` of the true root; the
@@ -1285,10 +1288,12 @@ impl Cashflows {
     /// [`PRINT_GRID`] (`5e-11`) as the true root: so every rounding to 10 decimals or
     /// fewer gives the digits of the true root.
     ///
-    /// When no multiple of `5e-11` lies within [`Cashflows::uncertainty`] (plus the
-    /// `1e-14 |root|`, more than the 15-digit rounding moves it) of `root`, the f64 root rounded to 15
-    /// significant digits is already in the right cell: the usual case, decided
-    /// with one more f64 evaluation. Otherwise the `exact` decimal path (the XNPV or
+    /// When no multiple of `5e-11` lies within [`Cashflows::distance_bound`] from the
+    /// search's last evaluation, or else within [`Cashflows::uncertainty`] (plus the
+    /// `1e-14 |root|`, more than the 15-digit rounding moves it) of `root`, the f64
+    /// root rounded to 15 significant digits is already in the right cell: the usual
+    /// case, decided without evaluating the flows again (the root is the Newton step
+    /// from the last evaluation) or with one more f64 evaluation. Otherwise the `exact` decimal path (the XNPV or
     /// NPV in decimals, with its own error bound) tells the sign of the flows' value
     /// at each such multiple and at both ends of the interval, which places the root:
     /// between two multiples (the f64 root is kept if it is there, else moved just
