@@ -150,6 +150,31 @@ proptest! {
         prop_assert!(l.facilities.is_empty() && l.project_flows.is_empty());
     }
 
+    /// The project's flows are section 12's (-capex on each line's date, +P at close,
+    /// +CFADS_k at each period's end, +terminal value - refund paid at `end_N`), in
+    /// date order.
+    #[test]
+    fn the_project_flows_are_section_12s_in_date_order(deal in arb_deal(Debt::Any)) {
+        let deal = valid(deal);
+        let r = run_ok(&deal)?;
+        let plan = Plan::new(&deal).unwrap();
+        let flows = &r.summary.project_flows;
+        prop_assert!(flows.is_sorted_by_key(|f| f.date), "{:?}", flows);
+        let mut expected: Vec<(chrono::NaiveDate, Money)> = plan
+            .capex
+            .iter()
+            .map(|line| (line.effective_date(deal.close), -line.amount))
+            .collect();
+        expected.push((deal.close, deal.contract.prepayment));
+        expected.extend(r.periods.iter().map(|p| (p.end, p.operations.cfads)));
+        expected.push((r.terminal.date, r.terminal.terminal_value - r.terminal.refund_paid));
+        expected.sort();
+        let mut got: Vec<(chrono::NaiveDate, Money)> =
+            flows.iter().map(|f| (f.date, f.amount)).collect();
+        got.sort();
+        prop_assert_eq!(got, expected);
+    }
+
     /// Cash conservation re-checked from the raw ledger: at close, in every period
     /// (without the end-of-run transfers, which carry period N) and at the end of the
     /// run, what enters the box's operating account leaves it, to the cent.
