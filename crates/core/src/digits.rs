@@ -13,6 +13,17 @@ const CAPACITY: usize = 48;
 /// `10^19`, the largest power of ten below `u64::MAX`.
 const TEN_POW_19: u128 = 10_000_000_000_000_000_000;
 
+/// `10^0` to `10^19`.
+const POWERS_OF_TEN: [u64; 20] = {
+    let mut powers = [1_u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        powers[i] = powers[i - 1] * 10;
+        i += 1;
+    }
+    powers
+};
+
 /// "00" to "99", the two digits of each number below 100.
 const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 2021222324252627282930313233343536373839\
@@ -38,14 +49,32 @@ impl Digits {
     /// assert_eq!(Digits::fixed_point(false, 42, 0).as_str(), "42");
     /// ```
     pub fn fixed_point(negative: bool, abs: u128, decimals: u32) -> Digits {
+        // The JSON report's scales, money's 2 and a ratio's 10, and integers' 0 have
+        // their own copies, whose divisions by a constant are multiplications.
+        match decimals {
+            0 => Digits::fixed::<0>(negative, abs),
+            2 => Digits::fixed::<2>(negative, abs),
+            10 => Digits::fixed::<10>(negative, abs),
+            // More than 19 decimals would not fit `u64`: 19 is the most (no caller
+            // asks for more than 10).
+            _ => Digits::fixed_at(negative, abs, decimals.min(19)),
+        }
+    }
+
+    /// [`Digits::fixed_point`] at `D` decimals (`D <= 19`).
+    #[inline(always)]
+    fn fixed<const D: u32>(negative: bool, abs: u128) -> Digits {
+        Digits::fixed_at(negative, abs, D)
+    }
+
+    /// [`Digits::fixed_point`] at `decimals <= 19` decimals.
+    #[inline(always)]
+    fn fixed_at(negative: bool, abs: u128, decimals: u32) -> Digits {
         let mut d = Digits {
             buf: [b'0'; CAPACITY],
             start: CAPACITY,
         };
-        // More than 19 decimals would not fit `u64`: 19 is the most (no caller asks
-        // for more than 10).
-        let decimals = decimals.min(19);
-        let unit = 10_u64.pow(decimals);
+        let unit = POWERS_OF_TEN[decimals as usize];
         // Every realistic amount fits `u64`, whose division is a multiplication.
         let (whole, fraction) = match u64::try_from(abs) {
             Ok(abs) => (u128::from(abs / unit), abs % unit),
@@ -90,16 +119,20 @@ impl Digits {
     /// time from a table, as the standard library's integer display does.
     fn push_u64(&mut self, mut n: u64, min: usize) {
         let end = self.start;
-        while n >= 100 {
+        // At most 20 digits from the end of the buffer: `start >= 2` before each pair
+        // while the buffer holds at most 40 bytes of a text (a pair fits).
+        while n >= 100 && self.start >= 2 {
             let pair = 2 * (n % 100) as usize;
             n /= 100;
-            self.push(PAIRS[pair + 1]);
-            self.push(PAIRS[pair]);
+            self.start -= 2;
+            let at = self.start;
+            self.buf[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
         }
-        if n >= 10 {
+        if n >= 10 && self.start >= 2 {
             let pair = 2 * n as usize;
-            self.push(PAIRS[pair + 1]);
-            self.push(PAIRS[pair]);
+            self.start -= 2;
+            let at = self.start;
+            self.buf[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
         } else {
             self.push(b'0' + n as u8);
         }

@@ -208,9 +208,9 @@ pub fn parse_with_rules(
         source,
         span: 0..0,
     };
-    boxflow_model::check_into(&outcome.deal, &outcome.poisoned, &mut sink);
+    let checked = boxflow_model::Checked::new(outcome.deal, &outcome.poisoned, &mut sink);
     let mut found = sink.found;
-    for invalid in rules(&outcome.deal, &outcome.poisoned) {
+    for invalid in rules(checked.deal(), &outcome.poisoned) {
         let span = locations.span_of(&invalid.path, source);
         found.push(DealError::pending(
             invalid.kind.into(),
@@ -220,7 +220,7 @@ pub fn parse_with_rules(
         ));
     }
     if found.total() == 0 {
-        outcome.deal.validate().map_err(|e| {
+        checked.into_valid().map_err(|e| {
             // The reader's own pass found nothing, so the rules of validate() found
             // nothing either: a difference is an internal error, reported, not hidden.
             let errors: Vec<DealError> = e

@@ -39,7 +39,7 @@ pub mod warning;
 pub use builder::*;
 pub use deal::*;
 pub use invalid::{did_you_mean, shorten, Invalid, InvalidDeal, RuleKind, MAX_QUOTED_CHARS};
-pub use valid::ValidDeal;
+pub use valid::{Checked, ValidDeal};
 pub use validate::{
     check_into, check_with_poisoned, validate, validate_scenario, RuleSink, MAX_TERM_MONTHS,
     MAX_VALUE,

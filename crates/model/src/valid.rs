@@ -6,11 +6,13 @@ use serde::Serialize;
 
 use crate::deal::{Deal, Scenario};
 use crate::invalid::InvalidDeal;
-use crate::validate::{validate, validate_scenario};
+use crate::invalid::RuleKind;
+use crate::validate::{check_into, validate, validate_scenario, RuleSink};
+use crate::Invalid;
 
 /// A [`Deal`] that passed every rule of methodology section 1: the only kind of deal
-/// the engine runs. Only [`Deal::validate`] (which the deal-sheet reader calls) and
-/// [`ValidDeal::with_scenario`] make one; read it through `Deref` as a `&Deal`.
+/// the engine runs. Only [`Deal::validate`], [`Checked::into_valid`] (which the
+/// deal-sheet reader calls) and [`ValidDeal::with_scenario`] make one; read it through `Deref` as a `&Deal`.
 ///
 /// ```
 /// use boxflow_model::{Deal, Scenario};
@@ -88,5 +90,76 @@ impl Deref for ValidDeal {
 impl AsRef<Deal> for ValidDeal {
     fn as_ref(&self) -> &Deal {
         &self.0
+    }
+}
+
+/// A deal checked by [`Checked::new`]: every rule of methodology section 1 was offered
+/// to a sink once, and whether any broke is known, so that a reader that shows the
+/// broken rules itself need not check the deal a second time to make it a
+/// [`ValidDeal`].
+///
+/// ```
+/// use boxflow_model::{Checked, Deal, Invalid};
+///
+/// let mut found: Vec<Invalid> = Vec::new();
+/// let checked = Checked::new(Deal::example(), &[], &mut found);
+/// assert!(found.is_empty());
+/// assert_eq!(checked.into_valid().unwrap().name, "example");
+///
+/// let mut broken = Deal::example();
+/// broken.contract.capacity[0].gpus = 0;
+/// let mut found: Vec<Invalid> = Vec::new();
+/// let checked = Checked::new(broken, &[], &mut found);
+/// assert_eq!(found.len(), 1);
+/// assert_eq!(checked.into_valid().unwrap_err().invalid, found);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Checked {
+    deal: Deal,
+    /// No rule broke and none was skipped for a poisoned path.
+    clean: bool,
+}
+
+impl Checked {
+    /// Checks `deal` as [`check_into`] does, offering every broken rule to `sink`
+    /// (rules that read a path in `poisoned` are skipped).
+    pub fn new(deal: Deal, poisoned: &[String], sink: &mut dyn RuleSink) -> Checked {
+        let mut counted = Counted { sink, broken: 0 };
+        check_into(&deal, poisoned, &mut counted);
+        let clean = counted.broken == 0 && poisoned.is_empty();
+        Checked { deal, clean }
+    }
+
+    /// The deal that was checked.
+    pub fn deal(&self) -> &Deal {
+        &self.deal
+    }
+
+    /// The deal as a [`ValidDeal`] when no rule broke; otherwise (or when rules were
+    /// skipped for poisoned paths) it is validated again with every rule, which
+    /// gives every broken one.
+    pub fn into_valid(self) -> Result<ValidDeal, InvalidDeal> {
+        if self.clean {
+            Ok(ValidDeal(self.deal))
+        } else {
+            self.deal.validate()
+        }
+    }
+}
+
+/// A sink that counts every broken rule offered to the one it wraps.
+struct Counted<'a> {
+    sink: &'a mut dyn RuleSink,
+    broken: usize,
+}
+
+impl RuleSink for Counted<'_> {
+    fn wants(&mut self, kind: RuleKind, path: &str) -> bool {
+        self.broken += 1;
+        self.sink.wants(kind, path)
+    }
+
+    fn push(&mut self, invalid: Invalid) {
+        self.sink.push(invalid);
     }
 }
