@@ -25,7 +25,7 @@ use crate::ledger::{Account, Ledger, Step, Transfers};
 use boxflow_amortize::Factor;
 
 use crate::operations::Operations;
-use crate::plan::Plan;
+use crate::plan::{Plan, ReserveTargets};
 use crate::run::{
     Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodResult, Terminal, TerminalFacility,
 };
@@ -379,6 +379,10 @@ struct Waterfall<'a> {
     flows: PeriodFlows,
     /// The facilities' names, shared by every period's [`FacilityPeriod`].
     names: Vec<Arc<str>>,
+    /// The DSRA targets' window sums, fixed once per run.
+    reserve: ReserveTargets,
+    /// The period's senior DSCR as a decimal, once an event has divided it.
+    dscr_value: Option<Decimal>,
 }
 
 impl<'a> Waterfall<'a> {
@@ -405,6 +409,8 @@ impl<'a> Waterfall<'a> {
                 .iter()
                 .map(|f| Arc::from(f.name.as_str()))
                 .collect(),
+            reserve: ReserveTargets::new(plan, deal),
+            dscr_value: None,
         }
     }
 
@@ -511,6 +517,7 @@ impl<'a> Waterfall<'a> {
         let ops = &plan.operations[idx];
         let mark = self.ledger.len();
         self.events = Vec::new();
+        self.dscr_value = None;
         self.schedule_breach_events(k);
         let equity = self.capex_draws(k);
         self.accrue(idx)?;
@@ -618,7 +625,7 @@ impl<'a> Waterfall<'a> {
         let period = &plan.calendar.periods()[idx];
         for (s, f) in self.facilities.iter_mut().zip(&plan.facilities) {
             let (day_count, rate) = (f.terms.day_count, f.rates[idx]);
-            let whole_period = day_count.fraction(period.start, period.end);
+            let whole_period = day_count.period_fraction(period);
             let mut interest = Factor::accrual(rate, whole_period).on(s.due.opening)?;
             for (line, draw) in plan.capex.iter().zip(&f.draws) {
                 if line.period == k {
@@ -774,13 +781,13 @@ impl<'a> Waterfall<'a> {
     /// [`Plan::dsra_target`] (section 8) on the senior balance after step 4 and its
     /// commitment not yet drawn. Returns the target.
     fn step_reserve(&mut self, k: usize) -> Money {
-        let (deal, plan) = (self.deal, self.plan);
+        let plan = self.plan;
         let (balance, undrawn) = self.senior.map_or((Money::ZERO, Money::ZERO), |s| {
             let state = &self.facilities[s];
             let undrawn = plan.facilities[s].commitment - state.drawn;
             (state.balance, undrawn.at_least_zero())
         });
-        let target = plan.dsra_target(deal, k, balance, undrawn);
+        let target = self.reserve.target(k, balance, undrawn);
         if self.dsra > target {
             let release = self.dsra - target;
             self.receive(Step::Dsra, Account::Dsra, release);
@@ -876,9 +883,10 @@ impl<'a> Waterfall<'a> {
         }
         let deposit = self.pay(Step::Lockup, Account::Lockup, self.available);
         self.lockup += deposit;
+        let dscr_value = dscr.map(|d| self.dscr_value(d));
         self.events.push(Event::Lockup {
             period: self.period,
-            dscr: dscr.map(MoneyRatio::value),
+            dscr: dscr_value,
             dscr_below: test.dscr_below,
             senior_arrears: test.senior_arrears,
             dsra_below_target: test.dsra_below_target,
@@ -894,6 +902,12 @@ impl<'a> Waterfall<'a> {
         }
     }
 
+    /// The period's senior DSCR `dscr` as a decimal ([`MoneyRatio::value`]), divided
+    /// once for the period's events.
+    fn dscr_value(&mut self, dscr: MoneyRatio) -> Decimal {
+        *self.dscr_value.get_or_insert_with(|| dscr.value())
+    }
+
     /// Step 10, `distribution` (section 9): "what is left goes to the sponsor."
     fn step_distribution(&mut self) {
         self.pay(Step::Distribution, Account::Sponsor, self.available);
@@ -904,9 +918,10 @@ impl<'a> Waterfall<'a> {
         let min = self.deal.covenants.as_ref().and_then(|c| c.min_dscr);
         if let (Some(min_dscr), Some(dscr)) = (min, dscr) {
             if dscr.is_below(min_dscr.value()) {
+                let value = self.dscr_value(dscr);
                 self.events.push(Event::DscrDefault {
                     period: self.period,
-                    dscr: dscr.value(),
+                    dscr: value,
                     min_dscr,
                 });
             }
