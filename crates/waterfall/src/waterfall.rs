@@ -16,7 +16,7 @@
 
 use std::sync::Arc;
 
-use boxflow_core::{Money, MoneyRatio};
+use boxflow_core::{Level, Money, MoneyRatio};
 use boxflow_model::{LockupAction, Rank, ValidDeal};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -383,6 +383,33 @@ struct Waterfall<'a> {
     reserve: ReserveTargets,
     /// The period's senior DSCR as a decimal, once an event has divided it.
     dscr_value: Option<Decimal>,
+    /// The covenants' levels, prepared once per run.
+    levels: Levels,
+}
+
+/// The covenants' levels (section 11), each prepared once to test a ratio every period.
+#[derive(Clone, Copy, Debug, Default)]
+struct Levels {
+    /// `lockup_dscr`.
+    lockup_dscr: Option<Level>,
+    /// `min_dscr`.
+    min_dscr: Option<Level>,
+    /// `max_ltv`.
+    max_ltv: Option<Level>,
+}
+
+impl Levels {
+    /// The levels of `deal`'s covenants, none without covenants.
+    fn of(deal: &ValidDeal) -> Levels {
+        let level = |r: Option<boxflow_core::Ratio>| r.map(|r| Level::new(r.value()));
+        deal.covenants
+            .as_ref()
+            .map_or(Levels::default(), |c| Levels {
+                lockup_dscr: level(c.lockup_dscr),
+                min_dscr: level(c.min_dscr),
+                max_ltv: level(c.max_ltv),
+            })
+    }
 }
 
 impl<'a> Waterfall<'a> {
@@ -411,6 +438,7 @@ impl<'a> Waterfall<'a> {
                 .collect(),
             reserve: ReserveTargets::new(plan, deal),
             dscr_value: None,
+            levels: Levels::of(deal),
         }
     }
 
@@ -835,8 +863,8 @@ impl<'a> Waterfall<'a> {
     /// step 5 is at least its target." `None` without covenants.
     fn lockup_test(&self, dscr: Option<MoneyRatio>, dsra_target: Money) -> Option<LockupTest> {
         let c = self.deal.covenants.as_ref()?;
-        let dscr_below = match (c.lockup_dscr, dscr) {
-            (Some(min), Some(d)) => d.is_below(min.value()),
+        let dscr_below = match (&self.levels.lockup_dscr, dscr) {
+            (Some(min), Some(d)) => d.is_below_level(min),
             _ => false,
         };
         let senior_arrears = self.senior.is_some_and(|s| {
@@ -916,8 +944,8 @@ impl<'a> Waterfall<'a> {
     /// `dscr_default` (section 11): "when `DSCR_k < min_dscr`".
     fn dscr_default(&mut self, dscr: Option<MoneyRatio>) {
         let min = self.deal.covenants.as_ref().and_then(|c| c.min_dscr);
-        if let (Some(min_dscr), Some(dscr)) = (min, dscr) {
-            if dscr.is_below(min_dscr.value()) {
+        if let (Some(min_dscr), Some(level), Some(dscr)) = (min, self.levels.min_dscr, dscr) {
+            if dscr.is_below_level(&level) {
                 let value = self.dscr_value(dscr);
                 self.events.push(Event::DscrDefault {
                     period: self.period,
@@ -938,9 +966,10 @@ impl<'a> Waterfall<'a> {
             .senior
             .map_or(Money::ZERO, |s| self.facilities[s].balance);
         let ltv = MoneyRatio::new(balance, book_value);
-        if let Some(max_ltv) = self.deal.covenants.as_ref().and_then(|c| c.max_ltv) {
+        let max_ltv = self.deal.covenants.as_ref().and_then(|c| c.max_ltv);
+        if let (Some(max_ltv), Some(level)) = (max_ltv, self.levels.max_ltv) {
             let breach = match ltv {
-                Some(l) => l.is_above(max_ltv.value()),
+                Some(l) => l.is_above_level(&level),
                 None => balance.is_positive(),
             };
             if breach {
