@@ -381,8 +381,6 @@ struct Waterfall<'a> {
     names: Vec<Arc<str>>,
     /// The DSRA targets' window sums, fixed once per run.
     reserve: ReserveTargets,
-    /// The period's senior DSCR as a decimal, once an event has divided it.
-    dscr_value: Option<Decimal>,
     /// The covenants' levels, prepared once per run.
     levels: Levels,
 }
@@ -437,7 +435,6 @@ impl<'a> Waterfall<'a> {
                 .map(|f| Arc::from(f.name.as_str()))
                 .collect(),
             reserve: ReserveTargets::new(plan, deal),
-            dscr_value: None,
             levels: Levels::of(deal),
         }
     }
@@ -545,7 +542,6 @@ impl<'a> Waterfall<'a> {
         let ops = &plan.operations[idx];
         let mark = self.ledger.len();
         self.events = Vec::new();
-        self.dscr_value = None;
         self.schedule_breach_events(k);
         let equity = self.capex_draws(k);
         self.accrue(idx)?;
@@ -911,10 +907,9 @@ impl<'a> Waterfall<'a> {
         }
         let deposit = self.pay(Step::Lockup, Account::Lockup, self.available);
         self.lockup += deposit;
-        let dscr_value = dscr.map(|d| self.dscr_value(d));
         self.events.push(Event::Lockup {
             period: self.period,
-            dscr: dscr_value,
+            dscr,
             dscr_below: test.dscr_below,
             senior_arrears: test.senior_arrears,
             dsra_below_target: test.dsra_below_target,
@@ -930,12 +925,6 @@ impl<'a> Waterfall<'a> {
         }
     }
 
-    /// The period's senior DSCR `dscr` as a decimal ([`MoneyRatio::value`]), divided
-    /// once for the period's events.
-    fn dscr_value(&mut self, dscr: MoneyRatio) -> Decimal {
-        *self.dscr_value.get_or_insert_with(|| dscr.value())
-    }
-
     /// Step 10, `distribution` (section 9): "what is left goes to the sponsor."
     fn step_distribution(&mut self) {
         self.pay(Step::Distribution, Account::Sponsor, self.available);
@@ -946,10 +935,9 @@ impl<'a> Waterfall<'a> {
         let min = self.deal.covenants.as_ref().and_then(|c| c.min_dscr);
         if let (Some(min_dscr), Some(level), Some(dscr)) = (min, self.levels.min_dscr, dscr) {
             if dscr.is_below_level(&level) {
-                let value = self.dscr_value(dscr);
                 self.events.push(Event::DscrDefault {
                     period: self.period,
-                    dscr: value,
+                    dscr,
                     min_dscr,
                 });
             }
@@ -975,7 +963,7 @@ impl<'a> Waterfall<'a> {
             if breach {
                 self.events.push(Event::LtvBreach {
                     period: self.period,
-                    ltv: ltv.map(MoneyRatio::value),
+                    ltv,
                     max_ltv,
                     balance,
                     book_value,
