@@ -650,17 +650,15 @@ impl<'a> Waterfall<'a> {
         for (s, f) in self.facilities.iter_mut().zip(&plan.facilities) {
             let (day_count, rate) = (f.terms.day_count, f.rates[idx]);
             let whole_period = day_count.period_fraction(period);
-            let mut interest = Factor::accrual(rate, whole_period).on(s.due.opening)?;
+            let mut interest = accrued(rate, whole_period, s.due.opening)?;
             for (line, draw) in plan.capex.iter().zip(&f.draws) {
                 if line.period == k {
                     let from = line.effective_date(deal.close).max(period.start);
-                    interest +=
-                        Factor::accrual(rate, day_count.fraction(from, period.end)).on(*draw)?;
+                    interest += accrued(rate, day_count.fraction(from, period.end), *draw)?;
                 }
             }
             s.due.interest = interest;
-            s.due.commitment_fee =
-                Factor::accrual(f.terms.commitment_fee, whole_period).on(s.due.undrawn)?;
+            s.due.commitment_fee = accrued(f.terms.commitment_fee, whole_period, s.due.undrawn)?;
             s.due.scheduled = f.schedule.row(k).map_or(Money::ZERO, |r| r.principal);
             s.due.interest_arrears_in = s.interest_arrears;
             s.due.principal_arrears_in = s.principal_arrears;
@@ -1135,6 +1133,15 @@ fn lender_loss_events<'p>(
             interest: tf.interest_due - tf.interest_paid,
             loss: tf.loss,
         })
+}
+
+/// `round2(amount · rate · yf)` ([`Factor::accrual`]): 0 on an amount of 0 (a repaid
+/// balance, a commitment fully drawn) without building the factor.
+fn accrued(rate: Decimal, year_fraction: (i64, i64), amount: Money) -> Result<Money, RunError> {
+    if amount.is_zero() {
+        return Ok(Money::ZERO);
+    }
+    Ok(Factor::accrual(rate, year_fraction).on(amount)?)
 }
 
 /// The indices of the junior facilities.
