@@ -121,6 +121,11 @@ fn small_ratio_cents(
     denominator: &[Decimal],
     rounding: Rounding,
 ) -> Option<Result<Money, ArithmeticError>> {
+    if let ([a, b], []) = (numerator, denominator) {
+        if let Some(cents) = two_factor_cents(*a, *b, rounding) {
+            return Some(Money::checked_cents(cents));
+        }
+    }
     let product = |factors: &[Decimal]| -> Option<(i128, u32)> {
         factors.iter().try_fold((1_i128, 0_u32), |(p, s), f| {
             Some((p.checked_mul(f.mantissa())?, s + f.scale()))
@@ -142,12 +147,33 @@ fn small_ratio_cents(
         num = num.checked_neg()?;
         den = den.checked_neg()?;
     }
+    Some(Money::checked_cents(rounded_quotient(num, den, rounding)?))
+}
+
+/// `a · b` in cents, rounded, when both mantissas fit `i64` (a price times a
+/// quantity, an invoice times a share): their product is one 64 by 64-bit
+/// multiplication, which cannot overflow `i128`, over a power of ten. The same
+/// quotient as the general path; `None` when a mantissa or the power does not fit.
+fn two_factor_cents(a: Decimal, b: Decimal, rounding: Rounding) -> Option<i128> {
+    let product = i128::from(i64::try_from(a.mantissa()).ok()?)
+        * i128::from(i64::try_from(b.mantissa()).ok()?);
+    let scale = a.scale() + b.scale();
+    if scale <= 2 {
+        product.checked_mul(*POW10.get((2 - scale) as usize)?)
+    } else {
+        rounded_quotient(product, *POW10.get((scale - 2) as usize)?, rounding)
+    }
+}
+
+/// `num / den` (`den > 0`) rounded to a whole number as `rounding` says; `None` when
+/// twice the remainder does not fit.
+fn rounded_quotient(num: i128, den: i128, rounding: Rounding) -> Option<i128> {
     let (quotient, remainder) = match (i64::try_from(num), i64::try_from(den)) {
         (Ok(n), Ok(d)) => (i128::from(n.div_euclid(d)), i128::from(n.rem_euclid(d))),
         _ => (num.div_euclid(den), num.rem_euclid(den)),
     };
     // div_euclid with den > 0 is the floor; remainder in [0, den).
-    let cents = match rounding {
+    Some(match rounding {
         Rounding::Floor => quotient,
         Rounding::HalfAwayFromZero => {
             let twice = remainder.checked_mul(2)?;
@@ -159,8 +185,7 @@ fn small_ratio_cents(
                 quotient + i128::from(twice > den)
             }
         }
-    };
-    Some(Money::checked_cents(cents))
+    })
 }
 
 /// `Π |mantissa_i|`, `Σ scale_i` and whether the product is negative.
@@ -614,6 +639,33 @@ mod tests {
             floor2_ratio(&[d("-0.0149")], &[]).unwrap(),
             Money::from_cents(-2)
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        /// A product of two factors (the two-factor path) is the big-integer path's
+        /// cent, with both roundings, at every scale, around half cents and for
+        /// mantissas beyond `i64`.
+        #[test]
+        fn two_factors_are_the_big_paths_cents(
+            ma in proptest::prop_oneof![-1_000_000_i128..1_000_000, -(1_i128 << 70)..(1_i128 << 70)],
+            mb in proptest::prop_oneof![-10_000_i128..10_000, -(1_i128 << 63)..(1_i128 << 63)],
+            sa in 0_u32..=28, sb in 0_u32..=28, half in proptest::bool::ANY,
+        ) {
+            // Half of an amount in cents: a tie at every odd number of cents.
+            let (a, b) = if half {
+                (Decimal::from_i128_with_scale(ma, 2), Decimal::new(5, 1))
+            } else {
+                (Decimal::from_i128_with_scale(ma, sa), Decimal::from_i128_with_scale(mb, sb))
+            };
+            let one = Decimal::from_i128_with_scale(10_i128.pow(27), 27);
+            for rounding in [Rounding::HalfAwayFromZero, Rounding::Floor] {
+                let fast = ratio_cents(&[a, b], &[], rounding);
+                let big = ratio_cents(&[a, b, one, one], &[one, one], rounding);
+                proptest::prop_assert_eq!(fast, big, "{} · {}", a, b);
+            }
+        }
     }
 
     #[test]

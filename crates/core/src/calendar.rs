@@ -109,9 +109,32 @@ impl DayCount {
     /// assert_eq!(DayCount::Act360.fraction(d(2026, 1, 1), d(2026, 2, 1)), (31, 360));
     /// ```
     pub fn fraction(self, a: NaiveDate, b: NaiveDate) -> (i64, i64) {
+        self.counted(a, b, || (b - a).num_days())
+    }
+
+    /// `yf(start_k, end_k)` of a calendar period, as [`DayCount::fraction`] counts it:
+    /// the actual days are the period's `days_k = end_k - start_k`, already counted.
+    ///
+    /// ```
+    /// use boxflow_core::{Calendar, DayCount, Frequency};
+    /// use chrono::NaiveDate;
+    /// let close = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+    /// let calendar = Calendar::new(close, Frequency::Monthly, 3).unwrap();
+    /// for p in calendar.periods() {
+    ///     for dc in [DayCount::Act360, DayCount::Act365F, DayCount::Thirty360] {
+    ///         assert_eq!(dc.period_fraction(p), dc.fraction(p.start, p.end));
+    ///     }
+    /// }
+    /// ```
+    pub fn period_fraction(self, period: &Period) -> (i64, i64) {
+        self.counted(period.start, period.end, || period.days)
+    }
+
+    /// The fraction of [`DayCount::fraction`], `actual_days` counting `b - a`.
+    fn counted(self, a: NaiveDate, b: NaiveDate, actual_days: impl FnOnce() -> i64) -> (i64, i64) {
         match self {
-            DayCount::Act360 => ((b - a).num_days(), 360),
-            DayCount::Act365F => ((b - a).num_days(), 365),
+            DayCount::Act360 => (actual_days(), 360),
+            DayCount::Act365F => (actual_days(), 365),
             DayCount::Thirty360 => {
                 let d1 = if a.day() == 31 { 30 } else { a.day() as i64 };
                 let d2 = if b.day() == 31 && d1 >= 30 {

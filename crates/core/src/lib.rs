@@ -43,7 +43,7 @@ pub use calendar::{
 };
 pub use digits::Digits;
 pub use money::{floor2, product, quotient, round2, Money};
-pub use money_ratio::MoneyRatio;
+pub use money_ratio::{Level, MoneyRatio};
 pub use names::SheetEnum;
 pub use quantile::nearest_rank;
 pub use ratio::{round10, round10_text, Quantity, Rate, Ratio, Share};

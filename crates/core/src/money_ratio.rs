@@ -86,8 +86,24 @@ impl MoneyRatio {
     /// cross-products when the exact quotient is far enough from the threshold that
     /// the decimal's rounding cannot change the answer, else by dividing.
     pub fn cmp_decimal(self, threshold: Decimal) -> Ordering {
-        self.fast_cmp_decimal(threshold)
-            .unwrap_or_else(|| self.value().cmp(&threshold))
+        self.cmp_level(&Level::new(threshold))
+    }
+
+    /// [`MoneyRatio::cmp_decimal`] with a [`Level`] prepared once (a covenant tested
+    /// every period).
+    pub fn cmp_level(self, level: &Level) -> Ordering {
+        self.fast_cmp_level(level)
+            .unwrap_or_else(|| self.value().cmp(&level.value))
+    }
+
+    /// True when [`MoneyRatio::value`] is below `level`.
+    pub fn is_below_level(self, level: &Level) -> bool {
+        self.cmp_level(level) == Ordering::Less
+    }
+
+    /// True when [`MoneyRatio::value`] is above `level`.
+    pub fn is_above_level(self, level: &Level) -> bool {
+        self.cmp_level(level) == Ordering::Greater
     }
 
     /// True when [`MoneyRatio::value`] is below `threshold`.
@@ -112,6 +128,12 @@ impl MoneyRatio {
         }
     }
 
+    /// [`MoneyRatio::fast_cmp_level`] of the level `threshold`.
+    #[cfg(test)]
+    fn fast_cmp_decimal(self, threshold: Decimal) -> Option<Ordering> {
+        self.fast_cmp_level(&Level::new(threshold))
+    }
+
     /// `q = a / b` against `t = m / 10^s`: the sign of `a · 10^s - m · b` (`b > 0`) is
     /// that of `q - t`. When `q = t` the division is exact (`t` has at most 28
     /// decimals) and the decimal quotient is `t`. When `q != t` it decides for the
@@ -120,10 +142,9 @@ impl MoneyRatio {
     /// otherwise, and when an
     /// amount, the mantissa or `10^s` does not fit `i64` (every product below is then
     /// one 64 by 64-bit multiplication, which cannot overflow).
-    fn fast_cmp_decimal(self, threshold: Decimal) -> Option<Ordering> {
+    fn fast_cmp_level(self, level: &Level) -> Option<Ordering> {
+        let (m, power) = level.terms?;
         let (a, b) = self.normalized()?;
-        let power = *POWERS_OF_TEN.get(threshold.scale() as usize)?;
-        let m = i64::try_from(threshold.mantissa()).ok()?;
         let left = i128::from(a) * i128::from(power);
         let right = i128::from(m) * i128::from(b);
         let size =
@@ -146,6 +167,44 @@ impl MoneyRatio {
         // Each product is below 2^126: their sum fits u128.
         let spread = size(a, b) * d.unsigned_abs() as u128 + size(c, d) * b.unsigned_abs() as u128;
         (left == right || spread < SEPARATED).then(|| left.cmp(&right))
+    }
+}
+
+/// A decimal level `t = m / 10^s` that ratios are compared with many times (a
+/// covenant's `min_dscr`, `lockup_dscr` or `max_ltv`, tested every period): its
+/// mantissa and power of ten taken apart once. [`MoneyRatio::cmp_level`] gives the
+/// answer [`MoneyRatio::cmp_decimal`] gives for `t`.
+///
+/// ```
+/// use boxflow_core::{Level, Money, MoneyRatio};
+/// use rust_decimal::Decimal;
+/// let lockup = Level::new(Decimal::new(120, 2));
+/// let dscr = MoneyRatio::new(Money::from_cents(119_999), Money::from_cents(100_000)).unwrap();
+/// assert!(dscr.is_below_level(&lockup));
+/// assert_eq!(lockup.value(), Decimal::new(120, 2));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Level {
+    /// `t`.
+    value: Decimal,
+    /// `(m, 10^s)` when both fit `i64`.
+    terms: Option<(i64, i64)>,
+}
+
+impl Level {
+    /// The level `value`.
+    pub fn new(value: Decimal) -> Level {
+        let power = POWERS_OF_TEN.get(value.scale() as usize).copied();
+        let m = i64::try_from(value.mantissa()).ok();
+        Level {
+            value,
+            terms: m.zip(power),
+        }
+    }
+
+    /// `t`.
+    pub fn value(self) -> Decimal {
+        self.value
     }
 }
 
@@ -283,6 +342,7 @@ mod tests {
             let (x, y) = (ratio(a, b), ratio(c, d));
             prop_assert_eq!(x.cmp(&y), x.value().cmp(&y.value()));
             prop_assert_eq!(x.cmp_decimal(t), x.value().cmp(&t));
+            prop_assert_eq!(x.cmp_level(&Level::new(t)), x.value().cmp(&t));
             // The same fraction in other terms: equal, as the decimals are.
             for k in [2_i128, 3, 7, 1_000_003] {
                 if let (Ok(ak), Ok(bk)) = (Money::checked_cents(a * k), Money::checked_cents(b * k)) {

@@ -483,6 +483,7 @@ mod tests {
         }
     }
 
+    use boxflow_core::MoneyRatio;
     use boxflow_waterfall::Event;
     use rust_decimal::Decimal;
 
@@ -491,7 +492,8 @@ mod tests {
         // A negative DSCR keeps its number in JSON; levels are padded to 10 decimals.
         let e = Event::DscrDefault {
             period: 3,
-            dscr: Decimal::new(-308, 2),
+            // CFADS -3.08 over a debt service of 1.00: -3.08.
+            dscr: MoneyRatio::new(Money::from_cents(-308), Money::from_cents(100)).unwrap(),
             min_dscr: Ratio::new(Decimal::new(11, 1)),
         };
         assert_eq!(
@@ -516,7 +518,11 @@ mod tests {
         );
         let e = Event::LtvBreach {
             period: 2,
-            ltv: Some(Decimal::new(812345678912345, 15)),
+            // 8,123,456,789,123.45 over 10,000,000,000,000.00: 0.812345678912345.
+            ltv: MoneyRatio::new(
+                Money::from_cents(812_345_678_912_345),
+                Money::from_cents(1_000_000_000_000_000),
+            ),
             max_ltv: Ratio::new(Decimal::new(8, 1)),
             balance: Money::from_cents(-0),
             book_value: Money::ZERO,

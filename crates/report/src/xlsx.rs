@@ -564,14 +564,14 @@ fn events_sheet(book: &mut Workbook, f: &Formats, run: &Run) -> Result<()> {
                 cells.push((5, Value::Money(*shortfall)));
             }
             Event::Lockup { dscr, trapped, .. } => {
-                cells.push((6, Value::Ratio(*dscr)));
+                cells.push((6, Value::Ratio(dscr.map(MoneyRatio::value))));
                 cells.push((7, Value::Money(*trapped)));
             }
             Event::DscrDefault { dscr, .. } => {
-                cells.push((6, Value::Ratio(Some(*dscr))));
+                cells.push((6, Value::Ratio(Some(dscr.value()))));
             }
             Event::LtvBreach { ltv, .. } => {
-                cells.push((8, Value::Percent(*ltv)));
+                cells.push((8, Value::Percent(ltv.map(MoneyRatio::value))));
             }
             Event::LenderLoss { facility, loss, .. } => {
                 cells.push((2, Value::Text(facility.clone())));

@@ -6,7 +6,8 @@ use boxflow_core::{Calendar, Money, Quantity};
 use boxflow_model::{Deal, ExpenseBasis, Facility, Scenario, ValidDeal};
 use boxflow_waterfall::{
     colocation, expense, invoice, invoice_at, power, prepayment_credit, revenue_factors, run_plan,
-    run_plan_with, shocked_facility_rate, terminal_value, Detail, Operations, Plan, Run, RunError,
+    run_plan_with, shocked_facility_rate, shocked_facility_rates, terminal_value, Detail,
+    Operations, Plan, Run, RunError,
 };
 use rust_decimal::Decimal;
 
@@ -181,8 +182,9 @@ fn apply_with(
             let Some(spec) = deal.facilities.iter().find(|x| x.name == f.name) else {
                 continue;
             };
-            for (rate, period) in f.rates.iter_mut().zip(plan.calendar.periods()) {
-                *rate = shocked_rate(deal, spec, period.start, shock)?;
+            let shocked = shocked_facility_rates(deal, spec, &plan.calendar, shock)?;
+            for (rate, shocked) in f.rates.iter_mut().zip(shocked) {
+                *rate = shocked;
             }
         }
     }

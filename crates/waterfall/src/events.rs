@@ -33,9 +33,8 @@
 //! [`describe`]: Event::describe
 
 use boxflow_core::format::{dscr as dscr_text, money, percent, ratio};
-use boxflow_core::{Money, Ratio};
-use rust_decimal::Decimal;
-use serde::Serialize;
+use boxflow_core::{Money, MoneyRatio, Ratio};
+use serde::{Serialize, Serializer};
 
 use crate::Step;
 
@@ -111,9 +110,10 @@ pub enum Event {
     Lockup {
         /// Period.
         period: usize,
-        /// The senior DSCR of the period.
-        #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
-        dscr: Option<Decimal>,
+        /// The senior DSCR of the period, kept as its two amounts (divided when read:
+        /// [`MoneyRatio::value`]).
+        #[serde(serialize_with = "opt_ratio_value")]
+        dscr: Option<MoneyRatio>,
         /// True when the DSCR is below `lockup_dscr`.
         #[serde(rename = "dscr_below_lockup")]
         dscr_below: bool,
@@ -137,9 +137,9 @@ pub enum Event {
     DscrDefault {
         /// Period.
         period: usize,
-        /// `DSCR_k`.
-        #[serde(serialize_with = "boxflow_core::json::decimal")]
-        dscr: Decimal,
+        /// `DSCR_k`, kept as its two amounts.
+        #[serde(serialize_with = "ratio_value")]
+        dscr: MoneyRatio,
         /// `min_dscr`.
         #[serde(serialize_with = "boxflow_core::json::ratio")]
         min_dscr: Ratio,
@@ -148,9 +148,9 @@ pub enum Event {
     LtvBreach {
         /// Period.
         period: usize,
-        /// `LTV_k`, null when the book value is 0.
-        #[serde(serialize_with = "boxflow_core::json::opt_decimal")]
-        ltv: Option<Decimal>,
+        /// `LTV_k`, kept as its two amounts; null when the book value is 0.
+        #[serde(serialize_with = "opt_ratio_value")]
+        ltv: Option<MoneyRatio>,
         /// `max_ltv`.
         #[serde(serialize_with = "boxflow_core::json::ratio")]
         max_ltv: Ratio,
@@ -172,6 +172,16 @@ pub enum Event {
         /// Their sum.
         loss: Money,
     },
+}
+
+/// A ratio as its decimal value, rounded for output ([`boxflow_core::json::decimal`]).
+fn ratio_value<S: Serializer>(x: &MoneyRatio, s: S) -> Result<S::Ok, S::Error> {
+    boxflow_core::json::decimal(&x.value(), s)
+}
+
+/// An optional ratio as [`ratio_value`], or `null` ([`boxflow_core::json::opt_decimal`]).
+fn opt_ratio_value<S: Serializer>(x: &Option<MoneyRatio>, s: S) -> Result<S::Ok, S::Error> {
+    boxflow_core::json::opt_decimal(&x.map(MoneyRatio::value), s)
 }
 
 impl Event {
@@ -241,12 +251,13 @@ impl Event {
     /// the reserve's balance against its target:
     ///
     /// ```
-    /// use boxflow_core::{Decimal, Money, Ratio};
+    /// use boxflow_core::{Decimal, Money, MoneyRatio, Ratio};
     /// use boxflow_waterfall::Event;
     ///
     /// let e = Event::Lockup {
     ///     period: 1,
-    ///     dscr: Some(Decimal::new(115, 2)),
+    ///     // CFADS 1,150.00 over a debt service of 1,000.00.
+    ///     dscr: MoneyRatio::new(Money::from_cents(115_000), Money::from_cents(100_000)),
     ///     dscr_below: true,
     ///     senior_arrears: false,
     ///     dsra_below_target: true,
@@ -327,7 +338,7 @@ impl Event {
                 if *dscr_below {
                     why.push(format!(
                         "DSCR {} below the lock-up level {}",
-                        dscr_text(*dscr),
+                        dscr_text(dscr.map(MoneyRatio::value)),
                         ratio(lockup_dscr.map(Ratio::value))
                     ));
                 }
@@ -356,7 +367,7 @@ impl Event {
             }
             Event::DscrDefault { dscr, min_dscr, .. } => format!(
                 "DSCR {} below the default level {}",
-                dscr_text(Some(*dscr)),
+                dscr_text(Some(dscr.value())),
                 ratio(Some(min_dscr.value()))
             ),
             Event::LtvBreach {
@@ -367,7 +378,7 @@ impl Event {
                 ..
             } => format!(
                 "LTV {} above {} (senior balance {}, book value {})",
-                percent(*ltv),
+                percent(ltv.map(MoneyRatio::value)),
                 percent(Some(max_ltv.value())),
                 money(*balance),
                 money(*book_value)

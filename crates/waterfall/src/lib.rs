@@ -33,8 +33,8 @@ pub use operations::{
     revenue_factors, Operations,
 };
 pub use plan::{
-    facility_rate, halfway_period, shocked_facility_rate, terminal_value, CapexLine, FacilityPlan,
-    Plan,
+    facility_rate, halfway_period, shocked_facility_rate, shocked_facility_rates, terminal_value,
+    CapexLine, FacilityPlan, Plan,
 };
 pub use run::{
     run, run_plan, run_plan_with, Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodResult,

@@ -193,14 +193,9 @@ impl Plan {
     /// the draw. 0 once `E_k` is 0.
     pub fn dsra_target(&self, deal: &Deal, k: usize, balance: Money, undrawn: Money) -> Money {
         match self.senior() {
-            Some(s) if deal.reserve.is_some() => {
-                let exposure = balance.at_least_zero() + undrawn.at_least_zero();
-                if exposure.is_zero() {
-                    Money::ZERO
-                } else {
-                    reserve_cover(&s.schedule, self.reserve_window(deal, k), exposure)
-                }
-            }
+            Some(s) if deal.reserve.is_some() => covered_exposure(balance, undrawn, |exposure| {
+                reserve_cover(&s.schedule, self.reserve_window(deal, k), exposure)
+            }),
             _ => Money::ZERO,
         }
     }
@@ -225,6 +220,76 @@ impl Plan {
     }
 }
 
+/// The DSRA target on the exposure `E_k` = `balance + undrawn` (each floored at 0):
+/// `cover(E_k)`, 0 once `E_k` is 0 (section 8, [`Plan::dsra_target`]).
+fn covered_exposure(balance: Money, undrawn: Money, cover: impl FnOnce(Money) -> Money) -> Money {
+    let exposure = balance.at_least_zero() + undrawn.at_least_zero();
+    if exposure.is_zero() {
+        Money::ZERO
+    } else {
+        cover(exposure)
+    }
+}
+
+/// [`Plan::dsra_target`] with the senior schedule's sums over every window fixed once
+/// per run: running totals of `interest_j + commitment_fee_j` and of `p_j`, so that a
+/// window's sums are two differences instead of a pass over its rows (the same
+/// integer sums in cents, so the same target).
+#[derive(Clone, Debug)]
+pub(crate) struct ReserveTargets {
+    /// Periods of a window: `months / m`.
+    span: usize,
+    /// `Σ_{j <= i} (interest_j + commitment_fee_j)` for `i = 0..=N`; empty when the
+    /// target is always 0 (no senior facility or no reserve).
+    carry: Vec<Money>,
+    /// `Σ_{j <= i} p_j` for `i = 0..=N`.
+    principal: Vec<Money>,
+}
+
+impl ReserveTargets {
+    /// The running totals of `plan`'s senior schedule over its calendar.
+    pub(crate) fn new(plan: &Plan, deal: &Deal) -> ReserveTargets {
+        let n = plan.calendar.len();
+        let span = plan.reserve_window(deal, 0).count();
+        let (mut carry, mut principal) = (Vec::new(), Vec::new());
+        if let (Some(s), Some(_)) = (plan.senior(), &deal.reserve) {
+            carry.reserve(n + 1);
+            principal.reserve(n + 1);
+            let (mut c, mut p) = (Money::ZERO, Money::ZERO);
+            carry.push(c);
+            principal.push(p);
+            for j in 1..=n {
+                if let Some(row) = s.schedule.row(j) {
+                    c += row.interest + row.commitment_fee;
+                    p += row.principal;
+                }
+                carry.push(c);
+                principal.push(p);
+            }
+        }
+        ReserveTargets {
+            span: span.min(n),
+            carry,
+            principal,
+        }
+    }
+
+    /// [`Plan::dsra_target`] at step 5 of period `k`.
+    pub(crate) fn target(&self, k: usize, balance: Money, undrawn: Money) -> Money {
+        if self.carry.is_empty() {
+            return Money::ZERO;
+        }
+        covered_exposure(balance, undrawn, |exposure| {
+            // The window `k+1 ..= min(k + span, N)`, empty from `k = N` on.
+            let n = self.carry.len() - 1;
+            let (lo, hi) = (k.min(n), (k + self.span).min(n));
+            let carry = self.carry[hi] - self.carry[lo];
+            let principal = self.principal[hi] - self.principal[lo];
+            window_cover(carry, principal, exposure)
+        })
+    }
+}
+
 /// `Σ_W (interest_j + commitment_fee_j) + min(Σ_W p_j, principal_cap)`.
 fn reserve_cover(
     schedule: &Schedule,
@@ -239,6 +304,12 @@ fn reserve_cover(
             principal += row.principal;
         }
     }
+    window_cover(carry, principal, principal_cap)
+}
+
+/// A window's cover from its sums: `carry + min(principal, principal_cap)` (the cap
+/// floored at 0).
+fn window_cover(carry: Money, principal: Money, principal_cap: Money) -> Money {
     carry + principal.min(principal_cap.at_least_zero())
 }
 
@@ -335,6 +406,38 @@ pub fn shocked_facility_rate(
     }
 }
 
+/// [`shocked_facility_rate`] at the start of every period of `calendar`: the curve is
+/// looked up once, and a rate is computed once for each run of periods that read the
+/// same index value (the same decimal, digit for digit: the same rate).
+pub fn shocked_facility_rates(
+    deal: &Deal,
+    facility: &Facility,
+    calendar: &Calendar,
+    shock: Decimal,
+) -> Result<Vec<Decimal>, RunError> {
+    let mut rates = Vec::with_capacity(calendar.len());
+    let mut last: Option<((i128, u32), Decimal)> = None;
+    let curve = match &facility.rate {
+        RateSpec::Floating { index, .. } => deal.curves.get(index),
+        RateSpec::Fixed(_) => None,
+    };
+    for period in calendar.periods() {
+        let key = curve
+            .and_then(|curve| curve.value_at(period.start))
+            .map(|v| (v.value().mantissa(), v.value().scale()));
+        let rate = match (key, last) {
+            (Some(key), Some((seen, rate))) if key == seen => rate,
+            _ => {
+                let rate = shocked_facility_rate(deal, facility, period.start, shock)?;
+                last = key.map(|key| (key, rate));
+                rate
+            }
+        };
+        rates.push(rate);
+    }
+    Ok(rates)
+}
+
 /// What every facility's plan is built on: the deal and the lines fixed before its
 /// facilities (calendar, operating lines, capex, `T`, `halfway_period`).
 struct PlanBasis<'a> {
@@ -361,11 +464,7 @@ fn facility_plan(
         total_capex,
         ..
     } = *basis;
-    let rates = calendar
-        .periods()
-        .iter()
-        .map(|p| facility_rate(deal, facility, p.start))
-        .collect::<Result<Vec<_>, _>>()?;
+    let rates = shocked_facility_rates(deal, facility, calendar, Decimal::ZERO)?;
     let terms = schedule_terms(basis, facility, senior, &rates)?;
     let deadline = terms.deadline;
     let (commitment, binding, iterations, schedule) = match &facility.commitment {
@@ -475,4 +574,91 @@ fn schedule_terms(
         months_per_period: m,
     };
     Ok(terms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use boxflow_testkit::deals::valid;
+    use boxflow_testkit::generate::{arb_deal, Debt};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// The running totals give [`Plan::dsra_target`]'s target, which sums each
+        /// window's rows, in every period (and past the last), for exposures of every
+        /// sign, 0 and the senior commitment.
+        #[test]
+        fn reserve_targets_are_the_window_sums(deal in arb_deal(Debt::Any), cents in -1_000_000_000_i64..1_000_000_000_000) {
+            let deal = valid(deal);
+            let plan = Plan::new(&deal).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let targets = ReserveTargets::new(&plan, &deal);
+            let commitment = plan.senior().map_or(Money::ZERO, |s| s.commitment);
+            let some = Money::from_cents(cents);
+            for k in 0..=plan.calendar.len() + 1 {
+                for (balance, undrawn) in [
+                    (Money::ZERO, Money::ZERO),
+                    (commitment, Money::ZERO),
+                    (Money::ZERO, commitment),
+                    (some, Money::ZERO),
+                    (some, -some),
+                    (-some, some),
+                    (Money::from_cents(1), Money::ZERO),
+                ] {
+                    prop_assert_eq!(
+                        targets.target(k, balance, undrawn),
+                        plan.dsra_target(&deal, k, balance, undrawn),
+                        "period {}, balance {}, undrawn {}", k, balance, undrawn
+                    );
+                }
+            }
+        }
+
+        /// [`shocked_facility_rates`] is [`shocked_facility_rate`] at each period's
+        /// start, digit for digit, whatever the shock.
+        #[test]
+        fn shocked_rates_are_each_periods_rate(deal in arb_deal(Debt::Any), bps in -500_i64..500) {
+            let deal = valid(deal);
+            let calendar = Calendar::new(deal.close, deal.frequency, deal.contract.term_months)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let shock = Decimal::new(bps, 4);
+            for facility in &deal.facilities {
+                let rates = shocked_facility_rates(&deal, facility, &calendar, shock)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(rates.len(), calendar.len());
+                for (rate, period) in rates.iter().zip(calendar.periods()) {
+                    let each = shocked_facility_rate(&deal, facility, period.start, shock)
+                        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                    prop_assert_eq!(rate.to_string(), each.to_string());
+                    prop_assert_eq!(*rate, each);
+                }
+            }
+        }
+    }
+
+    /// A curve's equal values written with other digits (`0.035` and `0.0350`) give
+    /// rates written as each period's own computation writes them.
+    #[test]
+    fn shocked_rates_keep_each_points_digits() {
+        let mut deal = boxflow_testkit::deals::reference_deal();
+        let curve = deal
+            .curves
+            .values_mut()
+            .next()
+            .expect("the reference deal has a curve");
+        let d = |s: &str| boxflow_testkit::deals::d(s);
+        curve.points[1].1 = boxflow_core::Rate::new(d("0.0365"));
+        curve.points[2].1 = boxflow_core::Rate::new(d("0.03650"));
+        let deal = valid(deal);
+        let calendar =
+            Calendar::new(deal.close, deal.frequency, deal.contract.term_months).unwrap();
+        let facility = &deal.facilities[0];
+        let rates = shocked_facility_rates(&deal, facility, &calendar, Decimal::ZERO).unwrap();
+        // margin 0.0400: 0.0765 in the first year (0.0365 + 0.0400, then 0.03650 + 0.0400).
+        assert_eq!(rates[0].to_string(), "0.0765");
+        assert_eq!(rates[11].to_string(), "0.0765");
+        assert_eq!(rates[12].to_string(), "0.07650");
+        assert_eq!(rates[24].to_string(), "0.0730");
+    }
 }

@@ -294,10 +294,10 @@ pub fn run_plan_with(deal: &ValidDeal, plan: Plan, detail: Detail) -> Result<Run
         terminal,
         ledger,
     } = run_waterfall(deal, &plan)?;
-    let events: Vec<Event> = periods
-        .iter()
-        .flat_map(|p| p.events.iter().cloned())
-        .collect();
+    let mut events: Vec<Event> = Vec::with_capacity(periods.iter().map(|p| p.events.len()).sum());
+    for p in &periods {
+        events.extend(p.events.iter().cloned());
+    }
     let summary = Summary::with_detail(deal, &plan, &closing, &periods, &terminal, &ledger, detail);
     Ok(Run {
         plan,

@@ -372,7 +372,7 @@ fn dscr_default(deal: &Deal, run: &Run, out: &mut Vec<Verdict>) {
             period,
             dscr,
             min_dscr,
-        } => Some((*period, *dscr, *min_dscr)),
+        } => Some((*period, dscr.value(), *min_dscr)),
         _ => None,
     }) else {
         return;

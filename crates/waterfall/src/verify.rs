@@ -35,12 +35,9 @@ impl Run {
             })
         };
         let c = &self.closing;
-        if c.sources() != c.uses() {
-            fail(
-                0,
-                "sources = uses at close",
-                format!("{} != {}", c.sources(), c.uses()),
-            );
+        let (sources, uses) = (c.sources(), c.uses());
+        if sources != uses {
+            fail(0, "sources = uses at close", format!("{sources} != {uses}"));
         }
         let n = self.periods.len();
         let (box_nets, term_net) = self.box_nets();
@@ -137,7 +134,8 @@ impl Run {
             }
             prev_dsra = p.dsra.closing;
             prev_lockup = p.lockup.closing;
-            prev_balances = p.facilities.iter().map(|f| f.closing).collect();
+            prev_balances.clear();
+            prev_balances.extend(p.facilities.iter().map(|f| f.closing));
             prev_prepayment = p.prepayment_closing;
             prev_opex_arrears = p.opex_arrears;
             prev_fee_arrears = p.fee_arrears;

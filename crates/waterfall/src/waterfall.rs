@@ -16,7 +16,7 @@
 
 use std::sync::Arc;
 
-use boxflow_core::{Money, MoneyRatio};
+use boxflow_core::{Level, Money, MoneyRatio};
 use boxflow_model::{LockupAction, Rank, ValidDeal};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -25,7 +25,7 @@ use crate::ledger::{Account, Ledger, Step, Transfers};
 use boxflow_amortize::Factor;
 
 use crate::operations::Operations;
-use crate::plan::Plan;
+use crate::plan::{Plan, ReserveTargets};
 use crate::run::{
     Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodResult, Terminal, TerminalFacility,
 };
@@ -379,6 +379,35 @@ struct Waterfall<'a> {
     flows: PeriodFlows,
     /// The facilities' names, shared by every period's [`FacilityPeriod`].
     names: Vec<Arc<str>>,
+    /// The DSRA targets' window sums, fixed once per run.
+    reserve: ReserveTargets,
+    /// The covenants' levels, prepared once per run.
+    levels: Levels,
+}
+
+/// The covenants' levels (section 11), each prepared once to test a ratio every period.
+#[derive(Clone, Copy, Debug, Default)]
+struct Levels {
+    /// `lockup_dscr`.
+    lockup_dscr: Option<Level>,
+    /// `min_dscr`.
+    min_dscr: Option<Level>,
+    /// `max_ltv`.
+    max_ltv: Option<Level>,
+}
+
+impl Levels {
+    /// The levels of `deal`'s covenants, none without covenants.
+    fn of(deal: &ValidDeal) -> Levels {
+        let level = |r: Option<boxflow_core::Ratio>| r.map(|r| Level::new(r.value()));
+        deal.covenants
+            .as_ref()
+            .map_or(Levels::default(), |c| Levels {
+                lockup_dscr: level(c.lockup_dscr),
+                min_dscr: level(c.min_dscr),
+                max_ltv: level(c.max_ltv),
+            })
+    }
 }
 
 impl<'a> Waterfall<'a> {
@@ -405,6 +434,8 @@ impl<'a> Waterfall<'a> {
                 .iter()
                 .map(|f| Arc::from(f.name.as_str()))
                 .collect(),
+            reserve: ReserveTargets::new(plan, deal),
+            levels: Levels::of(deal),
         }
     }
 
@@ -618,18 +649,16 @@ impl<'a> Waterfall<'a> {
         let period = &plan.calendar.periods()[idx];
         for (s, f) in self.facilities.iter_mut().zip(&plan.facilities) {
             let (day_count, rate) = (f.terms.day_count, f.rates[idx]);
-            let whole_period = day_count.fraction(period.start, period.end);
-            let mut interest = Factor::accrual(rate, whole_period).on(s.due.opening)?;
+            let whole_period = day_count.period_fraction(period);
+            let mut interest = accrued(rate, whole_period, s.due.opening)?;
             for (line, draw) in plan.capex.iter().zip(&f.draws) {
                 if line.period == k {
                     let from = line.effective_date(deal.close).max(period.start);
-                    interest +=
-                        Factor::accrual(rate, day_count.fraction(from, period.end)).on(*draw)?;
+                    interest += accrued(rate, day_count.fraction(from, period.end), *draw)?;
                 }
             }
             s.due.interest = interest;
-            s.due.commitment_fee =
-                Factor::accrual(f.terms.commitment_fee, whole_period).on(s.due.undrawn)?;
+            s.due.commitment_fee = accrued(f.terms.commitment_fee, whole_period, s.due.undrawn)?;
             s.due.scheduled = f.schedule.row(k).map_or(Money::ZERO, |r| r.principal);
             s.due.interest_arrears_in = s.interest_arrears;
             s.due.principal_arrears_in = s.principal_arrears;
@@ -774,13 +803,13 @@ impl<'a> Waterfall<'a> {
     /// [`Plan::dsra_target`] (section 8) on the senior balance after step 4 and its
     /// commitment not yet drawn. Returns the target.
     fn step_reserve(&mut self, k: usize) -> Money {
-        let (deal, plan) = (self.deal, self.plan);
+        let plan = self.plan;
         let (balance, undrawn) = self.senior.map_or((Money::ZERO, Money::ZERO), |s| {
             let state = &self.facilities[s];
             let undrawn = plan.facilities[s].commitment - state.drawn;
             (state.balance, undrawn.at_least_zero())
         });
-        let target = plan.dsra_target(deal, k, balance, undrawn);
+        let target = self.reserve.target(k, balance, undrawn);
         if self.dsra > target {
             let release = self.dsra - target;
             self.receive(Step::Dsra, Account::Dsra, release);
@@ -828,8 +857,8 @@ impl<'a> Waterfall<'a> {
     /// step 5 is at least its target." `None` without covenants.
     fn lockup_test(&self, dscr: Option<MoneyRatio>, dsra_target: Money) -> Option<LockupTest> {
         let c = self.deal.covenants.as_ref()?;
-        let dscr_below = match (c.lockup_dscr, dscr) {
-            (Some(min), Some(d)) => d.is_below(min.value()),
+        let dscr_below = match (&self.levels.lockup_dscr, dscr) {
+            (Some(min), Some(d)) => d.is_below_level(min),
             _ => false,
         };
         let senior_arrears = self.senior.is_some_and(|s| {
@@ -878,7 +907,7 @@ impl<'a> Waterfall<'a> {
         self.lockup += deposit;
         self.events.push(Event::Lockup {
             period: self.period,
-            dscr: dscr.map(MoneyRatio::value),
+            dscr,
             dscr_below: test.dscr_below,
             senior_arrears: test.senior_arrears,
             dsra_below_target: test.dsra_below_target,
@@ -902,11 +931,11 @@ impl<'a> Waterfall<'a> {
     /// `dscr_default` (section 11): "when `DSCR_k < min_dscr`".
     fn dscr_default(&mut self, dscr: Option<MoneyRatio>) {
         let min = self.deal.covenants.as_ref().and_then(|c| c.min_dscr);
-        if let (Some(min_dscr), Some(dscr)) = (min, dscr) {
-            if dscr.is_below(min_dscr.value()) {
+        if let (Some(min_dscr), Some(level), Some(dscr)) = (min, self.levels.min_dscr, dscr) {
+            if dscr.is_below_level(&level) {
                 self.events.push(Event::DscrDefault {
                     period: self.period,
-                    dscr: dscr.value(),
+                    dscr,
                     min_dscr,
                 });
             }
@@ -923,15 +952,16 @@ impl<'a> Waterfall<'a> {
             .senior
             .map_or(Money::ZERO, |s| self.facilities[s].balance);
         let ltv = MoneyRatio::new(balance, book_value);
-        if let Some(max_ltv) = self.deal.covenants.as_ref().and_then(|c| c.max_ltv) {
+        let max_ltv = self.deal.covenants.as_ref().and_then(|c| c.max_ltv);
+        if let (Some(max_ltv), Some(level)) = (max_ltv, self.levels.max_ltv) {
             let breach = match ltv {
-                Some(l) => l.is_above(max_ltv.value()),
+                Some(l) => l.is_above_level(&level),
                 None => balance.is_positive(),
             };
             if breach {
                 self.events.push(Event::LtvBreach {
                     period: self.period,
-                    ltv: ltv.map(MoneyRatio::value),
+                    ltv,
                     max_ltv,
                     balance,
                     book_value,
@@ -1103,6 +1133,15 @@ fn lender_loss_events<'p>(
             interest: tf.interest_due - tf.interest_paid,
             loss: tf.loss,
         })
+}
+
+/// `round2(amount · rate · yf)` ([`Factor::accrual`]): 0 on an amount of 0 (a repaid
+/// balance, a commitment fully drawn) without building the factor.
+fn accrued(rate: Decimal, year_fraction: (i64, i64), amount: Money) -> Result<Money, RunError> {
+    if amount.is_zero() {
+        return Ok(Money::ZERO);
+    }
+    Ok(Factor::accrual(rate, year_fraction).on(amount)?)
 }
 
 /// The indices of the junior facilities.
