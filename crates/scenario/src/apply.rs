@@ -299,15 +299,17 @@ fn shocked_rates(
     let shock = scenario.rate_shock();
     base.facilities
         .iter()
-        .map(|f| match deal.facilities.iter().find(|x| x.name == f.name) {
-            Some(spec) => base
-                .calendar
-                .periods()
-                .iter()
-                .map(|period| shocked_rate(deal, spec, period.start, shock))
-                .collect(),
-            None => Ok(f.rates.clone()),
-        })
+        .map(
+            |f| match deal.facilities.iter().find(|x| x.name == f.name) {
+                Some(spec) => base
+                    .calendar
+                    .periods()
+                    .iter()
+                    .map(|period| shocked_rate(deal, spec, period.start, shock))
+                    .collect(),
+                None => Ok(f.rates.clone()),
+            },
+        )
         .collect()
 }
 

@@ -695,9 +695,10 @@ fn row_with(
     run: impl FnOnce(&Scenario) -> Result<Run, ScenarioError>,
 ) -> GridRow {
     let values = grid.point(i);
-    let outcome = grid.scenario(i).map_err(ScenarioError::from).and_then(|s| {
-        run(&s).map(|run| base.outcome(s.name.clone(), &run, verify))
-    });
+    let outcome = grid
+        .scenario(i)
+        .map_err(ScenarioError::from)
+        .and_then(|s| run(&s).map(|run| base.outcome(s.name.clone(), &run, verify)));
     GridRow { values, outcome }
 }
 
