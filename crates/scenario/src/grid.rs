@@ -854,3 +854,94 @@ pub fn run_scenarios(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Base {
+        let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        let deal = boxflow_deal::read_file(std::path::Path::new(&path)).unwrap();
+        Base::new(deal).unwrap()
+    }
+
+    /// Every point of `spec` run from its chunk's shared entries is the run of its
+    /// own scenario ([`Base::run_scenario_with`]): the same plan, periods, ledger,
+    /// events and summary, or the same error; and its row is the same.
+    fn shared_runs_are_own_runs(base: &Base, spec: &str) {
+        let grid = Grid::parse(spec).unwrap();
+        let cache = Cache::new(base, &grid, 0..grid.len()).expect(spec);
+        for i in 0..grid.len() {
+            let s = grid.scenario(i).unwrap();
+            let (shared, rates) = cache.places[i];
+            let via_cache = base.run_shared(
+                &s,
+                &cache.shared[shared],
+                rates.map(|r| &cache.rates[r]),
+                Detail::Outcome,
+            );
+            let own = base.run_scenario_with(&s, Detail::Outcome);
+            assert_eq!(via_cache, own, "{spec}: point {i}");
+            assert_eq!(
+                cache.row(base, &grid, i, true),
+                grid_row(base, &grid, i, true)
+            );
+        }
+    }
+
+    #[test]
+    fn points_that_share_their_shocks_but_the_rate_run_as_their_own_scenario() {
+        let reference = fixture("reference.toml");
+        shared_runs_are_own_runs(&reference, "price=1.60..2.60:0.50,rate=-100..300:50");
+        // The rate axis first: the shared entries are not those of neighbours.
+        shared_runs_are_own_runs(&reference, "rate=0..300:100,price=1.5|2.5");
+        shared_runs_are_own_runs(
+            &reference,
+            "default=20|40,gap=0|6,re_lease=0.5,rate=0..400:100",
+        );
+        shared_runs_are_own_runs(
+            &reference,
+            "haircut@Phase 2=0|0.2,opex=0|0.1,rate=0..300:100",
+        );
+        shared_runs_are_own_runs(&reference, "delay=0|3,power=0.2,rate=0..300:100");
+        let stress = fixture("stress.toml");
+        shared_runs_are_own_runs(&stress, "residual=0.1|0.3,life=48|72,rate=0..300:100");
+    }
+
+    #[test]
+    fn a_shared_entry_reports_each_points_own_errors() {
+        let base = fixture("reference.toml");
+        let grid = Grid::parse("price=2.0,rate=0..300:100").unwrap();
+        let cache = Cache::new(&base, &grid, 0..grid.len()).unwrap();
+        let mut s = grid.scenario(1).unwrap();
+        // A name or a rate shock the point's checks refuse, with an entry computed
+        // without them.
+        for change in [
+            |s: &mut Scenario| s.name = String::new(),
+            |s: &mut Scenario| s.rate_shock_bps = Decimal::from(200_000),
+        ] {
+            change(&mut s);
+            let own = base.run_scenario_with(&s, Detail::Outcome);
+            assert!(matches!(own, Err(ScenarioError::Invalid(_))));
+            let via_cache = base.run_shared(&s, &cache.shared[0], None, Detail::Outcome);
+            assert_eq!(via_cache, own);
+        }
+    }
+
+    #[test]
+    fn points_that_share_little_are_run_alone() {
+        let base = fixture("reference.toml");
+        // Every point its own operating lines: nothing to share.
+        let grid = Grid::parse("price=1.60..2.60:0.10,default=6..60:6").unwrap();
+        assert!(Cache::new(&base, &grid, 0..grid.len()).is_none());
+        // Four rate shocks a price: shared.
+        let grid = Grid::parse("price=1.60..2.60:0.10,rate=0..300:100").unwrap();
+        let cache = Cache::new(&base, &grid, 0..grid.len()).unwrap();
+        assert_eq!((cache.shared.len(), cache.rates.len()), (11, 4));
+        // A chunk that starts mid-grid (at the third price) numbers its own entries.
+        let cache = Cache::new(&base, &grid, 8..grid.len()).unwrap();
+        assert_eq!(cache.places[1], (0, Some(1)));
+        assert_eq!(cache.places[4], (1, Some(0)));
+        assert_eq!((cache.shared.len(), cache.rates.len()), (9, 4));
+    }
+}

@@ -137,7 +137,9 @@ impl Run {
             }
             prev_dsra = p.dsra.closing;
             prev_lockup = p.lockup.closing;
-            prev_balances = p.facilities.iter().map(|f| f.closing).collect();
+            // In place: one buffer for the run, not one per period.
+            prev_balances.clear();
+            prev_balances.extend(p.facilities.iter().map(|f| f.closing));
             prev_prepayment = p.prepayment_closing;
             prev_opex_arrears = p.opex_arrears;
             prev_fee_arrears = p.fee_arrears;
