@@ -1337,3 +1337,140 @@ fn write_grid_point(out: &mut Vec<u8>, r: &GridRow, depth: usize) {
     }
     point.close();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use boxflow::core::round10;
+    use boxflow::scenario::{FirstEvent, GRID_CHUNK};
+
+    fn reference() -> Base {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/reference.toml");
+        Base::new(boxflow::deal::read_file(std::path::Path::new(path)).unwrap()).unwrap()
+    }
+
+    /// The outcome as the stress JSON documents it (docs/scenarios.md), built
+    /// field by field: money with two decimals, ratios to ten, periods and counts
+    /// as numbers.
+    fn documented(o: &Outcome) -> Value {
+        let r = |x: Option<Decimal>| x.map(|x| round10(x).to_string());
+        let event =
+            |e: Option<&FirstEvent>| e.map(|e| json!({"event": e.event, "period": e.period}));
+        let verdict = |b: bool| if b { "pass" } else { "fail" };
+        json!({
+            "name": o.name,
+            "covenants": verdict(o.covenants),
+            "halfway_covenant": verdict(o.halfway_covenant),
+            "min_dscr": r(o.min_dscr),
+            "min_dscr_period": o.min_dscr_period,
+            "min_dscr_total": r(o.min_dscr_total),
+            "first_event": event(o.first_event.as_ref()),
+            "first_new_event": event(o.first_new_event.as_ref()),
+            "payment_defaults": o.payment_defaults,
+            "lender_loss": o.lender_loss.to_string(),
+            "senior_loss": o.senior_loss.to_string(),
+            "equity_irr": r(o.equity_irr),
+            "senior_lender_irr": r(o.senior_lender_irr),
+            "senior_repaid_period": o.senior_repaid_period,
+            "total_distributions": o.total_distributions.to_string(),
+        })
+    }
+
+    #[test]
+    fn a_grid_point_is_written_as_serde_json_pretty_prints_it() {
+        let base = reference();
+        let grid = Grid::parse("price=1.61|2.2,rate=0|300").unwrap();
+        let mut rows = Vec::new();
+        run_grid_each(&base, &grid, true, &|| {}, |r| {
+            rows.push(r);
+            Ok::<(), GridFail>(())
+        })
+        .unwrap();
+        assert!(rows.len() < GRID_CHUNK);
+        // A name to escape, an event and none, and an error row.
+        let names = ["plain", "a \"quoted\"\\ name\n\t\u{1}é ✓", ""];
+        for (r, name) in rows.iter_mut().zip(names) {
+            if let Ok(o) = &mut r.outcome {
+                o.name = name.into();
+            }
+        }
+        if let Ok(o) = &mut rows[1].outcome {
+            o.first_new_event = None;
+            o.min_dscr = None;
+        }
+        rows[3].outcome = Err(boxflow::scenario::ScenarioError::NoSenior);
+        for r in &rows {
+            let mut values = Map::new();
+            for (d, v) in &r.values {
+                values.insert(d.name().into(), Value::String(v.to_string()));
+            }
+            let expected = match &r.outcome {
+                Ok(o) => json!({"values": values, "outcome": documented(o)}),
+                Err(e) => json!({"values": values, "error": e.to_string()}),
+            };
+            let pretty = serde_json::to_string_pretty(&expected).unwrap();
+            for depth in [0, 2, 5] {
+                let mut out = Vec::new();
+                write_grid_point(&mut out, r, depth);
+                let indent = "  ".repeat(depth);
+                let want = pretty.replace('\n', &format!("\n{indent}"));
+                assert_eq!(String::from_utf8(out).unwrap(), want);
+            }
+            if let Ok(o) = &r.outcome {
+                assert_eq!(outcome_json(o), documented(o));
+            }
+        }
+        // An empty object, as serde_json writes it.
+        let mut out = Vec::new();
+        Object::open(&mut out, 3).close();
+        assert_eq!(out, b"{}");
+    }
+
+    #[test]
+    fn a_grid_row_is_the_csv_of_its_fields() {
+        let base = reference();
+        let grid = Grid::parse("price=2.2,rate=100").unwrap();
+        let mut rows = Vec::new();
+        run_grid_each(&base, &grid, true, &|| {}, |r| {
+            rows.push(r);
+            Ok::<(), GridFail>(())
+        })
+        .unwrap();
+        if let Ok(o) = &mut rows[0].outcome {
+            o.name = "a, \"quoted\" name".into();
+        }
+        let mut row = rows[0].clone();
+        row.outcome = Err(boxflow::scenario::ScenarioError::NoSenior);
+        rows.push(row);
+        for r in &rows {
+            // The fields as the CSV columns document them, quoted by the csv crate.
+            let mut fields: Vec<String> = r.values.iter().map(|(_, v)| v.to_string()).collect();
+            match &r.outcome {
+                Ok(o) => {
+                    let doc = documented(o);
+                    for column in csv_columns() {
+                        let (key, part) = match column.strip_suffix("_period") {
+                            Some(k) if k.ends_with("event") => (k, Some("period")),
+                            _ => (column, column.ends_with("event").then_some("event")),
+                        };
+                        let v = match part {
+                            Some(part) => doc[key].get(part).cloned().unwrap_or(Value::Null),
+                            None => doc[key].clone(),
+                        };
+                        fields.push(text(v));
+                    }
+                    fields.push(String::new());
+                }
+                Err(e) => {
+                    fields.extend(csv_columns().iter().map(|_| String::new()));
+                    fields.push(e.to_string());
+                }
+            }
+            let mut want = csv::Writer::from_writer(Vec::new());
+            want.write_record(&fields).unwrap();
+            let mut got = csv::Writer::from_writer(Vec::new());
+            write_grid_csv_row(&mut got, r).unwrap();
+            assert_eq!(got.into_inner().unwrap(), want.into_inner().unwrap());
+        }
+    }
+}
