@@ -193,8 +193,12 @@ fn apply_with(
     scenario: &Scenario,
     revenue: Option<&RevenueFactors>,
 ) -> Result<Stressed, ScenarioError> {
-    let shared = Shared::new(deal, base, scenario, revenue)?;
-    let plan = shared.plan(base, scenario, || shocked_rates(deal, base, scenario))?;
+    let mut shared = Shared::new(deal, base, scenario, revenue)?;
+    // The lines are this scenario's alone: moved into its plan, not cloned.
+    let lines = shared.operations.take();
+    let plan = shared.plan_with(base, scenario, lines, || {
+        shocked_rates(deal, base, scenario)
+    })?;
     Ok(Stressed {
         deal: shared.deal,
         plan,
@@ -266,8 +270,20 @@ impl Shared {
         scenario: &Scenario,
         rates: impl FnOnce() -> Result<Vec<Vec<Decimal>>, RunError>,
     ) -> Result<Plan, ScenarioError> {
-        let mut plan = match &self.operations {
-            Some(lines) => plan_with_operations(base, lines.clone()?),
+        self.plan_with(base, scenario, self.operations.clone(), rates)
+    }
+
+    /// [`Shared::plan`] with the operating lines `lines` (this entry's, cloned or
+    /// taken).
+    fn plan_with(
+        &self,
+        base: &Plan,
+        scenario: &Scenario,
+        lines: Option<Result<Vec<Operations>, RunError>>,
+        rates: impl FnOnce() -> Result<Vec<Vec<Decimal>>, RunError>,
+    ) -> Result<Plan, ScenarioError> {
+        let mut plan = match lines {
+            Some(lines) => plan_with_operations(base, lines?),
             None => base.clone(),
         };
         if scenario.customer_default.is_some() && scenario.line.is_none() {
