@@ -92,7 +92,9 @@ impl Base {
 
     /// Every facility's rates under `scenario`'s rate shock, in the plan's order.
     pub(crate) fn shocked_rates(&self, scenario: &Scenario) -> Result<Vec<Vec<Decimal>>, RunError> {
-        shocked_rates(&self.deal, &self.plan, scenario)
+        let mut plan = self.plan.clone();
+        shock_rates(&self.deal, &mut plan, scenario)?;
+        Ok(plan.facilities.into_iter().map(|f| f.rates).collect())
     }
 
     /// [`Base::run_scenario_with`] from what `scenario` shares with other points
@@ -112,9 +114,18 @@ impl Base {
             return Err(ScenarioError::Invalid(invalid));
         }
         let shared = shared.as_ref().map_err(Clone::clone)?;
-        let plan = shared.plan(&self.plan, scenario, || match rates {
-            Some(rates) => rates.clone(),
-            None => self.shocked_rates(scenario),
+        let plan = shared.plan(&self.plan, scenario, |plan| match rates {
+            Some(rates) => {
+                for (f, rates) in plan
+                    .facilities
+                    .iter_mut()
+                    .zip(rates.as_ref().map_err(Clone::clone)?)
+                {
+                    f.rates.clone_from(rates);
+                }
+                Ok(())
+            }
+            None => shock_rates(&self.deal, plan, scenario),
         })?;
         Ok(run_plan_with(&shared.deal, plan, detail)?)
     }
@@ -196,8 +207,8 @@ fn apply_with(
     let mut shared = Shared::new(deal, base, scenario, revenue)?;
     // The lines are this scenario's alone: moved into its plan, not cloned.
     let lines = shared.operations.take();
-    let plan = shared.plan_with(base, scenario, lines, || {
-        shocked_rates(deal, base, scenario)
+    let plan = shared.plan_with(base, scenario, lines, |plan| {
+        shock_rates(deal, plan, scenario)
     })?;
     Ok(Stressed {
         deal: shared.deal,
@@ -261,14 +272,13 @@ impl Shared {
 
     /// The stressed plan of `scenario` (whose shocks but the rate shock are this
     /// one's): the base plan with these lines, the refund flag and the floating rates
-    /// `rates` gives (every facility's, in the plan's order; asked only under a rate
-    /// shock). Errors in the order of the methodology's steps: operating lines, rates,
+    /// `rates` sets (asked only under a rate shock). Errors in the order of the methodology's steps: operating lines, rates,
     /// terminal value, book values.
     fn plan(
         &self,
         base: &Plan,
         scenario: &Scenario,
-        rates: impl FnOnce() -> Result<Vec<Vec<Decimal>>, RunError>,
+        rates: impl FnOnce(&mut Plan) -> Result<(), RunError>,
     ) -> Result<Plan, ScenarioError> {
         self.plan_with(base, scenario, self.operations.clone(), rates)
     }
@@ -280,7 +290,7 @@ impl Shared {
         base: &Plan,
         scenario: &Scenario,
         lines: Option<Result<Vec<Operations>, RunError>>,
-        rates: impl FnOnce() -> Result<Vec<Vec<Decimal>>, RunError>,
+        rates: impl FnOnce(&mut Plan) -> Result<(), RunError>,
     ) -> Result<Plan, ScenarioError> {
         let mut plan = match lines {
             Some(lines) => plan_with_operations(base, lines?),
@@ -290,9 +300,7 @@ impl Shared {
             plan.refund_unused_prepayment = false;
         }
         if !scenario.rate_shock_bps.is_zero() {
-            for (f, rates) in plan.facilities.iter_mut().zip(rates()?) {
-                f.rates = rates;
-            }
+            rates(&mut plan)?;
         }
         if let Some(value) = &self.terminal_value {
             plan.terminal_value = value.clone()?;
@@ -304,29 +312,19 @@ impl Shared {
     }
 }
 
-/// Every facility's rate in every period under the scenario's rate shock
-/// ([`shocked_rate`]), in the order of the plan's facilities; a facility the deal
-/// does not name keeps the plan's rates.
-fn shocked_rates(
-    deal: &Deal,
-    base: &Plan,
-    scenario: &Scenario,
-) -> Result<Vec<Vec<Decimal>>, RunError> {
+/// Sets every floating facility's rate in every period of `plan` under the scenario's
+/// rate shock ([`shocked_rate`]); a facility the deal does not name keeps its rates.
+fn shock_rates(deal: &Deal, plan: &mut Plan, scenario: &Scenario) -> Result<(), RunError> {
     let shock = scenario.rate_shock();
-    base.facilities
-        .iter()
-        .map(
-            |f| match deal.facilities.iter().find(|x| x.name == f.name) {
-                Some(spec) => base
-                    .calendar
-                    .periods()
-                    .iter()
-                    .map(|period| shocked_rate(deal, spec, period.start, shock))
-                    .collect(),
-                None => Ok(f.rates.clone()),
-            },
-        )
-        .collect()
+    for f in &mut plan.facilities {
+        let Some(spec) = deal.facilities.iter().find(|x| x.name == f.name) else {
+            continue;
+        };
+        for (rate, period) in f.rates.iter_mut().zip(plan.calendar.periods()) {
+            *rate = shocked_rate(deal, spec, period.start, shock)?;
+        }
+    }
+    Ok(())
 }
 
 /// The base plan with other operating lines: the rest cloned, the base's lines not
