@@ -10,12 +10,12 @@ use boxflow::report::table::{pass, right, styled};
 use std::io::IsTerminal;
 use std::str::FromStr;
 
-use boxflow::core::{Money, Share};
+use boxflow::core::{round10_text, Digits, Money, Share};
 use boxflow::model::{Commitment, ReLease, Scenario, ValidDeal};
 use boxflow::scenario::solve::{self, DefaultSolution, PriceSolution, Probe, RateSolution};
 use boxflow::scenario::{
-    parse_scenario, run_grid_each, run_scenarios, scenario_values, Base, FirstEvent, Grid, GridRow,
-    Metric, MetricValue, Outcome,
+    parse_scenario, run_grid_each, run_scenarios, scenario_values, Base, Grid, GridRow, Metric,
+    MetricValue, Outcome,
 };
 use comfy_table::{Cell, Table};
 use rust_decimal::Decimal;
@@ -312,7 +312,7 @@ impl GridJob {
                 out.write_record(&header)?;
                 run_grid_each(&self.base, &self.grid, true, &progress, |r| {
                     row_invariants(&r)?;
-                    out.write_record(grid_csv_row(&r))?;
+                    write_grid_csv_row(&mut out, &r)?;
                     Ok::<(), GridFail>(())
                 })
                 .and_then(|()| out.flush().map_err(GridFail::Write))
@@ -464,13 +464,22 @@ impl GridJob {
                 .map_or(Value::Null, |l| Value::String(l.clone()))
         )?;
         let mut first = true;
+        let mut buf = Vec::new();
         run_grid_each(&self.base, &self.grid, true, progress, |r| {
             row_invariants(&r)?;
-            let sep = if first { "" } else { "," };
+            if !first {
+                buf.push(b',');
+            }
             first = false;
-            write!(w, "{sep}\n    {}", indented(&grid_point_json(&r), "    "))?;
+            newline(&mut buf, 2);
+            write_grid_point(&mut buf, &r, 2);
+            if buf.len() >= 1 << 16 {
+                w.write_all(&buf)?;
+                buf.clear();
+            }
             Ok::<(), GridFail>(())
         })?;
+        w.write_all(&buf)?;
         write!(
             w,
             "\n  ],\n  \"warnings\": {}\n}}\n",
@@ -924,15 +933,131 @@ fn breakpoints_table(b: &Breakpoints) -> Table {
 
 /// One metric of an outcome as JSON: a verdict as `"pass"`/`"fail"`, money as a
 /// string with two decimals, a ratio or rate as a string with ten, a count or a
-/// period as a number (`null` when undefined).
+/// period as a number (`null` when undefined) ([`Scalar`]).
 pub fn metric_json(m: Metric, o: &Outcome) -> Value {
-    match m.of(o) {
-        MetricValue::Verdict(v) => Value::String(pass(v).into()),
-        MetricValue::Number(x) => ratio(x),
-        MetricValue::Money(x) => money(x),
-        MetricValue::Count(n) => json!(n),
-        MetricValue::Period(p) => json!(p),
+    match Scalar::of(m, o) {
+        Scalar::Null => Value::Null,
+        Scalar::Word(w) => Value::String(w.into()),
+        Scalar::Text(t) => Value::String(t.as_str().into()),
+        Scalar::Whole(n) => json!(n),
     }
+}
+
+/// One metric of an outcome as the JSON and CSV outputs write it: a verdict as
+/// `pass`/`fail`, money with two decimals ([`Money::text`]), a ratio or rate rounded
+/// to ten decimals ([`round10_text`]; JSON strings all three), a count or a period as
+/// a whole number (a JSON number), or nothing when undefined (`null`, an empty CSV
+/// field).
+enum Scalar {
+    Null,
+    Word(&'static str),
+    Text(Digits),
+    Whole(usize),
+}
+
+impl Scalar {
+    fn of(m: Metric, o: &Outcome) -> Scalar {
+        match m.of(o) {
+            MetricValue::Verdict(v) => Scalar::Word(pass(v)),
+            MetricValue::Number(x) => x.map_or(Scalar::Null, |x| Scalar::Text(round10_text(x))),
+            MetricValue::Money(x) => Scalar::Text(x.text()),
+            MetricValue::Count(n) => Scalar::Whole(n),
+            MetricValue::Period(p) => p.map_or(Scalar::Null, Scalar::Whole),
+        }
+    }
+
+    /// Its JSON text: a string quoted, a number or `null` as it is.
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match self {
+            Scalar::Null => out.extend_from_slice(b"null"),
+            Scalar::Word(w) => json_string(out, w),
+            Scalar::Text(t) => json_string(out, t.as_str()),
+            Scalar::Whole(n) => out.extend_from_slice(whole(*n).as_str().as_bytes()),
+        }
+    }
+
+    /// Its CSV field: the JSON value unquoted, empty for `null`.
+    fn csv_field<R>(&self, field: impl FnOnce(&str) -> R) -> R {
+        match self {
+            Scalar::Null => field(""),
+            Scalar::Word(w) => field(w),
+            Scalar::Text(t) => field(t.as_str()),
+            Scalar::Whole(n) => field(whole(*n).as_str()),
+        }
+    }
+}
+
+/// A whole number's digits (as serde_json and `Display` write it).
+fn whole(n: usize) -> Digits {
+    Digits::fixed_point(false, n as u128, 0)
+}
+
+/// `s` as a JSON string, as serde_json writes it: between quotes, as it is when
+/// nothing in it needs escaping (no `"`, `\` or control character), otherwise with
+/// serde_json's escapes.
+fn json_string(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(Value::String(s.into()).to_string().as_bytes());
+    }
+}
+
+/// A JSON object written straight to bytes as `serde_json::to_writer_pretty` writes
+/// it (two spaces an indent, `"key": value`, `{}` when empty), at any depth: a grid
+/// point and an outcome without a `serde_json::Value` each.
+struct Object<'a> {
+    out: &'a mut Vec<u8>,
+    /// The depth of its keys.
+    depth: usize,
+    empty: bool,
+}
+
+impl<'a> Object<'a> {
+    /// Opens an object whose `{` is at `depth`.
+    fn open(out: &'a mut Vec<u8>, depth: usize) -> Object<'a> {
+        out.push(b'{');
+        Object {
+            out,
+            depth: depth + 1,
+            empty: true,
+        }
+    }
+
+    /// A key: `,` after the first, a new line, the indent and `"key": `; the value
+    /// is to be written next, to the returned bytes.
+    fn key(&mut self, key: &str) -> &mut Vec<u8> {
+        if !self.empty {
+            self.out.push(b',');
+        }
+        self.empty = false;
+        newline(self.out, self.depth);
+        json_string(self.out, key);
+        self.out.extend_from_slice(b": ");
+        self.out
+    }
+
+    /// A key with an object as its value, open at this object's depth.
+    fn object(&mut self, key: &str) -> Object<'_> {
+        let depth = self.depth;
+        Object::open(self.key(key), depth)
+    }
+
+    /// `}`, on a new line unless the object is empty.
+    fn close(self) {
+        if !self.empty {
+            newline(self.out, self.depth - 1);
+        }
+        self.out.push(b'}');
+    }
+}
+
+/// A new line and the indent of `depth`.
+fn newline(out: &mut Vec<u8>, depth: usize) {
+    out.push(b'\n');
+    out.resize(out.len() + 2 * depth, b' ');
 }
 
 /// The keys of an outcome's row after its name: the metrics ([`Metric::ALL`]) in
@@ -950,28 +1075,41 @@ fn row_keys() -> impl Iterator<Item = RowKey> {
     })
 }
 
-/// One outcome as JSON: its name, then every metric by its name.
+/// One outcome as JSON: its name, then every metric by its name ([`write_outcome`]).
 pub fn outcome_json(o: &Outcome) -> Value {
-    let mut m = Map::new();
-    m.insert("name".into(), Value::String(o.name.clone()));
+    let mut out = Vec::new();
+    let mut object = Object::open(&mut out, 0);
+    write_outcome(&mut object, o);
+    object.close();
+    // The writer's own text, valid JSON by construction (tested against serde_json).
+    serde_json::from_slice(&out).unwrap_or(Value::Null)
+}
+
+/// An outcome's keys: its name, then every metric by its name, with the first event
+/// and the first new event (`{"event", "period"}` or `null`) after `min_dscr_total`.
+fn write_outcome(object: &mut Object<'_>, o: &Outcome) {
+    json_string(object.key("name"), &o.name);
     for key in row_keys() {
         match key {
-            RowKey::Metric(metric) => {
-                m.insert(metric.name().into(), metric_json(metric, o));
-            }
+            RowKey::Metric(metric) => Scalar::of(metric, o).write_json(object.key(metric.name())),
             RowKey::FirstEvent => {
-                let event = |e: Option<&FirstEvent>| {
-                    e.map_or(
-                        Value::Null,
-                        |e| json!({"event": e.event, "period": e.period}),
-                    )
-                };
-                m.insert("first_event".into(), event(o.first_event.as_ref()));
-                m.insert("first_new_event".into(), event(o.first_new_event.as_ref()));
+                for (name, event) in [
+                    ("first_event", o.first_event.as_ref()),
+                    ("first_new_event", o.first_new_event.as_ref()),
+                ] {
+                    match event {
+                        Some(e) => {
+                            let mut e_object = object.object(name);
+                            json_string(e_object.key("event"), e.event);
+                            Scalar::Whole(e.period).write_json(e_object.key("period"));
+                            e_object.close();
+                        }
+                        None => object.key(name).extend_from_slice(b"null"),
+                    }
+                }
             }
         }
     }
-    Value::Object(m)
 }
 
 fn probe_json(p: &Probe, at: &str, figure: &str, money_figure: bool) -> Value {
@@ -1080,20 +1218,27 @@ fn text(v: Value) -> String {
 }
 
 fn outcome_fields(o: &Outcome) -> Vec<String> {
-    row_keys()
-        .flat_map(|k| match k {
-            RowKey::Metric(m) => vec![text(metric_json(m, o))],
+    let mut fields = Vec::new();
+    each_outcome_field(o, |f| fields.push(f.to_string()));
+    fields
+}
+
+/// An outcome's CSV fields in the order of [`csv_columns`], each handed to `field`.
+fn each_outcome_field(o: &Outcome, mut field: impl FnMut(&str)) {
+    for key in row_keys() {
+        match key {
+            RowKey::Metric(m) => Scalar::of(m, o).csv_field(&mut field),
             RowKey::FirstEvent => {
-                let (e, new) = (o.first_event.as_ref(), o.first_new_event.as_ref());
-                vec![
-                    e.map_or(String::new(), |e| e.event.to_string()),
-                    e.map_or(String::new(), |e| e.period.to_string()),
-                    new.map_or(String::new(), |e| e.event.to_string()),
-                    new.map_or(String::new(), |e| e.period.to_string()),
-                ]
+                for e in [o.first_event.as_ref(), o.first_new_event.as_ref()] {
+                    field(e.map_or("", |e| e.event));
+                    match e {
+                        Some(e) => field(whole(e.period).as_str()),
+                        None => field(""),
+                    }
+                }
             }
-        })
-        .collect()
+        }
+    }
 }
 
 fn outcomes_csv(outcomes: &[ScenarioRow]) -> Result<String, csv::Error> {
@@ -1145,37 +1290,188 @@ pub fn grid_table(name: &str, grid: &Grid, rows: &[GridRow]) -> String {
     )
 }
 
-/// A grid row as CSV fields: the point's values, the outcome, the error.
-fn grid_csv_row(r: &GridRow) -> Vec<String> {
-    let mut row: Vec<String> = r.values.iter().map(|(_, v)| v.to_string()).collect();
+/// Writes a grid row as a CSV record: the point's values, the outcome, the error.
+fn write_grid_csv_row<W: std::io::Write>(
+    out: &mut csv::Writer<W>,
+    r: &GridRow,
+) -> Result<(), csv::Error> {
+    for (_, v) in &r.values {
+        out.write_field(v.to_string())?;
+    }
     match &r.outcome {
         Ok(o) => {
-            row.extend(outcome_fields(o));
-            row.push(String::new());
+            let mut written = Ok(());
+            each_outcome_field(o, |f| {
+                if written.is_ok() {
+                    written = out.write_field(f);
+                }
+            });
+            written?;
+            out.write_field("")?;
         }
         Err(e) => {
-            row.extend(csv_columns().iter().map(|_| String::new()));
-            row.push(e.to_string());
+            for _ in csv_columns() {
+                out.write_field("")?;
+            }
+            out.write_field(e.to_string())?;
         }
     }
-    row
+    out.write_record(None::<&[u8]>)
 }
 
-/// A grid point as JSON: its values, and its outcome or error.
-fn grid_point_json(r: &GridRow) -> Value {
-    let mut m = Map::new();
-    let mut values = Map::new();
+/// Writes a grid point as JSON at `depth` (its `{` already indented): its values, and
+/// its outcome or error.
+fn write_grid_point(out: &mut Vec<u8>, r: &GridRow, depth: usize) {
+    let mut point = Object::open(out, depth);
+    let mut values = point.object("values");
     for (d, v) in &r.values {
-        values.insert(d.name().into(), Value::String(v.to_string()));
+        json_string(values.key(d.name()), &v.to_string());
     }
-    m.insert("values".into(), Value::Object(values));
+    values.close();
     match &r.outcome {
         Ok(o) => {
-            m.insert("outcome".into(), outcome_json(o));
+            let mut outcome = point.object("outcome");
+            write_outcome(&mut outcome, o);
+            outcome.close();
         }
-        Err(e) => {
-            m.insert("error".into(), Value::String(e.to_string()));
+        Err(e) => json_string(point.key("error"), &e.to_string()),
+    }
+    point.close();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use boxflow::core::round10;
+    use boxflow::scenario::{FirstEvent, GRID_CHUNK};
+
+    fn reference() -> Base {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/reference.toml");
+        Base::new(boxflow::deal::read_file(std::path::Path::new(path)).unwrap()).unwrap()
+    }
+
+    /// The outcome as the stress JSON documents it (docs/scenarios.md), built
+    /// field by field: money with two decimals, ratios to ten, periods and counts
+    /// as numbers.
+    fn documented(o: &Outcome) -> Value {
+        let r = |x: Option<Decimal>| x.map(|x| round10(x).to_string());
+        let event =
+            |e: Option<&FirstEvent>| e.map(|e| json!({"event": e.event, "period": e.period}));
+        let verdict = |b: bool| if b { "pass" } else { "fail" };
+        json!({
+            "name": o.name,
+            "covenants": verdict(o.covenants),
+            "halfway_covenant": verdict(o.halfway_covenant),
+            "min_dscr": r(o.min_dscr),
+            "min_dscr_period": o.min_dscr_period,
+            "min_dscr_total": r(o.min_dscr_total),
+            "first_event": event(o.first_event.as_ref()),
+            "first_new_event": event(o.first_new_event.as_ref()),
+            "payment_defaults": o.payment_defaults,
+            "lender_loss": o.lender_loss.to_string(),
+            "senior_loss": o.senior_loss.to_string(),
+            "equity_irr": r(o.equity_irr),
+            "senior_lender_irr": r(o.senior_lender_irr),
+            "senior_repaid_period": o.senior_repaid_period,
+            "total_distributions": o.total_distributions.to_string(),
+        })
+    }
+
+    #[test]
+    fn a_grid_point_is_written_as_serde_json_pretty_prints_it() {
+        let base = reference();
+        let grid = Grid::parse("price=1.61|2.2,rate=0|300").unwrap();
+        let mut rows = Vec::new();
+        run_grid_each(&base, &grid, true, &|| {}, |r| {
+            rows.push(r);
+            Ok::<(), GridFail>(())
+        })
+        .unwrap();
+        assert!(rows.len() < GRID_CHUNK);
+        // A name to escape, an event and none, and an error row.
+        let names = ["plain", "a \"quoted\"\\ name\n\t\u{1}é ✓", ""];
+        for (r, name) in rows.iter_mut().zip(names) {
+            if let Ok(o) = &mut r.outcome {
+                o.name = name.into();
+            }
+        }
+        if let Ok(o) = &mut rows[1].outcome {
+            o.first_new_event = None;
+            o.min_dscr = None;
+        }
+        rows[3].outcome = Err(boxflow::scenario::ScenarioError::NoSenior);
+        for r in &rows {
+            let mut values = Map::new();
+            for (d, v) in &r.values {
+                values.insert(d.name().into(), Value::String(v.to_string()));
+            }
+            let expected = match &r.outcome {
+                Ok(o) => json!({"values": values, "outcome": documented(o)}),
+                Err(e) => json!({"values": values, "error": e.to_string()}),
+            };
+            let pretty = serde_json::to_string_pretty(&expected).unwrap();
+            for depth in [0, 2, 5] {
+                let mut out = Vec::new();
+                write_grid_point(&mut out, r, depth);
+                let indent = "  ".repeat(depth);
+                let want = pretty.replace('\n', &format!("\n{indent}"));
+                assert_eq!(String::from_utf8(out).unwrap(), want);
+            }
+            if let Ok(o) = &r.outcome {
+                assert_eq!(outcome_json(o), documented(o));
+            }
+        }
+        // An empty object, as serde_json writes it.
+        let mut out = Vec::new();
+        Object::open(&mut out, 3).close();
+        assert_eq!(out, b"{}");
+    }
+
+    #[test]
+    fn a_grid_row_is_the_csv_of_its_fields() {
+        let base = reference();
+        let grid = Grid::parse("price=2.2,rate=100").unwrap();
+        let mut rows = Vec::new();
+        run_grid_each(&base, &grid, true, &|| {}, |r| {
+            rows.push(r);
+            Ok::<(), GridFail>(())
+        })
+        .unwrap();
+        if let Ok(o) = &mut rows[0].outcome {
+            o.name = "a, \"quoted\" name".into();
+        }
+        let mut row = rows[0].clone();
+        row.outcome = Err(boxflow::scenario::ScenarioError::NoSenior);
+        rows.push(row);
+        for r in &rows {
+            // The fields as the CSV columns document them, quoted by the csv crate.
+            let mut fields: Vec<String> = r.values.iter().map(|(_, v)| v.to_string()).collect();
+            match &r.outcome {
+                Ok(o) => {
+                    let doc = documented(o);
+                    for column in csv_columns() {
+                        let (key, part) = match column.strip_suffix("_period") {
+                            Some(k) if k.ends_with("event") => (k, Some("period")),
+                            _ => (column, column.ends_with("event").then_some("event")),
+                        };
+                        let v = match part {
+                            Some(part) => doc[key].get(part).cloned().unwrap_or(Value::Null),
+                            None => doc[key].clone(),
+                        };
+                        fields.push(text(v));
+                    }
+                    fields.push(String::new());
+                }
+                Err(e) => {
+                    fields.extend(csv_columns().iter().map(|_| String::new()));
+                    fields.push(e.to_string());
+                }
+            }
+            let mut want = csv::Writer::from_writer(Vec::new());
+            want.write_record(&fields).unwrap();
+            let mut got = csv::Writer::from_writer(Vec::new());
+            write_grid_csv_row(&mut got, r).unwrap();
+            assert_eq!(got.into_inner().unwrap(), want.into_inner().unwrap());
         }
     }
-    Value::Object(m)
 }

@@ -84,6 +84,53 @@ impl Base {
         Ok(run_plan_with(&self.deal, self.plan.clone(), detail)?)
     }
 
+    /// What the grid points with `scenario`'s shocks but (any) rate shock and name
+    /// share: give it a scenario with no rate shock and a valid name, so that its
+    /// checks find no more than each point's own ([`Base::run_shared`]).
+    pub(crate) fn shared(&self, scenario: &Scenario) -> Result<Shared, ScenarioError> {
+        Shared::new(&self.deal, &self.plan, scenario, Some(&self.revenue))
+    }
+
+    /// Every facility's rates under `scenario`'s rate shock, in the plan's order.
+    pub(crate) fn shocked_rates(&self, scenario: &Scenario) -> Result<Vec<Vec<Decimal>>, RunError> {
+        let mut plan = self.plan.clone();
+        shock_rates(&self.deal, &mut plan, scenario)?;
+        Ok(plan.facilities.into_iter().map(|f| f.rates).collect())
+    }
+
+    /// [`Base::run_scenario_with`] from what `scenario` shares with other points
+    /// ([`Base::shared`] of its shocks but the rate shock) and, when given, its rates
+    /// ([`Base::shocked_rates`] of its rate shock): the same checks first, the same
+    /// stressed deal, plan and run, the same error.
+    pub(crate) fn run_shared(
+        &self,
+        scenario: &Scenario,
+        shared: &Result<Shared, ScenarioError>,
+        rates: Option<&Result<Vec<Vec<Decimal>>, RunError>>,
+        detail: Detail,
+    ) -> Result<Run, ScenarioError> {
+        // `with_scenario`'s checks, on this point's own scenario.
+        let invalid = boxflow_model::validate_scenario(&self.deal, scenario);
+        if !invalid.is_empty() {
+            return Err(ScenarioError::Invalid(invalid));
+        }
+        let shared = shared.as_ref().map_err(Clone::clone)?;
+        let plan = shared.plan(&self.plan, scenario, |plan| match rates {
+            Some(rates) => {
+                for (f, rates) in plan
+                    .facilities
+                    .iter_mut()
+                    .zip(rates.as_ref().map_err(Clone::clone)?)
+                {
+                    f.rates.clone_from(rates);
+                }
+                Ok(())
+            }
+            None => shock_rates(&self.deal, plan, scenario),
+        })?;
+        Ok(run_plan_with(&shared.deal, plan, detail)?)
+    }
+
     /// The outcome of a run of this base case or one of its scenarios, with its first
     /// event the base case does not have ([`Outcome::first_new_event`]); checks the
     /// run's invariants when `verify` is true.
@@ -158,48 +205,128 @@ fn apply_with(
     scenario: &Scenario,
     revenue: Option<&RevenueFactors>,
 ) -> Result<Stressed, ScenarioError> {
-    let stressed = deal
-        .with_scenario(scenario)
-        .map_err(|e| ScenarioError::Invalid(e.invalid))?;
-    let mut plan = if scenario.changes_operations() {
-        let lines = operations(
-            &stressed,
-            scenario,
-            &base.calendar,
-            &base.operations,
-            revenue,
-        )?;
-        plan_with_operations(base, lines)
-    } else {
-        base.clone()
-    };
-    if scenario.customer_default.is_some() && scenario.line.is_none() {
-        plan.refund_unused_prepayment = false;
-    }
-    if !scenario.rate_shock_bps.is_zero() {
-        let shock = scenario.rate_shock();
-        for f in &mut plan.facilities {
-            let Some(spec) = deal.facilities.iter().find(|x| x.name == f.name) else {
-                continue;
-            };
-            let shocked = shocked_facility_rates(deal, spec, &plan.calendar, shock)?;
-            for (rate, shocked) in f.rates.iter_mut().zip(shocked) {
-                *rate = shocked;
-            }
-        }
-    }
-    if scenario.residual_share.is_some() {
-        plan.terminal_value = terminal_value(&stressed, &plan.order_costs)?;
-    }
-    if scenario.useful_life_months.is_some() {
-        plan.book_values = (1..=plan.calendar.len())
-            .map(|k| plan.book_value(&stressed, k))
-            .collect::<Result<_, _>>()?;
-    }
+    let mut shared = Shared::new(deal, base, scenario, revenue)?;
+    // The lines are this scenario's alone: moved into its plan, not cloned.
+    let lines = shared.operations.take();
+    let plan = shared.plan_with(base, scenario, lines, |plan| {
+        shock_rates(deal, plan, scenario)
+    })?;
     Ok(Stressed {
-        deal: stressed,
+        deal: shared.deal,
         plan,
     })
+}
+
+/// What a scenario's stressed deal and plan take from every shock but the rate shock
+/// (and the scenario's name): the stressed deal and the lines recomputed on it. Grid
+/// points that differ only in their rate shock share one ([`Base::run_shared`]).
+#[derive(Debug)]
+pub(crate) struct Shared {
+    /// The stressed deal ([`ValidDeal::with_scenario`]).
+    deal: ValidDeal,
+    /// The stressed operating lines, when the scenario changes them.
+    operations: Option<Result<Vec<Operations>, RunError>>,
+    /// The terminal value at the scenario's residual share, when it has one.
+    terminal_value: Option<Result<Money, RunError>>,
+    /// The book value after every period at the scenario's useful life, when it has one.
+    book_values: Option<Result<Vec<Money>, RunError>>,
+}
+
+impl Shared {
+    /// The stressed deal of `scenario` and the lines recomputed on it (their errors
+    /// kept, to be reported in the order [`apply`] meets them).
+    fn new(
+        deal: &ValidDeal,
+        base: &Plan,
+        scenario: &Scenario,
+        revenue: Option<&RevenueFactors>,
+    ) -> Result<Shared, ScenarioError> {
+        let stressed = deal
+            .with_scenario(scenario)
+            .map_err(|e| ScenarioError::Invalid(e.invalid))?;
+        let operations = scenario.changes_operations().then(|| {
+            operations(
+                &stressed,
+                scenario,
+                &base.calendar,
+                &base.operations,
+                revenue,
+            )
+        });
+        // The stressed plan keeps the base's calendar and order costs.
+        let terminal_value = scenario
+            .residual_share
+            .is_some()
+            .then(|| terminal_value(&stressed, &base.order_costs));
+        let book_values = scenario.useful_life_months.is_some().then(|| {
+            (1..=base.calendar.len())
+                .map(|k| base.book_value(&stressed, k))
+                .collect::<Result<_, _>>()
+        });
+        Ok(Shared {
+            deal: stressed,
+            operations,
+            terminal_value,
+            book_values,
+        })
+    }
+
+    /// The stressed plan of `scenario` (whose shocks but the rate shock are this
+    /// one's): the base plan with these lines, the refund flag and the floating rates
+    /// `rates` sets (asked only under a rate shock). Errors in the order of the methodology's steps: operating lines, rates,
+    /// terminal value, book values.
+    fn plan(
+        &self,
+        base: &Plan,
+        scenario: &Scenario,
+        rates: impl FnOnce(&mut Plan) -> Result<(), RunError>,
+    ) -> Result<Plan, ScenarioError> {
+        self.plan_with(base, scenario, self.operations.clone(), rates)
+    }
+
+    /// [`Shared::plan`] with the operating lines `lines` (this entry's, cloned or
+    /// taken).
+    fn plan_with(
+        &self,
+        base: &Plan,
+        scenario: &Scenario,
+        lines: Option<Result<Vec<Operations>, RunError>>,
+        rates: impl FnOnce(&mut Plan) -> Result<(), RunError>,
+    ) -> Result<Plan, ScenarioError> {
+        let mut plan = match lines {
+            Some(lines) => plan_with_operations(base, lines?),
+            None => base.clone(),
+        };
+        if scenario.customer_default.is_some() && scenario.line.is_none() {
+            plan.refund_unused_prepayment = false;
+        }
+        if !scenario.rate_shock_bps.is_zero() {
+            rates(&mut plan)?;
+        }
+        if let Some(value) = &self.terminal_value {
+            plan.terminal_value = value.clone()?;
+        }
+        if let Some(values) = &self.book_values {
+            plan.book_values = values.clone()?;
+        }
+        Ok(plan)
+    }
+}
+
+/// Sets every floating facility's rate in every period of `plan` under the scenario's
+/// rate shock ([`shocked_rate`]); a facility the deal does not name keeps its rates.
+fn shock_rates(deal: &Deal, plan: &mut Plan, scenario: &Scenario) -> Result<(), RunError> {
+    let shock = scenario.rate_shock();
+    for f in &mut plan.facilities {
+        let Some(spec) = deal.facilities.iter().find(|x| x.name == f.name) else {
+            continue;
+        };
+        let shocked = shocked_facility_rates(deal, spec, &plan.calendar, shock)?;
+        for (rate, shocked) in f.rates.iter_mut().zip(shocked) {
+            *rate = shocked;
+        }
+    }
+    Ok(())
 }
 
 /// The base plan with other operating lines: the rest cloned, the base's lines not

@@ -1,7 +1,9 @@
 //! Scenarios written on one line (`default=18,re_lease=0.6`) and cartesian grids of
 //! them (`price=1.60..2.60:0.10,default=6..60:6`), run in parallel.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
 use std::str::FromStr;
 
 use boxflow_core::{Quantity, Rate, Share};
@@ -11,8 +13,9 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use boxflow_waterfall::Detail;
+use boxflow_waterfall::{Detail, Run, RunError};
 
+use crate::apply::Shared;
 use crate::{Base, Outcome, ScenarioError};
 
 /// The most points a grid may have: 1,000,000.
@@ -477,6 +480,26 @@ impl Grid {
         out
     }
 
+    /// Where point `i` is: its index among the points of the axes other than `rate`
+    /// (the points that share every shock but the rate shock have the same), and its
+    /// index on the `rate` axis, if there is one.
+    fn place(&self, i: usize) -> (usize, Option<usize>) {
+        let (mut rest, mut key, mut weight, mut rate) = (i, 0usize, 1usize, None);
+        for axis in self.axes.iter().rev() {
+            let n = axis.values.len().max(1);
+            let at = rest % n;
+            rest /= n;
+            if axis.dimension == Dimension::Rate {
+                rate = Some(at);
+            } else {
+                // At most the grid's length: no overflow.
+                key += at * weight;
+                weight *= n;
+            }
+        }
+        (key, rate)
+    }
+
     /// The label of a dimension in this grid: its name, `@` the targeted line for a
     /// line shock (`haircut@Phase 2`).
     pub fn label(&self, d: Dimension) -> String {
@@ -613,14 +636,15 @@ pub fn run_grid(
     verify: bool,
     progress: &(dyn Fn() + Sync),
 ) -> Vec<GridRow> {
-    (0..grid.len())
-        .into_par_iter()
-        .map(|i| {
-            let row = grid_row(base, grid, i, verify);
-            progress();
-            row
-        })
-        .collect()
+    let mut rows = Vec::with_capacity(grid.len());
+    let all = run_grid_each(base, grid, verify, progress, |row| {
+        rows.push(row);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    match all {
+        Ok(()) => rows,
+        Err(never) => match never {},
+    }
 }
 
 /// How many grid points [`run_grid_each`] runs in parallel before handing their rows on.
@@ -640,15 +664,7 @@ pub fn run_grid_each<E>(
     let mut start = 0;
     while start < n {
         let end = start.saturating_add(GRID_CHUNK).min(n);
-        let rows: Vec<GridRow> = (start..end)
-            .into_par_iter()
-            .map(|i| {
-                let row = grid_row(base, grid, i, verify);
-                progress();
-                row
-            })
-            .collect();
-        for row in rows {
+        for row in chunk_rows(base, grid, start..end, verify, progress) {
             sink(row)?;
         }
         start = end;
@@ -665,12 +681,154 @@ fn outcome_or_message<S: serde::Serializer>(
 }
 
 fn grid_row(base: &Base, grid: &Grid, i: usize, verify: bool) -> GridRow {
+    row_with(base, grid, i, verify, |s| {
+        base.run_scenario_with(s, Detail::Outcome)
+    })
+}
+
+/// Point `i`'s row, its scenario run by `run`.
+fn row_with(
+    base: &Base,
+    grid: &Grid,
+    i: usize,
+    verify: bool,
+    run: impl FnOnce(&Scenario) -> Result<Run, ScenarioError>,
+) -> GridRow {
     let values = grid.point(i);
-    let outcome = grid.scenario(i).map_err(ScenarioError::from).and_then(|s| {
-        base.run_scenario_with(&s, Detail::Outcome)
-            .map(|run| base.outcome(s.name.clone(), &run, verify))
-    });
+    let outcome = grid
+        .scenario(i)
+        .map_err(ScenarioError::from)
+        .and_then(|s| run(&s).map(|run| base.outcome(s.name.clone(), &run, verify)));
     GridRow { values, outcome }
+}
+
+/// The rows of the points `range`, in point order, run in parallel; the points that
+/// share their shocks but the rate shock share their stressed deal and operating
+/// lines, and those that share a rate shock share their rates ([`Shared`]), when
+/// that pays and fits [`SHARED_LINES`].
+fn chunk_rows(
+    base: &Base,
+    grid: &Grid,
+    range: Range<usize>,
+    verify: bool,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<GridRow> {
+    let cache = Cache::new(base, grid, range.clone());
+    range
+        .into_par_iter()
+        .map(|i| {
+            let row = match &cache {
+                Some(cache) => cache.row(base, grid, i, verify),
+                None => grid_row(base, grid, i, verify),
+            };
+            progress();
+            row
+        })
+        .collect()
+}
+
+/// At most this many operating lines (periods times shared entries) are kept for a
+/// chunk of [`GRID_CHUNK`] points: about 4.7 MB of lines, whatever the term.
+pub const SHARED_LINES: usize = 1 << 16;
+
+/// What the points of a chunk share: one [`Shared`] per distinct point of the axes
+/// other than `rate`, and (under a `rate` axis) one set of rates per rate shock.
+struct Cache {
+    /// The chunk's first point.
+    start: usize,
+    /// Per point of the chunk: its entry in `shared`, and in `rates` when kept.
+    places: Vec<(usize, Option<usize>)>,
+    shared: Vec<Result<Shared, ScenarioError>>,
+    rates: Vec<Result<Vec<Vec<Decimal>>, RunError>>,
+}
+
+impl Cache {
+    /// The entries the points `range` share, computed in parallel; `None` when the
+    /// points share too little (fewer than four points an entry on average) or their
+    /// lines would not fit [`SHARED_LINES`].
+    fn new(base: &Base, grid: &Grid, range: Range<usize>) -> Option<Cache> {
+        let keys: Vec<(usize, Option<usize>)> = range.clone().map(|i| grid.place(i)).collect();
+        let lines = base.plan.calendar.len().max(1);
+        let pays = |firsts: &[usize]| {
+            firsts.len().saturating_mul(4) <= range.len()
+                && firsts.len().saturating_mul(lines) <= SHARED_LINES
+        };
+        let (shared_of, shared_firsts) = slots(keys.iter().map(|k| Some(k.0)), range.start);
+        if !pays(&shared_firsts) {
+            return None;
+        }
+        let (rate_of, rate_firsts) = slots(keys.iter().map(|k| k.1), range.start);
+        let keep_rates = pays(&rate_firsts);
+        // The representative's scenario without its rate shock and name: its checks
+        // find no more than those of any point of the entry (`Base::shared`).
+        let shared = shared_firsts
+            .par_iter()
+            .map(|&i| {
+                let mut s = grid.scenario(i)?;
+                s.rate_shock_bps = Decimal::ZERO;
+                s.name = "grid".into();
+                base.shared(&s)
+            })
+            .collect();
+        let rates = if keep_rates {
+            rate_firsts
+                .par_iter()
+                .map(|&i| match grid.scenario(i) {
+                    Ok(s) if !s.rate_shock_bps.is_zero() => base.shocked_rates(&s),
+                    // Never read: no rate shock, or the point fails before its run.
+                    _ => Ok(Vec::new()),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let places = shared_of
+            .into_iter()
+            .zip(rate_of)
+            .map(|(s, r)| (s.unwrap_or_default(), r.filter(|_| keep_rates)))
+            .collect();
+        Some(Cache {
+            start: range.start,
+            places,
+            shared,
+            rates,
+        })
+    }
+
+    /// Point `i`'s row from its shared entries ([`Base::run_shared`]).
+    fn row(&self, base: &Base, grid: &Grid, i: usize, verify: bool) -> GridRow {
+        let (shared, rates) = self.places[i - self.start];
+        row_with(base, grid, i, verify, |s| {
+            base.run_shared(
+                s,
+                &self.shared[shared],
+                rates.map(|r| &self.rates[r]),
+                Detail::Outcome,
+            )
+        })
+    }
+}
+
+/// Numbers the distinct keys in order of first appearance: each point's number (or
+/// `None` without a key), and each number's first point (counted from `start`).
+fn slots(
+    keys: impl Iterator<Item = Option<usize>>,
+    start: usize,
+) -> (Vec<Option<usize>>, Vec<usize>) {
+    let mut numbers: HashMap<usize, usize> = HashMap::new();
+    let mut firsts = Vec::new();
+    let of = keys
+        .enumerate()
+        .map(|(at, key)| {
+            key.map(|k| {
+                *numbers.entry(k).or_insert_with(|| {
+                    firsts.push(start + at);
+                    firsts.len() - 1
+                })
+            })
+        })
+        .collect();
+    (of, firsts)
 }
 
 /// Runs the base case and a list of scenarios in parallel; the base case first, named
@@ -695,4 +853,95 @@ pub fn run_scenarios(
             ),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Base {
+        let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        let deal = boxflow_deal::read_file(std::path::Path::new(&path)).unwrap();
+        Base::new(deal).unwrap()
+    }
+
+    /// Every point of `spec` run from its chunk's shared entries is the run of its
+    /// own scenario ([`Base::run_scenario_with`]): the same plan, periods, ledger,
+    /// events and summary, or the same error; and its row is the same.
+    fn shared_runs_are_own_runs(base: &Base, spec: &str) {
+        let grid = Grid::parse(spec).unwrap();
+        let cache = Cache::new(base, &grid, 0..grid.len()).expect(spec);
+        for i in 0..grid.len() {
+            let s = grid.scenario(i).unwrap();
+            let (shared, rates) = cache.places[i];
+            let via_cache = base.run_shared(
+                &s,
+                &cache.shared[shared],
+                rates.map(|r| &cache.rates[r]),
+                Detail::Outcome,
+            );
+            let own = base.run_scenario_with(&s, Detail::Outcome);
+            assert_eq!(via_cache, own, "{spec}: point {i}");
+            assert_eq!(
+                cache.row(base, &grid, i, true),
+                grid_row(base, &grid, i, true)
+            );
+        }
+    }
+
+    #[test]
+    fn points_that_share_their_shocks_but_the_rate_run_as_their_own_scenario() {
+        let reference = fixture("reference.toml");
+        shared_runs_are_own_runs(&reference, "price=1.60..2.60:0.50,rate=-100..300:50");
+        // The rate axis first: the shared entries are not those of neighbours.
+        shared_runs_are_own_runs(&reference, "rate=0..300:100,price=1.5|2.5");
+        shared_runs_are_own_runs(
+            &reference,
+            "default=20|40,gap=0|6,re_lease=0.5,rate=0..400:100",
+        );
+        shared_runs_are_own_runs(
+            &reference,
+            "haircut@Phase 2=0|0.2,opex=0|0.1,rate=0..300:100",
+        );
+        shared_runs_are_own_runs(&reference, "delay=0|3,power=0.2,rate=0..300:100");
+        let stress = fixture("stress.toml");
+        shared_runs_are_own_runs(&stress, "residual=0.1|0.3,life=48|72,rate=0..300:100");
+    }
+
+    #[test]
+    fn a_shared_entry_reports_each_points_own_errors() {
+        let base = fixture("reference.toml");
+        let grid = Grid::parse("price=2.0,rate=0..300:100").unwrap();
+        let cache = Cache::new(&base, &grid, 0..grid.len()).unwrap();
+        let mut s = grid.scenario(1).unwrap();
+        // A name or a rate shock the point's checks refuse, with an entry computed
+        // without them.
+        for change in [
+            |s: &mut Scenario| s.name = String::new(),
+            |s: &mut Scenario| s.rate_shock_bps = Decimal::from(200_000),
+        ] {
+            change(&mut s);
+            let own = base.run_scenario_with(&s, Detail::Outcome);
+            assert!(matches!(own, Err(ScenarioError::Invalid(_))));
+            let via_cache = base.run_shared(&s, &cache.shared[0], None, Detail::Outcome);
+            assert_eq!(via_cache, own);
+        }
+    }
+
+    #[test]
+    fn points_that_share_little_are_run_alone() {
+        let base = fixture("reference.toml");
+        // Every point its own operating lines: nothing to share.
+        let grid = Grid::parse("price=1.60..2.60:0.10,default=6..60:6").unwrap();
+        assert!(Cache::new(&base, &grid, 0..grid.len()).is_none());
+        // Four rate shocks a price: shared.
+        let grid = Grid::parse("price=1.60..2.60:0.10,rate=0..300:100").unwrap();
+        let cache = Cache::new(&base, &grid, 0..grid.len()).unwrap();
+        assert_eq!((cache.shared.len(), cache.rates.len()), (11, 4));
+        // A chunk that starts mid-grid (at the third price) numbers its own entries.
+        let cache = Cache::new(&base, &grid, 8..grid.len()).unwrap();
+        assert_eq!(cache.places[1], (0, Some(1)));
+        assert_eq!(cache.places[4], (1, Some(0)));
+        assert_eq!((cache.shared.len(), cache.rates.len()), (9, 4));
+    }
 }

@@ -134,6 +134,7 @@ impl Run {
             }
             prev_dsra = p.dsra.closing;
             prev_lockup = p.lockup.closing;
+            // In place: one buffer for the run, not one per period.
             prev_balances.clear();
             prev_balances.extend(p.facilities.iter().map(|f| f.closing));
             prev_prepayment = p.prepayment_closing;
