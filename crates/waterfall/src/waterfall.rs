@@ -11,8 +11,8 @@
 //! [`Waterfall::step_junior_interest`], [`Waterfall::step_junior_principal`],
 //! [`Waterfall::step_sweep`], [`Waterfall::step_lockup`] and
 //! [`Waterfall::step_distribution`]. Every movement of cash is a transfer posted by
-//! [`Waterfall::pay`] or [`Waterfall::receive`]; the period's paid figures are read
-//! back from the ledger.
+//! [`Waterfall::pay`] or [`Waterfall::receive`]; each step adds what it paid to the
+//! period's paid figures ([`PeriodFlows`], [`LenderFlows`]) as it posts it.
 
 use std::sync::Arc;
 
@@ -21,7 +21,7 @@ use boxflow_model::{LockupAction, Rank, ValidDeal};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::ledger::{Account, Ledger, Step, Transfers};
+use crate::ledger::{Account, Ledger, Step};
 use boxflow_amortize::Factor;
 
 use crate::operations::Operations;
@@ -103,6 +103,8 @@ struct FacilityState {
     principal_arrears: Money,
     /// The period's figures, fixed before step 1.
     due: FacilityDue,
+    /// What it received in the period, summed as it is paid.
+    paid: LenderFlows,
 }
 
 /// A facility's figures of one period, fixed before the waterfall.
@@ -223,7 +225,6 @@ impl LockupTest {
 #[derive(Clone, Copy, Debug)]
 struct PeriodFigures {
     idx: usize,
-    mark: usize,
     equity: Money,
     prepayment_opening: Money,
     opex_due: Money,
@@ -236,11 +237,9 @@ struct PeriodFigures {
     ltv: Option<MoneyRatio>,
 }
 
-/// A lender's transfers of one period.
+/// What a lender received in one period (its draws are [`FacilityDue::draws`]).
 #[derive(Clone, Copy, Debug, Default)]
 struct LenderFlows {
-    /// Draws at capex dates: lender to box, less box to lender (a negative remainder).
-    draws: Money,
     /// Received at its interest step (3 or 6).
     interest: Money,
     /// Received at its principal step (4 or 7).
@@ -249,9 +248,9 @@ struct LenderFlows {
     prepaid: Money,
 }
 
-/// A period's transfers summed by step and account in one pass over the ledger: the
-/// paid figures of the period table.
-#[derive(Clone, Debug, Default)]
+/// The box's transfers of one period summed by step and account, each added by the
+/// step that posts it: the paid figures of the period table.
+#[derive(Clone, Copy, Debug, Default)]
 struct PeriodFlows {
     /// Capex: box to vendors.
     capex: Money,
@@ -273,78 +272,6 @@ struct PeriodFlows {
     sweep: Money,
     /// Step 10: box to sponsor.
     distribution: Money,
-    /// Each lender's transfers, by facility index.
-    lenders: Vec<LenderFlows>,
-}
-
-impl PeriodFlows {
-    /// Sums `transfers`, the transfers of one period, keeping the lenders' buffer.
-    fn read(&mut self, plan: &Plan, transfers: Transfers<'_>) {
-        let mut lenders = std::mem::take(&mut self.lenders);
-        lenders.clear();
-        lenders.resize(plan.facilities.len(), LenderFlows::default());
-        for total in [
-            &mut self.capex,
-            &mut self.opex_paid,
-            &mut self.fees_paid,
-            &mut self.dsra_deposit,
-            &mut self.dsra_release,
-            &mut self.dsra_draw,
-            &mut self.lockup_deposit,
-            &mut self.lockup_release,
-            &mut self.sweep,
-            &mut self.distribution,
-        ] {
-            *total = Money::ZERO;
-        }
-        for t in transfers.0 {
-            let a = t.amount;
-            match (t.step, t.from, t.to) {
-                (Step::Capex, Account::Box, Account::Vendors) => self.capex += a,
-                (Step::Capex, Account::Lender(i), Account::Box) => {
-                    add(&mut lenders, i, |l| l.draws += a)
-                }
-                (Step::Capex, Account::Box, Account::Lender(i)) => {
-                    add(&mut lenders, i, |l| l.draws -= a)
-                }
-                (Step::Opex, Account::Box, Account::Operators) => self.opex_paid += a,
-                (Step::Fees, Account::Box, Account::FeePayees) => self.fees_paid += a,
-                (Step::Dsra, Account::Box, Account::Dsra) => self.dsra_deposit += a,
-                (Step::Dsra, Account::Dsra, Account::Box) => self.dsra_release += a,
-                (Step::Lockup, Account::Box, Account::Lockup) => self.lockup_deposit += a,
-                (Step::Lockup, Account::Lockup, Account::Box) => self.lockup_release += a,
-                (Step::Distribution, Account::Box, Account::Sponsor) => self.distribution += a,
-                _ => {}
-            }
-            let senior_step = matches!(t.step, Step::SeniorInterest | Step::SeniorPrincipal);
-            if senior_step && t.from == Account::Dsra {
-                self.dsra_draw += a;
-            }
-            if t.step == Step::Sweep && t.from == Account::Box {
-                self.sweep += a;
-            }
-            if let Account::Lender(i) = t.to {
-                let Some(rank) = plan.facilities.get(i).map(|f| f.rank) else {
-                    continue;
-                };
-                if t.step == Service::Interest.step(rank) {
-                    add(&mut lenders, i, |l| l.interest += a);
-                } else if t.step == Service::Principal.step(rank) {
-                    add(&mut lenders, i, |l| l.principal += a);
-                } else if matches!(t.step, Step::Sweep | Step::Lockup) {
-                    add(&mut lenders, i, |l| l.prepaid += a);
-                }
-            }
-        }
-        self.lenders = lenders;
-    }
-}
-
-/// Applies `change` to lender `i`'s flows, if it is one of the plan's.
-fn add(lenders: &mut [LenderFlows], i: usize, change: impl FnOnce(&mut LenderFlows)) {
-    if let Some(l) = lenders.get_mut(i) {
-        change(l);
-    }
 }
 
 /// The state of a run between its steps.
@@ -375,7 +302,7 @@ struct Waterfall<'a> {
     available: Money,
     /// Events of the period, in the order of section 11.
     events: Vec<Event>,
-    /// The period's transfers summed, a buffer reused from period to period.
+    /// The period's transfers summed by step and account.
     flows: PeriodFlows,
     /// The facilities' names, shared by every period's [`FacilityPeriod`].
     names: Vec<Arc<str>>,
@@ -477,6 +404,7 @@ impl<'a> Waterfall<'a> {
             from_reserve,
         );
         self.dsra -= from_reserve;
+        self.flows.dsra_draw += from_reserve;
         from_cash + from_reserve
     }
 
@@ -540,7 +468,7 @@ impl<'a> Waterfall<'a> {
         let k = idx + 1;
         let end = plan.calendar.periods()[idx].end;
         let ops = &plan.operations[idx];
-        let mark = self.ledger.len();
+        self.flows = PeriodFlows::default();
         self.events = Vec::new();
         self.schedule_breach_events(k);
         let equity = self.capex_draws(k);
@@ -563,7 +491,6 @@ impl<'a> Waterfall<'a> {
         let (book_value, ltv) = self.ltv_breach(idx);
         periods.push(self.period_result(&PeriodFigures {
             idx,
-            mark,
             equity,
             prepayment_opening,
             opex_due,
@@ -605,6 +532,7 @@ impl<'a> Waterfall<'a> {
                 undrawn: f.commitment - s.drawn,
                 ..FacilityDue::default()
             };
+            s.paid = LenderFlows::default();
         }
         let mut equity_k = Money::ZERO;
         for (j, line) in plan.capex.iter().enumerate().filter(|(_, c)| c.period == k) {
@@ -628,6 +556,8 @@ impl<'a> Waterfall<'a> {
                 Account::Vendors,
                 line.amount,
             );
+            // The ledger records a negative amount the other way round: vendors to box.
+            self.flows.capex += line.amount.at_least_zero();
             equity_k += equity;
         }
         for s in &mut self.facilities {
@@ -705,8 +635,14 @@ impl<'a> Waterfall<'a> {
         let paid = self.pay(line.step(), line.payee(), due);
         let shortfall = due - paid;
         match line {
-            OperatingLine::Opex => self.opex_arrears = shortfall,
-            OperatingLine::Fees => self.fee_arrears = shortfall,
+            OperatingLine::Opex => {
+                self.opex_arrears = shortfall;
+                self.flows.opex_paid += paid;
+            }
+            OperatingLine::Fees => {
+                self.fee_arrears = shortfall;
+                self.flows.fees_paid += paid;
+            }
         }
         if shortfall.is_positive() {
             let event = line.shortfall(self.period, due, paid, shortfall);
@@ -768,8 +704,12 @@ impl<'a> Waterfall<'a> {
         let shortfall = due - paid;
         let s = &mut self.facilities[i];
         match service {
-            Service::Interest => s.interest_arrears = shortfall,
+            Service::Interest => {
+                s.interest_arrears = shortfall;
+                s.paid.interest += paid;
+            }
             Service::Principal => {
+                s.paid.principal += paid;
                 s.due.principal_step_due = due;
                 s.balance -= paid;
                 s.principal_arrears = shortfall;
@@ -814,9 +754,11 @@ impl<'a> Waterfall<'a> {
             let release = self.dsra - target;
             self.receive(Step::Dsra, Account::Dsra, release);
             self.dsra -= release;
+            self.flows.dsra_release += release;
         } else {
             let deposit = self.pay(Step::Dsra, Account::Dsra, target - self.dsra);
             self.dsra += deposit;
+            self.flows.dsra_deposit += deposit;
         }
         target
     }
@@ -842,6 +784,10 @@ impl<'a> Waterfall<'a> {
         let s = &mut self.facilities[i];
         s.balance -= prepaid;
         s.principal_arrears = s.principal_arrears.min(s.balance);
+        s.paid.prepaid += prepaid;
+        if step == Step::Sweep {
+            self.flows.sweep += prepaid;
+        }
         prepaid
     }
 
@@ -886,6 +832,9 @@ impl<'a> Waterfall<'a> {
         let Some(test) = failed else {
             self.receive(Step::Lockup, Account::Lockup, opening);
             self.lockup -= opening;
+            // The ledger records a negative amount the other way round.
+            self.flows.lockup_release += opening.at_least_zero();
+            self.flows.lockup_deposit += (-opening).at_least_zero();
             return LockupOutcome {
                 opening,
                 allowed: true,
@@ -905,6 +854,7 @@ impl<'a> Waterfall<'a> {
         }
         let deposit = self.pay(Step::Lockup, Account::Lockup, self.available);
         self.lockup += deposit;
+        self.flows.lockup_deposit += deposit;
         self.events.push(Event::Lockup {
             period: self.period,
             dscr,
@@ -925,7 +875,8 @@ impl<'a> Waterfall<'a> {
 
     /// Step 10, `distribution` (section 9): "what is left goes to the sponsor."
     fn step_distribution(&mut self) {
-        self.pay(Step::Distribution, Account::Sponsor, self.available);
+        let paid = self.pay(Step::Distribution, Account::Sponsor, self.available);
+        self.flows.distribution += paid;
     }
 
     /// `dscr_default` (section 11): "when `DSCR_k < min_dscr`".
@@ -971,16 +922,14 @@ impl<'a> Waterfall<'a> {
         (book_value, ltv)
     }
 
-    /// The period's figures: the paid amounts read back from the ledger since `mark`
-    /// ([`PeriodFlows::read`]).
+    /// The period's figures, its paid amounts as the steps summed them
+    /// ([`PeriodFlows`]).
     fn period_result(&mut self, figures: &PeriodFigures) -> PeriodResult {
         let plan = self.plan;
         let idx = figures.idx;
         let period = &plan.calendar.periods()[idx];
-        self.flows.read(plan, self.ledger.since(figures.mark));
-        let flows = &self.flows;
         let facilities = (0..plan.facilities.len())
-            .map(|i| self.facility_period(i, idx, &flows.lenders[i]))
+            .map(|i| self.facility_period(i, idx))
             .collect();
         let events = std::mem::take(&mut self.events);
         let flows = &self.flows;
@@ -1026,15 +975,16 @@ impl<'a> Waterfall<'a> {
         }
     }
 
-    /// Facility `i`'s line of period `idx + 1`, its payments read from its flows.
-    fn facility_period(&self, i: usize, idx: usize, flows: &LenderFlows) -> FacilityPeriod {
+    /// Facility `i`'s line of period `idx + 1`.
+    fn facility_period(&self, i: usize, idx: usize) -> FacilityPeriod {
         let f = &self.plan.facilities[i];
         let s = &self.facilities[i];
+        let flows = &s.paid;
         FacilityPeriod {
             name: Arc::clone(&self.names[i]),
             rank: f.rank,
             opening: s.due.opening,
-            draws: flows.draws,
+            draws: s.due.draws,
             rate: f.rates[idx],
             interest_due: s.due.interest,
             commitment_fee_due: s.due.commitment_fee,
