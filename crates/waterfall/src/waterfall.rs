@@ -203,6 +203,8 @@ struct LockupOutcome {
     allowed: bool,
     /// Prepaid by a `"sweep"` lock-up.
     prepaid: Money,
+    /// True when the test found the DSCR below `lockup_dscr` (false when allowed).
+    dscr_below: bool,
 }
 
 /// The lock-up test of step 9: which of its conditions fail.
@@ -321,6 +323,9 @@ struct Levels {
     min_dscr: Option<Level>,
     /// `max_ltv`.
     max_ltv: Option<Level>,
+    /// True when `min_dscr <= lockup_dscr`, both set: a DSCR not below `lockup_dscr`
+    /// is not below `min_dscr` either.
+    min_within_lockup: bool,
 }
 
 impl Levels {
@@ -333,6 +338,10 @@ impl Levels {
                 lockup_dscr: level(c.lockup_dscr),
                 min_dscr: level(c.min_dscr),
                 max_ltv: level(c.max_ltv),
+                min_within_lockup: match (c.min_dscr, c.lockup_dscr) {
+                    (Some(min), Some(lockup)) => min.value() <= lockup.value(),
+                    _ => false,
+                },
             })
     }
 }
@@ -487,7 +496,7 @@ impl<'a> Waterfall<'a> {
         let dscr = self.senior_dscr(ops);
         let lockup = self.step_lockup(dscr, dsra_target);
         self.step_distribution();
-        self.dscr_default(dscr);
+        self.dscr_default(dscr, &lockup);
         let (book_value, ltv) = self.ltv_breach(idx);
         periods.push(self.period_result(&PeriodFigures {
             idx,
@@ -839,6 +848,7 @@ impl<'a> Waterfall<'a> {
                 opening,
                 allowed: true,
                 prepaid: Money::ZERO,
+                dscr_below: false,
             };
         };
         let trapped = self.available;
@@ -870,6 +880,7 @@ impl<'a> Waterfall<'a> {
             opening,
             allowed: false,
             prepaid,
+            dscr_below: test.dscr_below,
         }
     }
 
@@ -879,8 +890,12 @@ impl<'a> Waterfall<'a> {
         self.flows.distribution += paid;
     }
 
-    /// `dscr_default` (section 11): "when `DSCR_k < min_dscr`".
-    fn dscr_default(&mut self, dscr: Option<MoneyRatio>) {
+    /// `dscr_default` (section 11): "when `DSCR_k < min_dscr`". Not compared again
+    /// when step 9 found the DSCR at or above a `lockup_dscr` of at least `min_dscr`.
+    fn dscr_default(&mut self, dscr: Option<MoneyRatio>, lockup: &LockupOutcome) {
+        if self.levels.min_within_lockup && !lockup.dscr_below {
+            return;
+        }
         let min = self.deal.covenants.as_ref().and_then(|c| c.min_dscr);
         if let (Some(min_dscr), Some(level), Some(dscr)) = (min, self.levels.min_dscr, dscr) {
             if dscr.is_below_level(&level) {
