@@ -104,6 +104,48 @@ proptest! {
         prop_assert!(problems.is_empty(), "{:#?}", problems);
     }
 
+    /// Section 11: `dscr_default` is raised in exactly the periods whose senior DSCR is
+    /// below `min_dscr`, whichever of `min_dscr` and `lockup_dscr` is the higher (both
+    /// drawn from 1.00 to 1.60 by 0.05). Checked here on the DSCR's two amounts:
+    /// `numerator < min_dscr · denominator` (the denominator is positive).
+    #[test]
+    fn dscr_default_is_raised_exactly_below_min_dscr(
+        deal in arb_deal(Debt::Any),
+        min in 0i64..=12,
+        lockup in 0i64..=12,
+        hold in any::<bool>(),
+    ) {
+        use boxflow_core::{Ratio, Share};
+        use boxflow_model::{Covenants, LockupAction};
+        use boxflow_waterfall::Event;
+        let mut deal = deal;
+        let level = |i: i64| Decimal::new(100 + 5 * i, 2);
+        let (min, lockup) = (level(min), level(lockup));
+        let covenants = deal.covenants.get_or_insert(Covenants {
+            min_dscr: None,
+            lockup_dscr: None,
+            lockup_action: LockupAction::Hold,
+            repaid_by_fraction: Share::new(Decimal::new(5, 1)),
+            max_ltv: None,
+        });
+        covenants.min_dscr = Some(Ratio::new(min));
+        covenants.lockup_dscr = Some(Ratio::new(lockup));
+        covenants.lockup_action = if hold { LockupAction::Hold } else { LockupAction::Sweep };
+        prop_assume!(validate(&deal).is_empty());
+        let r = run_ok(&deal)?;
+        for p in &r.periods {
+            let below = p.dscr.is_some_and(|d| {
+                assert!(d.denominator().is_positive());
+                d.numerator().amount() < min * d.denominator().amount()
+            });
+            let raised = p
+                .events
+                .iter()
+                .any(|e| matches!(e, Event::DscrDefault { .. }));
+            prop_assert_eq!(raised, below, "period {}: DSCR {:?}, min_dscr {}", p.period, p.dscr, min);
+        }
+    }
+
     /// `run` succeeds and `Run::verify` finds no broken invariant: cash conserved each
     /// period, every roll-forward, no negative balance, sources = uses at close,
     /// Σ draws = Σ principal paid + prepaid + end-of-run principal + principal lost.
