@@ -657,6 +657,25 @@ pub fn mean_ratio(ratios: &[(Money, Money)]) -> Option<Decimal> {
 /// assert_eq!(payback_period(&[m(-100), m(40), m(59)]), None);
 /// ```
 pub fn payback_period(flows_by_period: &[Money]) -> Option<usize> {
+    // Sums of cents below 2^96 in size are decimals of scale 2, added exactly: the
+    // same sums and signs as the decimals'. A larger sum (beyond any run's money)
+    // leaves the answer to the decimals, which round or fail there.
+    const DECIMAL_CENTS: u128 = 1 << 96;
+    let mut cumulative: i128 = 0;
+    for (k, flow) in flows_by_period.iter().enumerate() {
+        match cumulative.checked_add(flow.cents()) {
+            Some(sum) if sum.unsigned_abs() < DECIMAL_CENTS => cumulative = sum,
+            _ => return payback_period_by_decimals(flows_by_period),
+        }
+        if k >= 1 && cumulative >= 0 {
+            return Some(k);
+        }
+    }
+    None
+}
+
+/// [`payback_period`] summed in decimals, as section 12 states it.
+fn payback_period_by_decimals(flows_by_period: &[Money]) -> Option<usize> {
     let mut cumulative = Decimal::ZERO;
     for (k, flow) in flows_by_period.iter().enumerate() {
         cumulative = cumulative.checked_add(flow.amount())?;
@@ -2329,6 +2348,23 @@ mod tests {
                     "{} ± {}: {:?} {:?}", root, bound, below, above
                 );
             }
+        }
+
+        /// The payback period summed in cents is the one summed in decimals, for
+        /// small flows and for flows near Money's largest (1e22 cents; the cents'
+        /// sums would need millions of them to reach 2^96).
+        #[test]
+        fn payback_in_cents_is_payback_in_decimals(
+            small in prop::collection::vec(-1_000_i64..=1_000, 0..30),
+            large in prop::collection::vec(-10_i128..=10, 0..30),
+        ) {
+            let small: Vec<Money> = small.into_iter().map(Money::from_cents).collect();
+            prop_assert_eq!(payback_period(&small), payback_period_by_decimals(&small));
+            let large: Vec<Money> = large
+                .into_iter()
+                .map(|k| Money::checked_cents(k * 10_i128.pow(21)).expect("within range"))
+                .collect();
+            prop_assert_eq!(payback_period(&large), payback_period_by_decimals(&large));
         }
 
         /// Terms in time order, with repeated times and zeros and sums that cancel,

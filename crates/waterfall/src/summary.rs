@@ -174,14 +174,7 @@ impl Summary {
 
         // DSCR statistics: the first period at the lowest decimal DSCR, found by
         // cross-products (MoneyRatio's order is the decimals'), divided once.
-        let mut min: Option<(MoneyRatio, usize)> = None;
-        for p in periods {
-            if let Some(d) = p.dscr {
-                if min.is_none_or(|(m, _)| d < m) {
-                    min = Some((d, p.period));
-                }
-            }
-        }
+        let min = lowest_ratio(periods.iter().filter_map(|p| p.dscr.map(|d| (d, p.period))));
         // avg_dscr: the mean of the non-null DSCR_k = CFADS_k / (interest + fee +
         // principal_due) over g+1..H, as one exact fraction divided once.
         let avg_dscr = senior_index.filter(|_| all).and_then(|si| {
@@ -322,6 +315,52 @@ impl Summary {
     }
 }
 
+/// The lowest ratio in [`MoneyRatio`]'s order (that of the decimal quotients) and
+/// the first period at it: the minimum and period of comparing every ratio with the
+/// lowest so far, `ratio < lowest`.
+///
+/// Most ratios are far from the lowest so far; those are placed above or below it
+/// on their f64 quotients. An amount below 2^53 cents converts exactly, so each f64 quotient `x̂`
+/// is within `u |q|` of its exact quotient `q` (`u = 2^-53`), and the decimal
+/// quotient is within `1e-28 · max(1, |q|)` of `q`. When `x̂ - m̂ > 8u (|x̂| + |m̂|) +
+/// 1e-27` (computed in f64: the rounding of both sides takes at most half of the
+/// margin), the exact quotients differ by more than `2u (|x̂| + |m̂|) + 1e-27 / 2`
+/// and the decimals by more than 0: the ratio is above the lowest, as the
+/// comparison would find; the same with `m̂ - x̂` places it below. Otherwise, and for
+/// amounts of 2^53 cents or more, the ratios are compared.
+pub(crate) fn lowest_ratio(
+    ratios: impl Iterator<Item = (MoneyRatio, usize)>,
+) -> Option<(MoneyRatio, usize)> {
+    const U: f64 = f64::EPSILON / 2.0;
+    let quotient = |r: MoneyRatio| {
+        let (n, d) = (r.numerator().cents(), r.denominator().cents());
+        (n.unsigned_abs() < 1 << 53 && d.unsigned_abs() < 1 << 53)
+            .then(|| n as i64 as f64 / d as i64 as f64)
+    };
+    let mut lowest: Option<(MoneyRatio, usize, Option<f64>)> = None;
+    for (ratio, period) in ratios {
+        if let Some((low, _, low_quotient)) = lowest {
+            let x = quotient(ratio);
+            let separated = match (x, low_quotient) {
+                (Some(x), Some(m)) => {
+                    let margin = 8.0 * U * (x.abs() + m.abs()) + 1e-27;
+                    (x - m > margin, m - x > margin)
+                }
+                _ => (false, false),
+            };
+            if separated.0 {
+                continue;
+            }
+            if separated.1 || ratio < low {
+                lowest = Some((ratio, period, x));
+            }
+        } else {
+            lowest = Some((ratio, period, quotient(ratio)));
+        }
+    }
+    lowest.map(|(ratio, period, _)| (ratio, period))
+}
+
 /// The sums over the periods that the summary prints, in one pass.
 #[derive(Default)]
 struct PeriodTotals {
@@ -399,4 +438,72 @@ fn project_flows(
 /// `"pass"` or `"fail"` (methodology section 13).
 pub(crate) fn pass_or_fail<S: serde::Serializer>(passes: &bool, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(if *passes { "pass" } else { "fail" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The lowest ratio and its first period by comparing every ratio with the
+    /// lowest so far, as section 11's minimum DSCR is defined.
+    fn lowest_by_comparing(ratios: &[(MoneyRatio, usize)]) -> Option<(MoneyRatio, usize)> {
+        let mut lowest: Option<(MoneyRatio, usize)> = None;
+        for &(ratio, period) in ratios {
+            if lowest.is_none_or(|(low, _)| ratio < low) {
+                lowest = Some((ratio, period));
+            }
+        }
+        lowest
+    }
+
+    /// Ratios near one another: multiples of a few fractions (equal decimals from
+    /// different amounts), neighbours one cent apart, signs of both kinds, and
+    /// amounts beyond 2^53 cents that the f64 quotients leave to the comparison.
+    fn ratio() -> impl Strategy<Value = MoneyRatio> {
+        let small = (-400_i64..=400, 1_i64..=7, 1_i64..=1_000_000).prop_map(|(n, d, k)| {
+            let (n, d) = (n * k, d * k);
+            MoneyRatio::new(Money::from_cents(n), Money::from_cents(d))
+        });
+        let near = (0_i64..=3, -1_i64..=1).prop_map(|(n, d)| {
+            let big = 1_i64 << 52;
+            MoneyRatio::new(Money::from_cents(big + n), Money::from_cents(big + d))
+        });
+        let huge = (-3_i128..=3, 1_i128..=3).prop_map(|(n, d)| {
+            let big = 10_i128.pow(21);
+            MoneyRatio::new(
+                Money::checked_cents(n * big + 1).expect("in range"),
+                Money::checked_cents(d * big).expect("in range"),
+            )
+        });
+        prop_oneof![small, near, huge].prop_filter_map("a ratio", |r| r)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1024, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// The lowest ratio found on f64 quotients where they are far apart is the
+        /// one comparing finds, at the same (first) period.
+        #[test]
+        fn lowest_ratio_is_the_lowest_by_comparing(
+            ratios in prop::collection::vec(ratio(), 0..40)
+        ) {
+            let ratios: Vec<(MoneyRatio, usize)> =
+                ratios.into_iter().enumerate().map(|(k, r)| (r, k + 1)).collect();
+            let fast = lowest_ratio(ratios.iter().copied());
+            let slow = lowest_by_comparing(&ratios);
+            prop_assert_eq!(fast.map(|(r, k)| (r.value(), k)), slow.map(|(r, k)| (r.value(), k)));
+        }
+    }
+
+    #[test]
+    fn lowest_ratio_by_hand() {
+        let r = |n, d| MoneyRatio::new(Money::from_cents(n), Money::from_cents(d)).unwrap();
+        // 1/3 at period 2 equals 2/6 at period 4: the first stays; -1/2 is lowest.
+        let ratios = [(r(5, 4), 1), (r(1, 3), 2), (r(3, 2), 3), (r(2, 6), 4)];
+        assert_eq!(lowest_ratio(ratios.into_iter()).map(|(_, k)| k), Some(2));
+        let ratios = [(r(1, 3), 1), (r(-1, 2), 2), (r(1, -2), 3)];
+        assert_eq!(lowest_ratio(ratios.into_iter()).map(|(_, k)| k), Some(2));
+        assert_eq!(lowest_ratio(std::iter::empty()), None);
+    }
 }

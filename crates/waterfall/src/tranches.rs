@@ -40,17 +40,11 @@ impl PeriodResult {
 /// per period: the periods' ratios are compared by [`MoneyRatio`]'s order, which is
 /// that of their decimal quotients.
 pub fn min_dscr_total(periods: &[PeriodResult]) -> Option<(Decimal, usize)> {
-    let mut min: Option<(MoneyRatio, usize)> = None;
-    for p in periods {
+    let ratios = periods.iter().filter_map(|p| {
         let due: Money = p.facilities.iter().map(debt_service_due).sum();
-        let Some(x) = MoneyRatio::new(p.operations.cfads, due) else {
-            continue;
-        };
-        if min.is_none_or(|(m, _)| x < m) {
-            min = Some((x, p.period));
-        }
-    }
-    min.map(|(m, k)| (m.value(), k))
+        MoneyRatio::new(p.operations.cfads, due).map(|x| (x, p.period))
+    });
+    crate::summary::lowest_ratio(ratios).map(|(m, k)| (m.value(), k))
 }
 
 /// One facility's repayment in the run against its own deadline `H` (`repay_by`).
