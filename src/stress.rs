@@ -1377,16 +1377,22 @@ mod tests {
         })
     }
 
-    #[test]
-    fn a_grid_point_is_written_as_serde_json_pretty_prints_it() {
-        let base = reference();
-        let grid = Grid::parse("price=1.61|2.2,rate=0|300").unwrap();
+    /// Every row of the grid `spec` of the reference deal, as `run_grid_each` hands
+    /// them on.
+    fn grid_rows(spec: &str) -> Vec<GridRow> {
+        let grid = Grid::parse(spec).unwrap();
         let mut rows = Vec::new();
-        run_grid_each(&base, &grid, true, &|| {}, |r| {
+        run_grid_each(&reference(), &grid, true, &|| {}, |r| {
             rows.push(r);
             Ok::<(), GridFail>(())
         })
         .unwrap();
+        rows
+    }
+
+    #[test]
+    fn a_grid_point_is_written_as_serde_json_pretty_prints_it() {
+        let mut rows = grid_rows("price=1.61|2.2,rate=0|300");
         assert!(rows.len() < GRID_CHUNK);
         // A name to escape, an event and none, and an error row.
         let names = ["plain", "a \"quoted\"\\ name\n\t\u{1}é ✓", ""];
@@ -1429,14 +1435,7 @@ mod tests {
 
     #[test]
     fn a_grid_row_is_the_csv_of_its_fields() {
-        let base = reference();
-        let grid = Grid::parse("price=2.2,rate=100").unwrap();
-        let mut rows = Vec::new();
-        run_grid_each(&base, &grid, true, &|| {}, |r| {
-            rows.push(r);
-            Ok::<(), GridFail>(())
-        })
-        .unwrap();
+        let mut rows = grid_rows("price=2.2,rate=100");
         if let Ok(o) = &mut rows[0].outcome {
             o.name = "a, \"quoted\" name".into();
         }

@@ -25,16 +25,7 @@ use rust_decimal::Decimal;
 /// is below 2^74).
 const MAX_QUOTIENT_BITS: u32 = 100;
 
-/// `10^k` for every `k` whose power fits `i128` (0 to 38).
-pub(crate) const POW10: [i128; 39] = {
-    let mut table = [1_i128; 39];
-    let mut k = 1;
-    while k < 39 {
-        table[k] = table[k - 1] * 10;
-        k += 1;
-    }
-    table
-};
+pub(crate) use boxflow_core::POW10;
 
 /// `round2(Π numerator / Π denominator)`, half away from zero, evaluated exactly and
 /// rounded once.

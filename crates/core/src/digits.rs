@@ -13,15 +13,22 @@ const CAPACITY: usize = 48;
 /// `10^19`, the largest power of ten below `u64::MAX`.
 const TEN_POW_19: u128 = 10_000_000_000_000_000_000;
 
-/// `10^0` to `10^19`.
-const POWERS_OF_TEN: [u64; 20] = {
-    let mut powers = [1_u64; 20];
-    let mut i = 1;
-    while i < 20 {
-        powers[i] = powers[i - 1] * 10;
-        i += 1;
+/// `10^k` for every `k` whose power fits `i128` (0 to 38): the one table of powers
+/// of ten of the workspace (the digits' scales, the covenant levels, the exact
+/// roundings of `boxflow_amortize`).
+///
+/// ```
+/// assert_eq!(boxflow_core::POW10[2], 100);
+/// assert_eq!(Some(boxflow_core::POW10[38]), 10_i128.checked_pow(38));
+/// ```
+pub const POW10: [i128; 39] = {
+    let mut table = [1_i128; 39];
+    let mut k = 1;
+    while k < 39 {
+        table[k] = table[k - 1] * 10;
+        k += 1;
     }
-    powers
+    table
 };
 
 /// "00" to "99", the two digits of each number below 100.
@@ -74,7 +81,8 @@ impl Digits {
             buf: [b'0'; CAPACITY],
             start: CAPACITY,
         };
-        let unit = POWERS_OF_TEN[decimals as usize];
+        // `decimals <= 19`: `10^19` fits `u64`.
+        let unit = POW10[decimals as usize] as u64;
         // Every realistic amount fits `u64`, whose division is a multiplication.
         let (whole, fraction) = match u64::try_from(abs) {
             Ok(abs) => (u128::from(abs / unit), abs % unit),

@@ -194,7 +194,9 @@ pub struct Level {
 impl Level {
     /// The level `value`.
     pub fn new(value: Decimal) -> Level {
-        let power = POWERS_OF_TEN.get(value.scale() as usize).copied();
+        let power = crate::POW10
+            .get(value.scale() as usize)
+            .and_then(|&p| i64::try_from(p).ok());
         let m = i64::try_from(value.mantissa()).ok();
         Level {
             value,
@@ -207,17 +209,6 @@ impl Level {
         self.value
     }
 }
-
-/// `10^s` for the scales of a decimal that fit `i64`.
-const POWERS_OF_TEN: [i64; 19] = {
-    let mut powers = [1_i64; 19];
-    let mut i = 1;
-    while i < 19 {
-        powers[i] = powers[i - 1] * 10;
-        i += 1;
-    }
-    powers
-};
 
 impl Ord for MoneyRatio {
     /// The order of the decimal quotients ([`MoneyRatio::value`]): two ratios whose
