@@ -335,7 +335,9 @@ fn read_bytes(path: &Path) -> Result<(String, Vec<u8>), DealErrors> {
     if size > MAX_FILE_BYTES {
         return Err(too_large(&file, size));
     }
-    let mut bytes = Vec::new();
+    // Room for the whole file and the one byte that tells its end: read in one call
+    // (from an empty vector, `read_to_end` grows it from 32 bytes, a call each time).
+    let mut bytes = Vec::with_capacity(size as usize + 1);
     // Read at most one byte past the limit, in case the file grew since.
     handle
         .take(MAX_FILE_BYTES + 1)
