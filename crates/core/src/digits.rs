@@ -69,6 +69,20 @@ impl Digits {
         }
     }
 
+    /// [`Digits::fixed_point`] at two decimals, inlined where it is called: the text
+    /// of an amount of money from its cents ([`Money::text`](crate::Money::text); the
+    /// JSON report writes thousands).
+    ///
+    /// ```
+    /// use boxflow_core::Digits;
+    /// assert_eq!(Digits::cents(-123_456).as_str(), "-1234.56");
+    /// assert_eq!(Digits::cents(5).as_str(), "0.05");
+    /// ```
+    #[inline(always)]
+    pub fn cents(cents: i128) -> Digits {
+        Digits::fixed::<2>(cents < 0, cents.unsigned_abs())
+    }
+
     /// [`Digits::fixed_point`] at `D` decimals (`D <= 19`).
     #[inline(always)]
     fn fixed<const D: u32>(negative: bool, abs: u128) -> Digits {
@@ -101,6 +115,18 @@ impl Digits {
             d.start = at;
             return d;
         }
+        Digits::wide(negative, abs, decimals)
+    }
+
+    /// [`Digits::fixed_at`] of a number beyond `u64` (out of line: no amount is).
+    #[cold]
+    #[inline(never)]
+    fn wide(negative: bool, abs: u128, decimals: u32) -> Digits {
+        let mut d = Digits {
+            buf: [b'0'; CAPACITY],
+            start: CAPACITY,
+        };
+        let unit = POW10[decimals as usize] as u64;
         let (whole, fraction) = (abs / u128::from(unit), (abs % u128::from(unit)) as u64);
         if decimals > 0 {
             d.push_u64(fraction, decimals as usize);

@@ -195,7 +195,7 @@ impl Money {
     /// assert_eq!(Money::from_cents(5).text().as_str(), "0.05");
     /// ```
     pub fn text(self) -> Digits {
-        Digits::fixed_point(self.0 < 0, self.0.unsigned_abs(), 2)
+        Digits::cents(self.0)
     }
 }
 

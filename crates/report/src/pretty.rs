@@ -301,7 +301,7 @@ impl<W: io::Write> Pretty<W> {
     /// [`Money`](boxflow_core::Money) serializes itself to serde_json (digits, a point
     /// and a sign need no escaping).
     fn amount(&mut self, cents: i128) -> serde_json::Result<()> {
-        let text = Digits::fixed_point(cents < 0, cents.unsigned_abs(), 2);
+        let text = Digits::cents(cents);
         self.out.quoted(text.as_bytes(), b"").map_err(Error::io)
     }
 
