@@ -330,16 +330,42 @@ impl ScheduleRowView {
     }
 }
 
-#[derive(Serialize)]
+/// A period: its dates, its operations' fields, then the rest, as one object. Not
+/// `#[serde(flatten)]`, which makes the whole view a map of keys serialized one by one
+/// (a key as a string to check, a value apart): the three parts' fields are written
+/// as the fields of one struct ([`crate::inline`]), the same text.
 struct PeriodView<'a> {
+    head: PeriodHead,
+    operations: &'a boxflow_waterfall::Operations,
+    tail: PeriodTail<'a>,
+}
+
+impl Serialize for PeriodView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // The length is a hint that only tells an empty struct apart: this one is not.
+        let mut fields = s.serialize_struct("PeriodView", 3)?;
+        crate::inline::fields(&self.head, &mut fields)?;
+        crate::inline::fields(self.operations, &mut fields)?;
+        crate::inline::fields(&self.tail, &mut fields)?;
+        fields.end()
+    }
+}
+
+/// The fields of a period before its operations'.
+#[derive(Serialize)]
+struct PeriodHead {
     period: usize,
     #[serde(serialize_with = "date")]
     start: NaiveDate,
     #[serde(serialize_with = "date")]
     end: NaiveDate,
     days: i64,
-    #[serde(flatten)]
-    operations: &'a boxflow_waterfall::Operations,
+}
+
+/// The fields of a period after its operations'.
+#[derive(Serialize)]
+struct PeriodTail<'a> {
     opex_paid: Money,
     fees_paid: Money,
     capex: Money,
@@ -365,31 +391,35 @@ struct PeriodView<'a> {
 impl<'a> PeriodView<'a> {
     fn new(p: &'a PeriodResult) -> PeriodView<'a> {
         PeriodView {
-            period: p.period,
-            start: p.start,
-            end: p.end,
-            days: p.days,
-            operations: &p.operations,
-            opex_paid: p.opex_paid,
-            fees_paid: p.fees_paid,
-            capex: p.capex,
-            equity_contribution: p.equity_contribution,
-            dscr: p.dscr.map(MoneyRatio::value),
-            dscr_total: p.dscr_total(),
-            book_value: p.book_value,
-            ltv: p.ltv.map(MoneyRatio::value),
-            sweep: p.sweep,
-            lockup_prepaid: p.lockup_prepaid,
-            distribution: p.distribution,
-            events: &p.events,
-            dsra: &p.dsra,
-            lockup: &p.lockup,
-            prepayment: PrepaymentView {
-                opening: p.prepayment_opening,
-                credit: p.operations.prepayment_credit,
-                closing: p.prepayment_closing,
+            head: PeriodHead {
+                period: p.period,
+                start: p.start,
+                end: p.end,
+                days: p.days,
             },
-            facilities: Views(&p.facilities, FacilityView::new),
+            operations: &p.operations,
+            tail: PeriodTail {
+                opex_paid: p.opex_paid,
+                fees_paid: p.fees_paid,
+                capex: p.capex,
+                equity_contribution: p.equity_contribution,
+                dscr: p.dscr.map(MoneyRatio::value),
+                dscr_total: p.dscr_total(),
+                book_value: p.book_value,
+                ltv: p.ltv.map(MoneyRatio::value),
+                sweep: p.sweep,
+                lockup_prepaid: p.lockup_prepaid,
+                distribution: p.distribution,
+                events: &p.events,
+                dsra: &p.dsra,
+                lockup: &p.lockup,
+                prepayment: PrepaymentView {
+                    opening: p.prepayment_opening,
+                    credit: p.operations.prepayment_credit,
+                    closing: p.prepayment_closing,
+                },
+                facilities: Views(&p.facilities, FacilityView::new),
+            },
         }
     }
 }
