@@ -379,7 +379,10 @@ impl<'a, W: io::Write> Compound<'a, W> {
         value.serialize(&mut *self.pretty)
     }
 
-    /// A field's name and `": "`, in one piece when it needs no escaping.
+    /// A field's name and `": "`, in one piece when it needs no escaping. Inlined into
+    /// each struct's `Serialize`, where the key is a constant: its check and its copy
+    /// are then worked out at compile time.
+    #[inline(always)]
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> serde_json::Result<()> {
         if !plain(key.as_bytes()) {
             self.key(key)?;
@@ -660,6 +663,7 @@ impl<W: io::Write> ser::SerializeMap for Compound<'_, W> {
 impl<W: io::Write> ser::SerializeStruct for Compound<'_, W> {
     type Ok = ();
     type Error = Error;
+    #[inline(always)]
     fn serialize_field<T: Serialize + ?Sized>(
         &mut self,
         key: &'static str,
