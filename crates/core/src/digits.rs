@@ -55,6 +55,7 @@ impl Digits {
     /// assert_eq!(Digits::fixed_point(false, 7, 3).as_str(), "0.007");
     /// assert_eq!(Digits::fixed_point(false, 42, 0).as_str(), "42");
     /// ```
+    #[inline]
     pub fn fixed_point(negative: bool, abs: u128, decimals: u32) -> Digits {
         // The JSON report's scales, money's 2 and a ratio's 10, and integers' 0 have
         // their own copies, whose divisions by a constant are multiplications.
@@ -66,6 +67,20 @@ impl Digits {
             // asks for more than 10).
             _ => Digits::fixed_at(negative, abs, decimals.min(19)),
         }
+    }
+
+    /// [`Digits::fixed_point`] at two decimals, inlined where it is called: the text
+    /// of an amount of money from its cents ([`Money::text`](crate::Money::text); the
+    /// JSON report writes thousands).
+    ///
+    /// ```
+    /// use boxflow_core::Digits;
+    /// assert_eq!(Digits::cents(-123_456).as_str(), "-1234.56");
+    /// assert_eq!(Digits::cents(5).as_str(), "0.05");
+    /// ```
+    #[inline(always)]
+    pub fn cents(cents: i128) -> Digits {
+        Digits::fixed::<2>(cents < 0, cents.unsigned_abs())
     }
 
     /// [`Digits::fixed_point`] at `D` decimals (`D <= 19`).
@@ -83,11 +98,36 @@ impl Digits {
         };
         // `decimals <= 19`: `10^19` fits `u64`.
         let unit = POW10[decimals as usize] as u64;
-        // Every realistic amount fits `u64`, whose division is a multiplication.
-        let (whole, fraction) = match u64::try_from(abs) {
-            Ok(abs) => (u128::from(abs / unit), abs % unit),
-            Err(_) => (abs / u128::from(unit), (abs % u128::from(unit)) as u64),
+        // Every realistic amount fits `u64`, whose division is a multiplication: its
+        // digits are written with the position in a local (no call, fewer checks).
+        if let Ok(abs) = u64::try_from(abs) {
+            let mut at = CAPACITY;
+            if decimals > 0 {
+                at = write_u64(&mut d.buf, at, abs % unit, decimals as usize);
+                at -= 1;
+                d.buf[at] = b'.';
+            }
+            at = write_u64(&mut d.buf, at, abs / unit, 1);
+            if negative {
+                at -= 1;
+                d.buf[at] = b'-';
+            }
+            d.start = at;
+            return d;
+        }
+        Digits::wide(negative, abs, decimals)
+    }
+
+    /// [`Digits::fixed_at`] of a number beyond `u64` (out of line: no amount is).
+    #[cold]
+    #[inline(never)]
+    fn wide(negative: bool, abs: u128, decimals: u32) -> Digits {
+        let mut d = Digits {
+            buf: [b'0'; CAPACITY],
+            start: CAPACITY,
         };
+        let unit = POW10[decimals as usize] as u64;
+        let (whole, fraction) = (abs / u128::from(unit), (abs % u128::from(unit)) as u64);
         if decimals > 0 {
             d.push_u64(fraction, decimals as usize);
             d.push(b'.');
@@ -110,6 +150,17 @@ impl Digits {
         d.start = CAPACITY - bytes.len();
         d.buf[d.start..].copy_from_slice(bytes);
         d
+    }
+
+    /// The text's bytes (ASCII digits, a point and a sign): [`Digits::as_str`] without
+    /// checking that they are UTF-8, for a writer of bytes.
+    ///
+    /// ```
+    /// use boxflow_core::Digits;
+    /// assert_eq!(Digits::fixed_point(true, 5, 2).as_bytes(), b"-0.05");
+    /// ```
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[self.start..]
     }
 
     /// The text.
@@ -158,6 +209,30 @@ impl Digits {
             }
         }
     }
+}
+
+/// Writes `n` in decimal into `buf` so that it ends before `end`, padded with zeros
+/// (the buffer's own) to at least `min` digits, and returns where it starts: two
+/// digits at a time from a table. `end` is at least 20 + `min` - 1 here (a `u64` has
+/// at most 20 digits; `min` is at most 19, and 19 + 1 + 20 < 48).
+#[inline(always)]
+fn write_u64(buf: &mut [u8; CAPACITY], end: usize, mut n: u64, min: usize) -> usize {
+    let mut at = end;
+    while n >= 100 && at >= 2 {
+        let pair = 2 * (n % 100) as usize;
+        n /= 100;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 && at >= 2 {
+        let pair = 2 * n as usize;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else if at >= 1 {
+        at -= 1;
+        buf[at] = b'0' + n as u8;
+    }
+    at.min(end.saturating_sub(min))
 }
 
 #[cfg(test)]

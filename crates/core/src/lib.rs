@@ -42,7 +42,7 @@ pub use calendar::{
     Frequency, Period, Slot,
 };
 pub use digits::{Digits, POW10};
-pub use money::{floor2, product, quotient, round2, Money};
+pub use money::{floor2, product, quotient, round2, Money, MONEY_NEWTYPE};
 pub use money_ratio::{Level, MoneyRatio};
 pub use names::SheetEnum;
 pub use quantile::nearest_rank;

@@ -63,6 +63,11 @@ pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 /// [`DealErrors::omitted`] counts the rest.
 pub const MAX_ERRORS: usize = 100;
 
+/// The largest sheet whose tree is built before its syntax errors are counted: a
+/// broken sheet this small makes at most some tens of thousands of errors in the tree
+/// (a 10 MiB one, millions: it is counted first, without building them).
+const TREE_FIRST_BYTES: usize = 32 * 1024;
+
 /// A commented template deal sheet (a smaller box than the reference deal) that parses
 /// and validates; `boxflow init` writes it.
 ///
@@ -158,23 +163,35 @@ pub fn parse_with_rules(
         }
     };
 
+    // A small sheet (every real one) is parsed into its tree at once: without a syntax
+    // error, the counting pass below would find none either (it reports the tree's
+    // parser and decoding errors, without building them), and is skipped.
+    let tree_first =
+        (source.len() <= TREE_FIRST_BYTES).then(|| toml::de::DeTable::parse_recoverable(source));
+
     // The parser's own errors first, counted without building each: a file with more
     // than can be shown is reported from them alone.
-    let parsed = syntax::check(source);
-    if parsed.total > MAX_ERRORS {
-        let errors: Vec<DealError> = parsed
-            .first
-            .into_iter()
-            .map(|e| syntax_error(e.span, &e.message))
-            .collect();
-        let mut shown = fail(errors);
-        shown.omitted = parsed.total - shown.errors.len();
-        return Err(shown);
+    if tree_first
+        .as_ref()
+        .is_none_or(|(_, syntax)| !syntax.is_empty())
+    {
+        let parsed = syntax::check(source);
+        if parsed.total > MAX_ERRORS {
+            let errors: Vec<DealError> = parsed
+                .first
+                .into_iter()
+                .map(|e| syntax_error(e.span, &e.message))
+                .collect();
+            let mut shown = fail(errors);
+            shown.omitted = parsed.total - shown.errors.len();
+            return Err(shown);
+        }
     }
 
     // Few syntax errors or none: `toml` builds the tree, reporting the same syntax
     // errors and those it finds building it (a duplicate key, a bad escape).
-    let (table, syntax) = toml::de::DeTable::parse_recoverable(source);
+    let (table, syntax) =
+        tree_first.unwrap_or_else(|| toml::de::DeTable::parse_recoverable(source));
     if !syntax.is_empty() {
         // A broken file can have millions of syntax errors: they are ordered, and the
         // same one reported twice dropped, as `sort` does, then only the ones shown
@@ -335,7 +352,9 @@ fn read_bytes(path: &Path) -> Result<(String, Vec<u8>), DealErrors> {
     if size > MAX_FILE_BYTES {
         return Err(too_large(&file, size));
     }
-    let mut bytes = Vec::new();
+    // Room for the whole file and the one byte that tells its end: read in one call
+    // (from an empty vector, `read_to_end` grows it from 32 bytes, a call each time).
+    let mut bytes = Vec::with_capacity(size as usize + 1);
     // Read at most one byte past the limit, in case the file grew since.
     handle
         .take(MAX_FILE_BYTES + 1)

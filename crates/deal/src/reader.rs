@@ -138,10 +138,15 @@ impl<'a, 'i> Tbl<'a, 'i> {
 
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
+        return key.to_string();
     }
+    // `format!("{path}.{key}")` without the formatting machinery: a path is built for
+    // every key read.
+    let mut joined = String::with_capacity(path.len() + 1 + key.len());
+    joined.push_str(path);
+    joined.push('.');
+    joined.push_str(key);
+    joined
 }
 
 /// How a table path is named in messages: `[contract]`, `[[facility]] #2`,
@@ -379,7 +384,8 @@ impl<'s> Reader<'s> {
         v: &'a Value<'i>,
         section: &'static Section,
     ) -> Option<Vec<Tbl<'a, 'i>>> {
-        let header = format!("[[{path}]]");
+        // For the help of an error only.
+        let header = || format!("[[{path}]]");
         match v.get_ref() {
             DeValue::Array(items) => {
                 let mut out = Vec::new();
@@ -395,7 +401,7 @@ impl<'s> Reader<'s> {
                                 &p,
                                 item,
                                 "a table",
-                                Some(format!("write each entry as a {header} table")),
+                                Some(format!("write each entry as a {} table", header())),
                             );
                             ok = false;
                         }
@@ -413,7 +419,8 @@ impl<'s> Reader<'s> {
                     v,
                     "an array of tables",
                     Some(format!(
-                        "write {header}, with double brackets, for each entry"
+                        "write {}, with double brackets, for each entry",
+                        header()
                     )),
                 );
                 None
@@ -423,7 +430,7 @@ impl<'s> Reader<'s> {
                     path,
                     v,
                     "an array of tables",
-                    Some(format!("write a {header} table for each entry")),
+                    Some(format!("write a {} table for each entry", header())),
                 );
                 None
             }

@@ -89,7 +89,9 @@ pub fn read_file_with_warnings(path: &Path) -> Result<Sheet, DealErrors> {
 pub fn read_file_with_rules(path: &Path, rules: Rules<'_>) -> Result<Sheet, DealErrors> {
     let (file, bytes) = read_bytes(path)?;
     let deal = parse_bytes_with_rules(&bytes, &file, rules)?;
-    let source = String::from_utf8_lossy(&bytes).into_owned();
+    // The bytes are UTF-8 (they parsed): the text is them, not a lossy copy.
+    let source = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Ok(sheet(deal, source, file))
 }
 

@@ -9,11 +9,13 @@
 
 use std::io;
 
+use boxflow_amortize::ScheduleRow;
 use boxflow_core::json::{decimal, opt_decimal};
 use boxflow_core::{round10, Money, MoneyRatio};
 use boxflow_waterfall::{
-    funding, moic, run_headroom, years, DsraPeriod, Event, FacilityPeriod, Funding, Levels,
-    LockupPeriod, Moic, PeriodResult, Run, RunHeadroom, Summary, TerminalFacility, Year, YearBasis,
+    funding, moic, run_headroom, years, DsraPeriod, Event, FacilityPeriod, FacilityPlan, Funding,
+    Levels, LockupPeriod, Moic, PeriodResult, Run, RunHeadroom, Summary, TerminalFacility, Year,
+    YearBasis,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -76,6 +78,40 @@ fn money_map<S: Serializer>(items: &&[(String, Money)], s: S) -> Result<S::Ok, S
     s.collect_map(items.iter().map(|(k, v)| (k, v)))
 }
 
+/// A date as chrono's `NaiveDate` serializes itself (`2026-01-31`), with integer code
+/// for the years 0 to 9999 (chrono writes those as four digits), by chrono otherwise.
+fn date<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    use chrono::Datelike;
+    let year = d.year();
+    let Ok(year @ 0..=9999) = u32::try_from(year) else {
+        return d.serialize(s);
+    };
+    let mut text = *b"0000-00-00";
+    for (at, value) in [
+        (0, year / 100),
+        (2, year % 100),
+        (5, d.month()),
+        (8, d.day()),
+    ] {
+        text[at] = b'0' + (value / 10) as u8;
+        text[at + 1] = b'0' + (value % 10) as u8;
+    }
+    match std::str::from_utf8(&text) {
+        Ok(text) => s.serialize_str(text),
+        Err(_) => d.serialize(s),
+    }
+}
+
+/// The items of a slice written one view at a time as a JSON array: no vector of views
+/// is built first (the report's periods, facilities and schedule rows).
+struct Views<'a, T, V>(&'a [T], fn(&'a T) -> V);
+
+impl<T, V: Serialize> Serialize for Views<'_, T, V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(self.1))
+    }
+}
+
 fn event_names<S: Serializer>(events: &&[Event], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(events.iter().map(Event::name))
 }
@@ -88,8 +124,8 @@ struct RunView<'a> {
     funding: Funding,
     headroom: RunHeadroom,
     closing: ClosingView<'a>,
-    schedule: Vec<ScheduleView<'a>>,
-    periods: Vec<PeriodView<'a>>,
+    schedule: Views<'a, FacilityPlan, ScheduleView<'a>>,
+    periods: Views<'a, PeriodResult, PeriodView<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     years: Option<YearsView>,
     terminal: TerminalView<'a>,
@@ -130,40 +166,8 @@ impl<'a> RunView<'a> {
                     total: c.uses(),
                 },
             },
-            schedule: run
-                .plan
-                .facilities
-                .iter()
-                .map(|f| ScheduleView {
-                    name: &f.name,
-                    rank: f.rank.number(),
-                    commitment: f.commitment,
-                    sizing_binding: f.binding.map(|b| b.as_str()),
-                    sizing_iterations: f.sizing_iterations,
-                    interest_only_periods: f.interest_only_periods,
-                    repay_by_period: f.deadline,
-                    upfront_fee: f.upfront_fee,
-                    rows: f
-                        .schedule
-                        .rows
-                        .iter()
-                        .map(|r| ScheduleRowView {
-                            period: r.period,
-                            opening: r.opening,
-                            draws: r.draws,
-                            interest: r.interest,
-                            commitment_fee: r.commitment_fee,
-                            principal: r.principal,
-                            closing: r.closing,
-                            debt_service: r.debt_service(),
-                            cap: r.cap,
-                            cfads: r.cfads,
-                            dscr: r.dscr(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            periods: run.periods.iter().map(PeriodView::new).collect(),
+            schedule: Views(&run.plan.facilities, ScheduleView::new),
+            periods: Views(&run.periods, PeriodView::new),
             years: options.years.map(|basis| YearsView {
                 basis: basis.as_str(),
                 years: years(run, basis),
@@ -231,6 +235,7 @@ struct YearsView {
 
 #[derive(Serialize)]
 struct DealView {
+    #[serde(serialize_with = "date")]
     close: NaiveDate,
     frequency: &'static str,
     periods: usize,
@@ -272,7 +277,23 @@ struct ScheduleView<'a> {
     interest_only_periods: usize,
     repay_by_period: usize,
     upfront_fee: Money,
-    rows: Vec<ScheduleRowView>,
+    rows: Views<'a, ScheduleRow, ScheduleRowView>,
+}
+
+impl<'a> ScheduleView<'a> {
+    fn new(f: &'a FacilityPlan) -> ScheduleView<'a> {
+        ScheduleView {
+            name: &f.name,
+            rank: f.rank.number(),
+            commitment: f.commitment,
+            sizing_binding: f.binding.map(|b| b.as_str()),
+            sizing_iterations: f.sizing_iterations,
+            interest_only_periods: f.interest_only_periods,
+            repay_by_period: f.deadline,
+            upfront_fee: f.upfront_fee,
+            rows: Views(&f.schedule.rows, ScheduleRowView::new),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -291,14 +312,60 @@ struct ScheduleRowView {
     dscr: Option<Decimal>,
 }
 
-#[derive(Serialize)]
+impl ScheduleRowView {
+    fn new(r: &ScheduleRow) -> ScheduleRowView {
+        ScheduleRowView {
+            period: r.period,
+            opening: r.opening,
+            draws: r.draws,
+            interest: r.interest,
+            commitment_fee: r.commitment_fee,
+            principal: r.principal,
+            closing: r.closing,
+            debt_service: r.debt_service(),
+            cap: r.cap,
+            cfads: r.cfads,
+            dscr: r.dscr(),
+        }
+    }
+}
+
+/// A period: its dates, its operations' fields, then the rest, as one object. Not
+/// `#[serde(flatten)]`, which makes the whole view a map of keys serialized one by one
+/// (a key as a string to check, a value apart): the three parts' fields are written
+/// as the fields of one struct ([`crate::inline`]), the same text.
 struct PeriodView<'a> {
+    head: PeriodHead,
+    operations: &'a boxflow_waterfall::Operations,
+    tail: PeriodTail<'a>,
+}
+
+impl Serialize for PeriodView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // The length is a hint that only tells an empty struct apart: this one is not.
+        let mut fields = s.serialize_struct("PeriodView", 3)?;
+        crate::inline::fields(&self.head, &mut fields)?;
+        crate::inline::fields(self.operations, &mut fields)?;
+        crate::inline::fields(&self.tail, &mut fields)?;
+        fields.end()
+    }
+}
+
+/// The fields of a period before its operations'.
+#[derive(Serialize)]
+struct PeriodHead {
     period: usize,
+    #[serde(serialize_with = "date")]
     start: NaiveDate,
+    #[serde(serialize_with = "date")]
     end: NaiveDate,
     days: i64,
-    #[serde(flatten)]
-    operations: &'a boxflow_waterfall::Operations,
+}
+
+/// The fields of a period after its operations'.
+#[derive(Serialize)]
+struct PeriodTail<'a> {
     opex_paid: Money,
     fees_paid: Money,
     capex: Money,
@@ -318,37 +385,41 @@ struct PeriodView<'a> {
     dsra: &'a DsraPeriod,
     lockup: &'a LockupPeriod,
     prepayment: PrepaymentView,
-    facilities: Vec<FacilityView<'a>>,
+    facilities: Views<'a, FacilityPeriod, FacilityView<'a>>,
 }
 
 impl<'a> PeriodView<'a> {
     fn new(p: &'a PeriodResult) -> PeriodView<'a> {
         PeriodView {
-            period: p.period,
-            start: p.start,
-            end: p.end,
-            days: p.days,
-            operations: &p.operations,
-            opex_paid: p.opex_paid,
-            fees_paid: p.fees_paid,
-            capex: p.capex,
-            equity_contribution: p.equity_contribution,
-            dscr: p.dscr.map(MoneyRatio::value),
-            dscr_total: p.dscr_total(),
-            book_value: p.book_value,
-            ltv: p.ltv.map(MoneyRatio::value),
-            sweep: p.sweep,
-            lockup_prepaid: p.lockup_prepaid,
-            distribution: p.distribution,
-            events: &p.events,
-            dsra: &p.dsra,
-            lockup: &p.lockup,
-            prepayment: PrepaymentView {
-                opening: p.prepayment_opening,
-                credit: p.operations.prepayment_credit,
-                closing: p.prepayment_closing,
+            head: PeriodHead {
+                period: p.period,
+                start: p.start,
+                end: p.end,
+                days: p.days,
             },
-            facilities: p.facilities.iter().map(FacilityView::new).collect(),
+            operations: &p.operations,
+            tail: PeriodTail {
+                opex_paid: p.opex_paid,
+                fees_paid: p.fees_paid,
+                capex: p.capex,
+                equity_contribution: p.equity_contribution,
+                dscr: p.dscr.map(MoneyRatio::value),
+                dscr_total: p.dscr_total(),
+                book_value: p.book_value,
+                ltv: p.ltv.map(MoneyRatio::value),
+                sweep: p.sweep,
+                lockup_prepaid: p.lockup_prepaid,
+                distribution: p.distribution,
+                events: &p.events,
+                dsra: &p.dsra,
+                lockup: &p.lockup,
+                prepayment: PrepaymentView {
+                    opening: p.prepayment_opening,
+                    credit: p.operations.prepayment_credit,
+                    closing: p.prepayment_closing,
+                },
+                facilities: Views(&p.facilities, FacilityView::new),
+            },
         }
     }
 }
@@ -406,6 +477,7 @@ impl<'a> FacilityView<'a> {
 
 #[derive(Serialize)]
 struct TerminalView<'a> {
+    #[serde(serialize_with = "date")]
     date: NaiveDate,
     dsra_release: Money,
     lockup_release: Money,

@@ -5,6 +5,7 @@ pub use boxflow_core::format;
 
 pub mod csv;
 pub mod html;
+mod inline;
 pub mod json;
 mod pretty;
 pub mod simulation;
