@@ -27,7 +27,8 @@ use boxflow_amortize::Factor;
 use crate::operations::Operations;
 use crate::plan::{Plan, ReserveTargets};
 use crate::run::{
-    Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodResult, Terminal, TerminalFacility,
+    Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodFacilities, PeriodResult, Terminal,
+    TerminalFacility,
 };
 use crate::{Event, RunError};
 
@@ -478,7 +479,8 @@ impl<'a> Waterfall<'a> {
         let end = plan.calendar.periods()[idx].end;
         let ops = &plan.operations[idx];
         self.flows = PeriodFlows::default();
-        self.events = Vec::new();
+        // `self.events` is empty: the previous period's result took them.
+        debug_assert!(self.events.is_empty());
         self.schedule_breach_events(k);
         let equity = self.capex_draws(k);
         self.accrue(idx)?;
@@ -511,6 +513,9 @@ impl<'a> Waterfall<'a> {
             book_value,
             ltv,
         }));
+        if let Some(p) = periods.last_mut() {
+            self.facility_lines(idx, &mut p.facilities);
+        }
         Ok(())
     }
 
@@ -938,14 +943,12 @@ impl<'a> Waterfall<'a> {
     }
 
     /// The period's figures, its paid amounts as the steps summed them
-    /// ([`PeriodFlows`]).
+    /// ([`PeriodFlows`]), but for its facility lines ([`Waterfall::facility_lines`]).
+    #[inline(always)]
     fn period_result(&mut self, figures: &PeriodFigures) -> PeriodResult {
         let plan = self.plan;
         let idx = figures.idx;
         let period = &plan.calendar.periods()[idx];
-        let facilities = (0..plan.facilities.len())
-            .map(|i| self.facility_period(i, idx))
-            .collect();
         let events = std::mem::take(&mut self.events);
         let flows = &self.flows;
         PeriodResult {
@@ -967,7 +970,7 @@ impl<'a> Waterfall<'a> {
             dscr: figures.dscr,
             book_value: figures.book_value,
             ltv: figures.ltv,
-            facilities,
+            facilities: PeriodFacilities::default(),
             dsra: DsraPeriod {
                 opening: figures.dsra_opening,
                 target: figures.dsra_target,
@@ -990,7 +993,25 @@ impl<'a> Waterfall<'a> {
         }
     }
 
+    /// Writes every facility's line of period `idx + 1`, senior first, into `lines`
+    /// (the period's, already in the run): one or two facilities are held in the
+    /// period, each variant written in place rather than built aside and copied.
+    #[inline(always)]
+    fn facility_lines(&self, idx: usize, lines: &mut PeriodFacilities) {
+        match self.plan.facilities.len() {
+            1 => *lines = PeriodFacilities::one(self.facility_period(0, idx)),
+            2 => {
+                *lines = PeriodFacilities::two(
+                    self.facility_period(0, idx),
+                    self.facility_period(1, idx),
+                )
+            }
+            n => *lines = (0..n).map(|i| self.facility_period(i, idx)).collect(),
+        }
+    }
+
     /// Facility `i`'s line of period `idx + 1`.
+    #[inline(always)]
     fn facility_period(&self, i: usize, idx: usize) -> FacilityPeriod {
         let f = &self.plan.facilities[i];
         let s = &self.facilities[i];
