@@ -113,7 +113,9 @@ impl FacilityPeriod {
 #[derive(Clone, Default, PartialEq)]
 pub struct PeriodFacilities(Lines);
 
-/// Where a period's facility lines are held.
+/// Where a period's facility lines are held. The variants' sizes differ on purpose:
+/// boxing the lines in place would bring back the allocation they avoid.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, PartialEq)]
 enum Lines {
     /// One facility, in place.
