@@ -500,7 +500,7 @@ impl<'a> Waterfall<'a> {
         self.step_distribution();
         self.dscr_default(dscr, &lockup);
         let (book_value, ltv) = self.ltv_breach(idx);
-        periods.push(self.period_result(&PeriodFigures {
+        let figures = PeriodFigures {
             idx,
             equity,
             prepayment_opening,
@@ -512,7 +512,11 @@ impl<'a> Waterfall<'a> {
             lockup,
             book_value,
             ltv,
-        }));
+        };
+        // Room is made first, then the period is built and written at once: nothing
+        // can unwind in between, so the compiler writes it into the `Vec`'s slot
+        // instead of building it aside and copying it (as a `push` does).
+        periods.extend(std::iter::once_with(|| self.period_result(&figures)));
         if let Some(p) = periods.last_mut() {
             self.facility_lines(idx, &mut p.facilities);
         }
