@@ -526,11 +526,11 @@ impl<'a> Waterfall<'a> {
     /// The event `schedule_breach` (section 11) of every facility whose close schedule
     /// breaches its cap in period `k`.
     fn schedule_breach_events(&mut self, k: usize) {
-        for f in &self.plan.facilities {
+        for (f, name) in self.plan.facilities.iter().zip(&self.names) {
             for b in f.breaches.iter().filter(|b| b.period == k) {
                 self.events.push(Event::ScheduleBreach {
                     period: k,
-                    facility: f.name.clone(),
+                    facility: Arc::clone(name),
                     debt_service: b.debt_service,
                     cap: b.cap,
                 });
@@ -734,7 +734,8 @@ impl<'a> Waterfall<'a> {
             }
         }
         if shortfall.is_positive() {
-            let (period, rank, facility) = (self.period, facility.rank, facility.name.clone());
+            let (period, rank) = (self.period, facility.rank);
+            let facility = Arc::clone(&self.names[i]);
             self.events.push(match rank {
                 Rank::Senior => Event::PaymentDefault {
                     period,
@@ -1118,7 +1119,7 @@ fn lender_loss_events<'p>(
         .filter(|tf| tf.loss.is_positive())
         .map(move |tf| Event::LenderLoss {
             period: n,
-            facility: tf.name.clone(),
+            facility: Arc::from(tf.name.as_str()),
             principal: tf.principal_due - tf.principal_paid,
             interest: tf.interest_due - tf.interest_paid,
             loss: tf.loss,
