@@ -402,6 +402,7 @@ impl<'a> Waterfall<'a> {
     /// A senior step's payment (section 8): "the DSRA covers a shortfall of the whole
     /// senior step due, arrears included": `min(available, due)` from cash, then what is
     /// still due from the DSRA, as far as it goes. Returns the total paid.
+    #[inline(always)]
     fn pay_with_reserve(&mut self, step: Step, to: Account, due: Money) -> Money {
         let from_cash = self.pay(step, to, due);
         let from_reserve = self.dsra.min(due - from_cash).at_least_zero();
@@ -644,6 +645,7 @@ impl<'a> Waterfall<'a> {
     /// Steps 1 and 2 (section 9): "each step pays `min(available, due)`; the unpaid
     /// part is that step's arrears, one amount, due first at the same step next
     /// period." Returns the amount due, `amount` + arrears.
+    #[inline(always)]
     fn step_operating(&mut self, line: OperatingLine, amount: Money) -> Money {
         let arrears = match line {
             OperatingLine::Opex => &mut self.opex_arrears,
@@ -706,6 +708,7 @@ impl<'a> Waterfall<'a> {
     /// arrears, balance)`. A senior step draws the DSRA for what cash leaves unpaid
     /// ([`Waterfall::pay_with_reserve`]); the unpaid part is the step's arrears and the
     /// event `payment_default` (senior) or `junior_shortfall` (junior).
+    #[inline(always)]
     fn step_service(&mut self, i: usize, service: Service) {
         let plan = self.plan;
         let facility = &plan.facilities[i];
@@ -787,7 +790,9 @@ impl<'a> Waterfall<'a> {
     fn step_sweep(&mut self) -> Result<(), RunError> {
         let plan = self.plan;
         for (i, f) in plan.facilities.iter().enumerate() {
-            if f.sweep.value() > Decimal::ZERO {
+            // `sweep > 0`, without a decimal comparison.
+            let sweep = f.sweep.value();
+            if !sweep.is_zero() && !sweep.is_sign_negative() {
                 let wanted = Factor::share(f.sweep.value()).on(self.available)?;
                 self.prepay(Step::Sweep, i, wanted);
             }
