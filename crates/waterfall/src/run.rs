@@ -106,15 +106,16 @@ impl FacilityPeriod {
 }
 
 /// The facilities of one period, senior first: a slice of [`FacilityPeriod`]
-/// (`Deref<Target = [FacilityPeriod]>`, serialized as a list). The one or two
-/// facilities a deal has (at most one senior and one junior) are held in the period
-/// itself, so that a run allocates nothing per period for them; more (a plan built
-/// otherwise) are held on the heap.
+/// (`Deref<Target = [FacilityPeriod]>`, serialized as a list). A deal with one
+/// facility (the usual box: one senior loan) has its line held in the period itself,
+/// so that a run allocates nothing per period for it; two or more are held in a `Vec`
+/// (room for a second line in every period would make every run's periods larger,
+/// and writing them costs more than the allocation saves).
 #[derive(Clone, Default, PartialEq)]
 pub struct PeriodFacilities(Lines);
 
 /// Where a period's facility lines are held. The variants' sizes differ on purpose:
-/// boxing the lines in place would bring back the allocation they avoid. The tag has
+/// boxing the line in place would bring back the allocation it avoids. The tag has
 /// its own byte (`repr(u8)`), so that finding the slice, which every reader of a
 /// period's facilities does, is one comparison.
 #[allow(clippy::large_enum_variant)]
@@ -123,9 +124,7 @@ pub struct PeriodFacilities(Lines);
 enum Lines {
     /// One facility, in place.
     One([FacilityPeriod; 1]),
-    /// Two facilities, in place.
-    Two([FacilityPeriod; 2]),
-    /// None, or more than two, on the heap.
+    /// None, or more than one, on the heap.
     Heap(Vec<FacilityPeriod>),
 }
 
@@ -142,17 +141,10 @@ impl PeriodFacilities {
         PeriodFacilities(Lines::One([line]))
     }
 
-    /// Two facilities' lines, senior first.
-    #[inline(always)]
-    pub fn two(senior: FacilityPeriod, junior: FacilityPeriod) -> PeriodFacilities {
-        PeriodFacilities(Lines::Two([senior, junior]))
-    }
-
     /// The lines, in a `Vec`.
     pub fn into_vec(self) -> Vec<FacilityPeriod> {
         match self.0 {
             Lines::One(lines) => lines.into(),
-            Lines::Two(lines) => lines.into(),
             Lines::Heap(lines) => lines,
         }
     }
@@ -168,12 +160,13 @@ impl PeriodFacilities {
 }
 
 impl From<Vec<FacilityPeriod>> for PeriodFacilities {
-    fn from(lines: Vec<FacilityPeriod>) -> PeriodFacilities {
-        let mut it = lines.into_iter();
-        match (it.len(), it.next(), it.next()) {
-            (1, Some(a), None) => PeriodFacilities::one(a),
-            (2, Some(a), Some(b)) => PeriodFacilities::two(a, b),
-            (_, a, b) => PeriodFacilities(Lines::Heap(a.into_iter().chain(b).chain(it).collect())),
+    fn from(mut lines: Vec<FacilityPeriod>) -> PeriodFacilities {
+        match (lines.len(), lines.pop()) {
+            (1, Some(line)) => PeriodFacilities::one(line),
+            (_, last) => {
+                lines.extend(last);
+                PeriodFacilities(Lines::Heap(lines))
+            }
         }
     }
 }
@@ -190,7 +183,6 @@ impl Deref for PeriodFacilities {
     fn deref(&self) -> &[FacilityPeriod] {
         match &self.0 {
             Lines::One(lines) => lines,
-            Lines::Two(lines) => lines,
             Lines::Heap(lines) => lines,
         }
     }
@@ -200,7 +192,6 @@ impl DerefMut for PeriodFacilities {
     fn deref_mut(&mut self) -> &mut [FacilityPeriod] {
         match &mut self.0 {
             Lines::One(lines) => lines,
-            Lines::Two(lines) => lines,
             Lines::Heap(lines) => lines,
         }
     }
@@ -312,7 +303,7 @@ pub struct PeriodResult {
     /// `LTV_k` = the senior closing balance over the book value, kept as its two
     /// amounts (`None` when the book value is 0).
     pub ltv: Option<MoneyRatio>,
-    /// Facilities, senior first (held in the period for one or two).
+    /// Facilities, senior first (held in the period for one).
     pub facilities: PeriodFacilities,
     /// The DSRA.
     pub dsra: DsraPeriod,
@@ -497,8 +488,8 @@ mod tests {
             );
         }
         assert_eq!(
-            PeriodFacilities::two(line("a", 1), line("b", 2)),
-            PeriodFacilities::from(vec![line("a", 1), line("b", 2)])
+            &*PeriodFacilities::one(line("a", 1)),
+            &*PeriodFacilities::from(vec![line("a", 1)])
         );
         assert!(PeriodFacilities::default().is_empty());
     }

@@ -1004,18 +1004,12 @@ impl<'a> Waterfall<'a> {
     }
 
     /// Writes every facility's line of period `idx + 1`, senior first, into `lines`
-    /// (the period's, already in the run): one or two facilities are held in the
-    /// period, each variant written in place rather than built aside and copied.
+    /// (the period's, already in the run): one facility's is held in the period,
+    /// written in place rather than built aside and copied.
     #[inline(always)]
     fn facility_lines(&self, idx: usize, lines: &mut PeriodFacilities) {
         match self.plan.facilities.len() {
             1 => *lines = PeriodFacilities::one(self.facility_period(0, idx)),
-            2 => {
-                *lines = PeriodFacilities::two(
-                    self.facility_period(0, idx),
-                    self.facility_period(1, idx),
-                )
-            }
             n => *lines = (0..n).map(|i| self.facility_period(i, idx)).collect(),
         }
     }
