@@ -49,7 +49,7 @@ pub enum Event {
     ScheduleBreach {
         /// Period.
         period: usize,
-        /// Facility (its name, shared with the run's other lines of it).
+        /// The facility's name, shared (`Arc`) with the run's other records of it.
         facility: Arc<str>,
         /// Scheduled interest + commitment fee + principal.
         debt_service: Money,
@@ -82,7 +82,7 @@ pub enum Event {
     PaymentDefault {
         /// Period.
         period: usize,
-        /// Facility (its name, shared with the run's other lines of it).
+        /// The facility's name, shared (`Arc`) with the run's other records of it.
         facility: Arc<str>,
         /// `senior_interest` or `senior_principal`.
         step: Step,
@@ -97,7 +97,7 @@ pub enum Event {
     JuniorShortfall {
         /// Period.
         period: usize,
-        /// Facility (its name, shared with the run's other lines of it).
+        /// The facility's name, shared (`Arc`) with the run's other records of it.
         facility: Arc<str>,
         /// `junior_interest` or `junior_principal`.
         step: Step,
@@ -165,7 +165,7 @@ pub enum Event {
     LenderLoss {
         /// Period N.
         period: usize,
-        /// Facility (its name, shared with the run's other lines of it).
+        /// The facility's name, shared (`Arc`) with the run's other records of it.
         facility: Arc<str>,
         /// Principal unpaid.
         principal: Money,

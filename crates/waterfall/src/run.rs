@@ -109,8 +109,8 @@ impl FacilityPeriod {
 /// (`Deref<Target = [FacilityPeriod]>`, serialized as a list). A deal with one
 /// facility (the usual box: one senior loan) has its line held in the period itself,
 /// so that a run allocates nothing per period for it; two or more are held in a `Vec`
-/// (room for a second line in every period would make every run's periods larger,
-/// and writing them costs more than the allocation saves).
+/// (room for a second line in every period would make every one-facility run's
+/// periods larger).
 #[derive(Clone, Default, PartialEq)]
 pub struct PeriodFacilities(Lines);
 
