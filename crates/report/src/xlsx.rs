@@ -524,7 +524,7 @@ fn events_sheet(book: &mut Workbook, f: &Formats, run: &Run) -> Result<()> {
                 cap,
                 ..
             } => {
-                cells.push((2, Value::Text(facility.clone())));
+                cells.push((2, Value::Text(facility.to_string())));
                 cells.push((3, Value::Money(*debt_service)));
                 cells.push((4, Value::Money(*cap)));
             }
@@ -558,7 +558,7 @@ fn events_sheet(book: &mut Workbook, f: &Formats, run: &Run) -> Result<()> {
                 shortfall,
                 ..
             } => {
-                cells.push((2, Value::Text(facility.clone())));
+                cells.push((2, Value::Text(facility.to_string())));
                 cells.push((3, Value::Money(*due)));
                 cells.push((4, Value::Money(*paid)));
                 cells.push((5, Value::Money(*shortfall)));
@@ -574,7 +574,7 @@ fn events_sheet(book: &mut Workbook, f: &Formats, run: &Run) -> Result<()> {
                 cells.push((8, Value::Percent(ltv.map(MoneyRatio::value))));
             }
             Event::LenderLoss { facility, loss, .. } => {
-                cells.push((2, Value::Text(facility.clone())));
+                cells.push((2, Value::Text(facility.to_string())));
                 cells.push((9, Value::Money(*loss)));
             }
             // A kind of event added later: its figures column says it all.

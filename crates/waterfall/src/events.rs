@@ -32,6 +32,8 @@
 //! [`label`]: Event::label
 //! [`describe`]: Event::describe
 
+use std::sync::Arc;
+
 use boxflow_core::format::{dscr as dscr_text, money, percent, ratio};
 use boxflow_core::{Money, MoneyRatio, Ratio};
 use serde::{Serialize, Serializer};
@@ -47,8 +49,8 @@ pub enum Event {
     ScheduleBreach {
         /// Period.
         period: usize,
-        /// Facility.
-        facility: String,
+        /// The facility's name, shared (`Arc`) with the run's other records of it.
+        facility: Arc<str>,
         /// Scheduled interest + commitment fee + principal.
         debt_service: Money,
         /// `cap_k`.
@@ -80,8 +82,8 @@ pub enum Event {
     PaymentDefault {
         /// Period.
         period: usize,
-        /// Facility.
-        facility: String,
+        /// The facility's name, shared (`Arc`) with the run's other records of it.
+        facility: Arc<str>,
         /// `senior_interest` or `senior_principal`.
         step: Step,
         /// Due, arrears included.
@@ -95,8 +97,8 @@ pub enum Event {
     JuniorShortfall {
         /// Period.
         period: usize,
-        /// Facility.
-        facility: String,
+        /// The facility's name, shared (`Arc`) with the run's other records of it.
+        facility: Arc<str>,
         /// `junior_interest` or `junior_principal`.
         step: Step,
         /// Due, arrears included.
@@ -163,8 +165,8 @@ pub enum Event {
     LenderLoss {
         /// Period N.
         period: usize,
-        /// Facility.
-        facility: String,
+        /// The facility's name, shared (`Arc`) with the run's other records of it.
+        facility: Arc<str>,
         /// Principal unpaid.
         principal: Money,
         /// Interest (and commitment fee) arrears unpaid.

@@ -37,8 +37,8 @@ pub use plan::{
     CapexLine, FacilityPlan, Plan,
 };
 pub use run::{
-    run, run_plan, run_plan_with, Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodResult,
-    Run, Terminal, TerminalFacility,
+    run, run_plan, run_plan_with, Closing, DsraPeriod, FacilityPeriod, LockupPeriod,
+    PeriodFacilities, PeriodResult, Run, Terminal, TerminalFacility,
 };
 pub use summary::{Detail, Summary};
 pub use tranches::{debt_service_due, facility_deadlines, min_dscr_total, FacilityDeadline};

@@ -2,13 +2,14 @@
 //! (methodology sections 4, 8, 9 and 10). The engine that computes them is in
 //! `waterfall.rs`, one function per rule.
 
+use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
 use boxflow_core::{Money, MoneyRatio};
 use boxflow_model::{Rank, ValidDeal};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::ledger::Ledger;
 use crate::operations::Operations;
@@ -104,6 +105,130 @@ impl FacilityPeriod {
     }
 }
 
+/// The facilities of one period, senior first: a slice of [`FacilityPeriod`]
+/// (`Deref<Target = [FacilityPeriod]>`, serialized as a list). A deal with one
+/// facility (the usual box: one senior loan) has its line held in the period itself,
+/// so that a run allocates nothing per period for it; two or more are held in a `Vec`
+/// (room for a second line in every period would make every one-facility run's
+/// periods larger).
+#[derive(Clone, Default, PartialEq)]
+pub struct PeriodFacilities(Lines);
+
+/// Where a period's facility lines are held. The variants' sizes differ on purpose:
+/// boxing the line in place would bring back the allocation it avoids. The tag has
+/// its own byte (`repr(u8)`), so that finding the slice, which every reader of a
+/// period's facilities does, is one comparison.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, PartialEq)]
+#[repr(u8)]
+enum Lines {
+    /// One facility, in place.
+    One([FacilityPeriod; 1]),
+    /// None, or more than one, on the heap.
+    Heap(Vec<FacilityPeriod>),
+}
+
+impl Default for Lines {
+    fn default() -> Lines {
+        Lines::Heap(Vec::new())
+    }
+}
+
+impl PeriodFacilities {
+    /// One facility's line.
+    #[inline(always)]
+    pub fn one(line: FacilityPeriod) -> PeriodFacilities {
+        PeriodFacilities(Lines::One([line]))
+    }
+
+    /// The lines, in a `Vec`.
+    pub fn into_vec(self) -> Vec<FacilityPeriod> {
+        match self.0 {
+            Lines::One(lines) => lines.into(),
+            Lines::Heap(lines) => lines,
+        }
+    }
+
+    /// Keeps the first `len` lines, as `Vec::truncate` does.
+    pub fn truncate(&mut self, len: usize) {
+        if len < self.len() {
+            let mut lines = std::mem::take(self).into_vec();
+            lines.truncate(len);
+            *self = lines.into();
+        }
+    }
+}
+
+impl From<Vec<FacilityPeriod>> for PeriodFacilities {
+    fn from(mut lines: Vec<FacilityPeriod>) -> PeriodFacilities {
+        match (lines.len(), lines.pop()) {
+            (1, Some(line)) => PeriodFacilities::one(line),
+            (_, last) => {
+                lines.extend(last);
+                PeriodFacilities(Lines::Heap(lines))
+            }
+        }
+    }
+}
+
+impl FromIterator<FacilityPeriod> for PeriodFacilities {
+    fn from_iter<I: IntoIterator<Item = FacilityPeriod>>(lines: I) -> PeriodFacilities {
+        PeriodFacilities::from(lines.into_iter().collect::<Vec<_>>())
+    }
+}
+
+impl Deref for PeriodFacilities {
+    type Target = [FacilityPeriod];
+
+    fn deref(&self) -> &[FacilityPeriod] {
+        match &self.0 {
+            Lines::One(lines) => lines,
+            Lines::Heap(lines) => lines,
+        }
+    }
+}
+
+impl DerefMut for PeriodFacilities {
+    fn deref_mut(&mut self) -> &mut [FacilityPeriod] {
+        match &mut self.0 {
+            Lines::One(lines) => lines,
+            Lines::Heap(lines) => lines,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a PeriodFacilities {
+    type Item = &'a FacilityPeriod;
+    type IntoIter = std::slice::Iter<'a, FacilityPeriod>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut PeriodFacilities {
+    type Item = &'a mut FacilityPeriod;
+    type IntoIter = std::slice::IterMut<'a, FacilityPeriod>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
+    }
+}
+
+impl std::fmt::Debug for PeriodFacilities {
+    /// As the list it holds (as a `Vec` prints).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for PeriodFacilities {
+    /// As the list it holds.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.deref().serialize(s)
+    }
+}
+
 /// The debt service reserve account in one period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -178,8 +303,8 @@ pub struct PeriodResult {
     /// `LTV_k` = the senior closing balance over the book value, kept as its two
     /// amounts (`None` when the book value is 0).
     pub ltv: Option<MoneyRatio>,
-    /// Facilities, senior first.
-    pub facilities: Vec<FacilityPeriod>,
+    /// Facilities, senior first (held in the period for one).
+    pub facilities: PeriodFacilities,
     /// The DSRA.
     pub dsra: DsraPeriod,
     /// The lock-up account.
@@ -308,4 +433,64 @@ pub fn run_plan_with(deal: &ValidDeal, plan: Plan, detail: Detail) -> Result<Run
         ledger,
         summary,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A facility line named `name`, every amount `cents`.
+    fn line(name: &str, cents: i64) -> FacilityPeriod {
+        let m = Money::from_cents(cents);
+        FacilityPeriod {
+            name: Arc::from(name),
+            rank: Rank::Senior,
+            opening: m,
+            draws: m,
+            rate: Decimal::ZERO,
+            interest_due: m,
+            commitment_fee_due: m,
+            interest_arrears_in: m,
+            interest_paid: m,
+            scheduled_principal: m,
+            principal_due: m,
+            principal_arrears_in: m,
+            principal_step_due: m,
+            principal_paid: m,
+            prepaid: m,
+            interest_arrears: m,
+            principal_arrears: m,
+            closing: m,
+        }
+    }
+
+    #[test]
+    fn period_facilities_hold_the_lines_in_order_whatever_their_number() {
+        for n in 0..5 {
+            let lines: Vec<FacilityPeriod> =
+                (0..n).map(|i| line(&format!("f{i}"), i as i64)).collect();
+            let mut held = PeriodFacilities::from(lines.clone());
+            assert_eq!(&*held, &lines[..]);
+            assert_eq!(format!("{held:?}"), format!("{lines:?}"));
+            assert_eq!(held.iter().count(), n);
+            assert_eq!(held.clone().into_vec(), lines);
+            let collected: PeriodFacilities = lines.iter().cloned().collect();
+            assert_eq!(collected, held);
+            for f in &mut held {
+                f.closing = Money::from_cents(7);
+            }
+            assert!(held.iter().all(|f| f.closing == Money::from_cents(7)));
+            held.truncate(1);
+            assert_eq!(held.len(), n.min(1));
+            assert_eq!(
+                held.first().map(|f| f.name.to_string()),
+                lines.first().map(|f| f.name.to_string())
+            );
+        }
+        assert_eq!(
+            &*PeriodFacilities::one(line("a", 1)),
+            &*PeriodFacilities::from(vec![line("a", 1)])
+        );
+        assert!(PeriodFacilities::default().is_empty());
+    }
 }

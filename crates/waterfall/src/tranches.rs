@@ -132,7 +132,7 @@ mod tests {
         junior.interest_due = m(12_00);
         junior.commitment_fee_due = m(0);
         junior.principal_due = m(8_00);
-        p.facilities = vec![senior, junior];
+        p.facilities = vec![senior, junior].into();
         // Senior 30.00 + 0.50 + 49.50 = 80.00; junior 12.00 + 8.00 = 20.00;
         // combined 130.00 / 100.00 = 1.3 (the senior's own: 130 / 80 = 1.625).
         assert_eq!(debt_service_due(&p.facilities[0]), m(80_00));

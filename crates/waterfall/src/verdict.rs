@@ -297,7 +297,7 @@ fn payment_default(deal: &Deal, run: &Run, out: &mut Vec<Verdict>) {
                 periods.push(*period);
             }
             if first.is_none() {
-                first = Some((facility.as_str(), *step, *due, *paid, *shortfall, *period));
+                first = Some((&**facility, *step, *due, *paid, *shortfall, *period));
             }
         }
     }
@@ -432,7 +432,7 @@ fn junior_shortfall(run: &Run, out: &mut Vec<Verdict>) {
     out.push(Verdict {
         code: "junior_shortfall",
         period: Some(k),
-        facility: Some(facility.clone()),
+        facility: Some(facility.to_string()),
         message: format!(
             "{facility}: junior shortfall in period{} {}: in period {k}, due {due}, paid {paid}. Raise the junior's sizing DSCR or lower its commitment",
             plural(periods.len()),

@@ -189,11 +189,15 @@ impl Run {
 
 impl Run {
     /// What the box's operating account nets, in one pass over the ledger: per period
-    /// `0..=N` (from period 1 on, without the end of the run's transfers), and over the end of the run's
-    /// (as [`crate::Ledger::net`] of `Account::Box` with those filters).
+    /// `0..=N` (from period 1 on, without the end of the run's transfers), and over the
+    /// end of the run's (as [`crate::Ledger::net`] of `Account::Box` with those
+    /// filters). A run of transfers of one period (the ledger is in period order) is
+    /// summed in a register and added to its period's net when the period changes:
+    /// the same sums in any order.
     fn box_nets(&self) -> (Vec<Money>, Money) {
         let mut periods = vec![Money::ZERO; self.periods.len() + 1];
         let mut terminal = Money::ZERO;
+        let (mut period, mut net_of_period) = (0, Money::ZERO);
         for t in self.ledger.transfers() {
             let net = if t.to == Account::Box && t.from != Account::Box {
                 t.amount
@@ -204,14 +208,111 @@ impl Run {
             };
             if t.step == Step::Terminal {
                 terminal += net;
-            }
-            // Closing's check takes all of period 0; a period's, all but the end of the run.
-            if t.step != Step::Terminal || t.period == 0 {
-                if let Some(p) = periods.get_mut(t.period) {
-                    *p += net;
+                // Closing's check takes all of period 0; a period's, all but the end
+                // of the run.
+                if t.period != 0 {
+                    continue;
                 }
             }
+            if t.period != period {
+                add_net(&mut periods, period, net_of_period);
+                (period, net_of_period) = (t.period, Money::ZERO);
+            }
+            net_of_period += net;
         }
+        add_net(&mut periods, period, net_of_period);
         (periods, terminal)
+    }
+}
+
+/// Adds `net` to period `period`'s net, if the run has that period.
+fn add_net(periods: &mut [Money], period: usize, net: Money) {
+    if let Some(p) = periods.get_mut(period) {
+        *p += net;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example_run() -> Run {
+        let deal = boxflow_model::Deal::example().validate().unwrap();
+        let run = crate::run(&deal).unwrap();
+        assert_eq!(run.verify(), vec![]);
+        run
+    }
+
+    /// The (period, rule) of each violation, in order.
+    fn broken(run: &Run) -> Vec<(usize, &'static str)> {
+        run.verify().iter().map(|v| (v.period, v.rule)).collect()
+    }
+
+    /// Posts one cent from the box to the operators in `period`, at `step`.
+    fn leak(run: &mut Run, period: usize, step: Step) {
+        let date = run.terminal.date;
+        let cent = Money::from_cents(1);
+        run.ledger
+            .post(period, date, step, Account::Box, Account::Operators, cent);
+    }
+
+    #[test]
+    fn a_cent_out_of_the_box_breaks_its_period_wherever_the_ledger_holds_it() {
+        let n = example_run().periods.len();
+        for (period, step, expected) in [
+            (3, Step::Opex, vec![(3, "cash conserved")]),
+            (1, Step::Capex, vec![(1, "cash conserved")]),
+            (n, Step::Distribution, vec![(n, "cash conserved")]),
+            (0, Step::Closing, vec![(0, "closing cash conserved")]),
+            (n, Step::Terminal, vec![(n, "end of run cash conserved")]),
+            // Period 0's check takes every transfer of period 0, the end of the run's too.
+            (
+                0,
+                Step::Terminal,
+                vec![
+                    (0, "closing cash conserved"),
+                    (n, "end of run cash conserved"),
+                ],
+            ),
+        ] {
+            // Posted last: after period N's transfers, out of period order.
+            let mut run = example_run();
+            leak(&mut run, period, step);
+            assert_eq!(broken(&run), expected, "period {period}, {step:?}");
+        }
+    }
+
+    #[test]
+    fn cents_that_cancel_within_a_period_conserve_it_and_others_do_not() {
+        let mut run = example_run();
+        leak(&mut run, 2, Step::Opex);
+        leak(&mut run, 4, Step::Opex);
+        let date = run.terminal.date;
+        let cent = Money::from_cents(1);
+        run.ledger
+            .post(2, date, Step::Fees, Account::FeePayees, Account::Box, cent);
+        // A transfer from the box to itself nets nothing.
+        run.ledger
+            .post(5, date, Step::Fees, Account::Box, Account::Box, cent);
+        assert_eq!(broken(&run), vec![(4, "cash conserved")]);
+    }
+
+    #[test]
+    fn a_balance_that_does_not_roll_forward_is_found_in_its_period_and_the_next() {
+        let mut run = example_run();
+        run.periods[4].facilities[0].closing += Money::from_cents(1);
+        assert_eq!(
+            broken(&run),
+            vec![
+                (5, "facility balance rolls forward"),
+                (6, "facility balance rolls forward")
+            ]
+        );
+        let mut run = example_run();
+        run.periods[7].dsra.closing += Money::from_cents(1);
+        assert_eq!(
+            broken(&run),
+            vec![(8, "DSRA rolls forward"), (9, "DSRA rolls forward")]
+        );
     }
 }

@@ -27,7 +27,8 @@ use boxflow_amortize::Factor;
 use crate::operations::Operations;
 use crate::plan::{Plan, ReserveTargets};
 use crate::run::{
-    Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodResult, Terminal, TerminalFacility,
+    Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodFacilities, PeriodResult, Terminal,
+    TerminalFacility,
 };
 use crate::{Event, RunError};
 
@@ -401,6 +402,7 @@ impl<'a> Waterfall<'a> {
     /// A senior step's payment (section 8): "the DSRA covers a shortfall of the whole
     /// senior step due, arrears included": `min(available, due)` from cash, then what is
     /// still due from the DSRA, as far as it goes. Returns the total paid.
+    #[inline(always)]
     fn pay_with_reserve(&mut self, step: Step, to: Account, due: Money) -> Money {
         let from_cash = self.pay(step, to, due);
         let from_reserve = self.dsra.min(due - from_cash).at_least_zero();
@@ -478,7 +480,8 @@ impl<'a> Waterfall<'a> {
         let end = plan.calendar.periods()[idx].end;
         let ops = &plan.operations[idx];
         self.flows = PeriodFlows::default();
-        self.events = Vec::new();
+        // `self.events` is empty: the previous period's result took them.
+        debug_assert!(self.events.is_empty());
         self.schedule_breach_events(k);
         let equity = self.capex_draws(k);
         self.accrue(idx)?;
@@ -498,7 +501,7 @@ impl<'a> Waterfall<'a> {
         self.step_distribution();
         self.dscr_default(dscr, &lockup);
         let (book_value, ltv) = self.ltv_breach(idx);
-        periods.push(self.period_result(&PeriodFigures {
+        let figures = PeriodFigures {
             idx,
             equity,
             prepayment_opening,
@@ -510,18 +513,25 @@ impl<'a> Waterfall<'a> {
             lockup,
             book_value,
             ltv,
-        }));
+        };
+        // Room is made first, then the period is built and written at once: nothing
+        // can unwind in between, so the compiler writes it into the `Vec`'s slot
+        // instead of building it aside and copying it (as a `push` does).
+        periods.extend(std::iter::once_with(|| self.period_result(&figures)));
+        if let Some(p) = periods.last_mut() {
+            self.facility_lines(idx, &mut p.facilities);
+        }
         Ok(())
     }
 
     /// The event `schedule_breach` (section 11) of every facility whose close schedule
     /// breaches its cap in period `k`.
     fn schedule_breach_events(&mut self, k: usize) {
-        for f in &self.plan.facilities {
+        for (f, name) in self.plan.facilities.iter().zip(&self.names) {
             for b in f.breaches.iter().filter(|b| b.period == k) {
                 self.events.push(Event::ScheduleBreach {
                     period: k,
-                    facility: f.name.clone(),
+                    facility: Arc::clone(name),
                     debt_service: b.debt_service,
                     cap: b.cap,
                 });
@@ -635,6 +645,7 @@ impl<'a> Waterfall<'a> {
     /// Steps 1 and 2 (section 9): "each step pays `min(available, due)`; the unpaid
     /// part is that step's arrears, one amount, due first at the same step next
     /// period." Returns the amount due, `amount` + arrears.
+    #[inline(always)]
     fn step_operating(&mut self, line: OperatingLine, amount: Money) -> Money {
         let arrears = match line {
             OperatingLine::Opex => &mut self.opex_arrears,
@@ -697,6 +708,7 @@ impl<'a> Waterfall<'a> {
     /// arrears, balance)`. A senior step draws the DSRA for what cash leaves unpaid
     /// ([`Waterfall::pay_with_reserve`]); the unpaid part is the step's arrears and the
     /// event `payment_default` (senior) or `junior_shortfall` (junior).
+    #[inline(always)]
     fn step_service(&mut self, i: usize, service: Service) {
         let plan = self.plan;
         let facility = &plan.facilities[i];
@@ -725,7 +737,8 @@ impl<'a> Waterfall<'a> {
             }
         }
         if shortfall.is_positive() {
-            let (period, rank, facility) = (self.period, facility.rank, facility.name.clone());
+            let (period, rank) = (self.period, facility.rank);
+            let facility = Arc::clone(&self.names[i]);
             self.events.push(match rank {
                 Rank::Senior => Event::PaymentDefault {
                     period,
@@ -777,7 +790,9 @@ impl<'a> Waterfall<'a> {
     fn step_sweep(&mut self) -> Result<(), RunError> {
         let plan = self.plan;
         for (i, f) in plan.facilities.iter().enumerate() {
-            if f.sweep.value() > Decimal::ZERO {
+            // `sweep > 0`, without a decimal comparison.
+            let sweep = f.sweep.value();
+            if !sweep.is_zero() && !sweep.is_sign_negative() {
                 let wanted = Factor::share(f.sweep.value()).on(self.available)?;
                 self.prepay(Step::Sweep, i, wanted);
             }
@@ -938,14 +953,12 @@ impl<'a> Waterfall<'a> {
     }
 
     /// The period's figures, its paid amounts as the steps summed them
-    /// ([`PeriodFlows`]).
+    /// ([`PeriodFlows`]), but for its facility lines ([`Waterfall::facility_lines`]).
+    #[inline(always)]
     fn period_result(&mut self, figures: &PeriodFigures) -> PeriodResult {
         let plan = self.plan;
         let idx = figures.idx;
         let period = &plan.calendar.periods()[idx];
-        let facilities = (0..plan.facilities.len())
-            .map(|i| self.facility_period(i, idx))
-            .collect();
         let events = std::mem::take(&mut self.events);
         let flows = &self.flows;
         PeriodResult {
@@ -967,7 +980,7 @@ impl<'a> Waterfall<'a> {
             dscr: figures.dscr,
             book_value: figures.book_value,
             ltv: figures.ltv,
-            facilities,
+            facilities: PeriodFacilities::default(),
             dsra: DsraPeriod {
                 opening: figures.dsra_opening,
                 target: figures.dsra_target,
@@ -990,7 +1003,19 @@ impl<'a> Waterfall<'a> {
         }
     }
 
+    /// Writes every facility's line of period `idx + 1`, senior first, into `lines`
+    /// (the period's, already in the run): one facility's is held in the period,
+    /// written in place rather than built aside and copied.
+    #[inline(always)]
+    fn facility_lines(&self, idx: usize, lines: &mut PeriodFacilities) {
+        match self.plan.facilities.len() {
+            1 => *lines = PeriodFacilities::one(self.facility_period(0, idx)),
+            n => *lines = (0..n).map(|i| self.facility_period(i, idx)).collect(),
+        }
+    }
+
     /// Facility `i`'s line of period `idx + 1`.
+    #[inline(always)]
     fn facility_period(&self, i: usize, idx: usize) -> FacilityPeriod {
         let f = &self.plan.facilities[i];
         let s = &self.facilities[i];
@@ -1093,7 +1118,7 @@ fn lender_loss_events<'p>(
         .filter(|tf| tf.loss.is_positive())
         .map(move |tf| Event::LenderLoss {
             period: n,
-            facility: tf.name.clone(),
+            facility: Arc::from(tf.name.as_str()),
             principal: tf.principal_due - tf.principal_paid,
             interest: tf.interest_due - tf.interest_paid,
             loss: tf.loss,
