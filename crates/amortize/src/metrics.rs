@@ -973,14 +973,18 @@ fn scaled_by_power_of_ten(
 struct Cashflows {
     /// `(t, amount)`, `t` ascending and distinct, amounts non-zero.
     points: Vec<(f64, f64)>,
-    /// Per point, how its discount factor is found: [`FRESH`], `exp(-t · ln(1 + r))`,
+    /// Per point, in the low byte, how its discount factor is found: [`FRESH`], `exp(-t · ln(1 + r))`,
     /// or the previous point's times the step factor of gap `gap_times[step]`.
-    steps: Vec<u8>,
+    /// In the high byte, its group for [`Cashflows::sides`] (see [`Cashflows::pivoted`]).
+    steps: Vec<u16>,
     /// The distinct gaps between consecutive points, in years: the first
     /// `gap_count` of at most [`MAX_GAPS`].
     gap_times: [f64; MAX_GAPS],
     /// How many of `gap_times` are used.
     gap_count: usize,
+    /// The pivot times `τ` of the walk's bound ([`Sides::same_sign_between`]) when
+    /// the value is positive, and when it is negative.
+    pivots: [f64; 2],
     /// The last [`Cashflows::evaluate`], from which [`Cashflows::settle`] may bound
     /// the distance to the true root without evaluating the flows again.
     last: std::cell::Cell<Option<Evaluation>>,
@@ -1120,15 +1124,71 @@ impl Cashflows {
                 }
                 _ => FRESH,
             };
-            steps.push(step);
+            // The group with both pivots at time 0 (see `pivoted`): at (1) or after (2).
+            let outflow = u16::from(cents < 0);
+            let position = if i == 0 { 1 } else { 2 };
+            steps.push(u16::from(step) | (9 * outflow + 4 * position) << 8);
         }
-        Some(Cashflows {
+        let mut flows = Cashflows {
             points,
             steps,
             gap_times,
             gap_count,
+            pivots: [0.0; 2],
             last: std::cell::Cell::new(None),
-        })
+        };
+        if flows.sign_changes() > 1 {
+            flows.pivoted();
+        }
+        Some(flows)
+    }
+
+    /// Chooses the two pivot times of the walk's bound and groups the points by them
+    /// ([`Sides::same_sign_between`]): for a positive value the point time `τ` that
+    /// leaves the least weight (in undiscounted amounts) to inflows before it and
+    /// outflows after it, for a negative value the least to outflows before and
+    /// inflows after (the first such time on ties). Any `τ >= 0` gives a valid bound;
+    /// this one makes it tight for a loan or an investment with a few flows against
+    /// the grain, such as capex paid after the first revenue. A point's group is `9 s
+    /// + 3 c₊ + c₋`: `s` 1 for an outflow, `c` 0, 1 or 2 as its time is before, at or
+    /// after each pivot.
+    fn pivoted(&mut self) {
+        let (mut inflows, mut outflows) = (0.0, 0.0);
+        for &(_, amount) in &self.points {
+            if amount > 0.0 {
+                inflows += amount;
+            } else {
+                outflows -= amount;
+            }
+        }
+        // At each point: the inflows before it and the outflows after it (for a
+        // positive value), the outflows before and the inflows after (negative).
+        let (mut inflows_before, mut outflows_before) = (0.0, 0.0);
+        let mut best = [(f64::INFINITY, 0); 2];
+        for (i, &(_, amount)) in self.points.iter().enumerate() {
+            let (inflows_to, outflows_to) = if amount > 0.0 {
+                (inflows_before + amount, outflows_before)
+            } else {
+                (inflows_before, outflows_before - amount)
+            };
+            let up = inflows_before + (outflows - outflows_to);
+            let down = outflows_before + (inflows - inflows_to);
+            if up < best[0].0 {
+                best[0] = (up, i);
+            }
+            if down < best[1].0 {
+                best[1] = (down, i);
+            }
+            (inflows_before, outflows_before) = (inflows_to, outflows_to);
+        }
+        let [(_, up), (_, down)] = best;
+        self.pivots = [self.points[up].0, self.points[down].0];
+        let position = |i: usize, pivot: usize| (i.cmp(&pivot) as i16 + 1) as u16;
+        for (i, (step, &(_, amount))) in self.steps.iter_mut().zip(&self.points).enumerate() {
+            let outflow = u16::from(amount < 0.0);
+            let group = 9 * outflow + 3 * position(i, up) + position(i, down);
+            *step = (*step & 0xFF) | group << 8;
+        }
     }
 
     /// Visits every point with its time, amount, exponent `-t · log_growth`, discount
@@ -1136,7 +1196,7 @@ impl Cashflows {
     /// (see [`Cashflows::steps`]). A chained factor carries at most `(1 + 3 |x| + 2 ·
     /// chain) u` of relative error (`u = 2^-53`): each step's `exp` is off by `(1 + 3
     /// |Δx|) u` and its product by `u`, and the `|Δx|` add up to `|x|`.
-    fn visit(&self, log_growth: f64, mut each: impl FnMut(f64, f64, f64, f64, u32)) {
+    fn visit(&self, log_growth: f64, mut each: impl FnMut(usize, f64, f64, f64, f64, u32)) {
         let mut step_factors = [0.0_f64; MAX_GAPS];
         for (factor, dt) in step_factors
             .iter_mut()
@@ -1146,7 +1206,8 @@ impl Cashflows {
         }
         let mut factor = 1.0;
         let mut chain = 0;
-        for (&(t, amount), &step) in self.points.iter().zip(&self.steps) {
+        for (&(t, amount), &code) in self.points.iter().zip(&self.steps) {
+            let [step, group] = code.to_le_bytes();
             let exponent = -t * log_growth;
             if step == FRESH {
                 factor = exponent.exp();
@@ -1157,7 +1218,7 @@ impl Cashflows {
                 factor *= step_factors[usize::from(step) & (MAX_GAPS - 1)];
                 chain += 1;
             }
-            each(t, amount, exponent, factor, chain);
+            each(usize::from(group), t, amount, exponent, factor, chain);
         }
     }
 
@@ -1178,28 +1239,44 @@ impl Cashflows {
     }
 
     /// The value at `rate` as [`Cashflows::value`] computes it (the same operations
-    /// in the same order), with the inflows and outflows discounted apart, which
-    /// [`Sides::same_sign_between`] reads; `None` if the value is not finite.
+    /// in the same order), with the discounted terms also summed plainly by group
+    /// (see [`Cashflows::pivoted`]), which [`Sides::same_sign_between`] reads; `None`
+    /// if the value is not finite.
     fn sides(&self, rate: f64) -> Option<Sides> {
         let mut sum = NeumaierSum::default();
-        let (mut inflows, mut outflows) = (0.0, 0.0);
+        let mut groups = [0.0; 32];
         let log_growth = rate.ln_1p();
-        self.visit(log_growth, |_, amount, _, factor, _| {
+        self.visit(log_growth, |group, _, amount, _, factor, _| {
             let term = amount * factor;
             sum.add(term);
-            if term > 0.0 {
-                inflows += term;
-            } else {
-                outflows -= term;
-            }
+            // Every group is below 18: the mask only spares the bounds check.
+            groups[group & 31] += term;
         });
         let value = sum.total();
         let last_time = self.points.last().map_or(0.0, |&(t, _)| t);
+        let g = |range: std::ops::Range<usize>| groups[range].iter().sum::<f64>();
+        let [i0, i1, i2, i3, i4, i5, i6, i7, i8, o0, o1, o2, o3, o4, o5, o6, o7, o8, ..] = groups;
         value.is_finite().then_some(Sides {
             rate,
             value,
-            inflows,
-            outflows,
+            log_growth,
+            inflows: g(0..9),
+            outflows: -g(9..18),
+            parts: [
+                // Positive: about the first pivot (a group's `c₊` is its index / 3 % 3).
+                Parts {
+                    falling: g(3..9) + g(9..15),
+                    inflows_before: g(0..3),
+                    outflows_after: -g(15..18),
+                },
+                // Negative, the flows negated: about the second (`c₋`, its index % 3).
+                Parts {
+                    falling: -((o1 + o2 + o4 + o5 + o7 + o8) + (i0 + i1 + i3 + i4 + i6 + i7)),
+                    inflows_before: -(o0 + o3 + o6),
+                    outflows_after: i2 + i5 + i8,
+                },
+            ],
+            size: groups[..GROUPS].iter().map(|x| x.abs()).sum(),
             exponent: last_time * log_growth.abs(),
             terms: self.points.len() as f64,
         })
@@ -1211,7 +1288,7 @@ impl Cashflows {
         let mut sum = NeumaierSum::default();
         let mut slope = NeumaierSum::default();
         let mut noise = 0.0;
-        self.visit(rate.ln_1p(), |t, amount, exponent, factor, chain| {
+        self.visit(rate.ln_1p(), |_, t, amount, exponent, factor, chain| {
             let term = amount * factor;
             sum.add(term);
             slope.add(-t * term);
@@ -1290,7 +1367,7 @@ impl Cashflows {
         let mut sum = NeumaierSum::default();
         let mut slope = NeumaierSum::default();
         let mut noise = 0.0;
-        self.visit(root.ln_1p(), |t, amount, exponent, factor, chain| {
+        self.visit(root.ln_1p(), |_, t, amount, exponent, factor, chain| {
             let term = amount * factor;
             sum.add(term);
             slope.add(-t * term);
@@ -1754,21 +1831,44 @@ fn geometric_rate(start: f64, ratio: f64, j: usize, end: f64) -> Option<f64> {
     }
 }
 
-/// The value of the flows at a grid rate, and its inflows and outflows discounted
-/// apart (see [`Cashflows::sides`]).
+/// The groups of [`Cashflows::pivoted`]: inflow or outflow, before, at or after each
+/// of the two pivots.
+const GROUPS: usize = 18;
+
+/// The value of the flows at a grid rate, and its terms discounted and summed
+/// plainly in the ways [`Sides::same_sign_between`] reads (see
+/// [`Cashflows::sides`]).
 #[derive(Clone, Copy)]
 struct Sides {
     rate: f64,
     /// The value, as [`Cashflows::value`] computes it.
     value: f64,
-    /// `Σ a_i v^t_i` over the positive terms (`v = 1 / (1 + rate)`), summed plainly.
+    /// `ln(1 + rate)` as computed.
+    log_growth: f64,
+    /// `Σ a_i v^t_i` over the positive terms (`v = 1 / (1 + rate)`).
     inflows: f64,
-    /// `-Σ a_i v^t_i` over the negative terms, summed plainly.
+    /// `-Σ a_i v^t_i` over the negative terms.
     outflows: f64,
+    /// The [`Parts`] of a positive value about its pivot, and of a negative one's
+    /// negated flows about theirs.
+    parts: [Parts; 2],
+    /// `Σ |a_i v^t_i|`, within rounding (the sum of the groups' sizes).
+    size: f64,
     /// `t_max · |ln(1 + rate)|`: no term's exponent is larger.
     exponent: f64,
     /// The number of terms.
     terms: f64,
+}
+
+/// The parts of the value that the bound of [`Sides::same_sign_between`] reads, for
+/// a value of one sign (flows negated for a negative one): `D`, the terms that fall
+/// as the rate grows once multiplied by `(1 + rate)^τ`; `I⁺ >= 0`, the inflows
+/// before `τ`; `I⁻ >= 0`, the size of the outflows after it.
+#[derive(Clone, Copy)]
+struct Parts {
+    falling: f64,
+    inflows_before: f64,
+    outflows_after: f64,
 }
 
 impl Sides {
@@ -1776,31 +1876,72 @@ impl Sides {
     /// sign of `self.value` (and is finite): no grid rate between them can bracket a
     /// root, so a walk may skip them.
     ///
-    /// Every time is at least 0, so each discounted term `a_i v^t_i` moves one way as
-    /// the rate grows: inflows and outflows both fall. On `[lo, hi]` the value is
-    /// therefore at least `inflows(hi) - outflows(lo)` and at most `inflows(lo) -
-    /// outflows(hi)`. The bound holds with a margin: the rounding of the two plain
-    /// sums (`(n + 4 + 4 x + 2 CHAIN) u` of each, `x` the largest exponent, see
-    /// [`Cashflows::visit`]) and of the value computed at any rate in between (at most
-    /// `(3 + x + CHAIN) u` of the terms at `lo`, the largest), doubled.
-    fn same_sign_between(&self, other: &Sides) -> bool {
+    /// Every time is at least 0. Take a positive value (negate every flow for a
+    /// negative one) and a pivot time `τ >= 0` ([`Cashflows::pivoted`]): then `g(r) =
+    /// (1 + r)^τ f(r) = Σ a_i (1 + r)^(τ - t_i)` has the sign of `f`, and each of its
+    /// terms moves one way as the rate grows. Inflows at or after `τ` and outflows at
+    /// or before it fall (their sum at the rate is `D`); inflows before `τ` (`I⁺`)
+    /// and outflows after it (`-I⁻`) rise. On `[lo, hi]`, with `ρ = ((1 + lo) / (1 +
+    /// hi))^τ <= 1`, `g(r) >= (1 + hi)^τ (D(hi) + ρ I⁺(lo) - I⁻(lo))`, since each
+    /// falling term is at least its value at `hi`, each rising one at least its value
+    /// at `lo`, and `(1 + lo)^τ I⁻(lo) <= (1 + hi)^τ I⁻(lo)`; and `f(r) >= ((1 + hi) / (1
+    /// + r))^τ (D(hi) + ρ I⁺(lo) - I⁻(lo))`, at least the bracket when the bracket is
+    /// positive. With `τ = 0` (`I⁺` empty, `D` the inflows and the flow at time 0)
+    /// this is the plain bound `inflows(hi) - outflows(lo)`, also tried. `ρ` is
+    /// taken from below ([`rho_from_below`]). The bound holds with a margin: the
+    /// rounding of the group sums (`(n + 4 + 4 x + 2 CHAIN) u` of their terms, `x`
+    /// the largest exponent, see [`Cashflows::visit`]), of the at most 18 additions
+    /// that make the parts and the bracket, and of the value computed at any rate in
+    /// between (at most `(3 + x + CHAIN) u` of the terms at `lo`, the largest): in
+    /// all less than `(2 n + 27 + 5 x + 3 CHAIN) u` of the terms' sizes at both ends,
+    /// which `4 u (n + 8 + 4 x + 2 CHAIN)` of them covers.
+    fn same_sign_between(&self, other: &Sides, pivots: [f64; 2]) -> bool {
         let (lo, hi) = if self.rate <= other.rate {
             (self, other)
         } else {
             (other, self)
         };
-        let size = lo.inflows + lo.outflows + hi.inflows + hi.outflows;
+        let size = lo.size + hi.size;
         let ulps = self.terms + 8.0 + 4.0 * lo.exponent.max(hi.exponent) + 2.0 * CHAIN as f64;
         let margin = 2.0 * f64::EPSILON * size * ulps;
         if !margin.is_finite() {
             return false;
         }
-        if self.value > 0.0 {
-            hi.inflows - lo.outflows > margin
+        let positive = self.value > 0.0;
+        // τ = 0: the case's inflows at `hi` less its outflows at `lo`.
+        let plain = if positive {
+            hi.inflows - lo.outflows
         } else {
-            hi.outflows - lo.inflows > margin
+            hi.outflows - lo.inflows
+        };
+        if plain > margin {
+            return true;
         }
+        let case = usize::from(!positive);
+        let rho = rho_from_below(pivots[case], lo.log_growth, hi.log_growth);
+        let (at_lo, at_hi) = (&lo.parts[case], &hi.parts[case]);
+        at_hi.falling + rho * at_lo.inflows_before - at_lo.outflows_after > margin
     }
+}
+
+/// A lower bound on `ρ = ((1 + lo) / (1 + hi))^τ` from `lo_log` and `hi_log`, the
+/// computed `ln_1p` of `lo <= hi` (0 when none is proven).
+///
+/// Each logarithm is within an ulp (`2u` of itself), their difference `Δ` and the
+/// product `p = τ Δ` round once each (`u`): the computed `p` is within `E = τ u (2
+/// |L_lo| + 2 |L_hi| + |Δ|) + u |p|` (taken twice, for the rounding of `E` itself)
+/// of the exact exponent, and `exp` within an ulp, so `ρ >= exp(p) (1 - E - 2u)`
+/// for `E <= 1/4`; the factor `1 - 2E - 4u` leaves room for the product's rounding.
+fn rho_from_below(tau: f64, lo_log: f64, hi_log: f64) -> f64 {
+    const U: f64 = f64::EPSILON / 2.0;
+    let delta = lo_log - hi_log;
+    let p = tau * delta;
+    let e = 2.0 * (tau * U * (2.0 * lo_log.abs() + 2.0 * hi_log.abs() + delta.abs()) + U * p.abs());
+    if !(e <= 0.25 && p <= 0.0) {
+        return 0.0;
+    }
+    // NaN and negative values give 0.
+    (p.exp() * (1.0 - 2.0 * e - 4.0 * U)).max(0.0)
 }
 
 /// The most grid cells a walk skips at once (unless aimed, [`GridWalk::aim`]).
@@ -1834,7 +1975,14 @@ struct GridWalk {
     /// Nothing more to find this way: a root was found, the grid ended, or the value
     /// stopped being finite.
     done: bool,
+    /// How many more failed jumps across a sign change may aim at it
+    /// ([`GridWalk::aimed_jump`]) before the walk only halves its jumps.
+    aims: u8,
 }
+
+/// The most aimed jumps of a walk ([`GridWalk::aimed_jump`]): near a root the value
+/// is close to linear, and one or two land on the cell; halving takes over after.
+const MAX_AIMS: u8 = 2;
 
 impl GridWalk {
     fn new(direction: Direction, at_start: Sides) -> GridWalk {
@@ -1845,6 +1993,7 @@ impl GridWalk {
             jump: 2,
             beyond: None,
             done: false,
+            aims: MAX_AIMS,
         }
     }
 
@@ -1908,18 +2057,43 @@ impl GridWalk {
             return false;
         }
         match self.sides_at(flows, target) {
-            Some(far) if self.last.same_sign_between(&far) => {
+            Some(far) if self.last.same_sign_between(&far, flows.pivots) => {
                 self.advance(target, far);
                 true
             }
             far => {
+                self.jump = match far {
+                    Some(far) if self.aims > 0 && (far.value < 0.0) != (self.last.value < 0.0) => {
+                        self.aims -= 1;
+                        self.aimed_jump(target, &far)
+                    }
+                    _ => self.jump / 2,
+                };
                 if let Some(far) = far {
                     self.beyond = Some((target, far));
                 }
-                self.jump /= 2;
                 false
             }
         }
+    }
+
+    /// The next jump after one to grid index `target` failed because the value
+    /// there, `far`, has the other sign: to the last grid rate short of where the
+    /// line through the two values crosses zero, so that the next jump lands just
+    /// short of the sign change rather than halfway to it (1, a step, when that is
+    /// the next rate). Which jumps the walk tries changes which rates it evaluates,
+    /// never what it finds: every jump it makes is proven.
+    fn aimed_jump(&self, target: usize, far: &Sides) -> usize {
+        let fraction = self.last.value / (self.last.value - far.value);
+        let reach = (fraction * (far.rate - self.last.rate)).abs();
+        let mut jump = 1;
+        for k in self.k + 2..target {
+            match grid_rate(self.direction, k) {
+                Some(rate) if (rate - self.last.rate).abs() < reach => jump = k - self.k,
+                _ => break,
+            }
+        }
+        jump
     }
 
     /// Skips cells without a sign change or evaluates the next grid rate; returns
@@ -2193,6 +2367,37 @@ mod tests {
         })
     }
 
+    /// A project's or a loan's flows: an outlay at time 0, monthly returns, and a
+    /// few outlays against the grain among them (capex paid after the first
+    /// revenue, a late cost), either way round: the flows the walk's pivoted bound
+    /// is for. Returns from a tenth to ten times the outlay.
+    fn project_flows() -> impl Strategy<Value = Vec<(i64, i128)>> {
+        (
+            1_i64..=1_000_000_000,
+            prop::collection::vec(1_i64..=100_000_000, 2..=80),
+            prop::collection::vec((0_usize..80, 1_i64..=1_000_000_000), 1..=3),
+            0_u32..=3,
+            any::<bool>(),
+        )
+            .prop_map(|(outlay, returns, against, scale, loan)| {
+                let sign = if loan { -1 } else { 1 };
+                let n = returns.len();
+                let mut terms = vec![(0_i64, -sign * i128::from(outlay) * 10_i128.pow(scale))];
+                terms.extend(
+                    returns
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &r)| (30 * (k as i64 + 1) + k as i64 % 2, sign * i128::from(r))),
+                );
+                for (at, size) in against {
+                    let k = at % n;
+                    terms.push((30 * (k as i64 + 1) + 7, -sign * i128::from(size)));
+                }
+                terms.sort_by_key(|&(t, _)| t);
+                terms
+            })
+    }
+
     /// The f64 on either side of `x` and `x` itself (positive, finite `x`).
     fn with_neighbours(x: f64) -> [f64; 3] {
         let bits = x.to_bits();
@@ -2404,6 +2609,47 @@ mod tests {
                 let fast = flows.closest_root();
                 let slow = closest_root_cell_by_cell(&flows);
                 prop_assert_eq!(fast.map(f64::to_bits), slow.map(f64::to_bits));
+            }
+        }
+
+        /// The same on a project's or a loan's flows with outlays against the grain,
+        /// where the walk's pivoted bound and aimed jumps take over.
+        #[test]
+        fn jumps_find_the_root_of_the_cell_by_cell_walk_on_projects(terms in project_flows()) {
+            if let Some(flows) = Cashflows::new(terms.into_iter(), 365.0) {
+                let fast = flows.closest_root();
+                let slow = closest_root_cell_by_cell(&flows);
+                prop_assert_eq!(fast.map(f64::to_bits), slow.map(f64::to_bits));
+            }
+        }
+
+        /// Wherever the bound proves no sign change between two rates, the value
+        /// computed at every rate between them (200 evenly spaced, and each end's
+        /// neighbours) has the sign of the first.
+        #[test]
+        fn the_bound_keeps_the_sign_in_between(
+            terms in prop_oneof![mixed_flows(), project_flows()],
+            a in -0.9_f64..3.0,
+            b in -0.9_f64..3.0,
+        ) {
+            let Some(flows) = Cashflows::new(terms.into_iter(), 365.0) else {
+                return Ok(());
+            };
+            let (Some(x), Some(y)) = (flows.sides(a), flows.sides(b)) else {
+                return Ok(());
+            };
+            if x.value == 0.0 || !x.same_sign_between(&y, flows.pivots) {
+                return Ok(());
+            }
+            let (lo, hi) = (a.min(b), a.max(b));
+            let inside = (0..=200).map(|j| lo + (hi - lo) * f64::from(j) / 200.0);
+            let ends = with_neighbours(lo + 1.0).into_iter().chain(with_neighbours(hi + 1.0));
+            for rate in inside.chain(ends.map(|g| g - 1.0).filter(|r| (lo..=hi).contains(r))) {
+                let value = flows.value(rate);
+                prop_assert!(
+                    value.is_some_and(|v| v != 0.0 && (v < 0.0) == (x.value < 0.0)),
+                    "{} at {} but {:?} at {}", x.value, a, value, rate
+                );
             }
         }
     }
