@@ -973,18 +973,24 @@ fn scaled_by_power_of_ten(
 struct Cashflows {
     /// `(t, amount)`, `t` ascending and distinct, amounts non-zero.
     points: Vec<(f64, f64)>,
-    /// Per point, in the low byte, how its discount factor is found: [`FRESH`], `exp(-t · ln(1 + r))`,
+    /// Per point, how its discount factor is found: [`FRESH`], `exp(-t · ln(1 + r))`,
     /// or the previous point's times the step factor of gap `gap_times[step]`.
-    /// In the high byte, its group for [`Cashflows::sides`] (see [`Cashflows::pivoted`]).
-    steps: Vec<u16>,
+    /// With its group for [`Cashflows::sides`] ([`Cashflows::pivoted`]; 0 for flows
+    /// with one sign change, which are never walked: only their value is read), as
+    /// [`step_code`] packs them.
+    steps: Vec<u8>,
     /// The distinct gaps between consecutive points, in years: the first
     /// `gap_count` of at most [`MAX_GAPS`].
     gap_times: [f64; MAX_GAPS],
     /// How many of `gap_times` are used.
     gap_count: usize,
     /// The pivot times `τ` of the walk's bound ([`Sides::same_sign_between`]) when
-    /// the value is positive, and when it is negative.
-    pivots: [f64; 2],
+    /// the value is positive, and when it is negative; `None` until the points are
+    /// grouped by them (flows with one sign change, which the walk never reads
+    /// but in tests: it then steps cell by cell).
+    pivots: Option<[f64; 2]>,
+    /// How many times the sign changes along the flows ([`Cashflows::sign_changes`]).
+    sign_changes: usize,
     /// The last [`Cashflows::evaluate`], from which [`Cashflows::settle`] may bound
     /// the distance to the true root without evaluating the flows again.
     last: std::cell::Cell<Option<Evaluation>>,
@@ -1045,6 +1051,26 @@ fn netted_by_sorting(terms: impl Iterator<Item = (i64, i128)>) -> Option<Vec<(i6
 
 /// A point whose discount factor is computed afresh with `exp`.
 const FRESH: u8 = u8::MAX;
+
+/// A point's step (an index into the gaps, or [`FRESH`]) and its group (below
+/// [`GROUPS`]) in one byte: `9 group + step`, 8 for FRESH. Kept in a byte rather
+/// than two, the flows' vectors keep their sizes (and the allocator its pattern).
+fn step_code(step: u8, group: u8) -> u8 {
+    9 * group + if step == FRESH { 8 } else { step }
+}
+
+/// [`step_code`] undone: `[step, group]` for every byte (those past the last code
+/// decode to a fresh factor in group 0, and are never made).
+const STEP_AND_GROUP: [[u8; 2]; 256] = {
+    let mut table = [[FRESH, 0]; 256];
+    let mut code = 0;
+    while code < 9 * GROUPS {
+        let step = (code % 9) as u8;
+        table[code] = [if step == 8 { FRESH } else { step }, (code / 9) as u8];
+        code += 1;
+    }
+    table
+};
 
 /// Distinct gaps whose step factors are kept: a monthly calendar has four (28 to 31
 /// days), a quarterly one three.
@@ -1124,70 +1150,51 @@ impl Cashflows {
                 }
                 _ => FRESH,
             };
-            // The group with both pivots at time 0 (see `pivoted`): at (1) or after (2).
-            let outflow = u16::from(cents < 0);
-            let position = if i == 0 { 1 } else { 2 };
-            steps.push(u16::from(step) | (9 * outflow + 4 * position) << 8);
+            // The group is set by `pivoted` for the flows the walk reads.
+            steps.push(step_code(step, 0));
         }
         let mut flows = Cashflows {
             points,
             steps,
             gap_times,
             gap_count,
-            pivots: [0.0; 2],
+            pivots: None,
+            sign_changes: 0,
             last: std::cell::Cell::new(None),
         };
-        if flows.sign_changes() > 1 {
+        flows.sign_changes = flows
+            .points
+            .windows(2)
+            .filter(|pair| (pair[0].1 < 0.0) != (pair[1].1 < 0.0))
+            .count();
+        if flows.sign_changes > 1 {
             flows.pivoted();
         }
         Some(flows)
     }
 
     /// Chooses the two pivot times of the walk's bound and groups the points by them
-    /// ([`Sides::same_sign_between`]): for a positive value the point time `τ` that
-    /// leaves the least weight (in undiscounted amounts) to inflows before it and
-    /// outflows after it, for a negative value the least to outflows before and
-    /// inflows after (the first such time on ties). Any `τ >= 0` gives a valid bound;
-    /// this one makes it tight for a loan or an investment with a few flows against
-    /// the grain, such as capex paid after the first revenue. A point's group is `9 s
-    /// + 3 c₊ + c₋`: `s` 1 for an outflow, `c` 0, 1 or 2 as its time is before, at or
-    /// after each pivot.
+    /// ([`Sides::same_sign_between`]): for a positive value the time of the last
+    /// outflow, for a negative value the time of the last inflow. Any `τ >= 0` gives
+    /// a valid bound (and the plain one, `τ = 0`, is tried first); these make it
+    /// tight for an investment or a loan with outflows against the grain early on,
+    /// such as capex paid after the first revenue. A point's group is `9 s + 3 c₊ +
+    /// c₋`: `s` 1 for an outflow, `c` 0, 1 or 2 as its time is before, at or after
+    /// each pivot.
     fn pivoted(&mut self) {
-        let (mut inflows, mut outflows) = (0.0, 0.0);
-        for &(_, amount) in &self.points {
-            if amount > 0.0 {
-                inflows += amount;
-            } else {
-                outflows -= amount;
-            }
-        }
-        // At each point: the inflows before it and the outflows after it (for a
-        // positive value), the outflows before and the inflows after (negative).
-        let (mut inflows_before, mut outflows_before) = (0.0, 0.0);
-        let mut best = [(f64::INFINITY, 0); 2];
-        for (i, &(_, amount)) in self.points.iter().enumerate() {
-            let (inflows_to, outflows_to) = if amount > 0.0 {
-                (inflows_before + amount, outflows_before)
-            } else {
-                (inflows_before, outflows_before - amount)
-            };
-            let up = inflows_before + (outflows - outflows_to);
-            let down = outflows_before + (inflows - inflows_to);
-            if up < best[0].0 {
-                best[0] = (up, i);
-            }
-            if down < best[1].0 {
-                best[1] = (down, i);
-            }
-            (inflows_before, outflows_before) = (inflows_to, outflows_to);
-        }
-        let [(_, up), (_, down)] = best;
-        self.pivots = [self.points[up].0, self.points[down].0];
-        let position = |i: usize, pivot: usize| (i.cmp(&pivot) as i16 + 1) as u16;
+        let last_of = |outflow: bool| {
+            self.points
+                .iter()
+                .rposition(|&(_, amount)| (amount < 0.0) == outflow)
+                .unwrap_or(0)
+        };
+        let (up, down) = (last_of(true), last_of(false));
+        self.pivots = Some([self.points[up].0, self.points[down].0]);
+        let position = |i: usize, pivot: usize| u8::from(i >= pivot) + u8::from(i > pivot);
         for (i, (step, &(_, amount))) in self.steps.iter_mut().zip(&self.points).enumerate() {
-            let outflow = u16::from(amount < 0.0);
+            let outflow = u8::from(amount < 0.0);
             let group = 9 * outflow + 3 * position(i, up) + position(i, down);
-            *step = (*step & 0xFF) | group << 8;
+            *step = step_code(STEP_AND_GROUP[usize::from(*step)][0], group);
         }
     }
 
@@ -1207,7 +1214,7 @@ impl Cashflows {
         let mut factor = 1.0;
         let mut chain = 0;
         for (&(t, amount), &code) in self.points.iter().zip(&self.steps) {
-            let [step, group] = code.to_le_bytes();
+            let [step, group] = STEP_AND_GROUP[usize::from(code)];
             let exponent = -t * log_growth;
             if step == FRESH {
                 factor = exponent.exp();
@@ -1226,10 +1233,7 @@ impl Cashflows {
     /// rule of signs (which holds for real exponents), an upper bound on the number
     /// of roots.
     fn sign_changes(&self) -> usize {
-        self.points
-            .windows(2)
-            .filter(|pair| (pair[0].1 < 0.0) != (pair[1].1 < 0.0))
-            .count()
+        self.sign_changes
     }
 
     /// `Σ a_i · (1 + rate)^(-t_i)` with a compensated sum; `None` if not finite.
@@ -2057,7 +2061,11 @@ impl GridWalk {
             return false;
         }
         match self.sides_at(flows, target) {
-            Some(far) if self.last.same_sign_between(&far, flows.pivots) => {
+            Some(far)
+                if flows
+                    .pivots
+                    .is_some_and(|pivots| self.last.same_sign_between(&far, pivots)) =>
+            {
                 self.advance(target, far);
                 true
             }
@@ -2632,13 +2640,19 @@ mod tests {
             a in -0.9_f64..3.0,
             b in -0.9_f64..3.0,
         ) {
-            let Some(flows) = Cashflows::new(terms.into_iter(), 365.0) else {
+            // The walk's flows: several sign changes (the others are not grouped).
+            let Some(flows) = Cashflows::new(terms.into_iter(), 365.0)
+                .filter(|flows| flows.sign_changes() > 1)
+            else {
                 return Ok(());
             };
             let (Some(x), Some(y)) = (flows.sides(a), flows.sides(b)) else {
                 return Ok(());
             };
-            if x.value == 0.0 || !x.same_sign_between(&y, flows.pivots) {
+            let Some(pivots) = flows.pivots else {
+                return Ok(());
+            };
+            if x.value == 0.0 || !x.same_sign_between(&y, pivots) {
                 return Ok(());
             }
             let (lo, hi) = (a.min(b), a.max(b));
