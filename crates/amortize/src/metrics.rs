@@ -1053,24 +1053,17 @@ fn netted_by_sorting(terms: impl Iterator<Item = (i64, i128)>) -> Option<Vec<(i6
 const FRESH: u8 = u8::MAX;
 
 /// A point's step (an index into the gaps, or [`FRESH`]) and its group (below
-/// [`GROUPS`]) in one byte: `9 group + step`, 8 for FRESH. Kept in a byte rather
-/// than two, the flows' vectors keep their sizes (and the allocator its pattern).
+/// [`GROUPS`]) in one byte: the step in the low four bits (8 for FRESH), the group
+/// above. Kept in a byte rather than two, the flows' vectors keep their sizes.
 fn step_code(step: u8, group: u8) -> u8 {
-    9 * group + if step == FRESH { 8 } else { step }
+    group << 4 | if step == FRESH { 8 } else { step }
 }
 
-/// [`step_code`] undone: `[step, group]` for every byte (those past the last code
-/// decode to a fresh factor in group 0, and are never made).
-const STEP_AND_GROUP: [[u8; 2]; 256] = {
-    let mut table = [[FRESH, 0]; 256];
-    let mut code = 0;
-    while code < 9 * GROUPS {
-        let step = (code % 9) as u8;
-        table[code] = [if step == 8 { FRESH } else { step }, (code / 9) as u8];
-        code += 1;
-    }
-    table
-};
+/// [`step_code`] undone: `[step, group]`.
+fn step_and_group(code: u8) -> [u8; 2] {
+    let step = code & 15;
+    [if step == 8 { FRESH } else { step }, code >> 4]
+}
 
 /// Distinct gaps whose step factors are kept: a monthly calendar has four (28 to 31
 /// days), a quarterly one three.
@@ -1178,9 +1171,10 @@ impl Cashflows {
     /// outflow, for a negative value the time of the last inflow. Any `τ >= 0` gives
     /// a valid bound (and the plain one, `τ = 0`, is tried first); these make it
     /// tight for an investment or a loan with outflows against the grain early on,
-    /// such as capex paid after the first revenue. A point's group is `9 s + 3 c₊ +
-    /// c₋`: `s` 1 for an outflow, `c` 0, 1 or 2 as its time is before, at or after
-    /// each pivot.
+    /// such as capex paid after the first revenue. A point's group is `4 s + 2 a₊ +
+    /// a₋`: `s` 1 for an outflow, `a` 1 when its time is after each pivot. (No
+    /// inflow is at the first pivot, nor outflow at the second: the bound's `at or
+    /// before` and `before` are then the same groups.)
     fn pivoted(&mut self) {
         let last_of = |outflow: bool| {
             self.points
@@ -1190,11 +1184,10 @@ impl Cashflows {
         };
         let (up, down) = (last_of(true), last_of(false));
         self.pivots = Some([self.points[up].0, self.points[down].0]);
-        let position = |i: usize, pivot: usize| u8::from(i >= pivot) + u8::from(i > pivot);
         for (i, (step, &(_, amount))) in self.steps.iter_mut().zip(&self.points).enumerate() {
             let outflow = u8::from(amount < 0.0);
-            let group = 9 * outflow + 3 * position(i, up) + position(i, down);
-            *step = step_code(STEP_AND_GROUP[usize::from(*step)][0], group);
+            let group = 4 * outflow + 2 * u8::from(i > up) + u8::from(i > down);
+            *step = step_code(step_and_group(*step)[0], group);
         }
     }
 
@@ -1214,7 +1207,7 @@ impl Cashflows {
         let mut factor = 1.0;
         let mut chain = 0;
         for (&(t, amount), &code) in self.points.iter().zip(&self.steps) {
-            let [step, group] = STEP_AND_GROUP[usize::from(code)];
+            let [step, group] = step_and_group(code);
             let exponent = -t * log_growth;
             if step == FRESH {
                 factor = exponent.exp();
@@ -1248,39 +1241,41 @@ impl Cashflows {
     /// if the value is not finite.
     fn sides(&self, rate: f64) -> Option<Sides> {
         let mut sum = NeumaierSum::default();
-        let mut groups = [0.0; 32];
+        let mut groups = [0.0; GROUPS];
         let log_growth = rate.ln_1p();
         self.visit(log_growth, |group, _, amount, _, factor, _| {
             let term = amount * factor;
             sum.add(term);
-            // Every group is below 18: the mask only spares the bounds check.
-            groups[group & 31] += term;
+            // Every group is below GROUPS (a power of two): the mask only spares the
+            // bounds check.
+            groups[group & (GROUPS - 1)] += term;
         });
         let value = sum.total();
         let last_time = self.points.last().map_or(0.0, |&(t, _)| t);
-        let g = |range: std::ops::Range<usize>| groups[range].iter().sum::<f64>();
-        let [i0, i1, i2, i3, i4, i5, i6, i7, i8, o0, o1, o2, o3, o4, o5, o6, o7, o8, ..] = groups;
+        // Inflows `i`, outflows `o`, by `2 a₊ + a₋` (after the first pivot, the
+        // second).
+        let [i0, i1, i2, i3, o0, o1, o2, o3] = groups;
         value.is_finite().then_some(Sides {
             rate,
             value,
             log_growth,
-            inflows: g(0..9),
-            outflows: -g(9..18),
+            inflows: (i0 + i1) + (i2 + i3),
+            outflows: -((o0 + o1) + (o2 + o3)),
             parts: [
-                // Positive: about the first pivot (a group's `c₊` is its index / 3 % 3).
+                // Positive: about the first pivot.
                 Parts {
-                    falling: g(3..9) + g(9..15),
-                    inflows_before: g(0..3),
-                    outflows_after: -g(15..18),
+                    falling: (i2 + i3) + (o0 + o1),
+                    inflows_before: i0 + i1,
+                    outflows_after: -(o2 + o3),
                 },
-                // Negative, the flows negated: about the second (`c₋`, its index % 3).
+                // Negative, the flows negated: about the second.
                 Parts {
-                    falling: -((o1 + o2 + o4 + o5 + o7 + o8) + (i0 + i1 + i3 + i4 + i6 + i7)),
-                    inflows_before: -(o0 + o3 + o6),
-                    outflows_after: i2 + i5 + i8,
+                    falling: -((o1 + o3) + (i0 + i2)),
+                    inflows_before: -(o0 + o2),
+                    outflows_after: i1 + i3,
                 },
             ],
-            size: groups[..GROUPS].iter().map(|x| x.abs()).sum(),
+            size: groups.iter().map(|x| x.abs()).sum(),
             exponent: last_time * log_growth.abs(),
             terms: self.points.len() as f64,
         })
@@ -1835,9 +1830,10 @@ fn geometric_rate(start: f64, ratio: f64, j: usize, end: f64) -> Option<f64> {
     }
 }
 
-/// The groups of [`Cashflows::pivoted`]: inflow or outflow, before, at or after each
-/// of the two pivots.
-const GROUPS: usize = 18;
+/// The groups of [`Cashflows::pivoted`]: inflow or outflow, after each of the two
+/// pivots or not.
+const GROUPS: usize = 8;
+const _: () = assert!(GROUPS.is_power_of_two());
 
 /// The value of the flows at a grid rate, and its terms discounted and summed
 /// plainly in the ways [`Sides::same_sign_between`] reads (see
