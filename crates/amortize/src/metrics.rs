@@ -1053,22 +1053,17 @@ fn netted_by_sorting(terms: impl Iterator<Item = (i64, i128)>) -> Option<Vec<(i6
 const FRESH: u8 = u8::MAX;
 
 /// A point's step (an index into the gaps, or [`FRESH`]) and its group (below
-/// [`GROUPS`]) in one byte: the step in the low four bits (8 for FRESH), the group
-/// above. Kept in a byte rather than two, the flows' vectors keep their sizes.
+/// [`GROUPS`]) in one byte: the step in the low three bits, the fourth set for
+/// FRESH, the group above. Kept in a byte rather than two, the flows' vectors keep
+/// their sizes.
 fn step_code(step: u8, group: u8) -> u8 {
     group << 4 | if step == FRESH { 8 } else { step }
-}
-
-/// [`step_code`] undone: `[step, group]`.
-fn step_and_group(code: u8) -> [u8; 2] {
-    let step = code & 15;
-    [if step == 8 { FRESH } else { step }, code >> 4]
 }
 
 /// Distinct gaps whose step factors are kept: a monthly calendar has four (28 to 31
 /// days), a quarterly one three.
 const MAX_GAPS: usize = 8;
-const _: () = assert!(MAX_GAPS.is_power_of_two());
+const _: () = assert!(MAX_GAPS == 8); // `step_code` keeps a step in three bits
 
 /// The longest chain of stepped factors before one is computed afresh: it keeps the
 /// chained error below `2 · CHAIN` ulps.
@@ -1187,7 +1182,7 @@ impl Cashflows {
         for (i, (step, &(_, amount))) in self.steps.iter_mut().zip(&self.points).enumerate() {
             let outflow = u8::from(amount < 0.0);
             let group = 4 * outflow + 2 * u8::from(i > up) + u8::from(i > down);
-            *step = step_code(step_and_group(*step)[0], group);
+            *step = (*step & 15) | group << 4;
         }
     }
 
@@ -1207,18 +1202,18 @@ impl Cashflows {
         let mut factor = 1.0;
         let mut chain = 0;
         for (&(t, amount), &code) in self.points.iter().zip(&self.steps) {
-            let [step, group] = step_and_group(code);
             let exponent = -t * log_growth;
-            if step == FRESH {
+            // The step's fourth bit marks a fresh factor (`step_code`).
+            if code & 8 != 0 {
                 factor = exponent.exp();
                 chain = 0;
             } else {
-                // Every step but FRESH is below MAX_GAPS (a power of two): the mask
-                // only spares the bounds check.
-                factor *= step_factors[usize::from(step) & (MAX_GAPS - 1)];
+                // Every other step is below MAX_GAPS: the mask only spares the
+                // bounds check.
+                factor *= step_factors[usize::from(code) & (MAX_GAPS - 1)];
                 chain += 1;
             }
-            each(usize::from(group), t, amount, exponent, factor, chain);
+            each(usize::from(code >> 4), t, amount, exponent, factor, chain);
         }
     }
 
