@@ -229,9 +229,12 @@ fn discount_factor(daily: Decimal, days: i64) -> Option<Decimal> {
 ///   equally close (within 1e-12) the lower. Two roots in one grid cell (less than
 ///   0.01 apart near 0.1), or a root where the XNPV touches zero without changing
 ///   sign, are not found. The scan skips runs of cells where bounds on the inflows
-///   and outflows prove that no grid rate changes sign (a binary search after a
-///   skip that fails, reusing the rate that failed), so it finds the same cell at a
-///   fraction of the evaluations.
+///   and outflows prove that no grid rate changes sign (also taken about a pivot
+///   time, the flows' own turn, such as capex paid after the first revenue; after a
+///   skip that fails across a sign change the next is aimed just short of where the
+///   line through the two values crosses zero, otherwise halved, and the rate that
+///   failed is reused), so it finds the same cell, with the same values at its ends
+///   and the same root to the bit, at a fraction of the evaluations.
 ///
 /// The result is the f64 root rounded to 15 significant digits, unrounded
 /// otherwise: print it with `round10`.
