@@ -276,14 +276,21 @@ impl Summary {
             wal_years(&repaid, close)
         });
 
-        let min_total = min_dscr_total(periods);
+        let min_value = min.map(|(d, k)| (d.value(), k));
+        // With a senior facility alone the combined DSCR is the senior's
+        // (`PeriodResult::dscr_total`): the same minimum at the same period.
+        let min_total = if plan.facilities.len() == 1 && senior_index.is_some() {
+            min_value
+        } else {
+            min_dscr_total(periods)
+        };
         let totals = PeriodTotals::of(periods);
         Summary {
             detail,
             senior_commitment: senior.map_or(Money::ZERO, |s| s.commitment),
             sizing_binding: senior.and_then(|s| s.binding),
-            min_dscr: min.map(|(d, _)| d.value()),
-            min_dscr_period: min.map(|(_, k)| k),
+            min_dscr: min_value.map(|(d, _)| d),
+            min_dscr_period: min_value.map(|(_, k)| k),
             min_dscr_total: min_total.map(|(d, _)| d),
             min_dscr_total_period: min_total.map(|(_, k)| k),
             facilities: if all {
