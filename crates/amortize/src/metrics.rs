@@ -1189,9 +1189,9 @@ impl Cashflows {
         }
     }
 
-    /// Visits every point with its time, amount, exponent `-t · log_growth`, discount
-    /// factor `exp(exponent)` and the number of steps that factor was chained over
-    /// (see [`Cashflows::steps`]). A chained factor carries at most `(1 + 3 |x| + 2 ·
+    /// Visits every point with its group ([`Cashflows::pivoted`]), time, amount,
+    /// exponent `-t · log_growth`, discount factor `exp(exponent)` and the number of
+    /// steps that factor was chained over (see [`Cashflows::steps`]). A chained factor carries at most `(1 + 3 |x| + 2 ·
     /// chain) u` of relative error (`u = 2^-53`): each step's `exp` is off by `(1 + 3
     /// |Δx|) u` and its product by `u`, and the `|Δx|` add up to `|x|`.
     fn visit(&self, log_growth: f64, mut each: impl FnMut(usize, f64, f64, f64, f64, u32)) {
@@ -1888,7 +1888,7 @@ impl Sides {
     /// this is the plain bound `inflows(hi) - outflows(lo)`, also tried. `ρ` is
     /// taken from below ([`rho_from_below`]). The bound holds with a margin: the
     /// rounding of the group sums (`(n + 4 + 4 x + 2 CHAIN) u` of their terms, `x`
-    /// the largest exponent, see [`Cashflows::visit`]), of the at most 18 additions
+    /// the largest exponent, see [`Cashflows::visit`]), of the at most 8 additions
     /// that make the parts and the bracket, and of the value computed at any rate in
     /// between (at most `(3 + x + CHAIN) u` of the terms at `lo`, the largest): in
     /// all less than `(2 n + 27 + 5 x + 3 CHAIN) u` of the terms' sizes at both ends,
