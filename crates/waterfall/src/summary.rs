@@ -179,18 +179,25 @@ impl Summary {
         // principal_due) over g+1..H, as one exact fraction divided once.
         let avg_dscr = senior_index.filter(|_| all).and_then(|si| {
             let s = &plan.facilities[si];
-            let window: Vec<(Money, Money)> = periods
-                .iter()
-                .filter(|p| p.period > s.interest_only_periods && p.period <= s.deadline)
-                .filter(|p| p.dscr.is_some())
-                .map(|p| {
-                    let f = &p.facilities[si];
-                    (
-                        p.operations.cfads,
-                        f.interest_due + f.commitment_fee_due + f.principal_due,
-                    )
-                })
-                .collect();
+            // At most the window's periods: allocated once rather than grown.
+            let mut window: Vec<(Money, Money)> = Vec::with_capacity(
+                s.deadline
+                    .min(periods.len())
+                    .saturating_sub(s.interest_only_periods),
+            );
+            window.extend(
+                periods
+                    .iter()
+                    .filter(|p| p.period > s.interest_only_periods && p.period <= s.deadline)
+                    .filter(|p| p.dscr.is_some())
+                    .map(|p| {
+                        let f = &p.facilities[si];
+                        (
+                            p.operations.cfads,
+                            f.interest_due + f.commitment_fee_due + f.principal_due,
+                        )
+                    }),
+            );
             metrics::mean_ratio_to_print(&window)
         });
         let llcr = senior.filter(|_| all).and_then(|s| {
@@ -226,9 +233,11 @@ impl Summary {
         // terminal flow (and, for the payback, their sums by period); the senior
         // lender's draws, upfront fee and every payment it received.
         let mut sponsor_flows: Vec<DatedFlow> = Vec::with_capacity(periods.len() + 2);
+        // The lender is paid interest and principal in most periods, besides its
+        // draws and fees: room for two flows a period spares growing the vector.
         let mut senior_lender_flows: Vec<DatedFlow> =
             Vec::with_capacity(if senior_index.is_some() {
-                periods.len() + 2
+                2 * periods.len() + 4
             } else {
                 0
             });
@@ -267,14 +276,21 @@ impl Summary {
             wal_years(&repaid, close)
         });
 
-        let min_total = min_dscr_total(periods);
+        let min_value = min.map(|(d, k)| (d.value(), k));
+        // With a senior facility alone the combined DSCR is the senior's
+        // (`PeriodResult::dscr_total`): the same minimum at the same period.
+        let min_total = if plan.facilities.len() == 1 && senior_index.is_some() {
+            min_value
+        } else {
+            min_dscr_total(periods)
+        };
         let totals = PeriodTotals::of(periods);
         Summary {
             detail,
             senior_commitment: senior.map_or(Money::ZERO, |s| s.commitment),
             sizing_binding: senior.and_then(|s| s.binding),
-            min_dscr: min.map(|(d, _)| d.value()),
-            min_dscr_period: min.map(|(_, k)| k),
+            min_dscr: min_value.map(|(d, _)| d),
+            min_dscr_period: min_value.map(|(_, k)| k),
             min_dscr_total: min_total.map(|(d, _)| d),
             min_dscr_total_period: min_total.map(|(_, k)| k),
             facilities: if all {

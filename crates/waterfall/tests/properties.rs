@@ -156,6 +156,22 @@ proptest! {
         prop_assert!(violations.is_empty(), "{:#?}", violations);
     }
 
+    /// With a senior facility alone the combined DSCR of every period is the senior
+    /// DSCR (the same debt service due over the same CFADS), so the summary's two
+    /// minimums agree, period included (the summary takes one for the other).
+    #[test]
+    fn the_combined_dscr_of_a_senior_alone_is_the_senior_dscr(deal in arb_deal(Debt::Any)) {
+        let r = run_ok(&deal)?;
+        let senior_alone = r.plan.facilities.len() == 1
+            && r.plan.facilities[0].rank == Rank::Senior;
+        prop_assume!(senior_alone);
+        for p in &r.periods {
+            prop_assert_eq!(p.dscr_total(), p.dscr.map(|d| d.value()), "period {}", p.period);
+        }
+        let s = &r.summary;
+        prop_assert_eq!((s.min_dscr_total, s.min_dscr_total_period), (s.min_dscr, s.min_dscr_period));
+    }
+
     /// A run with [`Detail::Outcome`] is the full run but for the figures the mask
     /// leaves out: the same periods, events, ledger and terminal, the same figures an
     /// outcome reads; the left-out ones are `None` or empty whatever the run.
