@@ -55,7 +55,11 @@ pub struct FacilityPlan {
     pub interest_only_periods: usize,
     /// `r_k` of every period 1..N.
     pub rates: Vec<Decimal>,
-    /// The draw on each capex payment, aligned with [`Plan::capex`].
+    /// The draw on each capex payment, aligned with [`Plan::capex`]: the pro-rata
+    /// draws of section 4, which sum to the commitment. A run's plan
+    /// ([`crate::Run::plan`]) holds the draws as made: in a rare run a negative
+    /// remainder draw is cut to the facility's balance on its date, and the draws
+    /// then sum to a few cents more (docs/methodology.md, capex and funding).
     pub draws: Vec<Money>,
     /// `round2(C · upfront_fee)`, paid at close.
     pub upfront_fee: Money,

@@ -412,13 +412,20 @@ pub fn run_plan(deal: &ValidDeal, plan: Plan) -> Result<Run, RunError> {
 /// Runs the waterfall on a plan fixed at close as [`run_plan`] does, computing the
 /// figures of the summary that `detail` asks for ([`Detail`]); every period, event,
 /// transfer and computed figure is the same as [`run_plan`]'s.
-pub fn run_plan_with(deal: &ValidDeal, plan: Plan, detail: Detail) -> Result<Run, RunError> {
+pub fn run_plan_with(deal: &ValidDeal, mut plan: Plan, detail: Detail) -> Result<Run, RunError> {
     let Outcome {
         closing,
         periods,
         terminal,
         ledger,
+        cut_draws,
     } = run_waterfall(deal, &plan)?;
+    // The run's plan holds the draws as made.
+    for (i, j, made) in cut_draws {
+        if let Some(d) = plan.facilities.get_mut(i).and_then(|f| f.draws.get_mut(j)) {
+            *d = made;
+        }
+    }
     let mut events: Vec<Event> = Vec::with_capacity(periods.iter().map(|p| p.events.len()).sum());
     for p in &periods {
         events.extend(p.events.iter().cloned());

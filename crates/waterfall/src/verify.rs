@@ -169,7 +169,9 @@ impl Run {
                 .sum();
             let tf = &t.facilities[i];
             let lost = tf.principal_due - tf.principal_paid;
-            if drawn != f.commitment || drawn != repaid + tf.principal_paid + lost {
+            // The draws as made sum to the commitment, or a few cents more when a
+            // negative remainder draw was cut to the balance (`draw_made`).
+            if drawn < f.commitment || drawn != repaid + tf.principal_paid + lost {
                 fail(
                     n,
                     "draws = principal repaid + lost",

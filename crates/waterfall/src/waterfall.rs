@@ -42,6 +42,9 @@ pub(crate) struct Outcome {
     pub terminal: Terminal,
     /// Every transfer.
     pub ledger: Ledger,
+    /// The draws cut to the facility's balance ([`draw_made`]): facility, capex
+    /// payment, the draw made. Empty in all but rare runs.
+    pub cut_draws: Vec<(usize, usize, Money)>,
 }
 
 /// Runs a plan: closing, every period, then the end of the run, whose `lender_loss`
@@ -63,6 +66,7 @@ pub(crate) fn run_waterfall(deal: &ValidDeal, plan: &Plan) -> Result<Outcome, Ru
         periods,
         terminal,
         ledger: waterfall.ledger,
+        cut_draws: waterfall.cut_draws,
     })
 }
 
@@ -131,6 +135,33 @@ struct FacilityDue {
     principal_due: Money,
     /// What step 4 or 7 asked for.
     principal_step_due: Money,
+    /// The period's draw cut to the balance ([`draw_made`]), if any: its capex
+    /// payment and the draw made.
+    cut: Option<(usize, Money)>,
+}
+
+impl FacilityDue {
+    /// The draw made on capex payment `j` of the period, whose planned draw is
+    /// `planned`.
+    fn draw_on(&self, j: usize, planned: Money) -> Money {
+        match self.cut {
+            Some((c, made)) if c == j => made,
+            _ => planned,
+        }
+    }
+}
+
+/// A draw as made on its date (section 4 and the invariant "no balance is negative"
+/// of section 14): the planned pro-rata draw, but a negative remainder draw (the
+/// rounded draws before it ran ahead of `C`) takes back at most what the facility
+/// owes then, `balance` (its balance with the draws made before it). A facility
+/// already repaid draws 0.00 and the sponsor pays the whole payment; the facility
+/// has then drawn `C` and those cents (docs/methodology.md, *Decided*).
+///
+/// The two rules of the methodology cannot both hold there: the remainder draw
+/// would leave a balance below zero.
+fn draw_made(planned: Money, balance: Money) -> Money {
+    planned.max(-balance.at_least_zero())
 }
 
 /// The two operating lines of steps 1 and 2.
@@ -313,6 +344,8 @@ struct Waterfall<'a> {
     reserve: ReserveTargets,
     /// The covenants' levels, prepared once per run.
     levels: Levels,
+    /// The draws cut to the balance so far ([`Outcome::cut_draws`]).
+    cut_draws: Vec<(usize, usize, Money)>,
 }
 
 /// The covenants' levels (section 11), each prepared once to test a ratio every period.
@@ -373,6 +406,7 @@ impl<'a> Waterfall<'a> {
                 .collect(),
             reserve: ReserveTargets::new(plan, deal),
             levels: Levels::of(deal),
+            cut_draws: Vec::new(),
         }
     }
 
@@ -558,10 +592,15 @@ impl<'a> Waterfall<'a> {
             let date = line.effective_date(deal.close);
             let mut drawn = Money::ZERO;
             for (i, f) in plan.facilities.iter().enumerate() {
-                let d = f.draws[j];
+                let s = &mut self.facilities[i];
+                let d = draw_made(f.draws[j], s.balance + s.due.draws);
+                if d != f.draws[j] {
+                    s.due.cut = Some((j, d));
+                    self.cut_draws.push((i, j, d));
+                }
+                s.due.draws += d;
                 self.ledger
                     .post(k, date, Step::Capex, Account::Lender(i), Account::Box, d);
-                self.facilities[i].due.draws += d;
                 drawn += d;
             }
             let equity = line.amount - drawn;
@@ -600,10 +639,11 @@ impl<'a> Waterfall<'a> {
             let (day_count, rate) = (f.terms.day_count, f.rates[idx]);
             let whole_period = day_count.period_fraction(period);
             let mut interest = accrued(rate, whole_period, s.due.opening)?;
-            for (line, draw) in plan.capex.iter().zip(&f.draws) {
+            for (j, (line, draw)) in plan.capex.iter().zip(&f.draws).enumerate() {
                 if line.period == k {
                     let from = line.effective_date(deal.close).max(period.start);
-                    interest += accrued(rate, day_count.fraction(from, period.end), *draw)?;
+                    let draw = s.due.draw_on(j, *draw);
+                    interest += accrued(rate, day_count.fraction(from, period.end), draw)?;
                 }
             }
             s.due.interest = interest;

@@ -820,6 +820,117 @@ fn a_zero_capex_payment_draws_nothing_after_repayment() {
     assert_eq!(r.verify(), vec![]);
 }
 
+/// A negative remainder draw after the facility is repaid (section 4 against the
+/// invariant "no balance is negative" of section 14; docs/methodology.md, *Decided*).
+///
+/// Three orders of one 150,000.00 server, each paid at close, and a fourth of one
+/// 0.01 cable paid on 2026-02-15 (period 2): T = 450,000.01. A senior of 200,000.00
+/// (8% fixed, ACT/360, straight line over 4 months, sweep 1) funds them pro rata:
+/// - each server draws round2(200,000.00 · 150,000.00 / 450,000.01) =
+///   round2(66,666.66518…) = 66,666.67, 200,000.01 in all at close;
+/// - the cable, the last non-zero payment, draws the remainder
+///   200,000.00 - 200,000.01 = -0.01.
+///
+/// 100 GPUs at 4.00: invoice_1 = 100 · 4 · 24 · 31 = 297,600.00 = CFADS_1 (no costs).
+/// interest_1 = round2(200,000.01 · 0.08 · 31 / 360) = round2(1,377.77785…) = 1,377.78;
+/// p_1 = round2(200,000.00 / 4) = 50,000.00 (the close schedule of C), and the sweep
+/// prepays the rest of the balance, 150,000.01: the facility is repaid in period 1.
+/// In period 2 the -0.01 would leave a balance of -0.01 (`run` used to stop on "no
+/// negative balance"): the draw returns at most the balance, 0.00, so the facility
+/// draws 0.00 and the sponsor pays the whole 0.01 of the cable (equity 0.01, not the
+/// 0.01 - (-0.01) = 0.02 of the uncut draw).
+#[test]
+#[allow(clippy::needless_update)]
+fn a_negative_remainder_draw_never_takes_a_balance_below_zero() {
+    use boxflow_core::{Quantity, Rate, Share};
+    use boxflow_model::*;
+    use common::{d, date, m, reference_deal};
+    let close = date("2026-01-01");
+    let order = |unit_cost: &str, date| PurchaseOrder {
+        item: None,
+        units: 1,
+        unit_cost: Quantity::new(d(unit_cost)),
+        payments: vec![CapexPayment {
+            date,
+            share: Share::ONE,
+        }],
+        useful_life_months: 48,
+        residual_share: Share::ZERO,
+    };
+    let base = reference_deal();
+    let deal = Deal {
+        close,
+        contract: Contract {
+            term_months: 4,
+            prepayment: Money::ZERO,
+            prepayment_credit_share: Share::ZERO,
+            capacity: vec![CapacityLine {
+                name: None,
+                gpus: 100,
+                online: close,
+                price_per_gpu_hour: Quantity::new(d("4.00")),
+            }],
+            ..base.contract.clone()
+        },
+        purchase_orders: vec![
+            order("150000", close),
+            order("150000", close),
+            order("150000", close),
+            order("0.01", date("2026-02-15")),
+        ],
+        datacenters: vec![],
+        expenses: vec![],
+        fees: vec![],
+        facilities: vec![Facility {
+            commitment: Commitment::Fixed {
+                amount: m("200000.00"),
+                target_dscr: None,
+            },
+            rate: RateSpec::Fixed(Rate::new(d("0.08"))),
+            amortization: Amortization::StraightLine,
+            repay_by: RepayBy::Months(4),
+            upfront_fee: Rate::ZERO,
+            commitment_fee: Rate::ZERO,
+            sweep: Share::ONE,
+            ..base.facilities[0].clone()
+        }],
+        reserve: None,
+        covenants: None,
+        curves: Default::default(),
+        ..base
+    };
+    assert!(validate(&deal).is_empty(), "{:#?}", validate(&deal));
+    let server = m("150000.00");
+    let pro_rata = boxflow_amortize::pro_rata_draws(
+        m("200000.00"),
+        &[server, server, server, m("0.01")],
+        m("450000.01"),
+    )
+    .unwrap();
+    assert_eq!(
+        pro_rata,
+        [m("66666.67"), m("66666.67"), m("66666.67"), m("-0.01")]
+    );
+    let r = run(&valid(deal)).unwrap();
+    // The run's plan holds the draws as made: the cable's is cut to 0.00.
+    assert_eq!(
+        r.plan.facilities[0].draws,
+        [m("66666.67"), m("66666.67"), m("66666.67"), m("0.00")]
+    );
+    assert_eq!(r.closing.draws[0].1, m("200000.01"));
+    let p1 = &r.periods[0].facilities[0];
+    assert_eq!(p1.interest_due, m("1377.78"));
+    assert_eq!(p1.principal_paid, m("50000.00"));
+    assert_eq!(p1.prepaid, m("150000.01"));
+    assert_eq!(p1.closing, Money::ZERO);
+    let p2 = &r.periods[1];
+    assert_eq!(p2.facilities[0].draws, Money::ZERO);
+    assert_eq!(p2.facilities[0].closing, Money::ZERO);
+    assert_eq!(p2.equity_contribution, m("0.01"));
+    assert!(r.terminal.facilities[0].loss.is_zero());
+    assert_eq!(r.verify(), vec![]);
+}
+
 /// "A higher price never raises the lender loss" does not hold for sized senior debt
 /// when sizing's untested interest-only periods can't pay (the generated search found
 /// this deal; the figures are worked here by hand).
