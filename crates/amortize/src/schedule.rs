@@ -617,7 +617,7 @@ struct IntegerTerms {
     last_payment: Option<usize>,
     /// The first payment after close.
     first_after_close: usize,
-    /// Periods 1..N.
+    /// Periods 1..=H (the periods after `H` are never tested).
     periods: Vec<IntegerPeriod>,
     /// The level profile's interest factor on the nominal balance, `rate · m / 12`.
     level_rate: Factor,
@@ -659,9 +659,12 @@ impl IntegerTerms {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
+        // Periods 1..=H only: `feasible` decides at H (check() keeps 1 <= H <= N),
+        // so the factors of the periods after it would never be applied.
         let periods = terms
             .periods
             .iter()
+            .take(terms.deadline)
             .enumerate()
             .map(|(i, p)| {
                 let fraction = terms.day_count.fraction(p.start, p.end);
