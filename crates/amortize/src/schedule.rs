@@ -732,7 +732,6 @@ impl IntegerTerms {
     /// does not fit (the caller then projects the schedule).
     fn feasible(&mut self, terms: &ScheduleTerms, commitment: i128) -> Option<bool> {
         self.draw_all(commitment)?;
-        let count = self.payments.len();
         let mut closing = 0_i128;
         for (payment, draw) in self.payments.iter().zip(&self.draws) {
             if payment.period == 0 {
@@ -756,27 +755,31 @@ impl IntegerTerms {
         let mut balance = closing;
         let mut drawn = closing;
         let mut next = self.first_after_close;
+        // `periods` holds 1..=H (`new` refuses H > N), so every k here is <= H, the
+        // window is k > g, and the loop ends on H's test.
+        let (g, h) = (self.interest_only_periods, self.deadline);
+        let (payments, payment_draws) = (&self.payments, &self.draws);
         for (i, period) in self.periods.iter().enumerate() {
             let k = i + 1;
             let opening = balance;
             let mut interest = period.interest.apply(opening)?;
             let mut draws = 0_i128;
-            while next < count && self.payments[next].period == k {
-                let amount = self.draws[next];
-                interest = interest.checked_add(self.payments[next].interest.apply(amount)?)?;
+            while let Some(payment) = payments.get(next).filter(|p| p.period == k) {
+                let amount = payment_draws[next];
+                interest = interest.checked_add(payment.interest.apply(amount)?)?;
                 draws = draws.checked_add(amount)?;
                 next += 1;
             }
             let fee = period.fee.apply(commitment.checked_sub(drawn)?)?;
             drawn = drawn.checked_add(draws)?;
             let after_draws = opening.checked_add(draws)?;
-            let in_window = k > self.interest_only_periods && k <= self.deadline;
+            let in_window = k > g;
             let principal = if !in_window {
                 0
-            } else if k == self.deadline {
+            } else if k == h {
                 after_draws
             } else {
-                let j = k - self.interest_only_periods;
+                let j = k - g;
                 let wanted = match &terms.profile {
                     Profile::Sculpted => period.cap.map_or(Some(0), |c| {
                         Some(c.checked_sub(interest)?.checked_sub(fee)?.max(0))
@@ -803,9 +806,6 @@ impl IntegerTerms {
                         return Some(false);
                     }
                 }
-            }
-            if k == self.deadline {
-                return Some(true);
             }
         }
         Some(true)
