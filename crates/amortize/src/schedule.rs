@@ -193,7 +193,24 @@ pub fn debt_service_cap(
     dscr: Ratio,
     prior_debt_service: Money,
 ) -> Result<Money, ArithmeticError> {
-    Ok(floor2_ratio(&[cfads.amount()], &[dscr.value()])? - prior_debt_service)
+    let cap = match floor_cents_over(cfads.cents(), dscr.value()) {
+        Some(cents) => Money::checked_cents(cents)?,
+        None => floor2_ratio(&[cfads.amount()], &[dscr.value()])?,
+    };
+    Ok(cap - prior_debt_service)
+}
+
+/// `floor2(c / 100 / dscr)` in cents on `i128` for `dscr = m · 10^-s > 0`: the exact
+/// quotient `c · 10^s / m` floored (`div_euclid` by a positive divisor), the cent
+/// [`floor2_ratio`] gives; `None` when `m <= 0` or the product does not fit (the
+/// exact path then answers, or reports the error).
+fn floor_cents_over(cents: i128, dscr: Decimal) -> Option<i128> {
+    let m = dscr.mantissa();
+    if m <= 0 {
+        return None;
+    }
+    let power = *crate::exact::POW10.get(dscr.scale() as usize)?;
+    Some(cents.checked_mul(power)?.div_euclid(m))
 }
 
 /// Interest of a period (section 6): `round2(opening · r · yf(start, end))` plus, for
