@@ -54,6 +54,10 @@ pub struct Factor {
     /// `floor((2^64 - 1) / den)` when [`Factor::prepared`] computed it (`den` fits
     /// `u64`), else 0: a quotient of `u64` by `den` is then a multiplication.
     reciprocal: u64,
+    /// `(num, den)` of `small` as `(i64, u64)` when [`Factor::prepared`] found both
+    /// fit (and so computed `reciprocal`): [`Factor::apply`]'s product of an `i64`
+    /// amount is then one widening multiplication that cannot overflow.
+    narrow: Option<(i64, u64)>,
 }
 
 impl Factor {
@@ -80,6 +84,7 @@ impl Factor {
             per,
             small: Factor::integer_ratio(value, times, per),
             reciprocal: 0,
+            narrow: None,
         }
     }
 
@@ -125,9 +130,12 @@ impl Factor {
         let reciprocal = small
             .and_then(|(_, den)| u64::try_from(den).ok())
             .map_or(0, |den| u64::MAX / den);
+        let narrow =
+            small.and_then(|(num, den)| Some((i64::try_from(num).ok()?, u64::try_from(den).ok()?)));
         Factor {
             small,
             reciprocal,
+            narrow,
             ..self
         }
     }
@@ -156,7 +164,26 @@ impl Factor {
     /// `round2(cents · value · times / per)` in cents on `i128` alone, the same cent as
     /// [`Factor::on`]; `None` when a product does not fit `i128` or the result is
     /// beyond [`Money::max_amount`] (the exact path then answers, or reports the error).
+    #[inline]
     pub fn apply(&self, cents: i128) -> Option<i128> {
+        if let (Some((num, den)), Ok(amount)) = (self.narrow, i64::try_from(cents)) {
+            // |amount|, |num| <= 2^63, so |product| <= 2^126 fits i128 (no check).
+            let product = i128::from(amount) * i128::from(num);
+            if let Ok(magnitude) = u64::try_from(product.unsigned_abs()) {
+                // `narrow` is set only with `reciprocal = floor((2^64 - 1) / den)`.
+                // The quotient is at most 2^64 < MAX_CENTS: no range check needed.
+                // A zero amount gives a zero product, rounded to 0.
+                let rounded =
+                    i128::from(round_half_up_by_reciprocal(magnitude, den, self.reciprocal));
+                return Some(if product < 0 { -rounded } else { rounded });
+            }
+        }
+        self.apply_wide(cents)
+    }
+
+    /// [`Factor::apply`] when the amount or the ratio does not fit 64 bits, or the
+    /// product does not (or the factor is not prepared).
+    fn apply_wide(&self, cents: i128) -> Option<i128> {
         let (num, den) = self.small?;
         if cents == 0 {
             return Some(0);
@@ -361,6 +388,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_narrow_product_and_the_wide_one_meet_at_2_pow_64() {
+        // 3 · 6,148,914,691,236,517,205 = 2^64 - 1: the last product of 64 bits.
+        let triple = Factor::share(Decimal::from(3)).prepared();
+        assert_eq!(triple.narrow, Some((3, 1)));
+        let a = 6_148_914_691_236_517_205_i128;
+        assert_eq!(triple.apply(a), Some(18_446_744_073_709_551_615));
+        assert_eq!(triple.apply(-a), Some(-18_446_744_073_709_551_615));
+        // One cent more: 2^64 + 2, past 64 bits, is the wide path's, the same product.
+        assert_eq!(triple.apply(a + 1), Some(18_446_744_073_709_551_618));
+        // Halves away from zero either side: 3 / 2 = 1.5 → 2, -1.5 → -2, 0 → 0.
+        let half = Factor::ratio(Decimal::ONE, Decimal::from(2)).prepared();
+        assert_eq!(half.narrow, Some((1, 2)));
+        assert_eq!(half.apply(3), Some(2));
+        assert_eq!(half.apply(-3), Some(-2));
+        assert_eq!(half.apply(0), Some(0));
+        // An amount beyond i64: (2^63 + 1) / 2 = 2^62 + 0.5 → 2^62 + 1, the wide path.
+        assert_eq!(half.apply((1 << 63) + 1), Some((1 << 62) + 1));
+        // A factor as it comes (not prepared) has no narrow ratio.
+        assert_eq!(Factor::share(Decimal::from(3)).narrow, None);
     }
 
     #[test]

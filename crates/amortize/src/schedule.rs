@@ -193,7 +193,24 @@ pub fn debt_service_cap(
     dscr: Ratio,
     prior_debt_service: Money,
 ) -> Result<Money, ArithmeticError> {
-    Ok(floor2_ratio(&[cfads.amount()], &[dscr.value()])? - prior_debt_service)
+    let cap = match floor_cents_over(cfads.cents(), dscr.value()) {
+        Some(cents) => Money::checked_cents(cents)?,
+        None => floor2_ratio(&[cfads.amount()], &[dscr.value()])?,
+    };
+    Ok(cap - prior_debt_service)
+}
+
+/// `floor2(c / 100 / dscr)` in cents on `i128` for `dscr = m · 10^-s > 0`: the exact
+/// quotient `c · 10^s / m` floored (`div_euclid` by a positive divisor), the cent
+/// [`floor2_ratio`] gives; `None` when `m <= 0` or the product does not fit (the
+/// exact path then answers, or reports the error).
+fn floor_cents_over(cents: i128, dscr: Decimal) -> Option<i128> {
+    let m = dscr.mantissa();
+    if m <= 0 {
+        return None;
+    }
+    let power = *crate::exact::POW10.get(dscr.scale() as usize)?;
+    Some(cents.checked_mul(power)?.div_euclid(m))
 }
 
 /// Interest of a period (section 6): `round2(opening · r · yf(start, end))` plus, for
@@ -617,7 +634,7 @@ struct IntegerTerms {
     last_payment: Option<usize>,
     /// The first payment after close.
     first_after_close: usize,
-    /// Periods 1..N.
+    /// Periods 1..=H (the periods after `H` are never tested).
     periods: Vec<IntegerPeriod>,
     /// The level profile's interest factor on the nominal balance, `rate · m / 12`.
     level_rate: Factor,
@@ -659,9 +676,12 @@ impl IntegerTerms {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
+        // Periods 1..=H only: `feasible` decides at H (check() keeps 1 <= H <= N),
+        // so the factors of the periods after it would never be applied.
         let periods = terms
             .periods
             .iter()
+            .take(terms.deadline)
             .enumerate()
             .map(|(i, p)| {
                 let fraction = terms.day_count.fraction(p.start, p.end);
@@ -729,7 +749,6 @@ impl IntegerTerms {
     /// does not fit (the caller then projects the schedule).
     fn feasible(&mut self, terms: &ScheduleTerms, commitment: i128) -> Option<bool> {
         self.draw_all(commitment)?;
-        let count = self.payments.len();
         let mut closing = 0_i128;
         for (payment, draw) in self.payments.iter().zip(&self.draws) {
             if payment.period == 0 {
@@ -753,27 +772,31 @@ impl IntegerTerms {
         let mut balance = closing;
         let mut drawn = closing;
         let mut next = self.first_after_close;
+        // `periods` holds 1..=H (`new` refuses H > N), so every k here is <= H, the
+        // window is k > g, and the loop ends on H's test.
+        let (g, h) = (self.interest_only_periods, self.deadline);
+        let (payments, payment_draws) = (&self.payments, &self.draws);
         for (i, period) in self.periods.iter().enumerate() {
             let k = i + 1;
             let opening = balance;
             let mut interest = period.interest.apply(opening)?;
             let mut draws = 0_i128;
-            while next < count && self.payments[next].period == k {
-                let amount = self.draws[next];
-                interest = interest.checked_add(self.payments[next].interest.apply(amount)?)?;
+            while let Some(payment) = payments.get(next).filter(|p| p.period == k) {
+                let amount = payment_draws[next];
+                interest = interest.checked_add(payment.interest.apply(amount)?)?;
                 draws = draws.checked_add(amount)?;
                 next += 1;
             }
             let fee = period.fee.apply(commitment.checked_sub(drawn)?)?;
             drawn = drawn.checked_add(draws)?;
             let after_draws = opening.checked_add(draws)?;
-            let in_window = k > self.interest_only_periods && k <= self.deadline;
+            let in_window = k > g;
             let principal = if !in_window {
                 0
-            } else if k == self.deadline {
+            } else if k == h {
                 after_draws
             } else {
-                let j = k - self.interest_only_periods;
+                let j = k - g;
                 let wanted = match &terms.profile {
                     Profile::Sculpted => period.cap.map_or(Some(0), |c| {
                         Some(c.checked_sub(interest)?.checked_sub(fee)?.max(0))
@@ -800,9 +823,6 @@ impl IntegerTerms {
                         return Some(false);
                     }
                 }
-            }
-            if k == self.deadline {
-                return Some(true);
             }
         }
         Some(true)

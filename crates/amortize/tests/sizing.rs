@@ -1004,3 +1004,33 @@ fn schedule_products_round_exact_half_cents_away_from_zero() {
     let cap = debt_service_cap(money("-0.01"), Ratio::new(d("1.5")), Money::ZERO).unwrap();
     assert_eq!(cap, money("-0.01"));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 1024,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// The cap's integer quotient (`c · 10^s / m` floored) is the cent of the exact
+    /// decimal path `floor2_ratio(CFADS, dscr)`, whatever the sign of CFADS, for
+    /// DSCRs of 0 to 28 decimals, less what ranks ahead.
+    #[test]
+    fn the_cap_is_the_exact_floored_quotient(
+        cfads in prop_oneof![
+            -1_000_000_000_000_i128..1_000_000_000_000,
+            -10_000_000_000_000_000_000_i128..10_000_000_000_000_000_000,
+        ],
+        mantissa in prop_oneof![1_i128..100_000, 1_i128..100_000_000_000_000_000_000_000_000],
+        scale in 0_u32..=28,
+        prior in 0_i64..1_000_000_000,
+    ) {
+        let dscr = Decimal::from_i128_with_scale(mantissa, scale);
+        let cfads = Money::checked(Decimal::from_i128_with_scale(cfads, 2)).unwrap();
+        let prior = Money::from_cents(prior);
+        let expected = boxflow_amortize::exact::floor2_ratio(&[cfads.amount()], &[dscr])
+            .map(|cap| cap - prior);
+        let cap = boxflow_amortize::debt_service_cap(cfads, Ratio::new(dscr), prior);
+        prop_assert_eq!(cap, expected);
+    }
+}
