@@ -1016,7 +1016,7 @@ fn plain(s: &str) -> bool {
     let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & (ONES * 0x80) != 0;
     let plain_byte = |b: &u8| *b >= 0x20 && *b != b'"' && *b != b'\\';
     let mut words = s.as_bytes().chunks_exact(8);
-    let words_plain = (&mut words).all(|word| {
+    let words_plain = words.by_ref().all(|word| {
         let w = word.iter().fold(0_u64, |w, &b| w << 8 | u64::from(b));
         !(below(w, 0x20)
             || below(w ^ (ONES * u64::from(b'"')), 1)
