@@ -996,13 +996,33 @@ fn whole(n: usize) -> Digits {
 /// nothing in it needs escaping (no `"`, `\` or control character), otherwise with
 /// serde_json's escapes.
 fn json_string(out: &mut Vec<u8>, s: &str) {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    if plain(s) {
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
         out.push(b'"');
     } else {
         out.extend_from_slice(Value::String(s.into()).to_string().as_bytes());
     }
+}
+
+/// True when nothing in `s` needs escaping in a JSON string: no `"`, `\\` or control
+/// character (a byte below 0x20). Eight bytes a word: a word `w` has a byte below
+/// `n <= 128` exactly when `(w - n·0x0101…01) & !w & 0x8080…80` is not 0 (the first
+/// such byte borrows; a byte that does not borrow and is 0x80 or above has its top
+/// bit cleared by `!w`), and a byte equal to `c` when `w ^ c·0x0101…01` has a byte
+/// below 1.
+fn plain(s: &str) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & (ONES * 0x80) != 0;
+    let plain_byte = |b: &u8| *b >= 0x20 && *b != b'"' && *b != b'\\';
+    let mut words = s.as_bytes().chunks_exact(8);
+    let words_plain = words.by_ref().all(|word| {
+        let w = word.iter().fold(0_u64, |w, &b| w << 8 | u64::from(b));
+        !(below(w, 0x20)
+            || below(w ^ (ONES * u64::from(b'"')), 1)
+            || below(w ^ (ONES * u64::from(b'\\')), 1))
+    });
+    words_plain && words.remainder().iter().all(plain_byte)
 }
 
 /// A JSON object written straight to bytes as `serde_json::to_writer_pretty` writes
@@ -1344,6 +1364,39 @@ mod tests {
     use super::*;
     use boxflow::core::round10;
     use boxflow::scenario::{FirstEvent, GRID_CHUNK};
+
+    proptest::proptest! {
+        /// `plain` is the byte-by-byte rule, on strings of any length made of the
+        /// bytes that matter (the escapes, their neighbours, 0x7f and multi-byte
+        /// characters) and ordinary ones.
+        #[test]
+        fn plain_is_the_bytewise_rule(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                '\0', '\u{1f}', ' ', '!', '"', '#', '[', '\\', ']', 'a', '\u{7f}',
+                '\u{80}', 'é', '€', '\u{10ffff}',
+            ]), 0..40)
+        ) {
+            let s: String = chars.into_iter().collect();
+            let bytewise = s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+            proptest::prop_assert_eq!(plain(&s), bytewise);
+        }
+    }
+
+    #[test]
+    fn a_quote_backslash_or_control_byte_anywhere_in_a_word_is_escaped() {
+        let base = "price=1.61,rate=0".to_string();
+        assert!(plain(&base));
+        for at in 0..=base.len() {
+            for c in ['"', '\\', '\n', '\u{1f}'] {
+                let mut s = base.clone();
+                s.insert(at, c);
+                assert!(!plain(&s), "{s:?}");
+            }
+            let mut s = base.clone();
+            s.insert(at, '\u{7f}');
+            assert!(plain(&s));
+        }
+    }
 
     fn reference() -> Base {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/reference.toml");

@@ -91,17 +91,29 @@ impl MoneyRatio {
 
     /// [`MoneyRatio::cmp_decimal`] with a [`Level`] prepared once (a covenant tested
     /// every period).
+    #[inline]
     pub fn cmp_level(self, level: &Level) -> Ordering {
-        self.fast_cmp_level(level)
-            .unwrap_or_else(|| self.value().cmp(&level.value))
+        match self.fast_cmp_level(level) {
+            Some(order) => order,
+            None => self.divided_cmp_level(level),
+        }
+    }
+
+    /// [`MoneyRatio::cmp_level`] by dividing: the rare ratio a hair from its level.
+    #[cold]
+    #[inline(never)]
+    fn divided_cmp_level(self, level: &Level) -> Ordering {
+        self.value().cmp(&level.value)
     }
 
     /// True when [`MoneyRatio::value`] is below `level`.
+    #[inline]
     pub fn is_below_level(self, level: &Level) -> bool {
         self.cmp_level(level) == Ordering::Less
     }
 
     /// True when [`MoneyRatio::value`] is above `level`.
+    #[inline]
     pub fn is_above_level(self, level: &Level) -> bool {
         self.cmp_level(level) == Ordering::Greater
     }
@@ -118,6 +130,7 @@ impl MoneyRatio {
 
     /// The numerator and denominator in cents, the denominator made positive, when
     /// both fit `i64` (every amount up to about 92 quadrillion, 9.2e16).
+    #[inline(always)]
     fn normalized(self) -> Option<(i64, i64)> {
         let a = i64::try_from(self.numerator.cents()).ok()?;
         let b = i64::try_from(self.denominator.cents()).ok()?;
@@ -137,19 +150,20 @@ impl MoneyRatio {
     /// `q = a / b` against `t = m / 10^s`: the sign of `a · 10^s - m · b` (`b > 0`) is
     /// that of `q - t`. When `q = t` the division is exact (`t` has at most 28
     /// decimals) and the decimal quotient is `t`. When `q != t` it decides for the
-    /// decimals too if `10^s · max(|a|, b) < 1e27`: then `|q - t| >= 1 / (b · 10^s) >
+    /// decimals too if `10^s · max(|a|, b) < 1e27`, that is `max(|a|, b) <
+    /// ⌈1e27 / 10^s⌉` (the level's `separated`): then `|q - t| >= 1 / (b · 10^s) >
     /// 1e-27 · max(1, |q|)`, more than the decimal quotient's rounding. `None`
     /// otherwise, and when an
     /// amount, the mantissa or `10^s` does not fit `i64` (every product below is then
     /// one 64 by 64-bit multiplication, which cannot overflow).
+    #[inline(always)]
     fn fast_cmp_level(self, level: &Level) -> Option<Ordering> {
-        let (m, power) = level.terms?;
+        let (m, power, separated) = level.terms?;
         let (a, b) = self.normalized()?;
         let left = i128::from(a) * i128::from(power);
         let right = i128::from(m) * i128::from(b);
-        let size =
-            u128::from(a.unsigned_abs().max(b.unsigned_abs())) * u128::from(power.unsigned_abs());
-        (left == right || size < SEPARATED).then(|| left.cmp(&right))
+        let size = a.unsigned_abs().max(b.unsigned_abs());
+        (left == right || size < separated).then(|| left.cmp(&right))
     }
 
     /// `q1 = a / b` against `q2 = c / d`: the sign of `a · d - c · b` (`b, d > 0`).
@@ -187,8 +201,10 @@ impl MoneyRatio {
 pub struct Level {
     /// `t`.
     value: Decimal,
-    /// `(m, 10^s)` when both fit `i64`.
-    terms: Option<(i64, i64)>,
+    /// `(m, 10^s, separated)` when `m` and `10^s` fit `i64`: `separated =
+    /// ⌈1e27 / 10^s⌉` (at most `u64::MAX`, more than any amount in cents that fits
+    /// `i64`), so that `x · 10^s < 1e27` exactly when `x < separated`.
+    terms: Option<(i64, i64, u64)>,
 }
 
 impl Level {
@@ -198,10 +214,11 @@ impl Level {
             .get(value.scale() as usize)
             .and_then(|&p| i64::try_from(p).ok());
         let m = i64::try_from(value.mantissa()).ok();
-        Level {
-            value,
-            terms: m.zip(power),
-        }
+        let terms = m.zip(power).map(|(m, power)| {
+            let separated = SEPARATED.div_ceil(power.unsigned_abs().into());
+            (m, power, u64::try_from(separated).unwrap_or(u64::MAX))
+        });
+        Level { value, terms }
     }
 
     /// `t`.
@@ -279,6 +296,22 @@ mod tests {
             Some(Ordering::Equal)
         );
         assert_eq!(ratio(125, 100).value(), Decimal::new(125, 2));
+    }
+
+    #[test]
+    fn a_level_decides_without_dividing_exactly_below_its_separation() {
+        // t = 1e-18: 10^18 · max(|a|, b) < 1e27 exactly when max(|a|, b) < 10^9.
+        let tiny = Level::new(Decimal::new(1, 18));
+        assert_eq!(tiny.terms.map(|(_, _, s)| s), Some(1_000_000_000));
+        let below = ratio(2, 999_999_999);
+        assert_eq!(below.fast_cmp_level(&tiny), Some(Ordering::Greater));
+        assert_eq!(ratio(2, 1_000_000_000).fast_cmp_level(&tiny), None);
+        assert_eq!(ratio(2, 1_000_000_000).cmp_level(&tiny), Ordering::Greater);
+        // t = 1.25: 10^27 / 100 = 10^25, more than any amount of i64 cents.
+        let level = Level::new(Decimal::new(125, 2));
+        assert_eq!(level.terms.map(|(_, _, s)| s), Some(u64::MAX));
+        // 10^19 does not fit i64: always divided.
+        assert_eq!(Level::new(Decimal::new(3, 19)).terms, None);
     }
 
     #[test]

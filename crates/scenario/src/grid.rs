@@ -136,6 +136,28 @@ impl fmt::Display for Dimension {
     }
 }
 
+/// A point's scenario name, `dimension=value,...` with each dimension's
+/// [`Grid::label`], written in one string.
+struct PointName<'a> {
+    grid: &'a Grid,
+    point: &'a [(Dimension, Decimal)],
+}
+
+impl fmt::Display for PointName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (k, (d, v)) in self.point.iter().enumerate() {
+            if k > 0 {
+                f.write_str(",")?;
+            }
+            match &self.grid.line {
+                Some(line) if d.targets_line() => write!(f, "{d}@{line}={v}")?,
+                _ => write!(f, "{}={v}", d.name())?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A scenario line or grid that can't be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -512,13 +534,13 @@ impl Grid {
     /// The scenario of point `i`, named `dimension=value,...` (`dimension@line=value`
     /// for a line shock).
     pub fn scenario(&self, i: usize) -> Result<Scenario, SpecError> {
-        let point = self.point(i);
-        let name = point
-            .iter()
-            .map(|(d, v)| format!("{}={v}", self.label(*d)))
-            .collect::<Vec<_>>()
-            .join(",");
-        let mut s = scenario_of(&name, &point)?;
+        self.scenario_at(&self.point(i))
+    }
+
+    /// [`Grid::scenario`] of a point's values ([`Grid::point`]).
+    fn scenario_at(&self, point: &[(Dimension, Decimal)]) -> Result<Scenario, SpecError> {
+        let name = PointName { grid: self, point }.to_string();
+        let mut s = scenario_of(&name, point)?;
         s.line = self.line.clone();
         Ok(s)
     }
@@ -696,9 +718,12 @@ fn row_with(
 ) -> GridRow {
     let values = grid.point(i);
     let outcome = grid
-        .scenario(i)
+        .scenario_at(&values)
         .map_err(ScenarioError::from)
-        .and_then(|s| run(&s).map(|run| base.outcome(s.name.clone(), &run, verify)));
+        .and_then(|s| {
+            let run = run(&s)?;
+            Ok(base.outcome(s.name, &run, verify))
+        });
     GridRow { values, outcome }
 }
 

@@ -4,7 +4,7 @@ use boxflow_core::Money;
 use serde::Serialize;
 
 use crate::ledger::{Account, Step};
-use crate::run::Run;
+use crate::run::{FacilityPeriod, Run};
 
 /// A broken invariant: a defect of the engine, never of the deal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -47,7 +47,16 @@ impl Run {
         }
         let mut prev_dsra = c.dsra;
         let mut prev_lockup = Money::ZERO;
-        let mut prev_balances: Vec<Money> = c.draws.iter().map(|(_, d)| *d).collect();
+        // The facilities' balances before each period: the draws at close, then the
+        // previous period's closing balances (read in place, not copied).
+        let mut prev_facilities: Option<&[FacilityPeriod]> = None;
+        let prev_balance = |prev: Option<&[FacilityPeriod]>, i: usize| {
+            match prev {
+                Some(lines) => lines.get(i).map(|f| f.closing),
+                None => c.draws.get(i).map(|(_, d)| *d),
+            }
+            .unwrap_or_default()
+        };
         let mut prev_prepayment = c.prepayment;
         let mut prev_opex_arrears = Money::ZERO;
         let mut prev_fee_arrears = Money::ZERO;
@@ -104,7 +113,7 @@ impl Run {
                 fail(k, "opex and fee arrears roll forward", String::new());
             }
             for (i, f) in p.facilities.iter().enumerate() {
-                if f.opening != prev_balances.get(i).copied().unwrap_or_default()
+                if f.opening != prev_balance(prev_facilities, i)
                     || f.opening + f.draws - f.principal_paid - f.prepaid != f.closing
                 {
                     fail(k, "facility balance rolls forward", f.name.to_string());
@@ -134,9 +143,7 @@ impl Run {
             }
             prev_dsra = p.dsra.closing;
             prev_lockup = p.lockup.closing;
-            // In place: one buffer for the run, not one per period.
-            prev_balances.clear();
-            prev_balances.extend(p.facilities.iter().map(|f| f.closing));
+            prev_facilities = Some(&p.facilities);
             prev_prepayment = p.prepayment_closing;
             prev_opex_arrears = p.opex_arrears;
             prev_fee_arrears = p.fee_arrears;
@@ -181,7 +188,7 @@ impl Run {
                     ),
                 );
             }
-            if tf.principal_due != prev_balances.get(i).copied().unwrap_or_default() {
+            if tf.principal_due != prev_balance(prev_facilities, i) {
                 fail(n, "end of run takes the facility balance", f.name.clone());
             }
         }
