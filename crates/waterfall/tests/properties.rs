@@ -633,6 +633,85 @@ fn section_8_drawn_at_close_caps_by_the_balance() {
     assert_eq!(r.periods[1].dsra.target, Money::ZERO);
 }
 
+/// The four-month box of the remainder-draw tests (section 4, ruling A98): from
+/// 2026-01-01, `gpus` GPUs at `price` an hour online at close, no costs, no
+/// prepayment, reserve or covenants, and the purchase orders `orders`, funded by one
+/// senior of `amount` at 8% fixed (ACT/360), straight line over 4 months, no fees,
+/// sweeping the share `sweep` of excess cash.
+#[allow(clippy::needless_update)]
+fn capex_box(
+    gpus: u64,
+    price: &str,
+    orders: Vec<boxflow_model::PurchaseOrder>,
+    amount: Money,
+    sweep: boxflow_core::Share,
+) -> Deal {
+    use boxflow_core::{Quantity, Rate, Share};
+    use boxflow_model::*;
+    use common::{d, date, reference_deal};
+    let close = date("2026-01-01");
+    let base = reference_deal();
+    Deal {
+        close,
+        contract: Contract {
+            term_months: 4,
+            prepayment: Money::ZERO,
+            prepayment_credit_share: Share::ZERO,
+            capacity: vec![CapacityLine {
+                name: None,
+                gpus,
+                online: close,
+                price_per_gpu_hour: Quantity::new(d(price)),
+            }],
+            ..base.contract.clone()
+        },
+        purchase_orders: orders,
+        datacenters: vec![],
+        expenses: vec![],
+        fees: vec![],
+        facilities: vec![Facility {
+            commitment: Commitment::Fixed {
+                amount,
+                target_dscr: None,
+            },
+            rate: RateSpec::Fixed(Rate::new(d("0.08"))),
+            amortization: Amortization::StraightLine,
+            repay_by: RepayBy::Months(4),
+            upfront_fee: Rate::ZERO,
+            commitment_fee: Rate::ZERO,
+            sweep,
+            ..base.facilities[0].clone()
+        }],
+        reserve: None,
+        covenants: None,
+        curves: Default::default(),
+        ..base
+    }
+}
+
+/// One unit costing `unit_cost`, paid by `payments`, depreciated over 48 months to 0.
+fn one_unit(
+    unit_cost: &str,
+    payments: Vec<boxflow_model::CapexPayment>,
+) -> boxflow_model::PurchaseOrder {
+    boxflow_model::PurchaseOrder {
+        item: None,
+        units: 1,
+        unit_cost: boxflow_core::Quantity::new(common::d(unit_cost)),
+        payments,
+        useful_life_months: 48,
+        residual_share: boxflow_core::Share::ZERO,
+    }
+}
+
+/// The whole cost paid on `date`.
+fn paid_on(date: chrono::NaiveDate) -> Vec<boxflow_model::CapexPayment> {
+    vec![boxflow_model::CapexPayment {
+        date,
+        share: boxflow_core::Share::ONE,
+    }]
+}
+
 /// Two orders of one 150,000.00 server each, paid at close; the first also lists a
 /// payment of share 0 on 2026-02-15. A senior of 200,000.01 funds T = 300,000.00 pro
 /// rata: round2(200,000.01 · 150,000 / 300,000) = round2(100,000.005) = 100,000.01 on
@@ -641,71 +720,33 @@ fn section_8_drawn_at_close_caps_by_the_balance() {
 /// "facility balance rolls forward". Now the second close payment, the last non-zero
 /// one, draws the remainder 100,000.00, and the facility still draws exactly C.
 #[test]
-#[allow(clippy::needless_update)]
 fn a_negative_remainder_draw_rolls_forward() {
-    use boxflow_core::{Quantity, Rate, Share};
-    use boxflow_model::*;
-    use common::{d, date, m, reference_deal};
+    use boxflow_core::Share;
+    use boxflow_model::CapexPayment;
+    use common::{date, m};
     let close = date("2026-01-01");
-    let server = |payments| PurchaseOrder {
-        item: None,
-        units: 1,
-        unit_cost: Quantity::new(d("150000")),
-        payments,
-        useful_life_months: 48,
-        residual_share: Share::ZERO,
-    };
-    let base = reference_deal();
-    let deal = Deal {
-        close,
-        contract: Contract {
-            term_months: 4,
-            prepayment: Money::ZERO,
-            prepayment_credit_share: Share::ZERO,
-            capacity: vec![CapacityLine {
-                name: None,
-                gpus: 16,
-                online: close,
-                price_per_gpu_hour: Quantity::new(d("2.00")),
-            }],
-            ..base.contract.clone()
-        },
-        purchase_orders: vec![
-            server(vec![
-                CapexPayment {
-                    date: close,
-                    share: Share::ONE,
-                },
-                CapexPayment {
-                    date: date("2026-02-15"),
-                    share: Share::ZERO,
-                },
-            ]),
-            server(vec![CapexPayment {
-                date: close,
-                share: Share::ONE,
-            }]),
+    let deal = capex_box(
+        16,
+        "2.00",
+        vec![
+            one_unit(
+                "150000",
+                vec![
+                    CapexPayment {
+                        date: close,
+                        share: Share::ONE,
+                    },
+                    CapexPayment {
+                        date: date("2026-02-15"),
+                        share: Share::ZERO,
+                    },
+                ],
+            ),
+            one_unit("150000", paid_on(close)),
         ],
-        datacenters: vec![],
-        expenses: vec![],
-        fees: vec![],
-        facilities: vec![Facility {
-            commitment: Commitment::Fixed {
-                amount: m("200000.01"),
-                target_dscr: None,
-            },
-            rate: RateSpec::Fixed(Rate::new(d("0.08"))),
-            amortization: Amortization::StraightLine,
-            repay_by: RepayBy::Months(4),
-            upfront_fee: Rate::ZERO,
-            commitment_fee: Rate::ZERO,
-            ..base.facilities[0].clone()
-        }],
-        reserve: None,
-        covenants: None,
-        curves: Default::default(),
-        ..base
-    };
+        m("200000.01"),
+        Share::ZERO,
+    );
     assert!(validate(&deal).is_empty(), "{:#?}", validate(&deal));
     let r = run(&valid(deal)).unwrap();
     assert_eq!(
@@ -735,72 +776,33 @@ fn a_negative_remainder_draw_rolls_forward() {
 /// the facility is repaid in period 1. With the old rule, period 2's -0.01 draw left a
 /// balance of -0.01 and `run` stopped on "no negative balance"; now it stays 0.00.
 #[test]
-#[allow(clippy::needless_update)]
 fn a_zero_capex_payment_draws_nothing_after_repayment() {
-    use boxflow_core::{Quantity, Rate, Share};
-    use boxflow_model::*;
-    use common::{d, date, m, reference_deal};
+    use boxflow_core::Share;
+    use boxflow_model::CapexPayment;
+    use common::{date, m};
     let close = date("2026-01-01");
-    let server = |payments| PurchaseOrder {
-        item: None,
-        units: 1,
-        unit_cost: Quantity::new(d("150000")),
-        payments,
-        useful_life_months: 48,
-        residual_share: Share::ZERO,
-    };
-    let base = reference_deal();
-    let deal = Deal {
-        close,
-        contract: Contract {
-            term_months: 4,
-            prepayment: Money::ZERO,
-            prepayment_credit_share: Share::ZERO,
-            capacity: vec![CapacityLine {
-                name: None,
-                gpus: 100,
-                online: close,
-                price_per_gpu_hour: Quantity::new(d("4.00")),
-            }],
-            ..base.contract.clone()
-        },
-        purchase_orders: vec![
-            server(vec![
-                CapexPayment {
-                    date: close,
-                    share: Share::ONE,
-                },
-                CapexPayment {
-                    date: date("2026-02-15"),
-                    share: Share::ZERO,
-                },
-            ]),
-            server(vec![CapexPayment {
-                date: close,
-                share: Share::ONE,
-            }]),
+    let deal = capex_box(
+        100,
+        "4.00",
+        vec![
+            one_unit(
+                "150000",
+                vec![
+                    CapexPayment {
+                        date: close,
+                        share: Share::ONE,
+                    },
+                    CapexPayment {
+                        date: date("2026-02-15"),
+                        share: Share::ZERO,
+                    },
+                ],
+            ),
+            one_unit("150000", paid_on(close)),
         ],
-        datacenters: vec![],
-        expenses: vec![],
-        fees: vec![],
-        facilities: vec![Facility {
-            commitment: Commitment::Fixed {
-                amount: m("200000.01"),
-                target_dscr: None,
-            },
-            rate: RateSpec::Fixed(Rate::new(d("0.08"))),
-            amortization: Amortization::StraightLine,
-            repay_by: RepayBy::Months(4),
-            upfront_fee: Rate::ZERO,
-            commitment_fee: Rate::ZERO,
-            sweep: Share::ONE,
-            ..base.facilities[0].clone()
-        }],
-        reserve: None,
-        covenants: None,
-        curves: Default::default(),
-        ..base
-    };
+        m("200000.01"),
+        Share::ONE,
+    );
     assert!(validate(&deal).is_empty(), "{:#?}", validate(&deal));
     let r = run(&valid(deal)).unwrap();
     assert_eq!(
@@ -840,65 +842,22 @@ fn a_zero_capex_payment_draws_nothing_after_repayment() {
 /// draws 0.00 and the sponsor pays the whole 0.01 of the cable (equity 0.01, not the
 /// 0.01 - (-0.01) = 0.02 of the uncut draw).
 #[test]
-#[allow(clippy::needless_update)]
 fn a_negative_remainder_draw_never_takes_a_balance_below_zero() {
-    use boxflow_core::{Quantity, Rate, Share};
-    use boxflow_model::*;
-    use common::{d, date, m, reference_deal};
+    use boxflow_core::Share;
+    use common::{date, m};
     let close = date("2026-01-01");
-    let order = |unit_cost: &str, date| PurchaseOrder {
-        item: None,
-        units: 1,
-        unit_cost: Quantity::new(d(unit_cost)),
-        payments: vec![CapexPayment {
-            date,
-            share: Share::ONE,
-        }],
-        useful_life_months: 48,
-        residual_share: Share::ZERO,
-    };
-    let base = reference_deal();
-    let deal = Deal {
-        close,
-        contract: Contract {
-            term_months: 4,
-            prepayment: Money::ZERO,
-            prepayment_credit_share: Share::ZERO,
-            capacity: vec![CapacityLine {
-                name: None,
-                gpus: 100,
-                online: close,
-                price_per_gpu_hour: Quantity::new(d("4.00")),
-            }],
-            ..base.contract.clone()
-        },
-        purchase_orders: vec![
-            order("150000", close),
-            order("150000", close),
-            order("150000", close),
-            order("0.01", date("2026-02-15")),
+    let deal = capex_box(
+        100,
+        "4.00",
+        vec![
+            one_unit("150000", paid_on(close)),
+            one_unit("150000", paid_on(close)),
+            one_unit("150000", paid_on(close)),
+            one_unit("0.01", paid_on(date("2026-02-15"))),
         ],
-        datacenters: vec![],
-        expenses: vec![],
-        fees: vec![],
-        facilities: vec![Facility {
-            commitment: Commitment::Fixed {
-                amount: m("200000.00"),
-                target_dscr: None,
-            },
-            rate: RateSpec::Fixed(Rate::new(d("0.08"))),
-            amortization: Amortization::StraightLine,
-            repay_by: RepayBy::Months(4),
-            upfront_fee: Rate::ZERO,
-            commitment_fee: Rate::ZERO,
-            sweep: Share::ONE,
-            ..base.facilities[0].clone()
-        }],
-        reserve: None,
-        covenants: None,
-        curves: Default::default(),
-        ..base
-    };
+        m("200000.00"),
+        Share::ONE,
+    );
     assert!(validate(&deal).is_empty(), "{:#?}", validate(&deal));
     let server = m("150000.00");
     let pro_rata = boxflow_amortize::pro_rata_draws(
