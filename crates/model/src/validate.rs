@@ -338,13 +338,14 @@ enum Bound {
 /// "a negative money amount, price or rate"; "an escalator at or below -1"; "a share
 /// outside [0, 1]"; "any value above 1e15".
 fn number(c: &mut Checker, path: &str, x: Decimal, bound: Bound) {
-    let shown = x.normalize();
+    // The value as shown in a message, normalized only when a rule is broken.
+    let shown = || x.normalize();
     if x.abs() > MAX_VALUE {
         c.report(
             RuleKind::InvalidValue,
             path,
             &[],
-            format_args!("`{path}` is {shown}, above the limit of 1e15 for any value"),
+            format_args!("`{path}` is {}, above the limit of 1e15 for any value", shown()),
             "every value in a deal sheet is at most 1000000000000000 (1e15); check the units",
         );
         return;
@@ -354,28 +355,28 @@ fn number(c: &mut Checker, path: &str, x: Decimal, bound: Bound) {
             RuleKind::InvalidValue,
             path,
             &[],
-            format_args!("`{path}` is negative ({shown})"),
+            format_args!("`{path}` is negative ({})", shown()),
             "money amounts, prices, rates and quantities are 0 or more",
         ),
         Bound::Share if x < Decimal::ZERO || x > Decimal::ONE => c.report(
             RuleKind::InvalidValue,
             path,
             &[],
-            format_args!("`{path}` is {shown}, a share outside [0, 1]"),
+            format_args!("`{path}` is {}, a share outside [0, 1]", shown()),
             "a share is a fraction from 0 to 1: \"0.20\" for 20%",
         ),
         Bound::Escalator if x <= Decimal::NEGATIVE_ONE => c.report(
             RuleKind::InvalidValue,
             path,
             &[],
-            format_args!("`{path}` is {shown}, an escalator at or below -1"),
+            format_args!("`{path}` is {}, an escalator at or below -1", shown()),
             "an annual escalator is above -1: \"0.03\" for +3% a year, \"-0.05\" for a price stepping down 5% a year",
         ),
         Bound::Positive if x <= Decimal::ZERO => c.report(
             RuleKind::InvalidValue,
             path,
             &[],
-            format_args!("`{path}` is {shown}; a DSCR must be above 0"),
+            format_args!("`{path}` is {}; a DSCR must be above 0", shown()),
             "a debt service coverage ratio such as \"1.30\"",
         ),
         _ => {}
@@ -860,19 +861,48 @@ const RATE_SHOCK_BPS: (i64, i64) = (-10_000, 100_000);
 /// `price_haircut` and `residual_share` shares; `price_per_gpu_hour` 0 or more;
 /// `online_delay_months` at most 600; `opex_shock` and `power_shock` above -1;
 /// `rate_shock_bps` from -10,000 to 100,000.
+/// The paths `p.field` of one table's fields, written in one buffer: each path
+/// replaces the previous one (a scenario's ten paths cost one allocation, not ten
+/// `format!`s).
+struct FieldPath {
+    text: String,
+    /// The length of `p.`, kept across fields.
+    prefix: usize,
+}
+
+impl FieldPath {
+    fn new(p: &str) -> FieldPath {
+        let mut text = String::with_capacity(p.len() + 24);
+        text.push_str(p);
+        text.push('.');
+        FieldPath {
+            prefix: text.len(),
+            text,
+        }
+    }
+
+    /// `p.field`, until the next call.
+    fn field(&mut self, field: &str) -> &str {
+        self.text.truncate(self.prefix);
+        self.text.push_str(field);
+        &self.text
+    }
+}
+
 fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
-    name_length(c, &format!("{p}.name"), &s.name);
-    non_empty(c, &format!("{p}.name"), &s.name);
+    let mut at = FieldPath::new(p);
+    name_length(c, at.field("name"), &s.name);
+    non_empty(c, at.field("name"), &s.name);
     if let Some(line) = &s.line {
-        name_length(c, &format!("{p}.line"), line);
+        name_length(c, at.field("line"), line);
     }
     if let Some(d) = &s.customer_default {
-        count(c, &format!("{p}.default_period"), u64::from(d.period));
+        count(c, at.field("default_period"), u64::from(d.period));
         if let Some(r) = &d.re_lease {
             if r.after_periods > MAX_TERM_MONTHS {
                 c.report(
                     RuleKind::InvalidValue,
-                    &format!("{p}.re_lease_after"),
+                    at.field("re_lease_after"),
                     &[],
                     format_args!(
                         "`{p}.re_lease_after` is {} periods, longer than any term",
@@ -883,7 +913,7 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
             }
             number(
                 c,
-                &format!("{p}.re_lease_price_share"),
+                at.field("re_lease_price_share"),
                 r.price_share.value(),
                 Bound::Share,
             );
@@ -892,21 +922,21 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
     if let Some(price) = s.price_per_gpu_hour {
         number(
             c,
-            &format!("{p}.price_per_gpu_hour"),
+            at.field("price_per_gpu_hour"),
             price.value(),
             Bound::NonNegative,
         );
     }
     number(
         c,
-        &format!("{p}.price_haircut"),
+        at.field("price_haircut"),
         s.price_haircut.value(),
         Bound::Share,
     );
     if s.online_delay_months > MAX_TERM_MONTHS {
         c.report(
             RuleKind::InvalidValue,
-            &format!("{p}.online_delay_months"),
+            at.field("online_delay_months"),
             &[],
             format_args!(
                 "`{p}.online_delay_months` is {} months, a delay over 600 months",
@@ -917,13 +947,13 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
     }
     number(
         c,
-        &format!("{p}.opex_shock"),
+        at.field("opex_shock"),
         s.opex_shock.value(),
         Bound::Escalator,
     );
     number(
         c,
-        &format!("{p}.power_shock"),
+        at.field("power_shock"),
         s.power_shock.value(),
         Bound::Escalator,
     );
@@ -931,7 +961,7 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
     if s.rate_shock_bps < Decimal::from(low) || s.rate_shock_bps > Decimal::from(high) {
         c.report(
             RuleKind::InvalidValue,
-            &format!("{p}.rate_shock_bps"),
+            at.field("rate_shock_bps"),
             &[],
             format_args!(
                 "`{p}.rate_shock_bps` is {}, outside -10000 to 100000 basis points",
@@ -941,10 +971,10 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
         );
     }
     if let Some(r) = s.residual_share {
-        number(c, &format!("{p}.residual_share"), r.value(), Bound::Share);
+        number(c, at.field("residual_share"), r.value(), Bound::Share);
     }
     if let Some(life) = s.useful_life_months {
-        count(c, &format!("{p}.useful_life_months"), u64::from(life));
+        count(c, at.field("useful_life_months"), u64::from(life));
     }
 }
 
