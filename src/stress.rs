@@ -1060,8 +1060,6 @@ impl<'a> Object<'a> {
     /// `every_key_of_a_row_is_plain`).
     fn key(&mut self, key: &'static str) -> &mut Vec<u8> {
         debug_assert!(plain(key));
-        // `,`, the new line and indent, the quoted key and `: `: one reservation.
-        self.out.reserve(2 * self.depth + key.len() + 6);
         if !self.empty {
             self.out.push(b',');
         }

@@ -73,6 +73,31 @@ pub fn validate_scenario(deal: &Deal, scenario: &Scenario) -> Vec<Invalid> {
     out
 }
 
+/// [`validate_scenario`] of a scenario that differs from one that passes it only in
+/// its name and rate shock (a grid point and its shared entry, which is checked
+/// with no rate shock and a valid name): the rules that read the name or the rate
+/// shock, in [`validate_scenario`]'s order. Every other rule reads values that
+/// passed, and a name or rate shock that breaks its rule hides no other rule's
+/// path, so the answer is [`validate_scenario`]'s.
+///
+/// ```
+/// use boxflow_core::Decimal;
+/// let deal = boxflow_model::Deal::example();
+/// let mut s = boxflow_model::Scenario::new("");
+/// s.rate_shock_bps = Decimal::from(200_000);
+/// let own = boxflow_model::validate_scenario_name_and_rate(&s);
+/// assert_eq!(own, boxflow_model::validate_scenario(&deal, &s));
+/// assert_eq!(own[0].path, "scenario.name");
+/// assert_eq!(own[1].path, "scenario.rate_shock_bps");
+/// ```
+pub fn validate_scenario_name_and_rate(scenario: &Scenario) -> Vec<Invalid> {
+    let mut out = Vec::new();
+    let mut c = Checker::new(&mut out, Distrusted::default());
+    scenario_name(&mut c, "scenario.name", &scenario.name);
+    rate_shock(&mut c, "scenario.rate_shock_bps", scenario.rate_shock_bps);
+    out
+}
+
 /// [`validate`], skipping every rule that reads a path in `poisoned` (values the reader
 /// could not read and replaced with a placeholder, already reported).
 pub fn check_with_poisoned(deal: &Deal, poisoned: &[String]) -> Vec<Invalid> {
@@ -338,14 +363,13 @@ enum Bound {
 /// "a negative money amount, price or rate"; "an escalator at or below -1"; "a share
 /// outside [0, 1]"; "any value above 1e15".
 fn number(c: &mut Checker, path: &str, x: Decimal, bound: Bound) {
-    // The value as shown in a message, normalized only when a rule is broken.
-    let shown = || x.normalize();
+    let shown = x.normalize();
     if x.abs() > MAX_VALUE {
         c.report(
             RuleKind::InvalidValue,
             path,
             &[],
-            format_args!("`{path}` is {}, above the limit of 1e15 for any value", shown()),
+            format_args!("`{path}` is {shown}, above the limit of 1e15 for any value"),
             "every value in a deal sheet is at most 1000000000000000 (1e15); check the units",
         );
         return;
@@ -355,28 +379,28 @@ fn number(c: &mut Checker, path: &str, x: Decimal, bound: Bound) {
             RuleKind::InvalidValue,
             path,
             &[],
-            format_args!("`{path}` is negative ({})", shown()),
+            format_args!("`{path}` is negative ({shown})"),
             "money amounts, prices, rates and quantities are 0 or more",
         ),
         Bound::Share if x < Decimal::ZERO || x > Decimal::ONE => c.report(
             RuleKind::InvalidValue,
             path,
             &[],
-            format_args!("`{path}` is {}, a share outside [0, 1]", shown()),
+            format_args!("`{path}` is {shown}, a share outside [0, 1]"),
             "a share is a fraction from 0 to 1: \"0.20\" for 20%",
         ),
         Bound::Escalator if x <= Decimal::NEGATIVE_ONE => c.report(
             RuleKind::InvalidValue,
             path,
             &[],
-            format_args!("`{path}` is {}, an escalator at or below -1", shown()),
+            format_args!("`{path}` is {shown}, an escalator at or below -1"),
             "an annual escalator is above -1: \"0.03\" for +3% a year, \"-0.05\" for a price stepping down 5% a year",
         ),
         Bound::Positive if x <= Decimal::ZERO => c.report(
             RuleKind::InvalidValue,
             path,
             &[],
-            format_args!("`{path}` is {}; a DSCR must be above 0", shown()),
+            format_args!("`{path}` is {shown}; a DSCR must be above 0"),
             "a debt service coverage ratio such as \"1.30\"",
         ),
         _ => {}
@@ -891,8 +915,7 @@ impl FieldPath {
 
 fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
     let mut at = FieldPath::new(p);
-    name_length(c, at.field("name"), &s.name);
-    non_empty(c, at.field("name"), &s.name);
+    scenario_name(c, at.field("name"), &s.name);
     if let Some(line) = &s.line {
         name_length(c, at.field("line"), line);
     }
@@ -957,24 +980,35 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
         s.power_shock.value(),
         Bound::Escalator,
     );
-    let (low, high) = RATE_SHOCK_BPS;
-    if s.rate_shock_bps < Decimal::from(low) || s.rate_shock_bps > Decimal::from(high) {
-        c.report(
-            RuleKind::InvalidValue,
-            at.field("rate_shock_bps"),
-            &[],
-            format_args!(
-                "`{p}.rate_shock_bps` is {}, outside -10000 to 100000 basis points",
-                s.rate_shock_bps.normalize()
-            ),
-            "a shock in basis points on the index: 200 for +2.00%, -100 for -1.00%",
-        );
-    }
+    rate_shock(c, at.field("rate_shock_bps"), s.rate_shock_bps);
     if let Some(r) = s.residual_share {
         number(c, at.field("residual_share"), r.value(), Bound::Share);
     }
     if let Some(life) = s.useful_life_months {
         count(c, at.field("useful_life_months"), u64::from(life));
+    }
+}
+
+/// A scenario's name: at most [`MAX_NAME_CHARS`] characters, not empty.
+fn scenario_name(c: &mut Checker, path: &str, name: &str) {
+    name_length(c, path, name);
+    non_empty(c, path, name);
+}
+
+/// A scenario's rate shock: from -10,000 to 100,000 basis points.
+fn rate_shock(c: &mut Checker, path: &str, bps: Decimal) {
+    let (low, high) = RATE_SHOCK_BPS;
+    if bps < Decimal::from(low) || bps > Decimal::from(high) {
+        c.report(
+            RuleKind::InvalidValue,
+            path,
+            &[],
+            format_args!(
+                "`{path}` is {}, outside -10000 to 100000 basis points",
+                bps.normalize()
+            ),
+            "a shock in basis points on the index: 200 for +2.00%, -100 for -1.00%",
+        );
     }
 }
 
@@ -2150,6 +2184,44 @@ mod tests {
     #[test]
     fn max_value_is_1e15() {
         assert_eq!(MAX_VALUE, Decimal::from(1_000_000_000_000_000_u64));
+    }
+
+    /// A grid point's own checks: on shocks that pass, whatever its name and rate
+    /// shock, the name-and-rate rules answer as every rule does, in the same order.
+    #[test]
+    fn a_points_name_and_rate_checks_are_its_whole_checks_on_valid_shocks() {
+        let mut deal = crate::Deal::example();
+        deal.contract.capacity[0].name = Some("Phase 1".into());
+        let long = "x".repeat(MAX_NAME_CHARS + 1);
+        let mut shocks = vec![Scenario::new("grid")];
+        let mut late = Scenario::new("grid");
+        late.customer_default = Some(crate::CustomerDefault {
+            period: 20,
+            re_lease: None,
+        });
+        late.line = Some("Phase 1".into());
+        shocks.push(late);
+        let mut priced = Scenario::new("grid");
+        priced.price_haircut = boxflow_core::Share::new(Decimal::new(2, 1));
+        priced.online_delay_months = 3;
+        shocks.push(priced);
+        for shock in shocks {
+            assert_eq!(validate_scenario(&deal, &shock), vec![]);
+            for name in ["price=1.61,rate=5", "", "  ", long.as_str()] {
+                for bps in [0, 5, -10_000, -10_001, 100_000, 100_001] {
+                    let mut s = shock.clone();
+                    s.name = name.into();
+                    s.rate_shock_bps = Decimal::from(bps);
+                    let own = validate_scenario_name_and_rate(&s);
+                    assert_eq!(own, validate_scenario(&deal, &s), "{name:?} {bps}");
+                    // Hand-counted: a long or blank name breaks one rule, a shock
+                    // beyond -10000..=100000 another.
+                    let broken = usize::from(name.trim().is_empty() || name == long)
+                        + usize::from(!(-10_000..=100_000).contains(&bps));
+                    assert_eq!(own.len(), broken, "{name:?} {bps}");
+                }
+            }
+        }
     }
 
     #[test]
