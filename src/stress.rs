@@ -1424,7 +1424,7 @@ mod tests {
             "period",
         ];
         let metrics = Metric::ALL.map(Metric::name);
-        let dimensions = Dimension::ALL.map(Dimension::name);
+        let dimensions = boxflow::scenario::Dimension::ALL.map(boxflow::scenario::Dimension::name);
         for key in own.iter().chain(&metrics).chain(&dimensions) {
             assert!(!key.is_empty() && plain(key), "{key:?}");
         }
