@@ -289,7 +289,14 @@ impl GridJob {
     /// [`MAX_TABLE_POINTS`], is written whole).
     pub fn write(&self, w: &mut dyn std::io::Write) -> Result<(), GridFail> {
         let bar = progress_bar(self.grid.len() as u64, self.no_progress);
-        let progress = || bar.inc(1);
+        // A hidden bar (`--no-progress`, or no terminal) draws nothing: it is not told
+        // of each point (each `inc` reads the clock).
+        let shown = !bar.is_hidden();
+        let progress = || {
+            if shown {
+                bar.inc(1);
+            }
+        };
         let result = match self.format {
             StressFormat::Table => {
                 let mut rows = Vec::with_capacity(self.grid.len());
