@@ -289,7 +289,14 @@ impl GridJob {
     /// [`MAX_TABLE_POINTS`], is written whole).
     pub fn write(&self, w: &mut dyn std::io::Write) -> Result<(), GridFail> {
         let bar = progress_bar(self.grid.len() as u64, self.no_progress);
-        let progress = || bar.inc(1);
+        // A hidden bar (`--no-progress`, or no terminal) draws nothing: it is not told
+        // of each point (each `inc` reads the clock).
+        let shown = !bar.is_hidden();
+        let progress = || {
+            if shown {
+                bar.inc(1);
+            }
+        };
         let result = match self.format {
             StressFormat::Table => {
                 let mut rows = Vec::with_capacity(self.grid.len());
@@ -970,9 +977,9 @@ impl Scalar {
     fn write_json(&self, out: &mut Vec<u8>) {
         match self {
             Scalar::Null => out.extend_from_slice(b"null"),
-            Scalar::Word(w) => json_string(out, w),
-            Scalar::Text(t) => json_string(out, t.as_str()),
-            Scalar::Whole(n) => out.extend_from_slice(whole(*n).as_str().as_bytes()),
+            Scalar::Word(w) => quoted(out, w.as_bytes()),
+            Scalar::Text(t) => quoted(out, t.as_bytes()),
+            Scalar::Whole(n) => out.extend_from_slice(whole(*n).as_bytes()),
         }
     }
 
@@ -1003,6 +1010,14 @@ fn json_string(out: &mut Vec<u8>, s: &str) {
     } else {
         out.extend_from_slice(Value::String(s.into()).to_string().as_bytes());
     }
+}
+
+/// `text` between quotes: a JSON string of bytes that need no escape (a number's
+/// digits, sign and point; a word or key of the program's own, [`plain`]).
+fn quoted(out: &mut Vec<u8>, text: &[u8]) {
+    out.push(b'"');
+    out.extend_from_slice(text);
+    out.push(b'"');
 }
 
 /// True when nothing in `s` needs escaping in a JSON string: no `"`, `\\` or control
@@ -1047,20 +1062,23 @@ impl<'a> Object<'a> {
     }
 
     /// A key: `,` after the first, a new line, the indent and `"key": `; the value
-    /// is to be written next, to the returned bytes.
-    fn key(&mut self, key: &str) -> &mut Vec<u8> {
+    /// is to be written next, to the returned bytes. Every key is one of the
+    /// program's own names, none of which needs escaping (tested:
+    /// `every_key_of_a_row_is_plain`).
+    fn key(&mut self, key: &'static str) -> &mut Vec<u8> {
+        debug_assert!(plain(key));
         if !self.empty {
             self.out.push(b',');
         }
         self.empty = false;
         newline(self.out, self.depth);
-        json_string(self.out, key);
+        quoted(self.out, key.as_bytes());
         self.out.extend_from_slice(b": ");
         self.out
     }
 
     /// A key with an object as its value, open at this object's depth.
-    fn object(&mut self, key: &str) -> Object<'_> {
+    fn object(&mut self, key: &'static str) -> Object<'_> {
         let depth = self.depth;
         Object::open(self.key(key), depth)
     }
@@ -1345,7 +1363,7 @@ fn write_grid_point(out: &mut Vec<u8>, r: &GridRow, depth: usize) {
     let mut point = Object::open(out, depth);
     let mut values = point.object("values");
     for (d, v) in &r.values {
-        json_string(values.key(d.name()), &v.to_string());
+        quoted(values.key(d.name()), Digits::decimal(*v).as_bytes());
     }
     values.close();
     match &r.outcome {
@@ -1395,6 +1413,27 @@ mod tests {
             let mut s = base.clone();
             s.insert(at, '\u{7f}');
             assert!(plain(&s));
+        }
+    }
+
+    /// `Object::key` writes its keys without escaping them: each key a row can have
+    /// (the point's and the outcome's own, every metric's, every dimension's) needs none.
+    #[test]
+    fn every_key_of_a_row_is_plain() {
+        let own = [
+            "values",
+            "outcome",
+            "error",
+            "name",
+            "first_event",
+            "first_new_event",
+            "event",
+            "period",
+        ];
+        let metrics = Metric::ALL.map(Metric::name);
+        let dimensions = boxflow::scenario::Dimension::ALL.map(boxflow::scenario::Dimension::name);
+        for key in own.iter().chain(&metrics).chain(&dimensions) {
+            assert!(!key.is_empty() && plain(key), "{key:?}");
         }
     }
 

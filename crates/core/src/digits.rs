@@ -69,6 +69,26 @@ impl Digits {
         }
     }
 
+    /// A decimal's text exactly as its `Display` writes it (every decimal of its scale;
+    /// `-` for a negative sign, a negative zero's too), without `core::fmt`: the
+    /// grid's point values in its rows and scenario names.
+    ///
+    /// ```
+    /// use boxflow_core::{Decimal, Digits};
+    /// assert_eq!(Digits::decimal(Decimal::new(161, 2)).as_str(), "1.61");
+    /// assert_eq!(Digits::decimal(Decimal::new(-5, 3)).as_str(), "-0.005");
+    /// assert_eq!(Digits::decimal(Decimal::new(495, 0)).as_str(), "495");
+    /// ```
+    pub fn decimal(x: rust_decimal::Decimal) -> Digits {
+        match x.scale() {
+            // A mantissa of at most 96 bits at a scale `fixed_at` writes.
+            scale @ 0..=19 => {
+                Digits::fixed_point(x.is_sign_negative(), x.mantissa().unsigned_abs(), scale)
+            }
+            _ => Digits::text(&x.to_string()),
+        }
+    }
+
     /// [`Digits::fixed_point`] at two decimals, inlined where it is called: the text
     /// of an amount of money from its cents ([`Money::text`](crate::Money::text); the
     /// JSON report writes thousands).
@@ -281,6 +301,39 @@ mod tests {
             let expected = if abs == 0 { decimal.trim_start_matches('-').to_string() } else { decimal };
             let text = Digits::fixed_point(negative && abs != 0, abs, decimals);
             prop_assert_eq!(text.as_str(), expected);
+        }
+
+        /// `Digits::decimal` is the decimal's display at every scale (0 to 28), for
+        /// every sign, a negative zero's included.
+        #[test]
+        fn a_decimals_digits_are_its_display(
+            abs in prop_oneof![0_u128..1_000, 0_u128..(1 << 64), 0_u128..(1 << 96)],
+            negative: bool,
+            scale in 0_u32..=28,
+        ) {
+            let x = Decimal::from_parts(
+                abs as u32,
+                (abs >> 32) as u32,
+                (abs >> 64) as u32,
+                negative,
+                scale,
+            );
+            let digits = Digits::decimal(x);
+            prop_assert_eq!(digits.as_str(), x.to_string());
+        }
+    }
+
+    #[test]
+    fn a_negative_zeros_digits_keep_its_sign() {
+        for scale in [0, 2, 19, 20, 28] {
+            let mut zero = Decimal::new(0, scale);
+            zero.set_sign_negative(true);
+            assert!(zero.is_sign_negative());
+            let expected = match scale {
+                0 => "-0".to_string(),
+                s => format!("-0.{}", "0".repeat(s as usize)),
+            };
+            assert_eq!(Digits::decimal(zero).as_str(), expected);
         }
     }
 }

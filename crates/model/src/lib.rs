@@ -41,7 +41,7 @@ pub use deal::*;
 pub use invalid::{did_you_mean, shorten, Invalid, InvalidDeal, RuleKind, MAX_QUOTED_CHARS};
 pub use valid::{Checked, ValidDeal};
 pub use validate::{
-    check_into, check_with_poisoned, validate, validate_scenario, RuleSink, MAX_TERM_MONTHS,
-    MAX_VALUE,
+    check_into, check_with_poisoned, validate, validate_scenario, validate_scenario_name_and_rate,
+    RuleSink, MAX_TERM_MONTHS, MAX_VALUE,
 };
 pub use warning::{warnings, Warning};

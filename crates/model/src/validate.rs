@@ -73,6 +73,31 @@ pub fn validate_scenario(deal: &Deal, scenario: &Scenario) -> Vec<Invalid> {
     out
 }
 
+/// [`validate_scenario`] of a scenario that differs from one that passes it only in
+/// its name and rate shock (a grid point and its shared entry, which is checked
+/// with no rate shock and a valid name): the rules that read the name or the rate
+/// shock, in [`validate_scenario`]'s order. Every other rule reads values that
+/// passed, and a name or rate shock that breaks its rule hides no other rule's
+/// path, so the answer is [`validate_scenario`]'s.
+///
+/// ```
+/// use boxflow_core::Decimal;
+/// let deal = boxflow_model::Deal::example();
+/// let mut s = boxflow_model::Scenario::new("");
+/// s.rate_shock_bps = Decimal::from(200_000);
+/// let own = boxflow_model::validate_scenario_name_and_rate(&s);
+/// assert_eq!(own, boxflow_model::validate_scenario(&deal, &s));
+/// assert_eq!(own[0].path, "scenario.name");
+/// assert_eq!(own[1].path, "scenario.rate_shock_bps");
+/// ```
+pub fn validate_scenario_name_and_rate(scenario: &Scenario) -> Vec<Invalid> {
+    let mut out = Vec::new();
+    let mut c = Checker::new(&mut out, Distrusted::default());
+    scenario_name(&mut c, "scenario.name", &scenario.name);
+    rate_shock(&mut c, "scenario.rate_shock_bps", scenario.rate_shock_bps);
+    out
+}
+
 /// [`validate`], skipping every rule that reads a path in `poisoned` (values the reader
 /// could not read and replaced with a placeholder, already reported).
 pub fn check_with_poisoned(deal: &Deal, poisoned: &[String]) -> Vec<Invalid> {
@@ -860,19 +885,47 @@ const RATE_SHOCK_BPS: (i64, i64) = (-10_000, 100_000);
 /// `price_haircut` and `residual_share` shares; `price_per_gpu_hour` 0 or more;
 /// `online_delay_months` at most 600; `opex_shock` and `power_shock` above -1;
 /// `rate_shock_bps` from -10,000 to 100,000.
+/// The paths `p.field` of one table's fields, written in one buffer: each path
+/// replaces the previous one (a scenario's ten paths cost one allocation, not ten
+/// `format!`s).
+struct FieldPath {
+    text: String,
+    /// The length of `p.`, kept across fields.
+    prefix: usize,
+}
+
+impl FieldPath {
+    fn new(p: &str) -> FieldPath {
+        let mut text = String::with_capacity(p.len() + 24);
+        text.push_str(p);
+        text.push('.');
+        FieldPath {
+            prefix: text.len(),
+            text,
+        }
+    }
+
+    /// `p.field`, until the next call.
+    fn field(&mut self, field: &str) -> &str {
+        self.text.truncate(self.prefix);
+        self.text.push_str(field);
+        &self.text
+    }
+}
+
 fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
-    name_length(c, &format!("{p}.name"), &s.name);
-    non_empty(c, &format!("{p}.name"), &s.name);
+    let mut at = FieldPath::new(p);
+    scenario_name(c, at.field("name"), &s.name);
     if let Some(line) = &s.line {
-        name_length(c, &format!("{p}.line"), line);
+        name_length(c, at.field("line"), line);
     }
     if let Some(d) = &s.customer_default {
-        count(c, &format!("{p}.default_period"), u64::from(d.period));
+        count(c, at.field("default_period"), u64::from(d.period));
         if let Some(r) = &d.re_lease {
             if r.after_periods > MAX_TERM_MONTHS {
                 c.report(
                     RuleKind::InvalidValue,
-                    &format!("{p}.re_lease_after"),
+                    at.field("re_lease_after"),
                     &[],
                     format_args!(
                         "`{p}.re_lease_after` is {} periods, longer than any term",
@@ -883,7 +936,7 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
             }
             number(
                 c,
-                &format!("{p}.re_lease_price_share"),
+                at.field("re_lease_price_share"),
                 r.price_share.value(),
                 Bound::Share,
             );
@@ -892,21 +945,21 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
     if let Some(price) = s.price_per_gpu_hour {
         number(
             c,
-            &format!("{p}.price_per_gpu_hour"),
+            at.field("price_per_gpu_hour"),
             price.value(),
             Bound::NonNegative,
         );
     }
     number(
         c,
-        &format!("{p}.price_haircut"),
+        at.field("price_haircut"),
         s.price_haircut.value(),
         Bound::Share,
     );
     if s.online_delay_months > MAX_TERM_MONTHS {
         c.report(
             RuleKind::InvalidValue,
-            &format!("{p}.online_delay_months"),
+            at.field("online_delay_months"),
             &[],
             format_args!(
                 "`{p}.online_delay_months` is {} months, a delay over 600 months",
@@ -917,34 +970,45 @@ fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
     }
     number(
         c,
-        &format!("{p}.opex_shock"),
+        at.field("opex_shock"),
         s.opex_shock.value(),
         Bound::Escalator,
     );
     number(
         c,
-        &format!("{p}.power_shock"),
+        at.field("power_shock"),
         s.power_shock.value(),
         Bound::Escalator,
     );
+    rate_shock(c, at.field("rate_shock_bps"), s.rate_shock_bps);
+    if let Some(r) = s.residual_share {
+        number(c, at.field("residual_share"), r.value(), Bound::Share);
+    }
+    if let Some(life) = s.useful_life_months {
+        count(c, at.field("useful_life_months"), u64::from(life));
+    }
+}
+
+/// A scenario's name: at most [`MAX_NAME_CHARS`] characters, not empty.
+fn scenario_name(c: &mut Checker, path: &str, name: &str) {
+    name_length(c, path, name);
+    non_empty(c, path, name);
+}
+
+/// A scenario's rate shock: from -10,000 to 100,000 basis points.
+fn rate_shock(c: &mut Checker, path: &str, bps: Decimal) {
     let (low, high) = RATE_SHOCK_BPS;
-    if s.rate_shock_bps < Decimal::from(low) || s.rate_shock_bps > Decimal::from(high) {
+    if bps < Decimal::from(low) || bps > Decimal::from(high) {
         c.report(
             RuleKind::InvalidValue,
-            &format!("{p}.rate_shock_bps"),
+            path,
             &[],
             format_args!(
-                "`{p}.rate_shock_bps` is {}, outside -10000 to 100000 basis points",
-                s.rate_shock_bps.normalize()
+                "`{path}` is {}, outside -10000 to 100000 basis points",
+                bps.normalize()
             ),
             "a shock in basis points on the index: 200 for +2.00%, -100 for -1.00%",
         );
-    }
-    if let Some(r) = s.residual_share {
-        number(c, &format!("{p}.residual_share"), r.value(), Bound::Share);
-    }
-    if let Some(life) = s.useful_life_months {
-        count(c, &format!("{p}.useful_life_months"), u64::from(life));
     }
 }
 
@@ -2120,6 +2184,44 @@ mod tests {
     #[test]
     fn max_value_is_1e15() {
         assert_eq!(MAX_VALUE, Decimal::from(1_000_000_000_000_000_u64));
+    }
+
+    /// A grid point's own checks: on shocks that pass, whatever its name and rate
+    /// shock, the name-and-rate rules answer as every rule does, in the same order.
+    #[test]
+    fn a_points_name_and_rate_checks_are_its_whole_checks_on_valid_shocks() {
+        let mut deal = crate::Deal::example();
+        deal.contract.capacity[0].name = Some("Phase 1".into());
+        let long = "x".repeat(MAX_NAME_CHARS + 1);
+        let mut shocks = vec![Scenario::new("grid")];
+        let mut late = Scenario::new("grid");
+        late.customer_default = Some(crate::CustomerDefault {
+            period: 20,
+            re_lease: None,
+        });
+        late.line = Some("Phase 1".into());
+        shocks.push(late);
+        let mut priced = Scenario::new("grid");
+        priced.price_haircut = boxflow_core::Share::new(Decimal::new(2, 1));
+        priced.online_delay_months = 3;
+        shocks.push(priced);
+        for shock in shocks {
+            assert_eq!(validate_scenario(&deal, &shock), vec![]);
+            for name in ["price=1.61,rate=5", "", "  ", long.as_str()] {
+                for bps in [0, 5, -10_000, -10_001, 100_000, 100_001] {
+                    let mut s = shock.clone();
+                    s.name = name.into();
+                    s.rate_shock_bps = Decimal::from(bps);
+                    let own = validate_scenario_name_and_rate(&s);
+                    assert_eq!(own, validate_scenario(&deal, &s), "{name:?} {bps}");
+                    // Hand-counted: a long or blank name breaks one rule, a shock
+                    // beyond -10000..=100000 another.
+                    let broken = usize::from(name.trim().is_empty() || name == long)
+                        + usize::from(!(-10_000..=100_000).contains(&bps));
+                    assert_eq!(own.len(), broken, "{name:?} {bps}");
+                }
+            }
+        }
     }
 
     #[test]

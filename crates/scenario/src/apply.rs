@@ -109,8 +109,13 @@ impl Base {
         rates: Option<&Result<Vec<Vec<Decimal>>, RunError>>,
         detail: Detail,
     ) -> Result<Run, ScenarioError> {
-        // `with_scenario`'s checks, on this point's own scenario.
-        let invalid = boxflow_model::validate_scenario(&self.deal, scenario);
+        // `with_scenario`'s checks, on this point's own scenario. When its shared entry
+        // passed them (the same shocks, no rate shock, a valid name), only the rules
+        // that read the name and the rate shock can break: the same answer.
+        let invalid = match shared {
+            Ok(_) => boxflow_model::validate_scenario_name_and_rate(scenario),
+            Err(_) => boxflow_model::validate_scenario(&self.deal, scenario),
+        };
         if !invalid.is_empty() {
             return Err(ScenarioError::Invalid(invalid));
         }

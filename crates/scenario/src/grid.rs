@@ -6,7 +6,7 @@ use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
 
-use boxflow_core::{Quantity, Rate, Share};
+use boxflow_core::{Digits, Quantity, Rate, Share};
 use boxflow_model::{CustomerDefault, Deal, ReLease, Scenario};
 use rayon::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
@@ -137,25 +137,23 @@ impl fmt::Display for Dimension {
 }
 
 /// A point's scenario name, `dimension=value,...` with each dimension's
-/// [`Grid::label`], written in one string.
-struct PointName<'a> {
-    grid: &'a Grid,
-    point: &'a [(Dimension, Decimal)],
-}
-
-impl fmt::Display for PointName<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (k, (d, v)) in self.point.iter().enumerate() {
-            if k > 0 {
-                f.write_str(",")?;
-            }
-            match &self.grid.line {
-                Some(line) if d.targets_line() => write!(f, "{d}@{line}={v}")?,
-                _ => write!(f, "{}={v}", d.name())?,
-            }
+/// [`Grid::label`] and each value as its decimal's display ([`Digits::decimal`]),
+/// written in one string without `core::fmt`.
+fn point_name(grid: &Grid, point: &[(Dimension, Decimal)]) -> String {
+    let mut name = String::with_capacity(24 * point.len());
+    for (k, (d, v)) in point.iter().enumerate() {
+        if k > 0 {
+            name.push(',');
         }
-        Ok(())
+        name.push_str(d.name());
+        if let Some(line) = grid.line.as_deref().filter(|_| d.targets_line()) {
+            name.push('@');
+            name.push_str(line);
+        }
+        name.push('=');
+        name.push_str(Digits::decimal(*v).as_str());
     }
+    name
 }
 
 /// A scenario line or grid that can't be read.
@@ -539,7 +537,7 @@ impl Grid {
 
     /// [`Grid::scenario`] of a point's values ([`Grid::point`]).
     fn scenario_at(&self, point: &[(Dimension, Decimal)]) -> Result<Scenario, SpecError> {
-        let name = PointName { grid: self, point }.to_string();
+        let name = point_name(self, point);
         let mut s = scenario_of(&name, point)?;
         s.line = self.line.clone();
         Ok(s)

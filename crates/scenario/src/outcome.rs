@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use boxflow_core::Money;
 use boxflow_model::Rank;
-use boxflow_waterfall::Run;
+use boxflow_waterfall::{Event, Run};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -68,18 +68,24 @@ impl Outcome {
     /// Reads the outcome of a run; checks its invariants when `verify` is true.
     pub fn of(name: impl Into<String>, run: &Run, verify: bool) -> Outcome {
         let s = &run.summary;
-        let breach = run
-            .events
-            .iter()
-            .any(|e| matches!(e.name(), "payment_default" | "dscr_default" | "ltv_breach"));
-        let first_event = run
-            .events
-            .iter()
-            .find(|e| e.name() != "lockup")
-            .map(|e| FirstEvent {
+        // One pass over the events: a breach (a payment default, DSCR default or LTV
+        // breach), the first event that is not a lock-up, the payment defaults.
+        let (mut breach, mut first_event, mut payment_defaults) = (false, None, 0);
+        for e in &run.events {
+            match e {
+                Event::Lockup { .. } => continue,
+                Event::PaymentDefault { .. } => {
+                    breach = true;
+                    payment_defaults += 1;
+                }
+                Event::DscrDefault { .. } | Event::LtvBreach { .. } => breach = true,
+                _ => {}
+            }
+            first_event.get_or_insert_with(|| FirstEvent {
                 event: e.name(),
                 period: e.period(),
             });
+        }
         let senior_loss = run
             .plan
             .facilities
@@ -97,11 +103,7 @@ impl Outcome {
             min_dscr_total: s.min_dscr_total,
             first_event,
             first_new_event: None,
-            payment_defaults: run
-                .events
-                .iter()
-                .filter(|e| e.name() == "payment_default")
-                .count(),
+            payment_defaults,
             lender_loss: s.lender_loss,
             senior_loss,
             equity_irr: s.equity_irr,
