@@ -880,11 +880,6 @@ fn ordered(c: &mut Checker, path: &str, lo: Decimal, hi: Decimal) {
 /// The most a rate shock may be: +100,000 bps (+1,000%) and -10,000 bps (-100%).
 const RATE_SHOCK_BPS: (i64, i64) = (-10_000, 100_000);
 
-/// The value rules of a `[[scenario]]` table: a name; `default_period` and
-/// `useful_life_months` positive whole numbers; `re_lease_price_share`,
-/// `price_haircut` and `residual_share` shares; `price_per_gpu_hour` 0 or more;
-/// `online_delay_months` at most 600; `opex_shock` and `power_shock` above -1;
-/// `rate_shock_bps` from -10,000 to 100,000.
 /// The paths `p.field` of one table's fields, written in one buffer: each path
 /// replaces the previous one (a scenario's ten paths cost one allocation, not ten
 /// `format!`s).
@@ -913,6 +908,11 @@ impl FieldPath {
     }
 }
 
+/// The value rules of a `[[scenario]]` table: a name; `default_period` and
+/// `useful_life_months` positive whole numbers; `re_lease_price_share`,
+/// `price_haircut` and `residual_share` shares; `price_per_gpu_hour` 0 or more;
+/// `online_delay_months` at most 600; `opex_shock` and `power_shock` above -1;
+/// `rate_shock_bps` from -10,000 to 100,000.
 fn scenario_values(c: &mut Checker, p: &str, s: &Scenario) {
     let mut at = FieldPath::new(p);
     scenario_name(c, at.field("name"), &s.name);
