@@ -182,11 +182,21 @@ impl Factor {
     }
 
     /// [`Factor::apply`] when the amount or the ratio does not fit 64 bits, or the
-    /// product does not (or the factor is not prepared).
+    /// product does not (or the factor is not prepared). A factor as it comes whose
+    /// amount, ratio and product fit `i64` (an accrual, a share) takes one `i64`
+    /// division, the same rounding, without the `i128` product.
     fn apply_wide(&self, cents: i128) -> Option<i128> {
         let (num, den) = self.small?;
         if cents == 0 {
             return Some(0);
+        }
+        if let (Ok(amount), Ok(n), Ok(d)) =
+            (i64::try_from(cents), i64::try_from(num), i64::try_from(den))
+        {
+            if let Some(product) = amount.checked_mul(n) {
+                // |result| <= |product| / den + 1 <= 2^63 < MAX_CENTS: no range check.
+                return Some(round_half_away(i128::from(product), i128::from(d)));
+            }
         }
         let product = cents.checked_mul(num)?;
         let rounded = match u64::try_from(product.unsigned_abs()) {
@@ -410,6 +420,25 @@ mod tests {
         assert_eq!(half.apply((1 << 63) + 1), Some((1 << 62) + 1));
         // A factor as it comes (not prepared) has no narrow ratio.
         assert_eq!(Factor::share(Decimal::from(3)).narrow, None);
+    }
+
+    #[test]
+    fn a_factor_as_it_comes_divides_on_i64_up_to_2_pow_63() {
+        // 3 · 3,074,457,345,618,258,602 = 2^63 - 2, a product of i64; one cent more
+        // is 2^63 + 1, past i64: the i128 product, the same exact cents either side.
+        let triple = Factor::share(Decimal::from(3));
+        let a = 3_074_457_345_618_258_602_i128;
+        assert_eq!(triple.apply(a), Some(9_223_372_036_854_775_806));
+        assert_eq!(triple.apply(-a), Some(-9_223_372_036_854_775_806));
+        assert_eq!(triple.apply(a + 1), Some(9_223_372_036_854_775_809));
+        // 0.0925 · 31 / 360 not in lowest terms (28,675 / 3,600,000): 100,000,000.00
+        // gives 796,527.777… → 796,527.78; halves of a cent away from zero: 1 / 2 of
+        // 0.01 is 0.005 → 0.01, of -0.03 is -0.015 → -0.02.
+        let accrual = Factor::accrual(Decimal::new(925, 4), (31, 360));
+        assert_eq!(accrual.apply(10_000_000_000), Some(79_652_778));
+        let half = Factor::ratio(Decimal::ONE, Decimal::from(2));
+        assert_eq!(half.apply(1), Some(1));
+        assert_eq!(half.apply(-3), Some(-2));
     }
 
     #[test]
