@@ -195,7 +195,7 @@ impl Factor {
         {
             if let Some(product) = amount.checked_mul(n) {
                 // |result| <= |product| / den + 1 <= 2^63 < MAX_CENTS: no range check.
-                return Some(round_half_away(i128::from(product), i128::from(d)));
+                return Some(i128::from(round_half_away_64(product, d)));
             }
         }
         let product = cents.checked_mul(num)?;
@@ -268,15 +268,29 @@ fn round_half_up_by_reciprocal(n: u64, d: u64, m: u64) -> u64 {
     q + u64::from(r >= d - r)
 }
 
-/// `num / den` rounded half away from zero, `den > 0`; on `i64` when both fit.
+/// `num / den` rounded half away from zero, `den > 0`; on `i64` when both fit
+/// ([`round_half_away_64`]).
 fn round_half_away(num: i128, den: i128) -> i128 {
-    let (q, r) = match (i64::try_from(num), i64::try_from(den)) {
-        (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
-        _ => (num / den, num % den),
-    };
+    if let (Ok(n), Ok(d)) = (i64::try_from(num), i64::try_from(den)) {
+        return i128::from(round_half_away_64(n, d));
+    }
+    let (q, r) = (num / den, num % den);
     // |r| < den, so 2|r| fits; truncation toward zero, so a remainder of at least one
     // half steps away from zero.
     if 2 * r.abs() >= den {
+        q + num.signum()
+    } else {
+        q
+    }
+}
+
+/// [`round_half_away`] on `i64`, `den > 0`: one division.
+#[inline]
+fn round_half_away_64(num: i64, den: i64) -> i64 {
+    let (q, r) = (num / den, num % den);
+    // |r| < den <= 2^63 - 1, so 2|r| fits u64; a remainder of at least one half steps
+    // away from zero.
+    if 2 * r.unsigned_abs() >= den.unsigned_abs() {
         q + num.signum()
     } else {
         q
@@ -439,6 +453,18 @@ mod tests {
         let half = Factor::ratio(Decimal::ONE, Decimal::from(2));
         assert_eq!(half.apply(1), Some(1));
         assert_eq!(half.apply(-3), Some(-2));
+        // The division itself: 7 / 2 = 3.5 → 4, -3.5 → -4, 5 / 3 = 1.67 → 2, -1.67 → -2,
+        // 4 / 3 = 1.33 → 1; (2^63 - 1) / 2 = 2^62 - 0.5 → 2^62; -2^63 / 2 = -2^62.
+        for (n, d, rounded) in [(7, 2, 4), (-7, 2, -4), (5, 3, 2), (-5, 3, -2), (4, 3, 1)] {
+            assert_eq!(round_half_away_64(n, d), rounded);
+            assert_eq!(
+                round_half_away(i128::from(n), i128::from(d)),
+                i128::from(rounded)
+            );
+        }
+        assert_eq!(round_half_away_64(i64::MAX, 2), 1 << 62);
+        assert_eq!(round_half_away_64(i64::MIN, 2), -(1 << 62));
+        assert_eq!(round_half_away_64(i64::MAX, i64::MAX), 1);
     }
 
     #[test]
