@@ -236,14 +236,14 @@ impl Serialize for PeriodFacilities {
 #[derive(Clone, Default)]
 pub struct PeriodEvents {
     /// The run's events, `None` for a period without.
-    all: Option<Arc<[Event]>>,
+    all: Option<Arc<Vec<Event>>>,
     /// The period's range of them.
     range: std::ops::Range<usize>,
 }
 
 impl PeriodEvents {
     /// The events of `all` in `range` (empty when the range is, or is out of `all`).
-    pub fn shared(all: &Arc<[Event]>, range: std::ops::Range<usize>) -> PeriodEvents {
+    pub fn shared(all: &Arc<Vec<Event>>, range: std::ops::Range<usize>) -> PeriodEvents {
         if range.is_empty() || range.end > all.len() {
             return PeriodEvents::default();
         }
@@ -265,7 +265,7 @@ impl PeriodEvents {
 impl From<Vec<Event>> for PeriodEvents {
     fn from(events: Vec<Event>) -> PeriodEvents {
         let range = 0..events.len();
-        PeriodEvents::shared(&Arc::from(events), range)
+        PeriodEvents::shared(&Arc::new(events), range)
     }
 }
 
@@ -561,7 +561,7 @@ mod tests {
     #[test]
     fn period_events_are_their_range_of_the_runs() {
         let list = vec![shortfall(1, 1), shortfall(3, 2), shortfall(3, 3)];
-        let all: Arc<[Event]> = Arc::from(list.clone());
+        let all = Arc::new(list.clone());
         let third = PeriodEvents::shared(&all, 1..3);
         assert_eq!(&*third, &list[1..3]);
         assert_eq!(third.as_slice(), &list[1..3]);

@@ -46,7 +46,7 @@ pub(crate) struct Outcome {
     /// payment, the draw made. Empty in all but rare runs.
     pub cut_draws: Vec<(usize, usize, Money)>,
     /// Every event, in period order, shared by the periods ([`PeriodEvents`]).
-    pub events: Arc<[Event]>,
+    pub events: Arc<Vec<Event>>,
 }
 
 /// Runs a plan: closing, every period, then the end of the run, whose `lender_loss`
@@ -64,7 +64,7 @@ pub(crate) fn run_waterfall(deal: &ValidDeal, plan: &Plan) -> Result<Outcome, Ru
     if !periods.is_empty() {
         events.extend(lender_loss_events(plan, &terminal));
     }
-    let events: Arc<[Event]> = Arc::from(events);
+    let events = Arc::new(events);
     share_events(&events, &mut periods);
     Ok(Outcome {
         closing,
@@ -77,7 +77,7 @@ pub(crate) fn run_waterfall(deal: &ValidDeal, plan: &Plan) -> Result<Outcome, Ru
 }
 
 /// Gives each period its range of the run's events, which are in period order.
-fn share_events(events: &Arc<[Event]>, periods: &mut [PeriodResult]) {
+fn share_events(events: &Arc<Vec<Event>>, periods: &mut [PeriodResult]) {
     let mut start = 0;
     for p in periods {
         let end = start
@@ -419,7 +419,8 @@ impl<'a> Waterfall<'a> {
             period: 0,
             date: deal.close,
             available: Money::ZERO,
-            events: Vec::new(),
+            // About one event a period when locked up or short.
+            events: Vec::with_capacity(plan.calendar.len()),
             flows: PeriodFlows::default(),
             names: plan
                 .facilities
