@@ -368,6 +368,8 @@ struct Waterfall<'a> {
     levels: Levels,
     /// The draws cut to the balance so far ([`Outcome::cut_draws`]).
     cut_draws: Vec<(usize, usize, Money)>,
+    /// The accrual factors so far.
+    accruals: Accruals,
 }
 
 /// The covenants' levels (section 11), each prepared once to test a ratio every period.
@@ -430,6 +432,7 @@ impl<'a> Waterfall<'a> {
             reserve: ReserveTargets::new(plan, deal),
             levels: Levels::of(deal),
             cut_draws: Vec::new(),
+            accruals: Accruals::default(),
         }
     }
 
@@ -659,16 +662,19 @@ impl<'a> Waterfall<'a> {
         for (s, f) in self.facilities.iter_mut().zip(&plan.facilities) {
             let (day_count, rate) = (f.terms.day_count, f.rates[idx]);
             let whole_period = day_count.period_fraction(period);
-            let mut interest = accrued(rate, whole_period, s.due.opening)?;
+            let accruals = &mut self.accruals;
+            let mut interest = accruals.accrued(rate, whole_period, s.due.opening)?;
             for (j, (line, draw)) in plan.capex.iter().zip(&f.draws).enumerate() {
                 if line.period == k {
                     let from = line.effective_date(deal.close).max(period.start);
                     let draw = s.due.draw_on(j, *draw);
-                    interest += accrued(rate, day_count.fraction(from, period.end), draw)?;
+                    let fraction = day_count.fraction(from, period.end);
+                    interest += accruals.accrued(rate, fraction, draw)?;
                 }
             }
             s.due.interest = interest;
-            s.due.commitment_fee = accrued(f.terms.commitment_fee, whole_period, s.due.undrawn)?;
+            let fee_rate = f.terms.commitment_fee;
+            s.due.commitment_fee = accruals.accrued(fee_rate, whole_period, s.due.undrawn)?;
             s.due.scheduled = f.schedule.row(k).map_or(Money::ZERO, |r| r.principal);
             s.due.interest_arrears_in = s.interest_arrears;
             s.due.principal_arrears_in = s.principal_arrears;
@@ -1186,13 +1192,45 @@ fn lender_loss_events<'p>(
         })
 }
 
-/// `round2(amount · rate · yf)` ([`Factor::accrual`]): 0 on an amount of 0 (a repaid
-/// balance, a commitment fully drawn) without building the factor.
-fn accrued(rate: Decimal, year_fraction: (i64, i64), amount: Money) -> Result<Money, RunError> {
-    if amount.is_zero() {
-        return Ok(Money::ZERO);
+/// The accrual factors of a run ([`Factor::accrual`]), each prepared once
+/// ([`Factor::prepared`]) for the periods that share its rate and day-count fraction:
+/// a monthly facility at one rate has a few (months of 28 to 31 days).
+#[derive(Default)]
+struct Accruals {
+    /// `(rate, year fraction, factor)`, the rate by its digits and scale
+    /// ([`Decimal::serialize`]), at most [`Accruals::KEPT`].
+    kept: Vec<([u8; 16], (i64, i64), Factor)>,
+}
+
+impl Accruals {
+    /// The factors kept; past them, a factor is built for its one use.
+    const KEPT: usize = 16;
+
+    /// `round2(amount · rate · yf)` ([`Factor::on`] of [`Factor::accrual`]): 0 on an
+    /// amount of 0 (a repaid balance, a commitment fully drawn) without a factor.
+    fn accrued(
+        &mut self,
+        rate: Decimal,
+        year_fraction: (i64, i64),
+        amount: Money,
+    ) -> Result<Money, RunError> {
+        if amount.is_zero() {
+            return Ok(Money::ZERO);
+        }
+        let key = rate.serialize();
+        let kept = self
+            .kept
+            .iter()
+            .find(|(r, yf, _)| *yf == year_fraction && *r == key);
+        if let Some((_, _, factor)) = kept {
+            return Ok(factor.on(amount)?);
+        }
+        let factor = Factor::accrual(rate, year_fraction).prepared();
+        if self.kept.len() < Accruals::KEPT {
+            self.kept.push((key, year_fraction, factor));
+        }
+        Ok(factor.on(amount)?)
     }
-    Ok(Factor::accrual(rate, year_fraction).on(amount)?)
 }
 
 /// The indices of the junior facilities.
