@@ -1237,3 +1237,43 @@ impl Accruals {
 fn juniors(plan: &Plan) -> impl Iterator<Item = usize> + '_ {
     (0..plan.facilities.len()).filter(move |&i| plan.facilities[i].rank == Rank::Junior)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_accrual_is_the_same_cent_built_or_kept() {
+        let mut accruals = Accruals::default();
+        let rate = Decimal::new(925, 4);
+        let amount = Money::from_cents(10_000_000_000);
+        // 100,000,000.00 · 0.0925 · 31 / 360 = 796,527.777… → 796,527.78, built then kept.
+        for _ in 0..2 {
+            let interest = accruals.accrued(rate, (31, 360), amount).unwrap();
+            assert_eq!(interest, Money::from_cents(79_652_778));
+        }
+        assert_eq!(accruals.kept.len(), 1);
+        // The same rate written with another scale is another key, the same cent.
+        let rate_6 = Decimal::new(92_500, 6);
+        let interest = accruals.accrued(rate_6, (31, 360), amount).unwrap();
+        assert_eq!(interest, Money::from_cents(79_652_778));
+        // · 30 / 360 = 770,833.333… → 770,833.33; 0 on nothing, without a factor.
+        let interest = accruals.accrued(rate, (30, 360), amount).unwrap();
+        assert_eq!(interest, Money::from_cents(77_083_333));
+        assert_eq!(
+            accruals.accrued(rate, (29, 360), Money::ZERO).unwrap(),
+            Money::ZERO
+        );
+        assert_eq!(accruals.kept.len(), 3);
+        // Past the factors kept, each is built for its one use: the same cents, the
+        // product of the cents by 925 · days over 3,600,000, rounded half up.
+        for days in 1..=40 {
+            let interest = accruals.accrued(rate, (days, 360), amount).unwrap();
+            let exact = 10_000_000_000_i128 * 925 * i128::from(days);
+            let (q, r) = (exact / 3_600_000, exact % 3_600_000);
+            let expected = q + i128::from(2 * r >= 3_600_000);
+            assert_eq!(interest.cents(), expected, "{days} days");
+        }
+        assert_eq!(accruals.kept.len(), Accruals::KEPT);
+    }
+}
