@@ -368,8 +368,6 @@ struct Waterfall<'a> {
     levels: Levels,
     /// The draws cut to the balance so far ([`Outcome::cut_draws`]).
     cut_draws: Vec<(usize, usize, Money)>,
-    /// The accrual factors so far.
-    accruals: Accruals,
 }
 
 /// The covenants' levels (section 11), each prepared once to test a ratio every period.
@@ -432,7 +430,6 @@ impl<'a> Waterfall<'a> {
             reserve: ReserveTargets::new(plan, deal),
             levels: Levels::of(deal),
             cut_draws: Vec::new(),
-            accruals: Accruals::default(),
         }
     }
 
@@ -662,19 +659,16 @@ impl<'a> Waterfall<'a> {
         for (s, f) in self.facilities.iter_mut().zip(&plan.facilities) {
             let (day_count, rate) = (f.terms.day_count, f.rates[idx]);
             let whole_period = day_count.period_fraction(period);
-            let accruals = &mut self.accruals;
-            let mut interest = accruals.accrued(rate, whole_period, s.due.opening)?;
+            let mut interest = accrued(rate, whole_period, s.due.opening)?;
             for (j, (line, draw)) in plan.capex.iter().zip(&f.draws).enumerate() {
                 if line.period == k {
                     let from = line.effective_date(deal.close).max(period.start);
                     let draw = s.due.draw_on(j, *draw);
-                    let fraction = day_count.fraction(from, period.end);
-                    interest += accruals.accrued(rate, fraction, draw)?;
+                    interest += accrued(rate, day_count.fraction(from, period.end), draw)?;
                 }
             }
             s.due.interest = interest;
-            let fee_rate = f.terms.commitment_fee;
-            s.due.commitment_fee = accruals.accrued(fee_rate, whole_period, s.due.undrawn)?;
+            s.due.commitment_fee = accrued(f.terms.commitment_fee, whole_period, s.due.undrawn)?;
             s.due.scheduled = f.schedule.row(k).map_or(Money::ZERO, |r| r.principal);
             s.due.interest_arrears_in = s.interest_arrears;
             s.due.principal_arrears_in = s.principal_arrears;
@@ -1192,88 +1186,16 @@ fn lender_loss_events<'p>(
         })
 }
 
-/// The accrual factors of a run ([`Factor::accrual`]), each prepared once
-/// ([`Factor::prepared`]) for the periods that share its rate and day-count fraction:
-/// a monthly facility at one rate has a few (months of 28 to 31 days).
-#[derive(Default)]
-struct Accruals {
-    /// `(rate, year fraction, factor)`, the rate by its digits and scale
-    /// ([`Decimal::serialize`]), at most [`Accruals::KEPT`].
-    kept: Vec<([u8; 16], (i64, i64), Factor)>,
-}
-
-impl Accruals {
-    /// The factors kept; past them, a factor is built for its one use.
-    const KEPT: usize = 16;
-
-    /// `round2(amount · rate · yf)` ([`Factor::on`] of [`Factor::accrual`]): 0 on an
-    /// amount of 0 (a repaid balance, a commitment fully drawn) without a factor.
-    fn accrued(
-        &mut self,
-        rate: Decimal,
-        year_fraction: (i64, i64),
-        amount: Money,
-    ) -> Result<Money, RunError> {
-        if amount.is_zero() {
-            return Ok(Money::ZERO);
-        }
-        let key = rate.serialize();
-        let kept = self
-            .kept
-            .iter()
-            .find(|(r, yf, _)| *yf == year_fraction && *r == key);
-        if let Some((_, _, factor)) = kept {
-            return Ok(factor.on(amount)?);
-        }
-        let factor = Factor::accrual(rate, year_fraction).prepared();
-        if self.kept.len() < Accruals::KEPT {
-            self.kept.push((key, year_fraction, factor));
-        }
-        Ok(factor.on(amount)?)
+/// `round2(amount · rate · yf)` ([`Factor::accrual`]): 0 on an amount of 0 (a repaid
+/// balance, a commitment fully drawn) without building the factor.
+fn accrued(rate: Decimal, year_fraction: (i64, i64), amount: Money) -> Result<Money, RunError> {
+    if amount.is_zero() {
+        return Ok(Money::ZERO);
     }
+    Ok(Factor::accrual(rate, year_fraction).on(amount)?)
 }
 
 /// The indices of the junior facilities.
 fn juniors(plan: &Plan) -> impl Iterator<Item = usize> + '_ {
     (0..plan.facilities.len()).filter(move |&i| plan.facilities[i].rank == Rank::Junior)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_accrual_is_the_same_cent_built_or_kept() {
-        let mut accruals = Accruals::default();
-        let rate = Decimal::new(925, 4);
-        let amount = Money::from_cents(10_000_000_000);
-        // 100,000,000.00 · 0.0925 · 31 / 360 = 796,527.777… → 796,527.78, built then kept.
-        for _ in 0..2 {
-            let interest = accruals.accrued(rate, (31, 360), amount).unwrap();
-            assert_eq!(interest, Money::from_cents(79_652_778));
-        }
-        assert_eq!(accruals.kept.len(), 1);
-        // The same rate written with another scale is another key, the same cent.
-        let rate_6 = Decimal::new(92_500, 6);
-        let interest = accruals.accrued(rate_6, (31, 360), amount).unwrap();
-        assert_eq!(interest, Money::from_cents(79_652_778));
-        // · 30 / 360 = 770,833.333… → 770,833.33; 0 on nothing, without a factor.
-        let interest = accruals.accrued(rate, (30, 360), amount).unwrap();
-        assert_eq!(interest, Money::from_cents(77_083_333));
-        assert_eq!(
-            accruals.accrued(rate, (29, 360), Money::ZERO).unwrap(),
-            Money::ZERO
-        );
-        assert_eq!(accruals.kept.len(), 3);
-        // Past the factors kept, each is built for its one use: the same cents, the
-        // product of the cents by 925 · days over 3,600,000, rounded half up.
-        for days in 1..=40 {
-            let interest = accruals.accrued(rate, (days, 360), amount).unwrap();
-            let exact = 10_000_000_000_i128 * 925 * i128::from(days);
-            let (q, r) = (exact / 3_600_000, exact % 3_600_000);
-            let expected = q + i128::from(2 * r >= 3_600_000);
-            assert_eq!(interest.cents(), expected, "{days} days");
-        }
-        assert_eq!(accruals.kept.len(), Accruals::KEPT);
-    }
 }
