@@ -91,6 +91,9 @@ impl Factor {
     /// `m_v · times · 10^s_p / (m_p · 10^s_v)` with the common power of ten taken
     /// out, the sign on the numerator; `None` when it does not fit or `per` is 0.
     fn integer_ratio(value: Decimal, times: i64, per: Decimal) -> Option<(i128, i128)> {
+        if let Some(ratio) = Factor::integer_ratio_64(value, times, per) {
+            return Some(ratio);
+        }
         let (sv, sp) = (value.scale(), per.scale());
         // A decimal's scale is at most 28.
         let power = |k: u32| POW10.get(k as usize).copied();
@@ -102,6 +105,28 @@ impl Factor {
         match den.signum() {
             1 => Some((num, den)),
             -1 => Some((num.checked_neg()?, den.checked_neg()?)),
+            _ => None,
+        }
+    }
+
+    /// [`Factor::integer_ratio`] when every product fits `i64` (a rate of a few
+    /// decimals, days, a basis): the same integers, each product on 64 bits; `None`
+    /// when one does not fit (the 128-bit products then answer) or `per` is 0.
+    #[inline]
+    fn integer_ratio_64(value: Decimal, times: i64, per: Decimal) -> Option<(i128, i128)> {
+        let (sv, sp) = (value.scale(), per.scale());
+        let power = |k: u32| POW10.get(k as usize).and_then(|&p| i64::try_from(p).ok());
+        let (mv, mp) = (
+            i64::try_from(value.mantissa()).ok()?,
+            i64::try_from(per.mantissa()).ok()?,
+        );
+        let num = mv
+            .checked_mul(times)?
+            .checked_mul(power(sp.saturating_sub(sv))?)?;
+        let den = mp.checked_mul(power(sv.saturating_sub(sp))?)?;
+        match den.signum() {
+            1 => Some((i128::from(num), i128::from(den))),
+            -1 => Some((-i128::from(num), -i128::from(den))),
             _ => None,
         }
     }
