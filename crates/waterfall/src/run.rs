@@ -242,7 +242,8 @@ pub struct PeriodEvents {
 }
 
 impl PeriodEvents {
-    /// The events of `all` in `range` (empty when the range is, or is out of `all`).
+    /// The events of `all` in `range`: none when the range is empty or reaches past
+    /// the end of `all`.
     pub fn shared(all: &Arc<Vec<Event>>, range: std::ops::Range<usize>) -> PeriodEvents {
         if range.is_empty() || range.end > all.len() {
             return PeriodEvents::default();
