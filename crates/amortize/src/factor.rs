@@ -91,6 +91,9 @@ impl Factor {
     /// `m_v · times · 10^s_p / (m_p · 10^s_v)` with the common power of ten taken
     /// out, the sign on the numerator; `None` when it does not fit or `per` is 0.
     fn integer_ratio(value: Decimal, times: i64, per: Decimal) -> Option<(i128, i128)> {
+        if let Some(ratio) = Factor::integer_ratio_64(value, times, per) {
+            return Some(ratio);
+        }
         let (sv, sp) = (value.scale(), per.scale());
         // A decimal's scale is at most 28.
         let power = |k: u32| POW10.get(k as usize).copied();
@@ -102,6 +105,28 @@ impl Factor {
         match den.signum() {
             1 => Some((num, den)),
             -1 => Some((num.checked_neg()?, den.checked_neg()?)),
+            _ => None,
+        }
+    }
+
+    /// [`Factor::integer_ratio`] when every product fits `i64` (a rate of a few
+    /// decimals, days, a basis): the same integers, each product on 64 bits; `None`
+    /// when one does not fit (the 128-bit products then answer) or `per` is 0.
+    #[inline]
+    fn integer_ratio_64(value: Decimal, times: i64, per: Decimal) -> Option<(i128, i128)> {
+        let (sv, sp) = (value.scale(), per.scale());
+        let power = |k: u32| POW10.get(k as usize).and_then(|&p| i64::try_from(p).ok());
+        let (mv, mp) = (
+            i64::try_from(value.mantissa()).ok()?,
+            i64::try_from(per.mantissa()).ok()?,
+        );
+        let num = mv
+            .checked_mul(times)?
+            .checked_mul(power(sp.saturating_sub(sv))?)?;
+        let den = mp.checked_mul(power(sv.saturating_sub(sp))?)?;
+        match den.signum() {
+            1 => Some((i128::from(num), i128::from(den))),
+            -1 => Some((-i128::from(num), -i128::from(den))),
             _ => None,
         }
     }
@@ -182,11 +207,21 @@ impl Factor {
     }
 
     /// [`Factor::apply`] when the amount or the ratio does not fit 64 bits, or the
-    /// product does not (or the factor is not prepared).
+    /// product does not (or the factor is not prepared). A factor as it comes whose
+    /// amount, ratio and product fit `i64` (an accrual, a share) takes one `i64`
+    /// division, the same rounding, without the `i128` product.
     fn apply_wide(&self, cents: i128) -> Option<i128> {
         let (num, den) = self.small?;
         if cents == 0 {
             return Some(0);
+        }
+        if let (Ok(amount), Ok(n), Ok(d)) =
+            (i64::try_from(cents), i64::try_from(num), i64::try_from(den))
+        {
+            if let Some(product) = amount.checked_mul(n) {
+                // |result| <= |product| / den + 1 <= 2^63 < MAX_CENTS: no range check.
+                return Some(i128::from(round_half_away_64(product, d)));
+            }
         }
         let product = cents.checked_mul(num)?;
         let rounded = match u64::try_from(product.unsigned_abs()) {
@@ -258,15 +293,29 @@ fn round_half_up_by_reciprocal(n: u64, d: u64, m: u64) -> u64 {
     q + u64::from(r >= d - r)
 }
 
-/// `num / den` rounded half away from zero, `den > 0`; on `i64` when both fit.
+/// `num / den` rounded half away from zero, `den > 0`; on `i64` when both fit
+/// ([`round_half_away_64`]).
 fn round_half_away(num: i128, den: i128) -> i128 {
-    let (q, r) = match (i64::try_from(num), i64::try_from(den)) {
-        (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
-        _ => (num / den, num % den),
-    };
+    if let (Ok(n), Ok(d)) = (i64::try_from(num), i64::try_from(den)) {
+        return i128::from(round_half_away_64(n, d));
+    }
+    let (q, r) = (num / den, num % den);
     // |r| < den, so 2|r| fits; truncation toward zero, so a remainder of at least one
     // half steps away from zero.
     if 2 * r.abs() >= den {
+        q + num.signum()
+    } else {
+        q
+    }
+}
+
+/// [`round_half_away`] on `i64`, `den > 0`: one division.
+#[inline]
+fn round_half_away_64(num: i64, den: i64) -> i64 {
+    let (q, r) = (num / den, num % den);
+    // |r| < den <= 2^63 - 1, so 2|r| fits u64; a remainder of at least one half steps
+    // away from zero.
+    if 2 * r.unsigned_abs() >= den.unsigned_abs() {
         q + num.signum()
     } else {
         q
@@ -410,6 +459,37 @@ mod tests {
         assert_eq!(half.apply((1 << 63) + 1), Some((1 << 62) + 1));
         // A factor as it comes (not prepared) has no narrow ratio.
         assert_eq!(Factor::share(Decimal::from(3)).narrow, None);
+    }
+
+    #[test]
+    fn a_factor_as_it_comes_divides_on_i64_up_to_2_pow_63() {
+        // 3 · 3,074,457,345,618,258,602 = 2^63 - 2, a product of i64; one cent more
+        // is 2^63 + 1, past i64: the i128 product, the same exact cents either side.
+        let triple = Factor::share(Decimal::from(3));
+        let a = 3_074_457_345_618_258_602_i128;
+        assert_eq!(triple.apply(a), Some(9_223_372_036_854_775_806));
+        assert_eq!(triple.apply(-a), Some(-9_223_372_036_854_775_806));
+        assert_eq!(triple.apply(a + 1), Some(9_223_372_036_854_775_809));
+        // 0.0925 · 31 / 360 not in lowest terms (28,675 / 3,600,000): 100,000,000.00
+        // gives 796,527.777… → 796,527.78; halves of a cent away from zero: 1 / 2 of
+        // 0.01 is 0.005 → 0.01, of -0.03 is -0.015 → -0.02.
+        let accrual = Factor::accrual(Decimal::new(925, 4), (31, 360));
+        assert_eq!(accrual.apply(10_000_000_000), Some(79_652_778));
+        let half = Factor::ratio(Decimal::ONE, Decimal::from(2));
+        assert_eq!(half.apply(1), Some(1));
+        assert_eq!(half.apply(-3), Some(-2));
+        // The division itself: 7 / 2 = 3.5 → 4, -3.5 → -4, 5 / 3 = 1.67 → 2, -1.67 → -2,
+        // 4 / 3 = 1.33 → 1; (2^63 - 1) / 2 = 2^62 - 0.5 → 2^62; -2^63 / 2 = -2^62.
+        for (n, d, rounded) in [(7, 2, 4), (-7, 2, -4), (5, 3, 2), (-5, 3, -2), (4, 3, 1)] {
+            assert_eq!(round_half_away_64(n, d), rounded);
+            assert_eq!(
+                round_half_away(i128::from(n), i128::from(d)),
+                i128::from(rounded)
+            );
+        }
+        assert_eq!(round_half_away_64(i64::MAX, 2), 1 << 62);
+        assert_eq!(round_half_away_64(i64::MIN, 2), -(1 << 62));
+        assert_eq!(round_half_away_64(i64::MAX, i64::MAX), 1);
     }
 
     #[test]

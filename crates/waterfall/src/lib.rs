@@ -37,7 +37,7 @@ pub use plan::{
     CapexLine, FacilityPlan, Plan,
 };
 pub use run::{
-    run, run_plan, run_plan_with, Closing, DsraPeriod, FacilityPeriod, LockupPeriod,
+    run, run_plan, run_plan_with, Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodEvents,
     PeriodFacilities, PeriodResult, Run, Terminal, TerminalFacility,
 };
 pub use summary::{Detail, Summary};

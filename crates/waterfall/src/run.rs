@@ -229,6 +229,85 @@ impl Serialize for PeriodFacilities {
     }
 }
 
+/// The events of one period, in the order of section 11: a slice of [`Event`]
+/// (`Deref<Target = [Event]>`, serialized as a list). A run's events are held once,
+/// in period order, and shared by its periods, each holding its own range of them, so
+/// that a period with events allocates nothing for them; a period without holds none.
+#[derive(Clone, Default)]
+pub struct PeriodEvents {
+    /// The run's events, `None` for a period without.
+    all: Option<Arc<Vec<Event>>>,
+    /// The period's range of them.
+    range: std::ops::Range<usize>,
+}
+
+impl PeriodEvents {
+    /// The events of `all` in `range`: none when the range is empty or reaches past
+    /// the end of `all`.
+    pub fn shared(all: &Arc<Vec<Event>>, range: std::ops::Range<usize>) -> PeriodEvents {
+        if range.is_empty() || range.end > all.len() {
+            return PeriodEvents::default();
+        }
+        PeriodEvents {
+            all: Some(Arc::clone(all)),
+            range,
+        }
+    }
+
+    /// The events, as a slice.
+    pub fn as_slice(&self) -> &[Event] {
+        match &self.all {
+            Some(all) => all.get(self.range.clone()).unwrap_or(&[]),
+            None => &[],
+        }
+    }
+}
+
+impl From<Vec<Event>> for PeriodEvents {
+    fn from(events: Vec<Event>) -> PeriodEvents {
+        let range = 0..events.len();
+        PeriodEvents::shared(&Arc::new(events), range)
+    }
+}
+
+impl Deref for PeriodEvents {
+    type Target = [Event];
+
+    fn deref(&self) -> &[Event] {
+        self.as_slice()
+    }
+}
+
+impl<'a> IntoIterator for &'a PeriodEvents {
+    type Item = &'a Event;
+    type IntoIter = std::slice::Iter<'a, Event>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl PartialEq for PeriodEvents {
+    /// The same events, wherever they are held.
+    fn eq(&self, other: &PeriodEvents) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl std::fmt::Debug for PeriodEvents {
+    /// As the list it holds (as a `Vec` prints).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for PeriodEvents {
+    /// As the list it holds.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.as_slice().serialize(s)
+    }
+}
+
 /// The debt service reserve account in one period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -317,8 +396,8 @@ pub struct PeriodResult {
     pub lockup_prepaid: Money,
     /// Paid to the sponsor at step 10.
     pub distribution: Money,
-    /// Events of the period, in the order of section 11.
-    pub events: Vec<Event>,
+    /// Events of the period, in the order of section 11 (held once for the run).
+    pub events: PeriodEvents,
 }
 
 impl PeriodResult {
@@ -419,6 +498,7 @@ pub fn run_plan_with(deal: &ValidDeal, mut plan: Plan, detail: Detail) -> Result
         terminal,
         ledger,
         cut_draws,
+        events,
     } = run_waterfall(deal, &plan)?;
     // The run's plan holds the draws as made.
     for (i, j, made) in cut_draws {
@@ -426,10 +506,7 @@ pub fn run_plan_with(deal: &ValidDeal, mut plan: Plan, detail: Detail) -> Result
             *d = made;
         }
     }
-    let mut events: Vec<Event> = Vec::with_capacity(periods.iter().map(|p| p.events.len()).sum());
-    for p in &periods {
-        events.extend(p.events.iter().cloned());
-    }
+    let events = events.to_vec();
     let summary = Summary::with_detail(deal, &plan, &closing, &periods, &terminal, &ledger, detail);
     Ok(Run {
         plan,
@@ -469,6 +546,36 @@ mod tests {
             principal_arrears: m,
             closing: m,
         }
+    }
+
+    /// An `opex_shortfall` of `period` whose shortfall is `cents`.
+    fn shortfall(period: usize, cents: i64) -> Event {
+        let m = Money::from_cents(cents);
+        Event::OpexShortfall {
+            period,
+            due: m,
+            paid: Money::ZERO,
+            shortfall: m,
+        }
+    }
+
+    #[test]
+    fn period_events_are_their_range_of_the_runs() {
+        let list = vec![shortfall(1, 1), shortfall(3, 2), shortfall(3, 3)];
+        let all = Arc::new(list.clone());
+        let third = PeriodEvents::shared(&all, 1..3);
+        assert_eq!(&*third, &list[1..3]);
+        assert_eq!(third.as_slice(), &list[1..3]);
+        assert_eq!((&third).into_iter().count(), 2);
+        assert_eq!(format!("{third:?}"), format!("{:?}", &list[1..3]));
+        assert_eq!(third, PeriodEvents::from(list[1..3].to_vec()));
+        assert_eq!(third.clone(), third);
+        // An empty range, or one past the run's events, holds none.
+        assert!(PeriodEvents::shared(&all, 2..2).is_empty());
+        assert!(PeriodEvents::shared(&all, 2..4).is_empty());
+        assert!(PeriodEvents::default().is_empty());
+        assert_eq!(PeriodEvents::default(), PeriodEvents::from(Vec::new()));
+        assert_ne!(third, PeriodEvents::shared(&all, 0..2));
     }
 
     #[test]

@@ -27,8 +27,8 @@ use boxflow_amortize::Factor;
 use crate::operations::Operations;
 use crate::plan::{Plan, ReserveTargets};
 use crate::run::{
-    Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodFacilities, PeriodResult, Terminal,
-    TerminalFacility,
+    Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodEvents, PeriodFacilities,
+    PeriodResult, Terminal, TerminalFacility,
 };
 use crate::{Event, RunError};
 
@@ -45,6 +45,8 @@ pub(crate) struct Outcome {
     /// The draws cut to the facility's balance ([`draw_made`]): facility, capex
     /// payment, the draw made. Empty in all but rare runs.
     pub cut_draws: Vec<(usize, usize, Money)>,
+    /// Every event, in period order, shared by the periods ([`PeriodEvents`]).
+    pub events: Arc<Vec<Event>>,
 }
 
 /// Runs a plan: closing, every period, then the end of the run, whose `lender_loss`
@@ -58,16 +60,35 @@ pub(crate) fn run_waterfall(deal: &ValidDeal, plan: &Plan) -> Result<Outcome, Ru
         waterfall.run_period(idx, &mut periods)?;
     }
     let terminal = waterfall.end_of_run();
-    if let Some(last) = periods.last_mut() {
-        last.events.extend(lender_loss_events(plan, &terminal));
+    let mut events = waterfall.events;
+    if !periods.is_empty() {
+        events.extend(lender_loss_events(plan, &terminal));
     }
+    let events = Arc::new(events);
+    share_events(&events, &mut periods);
     Ok(Outcome {
         closing,
         periods,
         terminal,
         ledger: waterfall.ledger,
         cut_draws: waterfall.cut_draws,
+        events,
     })
+}
+
+/// Gives each period its range of the run's events, which are in period order.
+fn share_events(events: &Arc<Vec<Event>>, periods: &mut [PeriodResult]) {
+    let mut start = 0;
+    for p in periods {
+        let end = start
+            + events[start..]
+                .iter()
+                .take_while(|e| e.period() == p.period)
+                .count();
+        p.events = PeriodEvents::shared(events, start..end);
+        start = end;
+    }
+    debug_assert_eq!(start, events.len(), "every event falls in a period");
 }
 
 /// Checks that every per-period and per-payment line of the plan covers its calendar
@@ -334,7 +355,8 @@ struct Waterfall<'a> {
     date: NaiveDate,
     /// Cash available in the box's operating account.
     available: Money,
-    /// Events of the period, in the order of section 11.
+    /// Events of the run so far, in period order and, within a period, in the order
+    /// of section 11.
     events: Vec<Event>,
     /// The period's transfers summed by step and account.
     flows: PeriodFlows,
@@ -397,7 +419,8 @@ impl<'a> Waterfall<'a> {
             period: 0,
             date: deal.close,
             available: Money::ZERO,
-            events: Vec::new(),
+            // About one event a period when locked up or short.
+            events: Vec::with_capacity(plan.calendar.len()),
             flows: PeriodFlows::default(),
             names: plan
                 .facilities
@@ -514,8 +537,6 @@ impl<'a> Waterfall<'a> {
         let end = plan.calendar.periods()[idx].end;
         let ops = &plan.operations[idx];
         self.flows = PeriodFlows::default();
-        // `self.events` is empty: the previous period's result took them.
-        debug_assert!(self.events.is_empty());
         self.schedule_breach_events(k);
         let equity = self.capex_draws(k);
         self.accrue(idx)?;
@@ -999,7 +1020,6 @@ impl<'a> Waterfall<'a> {
         let plan = self.plan;
         let idx = figures.idx;
         let period = &plan.calendar.periods()[idx];
-        let events = std::mem::take(&mut self.events);
         let flows = &self.flows;
         PeriodResult {
             period: idx + 1,
@@ -1039,7 +1059,8 @@ impl<'a> Waterfall<'a> {
             sweep: flows.sweep,
             lockup_prepaid: figures.lockup.prepaid,
             distribution: flows.distribution,
-            events,
+            // Set at the end of the run ([`share_events`]).
+            events: PeriodEvents::default(),
         }
     }
 

@@ -142,6 +142,12 @@ fn events_are_ten_lockups() {
     let periods: Vec<usize> = r.events.iter().map(|e| e.period()).collect();
     assert!(r.events.iter().all(|e| e.name() == "lockup"));
     assert_eq!(periods, [1, 2, 3, 4, 5, 16, 17, 18, 19, 20]);
+    // Each period holds its own: one lockup in those ten, none in the others.
+    for p in &r.periods {
+        let expected = usize::from(periods.contains(&p.period));
+        assert_eq!(p.events.len(), expected, "period {}", p.period);
+        assert!(p.events.iter().all(|e| e.period() == p.period));
+    }
 }
 
 #[test]
