@@ -217,12 +217,18 @@ fn discount_factor(daily: Decimal, days: i64) -> Option<Decimal> {
 /// The root is found in f64 (see the module documentation for the precision):
 ///
 /// - One sign change among the netted flows (an investment, then returns) means
-///   exactly one root (Descartes' rule of signs holds for real exponents). Newton's
-///   method runs from 0.1 while each step heads for the root and is no longer than
-///   the last (from the convex side of the value, the usual case, it converges
-///   without crossing the root); an iterate past the root brackets it for the
-///   safeguarded refinement, and when Newton stops heading for the root the search
+///   exactly one root (Descartes' rule of signs holds for real exponents). Halley's
+///   method (Newton's step corrected by the second derivative, from the same pass
+///   over the flows) runs from a first guess taken from the flows alone (the rate
+///   at which the inflows and the outflows, each gathered at its mean time, are
+///   worth the same) while each step heads for the root and is no longer than the
+///   last; it stops by the tests of Newton's quadratic convergence, which its cubic
+///   convergence meets sooner. An iterate just past the root ends the search when
+///   its own step back passes the same tests, else brackets the root for the
+///   safeguarded refinement; when the steps stop heading for the root the search
 ///   steps out from the last rate in doubling steps of `ln(1 + r)` and refines.
+///   Should all that fail (a value not finite on the way, or no root), Newton's
+///   method from 0.1 with the same fallbacks, the search before Halley's, decides.
 /// - Several sign changes: a grid of about 370 rates (steps of 0.01 from -0.5 to 1,
 ///   geometric beyond, down to -0.9999 and up to 1e6) is scanned outwards from 0.1
 ///   for sign changes, closest cells first; the root closest to 0.1 wins, and of two
@@ -1076,9 +1082,10 @@ const CHAIN: usize = 32;
 /// `[-0.9999, 1e6]` to 1e-18.
 const MAX_REFINE_ITERATIONS: usize = 200;
 
-/// Most Newton steps from 0.1 toward the only root before the outward search takes
-/// over (from a convex side they converge in about 6; fewer than 12 would be
-/// quadratic convergence gone linear).
+/// Most Newton or Halley steps toward the only root before the outward search
+/// takes over (Halley's from the flows' first guess converge in 2 or 3 evaluations,
+/// Newton's from 0.1 in about 6; fewer than 12 would be quadratic convergence gone
+/// linear).
 const MAX_NEWTON_FROM_START: usize = 12;
 
 /// What [`Cashflows::newton_from`] ends with.
@@ -1282,21 +1289,37 @@ impl Cashflows {
     /// The value, its derivative with respect to the rate and a bound on its
     /// rounding error; `None` if not finite. Kept for [`Cashflows::settle`].
     fn evaluate(&self, rate: f64) -> Option<Evaluation> {
+        self.evaluate_with::<false>(rate)
+    }
+
+    /// [`Cashflows::evaluate`], with the second derivative when `CURVATURE` (for
+    /// Halley's steps, [`Cashflows::newton_from`]): the same value, slope and noise.
+    fn evaluate_with<const CURVATURE: bool>(&self, rate: f64) -> Option<Evaluation> {
         let mut sum = NeumaierSum::default();
         let mut slope = NeumaierSum::default();
         let mut noise = 0.0;
+        let mut squares = 0.0;
         self.visit(rate.ln_1p(), |_, t, amount, exponent, factor, chain| {
             let term = amount * factor;
             sum.add(term);
-            slope.add(-t * term);
+            let weighted = t * term;
+            slope.add(-weighted);
+            // Only Halley's step reads it: a plain sum is enough.
+            if CURVATURE {
+                squares += t * weighted;
+            }
             // exp(x) is off by about |x| ulps when x itself is rounded, a chained
             // factor by one more per step, plus the ulps of the product and the sum.
             noise += term.abs() * (3.0 + exponent.abs() + f64::from(chain));
         });
+        let growth = 1.0 + rate;
+        let slope = slope.total();
         let evaluation = Evaluation {
             rate,
             value: sum.total(),
-            slope: Some(slope.total() / (1.0 + rate)),
+            slope: Some(slope / growth),
+            // Σ t (t + 1) a (1 + r)^(-t - 2): the squares less the slope's sum.
+            curvature: CURVATURE.then(|| (squares - slope) / (growth * growth)),
             noise: noise * f64::EPSILON,
         };
         let finite = evaluation.value.is_finite()
@@ -1304,6 +1327,15 @@ impl Cashflows {
             && evaluation.slope.is_some_and(f64::is_finite);
         self.last.set(finite.then_some(evaluation));
         finite.then_some(evaluation)
+    }
+
+    /// [`Cashflows::evaluate`], with the second derivative for `halley`'s steps.
+    fn evaluate_for(&self, rate: f64, halley: bool) -> Option<Evaluation> {
+        if halley {
+            self.evaluate_with::<true>(rate)
+        } else {
+            self.evaluate(rate)
+        }
     }
 
     /// A bound on the distance from `root` to the true root, from an evaluation
@@ -1498,6 +1530,34 @@ impl Cashflows {
         Some(approx)
     }
 
+    /// A first rate for the search with one sign change, from the flows' own
+    /// figures: the rate at which the inflows gathered at their mean time and the
+    /// outflows gathered at theirs (means weighted by amount, undiscounted) are worth
+    /// the same, `ln(1 + r) = ln(in / out) / (t_in - t_out)`: the root itself for
+    /// two flows, within a few percent of it for an investment repaid over years.
+    /// It depends on the flows alone; 0.1 when it is not finite or lies outside
+    /// `-0.9..=10`.
+    fn opening_rate(&self) -> f64 {
+        let (mut inflows, mut inflow_time) = (0.0, 0.0);
+        let (mut outflows, mut outflow_time) = (0.0, 0.0);
+        for &(t, amount) in &self.points {
+            if amount > 0.0 {
+                inflows += amount;
+                inflow_time += t * amount;
+            } else {
+                outflows -= amount;
+                outflow_time -= t * amount;
+            }
+        }
+        let span = inflow_time / inflows - outflow_time / outflows;
+        let rate = ((inflows / outflows).ln() / span).exp_m1();
+        if (-0.9..=10.0).contains(&rate) {
+            rate
+        } else {
+            IRR_PREFERRED
+        }
+    }
+
     /// The root the methodology reports: the only one when there is one sign
     /// change, else the one closest to 0.1.
     fn preferred_root(&self) -> Option<f64> {
@@ -1508,19 +1568,30 @@ impl Cashflows {
         }
     }
 
-    /// The root when exactly one exists: Newton's method from 0.1 while it heads for
-    /// the root and converges (see [`Cashflows::newton_from`]), else step out from the
-    /// last rate evaluated in doubling steps of `ln(1 + r)` (0.125, 0.25, 0.5, ...)
-    /// until the sign changes, then refine.
+    /// The root when exactly one exists: Halley's method from the flows' own first
+    /// guess ([`Cashflows::opening_rate`]). Should that search fail (a value that is
+    /// not finite on its way, or no root in the search interval), Newton's method
+    /// from 0.1, the search before Halley's, decides instead, so that the answer is
+    /// `None` only when that search's is.
     fn only_root(&self) -> Option<f64> {
-        let start = self.evaluate(IRR_PREFERRED)?;
+        self.only_root_from(self.opening_rate(), true)
+            .or_else(|| self.only_root_from(IRR_PREFERRED, false))
+    }
+
+    /// The root when exactly one exists, from `rate`: Newton's method (Halley's with
+    /// `halley`) while it heads for the root and converges (see
+    /// [`Cashflows::newton_from`]), else step out from the last rate evaluated in
+    /// doubling steps of `ln(1 + r)` (0.125, 0.25, 0.5, ...) until the sign changes,
+    /// then refine.
+    fn only_root_from(&self, rate: f64, halley: bool) -> Option<f64> {
+        let start = self.evaluate_for(rate, halley)?;
         if start.value == 0.0 {
             return Some(start.rate);
         }
         // At high rates the earliest flow dominates; at rates near -1 the latest.
         let earliest_negative = self.points[0].1 < 0.0;
         let upwards = (start.value < 0.0) != earliest_negative;
-        let mut previous = match self.newton_from(start, upwards) {
+        let mut previous = match self.newton_from(start, upwards, halley) {
             NewtonFrom::Root(root) => return root,
             NewtonFrom::Stopped(last) => last,
         };
@@ -1562,49 +1633,63 @@ impl Cashflows {
     /// Newton's method from `start` toward the only root (`upwards`: it lies above
     /// every rate evaluated so far), as long as each step heads that way, stays in
     /// [`IRR_SEARCH_MIN`]`..`[`IRR_SEARCH_MAX`] and, after the first, is no longer
-    /// than the one before. An iterate past the root brackets it for
-    /// [`Cashflows::refine`]; otherwise (a convex value approached from its low
-    /// side, the usual case) it stops as `refine` does: the value within its noise,
-    /// a step within an ulp or so of the rate, or quadratic convergence putting the
-    /// next iterate within that. `Stopped` hands the last rate evaluated (on the
-    /// same side of the root as `start`) to the outward search.
-    fn newton_from(&self, start: Evaluation, upwards: bool) -> NewtonFrom {
+    /// than the one before. With `halley`, each step is Halley's: Newton's step `s`
+    /// divided by `1 - k`, `k = s f'' / (2 f')` from the evaluation's curvature,
+    /// while `|k| <= 1/2` (Newton's otherwise); it converges cubically, so the
+    /// stopping tests below, made for quadratic convergence, hold a fortiori. An
+    /// iterate past the root brackets it for [`Cashflows::refine`]; otherwise (a
+    /// convex value approached from its low side, the usual case) it stops as
+    /// `refine` does: the value within its noise, a step within an ulp or so of the
+    /// rate, or quadratic convergence putting the next iterate within that.
+    /// `Stopped` hands the last rate evaluated (on the same side of the root as
+    /// `start`) to the outward search.
+    fn newton_from(&self, start: Evaluation, upwards: bool, halley: bool) -> NewtonFrom {
         let mut here = start;
         let mut last_step: Option<f64> = None;
         for _ in 0..MAX_NEWTON_FROM_START {
-            let Some(slope) = here.slope else {
+            let Some(step) = here.step(halley) else {
                 break;
             };
-            let step = here.value / slope;
             let next = here.rate - step;
+            if !(next > IRR_SEARCH_MIN && next < IRR_SEARCH_MAX) {
+                break; // also when NaN
+            }
+            // Either way: a first guess may land within the value's noise of the root.
+            if here.converged(step, None) {
+                return NewtonFrom::Root(Some(next));
+            }
             let heading = if upwards {
                 next > here.rate
             } else {
                 next < here.rate
             };
-            if !(heading && next > IRR_SEARCH_MIN && next < IRR_SEARCH_MAX) {
-                break; // also when NaN
-            }
-            let tolerance = f64::EPSILON * here.rate.abs().max(0.01);
-            if here.value.abs() <= here.noise || step.abs() <= tolerance {
-                return NewtonFrom::Root(Some(next));
+            if !heading {
+                break;
             }
             if let Some(previous) = last_step {
                 if step.abs() > previous.abs() {
                     break;
                 }
-                if (step.powi(3) / (previous * previous)).abs() <= tolerance / 4.0 {
+                if here.converged(step, last_step) {
                     return NewtonFrom::Root(Some(next));
                 }
             }
-            let Some(probe) = self.evaluate(next) else {
+            let Some(probe) = self.evaluate_for(next, halley) else {
                 break;
             };
             if probe.value == 0.0 {
                 return NewtonFrom::Root(Some(next));
             }
             if (probe.value < 0.0) != (here.value < 0.0) {
-                return NewtonFrom::Root(self.refine(here, probe));
+                // Just past the root (a Halley step's error can have either sign):
+                // the probe's own step back, when it stays in the bracket and the
+                // same tests stop it, is where refining would end.
+                let back = probe.step(halley).and_then(|back| {
+                    let root = probe.rate - back;
+                    let inside = (root - here.rate) * (root - probe.rate) < 0.0;
+                    (inside && probe.converged(back, Some(step))).then_some(root)
+                });
+                return NewtonFrom::Root(back.or_else(|| self.refine(here, probe)));
             }
             last_step = Some(step);
             here = probe;
@@ -1745,9 +1830,42 @@ struct Evaluation {
     value: f64,
     /// The derivative, when computed.
     slope: Option<f64>,
+    /// The second derivative, when computed: summed plainly, it only shapes
+    /// Halley's steps ([`Cashflows::newton_from`]), never a bound.
+    curvature: Option<f64>,
     /// A bound on the rounding error of `value`: `Σ |term_i| (3 + |x_i| + c_i) ·
     /// 2u` (see [`Cashflows::evaluate`]).
     noise: f64,
+}
+
+impl Evaluation {
+    /// The step to the next iterate, `rate - step`: Newton's `s = f / f'`, or with
+    /// `halley` Halley's `s / (1 - k)`, `k = s f'' / (2 f')`, while `|k| <= 1/2`
+    /// (Newton's otherwise, also when `k` is NaN); `None` without a slope.
+    fn step(&self, halley: bool) -> Option<f64> {
+        let slope = self.slope?;
+        let newton = self.value / slope;
+        let bend = match self.curvature {
+            Some(curvature) if halley => newton * curvature / (2.0 * slope),
+            _ => 0.0,
+        };
+        Some(if bend.abs() <= 0.5 {
+            newton / (1.0 - bend)
+        } else {
+            newton
+        })
+    }
+
+    /// The stopping tests of a Newton or Halley `step` from here (after
+    /// `previous`, if any): the value within its noise, the step within an ulp or so
+    /// of the rate, or quadratic convergence (an error of about `s³ / p²` after a
+    /// step of `s` following one of `p`) putting the next iterate within that.
+    fn converged(&self, step: f64, previous: Option<f64>) -> bool {
+        let tolerance = f64::EPSILON * self.rate.abs().max(0.01);
+        self.value.abs() <= self.noise
+            || step.abs() <= tolerance
+            || previous.is_some_and(|p| (step.powi(3) / (p * p)).abs() <= tolerance / 4.0)
+    }
 }
 
 /// Where to start refining a bracket: the Newton step from the end with the smaller
@@ -2125,6 +2243,7 @@ impl GridWalk {
                 rate,
                 value,
                 slope: None,
+                curvature: None,
                 noise: 0.0,
             };
             return flows.refine(
@@ -2234,6 +2353,7 @@ mod tests {
                     rate,
                     value,
                     slope: None,
+                    curvature: None,
                     noise: 0.0,
                 };
                 flows.refine(probe(side.last, side.last_value), probe(rate, value))
@@ -2325,6 +2445,39 @@ mod tests {
                 }
                 terms
             })
+    }
+
+    /// The first guess of the search with one sign change is the root itself for two
+    /// flows (closed form: `-100` now and `121` in two years is 10% a year, `-100`
+    /// and `50` a year later -50%), either way round, and 0.1 when it would lie
+    /// outside `-0.9..=10` (`-1` and `1,000` a year later: 99,900%).
+    #[test]
+    fn the_first_guess_is_the_root_of_two_flows() {
+        let guess = |terms: &[(i64, i128)]| {
+            Cashflows::new(terms.iter().copied(), 365.0)
+                .expect("flows")
+                .opening_rate()
+        };
+        for (terms, root) in [
+            (vec![(0, -100_00), (730, 121_00)], 0.1),
+            (vec![(0, 100_00), (730, -121_00)], 0.1),
+            (vec![(0, -100_00), (365, 50_00)], -0.5),
+            (vec![(0, -1), (365, 1_000)], IRR_PREFERRED),
+        ] {
+            let found = guess(&terms);
+            assert!((found - root).abs() <= 1e-15, "{found} {root}");
+        }
+        // Spread flows, -400 and five yearly 105: the guess, `(525 / 400)^(1/3) - 1 =
+        // 0.09488`, is within 4% of the root, 0.0980728348845 (by bisection), which
+        // the search then finds.
+        let spread: Vec<(i64, i128)> = (0..=5)
+            .map(|year| (365 * year, if year == 0 { -400_00 } else { 105_00 }))
+            .collect();
+        let found = guess(&spread);
+        assert!((found - 0.094_879_785).abs() < 1e-9, "{found}");
+        let flows = Cashflows::new(spread.into_iter(), 365.0).expect("flows");
+        let root = flows.only_root().expect("a root");
+        assert!((root - 0.098_072_834_884_5).abs() < 1e-12, "{root}");
     }
 
     /// Cents convert as `i128 as f64` does, on either side of the `i64` range.
@@ -2500,11 +2653,12 @@ mod tests {
             ..ProptestConfig::default()
         })]
 
-        /// Newton's method from 0.1 finds the root the outward search from 0.1 finds
-        /// (the search before it): on flows with one sign change, from roots near -99%
-        /// to roots in the thousands, the two roots are within the sum of their proven
-        /// distances to the true root ([`Cashflows::uncertainty`]), so they settle on the
-        /// same printed digits.
+        /// Halley's method from the flows' first guess (and Newton's from 0.1 should
+        /// it fail) finds the root the outward search from 0.1 finds (the search
+        /// before both): on flows with one sign change, from roots near -99% to roots
+        /// in the thousands, the two roots are within the sum of their proven
+        /// distances to the true root ([`Cashflows::uncertainty`]), so they settle on
+        /// the same printed digits.
         #[test]
         fn newton_from_the_start_finds_the_root_of_the_outward_search(
             terms in one_sign_change_flows()
