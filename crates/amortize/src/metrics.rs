@@ -220,9 +220,9 @@ fn discount_factor(daily: Decimal, days: i64) -> Option<Decimal> {
 ///   exactly one root (Descartes' rule of signs holds for real exponents). Halley's
 ///   method (Newton's step corrected by the second derivative, from the same pass
 ///   over the flows) runs from a first guess taken from the flows alone (the rate
-///   at which the inflows and the outflows, each gathered at its mean time, are
-///   worth the same) while each step heads for the root and is no longer than the
-///   last; it stops by the tests of Newton's quadratic convergence, which its cubic
+///   at which the inflows and the outflows, each taken to second order about its
+///   mean time, are worth the same) while each step heads for the root and is no
+///   longer than the last; it stops by the tests of Newton's quadratic convergence, which its cubic
 ///   convergence meets sooner. An iterate just past the root ends the search when
 ///   its own step back passes the same tests, else brackets the root for the
 ///   safeguarded refinement; when the steps stop heading for the root the search
@@ -1539,8 +1539,8 @@ impl Cashflows {
     /// 0`, `c = ln(A_in / A_out)`, `s = m_in - m_out`, `a = (v_in - v_out) / 2`: the
     /// root that tends to `c / s` as `a` vanishes, `L = 2c / (s + sign(s) √(s² -
     /// 4ac))`, and `c / s` itself when there is none. The root itself for two flows;
-    /// for an investment repaid over years usually within 1e-3 of it, where
-    /// Halley's method then needs two evaluations. It depends on the flows alone;
+    /// for an investment repaid over years typically within about 1e-3 of it, from
+    /// where Halley's method needs two evaluations. It depends on the flows alone;
     /// 0.1 when it is not finite or lies outside `-0.9..=10`.
     fn opening_rate(&self) -> f64 {
         // Per side (inflows, outflows): Σ |a|, Σ t |a|, Σ t² |a|.
