@@ -267,19 +267,52 @@ fn discount_factor(daily: Decimal, days: i64) -> Option<Decimal> {
 /// assert_eq!(xirr(&flows[1..], day(2008, 1, 1)), None);
 /// ```
 pub fn xirr(flows: &[DatedFlow], base: NaiveDate) -> Option<Decimal> {
-    use chrono::Datelike;
-    // Days from `base`, as `(date - base).num_days()` counts them.
-    let origin = i64::from(base.num_days_from_ce());
-    let terms = flows.iter().map(|flow| {
-        (
-            i64::from(flow.date.num_days_from_ce()) - origin,
-            flow.amount.cents(),
-        )
-    });
+    let mut days = DayCounter::new(base);
+    let terms = flows
+        .iter()
+        .map(move |flow| (days.days_to(flow.date), flow.amount.cents()));
     let cashflows = Cashflows::new(terms, DAYS_PER_YEAR as f64)?;
     let root = cashflows.preferred_root()?;
     let exact = |rate: Decimal| exact_sign(xnpv(rate, flows, base), xnpv_error(rate, flows, base));
     cashflows.settle(root, &exact)
+}
+
+/// Days from a base date, as `(date - base).num_days()` counts them, for dates that
+/// come in runs of a year (a run's flows): the proleptic day number of the day
+/// before each year's first is computed once per run of that year, and each date's
+/// day of the year (a field of the date) added to it.
+#[derive(Clone, Copy)]
+struct DayCounter {
+    /// The base date's proleptic day number (`num_days_from_ce`).
+    origin: i64,
+    /// The year of the last date counted, and the day number of the day before its
+    /// first day.
+    year: Option<(i32, i64)>,
+}
+
+impl DayCounter {
+    fn new(base: NaiveDate) -> DayCounter {
+        use chrono::Datelike;
+        DayCounter {
+            origin: i64::from(base.num_days_from_ce()),
+            year: None,
+        }
+    }
+
+    /// `(date - base).num_days()`.
+    fn days_to(&mut self, date: NaiveDate) -> i64 {
+        use chrono::Datelike;
+        let ordinal = i64::from(date.ordinal());
+        let year_start = match self.year {
+            Some((year, start)) if year == date.year() => start,
+            _ => {
+                let start = i64::from(date.num_days_from_ce()) - ordinal;
+                self.year = Some((date.year(), start));
+                start
+            }
+        };
+        year_start + ordinal - self.origin
+    }
 }
 
 /// NPV of periodic flows, the first at `t = 0`: `Σ_t flow_t / (1 + rate)^t`.
@@ -826,6 +859,7 @@ fn xnpv_cents_f64(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option
     let mut sum = NeumaierSum::default();
     let mut size = 0.0;
     let mut last: Option<(i64, f64)> = None;
+    let mut counter = DayCounter::new(base);
     for flow in flows {
         let cents = flow.amount.cents();
         if cents == 0 {
@@ -834,7 +868,7 @@ fn xnpv_cents_f64(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option
         if cents.unsigned_abs() >= 1 << 53 {
             return None;
         }
-        let days = (flow.date - base).num_days();
+        let days = counter.days_to(flow.date);
         let exponent = -(days as f64) / DAYS_PER_YEAR as f64 * log_growth;
         let factor = match last {
             Some((d, factor)) if d == days => factor,
@@ -2496,6 +2530,30 @@ mod tests {
         let flows = Cashflows::new(spread.into_iter(), 365.0).expect("flows");
         let root = flows.only_root().expect("a root");
         assert!((root - 0.098_072_834_884_5).abs() < 1e-12, "{root}");
+    }
+
+    /// Days are counted as `(date - base).num_days()` counts them: in and out of
+    /// order, across leap days and years, before and after the base.
+    #[test]
+    fn days_are_counted_from_the_base() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+        let base = day(2024, 3, 15);
+        let dates = [
+            day(2024, 3, 15),
+            day(2024, 2, 29),
+            day(2024, 12, 31),
+            day(2025, 1, 1),
+            day(2025, 1, 1),
+            day(2028, 2, 29),
+            day(2023, 12, 31),
+            day(2100, 3, 1),
+            day(1900, 1, 1),
+            day(2024, 1, 1),
+        ];
+        let mut counter = DayCounter::new(base);
+        for date in dates {
+            assert_eq!(counter.days_to(date), (date - base).num_days(), "{date}");
+        }
     }
 
     /// Cents convert as `i128 as f64` does, on either side of the `i64` range.
