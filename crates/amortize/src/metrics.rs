@@ -222,8 +222,9 @@ fn discount_factor(daily: Decimal, days: i64) -> Option<Decimal> {
 ///   over the flows) runs from a first guess taken from the flows alone (the rate
 ///   at which the inflows and the outflows, each taken to second order about its
 ///   mean time, are worth the same) while each step heads for the root and is no
-///   longer than the last; it stops by the tests of Newton's quadratic convergence, which its cubic
-///   convergence meets sooner. An iterate just past the root ends the search when
+///   longer than the last; it stops by the tests of Newton's quadratic
+///   convergence, which its cubic convergence meets sooner (and at once when the
+///   value is within its noise). An iterate just past the root ends the search when
 ///   its own step back passes the same tests, else brackets the root for the
 ///   safeguarded refinement; when the steps stop heading for the root the search
 ///   steps out from the last rate in doubling steps of `ln(1 + r)` and refines.
