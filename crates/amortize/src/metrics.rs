@@ -217,12 +217,19 @@ fn discount_factor(daily: Decimal, days: i64) -> Option<Decimal> {
 /// The root is found in f64 (see the module documentation for the precision):
 ///
 /// - One sign change among the netted flows (an investment, then returns) means
-///   exactly one root (Descartes' rule of signs holds for real exponents). Newton's
-///   method runs from 0.1 while each step heads for the root and is no longer than
-///   the last (from the convex side of the value, the usual case, it converges
-///   without crossing the root); an iterate past the root brackets it for the
-///   safeguarded refinement, and when Newton stops heading for the root the search
+///   exactly one root (Descartes' rule of signs holds for real exponents). Halley's
+///   method (Newton's step corrected by the second derivative, from the same pass
+///   over the flows) runs from a first guess taken from the flows alone (the rate
+///   at which the inflows and the outflows, each taken to second order about its
+///   mean time, are worth the same) while each step heads for the root and is no
+///   longer than the last; it stops by the tests of Newton's quadratic
+///   convergence, which its cubic convergence meets sooner (and at once when the
+///   value is within its noise). An iterate just past the root ends the search when
+///   its own step back passes the same tests, else brackets the root for the
+///   safeguarded refinement; when the steps stop heading for the root the search
 ///   steps out from the last rate in doubling steps of `ln(1 + r)` and refines.
+///   Should all that fail (a value not finite on the way, or no root), Newton's
+///   method from 0.1 with the same fallbacks, the search before Halley's, decides.
 /// - Several sign changes: a grid of about 370 rates (steps of 0.01 from -0.5 to 1,
 ///   geometric beyond, down to -0.9999 and up to 1e6) is scanned outwards from 0.1
 ///   for sign changes, closest cells first; the root closest to 0.1 wins, and of two
@@ -261,19 +268,52 @@ fn discount_factor(daily: Decimal, days: i64) -> Option<Decimal> {
 /// assert_eq!(xirr(&flows[1..], day(2008, 1, 1)), None);
 /// ```
 pub fn xirr(flows: &[DatedFlow], base: NaiveDate) -> Option<Decimal> {
-    use chrono::Datelike;
-    // Days from `base`, as `(date - base).num_days()` counts them.
-    let origin = i64::from(base.num_days_from_ce());
-    let terms = flows.iter().map(|flow| {
-        (
-            i64::from(flow.date.num_days_from_ce()) - origin,
-            flow.amount.cents(),
-        )
-    });
+    let mut days = DayCounter::new(base);
+    let terms = flows
+        .iter()
+        .map(move |flow| (days.days_to(flow.date), flow.amount.cents()));
     let cashflows = Cashflows::new(terms, DAYS_PER_YEAR as f64)?;
     let root = cashflows.preferred_root()?;
     let exact = |rate: Decimal| exact_sign(xnpv(rate, flows, base), xnpv_error(rate, flows, base));
     cashflows.settle(root, &exact)
+}
+
+/// Days from a base date, as `(date - base).num_days()` counts them, for dates that
+/// come in runs of a year (a run's flows): the proleptic day number of the day
+/// before each year's first is computed once per run of that year, and each date's
+/// day of the year (a field of the date) added to it.
+#[derive(Clone, Copy)]
+struct DayCounter {
+    /// The base date's proleptic day number (`num_days_from_ce`).
+    origin: i64,
+    /// The year of the last date counted, and the day number of the day before its
+    /// first day.
+    year: Option<(i32, i64)>,
+}
+
+impl DayCounter {
+    fn new(base: NaiveDate) -> DayCounter {
+        use chrono::Datelike;
+        DayCounter {
+            origin: i64::from(base.num_days_from_ce()),
+            year: None,
+        }
+    }
+
+    /// `(date - base).num_days()`.
+    fn days_to(&mut self, date: NaiveDate) -> i64 {
+        use chrono::Datelike;
+        let ordinal = i64::from(date.ordinal());
+        let year_start = match self.year {
+            Some((year, start)) if year == date.year() => start,
+            _ => {
+                let start = i64::from(date.num_days_from_ce()) - ordinal;
+                self.year = Some((date.year(), start));
+                start
+            }
+        };
+        year_start + ordinal - self.origin
+    }
 }
 
 /// NPV of periodic flows, the first at `t = 0`: `Σ_t flow_t / (1 + rate)^t`.
@@ -820,6 +860,7 @@ fn xnpv_cents_f64(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option
     let mut sum = NeumaierSum::default();
     let mut size = 0.0;
     let mut last: Option<(i64, f64)> = None;
+    let mut counter = DayCounter::new(base);
     for flow in flows {
         let cents = flow.amount.cents();
         if cents == 0 {
@@ -828,7 +869,7 @@ fn xnpv_cents_f64(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option
         if cents.unsigned_abs() >= 1 << 53 {
             return None;
         }
-        let days = (flow.date - base).num_days();
+        let days = counter.days_to(flow.date);
         let exponent = -(days as f64) / DAYS_PER_YEAR as f64 * log_growth;
         let factor = match last {
             Some((d, factor)) if d == days => factor,
@@ -1076,9 +1117,10 @@ const CHAIN: usize = 32;
 /// `[-0.9999, 1e6]` to 1e-18.
 const MAX_REFINE_ITERATIONS: usize = 200;
 
-/// Most Newton steps from 0.1 toward the only root before the outward search takes
-/// over (from a convex side they converge in about 6; fewer than 12 would be
-/// quadratic convergence gone linear).
+/// Most Newton or Halley steps toward the only root before the outward search
+/// takes over (Halley's from the flows' first guess converge in 2 or 3 evaluations,
+/// Newton's from 0.1 in about 6; fewer than 12 would be quadratic convergence gone
+/// linear).
 const MAX_NEWTON_FROM_START: usize = 12;
 
 /// What [`Cashflows::newton_from`] ends with.
@@ -1282,21 +1324,37 @@ impl Cashflows {
     /// The value, its derivative with respect to the rate and a bound on its
     /// rounding error; `None` if not finite. Kept for [`Cashflows::settle`].
     fn evaluate(&self, rate: f64) -> Option<Evaluation> {
+        self.evaluate_with::<false>(rate)
+    }
+
+    /// [`Cashflows::evaluate`], with the second derivative when `CURVATURE` (for
+    /// Halley's steps, [`Cashflows::newton_from`]): the same value, slope and noise.
+    fn evaluate_with<const CURVATURE: bool>(&self, rate: f64) -> Option<Evaluation> {
         let mut sum = NeumaierSum::default();
         let mut slope = NeumaierSum::default();
         let mut noise = 0.0;
+        let mut squares = 0.0;
         self.visit(rate.ln_1p(), |_, t, amount, exponent, factor, chain| {
             let term = amount * factor;
             sum.add(term);
-            slope.add(-t * term);
+            let weighted = t * term;
+            slope.add(-weighted);
+            // Only Halley's step reads it: a plain sum is enough.
+            if CURVATURE {
+                squares += t * weighted;
+            }
             // exp(x) is off by about |x| ulps when x itself is rounded, a chained
             // factor by one more per step, plus the ulps of the product and the sum.
             noise += term.abs() * (3.0 + exponent.abs() + f64::from(chain));
         });
+        let growth = 1.0 + rate;
+        let slope = slope.total();
         let evaluation = Evaluation {
             rate,
             value: sum.total(),
-            slope: Some(slope.total() / (1.0 + rate)),
+            slope: Some(slope / growth),
+            // Σ t (t + 1) a (1 + r)^(-t - 2): the squares less the slope's sum.
+            curvature: CURVATURE.then(|| (squares - slope) / (growth * growth)),
             noise: noise * f64::EPSILON,
         };
         let finite = evaluation.value.is_finite()
@@ -1304,6 +1362,15 @@ impl Cashflows {
             && evaluation.slope.is_some_and(f64::is_finite);
         self.last.set(finite.then_some(evaluation));
         finite.then_some(evaluation)
+    }
+
+    /// [`Cashflows::evaluate`], with the second derivative for `halley`'s steps.
+    fn evaluate_for(&self, rate: f64, halley: bool) -> Option<Evaluation> {
+        if halley {
+            self.evaluate_with::<true>(rate)
+        } else {
+            self.evaluate(rate)
+        }
     }
 
     /// A bound on the distance from `root` to the true root, from an evaluation
@@ -1498,6 +1565,50 @@ impl Cashflows {
         Some(approx)
     }
 
+    /// A first rate for the search with one sign change, from the flows' own
+    /// figures: the root of the value of the inflows and of the outflows each
+    /// taken to second order about its mean time. With `A` the sum of one side's
+    /// amounts (in size), `m` their mean time and `v` its variance (weighted by
+    /// amount, undiscounted), `ln Σ |a_i| e^(-t_i L) ≈ ln A - m L + v L² / 2` (the
+    /// first cumulants), so the two sides are worth the same where `c - s L + a L² =
+    /// 0`, `c = ln(A_in / A_out)`, `s = m_in - m_out`, `a = (v_in - v_out) / 2`: the
+    /// root that tends to `c / s` as `a` vanishes, `L = 2c / (s + sign(s) √(s² -
+    /// 4ac))`, and `c / s` itself when there is none. The root itself for two flows;
+    /// for an investment repaid over years typically within about 1e-3 of it, from
+    /// where Halley's method needs two evaluations. It depends on the flows alone;
+    /// 0.1 when it is not finite or lies outside `-0.9..=10`.
+    fn opening_rate(&self) -> f64 {
+        // Per side (inflows, outflows): Σ |a|, Σ t |a|, Σ t² |a|.
+        let mut moments = [[0.0_f64; 3]; 2];
+        for &(t, amount) in &self.points {
+            let side = &mut moments[usize::from(amount < 0.0)];
+            let size = amount.abs();
+            side[0] += size;
+            side[1] += t * size;
+            side[2] += t * t * size;
+        }
+        let [(in_mean, in_variance), (out_mean, out_variance)] = moments.map(|[a, at, att]| {
+            let mean = at / a;
+            (mean, att / a - mean * mean)
+        });
+        let c = (moments[0][0] / moments[1][0]).ln();
+        let s = in_mean - out_mean;
+        let a = 0.5 * (in_variance - out_variance);
+        let first_order = c / s;
+        let discriminant = s * s - 4.0 * a * c;
+        let log_growth = if discriminant >= 0.0 {
+            2.0 * c / (s + discriminant.sqrt().copysign(s))
+        } else {
+            first_order
+        };
+        let rate = log_growth.exp_m1();
+        if (-0.9..=10.0).contains(&rate) {
+            rate
+        } else {
+            IRR_PREFERRED
+        }
+    }
+
     /// The root the methodology reports: the only one when there is one sign
     /// change, else the one closest to 0.1.
     fn preferred_root(&self) -> Option<f64> {
@@ -1508,19 +1619,30 @@ impl Cashflows {
         }
     }
 
-    /// The root when exactly one exists: Newton's method from 0.1 while it heads for
-    /// the root and converges (see [`Cashflows::newton_from`]), else step out from the
-    /// last rate evaluated in doubling steps of `ln(1 + r)` (0.125, 0.25, 0.5, ...)
-    /// until the sign changes, then refine.
+    /// The root when exactly one exists: Halley's method from the flows' own first
+    /// guess ([`Cashflows::opening_rate`]). Should that search fail (a value that is
+    /// not finite on its way, or no root in the search interval), Newton's method
+    /// from 0.1, the search before Halley's, decides instead, so that the answer is
+    /// `None` only when that search's is.
     fn only_root(&self) -> Option<f64> {
-        let start = self.evaluate(IRR_PREFERRED)?;
+        self.only_root_from(self.opening_rate(), true)
+            .or_else(|| self.only_root_from(IRR_PREFERRED, false))
+    }
+
+    /// The root when exactly one exists, from `rate`: Newton's method (Halley's with
+    /// `halley`) while it heads for the root and converges (see
+    /// [`Cashflows::newton_from`]), else step out from the last rate evaluated in
+    /// doubling steps of `ln(1 + r)` (0.125, 0.25, 0.5, ...) until the sign changes,
+    /// then refine.
+    fn only_root_from(&self, rate: f64, halley: bool) -> Option<f64> {
+        let start = self.evaluate_for(rate, halley)?;
         if start.value == 0.0 {
             return Some(start.rate);
         }
         // At high rates the earliest flow dominates; at rates near -1 the latest.
         let earliest_negative = self.points[0].1 < 0.0;
         let upwards = (start.value < 0.0) != earliest_negative;
-        let mut previous = match self.newton_from(start, upwards) {
+        let mut previous = match self.newton_from(start, upwards, halley) {
             NewtonFrom::Root(root) => return root,
             NewtonFrom::Stopped(last) => last,
         };
@@ -1562,49 +1684,64 @@ impl Cashflows {
     /// Newton's method from `start` toward the only root (`upwards`: it lies above
     /// every rate evaluated so far), as long as each step heads that way, stays in
     /// [`IRR_SEARCH_MIN`]`..`[`IRR_SEARCH_MAX`] and, after the first, is no longer
-    /// than the one before. An iterate past the root brackets it for
-    /// [`Cashflows::refine`]; otherwise (a convex value approached from its low
-    /// side, the usual case) it stops as `refine` does: the value within its noise,
-    /// a step within an ulp or so of the rate, or quadratic convergence putting the
-    /// next iterate within that. `Stopped` hands the last rate evaluated (on the
-    /// same side of the root as `start`) to the outward search.
-    fn newton_from(&self, start: Evaluation, upwards: bool) -> NewtonFrom {
+    /// than the one before. With `halley`, each step is Halley's: Newton's step `s`
+    /// divided by `1 - k`, `k = s f'' / (2 f')` from the evaluation's curvature,
+    /// while `|k| <= 1/2` (Newton's otherwise); it converges cubically, so the
+    /// stopping tests below, made for quadratic convergence, hold a fortiori. An
+    /// iterate past the root brackets it for [`Cashflows::refine`]; otherwise (a
+    /// convex value approached from its low side, the usual case) it stops as
+    /// `refine` does: the value within its noise, a step within an ulp or so of the
+    /// rate, or quadratic convergence putting the next iterate within that.
+    /// `Stopped` hands the last rate evaluated (on the same side of the root as
+    /// `start`) to the outward search.
+    fn newton_from(&self, start: Evaluation, upwards: bool, halley: bool) -> NewtonFrom {
         let mut here = start;
         let mut last_step: Option<f64> = None;
         for _ in 0..MAX_NEWTON_FROM_START {
-            let Some(slope) = here.slope else {
+            let Some(step) = here.step(halley) else {
                 break;
             };
-            let step = here.value / slope;
             let next = here.rate - step;
+            if !(next > IRR_SEARCH_MIN && next < IRR_SEARCH_MAX) {
+                break; // also when NaN
+            }
+            // Either way: a first guess may land within the value's noise of the root.
+            if here.converged(step, None) {
+                return NewtonFrom::Root(Some(next));
+            }
             let heading = if upwards {
                 next > here.rate
             } else {
                 next < here.rate
             };
-            if !(heading && next > IRR_SEARCH_MIN && next < IRR_SEARCH_MAX) {
-                break; // also when NaN
-            }
-            let tolerance = f64::EPSILON * here.rate.abs().max(0.01);
-            if here.value.abs() <= here.noise || step.abs() <= tolerance {
-                return NewtonFrom::Root(Some(next));
+            if !heading {
+                break;
             }
             if let Some(previous) = last_step {
                 if step.abs() > previous.abs() {
                     break;
                 }
-                if (step.powi(3) / (previous * previous)).abs() <= tolerance / 4.0 {
+                if here.converged(step, last_step) {
                     return NewtonFrom::Root(Some(next));
                 }
             }
-            let Some(probe) = self.evaluate(next) else {
+            let Some(probe) = self.evaluate_for(next, halley) else {
                 break;
             };
             if probe.value == 0.0 {
                 return NewtonFrom::Root(Some(next));
             }
             if (probe.value < 0.0) != (here.value < 0.0) {
-                return NewtonFrom::Root(self.refine(here, probe));
+                // Just past the root (a Halley step's error can have either sign):
+                // the probe's own step back, when it stays in the bracket and the
+                // same tests stop it, is where refining would end.
+                let back = probe.step(halley).and_then(|back| {
+                    let root = probe.rate - back;
+                    // In the bracket, its ends included (false for NaN).
+                    let inside = (root - here.rate) * (probe.rate - root) >= 0.0;
+                    (inside && probe.converged(back, Some(step))).then_some(root)
+                });
+                return NewtonFrom::Root(back.or_else(|| self.refine(here, probe)));
             }
             last_step = Some(step);
             here = probe;
@@ -1745,9 +1882,42 @@ struct Evaluation {
     value: f64,
     /// The derivative, when computed.
     slope: Option<f64>,
+    /// The second derivative, when computed: summed plainly, it only shapes
+    /// Halley's steps ([`Cashflows::newton_from`]), never a bound.
+    curvature: Option<f64>,
     /// A bound on the rounding error of `value`: `Σ |term_i| (3 + |x_i| + c_i) ·
     /// 2u` (see [`Cashflows::evaluate`]).
     noise: f64,
+}
+
+impl Evaluation {
+    /// The step to the next iterate, `rate - step`: Newton's `s = f / f'`, or with
+    /// `halley` Halley's `s / (1 - k)`, `k = s f'' / (2 f')`, while `|k| <= 1/2`
+    /// (Newton's otherwise, also when `k` is NaN); `None` without a slope.
+    fn step(&self, halley: bool) -> Option<f64> {
+        let slope = self.slope?;
+        let newton = self.value / slope;
+        let bend = match self.curvature {
+            Some(curvature) if halley => newton * curvature / (2.0 * slope),
+            _ => 0.0,
+        };
+        Some(if bend.abs() <= 0.5 {
+            newton / (1.0 - bend)
+        } else {
+            newton
+        })
+    }
+
+    /// The stopping tests of a Newton or Halley `step` from here (after
+    /// `previous`, if any): the value within its noise, the step within an ulp or so
+    /// of the rate, or quadratic convergence (an error of about `s³ / p²` after a
+    /// step of `s` following one of `p`) putting the next iterate within that.
+    fn converged(&self, step: f64, previous: Option<f64>) -> bool {
+        let tolerance = f64::EPSILON * self.rate.abs().max(0.01);
+        self.value.abs() <= self.noise
+            || step.abs() <= tolerance
+            || previous.is_some_and(|p| (step.powi(3) / (p * p)).abs() <= tolerance / 4.0)
+    }
 }
 
 /// Where to start refining a bracket: the Newton step from the end with the smaller
@@ -2125,6 +2295,7 @@ impl GridWalk {
                 rate,
                 value,
                 slope: None,
+                curvature: None,
                 noise: 0.0,
             };
             return flows.refine(
@@ -2234,6 +2405,7 @@ mod tests {
                     rate,
                     value,
                     slope: None,
+                    curvature: None,
                     noise: 0.0,
                 };
                 flows.refine(probe(side.last, side.last_value), probe(rate, value))
@@ -2325,6 +2497,64 @@ mod tests {
                 }
                 terms
             })
+    }
+
+    /// The first guess of the search with one sign change is the root itself for two
+    /// flows (closed form: `-100` now and `121` in two years is 10% a year, `-100`
+    /// and `50` a year later -50%), either way round, and 0.1 when it would lie
+    /// outside `-0.9..=10` (`-1` and `1,000` a year later: 99,900%).
+    #[test]
+    fn the_first_guess_is_the_root_of_two_flows() {
+        let guess = |terms: &[(i64, i128)]| {
+            Cashflows::new(terms.iter().copied(), 365.0)
+                .expect("flows")
+                .opening_rate()
+        };
+        for (terms, root) in [
+            (vec![(0, -100_00), (730, 121_00)], 0.1),
+            (vec![(0, 100_00), (730, -121_00)], 0.1),
+            (vec![(0, -100_00), (365, 50_00)], -0.5),
+            (vec![(0, -1), (365, 1_000)], IRR_PREFERRED),
+        ] {
+            let found = guess(&terms);
+            assert!((found - root).abs() <= 1e-15, "{found} {root}");
+        }
+        // Spread flows, -400 and five yearly 105: the inflows' mean time is 3 years
+        // and their variance 2, so with `c = ln(525 / 400)` the guess is `exp(2c / (3
+        // + √(9 - 4c))) - 1 = 0.0980793`, within 1e-5 of the root, 0.0980728348845
+        // (by bisection), which the search then finds.
+        let spread: Vec<(i64, i128)> = (0..=5)
+            .map(|year| (365 * year, if year == 0 { -400_00 } else { 105_00 }))
+            .collect();
+        let found = guess(&spread);
+        assert!((found - 0.098_079_292).abs() < 1e-9, "{found}");
+        let flows = Cashflows::new(spread.into_iter(), 365.0).expect("flows");
+        let root = flows.only_root().expect("a root");
+        assert!((root - 0.098_072_834_884_5).abs() < 1e-12, "{root}");
+    }
+
+    /// Days are counted as `(date - base).num_days()` counts them: in and out of
+    /// order, across leap days and years, before and after the base.
+    #[test]
+    fn days_are_counted_from_the_base() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+        let base = day(2024, 3, 15);
+        let dates = [
+            day(2024, 3, 15),
+            day(2024, 2, 29),
+            day(2024, 12, 31),
+            day(2025, 1, 1),
+            day(2025, 1, 1),
+            day(2028, 2, 29),
+            day(2023, 12, 31),
+            day(2100, 3, 1),
+            day(1900, 1, 1),
+            day(2024, 1, 1),
+        ];
+        let mut counter = DayCounter::new(base);
+        for date in dates {
+            assert_eq!(counter.days_to(date), (date - base).num_days(), "{date}");
+        }
     }
 
     /// Cents convert as `i128 as f64` does, on either side of the `i64` range.
@@ -2500,11 +2730,12 @@ mod tests {
             ..ProptestConfig::default()
         })]
 
-        /// Newton's method from 0.1 finds the root the outward search from 0.1 finds
-        /// (the search before it): on flows with one sign change, from roots near -99%
-        /// to roots in the thousands, the two roots are within the sum of their proven
-        /// distances to the true root ([`Cashflows::uncertainty`]), so they settle on the
-        /// same printed digits.
+        /// Halley's method from the flows' first guess (and Newton's from 0.1 should
+        /// it fail) finds the root the outward search from 0.1 finds (the search
+        /// before both): on flows with one sign change, from roots near -99% to roots
+        /// in the thousands, the two roots are within the sum of their proven
+        /// distances to the true root ([`Cashflows::uncertainty`]), so they settle on
+        /// the same printed digits.
         #[test]
         fn newton_from_the_start_finds_the_root_of_the_outward_search(
             terms in one_sign_change_flows()
