@@ -1035,6 +1035,11 @@ struct Cashflows {
     pivots: Option<[f64; 2]>,
     /// How many times the sign changes along the flows ([`Cashflows::sign_changes`]).
     sign_changes: usize,
+    /// Norstrom's criterion: the cumulative sums of the netted flows in time order
+    /// (exact, in cents) change sign exactly once and the last is not zero, so the
+    /// value has exactly one root with a positive rate
+    /// ([`Cashflows::closest_root_by_norstrom`]).
+    one_positive_root: bool,
     /// The last [`Cashflows::evaluate`], from which [`Cashflows::settle`] may bound
     /// the distance to the true root without evaluating the flows again.
     last: std::cell::Cell<Option<Evaluation>>,
@@ -1135,6 +1140,31 @@ enum NewtonFrom {
 /// Two roots whose distances from 0.1 differ by less than this are equally close.
 const TIE_TOLERANCE: f64 = 1e-12;
 
+/// How far inside `0 < r < 0.2` the root [`Cashflows::closest_root_by_norstrom`]
+/// finds must lie: the searches place a root far closer than this (the printing
+/// grid is `5e-11`), so the true root lies inside too, and farther than
+/// [`TIE_TOLERANCE`] from a tie with a root `<= 0`.
+const NORSTROM_MARGIN: f64 = 1e-6;
+
+/// How many times the cumulative sums of netted `(time, cents)` terms in time order
+/// change sign (zeros skipped), `None` when the last sum is zero or a sum leaves
+/// the `i128` range. One change is Norstrom's criterion
+/// ([`Cashflows::closest_root_by_norstrom`]).
+fn cumulative_sign_changes(exact: &[(i64, i128)]) -> Option<usize> {
+    let mut sum: i128 = 0;
+    let mut changes = 0;
+    let mut last_sign = 0;
+    for &(_, cents) in exact {
+        sum = sum.checked_add(cents)?;
+        let sign = sum.signum();
+        if sign != 0 {
+            changes += usize::from(last_sign != 0 && sign != last_sign);
+            last_sign = sign;
+        }
+    }
+    (sum != 0).then_some(changes)
+}
+
 impl Cashflows {
     /// Nets `(time, amount)` terms with equal times exactly, drops zeros, and
     /// converts to f64 with `unit` time units a year. `None` when nothing is left.
@@ -1193,6 +1223,7 @@ impl Cashflows {
             gap_count,
             pivots: None,
             sign_changes: 0,
+            one_positive_root: cumulative_sign_changes(&exact) == Some(1),
             last: std::cell::Cell::new(None),
         };
         flows.sign_changes = flows
@@ -1615,8 +1646,42 @@ impl Cashflows {
         match self.sign_changes() {
             0 => None,
             1 => self.only_root(),
-            _ => self.closest_root(),
+            _ => self
+                .closest_root_by_norstrom()
+                .or_else(|| self.closest_root()),
         }
+    }
+
+    /// The walk's root ([`Cashflows::closest_root`]) found as the only root, when
+    /// Norstrom's criterion proves it is ([`Cashflows::one_positive_root`]) and it
+    /// lies closer to 0.1 than any rate `<= 0`; `None` otherwise (the walk decides).
+    ///
+    /// With `L = ln(1 + r)` and `S(s)` the cumulative sum of the flows up to time
+    /// `s` (`S_n` from the last time `T` on), the value is `f(r) = L ∫_0^∞ S(s)
+    /// e^(-L s) ds` for `L > 0` (summation by parts: `a_k = S_k - S_(k-1)` and
+    /// `e^(-L t_k) - e^(-L t_(k+1)) = L ∫_(t_k)^(t_(k+1)) e^(-L s) ds`). If `S`
+    /// changes sign once, at `s₀`, then `(s - s₀) S(s)` keeps one sign, so `g(L) =
+    /// e^(L s₀) f / L` has the derivative `-∫ (s - s₀) S(s) e^(-L (s - s₀)) ds`,
+    /// never zero: `f` has at most one root with `r > 0`, a simple one, and has the
+    /// sign of `f(0) = S_n` from 0 up to it and the other sign beyond. (It has one:
+    /// at high rates `f` tends to the first flow, whose sign is the other.)
+    ///
+    /// So when [`Cashflows::only_root`] returns a rate `ρ` with `0 < ρ` and `|ρ -
+    /// 0.1| < 0.1` (each with a margin of [`NORSTROM_MARGIN`], far beyond the
+    /// searches' precision) it is that root, and it is the walk's answer: the grid
+    /// has the rate 0 and its cells between 0 and `ρ` hold no sign change, so the
+    /// walk's side toward `ρ` stops at `ρ`'s cell (which holds no other root: it lies
+    /// in `r >= 0`, and `f(0) != 0`); the other side finds no root above 0.1 when `ρ
+    /// <= 0.1`, and otherwise only roots below 0, farther than 0.1 from 0.1, so no
+    /// tie either. Both searches are within [`IRR_SEARCH_MIN`]`..=`[`IRR_SEARCH_MAX`].
+    /// The two f64 roots approximate the same true root, so [`Cashflows::settle`]
+    /// prints the same digits from either.
+    fn closest_root_by_norstrom(&self) -> Option<f64> {
+        if !self.one_positive_root {
+            return None;
+        }
+        let root = self.only_root()?;
+        (root > NORSTROM_MARGIN && distance(root) < IRR_PREFERRED - NORSTROM_MARGIN).then_some(root)
     }
 
     /// The root when exactly one exists: Halley's method from the flows' own first
