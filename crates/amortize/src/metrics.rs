@@ -2695,6 +2695,138 @@ mod tests {
             })
     }
 
+    /// A senior loan's flows from the lender's side: draws at close and later ones
+    /// after interest has started (monthly, at a yearly rate from 0 to 30%), then
+    /// the principal repaid in a few instalments: several sign changes, cumulative
+    /// sums that change sign once when the interest is positive.
+    fn loan_flows() -> impl Strategy<Value = Vec<(i64, i128)>> {
+        (
+            1_i64..=1_000_000_000,
+            prop::collection::vec((1_usize..24, 1_i64..=1_000_000_000), 0..=3),
+            0_u32..=3000,
+            24_usize..=120,
+            1_usize..=12,
+        )
+            .prop_map(|(first, later, bps, months, instalments)| {
+                let mut drawn = vec![0_i128; months + 1];
+                drawn[0] = i128::from(first);
+                for (at, size) in later {
+                    drawn[at % 24] += i128::from(size);
+                }
+                let mut terms = Vec::new();
+                let mut balance = 0_i128;
+                let repay_from = months + 1 - instalments;
+                for (m, &draw) in drawn.iter().enumerate() {
+                    let day = 30 * m as i64 + (m as i64 % 3);
+                    let interest = balance * i128::from(bps) / 120_000;
+                    let repaid = if m >= repay_from {
+                        balance / (months + 1 - m) as i128
+                    } else {
+                        0
+                    };
+                    balance += draw - repaid;
+                    let net = interest + repaid - draw;
+                    if net != 0 {
+                        terms.push((day, net));
+                    }
+                }
+                terms
+            })
+    }
+
+    /// Cents `(days, amount)` as dated flows from a base date.
+    fn dated(terms: &[(i64, i128)]) -> (Vec<DatedFlow>, NaiveDate) {
+        let base = NaiveDate::from_ymd_opt(2021, 1, 1).expect("date");
+        let flows = terms
+            .iter()
+            .map(|&(days, cents)| {
+                let amount = Money::exact(Decimal::from_i128_with_scale(cents, 2)).expect("money");
+                DatedFlow::new(base + chrono::Days::new(days as u64), amount)
+            })
+            .collect();
+        (flows, base)
+    }
+
+    /// When [`Cashflows::closest_root_by_norstrom`] answers for `terms` (days from
+    /// the first, cents), checks that the walk finds a root and that both settle to
+    /// the same 10 decimals; returns the printed root.
+    fn norstrom_agrees_with_the_walk(
+        terms: &[(i64, i128)],
+    ) -> Result<Option<Decimal>, TestCaseError> {
+        let Some(flows) =
+            Cashflows::new(terms.iter().copied(), 365.0).filter(|flows| flows.sign_changes() > 1)
+        else {
+            return Ok(None);
+        };
+        let Some(fast) = flows.closest_root_by_norstrom() else {
+            return Ok(None);
+        };
+        let (dated, base) = dated(terms);
+        let exact =
+            |rate: Decimal| exact_sign(xnpv(rate, &dated, base), xnpv_error(rate, &dated, base));
+        let fast = flows.settle(fast, &exact).map(boxflow_core::round10);
+        let walk = flows.closest_root();
+        prop_assert!(
+            walk.is_some(),
+            "the walk found no root, Norstrom {:?}",
+            fast
+        );
+        let walk = walk
+            .and_then(|root| flows.settle(root, &exact))
+            .map(boxflow_core::round10);
+        prop_assert_eq!(fast, walk);
+        Ok(fast)
+    }
+
+    /// A loan with a delayed draw, in years: -100, +10, -50, then +176 = 100 · 1.1³
+    /// - 10 · 1.1² + 50 · 1.1, so 10% is a root; the cumulative sums -100, -90, -140,
+    /// +36 change sign once, so it is the only one above 0, and the answer.
+    #[test]
+    fn norstrom_on_a_delayed_draw() {
+        let terms = [(0, -100_00), (365, 10_00), (730, -50_00), (1095, 176_00)];
+        let flows = Cashflows::new(terms.into_iter(), 365.0).expect("flows");
+        assert_eq!(flows.sign_changes(), 3);
+        assert!(flows.one_positive_root);
+        let root = flows.closest_root_by_norstrom().expect("Norstrom's root");
+        assert!((root - 0.1).abs() < 1e-12, "{root}");
+        let (flows, base) = dated(&terms);
+        let printed = |flows: &[DatedFlow], base| xirr(flows, base).map(boxflow_core::round10);
+        assert_eq!(printed(&flows, base), Some(Decimal::new(1, 1)));
+        // At 15%: 100 · 1.15³ - 10 · 1.15² + 50 · 1.15 = 196.3625, times 4 in cents.
+        let terms = [(0, -400_00), (365, 40_00), (730, -200_00), (1095, 785_45)];
+        let (flows, base) = dated(&terms);
+        assert_eq!(printed(&flows, base), Some(Decimal::new(15, 2)));
+        // Cumulative sums -100, +100, -100, +100: three changes, the walk decides.
+        let terms = [(0, -100_00), (365, 200_00), (730, -200_00), (1095, 200_00)];
+        assert_eq!(cumulative_sign_changes(&terms), Some(3));
+        assert_eq!(cumulative_sign_changes(&[(0, -1), (1, 1)]), None);
+    }
+
+    /// The generators reach Norstrom's search: of 256 loans (deterministic seeds),
+    /// many have positive interest below 20% and so take it, each agreeing with the
+    /// walk; and some mixed flows or projects take it too.
+    #[test]
+    fn norstrom_is_taken_on_loans() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let mut runner = TestRunner::deterministic();
+        let mut taken = |strategy: &dyn Fn() -> BoxedStrategy<Vec<(i64, i128)>>| {
+            let strategy = strategy();
+            (0..256)
+                .filter(|_| {
+                    let terms = strategy.new_tree(&mut runner).expect("a case").current();
+                    norstrom_agrees_with_the_walk(&terms)
+                        .expect("agrees")
+                        .is_some()
+                })
+                .count()
+        };
+        let loans = taken(&|| loan_flows().boxed());
+        assert!(loans >= 64, "{loans}");
+        let others = taken(&|| prop_oneof![mixed_flows(), project_flows()].boxed());
+        assert!(others >= 1, "{others}");
+    }
+
     /// The f64 on either side of `x` and `x` itself (positive, finite `x`).
     fn with_neighbours(x: f64) -> [f64; 3] {
         let bits = x.to_bits();
@@ -2908,6 +3040,17 @@ mod tests {
                 let slow = closest_root_cell_by_cell(&flows);
                 prop_assert_eq!(fast.map(f64::to_bits), slow.map(f64::to_bits));
             }
+        }
+
+        /// Wherever Norstrom's criterion lets the only root's search answer for the
+        /// walk, the walk finds a root too and both print the same digits: settled,
+        /// they round alike to 10 decimals (and to every coarser rounding, as both
+        /// lie in the same cell of the printing grid).
+        #[test]
+        fn norstrom_finds_the_root_of_the_walk(
+            terms in prop_oneof![mixed_flows(), project_flows(), loan_flows()]
+        ) {
+            norstrom_agrees_with_the_walk(&terms)?;
         }
 
         /// The same on a project's or a loan's flows with outlays against the grain,
