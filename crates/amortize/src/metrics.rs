@@ -277,7 +277,7 @@ pub fn xirr(flows: &[DatedFlow], base: NaiveDate) -> Option<Decimal> {
     let terms = flows
         .iter()
         .map(move |flow| (days.days_to(flow.date), flow.amount.cents()));
-    let cashflows = Cashflows::new(terms, DAYS_PER_YEAR as f64)?;
+    let mut cashflows = Cashflows::new(terms, DAYS_PER_YEAR as f64)?;
     let root = cashflows.preferred_root()?;
     let exact = |rate: Decimal| exact_sign(xnpv(rate, flows, base), xnpv_error(rate, flows, base));
     cashflows.settle(root, &exact)
@@ -395,7 +395,7 @@ pub fn irr(flows: &[Money]) -> Option<Decimal> {
         .iter()
         .enumerate()
         .map(|(t, flow)| (t as i64, flow.cents()));
-    let cashflows = Cashflows::new(terms, 1.0)?;
+    let mut cashflows = Cashflows::new(terms, 1.0)?;
     let root = cashflows.preferred_root()?;
     let exact = |rate: Decimal| exact_sign(npv(rate, flows), npv_error(rate, flows));
     cashflows.settle(root, &exact)
@@ -1036,14 +1036,16 @@ struct Cashflows {
     /// The pivot times `τ` of the walk's bound ([`Sides::same_sign_between`]) when
     /// the value is positive, and when it is negative; `None` until the points are
     /// grouped by them (flows with one sign change, which the walk never reads
-    /// but in tests: it then steps cell by cell).
+    /// but in tests: it then steps cell by cell; flows that Norstrom's criterion may
+    /// answer for, until [`Cashflows::preferred_root`] walks them).
     pivots: Option<[f64; 2]>,
     /// How many times the sign changes along the flows ([`Cashflows::sign_changes`]).
     sign_changes: usize,
     /// Norstrom's criterion: the cumulative sums of the netted flows in time order
     /// (exact, in cents) change sign exactly once and the last is not zero, so the
     /// value has exactly one root with a positive rate
-    /// ([`Cashflows::closest_root_by_norstrom`]).
+    /// ([`Cashflows::closest_root_by_norstrom`]). Only looked at (and only set) with
+    /// several sign changes.
     one_positive_root: bool,
     /// The last [`Cashflows::evaluate`], from which [`Cashflows::settle`] may bound
     /// the distance to the true root without evaluating the flows again.
@@ -1228,7 +1230,7 @@ impl Cashflows {
             gap_count,
             pivots: None,
             sign_changes: 0,
-            one_positive_root: cumulative_sign_changes(&exact) == Some(1),
+            one_positive_root: false,
             last: std::cell::Cell::new(None),
         };
         flows.sign_changes = flows
@@ -1236,8 +1238,13 @@ impl Cashflows {
             .windows(2)
             .filter(|pair| (pair[0].1 < 0.0) != (pair[1].1 < 0.0))
             .count();
+        // Flows that Norstrom's criterion may answer for are grouped only when the
+        // walk needs them ([`Cashflows::preferred_root`]).
         if flows.sign_changes > 1 {
-            flows.pivoted();
+            flows.one_positive_root = cumulative_sign_changes(&exact) == Some(1);
+            if !flows.one_positive_root {
+                flows.pivoted();
+            }
         }
         Some(flows)
     }
@@ -1252,6 +1259,9 @@ impl Cashflows {
     /// inflow is at the first pivot, nor outflow at the second: the bound's `at or
     /// before` and `before` are then the same groups.)
     fn pivoted(&mut self) {
+        if self.pivots.is_some() {
+            return;
+        }
         let last_of = |outflow: bool| {
             self.points
                 .iter()
@@ -1647,13 +1657,14 @@ impl Cashflows {
 
     /// The root the methodology reports: the only one when there is one sign
     /// change, else the one closest to 0.1.
-    fn preferred_root(&self) -> Option<f64> {
+    fn preferred_root(&mut self) -> Option<f64> {
         match self.sign_changes() {
             0 => None,
             1 => self.only_root(),
-            _ => self
-                .closest_root_by_norstrom()
-                .or_else(|| self.closest_root()),
+            _ => self.closest_root_by_norstrom().or_else(|| {
+                self.pivoted();
+                self.closest_root()
+            }),
         }
     }
 
@@ -2426,6 +2437,16 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// [`Cashflows::new`], grouped for the walk's bound whenever there are several
+    /// sign changes (as [`Cashflows::preferred_root`] groups them before walking).
+    fn walked(terms: impl Iterator<Item = (i64, i128)> + Clone) -> Option<Cashflows> {
+        let mut flows = Cashflows::new(terms, 365.0)?;
+        if flows.sign_changes() > 1 {
+            flows.pivoted();
+        }
+        Some(flows)
+    }
+
     /// The walk of every grid rate, one at a time (the search before jumps): per
     /// side, the first cell whose ends' values differ in sign, scanned closest to
     /// 0.1 first, stopping once no cell can hold a closer root.
@@ -2758,8 +2779,7 @@ mod tests {
     fn norstrom_agrees_with_the_walk(
         terms: &[(i64, i128)],
     ) -> Result<Option<Decimal>, TestCaseError> {
-        let Some(flows) =
-            Cashflows::new(terms.iter().copied(), 365.0).filter(|flows| flows.sign_changes() > 1)
+        let Some(flows) = walked(terms.iter().copied()).filter(|flows| flows.sign_changes() > 1)
         else {
             return Ok(None);
         };
@@ -2962,7 +2982,7 @@ mod tests {
             terms in prop_oneof![one_sign_change_flows(), mixed_flows()]
         ) {
             use std::cmp::Ordering;
-            let Some(flows) = Cashflows::new(terms.iter().copied(), 365.0) else {
+            let Some(mut flows) = Cashflows::new(terms.iter().copied(), 365.0) else {
                 return Ok(());
             };
             let Some(root) = flows.preferred_root() else {
@@ -3040,7 +3060,7 @@ mod tests {
         /// finds, or none when it finds none.
         #[test]
         fn jumps_find_the_root_of_the_cell_by_cell_walk(terms in mixed_flows()) {
-            if let Some(flows) = Cashflows::new(terms.into_iter(), 365.0) {
+            if let Some(flows) = walked(terms.into_iter()) {
                 let fast = flows.closest_root();
                 let slow = closest_root_cell_by_cell(&flows);
                 prop_assert_eq!(fast.map(f64::to_bits), slow.map(f64::to_bits));
@@ -3062,7 +3082,7 @@ mod tests {
         /// where the walk's pivoted bound and aimed jumps take over.
         #[test]
         fn jumps_find_the_root_of_the_cell_by_cell_walk_on_projects(terms in project_flows()) {
-            if let Some(flows) = Cashflows::new(terms.into_iter(), 365.0) {
+            if let Some(flows) = walked(terms.into_iter()) {
                 let fast = flows.closest_root();
                 let slow = closest_root_cell_by_cell(&flows);
                 prop_assert_eq!(fast.map(f64::to_bits), slow.map(f64::to_bits));
@@ -3079,7 +3099,7 @@ mod tests {
             b in -0.9_f64..3.0,
         ) {
             // The walk's flows: several sign changes (the others are not grouped).
-            let Some(flows) = Cashflows::new(terms.into_iter(), 365.0)
+            let Some(flows) = walked(terms.into_iter())
                 .filter(|flows| flows.sign_changes() > 1)
             else {
                 return Ok(());
@@ -3118,7 +3138,7 @@ mod tests {
             (730, -2_344_988),
             (1095, 1_000_000),
         ];
-        let flows = Cashflows::new(terms.into_iter(), 365.0).expect("flows");
+        let flows = walked(terms.into_iter()).expect("flows");
         let root = flows.closest_root().expect("a root");
         assert!((root - 0.1).abs() < 1e-4, "{root}");
         assert_eq!(
