@@ -1041,12 +1041,11 @@ struct Cashflows {
     pivots: Option<[f64; 2]>,
     /// How many times the sign changes along the flows ([`Cashflows::sign_changes`]).
     sign_changes: usize,
-    /// Norstrom's criterion: the cumulative sums of the netted flows in time order
-    /// (exact, in cents) change sign exactly once and the last is not zero, so the
-    /// value has exactly one root with a positive rate
-    /// ([`Cashflows::closest_root_by_norstrom`]). Only looked at (and only set) with
-    /// several sign changes.
-    one_positive_root: bool,
+    /// When Norstrom's criterion holds (the value has exactly one root with a
+    /// positive rate), how far from 0.1 that root may lie and still be the walk's
+    /// answer ([`norstrom_reach`]); 0 when it does not hold. Only looked at (and
+    /// only set) with several sign changes.
+    norstrom_reach: f64,
     /// The last [`Cashflows::evaluate`], from which [`Cashflows::settle`] may bound
     /// the distance to the true root without evaluating the flows again.
     last: std::cell::Cell<Option<Evaluation>>,
@@ -1147,29 +1146,57 @@ enum NewtonFrom {
 /// Two roots whose distances from 0.1 differ by less than this are equally close.
 const TIE_TOLERANCE: f64 = 1e-12;
 
-/// How far inside `0 < r < 0.2` the root [`Cashflows::closest_root_by_norstrom`]
-/// finds must lie: the searches place a root far closer than this (the printing
-/// grid is `5e-11`), so the true root lies inside too, and farther than
-/// [`TIE_TOLERANCE`] from a tie with a root `<= 0`.
+/// How far inside its range ([`norstrom_reach`], and above 0) the root
+/// [`Cashflows::closest_root_by_norstrom`] finds must lie: the searches place a
+/// root far closer than this (the printing grid is `5e-11`), so the true root lies
+/// inside too, and farther than [`TIE_TOLERANCE`] from a tie with a root `<= 0`.
 const NORSTROM_MARGIN: f64 = 1e-6;
 
-/// How many times the cumulative sums of netted `(time, cents)` terms in time order
-/// change sign (zeros skipped), `None` when the last sum is zero or a sum leaves
-/// the `i128` range. One change is Norstrom's criterion
-/// ([`Cashflows::closest_root_by_norstrom`]).
-fn cumulative_sign_changes(exact: &[(i64, i128)]) -> Option<usize> {
+/// For netted `(time, cents)` terms in time order whose cumulative sums `S_k`
+/// change sign exactly once (zeros skipped) and end non-zero (Norstrom's
+/// criterion), `0.1 - q₀`: every root `q <= 0` lies at or below `q₀`, so farther
+/// than this from 0.1. Else 0 (also when a sum leaves the `i128` range).
+///
+/// With `σ` the sign of `S_n`, `M = max σ S_k` (at least `|S_n|`), `T` the last
+/// time (in years, `unit` to a year, from the first) and `λ = -ln(1 + r) >= 0`,
+/// summation by parts gives `f(r) = S_n e^(λT) - λ ∫_0^T S(s) e^(λs) ds` (`S(s)`
+/// the sum up to time `s`), so `σ f(r) >= |S_n| e^(λT) - M (e^(λT) - 1)`, positive
+/// while `e^(λT) < M / (M - |S_n|)`: no root `q <= 0` above `q₀ = ((M - |S_n|) /
+/// M)^(1/T) - 1` (none at all, `q₀ = -1`, when the last sum is the largest).
+fn norstrom_reach(exact: &[(i64, i128)], unit: f64) -> f64 {
     let mut sum: i128 = 0;
+    let (mut low, mut high) = (0_i128, 0_i128);
     let mut changes = 0;
     let mut last_sign = 0;
     for &(_, cents) in exact {
-        sum = sum.checked_add(cents)?;
+        let Some(next) = sum.checked_add(cents) else {
+            return 0.0;
+        };
+        sum = next;
+        (low, high) = (low.min(sum), high.max(sum));
         let sign = sum.signum();
         if sign != 0 {
             changes += usize::from(last_sign != 0 && sign != last_sign);
             last_sign = sign;
         }
     }
-    (sum != 0).then_some(changes)
+    let (Some(&(first, _)), Some(&(last, _))) = (exact.first(), exact.last()) else {
+        return 0.0;
+    };
+    if changes != 1 || sum == 0 || last == first {
+        return 0.0;
+    }
+    let Some(largest) = (if sum > 0 {
+        Some(high)
+    } else {
+        low.checked_neg()
+    }) else {
+        return 0.0;
+    };
+    let excess = largest - sum.abs(); // 0 <= excess < largest
+    let years = (last - first) as f64 / unit;
+    let floor = (cents_to_f64(excess) / cents_to_f64(largest)).powf(1.0 / years) - 1.0;
+    IRR_PREFERRED - floor
 }
 
 impl Cashflows {
@@ -1230,7 +1257,7 @@ impl Cashflows {
             gap_count,
             pivots: None,
             sign_changes: 0,
-            one_positive_root: false,
+            norstrom_reach: 0.0,
             last: std::cell::Cell::new(None),
         };
         flows.sign_changes = flows
@@ -1241,8 +1268,8 @@ impl Cashflows {
         // Flows that Norstrom's criterion may answer for are grouped only when the
         // walk needs them ([`Cashflows::preferred_root`]).
         if flows.sign_changes > 1 {
-            flows.one_positive_root = cumulative_sign_changes(&exact) == Some(1);
-            if !flows.one_positive_root {
+            flows.norstrom_reach = norstrom_reach(&exact, unit);
+            if flows.norstrom_reach == 0.0 {
                 flows.pivoted();
             }
         }
@@ -1669,8 +1696,8 @@ impl Cashflows {
     }
 
     /// The walk's root ([`Cashflows::closest_root`]) found as the only root, when
-    /// Norstrom's criterion proves it is ([`Cashflows::one_positive_root`]) and it
-    /// lies closer to 0.1 than any rate `<= 0`; `None` otherwise (the walk decides).
+    /// Norstrom's criterion proves it is ([`Cashflows::norstrom_reach`]) and it
+    /// lies closer to 0.1 than any root `<= 0`; `None` otherwise (the walk decides).
     ///
     /// With `L = ln(1 + r)` and `S(s)` the cumulative sum of the flows up to time
     /// `s` (`S_n` from the last time `T` on), the value is `f(r) = L ∫_0^∞ S(s)
@@ -1683,21 +1710,23 @@ impl Cashflows {
     /// at high rates `f` tends to the first flow, whose sign is the other.)
     ///
     /// So when [`Cashflows::only_root`] returns a rate `ρ` with `0 < ρ` and `|ρ -
-    /// 0.1| < 0.1` (each with a margin of [`NORSTROM_MARGIN`], far beyond the
-    /// searches' precision) it is that root, and it is the walk's answer: the grid
-    /// has the rate 0 and its cells between 0 and `ρ` hold no sign change, so the
-    /// walk's side toward `ρ` stops at `ρ`'s cell (which holds no other root: it lies
-    /// in `r >= 0`, and `f(0) != 0`); the other side finds no root above 0.1 when `ρ
-    /// <= 0.1`, and otherwise only roots below 0, farther than 0.1 from 0.1, so no
-    /// tie either. Both searches are within [`IRR_SEARCH_MIN`]`..=`[`IRR_SEARCH_MAX`].
+    /// 0.1|` below the reach (`0.1 - q₀` of [`norstrom_reach`], at least 0.1: every
+    /// root `<= 0` is farther; each with a margin of [`NORSTROM_MARGIN`], far beyond
+    /// the searches' precision) it is that root, and it is the walk's answer: the
+    /// grid has the rate 0 and its cells between 0 and `ρ` hold no sign change, so
+    /// the walk's side toward `ρ` stops at `ρ`'s cell (which holds no other root: it
+    /// lies in `r >= 0`, and `f(0) != 0`); the other side finds no root above 0.1
+    /// when `ρ <= 0.1`, and otherwise only roots at or below `q₀`, farther from 0.1,
+    /// so no tie either. `ρ < 1.2`, inside [`IRR_SEARCH_MIN`]`..=`[`IRR_SEARCH_MAX`].
     /// The two f64 roots approximate the same true root, so [`Cashflows::settle`]
     /// prints the same digits from either.
     fn closest_root_by_norstrom(&self) -> Option<f64> {
-        if !self.one_positive_root {
+        if self.norstrom_reach == 0.0 {
             return None;
         }
         let root = self.only_root()?;
-        (root > NORSTROM_MARGIN && distance(root) < IRR_PREFERRED - NORSTROM_MARGIN).then_some(root)
+        (root > NORSTROM_MARGIN && distance(root) + NORSTROM_MARGIN < self.norstrom_reach)
+            .then_some(root)
     }
 
     /// The root when exactly one exists: Halley's method from the flows' own first
@@ -2811,7 +2840,8 @@ mod tests {
         let terms = [(0, -100_00), (365, 10_00), (730, -50_00), (1095, 176_00)];
         let flows = Cashflows::new(terms.into_iter(), 365.0).expect("flows");
         assert_eq!(flows.sign_changes(), 3);
-        assert!(flows.one_positive_root);
+        // The last cumulative sum is the largest: no root <= 0 at all.
+        assert_eq!(flows.norstrom_reach, 1.1);
         let root = flows.closest_root_by_norstrom().expect("Norstrom's root");
         assert!((root - 0.1).abs() < 1e-12, "{root}");
         let (flows, base) = dated(&terms);
@@ -2823,8 +2853,13 @@ mod tests {
         assert_eq!(printed(&flows, base), Some(Decimal::new(15, 2)));
         // Cumulative sums -100, +100, -100, +100: three changes, the walk decides.
         let terms = [(0, -100_00), (365, 200_00), (730, -200_00), (1095, 200_00)];
-        assert_eq!(cumulative_sign_changes(&terms), Some(3));
-        assert_eq!(cumulative_sign_changes(&[(0, -1), (1, 1)]), None);
+        assert_eq!(norstrom_reach(&terms, 365.0), 0.0);
+        assert_eq!(norstrom_reach(&[(0, -1), (365, 2), (730, -1)], 365.0), 0.0);
+        // -100, +150, -40 yearly: sums -100, 50, 10, so M = 50, |S_n| = 10, T = 2:
+        // no root <= 0 above q₀ = √(40 / 50) - 1; at r = q₀ the bound is 0, and the
+        // value there, -100 + 150 / √0.8 - 40 / 0.8 = 17.7, is indeed positive.
+        let reach = norstrom_reach(&[(0, -100_00), (365, 150_00), (730, -40_00)], 365.0);
+        assert!((reach - (1.1 - 0.8_f64.sqrt())).abs() < 1e-15, "{reach}");
     }
 
     /// The generators reach Norstrom's search: of 256 loans (deterministic seeds),
