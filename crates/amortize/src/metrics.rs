@@ -2832,9 +2832,10 @@ mod tests {
         Ok(fast)
     }
 
-    /// A loan with a delayed draw, in years: -100, +10, -50, then +176 = 100 · 1.1³
-    /// - 10 · 1.1² + 50 · 1.1, so 10% is a root; the cumulative sums -100, -90, -140,
-    /// +36 change sign once, so it is the only one above 0, and the answer.
+    /// A loan with a delayed draw, in years: -100, +10, -50, then +176, which is
+    /// `100 · 1.1³ - 10 · 1.1² + 50 · 1.1`, so 10% is a root; the cumulative sums
+    /// `-100, -90, -140, +36` change sign once, so it is the only one above 0, and
+    /// the answer.
     #[test]
     fn norstrom_on_a_delayed_draw() {
         let terms = [(0, -100_00), (365, 10_00), (730, -50_00), (1095, 176_00)];
