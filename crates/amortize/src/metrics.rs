@@ -245,8 +245,10 @@ fn discount_factor(daily: Decimal, days: i64) -> Option<Decimal> {
 ///   cumulative sums of the netted flows change sign once and end non-zero
 ///   (Norstrom's criterion: one root with a positive rate, such as a loan's flows
 ///   with draws after interest has started), the one-root search above runs first,
-///   and its root, if it lies in `0 < r < 0.2`, is the grid's answer (proven at
-///   `Cashflows::closest_root_by_norstrom`), in about 2 evaluations.
+///   and its root, if it is positive and closer to 0.1 than any root `<= 0` can be
+///   (bounded from the cumulative sums; at least `0 < r < 0.2`), is the grid's
+///   answer (proven at `Cashflows::closest_root_by_norstrom`), in about 2
+///   evaluations.
 ///
 /// The result is the f64 root rounded to 15 significant digits, unrounded
 /// otherwise: print it with `round10`.
