@@ -1154,6 +1154,11 @@ const TIE_TOLERANCE: f64 = 1e-12;
 /// inside too, and farther than [`TIE_TOLERANCE`] from a tie with a root `<= 0`.
 const NORSTROM_MARGIN: f64 = 1e-6;
 
+/// How far beyond the reach the flows' first guess ([`Cashflows::opening_rate`])
+/// may lie and [`Cashflows::closest_root_by_norstrom`] still search from it (the
+/// guess is typically within 1e-3 of the root): farther, the walk runs at once.
+const NORSTROM_GUESS_SLACK: f64 = 0.02;
+
 /// For netted `(time, cents)` terms in time order whose cumulative sums `S_k`
 /// change sign exactly once (zeros skipped) and end non-zero (Norstrom's
 /// criterion), `0.1 - q₀`: every root `q <= 0` lies at or below `q₀`, so farther
@@ -1726,7 +1731,14 @@ impl Cashflows {
         if self.norstrom_reach == 0.0 {
             return None;
         }
-        let root = self.only_root()?;
+        // A first guess well outside the reach foretells a root outside it: the walk
+        // decides at once. (A forecast only: a root is taken below only when proven.)
+        let guess = self.opening_rate();
+        if !(guess > 0.0 && distance(guess) < self.norstrom_reach + NORSTROM_GUESS_SLACK) {
+            return None;
+        }
+        // Should Halley's search fail, the walk is the fallback.
+        let root = self.only_root_from(guess, true)?;
         (root > NORSTROM_MARGIN && distance(root) + NORSTROM_MARGIN < self.norstrom_reach)
             .then_some(root)
     }
