@@ -244,7 +244,8 @@ fn discount_factor(daily: Decimal, days: i64) -> Option<Decimal> {
 ///   and the same root to the bit, at a fraction of the evaluations. When the
 ///   cumulative sums of the netted flows change sign once and end non-zero
 ///   (Norstrom's criterion: one root with a positive rate, such as a loan's flows
-///   with draws after interest has started), the one-root search above runs first,
+///   with draws after interest has started), Halley's search above runs first
+///   (when its first guess lies near the range below; the walk is its fallback),
 ///   and its root, if it is positive and closer to 0.1 than any root `<= 0` can be
 ///   (bounded from the cumulative sums; at least `0 < r < 0.2`), is the grid's
 ///   answer (proven at `Cashflows::closest_root_by_norstrom`), in about 2
@@ -1716,7 +1717,9 @@ impl Cashflows {
     /// sign of `f(0) = S_n` from 0 up to it and the other sign beyond. (It has one:
     /// at high rates `f` tends to the first flow, whose sign is the other.)
     ///
-    /// So when [`Cashflows::only_root`] returns a rate `ρ` with `0 < ρ` and `|ρ -
+    /// So when Halley's search of [`Cashflows::only_root`] (from the flows' own
+    /// guess, when that lies near the reach; without the fallback from 0.1, the walk
+    /// being this search's fallback) returns a rate `ρ` with `0 < ρ` and `|ρ -
     /// 0.1|` below the reach (`0.1 - q₀` of [`norstrom_reach`], at least 0.1: every
     /// root `<= 0` is farther; each with a margin of [`NORSTROM_MARGIN`], far beyond
     /// the searches' precision) it is that root, and it is the walk's answer: the
