@@ -242,11 +242,11 @@ impl Summary {
                 0
             });
         let mut sponsor_by_period = vec![Money::ZERO; if all { periods.len() + 1 } else { 0 }];
-        let lender = senior_index.map(Account::Lender);
+        let lender = senior_index.and_then(Account::lender);
         for t in ledger.transfers() {
             if let Some(amount) = t.flow_of(Account::Sponsor) {
                 sponsor_flows.push(DatedFlow::new(t.date, amount));
-                if let Some(c) = sponsor_by_period.get_mut(t.period) {
+                if let Some(c) = sponsor_by_period.get_mut(t.period()) {
                     *c += amount;
                 }
             }

@@ -223,9 +223,9 @@ impl Run {
                     continue;
                 }
             }
-            if t.period != period {
+            if t.period() != period {
                 add_net(&mut periods, period, net_of_period);
-                (period, net_of_period) = (t.period, Money::ZERO);
+                (period, net_of_period) = (t.period(), Money::ZERO);
             }
             net_of_period += net;
         }

@@ -112,7 +112,20 @@ fn check_shape(plan: &Plan) -> Result<(), RunError> {
             return short("facility rates or draws");
         }
     }
+    if plan.facilities.len() > Account::MAX_LENDERS {
+        return Err(RunError::Invalid(format!(
+            "the plan has {} facilities, above the ledger's {} lenders",
+            plan.facilities.len(),
+            Account::MAX_LENDERS
+        )));
+    }
     Ok(())
+}
+
+/// Facility `i`'s account in the ledger ([`check_shape`] keeps every facility index
+/// below [`Account::MAX_LENDERS`]).
+fn lender(i: usize) -> Account {
+    Account::lender(i).unwrap_or(Account::Lender(u8::MAX))
 }
 
 /// A facility's state: what it carries from period to period, and its figures of the
@@ -486,7 +499,7 @@ impl<'a> Waterfall<'a> {
         let mut draws = Vec::with_capacity(plan.facilities.len());
         for (i, f) in plan.facilities.iter().enumerate() {
             let d = f.closing_draws(&plan.capex);
-            self.receive(Step::Closing, Account::Lender(i), d);
+            self.receive(Step::Closing, lender(i), d);
             self.facilities[i].balance = d;
             self.facilities[i].drawn = d;
             draws.push((f.name.clone(), d));
@@ -511,7 +524,7 @@ impl<'a> Waterfall<'a> {
         }
         self.pay(Step::Closing, Account::Vendors, capex);
         for (i, (_, fee)) in upfront_fees.iter().enumerate() {
-            self.pay(Step::Closing, Account::Lender(i), *fee);
+            self.pay(Step::Closing, lender(i), *fee);
         }
         self.pay(Step::Closing, Account::Dsra, plan.dsra_at_close);
         self.dsra = plan.dsra_at_close;
@@ -621,7 +634,7 @@ impl<'a> Waterfall<'a> {
                 }
                 s.due.draws += d;
                 self.ledger
-                    .post(k, date, Step::Capex, Account::Lender(i), Account::Box, d);
+                    .post(k, date, Step::Capex, lender(i), Account::Box, d);
                 drawn += d;
             }
             let equity = line.amount - drawn;
@@ -780,8 +793,8 @@ impl<'a> Waterfall<'a> {
             Service::Principal => (s.due.scheduled + s.principal_arrears).min(s.balance),
         };
         let paid = match facility.rank {
-            Rank::Senior => self.pay_with_reserve(step, Account::Lender(i), due),
-            Rank::Junior => self.pay(step, Account::Lender(i), due),
+            Rank::Senior => self.pay_with_reserve(step, lender(i), due),
+            Rank::Junior => self.pay(step, lender(i), due),
         };
         let shortfall = due - paid;
         let s = &mut self.facilities[i];
@@ -865,7 +878,7 @@ impl<'a> Waterfall<'a> {
     /// principal arrears never exceed its balance. Returns what was prepaid.
     fn prepay(&mut self, step: Step, i: usize, wanted: Money) -> Money {
         let balance = self.facilities[i].balance;
-        let prepaid = self.pay(step, Account::Lender(i), wanted.min(balance));
+        let prepaid = self.pay(step, lender(i), wanted.min(balance));
         let s = &mut self.facilities[i];
         s.balance -= prepaid;
         s.principal_arrears = s.principal_arrears.min(s.balance);
@@ -1153,8 +1166,8 @@ impl<'a> Waterfall<'a> {
             let s = &self.facilities[i];
             (s.interest_arrears, s.balance)
         };
-        let interest_paid = self.pay(Step::Terminal, Account::Lender(i), interest_due);
-        let principal_paid = self.pay(Step::Terminal, Account::Lender(i), principal_due);
+        let interest_paid = self.pay(Step::Terminal, lender(i), interest_due);
+        let principal_paid = self.pay(Step::Terminal, lender(i), principal_due);
         TerminalFacility {
             name: self.plan.facilities[i].name.clone(),
             interest_due,
