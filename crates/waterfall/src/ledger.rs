@@ -140,13 +140,11 @@ impl Ledger {
         }
     }
 
-    /// Records a transfer; zero amounts are not recorded and a negative amount is
-    /// recorded the other way round. A period above `u32::MAX` (never a run's: a run
-    /// has at most [`boxflow_model::MAX_TERM_MONTHS`] periods) is recorded as
-    /// `u32::MAX`.
+    /// Records a transfer in `period` (as [`Transfer::period`]); zero amounts are not
+    /// recorded and a negative amount is recorded the other way round.
     pub fn post(
         &mut self,
-        period: usize,
+        period: u32,
         date: NaiveDate,
         step: Step,
         from: Account,
@@ -162,7 +160,7 @@ impl Ledger {
             (from, to, amount)
         };
         self.transfers.push(Transfer {
-            period: u32::try_from(period).unwrap_or(u32::MAX),
+            period,
             date,
             step,
             from,

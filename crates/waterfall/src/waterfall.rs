@@ -112,6 +112,12 @@ fn check_shape(plan: &Plan) -> Result<(), RunError> {
             return short("facility rates or draws");
         }
     }
+    if u32::try_from(n).is_err() {
+        return Err(RunError::Invalid(format!(
+            "the plan has {n} periods, above the ledger's {}",
+            u32::MAX
+        )));
+    }
     if plan.facilities.len() > Account::MAX_LENDERS {
         return Err(RunError::Invalid(format!(
             "the plan has {} facilities, above the ledger's {} lenders",
@@ -120,6 +126,12 @@ fn check_shape(plan: &Plan) -> Result<(), RunError> {
         )));
     }
     Ok(())
+}
+
+/// Period `k` as the ledger records it ([`check_shape`] keeps every period of a run
+/// at most `u32::MAX`).
+fn ledger_period(k: usize) -> u32 {
+    u32::try_from(k).unwrap_or(u32::MAX)
 }
 
 /// Facility `i`'s account in the ledger ([`check_shape`] keeps every facility index
@@ -364,6 +376,8 @@ struct Waterfall<'a> {
     fee_arrears: Money,
     /// The period whose cash moves: 0 at close, `N` at the end of the run.
     period: usize,
+    /// The same period as the ledger records it.
+    ledger_period: u32,
     /// The day it moves.
     date: NaiveDate,
     /// Cash available in the box's operating account.
@@ -430,6 +444,7 @@ impl<'a> Waterfall<'a> {
             opex_arrears: Money::ZERO,
             fee_arrears: Money::ZERO,
             period: 0,
+            ledger_period: 0,
             date: deal.close,
             available: Money::ZERO,
             // About one event a period when locked up or short.
@@ -449,6 +464,7 @@ impl<'a> Waterfall<'a> {
     /// Opens the payments of `period` on `date`, with no cash available yet.
     fn begin(&mut self, period: usize, date: NaiveDate) {
         self.period = period;
+        self.ledger_period = ledger_period(period);
         self.date = date;
         self.available = Money::ZERO;
     }
@@ -458,15 +474,21 @@ impl<'a> Waterfall<'a> {
         let paid = self.available.min(due).at_least_zero();
         self.available -= paid;
         self.ledger
-            .post(self.period, self.date, step, Account::Box, to, paid);
+            .post(self.ledger_period, self.date, step, Account::Box, to, paid);
         paid
     }
 
     /// Moves `amount` into the box from `from` at `step`.
     fn receive(&mut self, step: Step, from: Account, amount: Money) {
         self.available += amount;
-        self.ledger
-            .post(self.period, self.date, step, from, Account::Box, amount);
+        self.ledger.post(
+            self.ledger_period,
+            self.date,
+            step,
+            from,
+            Account::Box,
+            amount,
+        );
     }
 
     /// A senior step's payment (section 8): "the DSRA covers a shortfall of the whole
@@ -477,7 +499,7 @@ impl<'a> Waterfall<'a> {
         let from_cash = self.pay(step, to, due);
         let from_reserve = self.dsra.min(due - from_cash).at_least_zero();
         self.ledger.post(
-            self.period,
+            self.ledger_period,
             self.date,
             step,
             Account::Dsra,
@@ -622,6 +644,7 @@ impl<'a> Waterfall<'a> {
             s.paid = LenderFlows::default();
         }
         let mut equity_k = Money::ZERO;
+        let period = ledger_period(k);
         for (j, line) in plan.capex.iter().enumerate().filter(|(_, c)| c.period == k) {
             let date = line.effective_date(deal.close);
             let mut drawn = Money::ZERO;
@@ -634,14 +657,20 @@ impl<'a> Waterfall<'a> {
                 }
                 s.due.draws += d;
                 self.ledger
-                    .post(k, date, Step::Capex, lender(i), Account::Box, d);
+                    .post(period, date, Step::Capex, lender(i), Account::Box, d);
                 drawn += d;
             }
             let equity = line.amount - drawn;
-            self.ledger
-                .post(k, date, Step::Capex, Account::Sponsor, Account::Box, equity);
             self.ledger.post(
-                k,
+                period,
+                date,
+                Step::Capex,
+                Account::Sponsor,
+                Account::Box,
+                equity,
+            );
+            self.ledger.post(
+                period,
                 date,
                 Step::Capex,
                 Account::Box,
