@@ -264,3 +264,49 @@ impl Transfers<'_> {
             .sum()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transfer(from: Account, to: Account, cents: i64) -> Transfer {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 31).expect("a date");
+        let mut ledger = Ledger::default();
+        ledger.post(3, date, Step::Capex, from, to, Money::from_cents(cents));
+        ledger.transfers()[0]
+    }
+
+    #[test]
+    fn a_transfer_is_32_bytes() {
+        assert_eq!(std::mem::size_of::<Account>(), 2);
+        assert_eq!(std::mem::size_of::<Transfer>(), 32);
+    }
+
+    #[test]
+    fn accounts_serialize_by_name_and_a_lender_with_its_facility_index() {
+        let t = transfer(Account::Lender(1), Account::Box, 12_345);
+        assert_eq!(
+            serde_json::to_string(&t).expect("serializable"),
+            r#"{"period":3,"date":"2026-03-31","step":"capex","from":{"account":"lender","facility":1},"to":{"account":"box"},"amount":"123.45"}"#
+        );
+        let last = Account::lender(Account::MAX_LENDERS - 1).expect("the last lender");
+        assert_eq!(
+            serde_json::to_string(&last).expect("serializable"),
+            r#"{"account":"lender","facility":255}"#
+        );
+        assert_eq!(Account::lender(Account::MAX_LENDERS), None);
+    }
+
+    #[test]
+    fn a_negative_amount_is_posted_the_other_way_round() {
+        let t = transfer(Account::Box, Account::Lender(0), -7);
+        assert_eq!(
+            (t.from, t.to, t.amount),
+            (Account::Lender(0), Account::Box, Money::from_cents(7))
+        );
+        assert_eq!(t.flow_of(Account::Box), Some(Money::from_cents(7)));
+        assert_eq!(t.flow_of(Account::Lender(0)), Some(Money::from_cents(-7)));
+        assert_eq!(t.flow_of(Account::Lender(1)), None);
+        assert_eq!(t.period(), 3);
+    }
+}
