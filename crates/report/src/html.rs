@@ -217,7 +217,7 @@ pub fn sponsor_cumulative(run: &Run) -> Vec<Money> {
     let n = run.periods.len();
     let mut by_period = vec![Money::ZERO; n + 1];
     for (t, amount) in run.ledger.flows(Account::Sponsor) {
-        if let Some(slot) = by_period.get_mut(t.period.min(n)) {
+        if let Some(slot) = by_period.get_mut(t.period().min(n)) {
             *slot += amount;
         }
     }

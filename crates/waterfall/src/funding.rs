@@ -85,17 +85,17 @@ impl FundingAmounts {
         let a = t.amount;
         match (t.step, t.from, t.to) {
             (_, Account::Lender(i), Account::Box) => {
-                if let Some(m) = slot(&mut self.draws, i) {
+                if let Some(m) = slot(&mut self.draws, i.into()) {
                     *m += a;
                 }
             }
             (Step::Capex, Account::Box, Account::Lender(i)) => {
-                if let Some(m) = slot(&mut self.draws, i) {
+                if let Some(m) = slot(&mut self.draws, i.into()) {
                     *m -= a;
                 }
             }
             (_, Account::Box, Account::Lender(i)) => {
-                if let Some(m) = slot(&mut self.upfront_fees, i) {
+                if let Some(m) = slot(&mut self.upfront_fees, i.into()) {
                     *m += a;
                 }
             }
@@ -158,11 +158,11 @@ pub fn funding(run: &Run) -> Funding {
         }
         let same = dates
             .last()
-            .is_some_and(|d| d.date == t.date && d.period == t.period);
+            .is_some_and(|d| d.date == t.date && d.period == t.period());
         if !same {
             dates.push(FundingDate {
                 date: t.date,
-                period: t.period,
+                period: t.period(),
                 amounts: FundingAmounts::empty(run),
             });
         }

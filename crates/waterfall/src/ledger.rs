@@ -5,6 +5,17 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 /// Where cash sits or goes.
+///
+/// One byte for the kind and one for a lender's facility index: a [`Transfer`] is 32
+/// bytes, and comparing two accounts compares two bytes.
+///
+/// ```
+/// use boxflow_waterfall::Account;
+///
+/// assert_eq!(std::mem::size_of::<Account>(), 2);
+/// assert_eq!(Account::lender(1), Some(Account::Lender(1)));
+/// assert_eq!(Account::lender(256), None);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case", tag = "account", content = "facility")]
 pub enum Account {
@@ -18,8 +29,10 @@ pub enum Account {
     Operators,
     /// The agent, trustee and other senior fee payees.
     FeePayees,
-    /// A lender, by facility index in the run.
-    Lender(usize),
+    /// A lender, by facility index in the run (a deal has at most two facilities, one
+    /// senior and one junior, and a run refuses a plan of more than
+    /// [`Account::MAX_LENDERS`]).
+    Lender(u8),
     /// The debt service reserve account.
     Dsra,
     /// The lock-up account.
@@ -28,6 +41,17 @@ pub enum Account {
     Sponsor,
     /// The GPUs' terminal value, realised at the end of the run.
     Residual,
+}
+
+impl Account {
+    /// The most lenders a run's accounts can name: facility indices `0..MAX_LENDERS`.
+    pub const MAX_LENDERS: usize = u8::MAX as usize + 1;
+
+    /// The lender of facility `index`, or `None` when the index is
+    /// [`Account::MAX_LENDERS`] or more.
+    pub fn lender(index: usize) -> Option<Account> {
+        u8::try_from(index).ok().map(Account::Lender)
+    }
 }
 
 /// The step of the run that moved the cash.
@@ -64,11 +88,12 @@ pub enum Step {
     Terminal,
 }
 
-/// One movement of cash.
+/// One movement of cash (32 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Transfer {
-    /// 0 for closing, `k` for period k, `N` for the end of the run.
-    pub period: usize,
+    /// 0 for closing, `k` for period k, `N` for the end of the run (a run has at most
+    /// [`boxflow_model::MAX_TERM_MONTHS`] periods).
+    pub period: u32,
     /// The day the cash moves: close, a capex payment date, `end_k` or `end_N`.
     pub date: NaiveDate,
     /// The step that made it.
@@ -82,6 +107,12 @@ pub struct Transfer {
 }
 
 impl Transfer {
+    /// The period, as an index: 0 for closing, `k` for period k, `N` for the end of
+    /// the run.
+    pub fn period(&self) -> usize {
+        self.period as usize
+    }
+
     /// What the transfer means to `account`: `+amount` when it receives it, `-amount`
     /// when it pays it, `None` when the account is on neither side (or on both).
     pub fn flow_of(&self, account: Account) -> Option<Money> {
@@ -109,11 +140,11 @@ impl Ledger {
         }
     }
 
-    /// Records a transfer; zero amounts are not recorded and a negative amount is
-    /// recorded the other way round.
+    /// Records a transfer in `period` (as [`Transfer::period`]); zero amounts are not
+    /// recorded and a negative amount is recorded the other way round.
     pub fn post(
         &mut self,
-        period: usize,
+        period: u32,
         date: NaiveDate,
         step: Step,
         from: Account,
@@ -154,7 +185,7 @@ impl Ledger {
 
     /// The sum of the transfers of `period` and `step` from `from` to `to`.
     pub fn amount(&self, period: usize, step: Step, from: Account, to: Account) -> Money {
-        self.total(|t| t.period == period && t.step == step && t.from == from && t.to == to)
+        self.total(|t| t.period() == period && t.step == step && t.from == from && t.to == to)
     }
 
     /// The number of transfers so far: a mark to read what follows with [`Ledger::since`].
@@ -174,7 +205,7 @@ impl Ledger {
 
     /// Transfers of one period (0 for closing).
     pub fn period(&self, period: usize) -> impl Iterator<Item = &Transfer> {
-        self.transfers.iter().filter(move |t| t.period == period)
+        self.transfers.iter().filter(move |t| t.period() == period)
     }
 
     /// The dated flows of `account`, in order: what it receives is positive, what
@@ -231,5 +262,51 @@ impl Transfers<'_> {
             .filter(|t| steps.contains(&t.step) && t.from == from)
             .map(|t| t.amount)
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transfer(from: Account, to: Account, cents: i64) -> Transfer {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 31).expect("a date");
+        let mut ledger = Ledger::default();
+        ledger.post(3, date, Step::Capex, from, to, Money::from_cents(cents));
+        ledger.transfers()[0]
+    }
+
+    #[test]
+    fn a_transfer_is_32_bytes() {
+        assert_eq!(std::mem::size_of::<Account>(), 2);
+        assert_eq!(std::mem::size_of::<Transfer>(), 32);
+    }
+
+    #[test]
+    fn accounts_serialize_by_name_and_a_lender_with_its_facility_index() {
+        let t = transfer(Account::Lender(1), Account::Box, 12_345);
+        assert_eq!(
+            serde_json::to_string(&t).expect("serializable"),
+            r#"{"period":3,"date":"2026-03-31","step":"capex","from":{"account":"lender","facility":1},"to":{"account":"box"},"amount":"123.45"}"#
+        );
+        let last = Account::lender(Account::MAX_LENDERS - 1).expect("the last lender");
+        assert_eq!(
+            serde_json::to_string(&last).expect("serializable"),
+            r#"{"account":"lender","facility":255}"#
+        );
+        assert_eq!(Account::lender(Account::MAX_LENDERS), None);
+    }
+
+    #[test]
+    fn a_negative_amount_is_posted_the_other_way_round() {
+        let t = transfer(Account::Box, Account::Lender(0), -7);
+        assert_eq!(
+            (t.from, t.to, t.amount),
+            (Account::Lender(0), Account::Box, Money::from_cents(7))
+        );
+        assert_eq!(t.flow_of(Account::Box), Some(Money::from_cents(7)));
+        assert_eq!(t.flow_of(Account::Lender(0)), Some(Money::from_cents(-7)));
+        assert_eq!(t.flow_of(Account::Lender(1)), None);
+        assert_eq!(t.period(), 3);
     }
 }

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::ledger::{Account, Ledger};
+use crate::ledger::{Account, Ledger, Transfer};
 use crate::plan::Plan;
 use crate::run::{Closing, PeriodResult, Terminal};
 use crate::tranches::{facility_deadlines, min_dscr_total, FacilityDeadline};
@@ -242,18 +242,12 @@ impl Summary {
                 0
             });
         let mut sponsor_by_period = vec![Money::ZERO; if all { periods.len() + 1 } else { 0 }];
-        let lender = senior_index.map(Account::Lender);
-        for t in ledger.transfers() {
-            if let Some(amount) = t.flow_of(Account::Sponsor) {
-                sponsor_flows.push(DatedFlow::new(t.date, amount));
-                if let Some(c) = sponsor_by_period.get_mut(t.period) {
-                    *c += amount;
-                }
-            }
-            if let Some(amount) = lender.and_then(|l| t.flow_of(l)) {
-                senior_lender_flows.push(DatedFlow::new(t.date, amount));
-            }
-        }
+        ledger_flows(
+            ledger,
+            senior_index.and_then(Account::lender),
+            (&mut sponsor_flows, &mut sponsor_by_period),
+            &mut senior_lender_flows,
+        );
         let payback = all.then(|| payback_period(&sponsor_by_period)).flatten();
         let project_flows = if all {
             project_flows(deal, plan, periods, terminal)
@@ -328,6 +322,36 @@ impl Summary {
             project_flows,
             senior_lender_flows,
         }
+    }
+}
+
+/// The sponsor's dated flows (with their sums by period, as far as `by_period`
+/// reaches) and `lender`'s, read from the ledger in one pass ([`Transfer::flow_of`]).
+/// Whether there is a lender is decided once, not at each transfer.
+fn ledger_flows(
+    ledger: &Ledger,
+    lender: Option<Account>,
+    (sponsor, by_period): (&mut Vec<DatedFlow>, &mut [Money]),
+    lender_flows: &mut Vec<DatedFlow>,
+) {
+    let mut sponsor_flow = |t: &Transfer| {
+        if let Some(amount) = t.flow_of(Account::Sponsor) {
+            sponsor.push(DatedFlow::new(t.date, amount));
+            if let Some(c) = by_period.get_mut(t.period()) {
+                *c += amount;
+            }
+        }
+    };
+    match lender {
+        Some(lender) => {
+            for t in ledger.transfers() {
+                sponsor_flow(t);
+                if let Some(amount) = t.flow_of(lender) {
+                    lender_flows.push(DatedFlow::new(t.date, amount));
+                }
+            }
+        }
+        None => ledger.transfers().iter().for_each(sponsor_flow),
     }
 }
 

@@ -223,9 +223,9 @@ impl Run {
                     continue;
                 }
             }
-            if t.period != period {
+            if t.period() != period {
                 add_net(&mut periods, period, net_of_period);
-                (period, net_of_period) = (t.period, Money::ZERO);
+                (period, net_of_period) = (t.period(), Money::ZERO);
             }
             net_of_period += net;
         }
@@ -261,6 +261,7 @@ mod tests {
     fn leak(run: &mut Run, period: usize, step: Step) {
         let date = run.terminal.date;
         let cent = Money::from_cents(1);
+        let period = u32::try_from(period).expect("a run's period");
         run.ledger
             .post(period, date, step, Account::Box, Account::Operators, cent);
     }

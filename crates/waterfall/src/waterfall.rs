@@ -112,7 +112,32 @@ fn check_shape(plan: &Plan) -> Result<(), RunError> {
             return short("facility rates or draws");
         }
     }
+    if u32::try_from(n).is_err() {
+        return Err(RunError::Invalid(format!(
+            "the plan has {n} periods, above the ledger's {}",
+            u32::MAX
+        )));
+    }
+    if plan.facilities.len() > Account::MAX_LENDERS {
+        return Err(RunError::Invalid(format!(
+            "the plan has {} facilities, above the ledger's {} lenders",
+            plan.facilities.len(),
+            Account::MAX_LENDERS
+        )));
+    }
     Ok(())
+}
+
+/// Period `k` as the ledger records it ([`check_shape`] keeps every period of a run
+/// at most `u32::MAX`).
+fn ledger_period(k: usize) -> u32 {
+    u32::try_from(k).unwrap_or(u32::MAX)
+}
+
+/// Facility `i`'s account in the ledger ([`check_shape`] keeps every facility index
+/// below [`Account::MAX_LENDERS`]).
+fn lender(i: usize) -> Account {
+    Account::lender(i).unwrap_or(Account::Lender(u8::MAX))
 }
 
 /// A facility's state: what it carries from period to period, and its figures of the
@@ -351,6 +376,8 @@ struct Waterfall<'a> {
     fee_arrears: Money,
     /// The period whose cash moves: 0 at close, `N` at the end of the run.
     period: usize,
+    /// The same period as the ledger records it.
+    ledger_period: u32,
     /// The day it moves.
     date: NaiveDate,
     /// Cash available in the box's operating account.
@@ -417,6 +444,7 @@ impl<'a> Waterfall<'a> {
             opex_arrears: Money::ZERO,
             fee_arrears: Money::ZERO,
             period: 0,
+            ledger_period: 0,
             date: deal.close,
             available: Money::ZERO,
             // About one event a period when locked up or short.
@@ -436,6 +464,7 @@ impl<'a> Waterfall<'a> {
     /// Opens the payments of `period` on `date`, with no cash available yet.
     fn begin(&mut self, period: usize, date: NaiveDate) {
         self.period = period;
+        self.ledger_period = ledger_period(period);
         self.date = date;
         self.available = Money::ZERO;
     }
@@ -445,15 +474,21 @@ impl<'a> Waterfall<'a> {
         let paid = self.available.min(due).at_least_zero();
         self.available -= paid;
         self.ledger
-            .post(self.period, self.date, step, Account::Box, to, paid);
+            .post(self.ledger_period, self.date, step, Account::Box, to, paid);
         paid
     }
 
     /// Moves `amount` into the box from `from` at `step`.
     fn receive(&mut self, step: Step, from: Account, amount: Money) {
         self.available += amount;
-        self.ledger
-            .post(self.period, self.date, step, from, Account::Box, amount);
+        self.ledger.post(
+            self.ledger_period,
+            self.date,
+            step,
+            from,
+            Account::Box,
+            amount,
+        );
     }
 
     /// A senior step's payment (section 8): "the DSRA covers a shortfall of the whole
@@ -464,7 +499,7 @@ impl<'a> Waterfall<'a> {
         let from_cash = self.pay(step, to, due);
         let from_reserve = self.dsra.min(due - from_cash).at_least_zero();
         self.ledger.post(
-            self.period,
+            self.ledger_period,
             self.date,
             step,
             Account::Dsra,
@@ -486,7 +521,7 @@ impl<'a> Waterfall<'a> {
         let mut draws = Vec::with_capacity(plan.facilities.len());
         for (i, f) in plan.facilities.iter().enumerate() {
             let d = f.closing_draws(&plan.capex);
-            self.receive(Step::Closing, Account::Lender(i), d);
+            self.receive(Step::Closing, lender(i), d);
             self.facilities[i].balance = d;
             self.facilities[i].drawn = d;
             draws.push((f.name.clone(), d));
@@ -511,7 +546,7 @@ impl<'a> Waterfall<'a> {
         }
         self.pay(Step::Closing, Account::Vendors, capex);
         for (i, (_, fee)) in upfront_fees.iter().enumerate() {
-            self.pay(Step::Closing, Account::Lender(i), *fee);
+            self.pay(Step::Closing, lender(i), *fee);
         }
         self.pay(Step::Closing, Account::Dsra, plan.dsra_at_close);
         self.dsra = plan.dsra_at_close;
@@ -609,6 +644,7 @@ impl<'a> Waterfall<'a> {
             s.paid = LenderFlows::default();
         }
         let mut equity_k = Money::ZERO;
+        let period = ledger_period(k);
         for (j, line) in plan.capex.iter().enumerate().filter(|(_, c)| c.period == k) {
             let date = line.effective_date(deal.close);
             let mut drawn = Money::ZERO;
@@ -621,14 +657,20 @@ impl<'a> Waterfall<'a> {
                 }
                 s.due.draws += d;
                 self.ledger
-                    .post(k, date, Step::Capex, Account::Lender(i), Account::Box, d);
+                    .post(period, date, Step::Capex, lender(i), Account::Box, d);
                 drawn += d;
             }
             let equity = line.amount - drawn;
-            self.ledger
-                .post(k, date, Step::Capex, Account::Sponsor, Account::Box, equity);
             self.ledger.post(
-                k,
+                period,
+                date,
+                Step::Capex,
+                Account::Sponsor,
+                Account::Box,
+                equity,
+            );
+            self.ledger.post(
+                period,
                 date,
                 Step::Capex,
                 Account::Box,
@@ -780,8 +822,8 @@ impl<'a> Waterfall<'a> {
             Service::Principal => (s.due.scheduled + s.principal_arrears).min(s.balance),
         };
         let paid = match facility.rank {
-            Rank::Senior => self.pay_with_reserve(step, Account::Lender(i), due),
-            Rank::Junior => self.pay(step, Account::Lender(i), due),
+            Rank::Senior => self.pay_with_reserve(step, lender(i), due),
+            Rank::Junior => self.pay(step, lender(i), due),
         };
         let shortfall = due - paid;
         let s = &mut self.facilities[i];
@@ -865,7 +907,7 @@ impl<'a> Waterfall<'a> {
     /// principal arrears never exceed its balance. Returns what was prepaid.
     fn prepay(&mut self, step: Step, i: usize, wanted: Money) -> Money {
         let balance = self.facilities[i].balance;
-        let prepaid = self.pay(step, Account::Lender(i), wanted.min(balance));
+        let prepaid = self.pay(step, lender(i), wanted.min(balance));
         let s = &mut self.facilities[i];
         s.balance -= prepaid;
         s.principal_arrears = s.principal_arrears.min(s.balance);
@@ -1153,8 +1195,8 @@ impl<'a> Waterfall<'a> {
             let s = &self.facilities[i];
             (s.interest_arrears, s.balance)
         };
-        let interest_paid = self.pay(Step::Terminal, Account::Lender(i), interest_due);
-        let principal_paid = self.pay(Step::Terminal, Account::Lender(i), principal_due);
+        let interest_paid = self.pay(Step::Terminal, lender(i), interest_due);
+        let principal_paid = self.pay(Step::Terminal, lender(i), principal_due);
         TerminalFacility {
             name: self.plan.facilities[i].name.clone(),
             interest_due,

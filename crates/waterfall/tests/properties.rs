@@ -33,7 +33,7 @@ fn box_net(r: &Run, keep: impl Fn(usize, Step) -> bool) -> (Money, Money) {
     let mut into = Money::ZERO;
     let mut out = Money::ZERO;
     for t in r.ledger.transfers() {
-        if !keep(t.period, t.step) {
+        if !keep(t.period(), t.step) {
             continue;
         }
         if t.to == Account::Box {
@@ -251,7 +251,7 @@ proptest! {
         prop_assert_eq!(into, out, "end of the run");
         // Every transfer belongs to close, a period 1..N or the end of the run.
         let n = r.periods.len();
-        prop_assert!(r.ledger.transfers().iter().all(|t| t.period <= n));
+        prop_assert!(r.ledger.transfers().iter().all(|t| t.period() <= n));
     }
 
     /// Every money figure of the JSON-facing structs sampled here is a whole number of

@@ -242,9 +242,10 @@ proptest! {
         // A lender's net flow over closing and capex: the upfront fee it receives less
         // what it lends.
         for (i, (_, drawn)) in f.total.draws.iter().enumerate() {
+            let lender = Account::lender(i).expect("at most two facilities");
             let net = r
                 .ledger
-                .net(Account::Lender(i), |t| matches!(t.step, Step::Closing | Step::Capex));
+                .net(lender, |t| matches!(t.step, Step::Closing | Step::Capex));
             prop_assert_eq!(*drawn, f.total.upfront_fees[i].1 - net);
             let period_draws: Money = r.periods.iter().map(|p| p.facilities[i].draws).sum();
             prop_assert_eq!(*drawn, r.closing.draws[i].1 + period_draws);
