@@ -28,7 +28,7 @@ use crate::operations::Operations;
 use crate::plan::{Plan, ReserveTargets};
 use crate::run::{
     Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodEvents, PeriodFacilities,
-    PeriodResult, Terminal, TerminalFacility,
+    PeriodOperations, PeriodResult, Terminal, TerminalFacility,
 };
 use crate::{Event, RunError};
 
@@ -1026,7 +1026,7 @@ impl<'a> Waterfall<'a> {
             start: period.start,
             end: period.end,
             days: period.days,
-            operations: plan.operations[idx].clone(),
+            operations: PeriodOperations::shared(&plan.operations, idx),
             prepayment_opening: figures.prepayment_opening,
             prepayment_closing: self.prepayment,
             capex: flows.capex,
