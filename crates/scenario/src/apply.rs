@@ -331,7 +331,7 @@ impl Shared {
 fn shock_rates(deal: &Deal, plan: &mut Plan, scenario: &Scenario) -> Result<(), RunError> {
     let shock = scenario.rate_shock();
     for f in &mut plan.facilities {
-        let Some(spec) = deal.facilities.iter().find(|x| x.name == f.name) else {
+        let Some(spec) = deal.facilities.iter().find(|x| *x.name == *f.name) else {
             continue;
         };
         let shocked = shocked_facility_rates(deal, spec, &plan.calendar, shock)?;

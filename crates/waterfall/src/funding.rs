@@ -53,7 +53,7 @@ impl FundingAmounts {
             run.plan
                 .facilities
                 .iter()
-                .map(|f| (f.name.clone(), Money::ZERO))
+                .map(|f| (f.name.to_string(), Money::ZERO))
                 .collect()
         };
         FundingAmounts {

@@ -41,8 +41,8 @@ impl CapexLine {
 /// A facility as fixed at close.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FacilityPlan {
-    /// Its name.
-    pub name: String,
+    /// Its name (shared by the plans cloned from this one and by the run's lines).
+    pub name: Arc<str>,
     /// Its rank.
     pub rank: Rank,
     /// `C`: the fixed amount or the sized commitment.
@@ -503,7 +503,7 @@ fn facility_plan(
     let draws = pro_rata_draws(commitment, &payments, total_capex)?;
     let upfront_fee = round2_ratio(&[commitment.amount(), facility.upfront_fee.value()], &[])?;
     Ok(FacilityPlan {
-        name: facility.name.clone(),
+        name: Arc::from(facility.name.as_str()),
         rank: facility.rank,
         commitment,
         binding,
