@@ -1020,7 +1020,7 @@ pub fn report_with(deal: &Deal, run: &Run, options: &Options) -> String {
             run.events.len(),
             parts.join("; ")
         );
-        for e in &run.events {
+        for e in run.events.iter() {
             let _ = write!(
                 out,
                 r#"<tr><td class="num">{}</td><td class="ev-{}">{}</td><td class="wrap">{}</td></tr>"#,

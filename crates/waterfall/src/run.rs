@@ -547,8 +547,9 @@ pub struct Run {
     pub periods: Vec<PeriodResult>,
     /// The end of the run.
     pub terminal: Terminal,
-    /// Every event, in period order.
-    pub events: Vec<Event>,
+    /// Every event, in period order (held once: the periods' [`PeriodEvents`] are
+    /// ranges of it).
+    pub events: Arc<Vec<Event>>,
     /// Every transfer.
     pub ledger: Ledger,
     /// Headline figures and metrics.
@@ -586,7 +587,6 @@ pub fn run_plan_with(deal: &ValidDeal, mut plan: Plan, detail: Detail) -> Result
             *d = made;
         }
     }
-    let events = events.to_vec();
     let summary = Summary::with_detail(deal, &plan, &closing, &periods, &terminal, &ledger, detail);
     Ok(Run {
         plan,

@@ -283,7 +283,7 @@ fn schedule_breach(f: &FacilityPlan, out: &mut Vec<Verdict>) {
 fn payment_default(deal: &Deal, run: &Run, out: &mut Vec<Verdict>) {
     let mut periods: Vec<usize> = Vec::new();
     let mut first: Option<(&str, Step, Money, Money, Money, usize)> = None;
-    for e in &run.events {
+    for e in run.events.iter() {
         if let Event::PaymentDefault {
             period,
             facility,
@@ -411,7 +411,7 @@ fn dscr_default(deal: &Deal, run: &Run, out: &mut Vec<Verdict>) {
 fn junior_shortfall(run: &Run, out: &mut Vec<Verdict>) {
     let mut periods: Vec<usize> = Vec::new();
     let mut first = None;
-    for e in &run.events {
+    for e in run.events.iter() {
         if let Event::JuniorShortfall {
             period,
             facility,
