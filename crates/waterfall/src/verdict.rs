@@ -251,7 +251,7 @@ fn no_or_low_debt(deal: &Deal, run: &Run, f: &FacilityPlan, out: &mut Vec<Verdic
     out.push(Verdict {
         code,
         period: Some(k),
-        facility: Some(f.name.to_string()),
+        facility: Some(String::from(&*f.name)),
         message,
     });
 }
@@ -265,7 +265,7 @@ fn schedule_breach(f: &FacilityPlan, out: &mut Vec<Verdict>) {
     out.push(Verdict {
         code: "schedule_breach",
         period: Some(first.period),
-        facility: Some(f.name.to_string()),
+        facility: Some(String::from(&*f.name)),
         message: format!(
             "{}: the fixed amount's scheduled debt service exceeds the target DSCR's cap in period{} {}: in period {}, {} against a cap of {}. Lower the amount or reshape the schedule (amortization = \"sculpted\")",
             f.name,
@@ -451,7 +451,7 @@ fn halfway_failed(run: &Run, out: &mut Vec<Verdict>) {
     out.push(Verdict {
         code: "halfway_failed",
         period: Some(s.halfway_period),
-        facility: senior.map(|f| f.name.to_string()),
+        facility: senior.map(|f| String::from(&*f.name)),
         message: format!(
             "the senior is not repaid by the halfway period {}: {} is still owed, {}. Lower the commitment, or sweep excess cash into prepayments (sweep)",
             s.halfway_period,

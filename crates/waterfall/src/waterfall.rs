@@ -489,7 +489,7 @@ impl<'a> Waterfall<'a> {
             self.receive(Step::Closing, Account::Lender(i), d);
             self.facilities[i].balance = d;
             self.facilities[i].drawn = d;
-            draws.push((f.name.to_string(), d));
+            draws.push((String::from(&*f.name), d));
         }
         let prepayment = deal.contract.prepayment;
         self.receive(Step::Closing, Account::Customer, prepayment);
@@ -502,7 +502,7 @@ impl<'a> Waterfall<'a> {
         let upfront_fees: Vec<(String, Money)> = plan
             .facilities
             .iter()
-            .map(|f| (f.name.to_string(), f.upfront_fee))
+            .map(|f| (String::from(&*f.name), f.upfront_fee))
             .collect();
         let fees: Money = upfront_fees.iter().map(|(_, f)| *f).sum();
         let sponsor_flow = self.available - (capex + fees + plan.dsra_at_close);
@@ -1156,7 +1156,7 @@ impl<'a> Waterfall<'a> {
         let interest_paid = self.pay(Step::Terminal, Account::Lender(i), interest_due);
         let principal_paid = self.pay(Step::Terminal, Account::Lender(i), principal_due);
         TerminalFacility {
-            name: self.plan.facilities[i].name.to_string(),
+            name: String::from(&*self.plan.facilities[i].name),
             interest_due,
             interest_paid,
             principal_due,
