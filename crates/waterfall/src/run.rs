@@ -22,16 +22,16 @@ use crate::{Event, RunError};
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Closing {
-    /// Draws at close, by facility (senior first).
-    pub draws: Vec<(String, Money)>,
+    /// Draws at close, by facility (senior first; the names the plan's).
+    pub draws: Vec<(Arc<str>, Money)>,
     /// The customer's prepayment.
     pub prepayment: Money,
     /// Equity paid in by the sponsor (when uses exceed the other sources).
     pub equity: Money,
     /// Capex paid at close.
     pub capex: Money,
-    /// Upfront fees, by facility.
-    pub upfront_fees: Vec<(String, Money)>,
+    /// Upfront fees, by facility (the names the plan's).
+    pub upfront_fees: Vec<(Arc<str>, Money)>,
     /// The initial DSRA.
     pub dsra: Money,
     /// Excess paid out to the sponsor (when the other sources exceed uses).
@@ -491,8 +491,8 @@ impl PeriodResult {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TerminalFacility {
-    /// Name.
-    pub name: String,
+    /// Name (the plan's).
+    pub name: Arc<str>,
     /// Interest arrears due.
     pub interest_due: Money,
     /// Interest arrears paid.

@@ -497,7 +497,7 @@ fn lender_loss(run: &Run, out: &mut Vec<Verdict>) {
             out.push(Verdict {
                 code: "lender_loss",
                 period: Some(run.periods.len()),
-                facility: Some(f.name.clone()),
+                facility: Some(String::from(&*f.name)),
                 message: format!(
                     "{}: the lender loses {} at the end of the run (principal and interest left unpaid)",
                     f.name, f.loss

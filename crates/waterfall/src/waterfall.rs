@@ -489,7 +489,7 @@ impl<'a> Waterfall<'a> {
             self.receive(Step::Closing, Account::Lender(i), d);
             self.facilities[i].balance = d;
             self.facilities[i].drawn = d;
-            draws.push((String::from(&*f.name), d));
+            draws.push((Arc::clone(&f.name), d));
         }
         let prepayment = deal.contract.prepayment;
         self.receive(Step::Closing, Account::Customer, prepayment);
@@ -499,10 +499,10 @@ impl<'a> Waterfall<'a> {
             .filter(|c| c.period == 0)
             .map(|c| c.amount)
             .sum();
-        let upfront_fees: Vec<(String, Money)> = plan
+        let upfront_fees: Vec<(Arc<str>, Money)> = plan
             .facilities
             .iter()
-            .map(|f| (String::from(&*f.name), f.upfront_fee))
+            .map(|f| (Arc::clone(&f.name), f.upfront_fee))
             .collect();
         let fees: Money = upfront_fees.iter().map(|(_, f)| *f).sum();
         let sponsor_flow = self.available - (capex + fees + plan.dsra_at_close);
@@ -1156,7 +1156,7 @@ impl<'a> Waterfall<'a> {
         let interest_paid = self.pay(Step::Terminal, Account::Lender(i), interest_due);
         let principal_paid = self.pay(Step::Terminal, Account::Lender(i), principal_due);
         TerminalFacility {
-            name: String::from(&*self.plan.facilities[i].name),
+            name: Arc::clone(&self.plan.facilities[i].name),
             interest_due,
             interest_paid,
             principal_due,
@@ -1179,7 +1179,7 @@ fn lender_loss_events<'p>(
         .filter(|tf| tf.loss.is_positive())
         .map(move |tf| Event::LenderLoss {
             period: n,
-            facility: Arc::from(tf.name.as_str()),
+            facility: Arc::clone(&tf.name),
             principal: tf.principal_due - tf.principal_paid,
             interest: tf.interest_due - tf.interest_paid,
             loss: tf.loss,
