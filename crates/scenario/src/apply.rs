@@ -235,7 +235,7 @@ pub(crate) struct Shared {
     deal: ValidDeal,
     /// The stressed operating lines, when the scenario changes them (shared by the
     /// plans of the points of the entry).
-    operations: Option<Result<Arc<[Operations]>, RunError>>,
+    operations: Option<Result<Arc<Vec<Operations>>, RunError>>,
     /// The terminal value at the scenario's residual share, when it has one.
     terminal_value: Option<Result<Money, RunError>>,
     /// The book value after every period at the scenario's useful life, when it has one.
@@ -262,7 +262,7 @@ impl Shared {
                 &base.operations,
                 revenue,
             )
-            .map(Arc::from)
+            .map(Arc::new)
         });
         // The stressed plan keeps the base's calendar and order costs.
         let terminal_value = scenario
@@ -302,7 +302,7 @@ impl Shared {
         &self,
         base: &Plan,
         scenario: &Scenario,
-        lines: Option<Result<Arc<[Operations]>, RunError>>,
+        lines: Option<Result<Arc<Vec<Operations>>, RunError>>,
         rates: impl FnOnce(&mut Plan) -> Result<(), RunError>,
     ) -> Result<Plan, ScenarioError> {
         // The base plan's lines shared, not copied (a grid point runs this).

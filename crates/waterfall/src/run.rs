@@ -315,7 +315,7 @@ impl Serialize for PeriodEvents {
 #[derive(Clone)]
 pub struct PeriodOperations {
     /// The lines of every period of the run.
-    all: Arc<[Operations]>,
+    all: Arc<Vec<Operations>>,
     /// The period's: `k - 1`.
     index: usize,
 }
@@ -327,7 +327,7 @@ impl PeriodOperations {
     ///
     /// When `index` is past the end of `all` (as `all[index]` does).
     #[inline]
-    pub fn shared(all: &Arc<[Operations]>, index: usize) -> PeriodOperations {
+    pub fn shared(all: &Arc<Vec<Operations>>, index: usize) -> PeriodOperations {
         assert!(index < all.len(), "period lines {index} of {}", all.len());
         PeriodOperations {
             all: Arc::clone(all),
@@ -339,7 +339,7 @@ impl PeriodOperations {
 impl From<Operations> for PeriodOperations {
     fn from(lines: Operations) -> PeriodOperations {
         PeriodOperations {
-            all: Arc::from([lines]),
+            all: Arc::new(vec![lines]),
             index: 0,
         }
     }
@@ -677,7 +677,7 @@ mod tests {
     #[test]
     fn period_operations_are_their_line_of_the_plans_and_change_alone() {
         let list = vec![lines(1), lines(2), lines(3)];
-        let all: Arc<[Operations]> = Arc::from(list.clone());
+        let all: Arc<Vec<Operations>> = Arc::new(list.clone());
         let mut second = PeriodOperations::shared(&all, 1);
         assert_eq!(*second, list[1]);
         assert_eq!(second, PeriodOperations::from(list[1].clone()));
@@ -699,7 +699,7 @@ mod tests {
     #[test]
     #[should_panic]
     fn period_operations_past_the_plans_lines_panic() {
-        let all: Arc<[Operations]> = Arc::from(vec![lines(1)]);
+        let all: Arc<Vec<Operations>> = Arc::new(vec![lines(1)]);
         PeriodOperations::shared(&all, 1);
     }
 
