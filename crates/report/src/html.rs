@@ -537,7 +537,7 @@ pub fn report_with(deal: &Deal, run: &Run, options: &Options) -> String {
             area: i == 0,
             ..Line::new(&format!("{} balance", plan.name), color, points)
         });
-        balance_legend.push((plan.name.clone(), color, "line"));
+        balance_legend.push((String::from(&*plan.name), color, "line"));
         if let Some(k) = s.facilities.get(i).and_then(|d| d.repaid_period) {
             let passes = s.facilities.get(i).is_none_or(|d| d.passes);
             markers.push(Marker {
@@ -1020,7 +1020,7 @@ pub fn report_with(deal: &Deal, run: &Run, options: &Options) -> String {
             run.events.len(),
             parts.join("; ")
         );
-        for e in &run.events {
+        for e in run.events.iter() {
             let _ = write!(
                 out,
                 r#"<tr><td class="num">{}</td><td class="ev-{}">{}</td><td class="wrap">{}</td></tr>"#,

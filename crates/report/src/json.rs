@@ -8,6 +8,7 @@
 //! view struct here borrows its fields.
 
 use std::io;
+use std::sync::Arc;
 
 use boxflow_amortize::ScheduleRow;
 use boxflow_core::json::{decimal, opt_decimal};
@@ -74,7 +75,7 @@ pub fn run_json(run: &Run, options: &JsonOptions) -> Value {
     serde_json::to_value(RunView::new(run, options)).unwrap_or(Value::Null)
 }
 
-fn money_map<S: Serializer>(items: &&[(String, Money)], s: S) -> Result<S::Ok, S::Error> {
+fn money_map<S: Serializer>(items: &&[(Arc<str>, Money)], s: S) -> Result<S::Ok, S::Error> {
     s.collect_map(items.iter().map(|(k, v)| (k, v)))
 }
 
@@ -251,7 +252,7 @@ struct ClosingView<'a> {
 #[derive(Serialize)]
 struct SourcesView<'a> {
     #[serde(serialize_with = "money_map")]
-    draws: &'a [(String, Money)],
+    draws: &'a [(Arc<str>, Money)],
     prepayment: Money,
     equity: Money,
     total: Money,
@@ -261,7 +262,7 @@ struct SourcesView<'a> {
 struct UsesView<'a> {
     capex: Money,
     #[serde(serialize_with = "money_map")]
-    upfront_fees: &'a [(String, Money)],
+    upfront_fees: &'a [(Arc<str>, Money)],
     dsra: Money,
     sponsor_excess: Money,
     total: Money,

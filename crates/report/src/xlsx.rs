@@ -354,7 +354,7 @@ fn schedule_sheet(
         for s in &plan.schedule.rows {
             rows.insert((i, s.period), row);
             let mut r = Row::new(row);
-            r.push("facility", Value::Text(plan.name.clone()));
+            r.push("facility", Value::Text(String::from(&*plan.name)));
             r.push("period", Value::Int(s.period as i64));
             r.push("opening", Value::Money(s.opening));
             r.push("draws", Value::Money(s.draws));

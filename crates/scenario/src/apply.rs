@@ -10,6 +10,7 @@ use boxflow_waterfall::{
     Operations, Plan, Run, RunError,
 };
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 use crate::{FirstEvent, Outcome, ScenarioError};
 
@@ -92,7 +93,10 @@ impl Base {
     }
 
     /// Every facility's rates under `scenario`'s rate shock, in the plan's order.
-    pub(crate) fn shocked_rates(&self, scenario: &Scenario) -> Result<Vec<Vec<Decimal>>, RunError> {
+    pub(crate) fn shocked_rates(
+        &self,
+        scenario: &Scenario,
+    ) -> Result<Vec<Arc<[Decimal]>>, RunError> {
         let mut plan = self.plan.clone();
         shock_rates(&self.deal, &mut plan, scenario)?;
         Ok(plan.facilities.into_iter().map(|f| f.rates).collect())
@@ -106,7 +110,7 @@ impl Base {
         &self,
         scenario: &Scenario,
         shared: &Result<Shared, ScenarioError>,
-        rates: Option<&Result<Vec<Vec<Decimal>>, RunError>>,
+        rates: Option<&Result<Vec<Arc<[Decimal]>>, RunError>>,
         detail: Detail,
     ) -> Result<Run, ScenarioError> {
         // `with_scenario`'s checks, on this point's own scenario. When its shared entry
@@ -127,7 +131,7 @@ impl Base {
                     .iter_mut()
                     .zip(rates.as_ref().map_err(Clone::clone)?)
                 {
-                    f.rates.clone_from(rates);
+                    f.rates = Arc::clone(rates);
                 }
                 Ok(())
             }
@@ -229,12 +233,13 @@ fn apply_with(
 pub(crate) struct Shared {
     /// The stressed deal ([`ValidDeal::with_scenario`]).
     deal: ValidDeal,
-    /// The stressed operating lines, when the scenario changes them.
-    operations: Option<Result<Vec<Operations>, RunError>>,
+    /// The stressed operating lines, when the scenario changes them (shared by the
+    /// plans of the points of the entry).
+    operations: Option<Result<Arc<Vec<Operations>>, RunError>>,
     /// The terminal value at the scenario's residual share, when it has one.
     terminal_value: Option<Result<Money, RunError>>,
     /// The book value after every period at the scenario's useful life, when it has one.
-    book_values: Option<Result<Vec<Money>, RunError>>,
+    book_values: Option<Result<Arc<[Money]>, RunError>>,
 }
 
 impl Shared {
@@ -257,6 +262,7 @@ impl Shared {
                 &base.operations,
                 revenue,
             )
+            .map(Arc::new)
         });
         // The stressed plan keeps the base's calendar and order costs.
         let terminal_value = scenario
@@ -266,7 +272,8 @@ impl Shared {
         let book_values = scenario.useful_life_months.is_some().then(|| {
             (1..=base.calendar.len())
                 .map(|k| base.book_value(&stressed, k))
-                .collect::<Result<_, _>>()
+                .collect::<Result<Vec<_>, _>>()
+                .map(Arc::from)
         });
         Ok(Shared {
             deal: stressed,
@@ -289,19 +296,20 @@ impl Shared {
         self.plan_with(base, scenario, self.operations.clone(), rates)
     }
 
-    /// [`Shared::plan`] with the operating lines `lines` (this entry's, cloned or
+    /// [`Shared::plan`] with the operating lines `lines` (this entry's, shared or
     /// taken).
     fn plan_with(
         &self,
         base: &Plan,
         scenario: &Scenario,
-        lines: Option<Result<Vec<Operations>, RunError>>,
+        lines: Option<Result<Arc<Vec<Operations>>, RunError>>,
         rates: impl FnOnce(&mut Plan) -> Result<(), RunError>,
     ) -> Result<Plan, ScenarioError> {
-        let mut plan = match lines {
-            Some(lines) => plan_with_operations(base, lines?),
-            None => base.clone(),
-        };
+        // The base plan's lines shared, not copied (a grid point runs this).
+        let mut plan = base.clone();
+        if let Some(lines) = lines {
+            plan.operations = lines?;
+        }
         if scenario.customer_default.is_some() && scenario.line.is_none() {
             plan.refund_unused_prepayment = false;
         }
@@ -323,33 +331,22 @@ impl Shared {
 fn shock_rates(deal: &Deal, plan: &mut Plan, scenario: &Scenario) -> Result<(), RunError> {
     let shock = scenario.rate_shock();
     for f in &mut plan.facilities {
-        let Some(spec) = deal.facilities.iter().find(|x| x.name == f.name) else {
+        let Some(spec) = deal.facilities.iter().find(|x| *x.name == *f.name) else {
             continue;
         };
         let shocked = shocked_facility_rates(deal, spec, &plan.calendar, shock)?;
-        for (rate, shocked) in f.rates.iter_mut().zip(shocked) {
-            *rate = shocked;
-        }
+        f.rates = if shocked.len() == f.rates.len() {
+            shocked.into()
+        } else {
+            // Each period the shocked rates cover, the others kept.
+            let mut rates = f.rates.to_vec();
+            for (rate, shocked) in rates.iter_mut().zip(shocked) {
+                *rate = shocked;
+            }
+            rates.into()
+        };
     }
     Ok(())
-}
-
-/// The base plan with other operating lines: the rest cloned, the base's lines not
-/// copied only to be replaced (a grid point that moves the price runs this).
-fn plan_with_operations(base: &Plan, operations: Vec<Operations>) -> Plan {
-    Plan {
-        calendar: base.calendar.clone(),
-        operations,
-        capex: base.capex.clone(),
-        total_capex: base.total_capex,
-        order_costs: base.order_costs.clone(),
-        facilities: base.facilities.clone(),
-        dsra_at_close: base.dsra_at_close,
-        terminal_value: base.terminal_value,
-        halfway_period: base.halfway_period,
-        book_values: base.book_values.clone(),
-        refund_unused_prepayment: base.refund_unused_prepayment,
-    }
 }
 
 /// The operating lines of every period under a scenario, on the stressed deal

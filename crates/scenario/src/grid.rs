@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use boxflow_core::{Digits, Quantity, Rate, Share};
 use boxflow_model::{CustomerDefault, Deal, ReLease, Scenario};
@@ -762,7 +763,7 @@ struct Cache {
     /// Per point of the chunk: its entry in `shared`, and in `rates` when kept.
     places: Vec<(usize, Option<usize>)>,
     shared: Vec<Result<Shared, ScenarioError>>,
-    rates: Vec<Result<Vec<Vec<Decimal>>, RunError>>,
+    rates: Vec<Result<Vec<Arc<[Decimal]>>, RunError>>,
 }
 
 impl Cache {

@@ -71,7 +71,7 @@ impl Outcome {
         // One pass over the events: a breach (a payment default, DSCR default or LTV
         // breach), the first event that is not a lock-up, the payment defaults.
         let (mut breach, mut first_event, mut payment_defaults) = (false, None, 0);
-        for e in &run.events {
+        for e in run.events.iter() {
             match e {
                 Event::Lockup { .. } => continue,
                 Event::PaymentDefault { .. } => {

@@ -425,7 +425,7 @@ fn rates_at_close(e: &Entry) -> (Decimal, Decimal, Decimal, Decimal) {
         let c = f.commitment.amount();
         c_all += c;
         cr += c * f.rates.first().copied().unwrap_or_default();
-        let spec = e.deal.facilities.iter().find(|x| x.name == f.name);
+        let spec = e.deal.facilities.iter().find(|x| *x.name == *f.name);
         if let Some(RateSpec::Floating { margin, .. }) = spec.map(|s| &s.rate) {
             c_float += c;
             cm += c * margin.value();

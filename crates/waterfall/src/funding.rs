@@ -53,7 +53,7 @@ impl FundingAmounts {
             run.plan
                 .facilities
                 .iter()
-                .map(|f| (f.name.clone(), Money::ZERO))
+                .map(|f| (String::from(&*f.name), Money::ZERO))
                 .collect()
         };
         FundingAmounts {

@@ -38,7 +38,7 @@ pub use plan::{
 };
 pub use run::{
     run, run_plan, run_plan_with, Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodEvents,
-    PeriodFacilities, PeriodResult, Run, Terminal, TerminalFacility,
+    PeriodFacilities, PeriodOperations, PeriodResult, Run, Terminal, TerminalFacility,
 };
 pub use summary::{Detail, Summary};
 pub use tranches::{debt_service_due, facility_deadlines, min_dscr_total, FacilityDeadline};

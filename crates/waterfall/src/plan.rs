@@ -8,6 +8,8 @@ use boxflow_amortize::{
 };
 use boxflow_core::{Calendar, Money, Share, Slot};
 use boxflow_model::{Amortization, Commitment, Deal, Facility, Rank, RateSpec, RepayBy, ValidDeal};
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -39,8 +41,8 @@ impl CapexLine {
 /// A facility as fixed at close.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FacilityPlan {
-    /// Its name.
-    pub name: String,
+    /// Its name (shared by the plans cloned from this one and by the run's lines).
+    pub name: Arc<str>,
     /// Its rank.
     pub rank: Rank,
     /// `C`: the fixed amount or the sized commitment.
@@ -53,8 +55,9 @@ pub struct FacilityPlan {
     pub deadline: usize,
     /// `g`: interest-only periods.
     pub interest_only_periods: usize,
-    /// `r_k` of every period 1..N.
-    pub rates: Vec<Decimal>,
+    /// `r_k` of every period 1..N (shared by the plans cloned from this one: a
+    /// stressed plan with other rates holds other rates).
+    pub rates: Arc<[Decimal]>,
     /// The draw on each capex payment, aligned with [`Plan::capex`]: the pro-rata
     /// draws of section 4, which sum to the commitment. A run's plan
     /// ([`crate::Run::plan`]) holds the draws as made: in a rare run a negative
@@ -65,10 +68,10 @@ pub struct FacilityPlan {
     pub upfront_fee: Money,
     /// The sweep share.
     pub sweep: Share,
-    /// What the schedule was built from.
-    pub terms: ScheduleTerms,
-    /// The close schedule.
-    pub schedule: Schedule,
+    /// What the schedule was built from (shared by the plans cloned from this one).
+    pub terms: Arc<ScheduleTerms>,
+    /// The close schedule (shared by the plans cloned from this one).
+    pub schedule: Arc<Schedule>,
     /// Window periods whose scheduled debt service exceeds the cap (fixed amount
     /// with a `target_dscr`).
     pub breaches: Vec<ScheduleBreach>,
@@ -86,20 +89,23 @@ impl FacilityPlan {
     }
 }
 
-/// What is fixed at close.
+/// What is fixed at close. Its lines are held in `Arc`s, so that a clone (a stressed
+/// plan, a grid point's plan) shares them instead of copying them; a stressed plan
+/// replaces the lines it changes (serialized as the lists they hold). The operating
+/// lines are an `Arc<Vec<_>>`, moved in as computed: an `Arc<[_]>` would copy them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Plan {
     /// The periods.
     #[serde(skip)]
-    pub calendar: Calendar,
+    pub calendar: Arc<Calendar>,
     /// Operating lines of periods 1..N.
-    pub operations: Vec<Operations>,
+    pub operations: Arc<Vec<Operations>>,
     /// Capex payments ordered by date, then order of appearance.
-    pub capex: Vec<CapexLine>,
+    pub capex: Arc<[CapexLine]>,
     /// `T`, total capex.
     pub total_capex: Money,
     /// Cost of each purchase order, `round2(units · unit_cost)`.
-    pub order_costs: Vec<Money>,
+    pub order_costs: Arc<[Money]>,
     /// Facilities by rank: senior first.
     pub facilities: Vec<FacilityPlan>,
     /// The initial DSRA: the close target when funded at close.
@@ -109,7 +115,7 @@ pub struct Plan {
     /// `halfway_period = floor(N · repaid_by_fraction)`.
     pub halfway_period: usize,
     /// Book value of the GPUs after each period 1..N (see [`Plan::book_value`]).
-    pub book_values: Vec<Money>,
+    pub book_values: Arc<[Money]>,
     /// Whether the unused prepayment is owed back to the customer at the end of the run
     /// (true; a scenario where the customer defaults keeps it).
     pub refund_unused_prepayment: bool,
@@ -142,21 +148,23 @@ impl Plan {
             plans.push(plan);
         }
         let mut plan = Plan {
-            calendar,
-            operations,
-            capex,
+            calendar: Arc::new(calendar),
+            // A `Vec` in its `Arc`: 60 lines are 8.6 KB, not copied again.
+            operations: Arc::new(operations),
+            capex: capex.into(),
             total_capex,
-            order_costs,
+            order_costs: order_costs.into(),
             facilities: plans,
             dsra_at_close: Money::ZERO,
             terminal_value: Money::ZERO,
             halfway_period,
             refund_unused_prepayment: true,
-            book_values: Vec::new(),
+            book_values: Arc::from([]),
         };
         plan.book_values = (1..=n)
             .map(|k| plan.book_value(deal, k))
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<Vec<_>, _>>()?
+            .into();
         plan.terminal_value = terminal_value(deal, &plan.order_costs)?;
         plan.dsra_at_close = match &deal.reserve {
             Some(r) if r.funded_at_close => plan.dsra_target_at_close(deal),
@@ -209,7 +217,7 @@ impl Plan {
     pub fn book_value(&self, deal: &Deal, k: usize) -> Result<Money, RunError> {
         let elapsed = k as u64 * u64::from(self.calendar.months_per_period());
         let mut total = Money::ZERO;
-        for (po, cost) in deal.purchase_orders.iter().zip(&self.order_costs) {
+        for (po, cost) in deal.purchase_orders.iter().zip(self.order_costs.iter()) {
             let life = u64::from(po.useful_life_months);
             if life == 0 {
                 continue;
@@ -497,19 +505,19 @@ fn facility_plan(
     let draws = pro_rata_draws(commitment, &payments, total_capex)?;
     let upfront_fee = round2_ratio(&[commitment.amount(), facility.upfront_fee.value()], &[])?;
     Ok(FacilityPlan {
-        name: facility.name.clone(),
+        name: Arc::from(facility.name.as_str()),
         rank: facility.rank,
         commitment,
         binding,
         sizing_iterations: iterations,
         deadline,
         interest_only_periods: facility.interest_only_periods as usize,
-        rates,
+        rates: rates.into(),
         draws,
         upfront_fee,
         sweep: facility.sweep,
-        terms,
-        schedule,
+        terms: Arc::new(terms),
+        schedule: Arc::new(schedule),
         breaches,
     })
 }

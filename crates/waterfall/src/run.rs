@@ -22,16 +22,16 @@ use crate::{Event, RunError};
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Closing {
-    /// Draws at close, by facility (senior first).
-    pub draws: Vec<(String, Money)>,
+    /// Draws at close, by facility (senior first; the names the plan's).
+    pub draws: Vec<(Arc<str>, Money)>,
     /// The customer's prepayment.
     pub prepayment: Money,
     /// Equity paid in by the sponsor (when uses exceed the other sources).
     pub equity: Money,
     /// Capex paid at close.
     pub capex: Money,
-    /// Upfront fees, by facility.
-    pub upfront_fees: Vec<(String, Money)>,
+    /// Upfront fees, by facility (the names the plan's).
+    pub upfront_fees: Vec<(Arc<str>, Money)>,
     /// The initial DSRA.
     pub dsra: Money,
     /// Excess paid out to the sponsor (when the other sources exceed uses).
@@ -308,6 +308,86 @@ impl Serialize for PeriodEvents {
     }
 }
 
+/// The operating lines of one period: an [`Operations`] (`Deref<Target =
+/// Operations>`, serialized as it). A run's periods share their plan's lines
+/// ([`Plan::operations`]), each holding its own index, so that a period copies none
+/// of them.
+#[derive(Clone)]
+pub struct PeriodOperations {
+    /// The lines of every period of the run.
+    all: Arc<Vec<Operations>>,
+    /// The period's: `k - 1`.
+    index: usize,
+}
+
+impl PeriodOperations {
+    /// The lines `all[index]`.
+    ///
+    /// # Panics
+    ///
+    /// When `index` is past the end of `all` (as `all[index]` does).
+    #[inline]
+    pub fn shared(all: &Arc<Vec<Operations>>, index: usize) -> PeriodOperations {
+        assert!(index < all.len(), "period lines {index} of {}", all.len());
+        PeriodOperations {
+            all: Arc::clone(all),
+            index,
+        }
+    }
+}
+
+impl From<Operations> for PeriodOperations {
+    fn from(lines: Operations) -> PeriodOperations {
+        PeriodOperations {
+            all: Arc::new(vec![lines]),
+            index: 0,
+        }
+    }
+}
+
+impl Deref for PeriodOperations {
+    type Target = Operations;
+
+    #[inline]
+    fn deref(&self) -> &Operations {
+        // In bounds: `shared` and `from` hold an index of `all`.
+        &self.all[self.index]
+    }
+}
+
+impl DerefMut for PeriodOperations {
+    /// The lines to change: held alone first (the period's lines copied out of those
+    /// it shares), so that the other periods' lines stay as they are.
+    fn deref_mut(&mut self) -> &mut Operations {
+        if Arc::get_mut(&mut self.all).is_none() {
+            *self = PeriodOperations::from((**self).clone());
+        }
+        // Held alone now: `make_mut` copies nothing.
+        &mut Arc::make_mut(&mut self.all)[self.index]
+    }
+}
+
+impl PartialEq for PeriodOperations {
+    /// The same lines, wherever they are held.
+    fn eq(&self, other: &PeriodOperations) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for PeriodOperations {
+    /// As the [`Operations`] it holds.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl Serialize for PeriodOperations {
+    /// As the [`Operations`] it holds.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
 /// The debt service reserve account in one period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -352,8 +432,8 @@ pub struct PeriodResult {
     pub end: NaiveDate,
     /// `days_k`.
     pub days: i64,
-    /// The operating lines.
-    pub operations: Operations,
+    /// The operating lines (the plan's, shared).
+    pub operations: PeriodOperations,
     /// Unused prepayment at the start.
     pub prepayment_opening: Money,
     /// Unused prepayment at the close.
@@ -411,8 +491,8 @@ impl PeriodResult {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TerminalFacility {
-    /// Name.
-    pub name: String,
+    /// Name (the plan's).
+    pub name: Arc<str>,
     /// Interest arrears due.
     pub interest_due: Money,
     /// Interest arrears paid.
@@ -467,8 +547,9 @@ pub struct Run {
     pub periods: Vec<PeriodResult>,
     /// The end of the run.
     pub terminal: Terminal,
-    /// Every event, in period order.
-    pub events: Vec<Event>,
+    /// Every event, in period order (held once: the periods' [`PeriodEvents`] are
+    /// ranges of it).
+    pub events: Arc<Vec<Event>>,
     /// Every transfer.
     pub ledger: Ledger,
     /// Headline figures and metrics.
@@ -506,7 +587,6 @@ pub fn run_plan_with(deal: &ValidDeal, mut plan: Plan, detail: Detail) -> Result
             *d = made;
         }
     }
-    let events = events.to_vec();
     let summary = Summary::with_detail(deal, &plan, &closing, &periods, &terminal, &ledger, detail);
     Ok(Run {
         plan,
@@ -576,6 +656,51 @@ mod tests {
         assert!(PeriodEvents::default().is_empty());
         assert_eq!(PeriodEvents::default(), PeriodEvents::from(Vec::new()));
         assert_ne!(third, PeriodEvents::shared(&all, 0..2));
+    }
+
+    /// Lines whose every amount is `cents`.
+    fn lines(cents: i64) -> Operations {
+        let m = Money::from_cents(cents);
+        Operations {
+            invoice: m,
+            prepayment_credit: m,
+            collections: m,
+            colocation: m,
+            power: m,
+            expenses: m,
+            opex: m,
+            fees: m,
+            cfads: m,
+        }
+    }
+
+    #[test]
+    fn period_operations_are_their_line_of_the_plans_and_change_alone() {
+        let list = vec![lines(1), lines(2), lines(3)];
+        let all: Arc<Vec<Operations>> = Arc::new(list.clone());
+        let mut second = PeriodOperations::shared(&all, 1);
+        assert_eq!(*second, list[1]);
+        assert_eq!(second, PeriodOperations::from(list[1].clone()));
+        assert_ne!(second, PeriodOperations::shared(&all, 2));
+        assert_eq!(format!("{second:?}"), format!("{:?}", list[1]));
+        // Changing a period's lines leaves the plan's (and other periods') as they were.
+        let third = PeriodOperations::shared(&all, 2);
+        second.cfads = Money::from_cents(7);
+        assert_eq!(second.cfads, Money::from_cents(7));
+        assert_eq!(second.invoice, Money::from_cents(2));
+        assert_eq!(&all[..], &list[..]);
+        assert_eq!(*third, list[2]);
+        // Lines held alone change in place.
+        let mut own = PeriodOperations::from(lines(4));
+        own.fees = Money::ZERO;
+        assert_eq!((own.fees, own.opex), (Money::ZERO, Money::from_cents(4)));
+    }
+
+    #[test]
+    #[should_panic]
+    fn period_operations_past_the_plans_lines_panic() {
+        let all: Arc<Vec<Operations>> = Arc::new(vec![lines(1)]);
+        PeriodOperations::shared(&all, 1);
     }
 
     #[test]

@@ -95,7 +95,7 @@ pub fn facility_deadlines(
             let at_close = closing.draws.get(i).map_or(Money::ZERO, |d| d.1);
             let check = halfway_check(at_close, &balances, &draws, f.deadline);
             FacilityDeadline {
-                name: f.name.clone(),
+                name: String::from(&*f.name),
                 rank: f.rank,
                 repay_by_period: f.deadline,
                 repaid_period: check.repaid_period,

@@ -184,7 +184,7 @@ fn binding_period(f: &FacilityPlan) -> Option<(usize, Money)> {
 /// A sized facility with no commitment, or one far below its gearing cap while the
 /// DSCR binds: the window period whose cap binds, its CFADS and what makes it low.
 fn no_or_low_debt(deal: &Deal, run: &Run, f: &FacilityPlan, out: &mut Vec<Verdict>) {
-    let Some(facility) = deal.facilities.iter().find(|x| x.name == f.name) else {
+    let Some(facility) = deal.facilities.iter().find(|x| *x.name == *f.name) else {
         return;
     };
     let Commitment::Sized { max_gearing, .. } = &facility.commitment else {
@@ -251,7 +251,7 @@ fn no_or_low_debt(deal: &Deal, run: &Run, f: &FacilityPlan, out: &mut Vec<Verdic
     out.push(Verdict {
         code,
         period: Some(k),
-        facility: Some(f.name.clone()),
+        facility: Some(String::from(&*f.name)),
         message,
     });
 }
@@ -265,7 +265,7 @@ fn schedule_breach(f: &FacilityPlan, out: &mut Vec<Verdict>) {
     out.push(Verdict {
         code: "schedule_breach",
         period: Some(first.period),
-        facility: Some(f.name.clone()),
+        facility: Some(String::from(&*f.name)),
         message: format!(
             "{}: the fixed amount's scheduled debt service exceeds the target DSCR's cap in period{} {}: in period {}, {} against a cap of {}. Lower the amount or reshape the schedule (amortization = \"sculpted\")",
             f.name,
@@ -283,7 +283,7 @@ fn schedule_breach(f: &FacilityPlan, out: &mut Vec<Verdict>) {
 fn payment_default(deal: &Deal, run: &Run, out: &mut Vec<Verdict>) {
     let mut periods: Vec<usize> = Vec::new();
     let mut first: Option<(&str, Step, Money, Money, Money, usize)> = None;
-    for e in &run.events {
+    for e in run.events.iter() {
         if let Event::PaymentDefault {
             period,
             facility,
@@ -411,7 +411,7 @@ fn dscr_default(deal: &Deal, run: &Run, out: &mut Vec<Verdict>) {
 fn junior_shortfall(run: &Run, out: &mut Vec<Verdict>) {
     let mut periods: Vec<usize> = Vec::new();
     let mut first = None;
-    for e in &run.events {
+    for e in run.events.iter() {
         if let Event::JuniorShortfall {
             period,
             facility,
@@ -451,7 +451,7 @@ fn halfway_failed(run: &Run, out: &mut Vec<Verdict>) {
     out.push(Verdict {
         code: "halfway_failed",
         period: Some(s.halfway_period),
-        facility: senior.map(|f| f.name.clone()),
+        facility: senior.map(|f| String::from(&*f.name)),
         message: format!(
             "the senior is not repaid by the halfway period {}: {} is still owed, {}. Lower the commitment, or sweep excess cash into prepayments (sweep)",
             s.halfway_period,
@@ -497,7 +497,7 @@ fn lender_loss(run: &Run, out: &mut Vec<Verdict>) {
             out.push(Verdict {
                 code: "lender_loss",
                 period: Some(run.periods.len()),
-                facility: Some(f.name.clone()),
+                facility: Some(String::from(&*f.name)),
                 message: format!(
                     "{}: the lender loses {} at the end of the run (principal and interest left unpaid)",
                     f.name, f.loss

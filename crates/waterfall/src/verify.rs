@@ -189,7 +189,11 @@ impl Run {
                 );
             }
             if tf.principal_due != prev_balance(prev_facilities, i) {
-                fail(n, "end of run takes the facility balance", f.name.clone());
+                fail(
+                    n,
+                    "end of run takes the facility balance",
+                    f.name.to_string(),
+                );
             }
         }
         v

@@ -28,7 +28,7 @@ use crate::operations::Operations;
 use crate::plan::{Plan, ReserveTargets};
 use crate::run::{
     Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodEvents, PeriodFacilities,
-    PeriodResult, Terminal, TerminalFacility,
+    PeriodOperations, PeriodResult, Terminal, TerminalFacility,
 };
 use crate::{Event, RunError};
 
@@ -453,7 +453,7 @@ impl<'a> Waterfall<'a> {
             names: plan
                 .facilities
                 .iter()
-                .map(|f| Arc::from(f.name.as_str()))
+                .map(|f| Arc::clone(&f.name))
                 .collect(),
             reserve: ReserveTargets::new(plan, deal),
             levels: Levels::of(deal),
@@ -524,7 +524,7 @@ impl<'a> Waterfall<'a> {
             self.receive(Step::Closing, lender(i), d);
             self.facilities[i].balance = d;
             self.facilities[i].drawn = d;
-            draws.push((f.name.clone(), d));
+            draws.push((Arc::clone(&f.name), d));
         }
         let prepayment = deal.contract.prepayment;
         self.receive(Step::Closing, Account::Customer, prepayment);
@@ -534,10 +534,10 @@ impl<'a> Waterfall<'a> {
             .filter(|c| c.period == 0)
             .map(|c| c.amount)
             .sum();
-        let upfront_fees: Vec<(String, Money)> = plan
+        let upfront_fees: Vec<(Arc<str>, Money)> = plan
             .facilities
             .iter()
-            .map(|f| (f.name.clone(), f.upfront_fee))
+            .map(|f| (Arc::clone(&f.name), f.upfront_fee))
             .collect();
         let fees: Money = upfront_fees.iter().map(|(_, f)| *f).sum();
         let sponsor_flow = self.available - (capex + fees + plan.dsra_at_close);
@@ -1068,7 +1068,7 @@ impl<'a> Waterfall<'a> {
             start: period.start,
             end: period.end,
             days: period.days,
-            operations: plan.operations[idx].clone(),
+            operations: PeriodOperations::shared(&plan.operations, idx),
             prepayment_opening: figures.prepayment_opening,
             prepayment_closing: self.prepayment,
             capex: flows.capex,
@@ -1198,7 +1198,7 @@ impl<'a> Waterfall<'a> {
         let interest_paid = self.pay(Step::Terminal, lender(i), interest_due);
         let principal_paid = self.pay(Step::Terminal, lender(i), principal_due);
         TerminalFacility {
-            name: self.plan.facilities[i].name.clone(),
+            name: Arc::clone(&self.plan.facilities[i].name),
             interest_due,
             interest_paid,
             principal_due,
@@ -1221,7 +1221,7 @@ fn lender_loss_events<'p>(
         .filter(|tf| tf.loss.is_positive())
         .map(move |tf| Event::LenderLoss {
             period: n,
-            facility: Arc::from(tf.name.as_str()),
+            facility: Arc::clone(&tf.name),
             principal: tf.principal_due - tf.principal_paid,
             interest: tf.interest_due - tf.interest_paid,
             loss: tf.loss,

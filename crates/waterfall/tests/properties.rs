@@ -81,7 +81,7 @@ fn interest_only_covered(r: &Run) -> bool {
     r.plan.senior().is_none_or(|s| {
         s.schedule.rows[..s.interest_only_periods]
             .iter()
-            .zip(&r.plan.operations)
+            .zip(r.plan.operations.iter())
             .all(|(row, ops)| ops.cfads >= row.interest + row.commitment_fee)
     })
 }
@@ -337,7 +337,7 @@ proptest! {
         let r = run_ok(&deal)?;
         let plan = r.plan.senior().unwrap();
         let g = plan.interest_only_periods;
-        let io_covered = plan.schedule.rows[..g].iter().zip(&r.plan.operations).all(|(row, ops)| {
+        let io_covered = plan.schedule.rows[..g].iter().zip(r.plan.operations.iter()).all(|(row, ops)| {
             ops.cfads >= row.interest + row.commitment_fee
         });
         prop_assume!(io_covered);
