@@ -321,13 +321,11 @@ pub struct PeriodOperations {
 }
 
 impl PeriodOperations {
-    /// The lines `all[index]`.
-    ///
-    /// # Panics
-    ///
-    /// When `index` is past the end of `all` (as `all[index]` does).
+    /// The lines `all[index]`. Only the run builds them, with an index its plan's
+    /// shape was checked to hold ([`crate::RunError::Invalid`] otherwise), so no
+    /// input reaches the assertion.
     #[inline]
-    pub fn shared(all: &Arc<Vec<Operations>>, index: usize) -> PeriodOperations {
+    pub(crate) fn shared(all: &Arc<Vec<Operations>>, index: usize) -> PeriodOperations {
         assert!(index < all.len(), "period lines {index} of {}", all.len());
         PeriodOperations {
             all: Arc::clone(all),
