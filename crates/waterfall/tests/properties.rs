@@ -712,6 +712,21 @@ fn paid_on(date: chrono::NaiveDate) -> Vec<boxflow_model::CapexPayment> {
     }]
 }
 
+/// Two orders of one 150,000.00 server each, paid on `close`; the first also lists a
+/// payment of share 0 on 2026-02-15 (period 2 of a box closing on 2026-01-01).
+fn servers_with_a_zero_payment(close: chrono::NaiveDate) -> Vec<boxflow_model::PurchaseOrder> {
+    let zero = boxflow_model::CapexPayment {
+        date: common::date("2026-02-15"),
+        share: boxflow_core::Share::ZERO,
+    };
+    let mut first = paid_on(close);
+    first.push(zero);
+    vec![
+        one_unit("150000", first),
+        one_unit("150000", paid_on(close)),
+    ]
+}
+
 /// Two orders of one 150,000.00 server each, paid at close; the first also lists a
 /// payment of share 0 on 2026-02-15. A senior of 200,000.01 funds T = 300,000.00 pro
 /// rata: round2(200,000.01 · 150,000 / 300,000) = round2(100,000.005) = 100,000.01 on
@@ -722,28 +737,12 @@ fn paid_on(date: chrono::NaiveDate) -> Vec<boxflow_model::CapexPayment> {
 #[test]
 fn a_negative_remainder_draw_rolls_forward() {
     use boxflow_core::Share;
-    use boxflow_model::CapexPayment;
     use common::{date, m};
     let close = date("2026-01-01");
     let deal = capex_box(
         16,
         "2.00",
-        vec![
-            one_unit(
-                "150000",
-                vec![
-                    CapexPayment {
-                        date: close,
-                        share: Share::ONE,
-                    },
-                    CapexPayment {
-                        date: date("2026-02-15"),
-                        share: Share::ZERO,
-                    },
-                ],
-            ),
-            one_unit("150000", paid_on(close)),
-        ],
+        servers_with_a_zero_payment(close),
         m("200000.01"),
         Share::ZERO,
     );
@@ -778,28 +777,12 @@ fn a_negative_remainder_draw_rolls_forward() {
 #[test]
 fn a_zero_capex_payment_draws_nothing_after_repayment() {
     use boxflow_core::Share;
-    use boxflow_model::CapexPayment;
     use common::{date, m};
     let close = date("2026-01-01");
     let deal = capex_box(
         100,
         "4.00",
-        vec![
-            one_unit(
-                "150000",
-                vec![
-                    CapexPayment {
-                        date: close,
-                        share: Share::ONE,
-                    },
-                    CapexPayment {
-                        date: date("2026-02-15"),
-                        share: Share::ZERO,
-                    },
-                ],
-            ),
-            one_unit("150000", paid_on(close)),
-        ],
+        servers_with_a_zero_payment(close),
         m("200000.01"),
         Share::ONE,
     );
