@@ -28,9 +28,10 @@ impl Run {
     /// - Σ draws = Σ principal paid + prepaid + end-of-run principal + principal lost;
     /// - no balance is negative; sources = uses at close.
     ///
-    /// A period is first checked in one expression ([`period_holds`]); only a period
-    /// that breaks an invariant is checked again rule by rule ([`period_violations`]),
-    /// which finds the violations, in their order, with their figures.
+    /// A period is first checked at once, without its figures (`period_holds`);
+    /// only a period that breaks an invariant is checked again rule by rule
+    /// (`period_violations`), which finds the violations, in their order, with
+    /// their figures.
     pub fn verify(&self) -> Vec<Violation> {
         let mut v = Vec::new();
         let c = &self.closing;
