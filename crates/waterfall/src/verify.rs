@@ -1,10 +1,12 @@
 //! The invariants of methodology section 14, checked on every run.
 
+use std::num::Wrapping;
+
 use boxflow_core::Money;
 use serde::Serialize;
 
 use crate::ledger::{Account, Step};
-use crate::run::{FacilityPeriod, Run};
+use crate::run::{Closing, FacilityPeriod, PeriodResult, Run};
 
 /// A broken invariant: a defect of the engine, never of the deal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -25,132 +27,60 @@ impl Run {
     /// - every balance rolls forward: facilities, DSRA, lock-up, prepayment, arrears;
     /// - Σ draws = Σ principal paid + prepaid + end-of-run principal + principal lost;
     /// - no balance is negative; sources = uses at close.
+    ///
+    /// A period is first checked at once, without its figures (`period_holds`);
+    /// only a period that breaks an invariant is checked again rule by rule
+    /// (`period_violations`), which finds the violations, in their order, with
+    /// their figures.
     pub fn verify(&self) -> Vec<Violation> {
         let mut v = Vec::new();
-        let mut fail = |period: usize, rule: &'static str, detail: String| {
-            v.push(Violation {
-                period,
-                rule,
-                detail,
-            })
-        };
         let c = &self.closing;
         let (sources, uses) = (c.sources(), c.uses());
         if sources != uses {
-            fail(0, "sources = uses at close", format!("{sources} != {uses}"));
+            fail(
+                &mut v,
+                0,
+                "sources = uses at close",
+                format!("{sources} != {uses}"),
+            );
         }
-        let n = self.periods.len();
         let (box_nets, term_net) = self.box_nets();
         let box_net0 = box_nets.first().copied().unwrap_or_default();
         if !box_net0.is_zero() {
-            fail(0, "closing cash conserved", format!("box nets {box_net0}"));
+            fail(
+                &mut v,
+                0,
+                "closing cash conserved",
+                format!("box nets {box_net0}"),
+            );
         }
-        let mut prev_dsra = c.dsra;
-        let mut prev_lockup = Money::ZERO;
-        // The facilities' balances before each period: the draws at close, then the
-        // previous period's closing balances (read in place, not copied).
-        let mut prev_facilities: Option<&[FacilityPeriod]> = None;
-        let prev_balance = |prev: Option<&[FacilityPeriod]>, i: usize| {
-            match prev {
-                Some(lines) => lines.get(i).map(|f| f.closing),
-                None => c.draws.get(i).map(|(_, d)| *d),
+        let net = |p: &PeriodResult| box_nets.get(p.period).copied().unwrap_or_default();
+        // Each period's opening balances are read where they are: closing's for the
+        // first, the previous period's closing ones for the others.
+        let mut last = None;
+        if let Some((first, rest)) = self.periods.split_first() {
+            check_period(first, net(first), &AtClose(c), &mut v);
+            for (before, p) in self.periods.iter().zip(rest) {
+                check_period(p, net(p), before, &mut v);
             }
-            .unwrap_or_default()
-        };
-        let mut prev_prepayment = c.prepayment;
-        let mut prev_opex_arrears = Money::ZERO;
-        let mut prev_fee_arrears = Money::ZERO;
-        for p in &self.periods {
-            let k = p.period;
-            let box_net = box_nets.get(k).copied().unwrap_or_default();
-            if !box_net.is_zero() {
-                fail(k, "cash conserved", format!("the box nets {box_net}"));
-            }
-            let paid = p.opex_paid
-                + p.fees_paid
-                + p.facilities
-                    .iter()
-                    .map(|f| f.interest_paid + f.principal_paid + f.prepaid)
-                    .sum::<Money>()
-                + p.dsra.deposit
-                + p.lockup.deposit
-                + p.distribution;
-            let got = p.operations.collections + p.dsra.draw + p.dsra.release + p.lockup.release;
-            if paid != got {
-                fail(
-                    k,
-                    "collections + DSRA draws + releases = payments",
-                    format!("{got} != {paid}"),
-                );
-            }
-            if p.dsra.opening != prev_dsra
-                || p.dsra.opening + p.dsra.deposit - p.dsra.release - p.dsra.draw != p.dsra.closing
-            {
-                fail(k, "DSRA rolls forward", format!("{:?}", p.dsra));
-            }
-            if p.lockup.opening != prev_lockup
-                || p.lockup.opening + p.lockup.deposit - p.lockup.release != p.lockup.closing
-            {
-                fail(k, "lock-up rolls forward", format!("{:?}", p.lockup));
-            }
-            if p.prepayment_opening != prev_prepayment
-                || p.prepayment_opening - p.operations.prepayment_credit != p.prepayment_closing
-            {
-                fail(
-                    k,
-                    "prepayment rolls forward",
-                    format!(
-                        "{} - {} != {}",
-                        p.prepayment_opening, p.operations.prepayment_credit, p.prepayment_closing
-                    ),
-                );
-            }
-            if p.opex_due != prev_opex_arrears + p.operations.opex
-                || p.opex_due - p.opex_paid != p.opex_arrears
-                || p.fees_due != prev_fee_arrears + p.operations.fees
-                || p.fees_due - p.fees_paid != p.fee_arrears
-            {
-                fail(k, "opex and fee arrears roll forward", String::new());
-            }
-            for (i, f) in p.facilities.iter().enumerate() {
-                if f.opening != prev_balance(prev_facilities, i)
-                    || f.opening + f.draws - f.principal_paid - f.prepaid != f.closing
-                {
-                    fail(k, "facility balance rolls forward", f.name.to_string());
-                }
-                if f.interest_arrears_in + f.interest_due + f.commitment_fee_due - f.interest_paid
-                    != f.interest_arrears
-                {
-                    fail(k, "interest arrears roll forward", f.name.to_string());
-                }
-                if f.closing.is_negative()
-                    || f.interest_arrears.is_negative()
-                    || f.principal_arrears.is_negative()
-                {
-                    fail(k, "no negative balance", f.name.to_string());
-                }
-            }
-            if p.dsra.closing.is_negative()
-                || p.lockup.closing.is_negative()
-                || p.prepayment_closing.is_negative()
-                || p.distribution.is_negative()
-            {
-                fail(
-                    k,
-                    "no negative balance",
-                    "DSRA, lock-up, prepayment or distribution".into(),
-                );
-            }
-            prev_dsra = p.dsra.closing;
-            prev_lockup = p.lockup.closing;
-            prev_facilities = Some(&p.facilities);
-            prev_prepayment = p.prepayment_closing;
-            prev_opex_arrears = p.opex_arrears;
-            prev_fee_arrears = p.fee_arrears;
+            last = self.periods.last();
         }
+        match last {
+            Some(p) => self.end_of_run_violations(term_net, p, &mut v),
+            None => self.end_of_run_violations(term_net, &AtClose(c), &mut v),
+        }
+        v
+    }
+
+    /// The end of the run's invariants (section 14), after the last period's `before`
+    /// balances: its cash conserved (`term_net`, what the box nets over its transfers),
+    /// the closing balances taken, each facility's draws repaid or lost.
+    fn end_of_run_violations(&self, term_net: Money, before: &impl Before, v: &mut Vec<Violation>) {
+        let n = self.periods.len();
         let t = &self.terminal;
         if !term_net.is_zero() {
             fail(
+                v,
                 n,
                 "end of run cash conserved",
                 format!("the box nets {term_net}"),
@@ -159,13 +89,15 @@ impl Run {
         // The unused prepayment is owed back unless the customer defaulted and the
         // box keeps it (`Plan::refund_unused_prepayment`).
         let refund = if self.plan.refund_unused_prepayment {
-            prev_prepayment
+            before.prepayment()
         } else {
             Money::ZERO
         };
-        if t.dsra_release != prev_dsra || t.lockup_release != prev_lockup || t.refund_due != refund
+        if t.dsra_release != before.dsra()
+            || t.lockup_release != before.lockup()
+            || t.refund_due != refund
         {
-            fail(n, "end of run takes the closing balances", String::new());
+            fail(v, n, "end of run takes the closing balances", String::new());
         }
         for (i, f) in self.plan.facilities.iter().enumerate() {
             let drawn: Money = f.draws.iter().sum();
@@ -179,24 +111,262 @@ impl Run {
             // The draws as made sum to the commitment, or a few cents more when a
             // negative remainder draw was cut to the balance (`draw_made`).
             if drawn < f.commitment || drawn != repaid + tf.principal_paid + lost {
-                fail(
-                    n,
-                    "draws = principal repaid + lost",
-                    format!(
-                        "{}: drawn {drawn}, repaid {repaid}, end {} lost {lost}",
-                        f.name, tf.principal_paid
-                    ),
+                let detail = format!(
+                    "{}: drawn {drawn}, repaid {repaid}, end {} lost {lost}",
+                    f.name, tf.principal_paid
                 );
+                fail(v, n, "draws = principal repaid + lost", detail);
             }
-            if tf.principal_due != prev_balance(prev_facilities, i) {
+            if tf.principal_due != before.facility(i) {
                 fail(
+                    v,
                     n,
                     "end of run takes the facility balance",
                     f.name.to_string(),
                 );
             }
         }
-        v
+    }
+}
+
+/// Records a violation of `rule` in `period`.
+fn fail(v: &mut Vec<Violation>, period: usize, rule: &'static str, detail: String) {
+    v.push(Violation {
+        period,
+        rule,
+        detail,
+    });
+}
+
+/// The balances a period opens with: the previous period's closing ones, closing's
+/// for period 1 (read in place, not copied).
+trait Before {
+    /// The DSRA.
+    fn dsra(&self) -> Money;
+    /// The lock-up account.
+    fn lockup(&self) -> Money;
+    /// The prepayment not yet credited.
+    fn prepayment(&self) -> Money;
+    /// The opex arrears.
+    fn opex_arrears(&self) -> Money;
+    /// The fee arrears.
+    fn fee_arrears(&self) -> Money;
+    /// Facility `i`'s balance (0 for a facility without one).
+    fn facility(&self, i: usize) -> Money;
+}
+
+/// Before period 1: the balances closing leaves.
+struct AtClose<'a>(&'a Closing);
+
+impl Before for AtClose<'_> {
+    fn dsra(&self) -> Money {
+        self.0.dsra
+    }
+    fn lockup(&self) -> Money {
+        Money::ZERO
+    }
+    fn prepayment(&self) -> Money {
+        self.0.prepayment
+    }
+    fn opex_arrears(&self) -> Money {
+        Money::ZERO
+    }
+    fn fee_arrears(&self) -> Money {
+        Money::ZERO
+    }
+    fn facility(&self, i: usize) -> Money {
+        self.0.draws.get(i).map(|(_, d)| *d).unwrap_or_default()
+    }
+}
+
+/// Before the period after this one: its closing balances.
+impl Before for PeriodResult {
+    #[inline(always)]
+    fn dsra(&self) -> Money {
+        self.dsra.closing
+    }
+    #[inline(always)]
+    fn lockup(&self) -> Money {
+        self.lockup.closing
+    }
+    #[inline(always)]
+    fn prepayment(&self) -> Money {
+        self.prepayment_closing
+    }
+    #[inline(always)]
+    fn opex_arrears(&self) -> Money {
+        self.opex_arrears
+    }
+    #[inline(always)]
+    fn fee_arrears(&self) -> Money {
+        self.fee_arrears
+    }
+    #[inline(always)]
+    fn facility(&self, i: usize) -> Money {
+        self.facilities
+            .get(i)
+            .map(|f| f.closing)
+            .unwrap_or_default()
+    }
+}
+
+/// Checks period `p`, the box netting `box_net` over its transfers and `before` the
+/// balances it opens with: at once ([`period_holds`]), then, when it breaks an
+/// invariant, rule by rule ([`period_violations`]).
+#[inline(always)]
+fn check_period(p: &PeriodResult, box_net: Money, before: &impl Before, v: &mut Vec<Violation>) {
+    if !period_holds(p, box_net, before) {
+        period_violations(p, box_net, before, v);
+    }
+}
+
+/// The cents of `m`, to sum modulo 2^128: two sums are equal as `i128` exactly when
+/// they are equal modulo 2^128, in whatever order their terms are added.
+#[inline(always)]
+fn w(m: Money) -> Wrapping<i128> {
+    Wrapping(m.cents())
+}
+
+/// True when period `p` breaks no invariant, the box netting `box_net` over its
+/// transfers and `before` the balances it opens with: exactly when
+/// [`period_violations`] finds none. The same equations and signs, tested one after
+/// the other without their figures, each from the period's lines in place; the
+/// payments' equation with the DSRA's and lock-up's net movements shared with their
+/// roll-forwards (`paid - got` regrouped, the same sum modulo 2^128).
+#[inline(always)]
+fn period_holds(p: &PeriodResult, box_net: Money, before: &impl Before) -> bool {
+    let ops = &*p.operations;
+    let (d, l) = (&p.dsra, &p.lockup);
+    if !box_net.is_zero() {
+        return false;
+    }
+    let Some(debt_service) = facilities_hold(&p.facilities, before) else {
+        return false;
+    };
+    let dsra_in = w(d.deposit) - w(d.release) - w(d.draw);
+    let lockup_in = w(l.deposit) - w(l.release);
+    d.opening == before.dsra()
+        && w(d.opening) + dsra_in == w(d.closing)
+        && l.opening == before.lockup()
+        && w(l.opening) + lockup_in == w(l.closing)
+        // paid - got = 0, as period_violations' `paid != got`.
+        && w(p.opex_paid) + w(p.fees_paid) + debt_service + dsra_in + lockup_in
+            + w(p.distribution)
+            == w(ops.collections)
+        && p.prepayment_opening == before.prepayment()
+        && p.prepayment_opening - ops.prepayment_credit == p.prepayment_closing
+        && p.opex_due == before.opex_arrears() + ops.opex
+        && p.opex_due - p.opex_paid == p.opex_arrears
+        && p.fees_due == before.fee_arrears() + ops.fees
+        && p.fees_due - p.fees_paid == p.fee_arrears
+        && !(d.closing.is_negative()
+            || l.closing.is_negative()
+            || p.prepayment_closing.is_negative()
+            || p.distribution.is_negative())
+}
+
+/// The facilities' debt service paid (interest, principal and prepaid, summed modulo
+/// 2^128) when each facility line rolls forward from its balance `before`, its
+/// interest arrears too, and no balance of it is negative (as [`period_violations`]
+/// tests them); `None` otherwise.
+#[inline(always)]
+fn facilities_hold(facilities: &[FacilityPeriod], before: &impl Before) -> Option<Wrapping<i128>> {
+    let mut paid = Wrapping(0);
+    for (i, f) in facilities.iter().enumerate() {
+        if f.opening != before.facility(i)
+            || f.opening + f.draws - f.principal_paid - f.prepaid != f.closing
+            || f.interest_arrears_in + f.interest_due + f.commitment_fee_due - f.interest_paid
+                != f.interest_arrears
+            || f.closing.is_negative()
+            || f.interest_arrears.is_negative()
+            || f.principal_arrears.is_negative()
+        {
+            return None;
+        }
+        paid += w(f.interest_paid) + w(f.principal_paid) + w(f.prepaid);
+    }
+    Some(paid)
+}
+
+/// The violations of period `p`'s invariants, in order, the box netting `box_net`
+/// over its transfers and `before` the balances it opens with.
+#[cold]
+#[inline(never)]
+fn period_violations(
+    p: &PeriodResult,
+    box_net: Money,
+    before: &impl Before,
+    v: &mut Vec<Violation>,
+) {
+    let k = p.period;
+    if !box_net.is_zero() {
+        fail(v, k, "cash conserved", format!("the box nets {box_net}"));
+    }
+    let paid = p.opex_paid
+        + p.fees_paid
+        + p.facilities
+            .iter()
+            .map(|f| f.interest_paid + f.principal_paid + f.prepaid)
+            .sum::<Money>()
+        + p.dsra.deposit
+        + p.lockup.deposit
+        + p.distribution;
+    let got = p.operations.collections + p.dsra.draw + p.dsra.release + p.lockup.release;
+    if paid != got {
+        let rule = "collections + DSRA draws + releases = payments";
+        fail(v, k, rule, format!("{got} != {paid}"));
+    }
+    if p.dsra.opening != before.dsra()
+        || p.dsra.opening + p.dsra.deposit - p.dsra.release - p.dsra.draw != p.dsra.closing
+    {
+        fail(v, k, "DSRA rolls forward", format!("{:?}", p.dsra));
+    }
+    if p.lockup.opening != before.lockup()
+        || p.lockup.opening + p.lockup.deposit - p.lockup.release != p.lockup.closing
+    {
+        fail(v, k, "lock-up rolls forward", format!("{:?}", p.lockup));
+    }
+    if p.prepayment_opening != before.prepayment()
+        || p.prepayment_opening - p.operations.prepayment_credit != p.prepayment_closing
+    {
+        let detail = format!(
+            "{} - {} != {}",
+            p.prepayment_opening, p.operations.prepayment_credit, p.prepayment_closing
+        );
+        fail(v, k, "prepayment rolls forward", detail);
+    }
+    if p.opex_due != before.opex_arrears() + p.operations.opex
+        || p.opex_due - p.opex_paid != p.opex_arrears
+        || p.fees_due != before.fee_arrears() + p.operations.fees
+        || p.fees_due - p.fees_paid != p.fee_arrears
+    {
+        fail(v, k, "opex and fee arrears roll forward", String::new());
+    }
+    for (i, f) in p.facilities.iter().enumerate() {
+        if f.opening != before.facility(i)
+            || f.opening + f.draws - f.principal_paid - f.prepaid != f.closing
+        {
+            fail(v, k, "facility balance rolls forward", f.name.to_string());
+        }
+        if f.interest_arrears_in + f.interest_due + f.commitment_fee_due - f.interest_paid
+            != f.interest_arrears
+        {
+            fail(v, k, "interest arrears roll forward", f.name.to_string());
+        }
+        if f.closing.is_negative()
+            || f.interest_arrears.is_negative()
+            || f.principal_arrears.is_negative()
+        {
+            fail(v, k, "no negative balance", f.name.to_string());
+        }
+    }
+    if p.dsra.closing.is_negative()
+        || p.lockup.closing.is_negative()
+        || p.prepayment_closing.is_negative()
+        || p.distribution.is_negative()
+    {
+        let detail = "DSRA, lock-up, prepayment or distribution".into();
+        fail(v, k, "no negative balance", detail);
     }
 }
 
@@ -205,33 +375,36 @@ impl Run {
     /// `0..=N` (from period 1 on, without the end of the run's transfers), and over the
     /// end of the run's (as [`crate::Ledger::net`] of `Account::Box` with those
     /// filters). A run of transfers of one period (the ledger is in period order) is
-    /// summed in a register and added to its period's net when the period changes:
-    /// the same sums in any order.
+    /// summed in a register, each transfer's amount taken off when the box pays it
+    /// and added when it receives it (both for a transfer from the box to itself: it
+    /// nets nothing), and added to its period's net when the period changes; an end
+    /// of the run's transfer is netted on its own. The same sums in any order.
+    #[inline(never)]
     fn box_nets(&self) -> (Vec<Money>, Money) {
         let mut periods = vec![Money::ZERO; self.periods.len() + 1];
         let mut terminal = Money::ZERO;
         let (mut period, mut net_of_period) = (0, Money::ZERO);
         for t in self.ledger.transfers() {
-            let net = if t.to == Account::Box && t.from != Account::Box {
-                t.amount
-            } else if t.from == Account::Box && t.to != Account::Box {
-                -t.amount
-            } else {
-                continue;
-            };
             if t.step == Step::Terminal {
+                let net = t.flow_of(Account::Box).unwrap_or_default();
                 terminal += net;
                 // Closing's check takes all of period 0; a period's, all but the end
                 // of the run.
-                if t.period != 0 {
-                    continue;
+                if t.period == 0 {
+                    add_net(&mut periods, 0, net);
                 }
+                continue;
             }
             if t.period() != period {
                 add_net(&mut periods, period, net_of_period);
                 (period, net_of_period) = (t.period(), Money::ZERO);
             }
-            net_of_period += net;
+            if t.from == Account::Box {
+                net_of_period -= t.amount;
+            }
+            if t.to == Account::Box {
+                net_of_period += t.amount;
+            }
         }
         add_net(&mut periods, period, net_of_period);
         (periods, terminal)
@@ -328,5 +501,233 @@ mod tests {
             broken(&run),
             vec![(8, "DSRA rolls forward"), (9, "DSRA rolls forward")]
         );
+    }
+
+    /// A figure's name, a change of it, and whether the change breaks an invariant.
+    type Nudge = (&'static str, fn(&mut PeriodResult), bool);
+
+    /// Each figure a period's invariants read, one cent off (the figure's name, the
+    /// change, and whether an invariant reads it in an equation).
+    fn nudges() -> Vec<Nudge> {
+        vec![
+            (
+                "opex_paid",
+                |p: &mut PeriodResult| p.opex_paid += Money::from_cents(1),
+                true,
+            ),
+            (
+                "fees_paid",
+                |p: &mut PeriodResult| p.fees_paid += Money::from_cents(1),
+                true,
+            ),
+            (
+                "opex_due",
+                |p: &mut PeriodResult| p.opex_due += Money::from_cents(1),
+                true,
+            ),
+            (
+                "fees_due",
+                |p: &mut PeriodResult| p.fees_due += Money::from_cents(1),
+                true,
+            ),
+            (
+                "opex_arrears",
+                |p: &mut PeriodResult| p.opex_arrears += Money::from_cents(1),
+                true,
+            ),
+            (
+                "fee_arrears",
+                |p: &mut PeriodResult| p.fee_arrears += Money::from_cents(1),
+                true,
+            ),
+            (
+                "prepayment_opening",
+                |p: &mut PeriodResult| p.prepayment_opening += Money::from_cents(1),
+                true,
+            ),
+            (
+                "prepayment_closing",
+                |p: &mut PeriodResult| p.prepayment_closing += Money::from_cents(1),
+                true,
+            ),
+            (
+                "distribution",
+                |p: &mut PeriodResult| p.distribution += Money::from_cents(1),
+                true,
+            ),
+            (
+                "dsra.opening",
+                |p: &mut PeriodResult| p.dsra.opening += Money::from_cents(1),
+                true,
+            ),
+            (
+                "dsra.deposit",
+                |p: &mut PeriodResult| p.dsra.deposit += Money::from_cents(1),
+                true,
+            ),
+            (
+                "dsra.release",
+                |p: &mut PeriodResult| p.dsra.release += Money::from_cents(1),
+                true,
+            ),
+            (
+                "dsra.draw",
+                |p: &mut PeriodResult| p.dsra.draw += Money::from_cents(1),
+                true,
+            ),
+            (
+                "dsra.closing",
+                |p: &mut PeriodResult| p.dsra.closing += Money::from_cents(1),
+                true,
+            ),
+            (
+                "lockup.opening",
+                |p: &mut PeriodResult| p.lockup.opening += Money::from_cents(1),
+                true,
+            ),
+            (
+                "lockup.deposit",
+                |p: &mut PeriodResult| p.lockup.deposit += Money::from_cents(1),
+                true,
+            ),
+            (
+                "lockup.release",
+                |p: &mut PeriodResult| p.lockup.release += Money::from_cents(1),
+                true,
+            ),
+            (
+                "lockup.closing",
+                |p: &mut PeriodResult| p.lockup.closing += Money::from_cents(1),
+                true,
+            ),
+            (
+                "collections",
+                |p: &mut PeriodResult| p.operations.collections += Money::from_cents(1),
+                true,
+            ),
+            (
+                "prepayment_credit",
+                |p: &mut PeriodResult| p.operations.prepayment_credit += Money::from_cents(1),
+                true,
+            ),
+            (
+                "opex",
+                |p: &mut PeriodResult| p.operations.opex += Money::from_cents(1),
+                true,
+            ),
+            (
+                "fees",
+                |p: &mut PeriodResult| p.operations.fees += Money::from_cents(1),
+                true,
+            ),
+            (
+                "opening",
+                |p: &mut PeriodResult| p.facilities[0].opening += Money::from_cents(1),
+                true,
+            ),
+            (
+                "draws",
+                |p: &mut PeriodResult| p.facilities[0].draws += Money::from_cents(1),
+                true,
+            ),
+            (
+                "interest_paid",
+                |p: &mut PeriodResult| p.facilities[0].interest_paid += Money::from_cents(1),
+                true,
+            ),
+            (
+                "principal_paid",
+                |p: &mut PeriodResult| p.facilities[0].principal_paid += Money::from_cents(1),
+                true,
+            ),
+            (
+                "prepaid",
+                |p: &mut PeriodResult| p.facilities[0].prepaid += Money::from_cents(1),
+                true,
+            ),
+            (
+                "interest_arrears_in",
+                |p: &mut PeriodResult| p.facilities[0].interest_arrears_in += Money::from_cents(1),
+                true,
+            ),
+            (
+                "interest_due",
+                |p: &mut PeriodResult| p.facilities[0].interest_due += Money::from_cents(1),
+                true,
+            ),
+            (
+                "commitment_fee_due",
+                |p: &mut PeriodResult| p.facilities[0].commitment_fee_due += Money::from_cents(1),
+                true,
+            ),
+            (
+                "interest_arrears",
+                |p: &mut PeriodResult| p.facilities[0].interest_arrears += Money::from_cents(1),
+                true,
+            ),
+            (
+                "closing",
+                |p: &mut PeriodResult| p.facilities[0].closing += Money::from_cents(1),
+                true,
+            ),
+            // Read only by the sign test: a cent more breaks nothing.
+            (
+                "principal_arrears",
+                |p: &mut PeriodResult| p.facilities[0].principal_arrears += Money::from_cents(1),
+                false,
+            ),
+            (
+                "principal_arrears < 0",
+                |p: &mut PeriodResult| p.facilities[0].principal_arrears = -Money::from_cents(1),
+                true,
+            ),
+            (
+                "the book value",
+                |p: &mut PeriodResult| p.book_value += Money::from_cents(1),
+                false,
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_period_holds_exactly_when_it_breaks_no_invariant() {
+        let run = example_run();
+        let n = run.periods.len();
+        for k in [0, 1, n / 2, n - 1] {
+            for (name, nudge, breaks) in nudges() {
+                let mut run = run.clone();
+                nudge(&mut run.periods[k]);
+                let p = &run.periods[k];
+                let (holds, mut found) = if k == 0 {
+                    let before = AtClose(&run.closing);
+                    let mut found = Vec::new();
+                    period_violations(p, Money::ZERO, &before, &mut found);
+                    (period_holds(p, Money::ZERO, &before), found)
+                } else {
+                    let before = &run.periods[k - 1];
+                    let mut found = Vec::new();
+                    period_violations(p, Money::ZERO, before, &mut found);
+                    (period_holds(p, Money::ZERO, before), found)
+                };
+                assert_eq!(holds, !breaks, "period {k}, {name}");
+                assert_eq!(found.is_empty(), !breaks, "period {k}, {name}: {found:?}");
+                // And verify finds them, with the next period's, if any.
+                found.truncate(1);
+                let first = run.verify().into_iter().find(|v| v.period == p.period);
+                assert_eq!(
+                    first.into_iter().collect::<Vec<_>>(),
+                    found,
+                    "period {k}, {name}"
+                );
+            }
+            // The box's cash alone.
+            let p = &run.periods[k];
+            let net = Money::from_cents(-1);
+            if k > 0 {
+                assert!(!period_holds(p, net, &run.periods[k - 1]));
+            } else {
+                assert!(!period_holds(p, net, &AtClose(&run.closing)));
+            }
+        }
     }
 }
