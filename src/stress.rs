@@ -1067,13 +1067,21 @@ impl<'a> Object<'a> {
     /// `every_key_of_a_row_is_plain`).
     fn key(&mut self, key: &'static str) -> &mut Vec<u8> {
         debug_assert!(plain(key));
-        if !self.empty {
-            self.out.push(b',');
+        // Room for all of it at once: `,`, the new line and indent, `"key": `.
+        self.out.reserve(2 * self.depth + key.len() + 6);
+        match BREAK.get(usize::from(self.empty)..2 + 2 * self.depth) {
+            Some(start) => self.out.extend_from_slice(start),
+            None => {
+                if !self.empty {
+                    self.out.push(b',');
+                }
+                newline(self.out, self.depth);
+            }
         }
         self.empty = false;
-        newline(self.out, self.depth);
-        quoted(self.out, key.as_bytes());
-        self.out.extend_from_slice(b": ");
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\": ");
         self.out
     }
 
@@ -1092,10 +1100,20 @@ impl<'a> Object<'a> {
     }
 }
 
+/// A comma, a new line and the indent of up to depth 31, in one piece: what comes
+/// before a key (`,` after the first key of an object) or a value of an array, copied
+/// at once rather than byte by byte.
+const BREAK: &[u8; 64] = b",\n                                                              ";
+
 /// A new line and the indent of `depth`.
 fn newline(out: &mut Vec<u8>, depth: usize) {
-    out.push(b'\n');
-    out.resize(out.len() + 2 * depth, b' ');
+    match BREAK.get(1..2 + 2 * depth) {
+        Some(line) => out.extend_from_slice(line),
+        None => {
+            out.push(b'\n');
+            out.resize(out.len() + 2 * depth, b' ');
+        }
+    }
 }
 
 /// The keys of an outcome's row after its name: the metrics ([`Metric::ALL`]) in
@@ -1508,7 +1526,8 @@ mod tests {
                 Err(e) => json!({"values": values, "error": e.to_string()}),
             };
             let pretty = serde_json::to_string_pretty(&expected).unwrap();
-            for depth in [0, 2, 5] {
+            // Depths whose keys' indents fit `BREAK` (up to 31) and go past it.
+            for depth in [0, 2, 5, 28, 29, 30, 40] {
                 let mut out = Vec::new();
                 write_grid_point(&mut out, r, depth);
                 let indent = "  ".repeat(depth);
