@@ -1134,8 +1134,11 @@ fn row_keys() -> impl Iterator<Item = RowKey> {
 
 /// One outcome as JSON: its name, then every metric by its name ([`write_outcome`]).
 pub fn outcome_json(o: &Outcome) -> Value {
+    // The text at depth 0, made once for the process (a `stress` writes one outcome a
+    // scenario, `prove` one a failing property).
+    static TEXT: std::sync::OnceLock<OutcomeText> = std::sync::OnceLock::new();
     let mut out = Vec::new();
-    write_outcome(&mut out, &OutcomeText::at(0), o);
+    write_outcome(&mut out, TEXT.get_or_init(|| OutcomeText::at(0)), o);
     // The writer's own text, valid JSON by construction (tested against serde_json).
     serde_json::from_slice(&out).unwrap_or(Value::Null)
 }
