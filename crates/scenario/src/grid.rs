@@ -862,9 +862,10 @@ fn slots(
 /// Hashes a point's key in [`slots`], a `usize`, by one multiplication (Fibonacci
 /// hashing), its high half folded onto its low half: the table places an entry by the
 /// hash's low bits and tags it with its top seven, and the product's high bits mix
-/// every bit of the key (keys that are multiples of a power of two spread too). The keys are the grid's own indexes, not text from outside, so SipHash's
-/// defence against chosen collisions buys nothing here and cost more than the rest of
-/// a point's bookkeeping on the main thread.
+/// every bit of the key (keys that are multiples of a power of two spread too). The
+/// keys are the grid's own indexes, not text from outside, so SipHash's defence
+/// against chosen collisions buys nothing here, and it cost more than the rest of a
+/// point's bookkeeping on the main thread.
 #[derive(Default)]
 struct KeyHasher(u64);
 
