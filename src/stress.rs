@@ -14,8 +14,8 @@ use boxflow::core::{round10_text, Digits, Money, Share};
 use boxflow::model::{Commitment, ReLease, Scenario, ValidDeal};
 use boxflow::scenario::solve::{self, DefaultSolution, PriceSolution, Probe, RateSolution};
 use boxflow::scenario::{
-    parse_scenario, run_grid_each, run_scenarios, scenario_values, Base, Grid, GridRow, Metric,
-    MetricValue, Outcome,
+    parse_scenario, run_grid_each, run_scenarios, scenario_values, Base, Dimension, Grid, GridRow,
+    Metric, MetricValue, Outcome,
 };
 use comfy_table::{Cell, Table};
 use rust_decimal::Decimal;
@@ -472,6 +472,7 @@ impl GridJob {
         )?;
         let mut first = true;
         let mut buf = Vec::new();
+        let text = PointText::at(2, self.grid.axes.iter().map(|a| a.dimension));
         run_grid_each(&self.base, &self.grid, true, progress, |r| {
             row_invariants(&r)?;
             if !first {
@@ -479,7 +480,7 @@ impl GridJob {
             }
             first = false;
             newline(&mut buf, 2);
-            write_grid_point(&mut buf, &r, 2);
+            write_grid_point(&mut buf, &r, &text);
             if buf.len() >= 1 << 16 {
                 w.write_all(&buf)?;
                 buf.clear();
@@ -1067,13 +1068,21 @@ impl<'a> Object<'a> {
     /// `every_key_of_a_row_is_plain`).
     fn key(&mut self, key: &'static str) -> &mut Vec<u8> {
         debug_assert!(plain(key));
-        if !self.empty {
-            self.out.push(b',');
+        // Room for all of it at once: `,`, the new line and indent, `"key": `.
+        self.out.reserve(2 * self.depth + key.len() + 6);
+        match BREAK.get(usize::from(self.empty)..2 + 2 * self.depth) {
+            Some(start) => self.out.extend_from_slice(start),
+            None => {
+                if !self.empty {
+                    self.out.push(b',');
+                }
+                newline(self.out, self.depth);
+            }
         }
         self.empty = false;
-        newline(self.out, self.depth);
-        quoted(self.out, key.as_bytes());
-        self.out.extend_from_slice(b": ");
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\": ");
         self.out
     }
 
@@ -1092,10 +1101,20 @@ impl<'a> Object<'a> {
     }
 }
 
+/// A comma, a new line and the indent of up to depth 31, in one piece: what comes
+/// before a key (`,` after the first key of an object) or a value of an array, copied
+/// at once rather than byte by byte.
+const BREAK: &[u8; 64] = b",\n                                                              ";
+
 /// A new line and the indent of `depth`.
 fn newline(out: &mut Vec<u8>, depth: usize) {
-    out.push(b'\n');
-    out.resize(out.len() + 2 * depth, b' ');
+    match BREAK.get(1..2 + 2 * depth) {
+        Some(line) => out.extend_from_slice(line),
+        None => {
+            out.push(b'\n');
+            out.resize(out.len() + 2 * depth, b' ');
+        }
+    }
 }
 
 /// The keys of an outcome's row after its name: the metrics ([`Metric::ALL`]) in
@@ -1115,39 +1134,105 @@ fn row_keys() -> impl Iterator<Item = RowKey> {
 
 /// One outcome as JSON: its name, then every metric by its name ([`write_outcome`]).
 pub fn outcome_json(o: &Outcome) -> Value {
+    // The text at depth 0, made once for the process (a `stress` writes one outcome a
+    // scenario, `prove` one a failing property).
+    static TEXT: std::sync::OnceLock<OutcomeText> = std::sync::OnceLock::new();
     let mut out = Vec::new();
-    let mut object = Object::open(&mut out, 0);
-    write_outcome(&mut object, o);
-    object.close();
+    write_outcome(&mut out, TEXT.get_or_init(|| OutcomeText::at(0)), o);
     // The writer's own text, valid JSON by construction (tested against serde_json).
     serde_json::from_slice(&out).unwrap_or(Value::Null)
 }
 
-/// An outcome's keys: its name, then every metric by its name, with the first event
-/// and the first new event (`{"event", "period"}` or `null`) after `min_dscr_total`.
-fn write_outcome(object: &mut Object<'_>, o: &Outcome) {
-    json_string(object.key("name"), &o.name);
-    for key in row_keys() {
-        match key {
-            RowKey::Metric(metric) => Scalar::of(metric, o).write_json(object.key(metric.name())),
+/// The bytes `object` wrote since this was last called: a piece of fixed text.
+fn piece(object: &mut Object<'_>) -> Vec<u8> {
+    std::mem::take(object.out)
+}
+
+/// The fixed text of an outcome object whose `{` is at one depth, as [`Object`] writes
+/// it, computed once and copied into every row: a grid writes thousands of outcomes
+/// at one depth, and a piece copied at once costs less than the same text written key
+/// by key.
+struct OutcomeText {
+    /// `{` and the name's key.
+    open: Vec<u8>,
+    /// Before each later key (`,`, the new line and indent, `"key": `), in the order
+    /// of [`row_keys`], the first event's two keys for [`RowKey::FirstEvent`].
+    keys: Vec<Vec<u8>>,
+    /// An event object's text: before its event, between its event and its period,
+    /// after its period.
+    event: [Vec<u8>; 3],
+    /// The new line, indent and `}` that close the outcome.
+    close: Vec<u8>,
+}
+
+impl OutcomeText {
+    /// The text of an outcome whose `{` is at `depth`: its name, then every metric by
+    /// its name, with the first event and the first new event (`{"event", "period"}`
+    /// or `null`) after `min_dscr_total`.
+    fn at(depth: usize) -> OutcomeText {
+        let mut out = Vec::new();
+        let mut object = Object::open(&mut out, depth);
+        object.key("name");
+        let open = piece(&mut object);
+        let mut keys = Vec::new();
+        for key in row_keys() {
+            let names = match key {
+                RowKey::Metric(metric) => vec![metric.name()],
+                RowKey::FirstEvent => vec!["first_event", "first_new_event"],
+            };
+            for name in names {
+                object.key(name);
+                keys.push(piece(&mut object));
+            }
+        }
+        object.close();
+        let close = out;
+        let mut out = Vec::new();
+        let mut event = Object::open(&mut out, depth + 1);
+        event.key("event");
+        let before = piece(&mut event);
+        event.key("period");
+        let between = piece(&mut event);
+        event.close();
+        OutcomeText {
+            open,
+            keys,
+            event: [before, between, out],
+            close,
+        }
+    }
+}
+
+/// An outcome as JSON in the text of `text` ([`OutcomeText::at`]).
+fn write_outcome(out: &mut Vec<u8>, text: &OutcomeText, o: &Outcome) {
+    out.extend_from_slice(&text.open);
+    json_string(out, &o.name);
+    let mut keys = text.keys.iter();
+    let mut key = |out: &mut Vec<u8>| out.extend_from_slice(keys.next().map_or(&[], Vec::as_slice));
+    for row_key in row_keys() {
+        match row_key {
+            RowKey::Metric(metric) => {
+                key(out);
+                Scalar::of(metric, o).write_json(out);
+            }
             RowKey::FirstEvent => {
-                for (name, event) in [
-                    ("first_event", o.first_event.as_ref()),
-                    ("first_new_event", o.first_new_event.as_ref()),
-                ] {
+                for event in [o.first_event.as_ref(), o.first_new_event.as_ref()] {
+                    key(out);
                     match event {
                         Some(e) => {
-                            let mut e_object = object.object(name);
-                            json_string(e_object.key("event"), e.event);
-                            Scalar::Whole(e.period).write_json(e_object.key("period"));
-                            e_object.close();
+                            out.extend_from_slice(&text.event[0]);
+                            json_string(out, e.event);
+                            out.extend_from_slice(&text.event[1]);
+                            Scalar::Whole(e.period).write_json(out);
+                            out.extend_from_slice(&text.event[2]);
                         }
-                        None => object.key(name).extend_from_slice(b"null"),
+                        None => out.extend_from_slice(b"null"),
                     }
                 }
             }
         }
     }
+    out.extend_from_slice(&text.close);
 }
 
 fn probe_json(p: &Probe, at: &str, figure: &str, money_figure: bool) -> Value {
@@ -1357,24 +1442,70 @@ fn write_grid_csv_row<W: std::io::Write>(
     out.write_record(None::<&[u8]>)
 }
 
-/// Writes a grid point as JSON at `depth` (its `{` already indented): its values, and
-/// its outcome or error.
-fn write_grid_point(out: &mut Vec<u8>, r: &GridRow, depth: usize) {
-    let mut point = Object::open(out, depth);
-    let mut values = point.object("values");
-    for (d, v) in &r.values {
-        quoted(values.key(d.name()), Digits::decimal(*v).as_bytes());
+/// The fixed text of a grid point's JSON at one depth for one grid's dimensions, as
+/// [`Object`] writes it, computed once for the grid ([`OutcomeText`]).
+struct PointText {
+    /// Before each value, one per dimension: the first with the point's `{` and
+    /// `"values": {`.
+    values: Vec<Vec<u8>>,
+    /// After the last value: the values' `}` (with `{` when there are none) and the
+    /// key of the outcome, or of the error.
+    to_outcome: Vec<u8>,
+    to_error: Vec<u8>,
+    /// The outcome's text, at the depth of the point's keys.
+    outcome: OutcomeText,
+    /// The new line, indent and `}` that close the point.
+    close: Vec<u8>,
+}
+
+impl PointText {
+    /// The text of a point whose `{` is at `depth`, with a value of each of `dims`.
+    fn at(depth: usize, dims: impl Iterator<Item = Dimension>) -> PointText {
+        let mut out = Vec::new();
+        let mut point = Object::open(&mut out, depth);
+        let mut values_object = point.object("values");
+        let values = dims
+            .map(|d| {
+                values_object.key(d.name());
+                piece(&mut values_object)
+            })
+            .collect();
+        values_object.close();
+        let after_values = piece(&mut point);
+        point.key("outcome");
+        let to_outcome = piece(&mut point);
+        point.key("error");
+        let to_error = piece(&mut point);
+        point.close();
+        PointText {
+            values,
+            to_outcome: [after_values.as_slice(), &to_outcome].concat(),
+            to_error: [after_values.as_slice(), &to_error].concat(),
+            outcome: OutcomeText::at(depth + 1),
+            close: out,
+        }
     }
-    values.close();
+}
+
+/// Writes a grid point as JSON in the text of `text` ([`PointText::at`], its `{`
+/// already indented): its values, and its outcome or error.
+fn write_grid_point(out: &mut Vec<u8>, r: &GridRow, text: &PointText) {
+    debug_assert_eq!(r.values.len(), text.values.len());
+    for (before, (_, v)) in text.values.iter().zip(&r.values) {
+        out.extend_from_slice(before);
+        quoted(out, Digits::decimal(*v).as_bytes());
+    }
     match &r.outcome {
         Ok(o) => {
-            let mut outcome = point.object("outcome");
-            write_outcome(&mut outcome, o);
-            outcome.close();
+            out.extend_from_slice(&text.to_outcome);
+            write_outcome(out, &text.outcome, o);
         }
-        Err(e) => json_string(point.key("error"), &e.to_string()),
+        Err(e) => {
+            out.extend_from_slice(&text.to_error);
+            json_string(out, &e.to_string());
+        }
     }
-    point.close();
+    out.extend_from_slice(&text.close);
 }
 
 #[cfg(test)]
@@ -1508,9 +1639,11 @@ mod tests {
                 Err(e) => json!({"values": values, "error": e.to_string()}),
             };
             let pretty = serde_json::to_string_pretty(&expected).unwrap();
-            for depth in [0, 2, 5] {
+            // Depths whose keys' indents fit `BREAK` (up to 31) and go past it.
+            for depth in [0, 2, 5, 28, 29, 30, 40] {
                 let mut out = Vec::new();
-                write_grid_point(&mut out, r, depth);
+                let text = PointText::at(depth, r.values.iter().map(|(d, _)| *d));
+                write_grid_point(&mut out, r, &text);
                 let indent = "  ".repeat(depth);
                 let want = pretty.replace('\n', &format!("\n{indent}"));
                 assert_eq!(String::from_utf8(out).unwrap(), want);

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -249,8 +250,12 @@ fn whole(x: Decimal) -> u32 {
 
 /// Builds a scenario from shock values: `default`, `gap` and `re_lease` make one
 /// customer default (`gap` and `re_lease` need `default`; `gap` needs `re_lease`).
-/// Values are not range-checked here: [`crate::apply`] checks the scenario.
-pub fn scenario_of(name: &str, values: &[(Dimension, Decimal)]) -> Result<Scenario, SpecError> {
+/// Values are not range-checked here: [`crate::apply`] checks the scenario. The name
+/// is moved into the scenario when it is a `String` (a grid point's, built per point).
+pub fn scenario_of(
+    name: impl Into<String>,
+    values: &[(Dimension, Decimal)],
+) -> Result<Scenario, SpecError> {
     let mut s = Scenario::new(name);
     let get = |d: Dimension| values.iter().rev().find(|(x, _)| *x == d).map(|(_, v)| *v);
     for (d, v) in values {
@@ -538,8 +543,7 @@ impl Grid {
 
     /// [`Grid::scenario`] of a point's values ([`Grid::point`]).
     fn scenario_at(&self, point: &[(Dimension, Decimal)]) -> Result<Scenario, SpecError> {
-        let name = point_name(self, point);
-        let mut s = scenario_of(&name, point)?;
+        let mut s = scenario_of(point_name(self, point), point)?;
         s.line = self.line.clone();
         Ok(s)
     }
@@ -839,7 +843,7 @@ fn slots(
     keys: impl Iterator<Item = Option<usize>>,
     start: usize,
 ) -> (Vec<Option<usize>>, Vec<usize>) {
-    let mut numbers: HashMap<usize, usize> = HashMap::new();
+    let mut numbers: HashMap<usize, usize, BuildHasherDefault<KeyHasher>> = HashMap::default();
     let mut firsts = Vec::new();
     let of = keys
         .enumerate()
@@ -854,6 +858,35 @@ fn slots(
         .collect();
     (of, firsts)
 }
+
+/// Hashes a point's key in [`slots`], a `usize`, by one multiplication (Fibonacci
+/// hashing), its high half folded onto its low half: the table places an entry by the
+/// hash's low bits and tags it with its top seven, and the product's high bits mix
+/// every bit of the key (keys that are multiples of a power of two spread too). The
+/// keys are the grid's own indexes, not text from outside, so SipHash's defence
+/// against chosen collisions buys nothing here, and it cost more than the rest of a
+/// point's bookkeeping on the main thread.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(FIBONACCI);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(FIBONACCI);
+    }
+}
+
+/// 2^64 over the golden ratio, odd: multiplying by it permutes the `u64`s.
+const FIBONACCI: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// Runs the base case and a list of scenarios in parallel; the base case first, named
 /// `"base case"`. Each run's invariants are checked.
@@ -950,6 +983,30 @@ mod tests {
             let via_cache = base.run_shared(&s, &cache.shared[0], None, Detail::Outcome);
             assert_eq!(via_cache, own);
         }
+    }
+
+    #[test]
+    fn slots_number_keys_in_order_of_first_appearance() {
+        // By hand: 5 is first (number 0, at point 10), 2^40 second (1, at 12), 2^41
+        // third (2, at 14); a point without a key has no number.
+        let keys = [
+            Some(5),
+            None,
+            Some(1 << 40),
+            Some(5),
+            Some(1 << 41),
+            Some(1 << 40),
+        ];
+        let (of, firsts) = slots(keys.into_iter(), 10);
+        assert_eq!(of, [Some(0), None, Some(1), Some(0), Some(2), Some(1)]);
+        assert_eq!(firsts, [10, 12, 14]);
+        // Keys that are multiples of a large power of two, each twice: every one its
+        // own number.
+        let keys = (0..512).chain(0..512).map(|k: usize| Some(k << 20));
+        let (of, firsts) = slots(keys, 0);
+        let want: Vec<Option<usize>> = (0..512).chain(0..512).map(Some).collect();
+        assert_eq!(of, want);
+        assert_eq!(firsts, (0..512).collect::<Vec<_>>());
     }
 
     #[test]
