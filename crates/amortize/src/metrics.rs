@@ -1293,15 +1293,16 @@ impl CumulativeSums {
     fn narrow(exact: &[(i64, i128)]) -> Option<CumulativeSums> {
         let (mut sum, mut low, mut high) = (0_i64, 0_i64, 0_i64);
         let mut changes = 0;
-        // Whether the last non-zero sum was negative, once there is one.
-        let mut negative: Option<bool> = None;
+        // The sign of the last non-zero sum (0 before the first).
+        let mut last_sign = 0_i64;
         for &(_, cents) in exact {
             sum = sum.checked_add(i64::try_from(cents).ok()?)?;
             (low, high) = (low.min(sum), high.max(sum));
-            if sum != 0 {
-                let now = sum < 0;
-                changes += usize::from(negative.is_some_and(|was| was != now));
-                negative = Some(now);
+            let sign = sum.signum();
+            if sign != 0 {
+                // Opposite signs multiply to -1; a first sign, to 0.
+                changes += usize::from(sign * last_sign < 0);
+                last_sign = sign;
             }
         }
         Some(CumulativeSums {
