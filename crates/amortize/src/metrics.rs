@@ -3316,4 +3316,93 @@ mod tests {
             closest_root_cell_by_cell(&flows).map(f64::to_bits)
         );
     }
+
+    /// Step codes worked by hand: gaps 31, 28, 31, 30 and 180 days (the last too
+    /// long for the table, searched for) take indices 0, 1, 0, 2 and 3 in the order
+    /// first seen, the first point is fresh, and so is every 32nd and every point
+    /// whose gap is a ninth distinct one.
+    #[test]
+    fn step_codes_by_hand() {
+        let terms: Vec<(i64, i128)> = [0, 31, 59, 90, 120, 300]
+            .into_iter()
+            .map(|t| (t, 1))
+            .collect();
+        let (steps, gap_times, gap_count) = step_codes(&terms, 365.0);
+        assert_eq!(steps, [8, 0, 1, 0, 2, 3]);
+        assert_eq!(gap_count, 4);
+        assert_eq!(
+            gap_times[..4],
+            [31.0 / 365.0, 28.0 / 365.0, 30.0 / 365.0, 180.0 / 365.0]
+        );
+        // 33 points a day apart: the 33rd (index 32) starts a new chain.
+        let daily: Vec<(i64, i128)> = (0..33).map(|t| (t, 1)).collect();
+        let (steps, _, gap_count) = step_codes(&daily, 1.0);
+        assert_eq!((steps[0], steps[1], steps[31], steps[32]), (8, 0, 0, 8));
+        assert_eq!(gap_count, 1);
+        // Gaps 1 to 9 days: the ninth distinct gap has no slot.
+        let mut time = 0;
+        let widening: Vec<(i64, i128)> = (0..10)
+            .map(|gap| {
+                time += gap;
+                (time, 1)
+            })
+            .collect();
+        let (steps, _, gap_count) = step_codes(&widening, 1.0);
+        assert_eq!(steps, [8, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(gap_count, MAX_GAPS);
+    }
+
+    /// Cumulative sums worked by hand: -100, +150, -40 sum to -100, 50, 10 (lowest
+    /// -100, highest 50, one change of sign); zeros are skipped (-5, +5, +3: one
+    /// change, from - to + over the zero); amounts beyond `i64` are summed wide.
+    #[test]
+    fn cumulative_sums_by_hand() {
+        let of = |amounts: &[i128]| {
+            let exact: Vec<(i64, i128)> = amounts
+                .iter()
+                .enumerate()
+                .map(|(t, &a)| (t as i64, a))
+                .collect();
+            CumulativeSums::of(&exact).map(|s| (s.sum, s.low, s.high, s.changes))
+        };
+        assert_eq!(of(&[-100, 150, -40]), Some((10, -100, 50, 1)));
+        assert_eq!(of(&[-5, 5, 3]), Some((3, -5, 3, 1)));
+        assert_eq!(of(&[4, -9, 9, -9]), Some((-5, -5, 4, 3)));
+        let big = i128::from(i64::MAX);
+        assert_eq!(of(&[big, big, -3 * big]), Some((-big, -big, 2 * big, 1)));
+        assert_eq!(of(&[i128::MAX, 1]), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1024, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// The sums in `i64`, where they answer, are the sums in `i128`; they
+        /// answer whenever every amount is within a few bits of `i64`'s range.
+        #[test]
+        fn narrow_sums_are_the_wide_sums(
+            amounts in prop::collection::vec(
+                prop_oneof![
+                    -1_000_i128..=1_000,
+                    -(1_i128 << 61)..=(1_i128 << 61),
+                    -(1_i128 << 70)..=(1_i128 << 70),
+                ],
+                0..40,
+            )
+        ) {
+            let exact: Vec<(i64, i128)> =
+                amounts.iter().enumerate().map(|(t, &a)| (t as i64, a)).collect();
+            let wide = CumulativeSums::wide(&exact).map(|s| (s.sum, s.low, s.high, s.changes));
+            let narrow = CumulativeSums::narrow(&exact).map(|s| (s.sum, s.low, s.high, s.changes));
+            if narrow.is_some() {
+                prop_assert_eq!(narrow, wide);
+            }
+            if amounts.iter().all(|a| a.unsigned_abs() <= 1 << 56) {
+                prop_assert!(narrow.is_some());
+            }
+            prop_assert_eq!(
+                CumulativeSums::of(&exact).map(|s| (s.sum, s.low, s.high, s.changes)),
+                wide
+            );
+        }
+    }
 }
