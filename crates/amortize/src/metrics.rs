@@ -1422,8 +1422,8 @@ impl Cashflows {
     }
 
     /// Visits every point with its group ([`Cashflows::pivoted`]), time, amount,
-    /// exponent `-t · log_growth`, discount factor `exp(exponent)` and the number of
-    /// steps that factor was chained over (see [`Cashflows::steps`]; a small whole
+    /// the size `|x|` of its exponent `x = -t · log_growth`, discount factor `exp(x)`
+    /// and the number of steps that factor was chained over (see [`Cashflows::steps`]; a small whole
     /// number, kept in f64: exactly the count). A chained factor carries at most `(1 +
     /// 3 |x| + 2 · chain) u` of relative error (`u = 2^-53`): each step's `exp` is off
     /// by `(1 + 3 |Δx|) u` and its product by `u`, and the `|Δx|` add up to `|x|`.
@@ -1437,11 +1437,14 @@ impl Cashflows {
         }
         let mut factor = 1.0;
         let mut chain = 0.0;
+        let log_size = log_growth.abs();
         for (&(t, amount), &code) in self.points.iter().zip(&self.steps) {
-            let exponent = -t * log_growth;
+            // `t >= 0` and rounding is symmetric: `t · |log_growth|` is `|-t ·
+            // log_growth|` to the bit, one multiplication for every point.
+            let exponent_size = t * log_size;
             // The step's fourth bit marks a fresh factor (`step_code`).
             if code & 8 != 0 {
-                factor = exponent.exp();
+                factor = (-t * log_growth).exp();
                 chain = 0.0;
             } else {
                 // Every other step is below MAX_GAPS: the mask only spares the
@@ -1449,7 +1452,14 @@ impl Cashflows {
                 factor *= step_factors[usize::from(code) & (MAX_GAPS - 1)];
                 chain += 1.0;
             }
-            each(usize::from(code >> 4), t, amount, exponent, factor, chain);
+            each(
+                usize::from(code >> 4),
+                t,
+                amount,
+                exponent_size,
+                factor,
+                chain,
+            );
         }
     }
 
@@ -1525,19 +1535,22 @@ impl Cashflows {
         let mut slope = NeumaierSum::default();
         let mut noise = 0.0;
         let mut squares = 0.0;
-        self.visit(rate.ln_1p(), |_, t, amount, exponent, factor, chain| {
-            let term = amount * factor;
-            sum.add(term);
-            let weighted = t * term;
-            slope.add(-weighted);
-            // Only Halley's step reads it: a plain sum is enough.
-            if CURVATURE {
-                squares += t * weighted;
-            }
-            // exp(x) is off by about |x| ulps when x itself is rounded, a chained
-            // factor by one more per step, plus the ulps of the product and the sum.
-            noise += term.abs() * (3.0 + exponent.abs() + chain);
-        });
+        self.visit(
+            rate.ln_1p(),
+            |_, t, amount, exponent_size, factor, chain| {
+                let term = amount * factor;
+                sum.add(term);
+                let weighted = t * term;
+                slope.add(-weighted);
+                // Only Halley's step reads it: a plain sum is enough.
+                if CURVATURE {
+                    squares += t * weighted;
+                }
+                // exp(x) is off by about |x| ulps when x itself is rounded, a chained
+                // factor by one more per step, plus the ulps of the product and the sum.
+                noise += term.abs() * (3.0 + exponent_size + chain);
+            },
+        );
         let growth = 1.0 + rate;
         let slope = slope.total();
         let evaluation = Evaluation {
@@ -1622,12 +1635,15 @@ impl Cashflows {
         let mut sum = NeumaierSum::default();
         let mut slope = NeumaierSum::default();
         let mut noise = 0.0;
-        self.visit(root.ln_1p(), |_, t, amount, exponent, factor, chain| {
-            let term = amount * factor;
-            sum.add(term);
-            slope.add(-t * term);
-            noise += term.abs() * (4.0 + 4.0 * exponent.abs() + 2.0 * chain);
-        });
+        self.visit(
+            root.ln_1p(),
+            |_, t, amount, exponent_size, factor, chain| {
+                let term = amount * factor;
+                sum.add(term);
+                slope.add(-t * term);
+                noise += term.abs() * (4.0 + 4.0 * exponent_size + 2.0 * chain);
+            },
+        );
         let slope = slope.total() / (1.0 + root);
         let bound = 2.0 * (sum.total().abs() + noise * f64::EPSILON) / slope.abs()
             + 4.0 * f64::EPSILON * root.abs();
