@@ -432,10 +432,21 @@ pub fn wal_years(repayments: &[(NaiveDate, Money)], base: NaiveDate) -> Option<D
     // scale 2, as amounts are) are the exact sums, divided once.
     let mut weighted: i128 = 0;
     let mut total: i128 = 0;
+    let mut counter = DayCounter::new(base);
     for (date, amount) in repayments {
-        let days = i128::from((*date - base).num_days());
-        weighted = weighted.checked_add(amount.cents().checked_mul(days)?)?;
-        total = total.checked_add(amount.cents())?;
+        let cents = amount.cents();
+        // A zero repayment adds nothing to either sum.
+        if cents == 0 {
+            continue;
+        }
+        let days = counter.days_to(*date);
+        // Two i64 factors: their product fits i128 without a check.
+        let product = match i64::try_from(cents) {
+            Ok(narrow) => i128::from(narrow) * i128::from(days),
+            Err(_) => cents.checked_mul(i128::from(days))?,
+        };
+        weighted = weighted.checked_add(product)?;
+        total = total.checked_add(cents)?;
     }
     if total == 0 {
         return None;
@@ -1066,22 +1077,30 @@ enum Netted {
 
 /// Terms that come in time order (as a run's flows do), netted in one pass: equal
 /// times summed exactly in their order, zero sums dropped.
-fn netted_in_order(terms: impl Iterator<Item = (i64, i128)>) -> Netted {
+fn netted_in_order(mut terms: impl Iterator<Item = (i64, i128)>) -> Netted {
     let mut exact: Vec<(i64, i128)> = Vec::with_capacity(terms.size_hint().0);
-    for (time, cents) in terms {
-        match exact.last_mut() {
-            Some(last) if last.0 == time => match last.1.checked_add(cents) {
-                Some(sum) => last.1 = sum,
+    // The time being netted and its sum so far, pushed (unless zero) when a later
+    // time comes: a pushed term is final.
+    let Some((mut time, mut sum)) = terms.next() else {
+        return Netted::Sorted(exact);
+    };
+    for (next, cents) in terms {
+        if next == time {
+            match sum.checked_add(cents) {
+                Some(total) => sum = total,
                 None => return Netted::Overflow,
-            },
-            Some(last) if last.0 > time => return Netted::Unsorted,
-            // The last time netted to zero: the next takes its place.
-            Some(last) if last.1 == 0 => *last = (time, cents),
-            _ => exact.push((time, cents)),
+            }
+        } else if next < time {
+            return Netted::Unsorted;
+        } else {
+            if sum != 0 {
+                exact.push((time, sum));
+            }
+            (time, sum) = (next, cents);
         }
     }
-    if exact.last().is_some_and(|&(_, cents)| cents == 0) {
-        exact.pop();
+    if sum != 0 {
+        exact.push((time, sum));
     }
     Netted::Sorted(exact)
 }
@@ -1172,22 +1191,15 @@ const NORSTROM_GUESS_SLACK: f64 = 0.02;
 /// while `e^(λT) < M / (M - |S_n|)`: no root `q <= 0` above `q₀ = ((M - |S_n|) /
 /// M)^(1/T) - 1` (none at all, `q₀ = -1`, when the last sum is the largest).
 fn norstrom_reach(exact: &[(i64, i128)], unit: f64) -> f64 {
-    let mut sum: i128 = 0;
-    let (mut low, mut high) = (0_i128, 0_i128);
-    let mut changes = 0;
-    let mut last_sign = 0;
-    for &(_, cents) in exact {
-        let Some(next) = sum.checked_add(cents) else {
-            return 0.0;
-        };
-        sum = next;
-        (low, high) = (low.min(sum), high.max(sum));
-        let sign = sum.signum();
-        if sign != 0 {
-            changes += usize::from(last_sign != 0 && sign != last_sign);
-            last_sign = sign;
-        }
-    }
+    let Some(CumulativeSums {
+        sum,
+        low,
+        high,
+        changes,
+    }) = CumulativeSums::of(exact)
+    else {
+        return 0.0;
+    };
     let (Some(&(first, _)), Some(&(last, _))) = (exact.first(), exact.last()) else {
         return 0.0;
     };
@@ -1205,6 +1217,124 @@ fn norstrom_reach(exact: &[(i64, i128)], unit: f64) -> f64 {
     let years = (last - first) as f64 / unit;
     let floor = (cents_to_f64(excess) / cents_to_f64(largest)).powf(1.0 / years) - 1.0;
     IRR_PREFERRED - floor
+}
+
+/// Gaps shorter than this (a month or a quarter of days) are looked up in a table
+/// by [`step_codes`] rather than searched for.
+const SHORT_GAPS: usize = 128;
+
+/// Per netted term in time order, how its discount factor is found ([`step_code`],
+/// group 0): the previous point's factor times the step factor of the gap, one
+/// `exp` per distinct gap (the first [`MAX_GAPS`] gaps, in years with `unit` time
+/// units a year), afresh every [`CHAIN`] points, and for the first.
+fn step_codes(exact: &[(i64, i128)], unit: f64) -> (Vec<u8>, [f64; MAX_GAPS], usize) {
+    let mut gap_times = [0.0; MAX_GAPS];
+    let mut gaps = [0_i64; MAX_GAPS];
+    let mut gap_count = 0;
+    // Per gap below SHORT_GAPS, its index in `gaps` plus one (0: not there yet).
+    let mut short_index = [0_u8; SHORT_GAPS];
+    let mut previous = exact.first().map_or(0, |&(time, _)| time);
+    let steps = exact
+        .iter()
+        .enumerate()
+        .map(|(i, &(time, _))| {
+            let gap = time - previous;
+            previous = time;
+            if i % CHAIN == 0 {
+                return step_code(FRESH, 0);
+            }
+            // A short gap's index is looked up directly; a long one among the gaps.
+            let short = usize::try_from(gap).ok().filter(|&g| g < SHORT_GAPS);
+            let known = match short {
+                Some(g) => usize::from(short_index[g]).checked_sub(1),
+                None => gaps[..gap_count].iter().position(|&g| g == gap),
+            };
+            let step = match known {
+                Some(index) => index as u8,
+                None if gap_count < MAX_GAPS => {
+                    gaps[gap_count] = gap;
+                    gap_times[gap_count] = gap as f64 / unit;
+                    gap_count += 1;
+                    if let Some(g) = short {
+                        short_index[g] = gap_count as u8;
+                    }
+                    (gap_count - 1) as u8
+                }
+                None => FRESH,
+            };
+            // The group is set by `pivoted` for the flows the walk reads.
+            step_code(step, 0)
+        })
+        .collect();
+    (steps, gap_times, gap_count)
+}
+
+/// The cumulative sums `S_k` of netted terms that [`norstrom_reach`] reads.
+struct CumulativeSums {
+    /// The last sum, `S_n`.
+    sum: i128,
+    /// The lowest sum, or 0 if higher.
+    low: i128,
+    /// The highest sum, or 0 if lower.
+    high: i128,
+    /// How many times the sign of the sums changes, zeros skipped.
+    changes: usize,
+}
+
+impl CumulativeSums {
+    /// The sums of `exact`'s amounts; `None` when a sum leaves the `i128` range.
+    /// Summed in `i64` while every amount and sum fits (every run's flows do: the
+    /// same sums), else in `i128` from the start.
+    fn of(exact: &[(i64, i128)]) -> Option<CumulativeSums> {
+        CumulativeSums::narrow(exact).or_else(|| CumulativeSums::wide(exact))
+    }
+
+    /// [`CumulativeSums::of`] in `i64`; `None` when an amount or a sum does not fit.
+    fn narrow(exact: &[(i64, i128)]) -> Option<CumulativeSums> {
+        let (mut sum, mut low, mut high) = (0_i64, 0_i64, 0_i64);
+        let mut changes = 0;
+        // The sign of the last non-zero sum (0 before the first).
+        let mut last_sign = 0_i64;
+        for &(_, cents) in exact {
+            sum = sum.checked_add(i64::try_from(cents).ok()?)?;
+            (low, high) = (low.min(sum), high.max(sum));
+            let sign = sum.signum();
+            if sign != 0 {
+                // Opposite signs multiply to -1; a first sign, to 0.
+                changes += usize::from(sign * last_sign < 0);
+                last_sign = sign;
+            }
+        }
+        Some(CumulativeSums {
+            sum: i128::from(sum),
+            low: i128::from(low),
+            high: i128::from(high),
+            changes,
+        })
+    }
+
+    /// [`CumulativeSums::of`] in `i128`.
+    fn wide(exact: &[(i64, i128)]) -> Option<CumulativeSums> {
+        let mut sum: i128 = 0;
+        let (mut low, mut high) = (0_i128, 0_i128);
+        let mut changes = 0;
+        let mut last_sign = 0;
+        for &(_, cents) in exact {
+            sum = sum.checked_add(cents)?;
+            (low, high) = (low.min(sum), high.max(sum));
+            let sign = sum.signum();
+            if sign != 0 {
+                changes += usize::from(last_sign != 0 && sign != last_sign);
+                last_sign = sign;
+            }
+        }
+        Some(CumulativeSums {
+            sum,
+            low,
+            high,
+            changes,
+        })
+    }
 }
 
 impl Cashflows {
@@ -1230,34 +1360,13 @@ impl Cashflows {
         if !(largest.is_finite() && largest > 0.0) {
             return None;
         }
-        let mut gap_times = [0.0; MAX_GAPS];
-        let mut gaps = [0_i64; MAX_GAPS];
-        let mut gap_count = 0;
-        let mut steps = Vec::with_capacity(exact.len());
-        let mut points = Vec::with_capacity(exact.len());
-        for (i, &(time, cents)) in exact.iter().enumerate() {
-            points.push(((time - first) as f64 / unit, cents_to_f64(cents) / largest));
-            // Step the discount factor from the previous point's by the factor of the
-            // gap, one `exp` per distinct gap; start afresh every CHAIN points.
-            let step = match i.checked_sub(1) {
-                Some(previous) if i % CHAIN != 0 => {
-                    let gap = time - exact[previous].0;
-                    match gaps[..gap_count].iter().position(|&g| g == gap) {
-                        Some(index) => index as u8,
-                        None if gap_count < MAX_GAPS => {
-                            gaps[gap_count] = gap;
-                            gap_times[gap_count] = gap as f64 / unit;
-                            gap_count += 1;
-                            (gap_count - 1) as u8
-                        }
-                        None => FRESH,
-                    }
-                }
-                _ => FRESH,
-            };
-            // The group is set by `pivoted` for the flows the walk reads.
-            steps.push(step_code(step, 0));
-        }
+        // Times and amounts in one pass, each with exactly the one division it
+        // always had; collected from slices, without a capacity check a point.
+        let points: Vec<(f64, f64)> = exact
+            .iter()
+            .map(|&(time, cents)| ((time - first) as f64 / unit, cents_to_f64(cents) / largest))
+            .collect();
+        let (steps, gap_times, gap_count) = step_codes(&exact, unit);
         let mut flows = Cashflows {
             points,
             steps,
@@ -1268,10 +1377,10 @@ impl Cashflows {
             norstrom_reach: 0.0,
             last: std::cell::Cell::new(None),
         };
-        flows.sign_changes = flows
-            .points
+        // An amount in f64 has the sign of its cents (none is zero).
+        flows.sign_changes = exact
             .windows(2)
-            .filter(|pair| (pair[0].1 < 0.0) != (pair[1].1 < 0.0))
+            .filter(|pair| (pair[0].1 < 0) != (pair[1].1 < 0))
             .count();
         // Flows that Norstrom's criterion may answer for are grouped only when the
         // walk needs them ([`Cashflows::preferred_root`]).
@@ -1313,11 +1422,12 @@ impl Cashflows {
     }
 
     /// Visits every point with its group ([`Cashflows::pivoted`]), time, amount,
-    /// exponent `-t · log_growth`, discount factor `exp(exponent)` and the number of
-    /// steps that factor was chained over (see [`Cashflows::steps`]). A chained factor carries at most `(1 + 3 |x| + 2 ·
-    /// chain) u` of relative error (`u = 2^-53`): each step's `exp` is off by `(1 + 3
-    /// |Δx|) u` and its product by `u`, and the `|Δx|` add up to `|x|`.
-    fn visit(&self, log_growth: f64, mut each: impl FnMut(usize, f64, f64, f64, f64, u32)) {
+    /// the size `|x|` of its exponent `x = -t · log_growth`, discount factor `exp(x)`
+    /// and the number of steps that factor was chained over (see [`Cashflows::steps`]; a small whole
+    /// number, kept in f64: exactly the count). A chained factor carries at most `(1 +
+    /// 3 |x| + 2 · chain) u` of relative error (`u = 2^-53`): each step's `exp` is off
+    /// by `(1 + 3 |Δx|) u` and its product by `u`, and the `|Δx|` add up to `|x|`.
+    fn visit(&self, log_growth: f64, mut each: impl FnMut(usize, f64, f64, f64, f64, f64)) {
         let mut step_factors = [0.0_f64; MAX_GAPS];
         for (factor, dt) in step_factors
             .iter_mut()
@@ -1326,20 +1436,30 @@ impl Cashflows {
             *factor = (-dt * log_growth).exp();
         }
         let mut factor = 1.0;
-        let mut chain = 0;
+        let mut chain = 0.0;
+        let log_size = log_growth.abs();
         for (&(t, amount), &code) in self.points.iter().zip(&self.steps) {
-            let exponent = -t * log_growth;
+            // `t >= 0` and rounding is symmetric: `t · |log_growth|` is `|-t ·
+            // log_growth|` to the bit, one multiplication for every point.
+            let exponent_size = t * log_size;
             // The step's fourth bit marks a fresh factor (`step_code`).
             if code & 8 != 0 {
-                factor = exponent.exp();
-                chain = 0;
+                factor = (-t * log_growth).exp();
+                chain = 0.0;
             } else {
                 // Every other step is below MAX_GAPS: the mask only spares the
                 // bounds check.
                 factor *= step_factors[usize::from(code) & (MAX_GAPS - 1)];
-                chain += 1;
+                chain += 1.0;
             }
-            each(usize::from(code >> 4), t, amount, exponent, factor, chain);
+            each(
+                usize::from(code >> 4),
+                t,
+                amount,
+                exponent_size,
+                factor,
+                chain,
+            );
         }
     }
 
@@ -1415,19 +1535,22 @@ impl Cashflows {
         let mut slope = NeumaierSum::default();
         let mut noise = 0.0;
         let mut squares = 0.0;
-        self.visit(rate.ln_1p(), |_, t, amount, exponent, factor, chain| {
-            let term = amount * factor;
-            sum.add(term);
-            let weighted = t * term;
-            slope.add(-weighted);
-            // Only Halley's step reads it: a plain sum is enough.
-            if CURVATURE {
-                squares += t * weighted;
-            }
-            // exp(x) is off by about |x| ulps when x itself is rounded, a chained
-            // factor by one more per step, plus the ulps of the product and the sum.
-            noise += term.abs() * (3.0 + exponent.abs() + f64::from(chain));
-        });
+        self.visit(
+            rate.ln_1p(),
+            |_, t, amount, exponent_size, factor, chain| {
+                let term = amount * factor;
+                sum.add(term);
+                let weighted = t * term;
+                slope.add(-weighted);
+                // Only Halley's step reads it: a plain sum is enough.
+                if CURVATURE {
+                    squares += t * weighted;
+                }
+                // exp(x) is off by about |x| ulps when x itself is rounded, a chained
+                // factor by one more per step, plus the ulps of the product and the sum.
+                noise += term.abs() * (3.0 + exponent_size + chain);
+            },
+        );
         let growth = 1.0 + rate;
         let slope = slope.total();
         let evaluation = Evaluation {
@@ -1512,12 +1635,15 @@ impl Cashflows {
         let mut sum = NeumaierSum::default();
         let mut slope = NeumaierSum::default();
         let mut noise = 0.0;
-        self.visit(root.ln_1p(), |_, t, amount, exponent, factor, chain| {
-            let term = amount * factor;
-            sum.add(term);
-            slope.add(-t * term);
-            noise += term.abs() * (4.0 + 4.0 * exponent.abs() + 2.0 * f64::from(chain));
-        });
+        self.visit(
+            root.ln_1p(),
+            |_, t, amount, exponent_size, factor, chain| {
+                let term = amount * factor;
+                sum.add(term);
+                slope.add(-t * term);
+                noise += term.abs() * (4.0 + 4.0 * exponent_size + 2.0 * chain);
+            },
+        );
         let slope = slope.total() / (1.0 + root);
         let bound = 2.0 * (sum.total().abs() + noise * f64::EPSILON) / slope.abs()
             + 4.0 * f64::EPSILON * root.abs();
@@ -1660,14 +1786,21 @@ impl Cashflows {
     /// 0.1 when it is not finite or lies outside `-0.9..=10`.
     fn opening_rate(&self) -> f64 {
         // Per side (inflows, outflows): Σ |a|, Σ t |a|, Σ t² |a|.
-        let mut moments = [[0.0_f64; 3]; 2];
-        for &(t, amount) in &self.points {
-            let side = &mut moments[usize::from(amount < 0.0)];
-            let size = amount.abs();
+        let (mut inflows, mut outflows) = ([0.0_f64; 3], [0.0_f64; 3]);
+        let add = |side: &mut [f64; 3], t: f64, size: f64| {
             side[0] += size;
             side[1] += t * size;
             side[2] += t * t * size;
+        };
+        // A branch per side (not an index), so that the sums stay in registers.
+        for &(t, amount) in &self.points {
+            if amount < 0.0 {
+                add(&mut outflows, t, -amount);
+            } else {
+                add(&mut inflows, t, amount);
+            }
         }
+        let moments = [inflows, outflows];
         let [(in_mean, in_variance), (out_mean, out_variance)] = moments.map(|[a, at, att]| {
             let mean = at / a;
             (mean, att / a - mean * mean)
@@ -3198,5 +3331,94 @@ mod tests {
             flows.closest_root().map(f64::to_bits),
             closest_root_cell_by_cell(&flows).map(f64::to_bits)
         );
+    }
+
+    /// Step codes worked by hand: gaps 31, 28, 31, 30 and 180 days (the last too
+    /// long for the table, searched for) take indices 0, 1, 0, 2 and 3 in the order
+    /// first seen, the first point is fresh, and so is every 32nd and every point
+    /// whose gap is a ninth distinct one.
+    #[test]
+    fn step_codes_by_hand() {
+        let terms: Vec<(i64, i128)> = [0, 31, 59, 90, 120, 300]
+            .into_iter()
+            .map(|t| (t, 1))
+            .collect();
+        let (steps, gap_times, gap_count) = step_codes(&terms, 365.0);
+        assert_eq!(steps, [8, 0, 1, 0, 2, 3]);
+        assert_eq!(gap_count, 4);
+        assert_eq!(
+            gap_times[..4],
+            [31.0 / 365.0, 28.0 / 365.0, 30.0 / 365.0, 180.0 / 365.0]
+        );
+        // 33 points a day apart: the 33rd (index 32) starts a new chain.
+        let daily: Vec<(i64, i128)> = (0..33).map(|t| (t, 1)).collect();
+        let (steps, _, gap_count) = step_codes(&daily, 1.0);
+        assert_eq!((steps[0], steps[1], steps[31], steps[32]), (8, 0, 0, 8));
+        assert_eq!(gap_count, 1);
+        // Gaps 1 to 9 days: the ninth distinct gap has no slot.
+        let mut time = 0;
+        let widening: Vec<(i64, i128)> = (0..10)
+            .map(|gap| {
+                time += gap;
+                (time, 1)
+            })
+            .collect();
+        let (steps, _, gap_count) = step_codes(&widening, 1.0);
+        assert_eq!(steps, [8, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(gap_count, MAX_GAPS);
+    }
+
+    /// Cumulative sums worked by hand: -100, +150, -40 sum to -100, 50, 10 (lowest
+    /// -100, highest 50, one change of sign); zeros are skipped (-5, +5, +3: one
+    /// change, from - to + over the zero); amounts beyond `i64` are summed wide.
+    #[test]
+    fn cumulative_sums_by_hand() {
+        let of = |amounts: &[i128]| {
+            let exact: Vec<(i64, i128)> = amounts
+                .iter()
+                .enumerate()
+                .map(|(t, &a)| (t as i64, a))
+                .collect();
+            CumulativeSums::of(&exact).map(|s| (s.sum, s.low, s.high, s.changes))
+        };
+        assert_eq!(of(&[-100, 150, -40]), Some((10, -100, 50, 1)));
+        assert_eq!(of(&[-5, 5, 3]), Some((3, -5, 3, 1)));
+        assert_eq!(of(&[4, -9, 9, -9]), Some((-5, -5, 4, 3)));
+        let big = i128::from(i64::MAX);
+        assert_eq!(of(&[big, big, -3 * big]), Some((-big, -big, 2 * big, 1)));
+        assert_eq!(of(&[i128::MAX, 1]), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1024, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// The sums in `i64`, where they answer, are the sums in `i128`; they
+        /// answer whenever every amount is within a few bits of `i64`'s range.
+        #[test]
+        fn narrow_sums_are_the_wide_sums(
+            amounts in prop::collection::vec(
+                prop_oneof![
+                    -1_000_i128..=1_000,
+                    -(1_i128 << 61)..=(1_i128 << 61),
+                    -(1_i128 << 70)..=(1_i128 << 70),
+                ],
+                0..40,
+            )
+        ) {
+            let exact: Vec<(i64, i128)> =
+                amounts.iter().enumerate().map(|(t, &a)| (t as i64, a)).collect();
+            let wide = CumulativeSums::wide(&exact).map(|s| (s.sum, s.low, s.high, s.changes));
+            let narrow = CumulativeSums::narrow(&exact).map(|s| (s.sum, s.low, s.high, s.changes));
+            if narrow.is_some() {
+                prop_assert_eq!(narrow, wide);
+            }
+            if amounts.iter().all(|a| a.unsigned_abs() <= 1 << 56) {
+                prop_assert!(narrow.is_some());
+            }
+            prop_assert_eq!(
+                CumulativeSums::of(&exact).map(|s| (s.sum, s.low, s.high, s.changes)),
+                wide
+            );
+        }
     }
 }
