@@ -629,9 +629,14 @@ impl<'a> Waterfall<'a> {
         // Room is made first, then the period is built and written at once: nothing
         // can unwind in between, so the compiler writes it into the `Vec`'s slot
         // instead of building it aside and copying it (as a `push` does).
+        // A lone facility's name is cloned before the period is written: the clone is an
+        // atomic operation, and after the write it would hide from the compiler that the
+        // period's facility lines are still the empty default, so that their drop would
+        // sit between reading the facility's figures and writing its line, held aside.
+        let lone = self.lone_facility_name();
         periods.extend(std::iter::once_with(|| self.period_result(&figures)));
         if let Some(p) = periods.last_mut() {
-            self.facility_lines(idx, &mut p.facilities);
+            self.facility_lines(idx, lone, &mut p.facilities);
         }
         Ok(())
     }
@@ -1131,25 +1136,39 @@ impl<'a> Waterfall<'a> {
         }
     }
 
-    /// Writes every facility's line of period `idx + 1`, senior first, into `lines`
-    /// (the period's, already in the run): one facility's is held in the period,
-    /// written in place rather than built aside and copied.
-    #[inline(always)]
-    fn facility_lines(&self, idx: usize, lines: &mut PeriodFacilities) {
-        match self.plan.facilities.len() {
-            1 => *lines = PeriodFacilities::one(self.facility_period(0, idx)),
-            n => *lines = (0..n).map(|i| self.facility_period(i, idx)).collect(),
+    /// The name of the run's facility when it has exactly one, for its line
+    /// ([`Waterfall::facility_lines`]).
+    fn lone_facility_name(&self) -> Option<Arc<str>> {
+        match &self.names[..] {
+            [name] => Some(Arc::clone(name)),
+            _ => None,
         }
     }
 
-    /// Facility `i`'s line of period `idx + 1`.
+    /// Writes every facility's line of period `idx + 1`, senior first, into `lines`
+    /// (the period's, already in the run): a lone facility's, named `lone`
+    /// ([`Waterfall::lone_facility_name`]), is held in the period, written in place
+    /// rather than built aside and copied.
     #[inline(always)]
-    fn facility_period(&self, i: usize, idx: usize) -> FacilityPeriod {
+    fn facility_lines(&self, idx: usize, lone: Option<Arc<str>>, lines: &mut PeriodFacilities) {
+        match lone {
+            Some(name) => *lines = PeriodFacilities::one(self.facility_period(0, idx, name)),
+            None => {
+                *lines = (0..self.names.len())
+                    .map(|i| self.facility_period(i, idx, Arc::clone(&self.names[i])))
+                    .collect()
+            }
+        }
+    }
+
+    /// Facility `i`'s line of period `idx + 1`, under its `name`.
+    #[inline(always)]
+    fn facility_period(&self, i: usize, idx: usize, name: Arc<str>) -> FacilityPeriod {
         let f = &self.plan.facilities[i];
         let s = &self.facilities[i];
         let flows = &s.paid;
         FacilityPeriod {
-            name: Arc::clone(&self.names[i]),
+            name,
             rank: f.rank,
             opening: s.due.opening,
             draws: s.due.draws,
