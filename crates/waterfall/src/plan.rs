@@ -629,30 +629,21 @@ mod tests {
 
         /// The running totals give [`Plan::dsra_target`]'s target, which sums each
         /// window's rows, in every period (and past the last), for exposures of every
-        /// sign, 0 and the senior commitment.
+        /// sign, 0 and the senior commitment: the plan's totals, and totals built again
+        /// for a plan holding totals over another number of periods.
         #[test]
-        fn reserve_targets_are_the_window_sums(deal in arb_deal(Debt::Any), cents in -1_000_000_000_i64..1_000_000_000_000) {
+        fn reserve_targets_are_the_window_sums(deal in arb_deal(Debt::Any), cents in -1_000_000_000_i64..1_000_000_000_000, longer in 1_usize..4) {
             let deal = valid(deal);
             let plan = Plan::new(&deal).map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let targets = ReserveTargets::new(&plan, &deal);
-            let commitment = plan.senior().map_or(Money::ZERO, |s| s.commitment);
-            let some = Money::from_cents(cents);
-            for k in 0..=plan.calendar.len() + 1 {
-                for (balance, undrawn) in [
-                    (Money::ZERO, Money::ZERO),
-                    (commitment, Money::ZERO),
-                    (Money::ZERO, commitment),
-                    (some, Money::ZERO),
-                    (some, -some),
-                    (-some, some),
-                    (Money::from_cents(1), Money::ZERO),
-                ] {
-                    prop_assert_eq!(
-                        targets.target(k, balance, undrawn),
-                        plan.dsra_target(&deal, k, balance, undrawn),
-                        "period {}, balance {}, undrawn {}", k, balance, undrawn
-                    );
-                }
+            for f in &plan.facilities {
+                prop_assert_eq!(f.totals.periods(), plan.calendar.len());
+            }
+            let mut other = plan.clone();
+            for f in &mut other.facilities {
+                f.totals = Arc::new(ScheduleTotals::new(&f.schedule, plan.calendar.len() + longer));
+            }
+            for targets in [ReserveTargets::new(&plan, &deal), ReserveTargets::new(&other, &deal)] {
+                reserve_targets_match(&plan, &deal, &targets, cents)?;
             }
         }
 
@@ -676,6 +667,39 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Checks `targets` against [`Plan::dsra_target`] in every period of `plan` (and
+    /// past the last), for exposures of every sign, 0 and the senior commitment.
+    fn reserve_targets_match(
+        plan: &Plan,
+        deal: &Deal,
+        targets: &ReserveTargets,
+        cents: i64,
+    ) -> Result<(), TestCaseError> {
+        let commitment = plan.senior().map_or(Money::ZERO, |s| s.commitment);
+        let some = Money::from_cents(cents);
+        for k in 0..=plan.calendar.len() + 1 {
+            for (balance, undrawn) in [
+                (Money::ZERO, Money::ZERO),
+                (commitment, Money::ZERO),
+                (Money::ZERO, commitment),
+                (some, Money::ZERO),
+                (some, -some),
+                (-some, some),
+                (Money::from_cents(1), Money::ZERO),
+            ] {
+                prop_assert_eq!(
+                    targets.target(k, balance, undrawn),
+                    plan.dsra_target(deal, k, balance, undrawn),
+                    "period {}, balance {}, undrawn {}",
+                    k,
+                    balance,
+                    undrawn
+                );
+            }
+        }
+        Ok(())
     }
 
     /// A curve's equal values written with other digits (`0.035` and `0.0350`) give
