@@ -77,19 +77,27 @@ pub(crate) fn run_waterfall(deal: &ValidDeal, plan: &Plan) -> Result<Outcome, Ru
     })
 }
 
-/// Gives each period its range of the run's events, which are in period order.
+/// Gives each period with events its range of the run's events, which are in period
+/// order; a period without keeps none. Period `k` is `periods[k - 1]`.
 fn share_events(events: &Arc<Vec<Event>>, periods: &mut [PeriodResult]) {
     let mut start = 0;
-    for p in periods {
+    while let Some(first) = events.get(start) {
+        let k = first.period();
         let end = start
             + events[start..]
                 .iter()
-                .take_while(|e| e.period() == p.period)
+                .take_while(|e| e.period() == k)
                 .count();
-        p.events = PeriodEvents::shared(events, start..end);
+        let p = k.checked_sub(1).and_then(|idx| periods.get_mut(idx));
+        debug_assert!(
+            p.as_ref().is_some_and(|p| p.period == k),
+            "event of period {k}"
+        );
+        if let Some(p) = p {
+            p.events = PeriodEvents::shared(events, start..end);
+        }
         start = end;
     }
-    debug_assert_eq!(start, events.len(), "every event falls in a period");
 }
 
 /// Checks that every per-period and per-payment line of the plan covers its calendar
