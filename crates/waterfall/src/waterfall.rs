@@ -413,6 +413,9 @@ struct Waterfall<'a> {
     cut_draws: Vec<(usize, usize, Money)>,
     /// The first capex payment of the periods not yet run ([`Waterfall::capex_of`]).
     capex_next: usize,
+    /// True when a facility's close schedule breaches its cap in some period
+    /// ([`Waterfall::schedule_breach_events`]).
+    any_breach: bool,
 }
 
 /// The covenants' levels (section 11), each prepared once to test a ratio every period.
@@ -477,6 +480,7 @@ impl<'a> Waterfall<'a> {
             levels: Levels::of(deal),
             cut_draws: Vec::new(),
             capex_next: 0,
+            any_breach: plan.facilities.iter().any(|f| !f.breaches.is_empty()),
         }
     }
 
@@ -652,6 +656,9 @@ impl<'a> Waterfall<'a> {
     /// The event `schedule_breach` (section 11) of every facility whose close schedule
     /// breaches its cap in period `k`.
     fn schedule_breach_events(&mut self, k: usize) {
+        if !self.any_breach {
+            return;
+        }
         for (f, name) in self.plan.facilities.iter().zip(&self.names) {
             for b in f.breaches.iter().filter(|b| b.period == k) {
                 self.events.push(Event::ScheduleBreach {
