@@ -34,7 +34,7 @@ pub use operations::{
 };
 pub use plan::{
     facility_rate, halfway_period, shocked_facility_rate, shocked_facility_rates, terminal_value,
-    CapexLine, FacilityPlan, Plan,
+    CapexLine, FacilityPlan, Plan, ScheduleTotals,
 };
 pub use run::{
     run, run_plan, run_plan_with, Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodEvents,

@@ -75,6 +75,47 @@ pub struct FacilityPlan {
     /// Window periods whose scheduled debt service exceeds the cap (fixed amount
     /// with a `target_dscr`).
     pub breaches: Vec<ScheduleBreach>,
+    /// The close schedule's running totals over the calendar, for the DSRA targets
+    /// (shared by the plans cloned from this one, as the schedule is).
+    #[serde(skip)]
+    pub totals: Arc<ScheduleTotals>,
+}
+
+/// A close schedule's running totals over a calendar of `N` periods: `Σ_{j <= i}
+/// (interest_j + commitment_fee_j)` and `Σ_{j <= i} p_j` for `i = 0..=N`, so that the
+/// sums over a window of periods are two differences instead of a pass over its rows
+/// (the same integer sums in cents). Built once with the schedule, at close.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScheduleTotals {
+    /// `Σ_{j <= i} (interest_j + commitment_fee_j)`, `i = 0..=N`.
+    carry: Vec<Money>,
+    /// `Σ_{j <= i} p_j`, `i = 0..=N`.
+    principal: Vec<Money>,
+}
+
+impl ScheduleTotals {
+    /// The running totals of `schedule` over periods `1..=n` (a period past its rows
+    /// adds 0).
+    pub fn new(schedule: &Schedule, n: usize) -> ScheduleTotals {
+        let (mut carry, mut principal) = (Vec::with_capacity(n + 1), Vec::with_capacity(n + 1));
+        let (mut c, mut p) = (Money::ZERO, Money::ZERO);
+        carry.push(c);
+        principal.push(p);
+        for j in 1..=n {
+            if let Some(row) = schedule.row(j) {
+                c += row.interest + row.commitment_fee;
+                p += row.principal;
+            }
+            carry.push(c);
+            principal.push(p);
+        }
+        ScheduleTotals { carry, principal }
+    }
+
+    /// The number of periods they run over, `N` (the totals hold `N + 1` sums).
+    pub fn periods(&self) -> usize {
+        self.carry.len() - 1
+    }
 }
 
 impl FacilityPlan {
@@ -243,60 +284,47 @@ fn covered_exposure(balance: Money, undrawn: Money, cover: impl FnOnce(Money) ->
     }
 }
 
-/// [`Plan::dsra_target`] with the senior schedule's sums over every window fixed once
-/// per run: running totals of `interest_j + commitment_fee_j` and of `p_j`, so that a
-/// window's sums are two differences instead of a pass over its rows (the same
-/// integer sums in cents, so the same target).
+/// [`Plan::dsra_target`] with the senior schedule's sums over every window read from
+/// its running totals ([`FacilityPlan::totals`], built at close): a window's sums are
+/// two differences instead of a pass over its rows (the same integer sums in cents, so
+/// the same target).
 #[derive(Clone, Debug)]
 pub(crate) struct ReserveTargets {
     /// Periods of a window: `months / m`.
     span: usize,
-    /// `Σ_{j <= i} (interest_j + commitment_fee_j)` for `i = 0..=N`; empty when the
-    /// target is always 0 (no senior facility or no reserve).
-    carry: Vec<Money>,
-    /// `Σ_{j <= i} p_j` for `i = 0..=N`.
-    principal: Vec<Money>,
+    /// The senior schedule's running totals over the calendar; `None` when the target
+    /// is always 0 (no senior facility or no reserve).
+    totals: Option<Arc<ScheduleTotals>>,
 }
 
 impl ReserveTargets {
-    /// The running totals of `plan`'s senior schedule over its calendar.
+    /// The running totals of `plan`'s senior schedule over its calendar: the plan's,
+    /// built again only for a plan whose calendar is not the one they were built over.
     pub(crate) fn new(plan: &Plan, deal: &Deal) -> ReserveTargets {
         let n = plan.calendar.len();
         let span = plan.reserve_window(deal, 0).count();
-        let (mut carry, mut principal) = (Vec::new(), Vec::new());
-        if let (Some(s), Some(_)) = (plan.senior(), &deal.reserve) {
-            carry.reserve(n + 1);
-            principal.reserve(n + 1);
-            let (mut c, mut p) = (Money::ZERO, Money::ZERO);
-            carry.push(c);
-            principal.push(p);
-            for j in 1..=n {
-                if let Some(row) = s.schedule.row(j) {
-                    c += row.interest + row.commitment_fee;
-                    p += row.principal;
-                }
-                carry.push(c);
-                principal.push(p);
-            }
-        }
+        let totals = match (plan.senior(), &deal.reserve) {
+            (Some(s), Some(_)) if s.totals.periods() == n => Some(Arc::clone(&s.totals)),
+            (Some(s), Some(_)) => Some(Arc::new(ScheduleTotals::new(&s.schedule, n))),
+            _ => None,
+        };
         ReserveTargets {
             span: span.min(n),
-            carry,
-            principal,
+            totals,
         }
     }
 
     /// [`Plan::dsra_target`] at step 5 of period `k`.
     pub(crate) fn target(&self, k: usize, balance: Money, undrawn: Money) -> Money {
-        if self.carry.is_empty() {
+        let Some(totals) = &self.totals else {
             return Money::ZERO;
-        }
+        };
         covered_exposure(balance, undrawn, |exposure| {
             // The window `k+1 ..= min(k + span, N)`, empty from `k = N` on.
-            let n = self.carry.len() - 1;
+            let n = totals.periods();
             let (lo, hi) = (k.min(n), (k + self.span).min(n));
-            let carry = self.carry[hi] - self.carry[lo];
-            let principal = self.principal[hi] - self.principal[lo];
+            let carry = totals.carry[hi] - totals.carry[lo];
+            let principal = totals.principal[hi] - totals.principal[lo];
             window_cover(carry, principal, exposure)
         })
     }
@@ -517,6 +545,7 @@ fn facility_plan(
         upfront_fee,
         sweep: facility.sweep,
         terms: Arc::new(terms),
+        totals: Arc::new(ScheduleTotals::new(&schedule, basis.calendar.len())),
         schedule: Arc::new(schedule),
         breaches,
     })
@@ -600,30 +629,21 @@ mod tests {
 
         /// The running totals give [`Plan::dsra_target`]'s target, which sums each
         /// window's rows, in every period (and past the last), for exposures of every
-        /// sign, 0 and the senior commitment.
+        /// sign, 0 and the senior commitment: the plan's totals, and totals built again
+        /// for a plan holding totals over another number of periods.
         #[test]
-        fn reserve_targets_are_the_window_sums(deal in arb_deal(Debt::Any), cents in -1_000_000_000_i64..1_000_000_000_000) {
+        fn reserve_targets_are_the_window_sums(deal in arb_deal(Debt::Any), cents in -1_000_000_000_i64..1_000_000_000_000, longer in 1_usize..4) {
             let deal = valid(deal);
             let plan = Plan::new(&deal).map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let targets = ReserveTargets::new(&plan, &deal);
-            let commitment = plan.senior().map_or(Money::ZERO, |s| s.commitment);
-            let some = Money::from_cents(cents);
-            for k in 0..=plan.calendar.len() + 1 {
-                for (balance, undrawn) in [
-                    (Money::ZERO, Money::ZERO),
-                    (commitment, Money::ZERO),
-                    (Money::ZERO, commitment),
-                    (some, Money::ZERO),
-                    (some, -some),
-                    (-some, some),
-                    (Money::from_cents(1), Money::ZERO),
-                ] {
-                    prop_assert_eq!(
-                        targets.target(k, balance, undrawn),
-                        plan.dsra_target(&deal, k, balance, undrawn),
-                        "period {}, balance {}, undrawn {}", k, balance, undrawn
-                    );
-                }
+            for f in &plan.facilities {
+                prop_assert_eq!(f.totals.periods(), plan.calendar.len());
+            }
+            let mut other = plan.clone();
+            for f in &mut other.facilities {
+                f.totals = Arc::new(ScheduleTotals::new(&f.schedule, plan.calendar.len() + longer));
+            }
+            for targets in [ReserveTargets::new(&plan, &deal), ReserveTargets::new(&other, &deal)] {
+                reserve_targets_match(&plan, &deal, &targets, cents)?;
             }
         }
 
@@ -647,6 +667,39 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Checks `targets` against [`Plan::dsra_target`] in every period of `plan` (and
+    /// past the last), for exposures of every sign, 0 and the senior commitment.
+    fn reserve_targets_match(
+        plan: &Plan,
+        deal: &Deal,
+        targets: &ReserveTargets,
+        cents: i64,
+    ) -> Result<(), TestCaseError> {
+        let commitment = plan.senior().map_or(Money::ZERO, |s| s.commitment);
+        let some = Money::from_cents(cents);
+        for k in 0..=plan.calendar.len() + 1 {
+            for (balance, undrawn) in [
+                (Money::ZERO, Money::ZERO),
+                (commitment, Money::ZERO),
+                (Money::ZERO, commitment),
+                (some, Money::ZERO),
+                (some, -some),
+                (-some, some),
+                (Money::from_cents(1), Money::ZERO),
+            ] {
+                prop_assert_eq!(
+                    targets.target(k, balance, undrawn),
+                    plan.dsra_target(deal, k, balance, undrawn),
+                    "period {}, balance {}, undrawn {}",
+                    k,
+                    balance,
+                    undrawn
+                );
+            }
+        }
+        Ok(())
     }
 
     /// A curve's equal values written with other digits (`0.035` and `0.0350`) give

@@ -626,6 +626,27 @@ mod tests {
         }
     }
 
+    /// A plan whose capex payments are not in period order is refused (the run takes
+    /// each period's payments as one range of them); the same payments in order run.
+    #[test]
+    fn a_plan_with_capex_out_of_period_order_is_refused() {
+        let deal = boxflow_testkit::deals::valid(boxflow_testkit::deals::reference_deal());
+        let plan = Plan::new(&deal).expect("the reference deal has a plan");
+        let periods: Vec<usize> = plan.capex.iter().map(|c| c.period).collect();
+        assert!(periods.windows(2).any(|w| w[0] < w[1]), "{periods:?}");
+        let mut reversed = plan.clone();
+        reversed.capex = plan.capex.iter().rev().cloned().collect::<Vec<_>>().into();
+        for f in &mut reversed.facilities {
+            f.draws.reverse();
+        }
+        let refused = run_plan(&deal, reversed).err();
+        assert!(
+            matches!(&refused, Some(RunError::Invalid(m)) if m.contains("not in period order")),
+            "{refused:?}"
+        );
+        assert!(run_plan(&deal, plan).is_ok());
+    }
+
     /// An `opex_shortfall` of `period` whose shortfall is `cents`.
     fn shortfall(period: usize, cents: i64) -> Event {
         let m = Money::from_cents(cents);

@@ -14,6 +14,7 @@
 //! [`Waterfall::pay`] or [`Waterfall::receive`]; each step adds what it paid to the
 //! period's paid figures ([`PeriodFlows`], [`LenderFlows`]) as it posts it.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use boxflow_core::{Level, Money, MoneyRatio};
@@ -76,23 +77,33 @@ pub(crate) fn run_waterfall(deal: &ValidDeal, plan: &Plan) -> Result<Outcome, Ru
     })
 }
 
-/// Gives each period its range of the run's events, which are in period order.
+/// Gives each period with events its range of the run's events, which are in period
+/// order; a period without keeps none. Period `k` is `periods[k - 1]`.
 fn share_events(events: &Arc<Vec<Event>>, periods: &mut [PeriodResult]) {
     let mut start = 0;
-    for p in periods {
+    while let Some(first) = events.get(start) {
+        let k = first.period();
         let end = start
             + events[start..]
                 .iter()
-                .take_while(|e| e.period() == p.period)
+                .take_while(|e| e.period() == k)
                 .count();
-        p.events = PeriodEvents::shared(events, start..end);
+        let p = k.checked_sub(1).and_then(|idx| periods.get_mut(idx));
+        debug_assert!(
+            p.as_ref().is_some_and(|p| p.period == k),
+            "event of period {k}"
+        );
+        if let Some(p) = p {
+            p.events = PeriodEvents::shared(events, start..end);
+        }
         start = end;
     }
-    debug_assert_eq!(start, events.len(), "every event falls in a period");
 }
 
 /// Checks that every per-period and per-payment line of the plan covers its calendar
-/// and capex, so that the run can index them.
+/// and capex, so that the run can index them, and that its capex payments are in
+/// period order (as [`Plan::capex`], ordered by date, is), so that each period's
+/// payments are one range of them ([`Waterfall::capex_of`]).
 fn check_shape(plan: &Plan) -> Result<(), RunError> {
     let n = plan.calendar.len();
     let short = |what: &str| {
@@ -111,6 +122,11 @@ fn check_shape(plan: &Plan) -> Result<(), RunError> {
         if f.rates.len() != n || f.draws.len() != plan.capex.len() {
             return short("facility rates or draws");
         }
+    }
+    if !plan.capex.windows(2).all(|w| w[0].period <= w[1].period) {
+        return Err(RunError::Invalid(
+            "the plan's capex payments are not in period order".to_string(),
+        ));
     }
     if u32::try_from(n).is_err() {
         return Err(RunError::Invalid(format!(
@@ -395,6 +411,11 @@ struct Waterfall<'a> {
     levels: Levels,
     /// The draws cut to the balance so far ([`Outcome::cut_draws`]).
     cut_draws: Vec<(usize, usize, Money)>,
+    /// The first capex payment of the periods not yet run ([`Waterfall::capex_of`]).
+    capex_next: usize,
+    /// True when a facility's close schedule breaches its cap in some period
+    /// ([`Waterfall::schedule_breach_events`]).
+    any_breach: bool,
 }
 
 /// The covenants' levels (section 11), each prepared once to test a ratio every period.
@@ -458,7 +479,24 @@ impl<'a> Waterfall<'a> {
             reserve: ReserveTargets::new(plan, deal),
             levels: Levels::of(deal),
             cut_draws: Vec::new(),
+            capex_next: 0,
+            any_breach: plan.facilities.iter().any(|f| !f.breaches.is_empty()),
         }
+    }
+
+    /// The capex payments of period `k` (0 for closing), as a range of [`Plan::capex`]:
+    /// the payments are in period order ([`check_shape`]) and the periods are run in
+    /// order, so those of `k` are the ones from the first not yet taken whose period
+    /// is `k`. Takes them.
+    fn capex_of(&mut self, k: usize) -> Range<usize> {
+        let start = self.capex_next;
+        let end = start
+            + self.plan.capex[start..]
+                .iter()
+                .take_while(|c| c.period == k)
+                .count();
+        self.capex_next = end;
+        start..end
     }
 
     /// Opens the payments of `period` on `date`, with no cash available yet.
@@ -528,12 +566,7 @@ impl<'a> Waterfall<'a> {
         }
         let prepayment = deal.contract.prepayment;
         self.receive(Step::Closing, Account::Customer, prepayment);
-        let capex: Money = plan
-            .capex
-            .iter()
-            .filter(|c| c.period == 0)
-            .map(|c| c.amount)
-            .sum();
+        let capex: Money = plan.capex[self.capex_of(0)].iter().map(|c| c.amount).sum();
         let upfront_fees: Vec<(Arc<str>, Money)> = plan
             .facilities
             .iter()
@@ -571,10 +604,11 @@ impl<'a> Waterfall<'a> {
         let k = idx + 1;
         let end = plan.calendar.periods()[idx].end;
         let ops = &plan.operations[idx];
+        let capex = self.capex_of(k);
         self.flows = PeriodFlows::default();
         self.schedule_breach_events(k);
-        let equity = self.capex_draws(k);
-        self.accrue(idx)?;
+        let equity = self.capex_draws(k, capex.clone());
+        self.accrue(idx, capex)?;
         self.begin(k, end);
         let prepayment_opening = self.collect(ops);
         let opex_due = self.step_opex(ops.opex);
@@ -607,9 +641,14 @@ impl<'a> Waterfall<'a> {
         // Room is made first, then the period is built and written at once: nothing
         // can unwind in between, so the compiler writes it into the `Vec`'s slot
         // instead of building it aside and copying it (as a `push` does).
+        // A lone facility's name is cloned before the period is written: the clone is an
+        // atomic operation, and after the write it would hide from the compiler that the
+        // period's facility lines are still the empty default, so that their drop would
+        // sit between reading the facility's figures and writing its line, held aside.
+        let lone = self.lone_facility_name();
         periods.extend(std::iter::once_with(|| self.period_result(&figures)));
         if let Some(p) = periods.last_mut() {
-            self.facility_lines(idx, &mut p.facilities);
+            self.facility_lines(idx, lone, &mut p.facilities);
         }
         Ok(())
     }
@@ -617,6 +656,9 @@ impl<'a> Waterfall<'a> {
     /// The event `schedule_breach` (section 11) of every facility whose close schedule
     /// breaches its cap in period `k`.
     fn schedule_breach_events(&mut self, k: usize) {
+        if !self.any_breach {
+            return;
+        }
         for (f, name) in self.plan.facilities.iter().zip(&self.names) {
             for b in f.breaches.iter().filter(|b| b.period == k) {
                 self.events.push(Event::ScheduleBreach {
@@ -632,8 +674,9 @@ impl<'a> Waterfall<'a> {
     /// Capex inside the term (section 4): "a capex payment in period k is funded on its
     /// own date by its draws and an equity contribution, outside the operating
     /// waterfall"; equity pays `payment - Σ draws`. Opens each facility's figures of
-    /// the period and returns the period's equity contribution.
-    fn capex_draws(&mut self, k: usize) -> Money {
+    /// the period and returns the period's equity contribution; `capex` is the period's
+    /// payments ([`Waterfall::capex_of`]).
+    fn capex_draws(&mut self, k: usize, capex: Range<usize>) -> Money {
         let (deal, plan) = (self.deal, self.plan);
         for (s, f) in self.facilities.iter_mut().zip(&plan.facilities) {
             s.due = FacilityDue {
@@ -645,7 +688,8 @@ impl<'a> Waterfall<'a> {
         }
         let mut equity_k = Money::ZERO;
         let period = ledger_period(k);
-        for (j, line) in plan.capex.iter().enumerate().filter(|(_, c)| c.period == k) {
+        for j in capex {
+            let line = &plan.capex[j];
             let date = line.effective_date(deal.close);
             let mut drawn = Money::ZERO;
             for (i, f) in plan.facilities.iter().enumerate() {
@@ -693,8 +737,8 @@ impl<'a> Waterfall<'a> {
     /// "`commitment_fee_k = round2(undrawn_k · commitment_fee · yf(start_k, end_k))`,
     /// undrawn at the period's start". With them the close schedule's `p_k` and
     /// `principal_due_k = min(p_k, balance after draws - principal arrears)`, floored
-    /// at 0 (section 11).
-    fn accrue(&mut self, idx: usize) -> Result<(), RunError> {
+    /// at 0 (section 11). `capex` is the period's payments ([`Waterfall::capex_of`]).
+    fn accrue(&mut self, idx: usize, capex: Range<usize>) -> Result<(), RunError> {
         let (deal, plan) = (self.deal, self.plan);
         let k = idx + 1;
         let period = &plan.calendar.periods()[idx];
@@ -702,12 +746,10 @@ impl<'a> Waterfall<'a> {
             let (day_count, rate) = (f.terms.day_count, f.rates[idx]);
             let whole_period = day_count.period_fraction(period);
             let mut interest = accrued(rate, whole_period, s.due.opening)?;
-            for (j, (line, draw)) in plan.capex.iter().zip(&f.draws).enumerate() {
-                if line.period == k {
-                    let from = line.effective_date(deal.close).max(period.start);
-                    let draw = s.due.draw_on(j, *draw);
-                    interest += accrued(rate, day_count.fraction(from, period.end), draw)?;
-                }
+            for j in capex.clone() {
+                let from = plan.capex[j].effective_date(deal.close).max(period.start);
+                let draw = s.due.draw_on(j, f.draws[j]);
+                interest += accrued(rate, day_count.fraction(from, period.end), draw)?;
             }
             s.due.interest = interest;
             s.due.commitment_fee = accrued(f.terms.commitment_fee, whole_period, s.due.undrawn)?;
@@ -1036,13 +1078,16 @@ impl<'a> Waterfall<'a> {
             .senior
             .map_or(Money::ZERO, |s| self.facilities[s].balance);
         let ltv = MoneyRatio::new(balance, book_value);
-        let max_ltv = self.deal.covenants.as_ref().and_then(|c| c.max_ltv);
-        if let (Some(max_ltv), Some(level)) = (max_ltv, self.levels.max_ltv) {
-            let breach = match ltv {
-                Some(l) => l.is_above_level(&level),
-                None => balance.is_positive(),
-            };
-            if breach {
+        let Some(level) = &self.levels.max_ltv else {
+            return (book_value, ltv);
+        };
+        let breach = match ltv {
+            Some(l) => l.is_above_level(level),
+            None => balance.is_positive(),
+        };
+        if breach {
+            // `levels.max_ltv` is set exactly when the covenant is ([`Levels::of`]).
+            if let Some(max_ltv) = self.deal.covenants.as_ref().and_then(|c| c.max_ltv) {
                 self.events.push(Event::LtvBreach {
                     period: self.period,
                     ltv,
@@ -1106,25 +1151,39 @@ impl<'a> Waterfall<'a> {
         }
     }
 
-    /// Writes every facility's line of period `idx + 1`, senior first, into `lines`
-    /// (the period's, already in the run): one facility's is held in the period,
-    /// written in place rather than built aside and copied.
-    #[inline(always)]
-    fn facility_lines(&self, idx: usize, lines: &mut PeriodFacilities) {
-        match self.plan.facilities.len() {
-            1 => *lines = PeriodFacilities::one(self.facility_period(0, idx)),
-            n => *lines = (0..n).map(|i| self.facility_period(i, idx)).collect(),
+    /// The name of the run's facility when it has exactly one, for its line
+    /// ([`Waterfall::facility_lines`]).
+    fn lone_facility_name(&self) -> Option<Arc<str>> {
+        match &self.names[..] {
+            [name] => Some(Arc::clone(name)),
+            _ => None,
         }
     }
 
-    /// Facility `i`'s line of period `idx + 1`.
+    /// Writes every facility's line of period `idx + 1`, senior first, into `lines`
+    /// (the period's, already in the run): a lone facility's, named `lone`
+    /// ([`Waterfall::lone_facility_name`]), is held in the period, written in place
+    /// rather than built aside and copied.
     #[inline(always)]
-    fn facility_period(&self, i: usize, idx: usize) -> FacilityPeriod {
+    fn facility_lines(&self, idx: usize, lone: Option<Arc<str>>, lines: &mut PeriodFacilities) {
+        match lone {
+            Some(name) => *lines = PeriodFacilities::one(self.facility_period(0, idx, name)),
+            None => {
+                *lines = (0..self.names.len())
+                    .map(|i| self.facility_period(i, idx, Arc::clone(&self.names[i])))
+                    .collect()
+            }
+        }
+    }
+
+    /// Facility `i`'s line of period `idx + 1`, under its `name`.
+    #[inline(always)]
+    fn facility_period(&self, i: usize, idx: usize, name: Arc<str>) -> FacilityPeriod {
         let f = &self.plan.facilities[i];
         let s = &self.facilities[i];
         let flows = &s.paid;
         FacilityPeriod {
-            name: Arc::clone(&self.names[i]),
+            name,
             rank: f.rank,
             opening: s.due.opening,
             draws: s.due.draws,
