@@ -4,6 +4,13 @@
 //! - `parse_size_run`: parse + size + run end to end (target: ≤ 2 ms);
 //! - `run_sized_600`: the reference deal stretched to a 600-month contract, sized,
 //!   then run (target: about 10× `run_sized`: the loop's cost is linear in periods).
+//!
+//! The two `run_sized` benches drop each run inside the timed routine, as a stress
+//! grid drops each point's run: the drop is part of a run's cost, and a batch of
+//! runs kept alive and freed together (criterion's `iter_batched` otherwise returns
+//! them after the batch) has glibc hand a 600-month batch's megabytes back to the
+//! kernel and fault them in again for the next batch, a cost of the bench's batching
+//! that no workload has (docs/performance.md, the thirtieth pass).
 
 use boxflow::core::Money;
 use boxflow::deal::ValidDeal;
@@ -26,7 +33,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("run_sized", |b| {
         b.iter_batched(
             || plan.clone(),
-            |p| black_box(run_plan(&deal, p).expect("runs")),
+            |p| drop(black_box(run_plan(&deal, p).expect("runs"))),
             BatchSize::SmallInput,
         )
     });
@@ -36,7 +43,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("run_sized_600", |b| {
         b.iter_batched(
             || long_plan.clone(),
-            |p| black_box(run_plan(&long, p).expect("runs")),
+            |p| drop(black_box(run_plan(&long, p).expect("runs"))),
             BatchSize::SmallInput,
         )
     });

@@ -418,6 +418,19 @@ struct Waterfall<'a> {
     any_breach: bool,
 }
 
+/// The transfers a run is expected to post, reserved at once: four a period for the
+/// box's own steps (collections, opex, fees, distribution) and four for each facility
+/// (interest, principal, a reserve or lock-up movement), over the periods, closing and
+/// the end of the run, and a draw and an equity payment a capex payment. The reference
+/// deal posts about five a period: the reservation holds a run without growing, and
+/// stays small enough for a long deal's run (600 periods: about 150 KB) to be served
+/// from the allocator's free memory instead of fresh pages (docs/performance.md, the
+/// thirtieth pass). A run that posts more grows the ledger as any `Vec` grows.
+fn ledger_capacity(plan: &Plan) -> usize {
+    let facilities = plan.facilities.len();
+    (4 + 4 * facilities) * (plan.calendar.len() + 2) + (1 + facilities) * plan.capex.len()
+}
+
 /// The covenants' levels (section 11), each prepared once to test a ratio every period.
 #[derive(Clone, Copy, Debug, Default)]
 struct Levels {
@@ -456,8 +469,7 @@ impl<'a> Waterfall<'a> {
             deal,
             plan,
             senior: plan.facilities.iter().position(|f| f.rank == Rank::Senior),
-            // About twenty transfers a period with one facility.
-            ledger: Ledger::with_capacity(24 * (plan.calendar.len() + 2)),
+            ledger: Ledger::with_capacity(ledger_capacity(plan)),
             facilities: vec![FacilityState::default(); plan.facilities.len()],
             dsra: Money::ZERO,
             lockup: Money::ZERO,
