@@ -97,7 +97,7 @@ points=10000
 # around the run), ROUNDS times.
 python3 - "$tmp/venv/bin/python" "$tmp/peer_box.py" "$runs" "$rounds" "$boxflow" \
     "$root/fixtures/reference.toml" "$grid" "$points" "$tmp" <<'PY' \
-    || skip "a round failed: $(tail -n 1 "$tmp/grid.log" "$tmp/peer.log" 2>/dev/null)"
+    || skip "a round failed: $(cat "$tmp/peer.log" "$tmp/grid.log" 2>/dev/null | tail -n 1)"
 import os, resource, statistics, subprocess, sys
 python, script, runs, rounds, boxflow, deal, grid, points, tmp = sys.argv[1:10]
 runs, rounds, points = int(runs), int(rounds), int(points)

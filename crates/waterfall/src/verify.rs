@@ -506,186 +506,89 @@ mod tests {
     /// A figure's name, a change of it, and whether the change breaks an invariant.
     type Nudge = (&'static str, fn(&mut PeriodResult), bool);
 
+    /// `(name, |p| p.figure += cents, breaks)`: a nudge of one of a period's figures
+    /// by `cents` (`= cents` to set it).
+    macro_rules! nudge {
+        ($name:expr, p.$($field:ident$([$i:literal])?).+ += $cents:literal, $breaks:expr) => {
+            (
+                $name,
+                |p: &mut PeriodResult| p.$($field$([$i])?).+ += Money::from_cents($cents),
+                $breaks,
+            )
+        };
+        ($name:expr, p.$($field:ident$([$i:literal])?).+ = $cents:literal, $breaks:expr) => {
+            (
+                $name,
+                |p: &mut PeriodResult| p.$($field$([$i])?).+ = Money::from_cents($cents),
+                $breaks,
+            )
+        };
+    }
+
     /// Each figure a period's invariants read, one cent off (the figure's name, the
     /// change, and whether an invariant reads it in an equation).
     fn nudges() -> Vec<Nudge> {
         vec![
-            (
-                "opex_paid",
-                |p: &mut PeriodResult| p.opex_paid += Money::from_cents(1),
-                true,
-            ),
-            (
-                "fees_paid",
-                |p: &mut PeriodResult| p.fees_paid += Money::from_cents(1),
-                true,
-            ),
-            (
-                "opex_due",
-                |p: &mut PeriodResult| p.opex_due += Money::from_cents(1),
-                true,
-            ),
-            (
-                "fees_due",
-                |p: &mut PeriodResult| p.fees_due += Money::from_cents(1),
-                true,
-            ),
-            (
-                "opex_arrears",
-                |p: &mut PeriodResult| p.opex_arrears += Money::from_cents(1),
-                true,
-            ),
-            (
-                "fee_arrears",
-                |p: &mut PeriodResult| p.fee_arrears += Money::from_cents(1),
-                true,
-            ),
-            (
-                "prepayment_opening",
-                |p: &mut PeriodResult| p.prepayment_opening += Money::from_cents(1),
-                true,
-            ),
-            (
-                "prepayment_closing",
-                |p: &mut PeriodResult| p.prepayment_closing += Money::from_cents(1),
-                true,
-            ),
-            (
-                "distribution",
-                |p: &mut PeriodResult| p.distribution += Money::from_cents(1),
-                true,
-            ),
-            (
-                "dsra.opening",
-                |p: &mut PeriodResult| p.dsra.opening += Money::from_cents(1),
-                true,
-            ),
-            (
-                "dsra.deposit",
-                |p: &mut PeriodResult| p.dsra.deposit += Money::from_cents(1),
-                true,
-            ),
-            (
-                "dsra.release",
-                |p: &mut PeriodResult| p.dsra.release += Money::from_cents(1),
-                true,
-            ),
-            (
-                "dsra.draw",
-                |p: &mut PeriodResult| p.dsra.draw += Money::from_cents(1),
-                true,
-            ),
-            (
-                "dsra.closing",
-                |p: &mut PeriodResult| p.dsra.closing += Money::from_cents(1),
-                true,
-            ),
-            (
-                "lockup.opening",
-                |p: &mut PeriodResult| p.lockup.opening += Money::from_cents(1),
-                true,
-            ),
-            (
-                "lockup.deposit",
-                |p: &mut PeriodResult| p.lockup.deposit += Money::from_cents(1),
-                true,
-            ),
-            (
-                "lockup.release",
-                |p: &mut PeriodResult| p.lockup.release += Money::from_cents(1),
-                true,
-            ),
-            (
-                "lockup.closing",
-                |p: &mut PeriodResult| p.lockup.closing += Money::from_cents(1),
-                true,
-            ),
-            (
-                "collections",
-                |p: &mut PeriodResult| p.operations.collections += Money::from_cents(1),
-                true,
-            ),
-            (
+            nudge!("opex_paid", p.opex_paid += 1, true),
+            nudge!("fees_paid", p.fees_paid += 1, true),
+            nudge!("opex_due", p.opex_due += 1, true),
+            nudge!("fees_due", p.fees_due += 1, true),
+            nudge!("opex_arrears", p.opex_arrears += 1, true),
+            nudge!("fee_arrears", p.fee_arrears += 1, true),
+            nudge!("prepayment_opening", p.prepayment_opening += 1, true),
+            nudge!("prepayment_closing", p.prepayment_closing += 1, true),
+            nudge!("distribution", p.distribution += 1, true),
+            nudge!("dsra.opening", p.dsra.opening += 1, true),
+            nudge!("dsra.deposit", p.dsra.deposit += 1, true),
+            nudge!("dsra.release", p.dsra.release += 1, true),
+            nudge!("dsra.draw", p.dsra.draw += 1, true),
+            nudge!("dsra.closing", p.dsra.closing += 1, true),
+            nudge!("lockup.opening", p.lockup.opening += 1, true),
+            nudge!("lockup.deposit", p.lockup.deposit += 1, true),
+            nudge!("lockup.release", p.lockup.release += 1, true),
+            nudge!("lockup.closing", p.lockup.closing += 1, true),
+            nudge!("collections", p.operations.collections += 1, true),
+            nudge!(
                 "prepayment_credit",
-                |p: &mut PeriodResult| p.operations.prepayment_credit += Money::from_cents(1),
-                true,
+                p.operations.prepayment_credit += 1,
+                true
             ),
-            (
-                "opex",
-                |p: &mut PeriodResult| p.operations.opex += Money::from_cents(1),
-                true,
-            ),
-            (
-                "fees",
-                |p: &mut PeriodResult| p.operations.fees += Money::from_cents(1),
-                true,
-            ),
-            (
-                "opening",
-                |p: &mut PeriodResult| p.facilities[0].opening += Money::from_cents(1),
-                true,
-            ),
-            (
-                "draws",
-                |p: &mut PeriodResult| p.facilities[0].draws += Money::from_cents(1),
-                true,
-            ),
-            (
-                "interest_paid",
-                |p: &mut PeriodResult| p.facilities[0].interest_paid += Money::from_cents(1),
-                true,
-            ),
-            (
-                "principal_paid",
-                |p: &mut PeriodResult| p.facilities[0].principal_paid += Money::from_cents(1),
-                true,
-            ),
-            (
-                "prepaid",
-                |p: &mut PeriodResult| p.facilities[0].prepaid += Money::from_cents(1),
-                true,
-            ),
-            (
+            nudge!("opex", p.operations.opex += 1, true),
+            nudge!("fees", p.operations.fees += 1, true),
+            nudge!("opening", p.facilities[0].opening += 1, true),
+            nudge!("draws", p.facilities[0].draws += 1, true),
+            nudge!("interest_paid", p.facilities[0].interest_paid += 1, true),
+            nudge!("principal_paid", p.facilities[0].principal_paid += 1, true),
+            nudge!("prepaid", p.facilities[0].prepaid += 1, true),
+            nudge!(
                 "interest_arrears_in",
-                |p: &mut PeriodResult| p.facilities[0].interest_arrears_in += Money::from_cents(1),
-                true,
+                p.facilities[0].interest_arrears_in += 1,
+                true
             ),
-            (
-                "interest_due",
-                |p: &mut PeriodResult| p.facilities[0].interest_due += Money::from_cents(1),
-                true,
-            ),
-            (
+            nudge!("interest_due", p.facilities[0].interest_due += 1, true),
+            nudge!(
                 "commitment_fee_due",
-                |p: &mut PeriodResult| p.facilities[0].commitment_fee_due += Money::from_cents(1),
-                true,
+                p.facilities[0].commitment_fee_due += 1,
+                true
             ),
-            (
+            nudge!(
                 "interest_arrears",
-                |p: &mut PeriodResult| p.facilities[0].interest_arrears += Money::from_cents(1),
-                true,
+                p.facilities[0].interest_arrears += 1,
+                true
             ),
-            (
-                "closing",
-                |p: &mut PeriodResult| p.facilities[0].closing += Money::from_cents(1),
-                true,
-            ),
+            nudge!("closing", p.facilities[0].closing += 1, true),
             // Read only by the sign test: a cent more breaks nothing.
-            (
+            nudge!(
                 "principal_arrears",
-                |p: &mut PeriodResult| p.facilities[0].principal_arrears += Money::from_cents(1),
-                false,
+                p.facilities[0].principal_arrears += 1,
+                false
             ),
-            (
+            nudge!(
                 "principal_arrears < 0",
-                |p: &mut PeriodResult| p.facilities[0].principal_arrears = -Money::from_cents(1),
-                true,
+                p.facilities[0].principal_arrears = -1,
+                true
             ),
-            (
-                "the book value",
-                |p: &mut PeriodResult| p.book_value += Money::from_cents(1),
-                false,
-            ),
+            nudge!("the book value", p.book_value += 1, false),
         ]
     }
 

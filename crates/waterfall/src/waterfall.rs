@@ -418,14 +418,15 @@ struct Waterfall<'a> {
     any_breach: bool,
 }
 
-/// The transfers a run is expected to post, reserved at once: four a period for the
-/// box's own steps (collections, opex, fees, distribution) and four for each facility
-/// (interest, principal, a reserve or lock-up movement), over the periods, closing and
-/// the end of the run, and a draw and an equity payment a capex payment. The reference
-/// deal posts about five a period: the reservation holds a run without growing, and
-/// stays small enough for a long deal's run (600 periods: about 150 KB) to be served
-/// from the allocator's free memory instead of fresh pages (docs/performance.md, the
-/// thirtieth pass). A run that posts more grows the ledger as any `Vec` grows.
+/// The transfers a run is expected to post, reserved at once: per period (and for
+/// closing and the end of the run) four for the box's own steps (collections, opex,
+/// fees, distribution) and four for each facility (interest, principal, and the
+/// reserve or lock-up movement its service moves), and per capex payment a draw on each
+/// facility and the equity's part. The reference deal posts about five a period: the
+/// reservation holds a run without growing, and stays small enough for a long deal's
+/// run (600 periods: about 150 KB) to be served from the allocator's free memory
+/// instead of fresh pages (docs/performance.md, the thirtieth pass). A run that posts
+/// more grows the ledger as any `Vec` grows.
 fn ledger_capacity(plan: &Plan) -> usize {
     let facilities = plan.facilities.len();
     (4 + 4 * facilities) * (plan.calendar.len() + 2) + (1 + facilities) * plan.capex.len()
@@ -1311,4 +1312,45 @@ fn accrued(rate: Decimal, year_fraction: (i64, i64), amount: Money) -> Result<Mo
 /// The indices of the junior facilities.
 fn juniors(plan: &Plan) -> impl Iterator<Item = usize> + '_ {
     (0..plan.facilities.len()).filter(move |&i| plan.facilities[i].rank == Rank::Junior)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every bundled deal sheet that runs posts no more transfers than its run reserved
+    /// ([`ledger_capacity`]): one facility or two, monthly or quarterly, capex at close
+    /// and later.
+    #[test]
+    fn a_run_posts_within_the_ledger_it_reserved() {
+        let sheets = [
+            (
+                "reference.toml",
+                include_str!("../../../fixtures/reference.toml"),
+            ),
+            ("junior.toml", include_str!("../../../fixtures/junior.toml")),
+            (
+                "quarterly.toml",
+                include_str!("../../../fixtures/quarterly.toml"),
+            ),
+            ("mixed.toml", include_str!("../../../fixtures/mixed.toml")),
+            ("stress.toml", include_str!("../../../fixtures/stress.toml")),
+        ];
+        for (name, text) in sheets {
+            let deal = boxflow_deal::parse(text, name).expect("a bundled sheet parses");
+            let plan = Plan::new(&deal).expect("a bundled sheet plans");
+            let reserved = ledger_capacity(&plan);
+            let run = crate::run_plan(&deal, plan).expect("a bundled sheet runs");
+            let posted = run.ledger.transfers().len();
+            assert!(
+                posted <= reserved,
+                "{name}: {posted} transfers, {reserved} reserved"
+            );
+            // Not a reservation out of all proportion either: at most four times.
+            assert!(
+                4 * posted >= reserved,
+                "{name}: {posted} transfers, {reserved} reserved"
+            );
+        }
+    }
 }
