@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use boxflow_core::{add_months, round2, Decimal, Frequency};
+use boxflow_core::{add_months, anniversaries, round2, Decimal, Frequency};
 use chrono::NaiveDate;
 
 use crate::deal::{
@@ -1884,35 +1884,47 @@ fn capex_before_contract_end(c: &mut Checker, deal: &Deal) {
 }
 
 /// The largest escalation factor over the term, `(1 + e)^years` for a rising escalator
-/// (1 for a flat or falling one); `None` beyond what a decimal holds. A term over
-/// [`MAX_TERM_MONTHS`] is an error of its own: the factor is taken over the longest
-/// valid term then, so that a term of four billion months with a tiny escalator does
-/// not cost hundreds of millions of multiplications.
-fn escalation_over_term(deal: &Deal, e: Decimal) -> Option<Decimal> {
-    let years = deal.contract.term_months.min(MAX_TERM_MONTHS) / 12 + 1;
+/// (1 for a flat or falling one); `None` beyond what a decimal holds. The escalation
+/// is anchored at `anchor` (section 2: the contract's close, an item's `start`), so
+/// `years` counts the anniversaries of the anchor up to the contract's end, plus one:
+/// an item whose `start` lies years before close has escalated as many times at close
+/// already. A term over [`MAX_TERM_MONTHS`] is an error of its own: the end is taken
+/// after the longest valid term then, so that a term of four billion months with a
+/// tiny escalator does not cost hundreds of millions of multiplications.
+fn escalation_over_term(deal: &Deal, anchor: NaiveDate, e: Decimal) -> Option<Decimal> {
     if e <= Decimal::ZERO {
         return Some(Decimal::ONE);
     }
+    let end = add_months(deal.close, deal.contract.term_months.min(MAX_TERM_MONTHS))?;
+    let years = anniversaries(anchor, end) + 1;
     let step = Decimal::ONE.checked_add(e)?;
     (0..years).try_fold(Decimal::ONE, |acc, _| acc.checked_mul(step))
 }
 
 /// "any value above 1e15", for an escalation factor over the term: `(1 + e)^years`
-/// must be a decimal (an escalator of 1e15 compounds beyond any amount). Reports at
-/// `path`; returns the factor, or 0 once reported (so no product repeats the error).
-fn escalation_within_range(c: &mut Checker, deal: &Deal, path: &str, e: Decimal) -> Decimal {
-    match escalation_over_term(deal, e).filter(|x| *x <= MAX_VALUE) {
+/// from its anchor (`anchor`, the field at `anchor_path`) to the contract's end must
+/// be a decimal (an escalator of 1e15 compounds beyond any amount, and so does 3% a
+/// year from a `start` two thousand years before close). Reports at `path`; returns
+/// the factor, or 0 once reported (so no product repeats the error).
+fn escalation_within_range(
+    c: &mut Checker,
+    deal: &Deal,
+    path: &str,
+    (anchor_path, anchor): (&str, NaiveDate),
+    e: Decimal,
+) -> Decimal {
+    match escalation_over_term(deal, anchor, e).filter(|x| *x <= MAX_VALUE) {
         Some(x) => x,
         None => {
             c.report(
                 RuleKind::InvalidValue,
                 path,
-                &["contract.term_months"],
+                &["contract.term_months", anchor_path],
                 format_args!(
-                    "`{path}` = {} compounds over the term to more than 1e15",
+                    "`{path}` = {} compounds from `{anchor_path}` ({anchor}) to the contract's end to more than 1e15",
                     e.normalize()
                 ),
-                "an annual escalator such as \"0.03\" for +3% a year",
+                "an annual escalator such as \"0.03\" for +3% a year, anchored at a `start` near the deal's close",
             );
             Decimal::ZERO
         }
@@ -1969,6 +1981,7 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
         c,
         deal,
         "contract.escalator",
+        ("deal.close", deal.close),
         deal.contract.escalator.value(),
     );
     let mut revenue = Some(Decimal::ZERO);
@@ -2000,7 +2013,13 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
     let mut add_cost = |x: Decimal| costs = costs.checked_add(x).unwrap_or(Decimal::MAX);
     for (i, dc) in deal.datacenters.iter().enumerate() {
         let p = format!("datacenter[{i}]");
-        let esc = escalation_within_range(c, deal, &format!("{p}.escalator"), dc.escalator.value());
+        let esc = escalation_within_range(
+            c,
+            deal,
+            &format!("{p}.escalator"),
+            (&format!("{p}.start"), dc.start),
+            dc.escalator.value(),
+        );
         add_cost(amount_within_range(
             c,
             &format!("{p}.rate_per_kw_month"),
@@ -2034,8 +2053,13 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
         }
         if let ExpenseBasis::PerMonth(q) = &e.basis {
             let p = format!("expense[{i}]");
-            let esc =
-                escalation_within_range(c, deal, &format!("{p}.escalator"), e.escalator.value());
+            let esc = escalation_within_range(
+                c,
+                deal,
+                &format!("{p}.escalator"),
+                (&format!("{p}.start"), e.start),
+                e.escalator.value(),
+            );
             add_cost(amount_within_range(
                 c,
                 &format!("{p}.per_month"),
@@ -2370,6 +2394,7 @@ mod tests {
 #[cfg(test)]
 mod escalation_bound_tests {
     use super::*;
+    use chrono::Datelike;
 
     /// Found by CI's fuzz: a term of 4294967295 months with an escalator of 1e-28
     /// multiplied (1 + 1e-28) about 358 million times (39 s). Over the longest valid
@@ -2380,13 +2405,46 @@ mod escalation_bound_tests {
         let mut deal = crate::Deal::example();
         deal.contract.term_months = u32::MAX;
         let e = Decimal::new(1, 28);
-        let factor = escalation_over_term(&deal, e).expect("a decimal holds it");
+        let factor = escalation_over_term(&deal, deal.close, e).expect("a decimal holds it");
         assert!(
             factor >= Decimal::ONE && factor < Decimal::new(11, 1),
             "{factor}"
         );
         // Bounded work, not timing: the same factor as over exactly 600 months.
         deal.contract.term_months = MAX_TERM_MONTHS;
-        assert_eq!(escalation_over_term(&deal, e), Some(factor));
+        assert_eq!(escalation_over_term(&deal, deal.close, e), Some(factor));
+    }
+
+    /// The escalation counts from its anchor, not from close: with a 60-month term and
+    /// an anchor ten years before close, the contract ends on the anchor's 15th
+    /// anniversary, so the bound takes 15 + 1 = 16 steps: 1.5^16 = 43,046,721 / 65,536
+    /// = 656.8408355712890625 (from close: 5 + 1 = 6 steps, 1.5^6 = 11.390625).
+    #[test]
+    fn an_anchor_before_close_escalates_from_the_anchor() {
+        let mut deal = crate::Deal::example();
+        deal.contract.term_months = 60;
+        let close = deal.close;
+        let anchor = close
+            .with_year(close.year() - 10)
+            .expect("a date ten years before");
+        let e = Decimal::new(5, 1);
+        assert_eq!(
+            escalation_over_term(&deal, anchor, e),
+            Some("656.8408355712890625".parse().unwrap())
+        );
+        assert_eq!(
+            escalation_over_term(&deal, close, e),
+            Some("11.390625".parse().unwrap())
+        );
+        // Two thousand years of 3% (2,005 anniversaries + 1 = 2,006 steps): 1.03^2006,
+        // about 5.6e25, far above the 1e15 an escalation may reach.
+        let far = close.with_year(close.year() - 2000).expect("a date");
+        let factor = escalation_over_term(&deal, far, Decimal::new(3, 2)).expect("a decimal");
+        let (low, high): (Decimal, Decimal) = (
+            "56000000000000000000000000".parse().unwrap(),
+            "57000000000000000000000000".parse().unwrap(),
+        );
+        assert!(low < factor && factor < high, "{factor}");
+        assert!(factor > MAX_VALUE);
     }
 }

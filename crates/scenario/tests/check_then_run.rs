@@ -159,6 +159,10 @@ fn known_sheets_that_passed_check_and_failed_run() {
             "escalator = \"0.03\"               # annual",
             "escalator = \"999999999999999\" #",
         ),
+        // Found by this fuzz: a close two thousand years after the data center's
+        // `start`, from which its 3% escalator has compounded 2,005 times by the
+        // contract's end (1.03^2005, about 5.5e25, beyond any amount).
+        ("close = 2026-01-01", "close = 4026-01-01"),
     ] {
         assert!(REFERENCE.contains(from), "{from}");
         let text = REFERENCE.replacen(from, to, 1);
