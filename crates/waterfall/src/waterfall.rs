@@ -1300,13 +1300,13 @@ fn lender_loss_events<'p>(
         })
 }
 
-/// `round2(amount · rate · yf)` ([`Factor::accrual`]): 0 on an amount of 0 (a repaid
-/// balance, a commitment fully drawn) without building the factor.
+/// `round2(amount · rate · yf)` ([`Factor::accrued`]): 0 on an amount of 0 (a repaid
+/// balance, a commitment fully drawn) without a call.
 fn accrued(rate: Decimal, year_fraction: (i64, i64), amount: Money) -> Result<Money, RunError> {
     if amount.is_zero() {
         return Ok(Money::ZERO);
     }
-    Ok(Factor::accrual(rate, year_fraction).on(amount)?)
+    Ok(Factor::accrued(rate, year_fraction, amount)?)
 }
 
 /// The indices of the junior facilities.
