@@ -416,6 +416,9 @@ struct Waterfall<'a> {
     /// True when a facility's close schedule breaches its cap in some period
     /// ([`Waterfall::schedule_breach_events`]).
     any_breach: bool,
+    /// True when the run has a junior facility: steps 6 and 7 have a facility to pay
+    /// ([`Waterfall::step_junior_interest`]).
+    any_junior: bool,
 }
 
 /// The transfers a run is expected to post, reserved at once: per period (and for
@@ -494,6 +497,7 @@ impl<'a> Waterfall<'a> {
             cut_draws: Vec::new(),
             capex_next: 0,
             any_breach: plan.facilities.iter().any(|f| !f.breaches.is_empty()),
+            any_junior: juniors(plan).next().is_some(),
         }
     }
 
@@ -548,6 +552,11 @@ impl<'a> Waterfall<'a> {
     #[inline(always)]
     fn pay_with_reserve(&mut self, step: Step, to: Account, due: Money) -> Money {
         let from_cash = self.pay(step, to, due);
+        if from_cash >= due {
+            // Nothing left for the reserve to pay: `min(dsra, due - from_cash)` is not
+            // positive, so the reserve's part is 0.
+            return from_cash;
+        }
         let from_reserve = self.dsra.min(due - from_cash).at_least_zero();
         self.ledger.post(
             self.ledger_period,
@@ -846,16 +855,22 @@ impl<'a> Waterfall<'a> {
     }
 
     /// Step 6, `junior_interest` (section 9): "as 3 without DSRA support; event
-    /// `junior_shortfall`."
+    /// `junior_shortfall`." A run without a junior facility skips it.
     fn step_junior_interest(&mut self) {
+        if !self.any_junior {
+            return;
+        }
         for i in juniors(self.plan) {
             self.step_service(i, Service::Interest);
         }
     }
 
     /// Step 7, `junior_principal` (section 9): "as 4 without DSRA support; event
-    /// `junior_shortfall`."
+    /// `junior_shortfall`." A run without a junior facility skips it.
     fn step_junior_principal(&mut self) {
+        if !self.any_junior {
+            return;
+        }
         for i in juniors(self.plan) {
             self.step_service(i, Service::Principal);
         }
