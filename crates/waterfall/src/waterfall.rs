@@ -710,6 +710,10 @@ impl<'a> Waterfall<'a> {
         }
         let mut equity_k = Money::ZERO;
         let period = ledger_period(k);
+        if capex.is_empty() {
+            // No draws: the balances stay as they are.
+            return equity_k;
+        }
         for j in capex {
             let line = &plan.capex[j];
             let date = line.effective_date(deal.close);
@@ -950,7 +954,7 @@ impl<'a> Waterfall<'a> {
             self.receive(Step::Dsra, Account::Dsra, release);
             self.dsra -= release;
             self.flows.dsra_release += release;
-        } else {
+        } else if self.dsra < target {
             let deposit = self.pay(Step::Dsra, Account::Dsra, target - self.dsra);
             self.dsra += deposit;
             self.flows.dsra_deposit += deposit;
@@ -1027,11 +1031,14 @@ impl<'a> Waterfall<'a> {
             .lockup_test(dscr, dsra_target)
             .filter(LockupTest::fails);
         let Some(test) = failed else {
-            self.receive(Step::Lockup, Account::Lockup, opening);
-            self.lockup -= opening;
-            // The ledger records a negative amount the other way round.
-            self.flows.lockup_release += opening.at_least_zero();
-            self.flows.lockup_deposit += (-opening).at_least_zero();
+            // An empty account releases nothing (and posts nothing).
+            if !opening.is_zero() {
+                self.receive(Step::Lockup, Account::Lockup, opening);
+                self.lockup -= opening;
+                // The ledger records a negative amount the other way round.
+                self.flows.lockup_release += opening.at_least_zero();
+                self.flows.lockup_deposit += (-opening).at_least_zero();
+            }
             return LockupOutcome {
                 opening,
                 allowed: true,
