@@ -447,6 +447,9 @@ struct Levels {
     /// True when `min_dscr <= lockup_dscr`, both set: a DSCR not below `lockup_dscr`
     /// is not below `min_dscr` either.
     min_within_lockup: bool,
+    /// True when `max_ltv >= 0`, set: an LTV of 0 (no senior debt left) is not above
+    /// it.
+    zero_ltv_within: bool,
 }
 
 impl Levels {
@@ -463,6 +466,7 @@ impl Levels {
                     (Some(min), Some(lockup)) => min.value() <= lockup.value(),
                     _ => false,
                 },
+                zero_ltv_within: c.max_ltv.is_some_and(|m| !m.value().is_sign_negative()),
             })
     }
 }
@@ -1117,6 +1121,8 @@ impl<'a> Waterfall<'a> {
             return (book_value, ltv);
         };
         let breach = match ltv {
+            // A repaid senior's LTV, 0, is not above a `max_ltv` of at least 0.
+            Some(_) if balance.is_zero() && self.levels.zero_ltv_within => false,
             Some(l) => l.is_above_level(level),
             None => balance.is_positive(),
         };
