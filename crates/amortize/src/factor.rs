@@ -92,8 +92,20 @@ impl Factor {
     ) -> Result<Money, ArithmeticError> {
         match Factor::accrued_64(rate, days, basis, amount) {
             Some(cents) => Ok(Money::from_cents(cents)),
-            None => Factor::accrual(rate, (days, basis)).on(amount),
+            None => Factor::accrued_by_factor(rate, (days, basis), amount),
         }
+    }
+
+    /// [`Factor::accrued`] past `i64`: the factor built and applied. Kept out of the
+    /// `i64` path, which then needs no stack frame of its own.
+    #[cold]
+    #[inline(never)]
+    fn accrued_by_factor(
+        rate: Decimal,
+        fraction: (i64, i64),
+        amount: Money,
+    ) -> Result<Money, ArithmeticError> {
+        Factor::accrual(rate, fraction).on(amount)
     }
 
     /// [`Factor::accrued`] on `i64`, in cents; `None` when a product does not fit or
