@@ -1381,4 +1381,53 @@ mod tests {
             );
         }
     }
+
+    /// `ltv_breach` is `LTV_k > max_ltv`, the senior closing balance over the book
+    /// value, compared here in whole cents: `closing · 100 > 85 · book_value` for a
+    /// `max_ltv` of 0.85, `closing > 0` for a `max_ltv` of 0 (a repaid senior's LTV, 0,
+    /// is not above it; every other is). The reference deal repays its senior halfway,
+    /// so both sides of each test are met.
+    #[test]
+    fn ltv_breaches_are_the_ltvs_above_max_ltv() {
+        let text = include_str!("../../../fixtures/reference.toml");
+        assert!(text.contains("max_ltv = \"0.85\""));
+        for (max_ltv, above) in [
+            (
+                "0.85",
+                (|closing: i128, book: i128| closing * 100 > 85 * book) as fn(_, _) -> _,
+            ),
+            ("0", |closing: i128, _book: i128| closing > 0),
+        ] {
+            let sheet = text.replace("max_ltv = \"0.85\"", &format!("max_ltv = \"{max_ltv}\""));
+            let deal = boxflow_deal::parse(&sheet, "reference.toml").expect("the sheet parses");
+            let plan = Plan::new(&deal).expect("the sheet plans");
+            let run = crate::run_plan(&deal, plan).expect("the sheet runs");
+            let (mut repaid, mut owing) = (0, 0);
+            for p in &run.periods {
+                let closing = p.facilities[0].closing.cents();
+                let book = p.book_value.cents();
+                assert!(book > 0, "period {}: book value {book}", p.period);
+                let breach = p
+                    .events
+                    .iter()
+                    .any(|e| matches!(e, Event::LtvBreach { .. }));
+                assert_eq!(
+                    breach,
+                    above(closing, book),
+                    "max_ltv {max_ltv}, period {}",
+                    p.period
+                );
+                if closing == 0 {
+                    repaid += 1;
+                    assert!(p.ltv.is_some_and(|l| l.numerator().is_zero()));
+                } else {
+                    owing += 1;
+                }
+            }
+            assert!(
+                repaid > 0 && owing > 0,
+                "{repaid} periods repaid, {owing} owing"
+            );
+        }
+    }
 }
