@@ -70,10 +70,10 @@ impl Factor {
     /// `round2(amount · rate · days / basis)`: the same cent as
     /// `Factor::accrual(rate, (days, basis)).on(amount)`, the same integers, without
     /// building the factor when they fit `i64` (an accrual of the period loop: a rate
-    /// of a few decimals, a period's days, an amount below 92 million million): `num
-    /// = m · days` and `den = basis · 10^s` for `rate = m · 10^-s`, as
-    /// [`Factor::integer_ratio_64`] builds them, and the product divided once
-    /// ([`round_half_away_64`]), as [`Factor::apply_wide`] divides it. The factor
+    /// of a few decimals, a period's days, and the amount's cents times `m · days`
+    /// within 2^63): `num = m · days` and `den = basis · 10^s` for `rate = m ·
+    /// 10^-s`, as the factor's own integer ratio is built, and the product divided
+    /// once, rounded half away from zero, as the factor divides it. The factor
     /// answers otherwise (and reports the errors).
     ///
     /// ```
