@@ -26,7 +26,7 @@ use crate::ledger::{Account, Ledger, Step};
 use boxflow_amortize::Factor;
 
 use crate::operations::Operations;
-use crate::plan::{Plan, ReserveTargets};
+use crate::plan::{FacilityPlan, Plan, ReserveTargets};
 use crate::run::{
     Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodEvents, PeriodFacilities,
     PeriodOperations, PeriodResult, Terminal, TerminalFacility,
@@ -403,8 +403,6 @@ struct Waterfall<'a> {
     events: Vec<Event>,
     /// The period's transfers summed by step and account.
     flows: PeriodFlows,
-    /// The facilities' names, shared by every period's [`FacilityPeriod`].
-    names: Vec<Arc<str>>,
     /// The DSRA targets' window sums, fixed once per run.
     reserve: ReserveTargets,
     /// The covenants' levels, prepared once per run.
@@ -419,6 +417,9 @@ struct Waterfall<'a> {
     /// True when the run has a junior facility: steps 6 and 7 have a facility to pay
     /// ([`Waterfall::step_junior_interest`]).
     any_junior: bool,
+    /// True when a facility sweeps (`sweep > 0`): step 8 has a facility to prepay
+    /// ([`Waterfall::step_sweep`]).
+    any_sweep: bool,
 }
 
 /// The transfers a run is expected to post, reserved at once: per period (and for
@@ -491,17 +492,13 @@ impl<'a> Waterfall<'a> {
             // About one event a period when locked up or short.
             events: Vec::with_capacity(plan.calendar.len()),
             flows: PeriodFlows::default(),
-            names: plan
-                .facilities
-                .iter()
-                .map(|f| Arc::clone(&f.name))
-                .collect(),
             reserve: ReserveTargets::new(plan, deal),
             levels: Levels::of(deal),
             cut_draws: Vec::new(),
             capex_next: 0,
             any_breach: plan.facilities.iter().any(|f| !f.breaches.is_empty()),
             any_junior: juniors(plan).next().is_some(),
+            any_sweep: plan.facilities.iter().any(sweeps),
         }
     }
 
@@ -685,11 +682,11 @@ impl<'a> Waterfall<'a> {
         if !self.any_breach {
             return;
         }
-        for (f, name) in self.plan.facilities.iter().zip(&self.names) {
+        for f in self.plan.facilities.iter() {
             for b in f.breaches.iter().filter(|b| b.period == k) {
                 self.events.push(Event::ScheduleBreach {
                     period: k,
-                    facility: Arc::clone(name),
+                    facility: Arc::clone(&f.name),
                     debt_service: b.debt_service,
                     cap: b.cap,
                 });
@@ -919,7 +916,7 @@ impl<'a> Waterfall<'a> {
         }
         if shortfall.is_positive() {
             let (period, rank) = (self.period, facility.rank);
-            let facility = Arc::clone(&self.names[i]);
+            let facility = Arc::clone(&facility.name);
             self.events.push(match rank {
                 Rank::Senior => Event::PaymentDefault {
                     period,
@@ -968,12 +965,14 @@ impl<'a> Waterfall<'a> {
 
     /// Step 8, `sweep` (section 9): "each facility with `sweep > 0`, by rank, prepays
     /// `min(round2(available · sweep), balance)` of the cash available at its turn."
+    /// A run whose facilities do not sweep skips it.
     fn step_sweep(&mut self) -> Result<(), RunError> {
+        if !self.any_sweep {
+            return Ok(());
+        }
         let plan = self.plan;
         for (i, f) in plan.facilities.iter().enumerate() {
-            // `sweep > 0`, without a decimal comparison.
-            let sweep = f.sweep.value();
-            if !sweep.is_zero() && !sweep.is_sign_negative() {
+            if sweeps(f) {
                 let wanted = Factor::share(f.sweep.value()).on(self.available)?;
                 self.prepay(Step::Sweep, i, wanted);
             }
@@ -1195,8 +1194,8 @@ impl<'a> Waterfall<'a> {
     /// The name of the run's facility when it has exactly one, for its line
     /// ([`Waterfall::facility_lines`]).
     fn lone_facility_name(&self) -> Option<Arc<str>> {
-        match &self.names[..] {
-            [name] => Some(Arc::clone(name)),
+        match &self.plan.facilities[..] {
+            [facility] => Some(Arc::clone(&facility.name)),
             _ => None,
         }
     }
@@ -1210,8 +1209,9 @@ impl<'a> Waterfall<'a> {
         match lone {
             Some(name) => *lines = PeriodFacilities::one(self.facility_period(0, idx, name)),
             None => {
-                *lines = (0..self.names.len())
-                    .map(|i| self.facility_period(i, idx, Arc::clone(&self.names[i])))
+                let facilities = &self.plan.facilities;
+                *lines = (0..facilities.len())
+                    .map(|i| self.facility_period(i, idx, Arc::clone(&facilities[i].name)))
                     .collect()
             }
         }
@@ -1335,6 +1335,12 @@ fn accrued(rate: Decimal, year_fraction: (i64, i64), amount: Money) -> Result<Mo
         return Ok(Money::ZERO);
     }
     Ok(Factor::accrued(rate, year_fraction, amount)?)
+}
+
+/// True when facility `f` sweeps at step 8: `sweep > 0`, without a decimal comparison.
+fn sweeps(f: &FacilityPlan) -> bool {
+    let sweep = f.sweep.value();
+    !sweep.is_zero() && !sweep.is_sign_negative()
 }
 
 /// The indices of the junior facilities.
