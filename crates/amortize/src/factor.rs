@@ -67,6 +67,63 @@ impl Factor {
         Factor::new(rate, days, Decimal::from(basis))
     }
 
+    /// `round2(amount · rate · days / basis)`: the same cent as
+    /// `Factor::accrual(rate, (days, basis)).on(amount)`, the same integers, without
+    /// building the factor when they fit `i64` (an accrual of the period loop: a rate
+    /// of a few decimals, a period's days, and the amount's cents times `m · days`
+    /// within 2^63): `num = m · days` and `den = basis · 10^s` for `rate = m ·
+    /// 10^-s`, as the factor's own integer ratio is built, and the product divided
+    /// once, rounded half away from zero, as the factor divides it. The factor
+    /// answers otherwise (and reports the errors).
+    ///
+    /// ```
+    /// use boxflow_amortize::Factor;
+    /// use boxflow_core::Money;
+    /// use rust_decimal::Decimal;
+    /// // 100,000,000.00 · 0.0925 · 31 / 360 = 796,527.777… → 796,527.78
+    /// let interest = Factor::accrued(Decimal::new(925, 4), (31, 360), Money::from_cents(10_000_000_000));
+    /// assert_eq!(interest.unwrap(), Money::from_cents(79_652_778));
+    /// ```
+    #[inline(never)]
+    pub fn accrued(
+        rate: Decimal,
+        (days, basis): (i64, i64),
+        amount: Money,
+    ) -> Result<Money, ArithmeticError> {
+        match Factor::accrued_64(rate, days, basis, amount) {
+            Some(cents) => Ok(Money::from_cents(cents)),
+            None => Factor::accrued_by_factor(rate, (days, basis), amount),
+        }
+    }
+
+    /// [`Factor::accrued`] past `i64`: the factor built and applied. Kept out of the
+    /// `i64` path, which then needs no stack frame of its own.
+    #[cold]
+    #[inline(never)]
+    fn accrued_by_factor(
+        rate: Decimal,
+        fraction: (i64, i64),
+        amount: Money,
+    ) -> Result<Money, ArithmeticError> {
+        Factor::accrual(rate, fraction).on(amount)
+    }
+
+    /// [`Factor::accrued`] on `i64`, in cents; `None` when a product does not fit or
+    /// `basis <= 0`.
+    #[inline]
+    fn accrued_64(rate: Decimal, days: i64, basis: i64, amount: Money) -> Option<i64> {
+        // A decimal's scale is at most 28; 10^s fits i64 up to s = 18.
+        let power = i64::try_from(*POW10.get(rate.scale() as usize)?).ok()?;
+        let den = basis.checked_mul(power)?;
+        if den <= 0 {
+            return None;
+        }
+        let num = i64::try_from(rate.mantissa()).ok()?.checked_mul(days)?;
+        let product = i64::try_from(amount.cents()).ok()?.checked_mul(num)?;
+        // |result| <= |product| / den + 1 <= 2^63 < MAX_CENTS: no range check.
+        Some(round_half_away_64(product, den))
+    }
+
     /// A share on its own (the sweep, a custom profile's share of the commitment).
     pub fn share(share: Decimal) -> Factor {
         Factor::new(share, 1, Decimal::ONE)
@@ -493,6 +550,58 @@ mod tests {
     }
 
     #[test]
+    fn an_accrual_on_i64_and_past_it() {
+        let cents = |c: i128| Money::checked_cents(c).unwrap();
+        // 100,000,000.00 · 0.0925 · 31 / 360 = 796,527.777… → 796,527.78;
+        // 191,722,200.00 · 0.0925 · 1 / 12 = 1,477,858.625 → 1,477,858.63.
+        let rate = Decimal::new(925, 4);
+        let accrued = |fraction, c| Factor::accrued(rate, fraction, cents(c)).unwrap();
+        assert_eq!(accrued((31, 360), 10_000_000_000), cents(79_652_778));
+        assert_eq!(accrued((1, 12), 19_172_220_000), cents(147_785_863));
+        // A negative rate: -796,527.777… → -796,527.78.
+        let negative = Decimal::new(-925, 4);
+        let interest = Factor::accrued(negative, (31, 360), cents(10_000_000_000));
+        assert_eq!(interest, Ok(cents(-79_652_778)));
+        // Halves of a cent away from zero: 0.01 · 0.5 = 0.005 → 0.01, -0.03 · 0.5 →
+        // -0.02; a zero amount, rate or day count is 0.
+        let half = Decimal::new(5, 1);
+        assert_eq!(Factor::accrued(half, (1, 1), cents(1)), Ok(cents(1)));
+        assert_eq!(Factor::accrued(half, (1, 1), cents(-3)), Ok(cents(-2)));
+        assert_eq!(Factor::accrued(half, (1, 1), Money::ZERO), Ok(Money::ZERO));
+        assert_eq!(
+            Factor::accrued(Decimal::ZERO, (31, 360), cents(5)),
+            Ok(Money::ZERO)
+        );
+        assert_eq!(Factor::accrued(half, (0, 360), cents(5)), Ok(Money::ZERO));
+        // (2^63 - 1) cents · 1 is the last product of i64; · 2 is past it: 2^64 - 2.
+        let max = i128::from(i64::MAX);
+        assert_eq!(
+            Factor::accrued(Decimal::ONE, (1, 1), cents(max)),
+            Ok(cents(max))
+        );
+        let two = Decimal::from(2);
+        assert_eq!(Factor::accrued(two, (1, 1), cents(max)), Ok(cents(2 * max)));
+        // An amount past i64: 2^63 cents · 0.5 = 2^62 cents.
+        assert_eq!(
+            Factor::accrued(half, (1, 1), cents(max + 1)),
+            Ok(cents(1 << 62))
+        );
+        // A rate of 19 decimals (10^19 is past i64): 0.5 written 5 · 10^18 / 10^19.
+        let long_half = Decimal::from_i128_with_scale(5_000_000_000_000_000_000, 19);
+        assert_eq!(Factor::accrued(long_half, (1, 1), cents(1)), Ok(cents(1)));
+        // A basis of 0 divides by zero; a negative basis moves its sign: 1.00 / -8 =
+        // -0.125 → -0.13.
+        assert_eq!(
+            Factor::accrued(half, (1, 0), cents(100)),
+            Err(ArithmeticError::DivisionByZero)
+        );
+        assert_eq!(
+            Factor::accrued(Decimal::ONE, (1, -8), cents(100)),
+            Ok(cents(-13))
+        );
+    }
+
+    #[test]
     fn a_zero_factor_or_amount_is_zero_and_a_zero_denominator_an_error() {
         let zero_rate = Factor::accrual(Decimal::ZERO, (31, 360));
         assert!(zero_rate.is_zero());
@@ -555,6 +664,7 @@ mod tests {
             );
             let f = Factor::accrual(rate, (days, basis));
             proptest::prop_assert_eq!(f.on(amount), expected);
+            proptest::prop_assert_eq!(Factor::accrued(rate, (days, basis), amount), expected);
             if let Some(cents) = f.apply(amount.cents()) {
                 proptest::prop_assert_eq!(Ok(Money::checked_cents(cents).unwrap()), expected);
             }

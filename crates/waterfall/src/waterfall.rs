@@ -26,7 +26,7 @@ use crate::ledger::{Account, Ledger, Step};
 use boxflow_amortize::Factor;
 
 use crate::operations::Operations;
-use crate::plan::{Plan, ReserveTargets};
+use crate::plan::{FacilityPlan, Plan, ReserveTargets};
 use crate::run::{
     Closing, DsraPeriod, FacilityPeriod, LockupPeriod, PeriodEvents, PeriodFacilities,
     PeriodOperations, PeriodResult, Terminal, TerminalFacility,
@@ -403,8 +403,6 @@ struct Waterfall<'a> {
     events: Vec<Event>,
     /// The period's transfers summed by step and account.
     flows: PeriodFlows,
-    /// The facilities' names, shared by every period's [`FacilityPeriod`].
-    names: Vec<Arc<str>>,
     /// The DSRA targets' window sums, fixed once per run.
     reserve: ReserveTargets,
     /// The covenants' levels, prepared once per run.
@@ -416,6 +414,12 @@ struct Waterfall<'a> {
     /// True when a facility's close schedule breaches its cap in some period
     /// ([`Waterfall::schedule_breach_events`]).
     any_breach: bool,
+    /// True when the run has a junior facility: steps 6 and 7 have a facility to pay
+    /// ([`Waterfall::step_junior_interest`]).
+    any_junior: bool,
+    /// True when a facility sweeps (`sweep > 0`): step 8 has a facility to prepay
+    /// ([`Waterfall::step_sweep`]).
+    any_sweep: bool,
 }
 
 /// The transfers a run is expected to post, reserved at once: per period (and for
@@ -444,6 +448,9 @@ struct Levels {
     /// True when `min_dscr <= lockup_dscr`, both set: a DSCR not below `lockup_dscr`
     /// is not below `min_dscr` either.
     min_within_lockup: bool,
+    /// True when `max_ltv >= 0`, set: an LTV of 0 (no senior debt left) is not above
+    /// it.
+    zero_ltv_within: bool,
 }
 
 impl Levels {
@@ -460,6 +467,7 @@ impl Levels {
                     (Some(min), Some(lockup)) => min.value() <= lockup.value(),
                     _ => false,
                 },
+                zero_ltv_within: c.max_ltv.is_some_and(|m| !m.value().is_sign_negative()),
             })
     }
 }
@@ -484,16 +492,13 @@ impl<'a> Waterfall<'a> {
             // About one event a period when locked up or short.
             events: Vec::with_capacity(plan.calendar.len()),
             flows: PeriodFlows::default(),
-            names: plan
-                .facilities
-                .iter()
-                .map(|f| Arc::clone(&f.name))
-                .collect(),
             reserve: ReserveTargets::new(plan, deal),
             levels: Levels::of(deal),
             cut_draws: Vec::new(),
             capex_next: 0,
             any_breach: plan.facilities.iter().any(|f| !f.breaches.is_empty()),
+            any_junior: juniors(plan).next().is_some(),
+            any_sweep: plan.facilities.iter().any(sweeps),
         }
     }
 
@@ -548,6 +553,11 @@ impl<'a> Waterfall<'a> {
     #[inline(always)]
     fn pay_with_reserve(&mut self, step: Step, to: Account, due: Money) -> Money {
         let from_cash = self.pay(step, to, due);
+        if from_cash >= due {
+            // Nothing left for the reserve to pay: `min(dsra, due - from_cash)` is not
+            // positive, so the reserve's part is 0.
+            return from_cash;
+        }
         let from_reserve = self.dsra.min(due - from_cash).at_least_zero();
         self.ledger.post(
             self.ledger_period,
@@ -672,11 +682,11 @@ impl<'a> Waterfall<'a> {
         if !self.any_breach {
             return;
         }
-        for (f, name) in self.plan.facilities.iter().zip(&self.names) {
+        for f in self.plan.facilities.iter() {
             for b in f.breaches.iter().filter(|b| b.period == k) {
                 self.events.push(Event::ScheduleBreach {
                     period: k,
-                    facility: Arc::clone(name),
+                    facility: Arc::clone(&f.name),
                     debt_service: b.debt_service,
                     cap: b.cap,
                 });
@@ -701,6 +711,10 @@ impl<'a> Waterfall<'a> {
         }
         let mut equity_k = Money::ZERO;
         let period = ledger_period(k);
+        if capex.is_empty() {
+            // No draws: the balances stay as they are.
+            return equity_k;
+        }
         for j in capex {
             let line = &plan.capex[j];
             let date = line.effective_date(deal.close);
@@ -846,16 +860,22 @@ impl<'a> Waterfall<'a> {
     }
 
     /// Step 6, `junior_interest` (section 9): "as 3 without DSRA support; event
-    /// `junior_shortfall`."
+    /// `junior_shortfall`." A run without a junior facility skips it.
     fn step_junior_interest(&mut self) {
+        if !self.any_junior {
+            return;
+        }
         for i in juniors(self.plan) {
             self.step_service(i, Service::Interest);
         }
     }
 
     /// Step 7, `junior_principal` (section 9): "as 4 without DSRA support; event
-    /// `junior_shortfall`."
+    /// `junior_shortfall`." A run without a junior facility skips it.
     fn step_junior_principal(&mut self) {
+        if !self.any_junior {
+            return;
+        }
         for i in juniors(self.plan) {
             self.step_service(i, Service::Principal);
         }
@@ -896,7 +916,7 @@ impl<'a> Waterfall<'a> {
         }
         if shortfall.is_positive() {
             let (period, rank) = (self.period, facility.rank);
-            let facility = Arc::clone(&self.names[i]);
+            let facility = Arc::clone(&facility.name);
             self.events.push(match rank {
                 Rank::Senior => Event::PaymentDefault {
                     period,
@@ -935,7 +955,7 @@ impl<'a> Waterfall<'a> {
             self.receive(Step::Dsra, Account::Dsra, release);
             self.dsra -= release;
             self.flows.dsra_release += release;
-        } else {
+        } else if self.dsra < target {
             let deposit = self.pay(Step::Dsra, Account::Dsra, target - self.dsra);
             self.dsra += deposit;
             self.flows.dsra_deposit += deposit;
@@ -945,12 +965,14 @@ impl<'a> Waterfall<'a> {
 
     /// Step 8, `sweep` (section 9): "each facility with `sweep > 0`, by rank, prepays
     /// `min(round2(available · sweep), balance)` of the cash available at its turn."
+    /// A run whose facilities do not sweep skips it.
     fn step_sweep(&mut self) -> Result<(), RunError> {
+        if !self.any_sweep {
+            return Ok(());
+        }
         let plan = self.plan;
         for (i, f) in plan.facilities.iter().enumerate() {
-            // `sweep > 0`, without a decimal comparison.
-            let sweep = f.sweep.value();
-            if !sweep.is_zero() && !sweep.is_sign_negative() {
+            if sweeps(f) {
                 let wanted = Factor::share(f.sweep.value()).on(self.available)?;
                 self.prepay(Step::Sweep, i, wanted);
             }
@@ -1012,11 +1034,14 @@ impl<'a> Waterfall<'a> {
             .lockup_test(dscr, dsra_target)
             .filter(LockupTest::fails);
         let Some(test) = failed else {
-            self.receive(Step::Lockup, Account::Lockup, opening);
-            self.lockup -= opening;
-            // The ledger records a negative amount the other way round.
-            self.flows.lockup_release += opening.at_least_zero();
-            self.flows.lockup_deposit += (-opening).at_least_zero();
+            // An empty account releases nothing (and posts nothing).
+            if !opening.is_zero() {
+                self.receive(Step::Lockup, Account::Lockup, opening);
+                self.lockup -= opening;
+                // The ledger records a negative amount the other way round.
+                self.flows.lockup_release += opening.at_least_zero();
+                self.flows.lockup_deposit += (-opening).at_least_zero();
+            }
             return LockupOutcome {
                 opening,
                 allowed: true,
@@ -1095,6 +1120,8 @@ impl<'a> Waterfall<'a> {
             return (book_value, ltv);
         };
         let breach = match ltv {
+            // A repaid senior's LTV, 0, is not above a `max_ltv` of at least 0.
+            Some(_) if balance.is_zero() && self.levels.zero_ltv_within => false,
             Some(l) => l.is_above_level(level),
             None => balance.is_positive(),
         };
@@ -1167,8 +1194,8 @@ impl<'a> Waterfall<'a> {
     /// The name of the run's facility when it has exactly one, for its line
     /// ([`Waterfall::facility_lines`]).
     fn lone_facility_name(&self) -> Option<Arc<str>> {
-        match &self.names[..] {
-            [name] => Some(Arc::clone(name)),
+        match &self.plan.facilities[..] {
+            [facility] => Some(Arc::clone(&facility.name)),
             _ => None,
         }
     }
@@ -1182,8 +1209,9 @@ impl<'a> Waterfall<'a> {
         match lone {
             Some(name) => *lines = PeriodFacilities::one(self.facility_period(0, idx, name)),
             None => {
-                *lines = (0..self.names.len())
-                    .map(|i| self.facility_period(i, idx, Arc::clone(&self.names[i])))
+                let facilities = &self.plan.facilities;
+                *lines = (0..facilities.len())
+                    .map(|i| self.facility_period(i, idx, Arc::clone(&facilities[i].name)))
                     .collect()
             }
         }
@@ -1300,13 +1328,19 @@ fn lender_loss_events<'p>(
         })
 }
 
-/// `round2(amount · rate · yf)` ([`Factor::accrual`]): 0 on an amount of 0 (a repaid
-/// balance, a commitment fully drawn) without building the factor.
+/// `round2(amount · rate · yf)` ([`Factor::accrued`]): 0 on an amount of 0 (a repaid
+/// balance, a commitment fully drawn) without a call.
 fn accrued(rate: Decimal, year_fraction: (i64, i64), amount: Money) -> Result<Money, RunError> {
     if amount.is_zero() {
         return Ok(Money::ZERO);
     }
-    Ok(Factor::accrual(rate, year_fraction).on(amount)?)
+    Ok(Factor::accrued(rate, year_fraction, amount)?)
+}
+
+/// True when facility `f` sweeps at step 8: `sweep > 0`, without a decimal comparison.
+fn sweeps(f: &FacilityPlan) -> bool {
+    let sweep = f.sweep.value();
+    !sweep.is_zero() && !sweep.is_sign_negative()
 }
 
 /// The indices of the junior facilities.
@@ -1350,6 +1384,55 @@ mod tests {
             assert!(
                 4 * posted >= reserved,
                 "{name}: {posted} transfers, {reserved} reserved"
+            );
+        }
+    }
+
+    /// `ltv_breach` is `LTV_k > max_ltv`, the senior closing balance over the book
+    /// value, compared here in whole cents: `closing · 100 > 85 · book_value` for a
+    /// `max_ltv` of 0.85, `closing > 0` for a `max_ltv` of 0 (a repaid senior's LTV, 0,
+    /// is not above it; every other is). The reference deal repays its senior halfway,
+    /// so both sides of each test are met.
+    #[test]
+    fn ltv_breaches_are_the_ltvs_above_max_ltv() {
+        let text = include_str!("../../../fixtures/reference.toml");
+        assert!(text.contains("max_ltv = \"0.85\""));
+        for (max_ltv, above) in [
+            (
+                "0.85",
+                (|closing: i128, book: i128| closing * 100 > 85 * book) as fn(_, _) -> _,
+            ),
+            ("0", |closing: i128, _book: i128| closing > 0),
+        ] {
+            let sheet = text.replace("max_ltv = \"0.85\"", &format!("max_ltv = \"{max_ltv}\""));
+            let deal = boxflow_deal::parse(&sheet, "reference.toml").expect("the sheet parses");
+            let plan = Plan::new(&deal).expect("the sheet plans");
+            let run = crate::run_plan(&deal, plan).expect("the sheet runs");
+            let (mut repaid, mut owing) = (0, 0);
+            for p in &run.periods {
+                let closing = p.facilities[0].closing.cents();
+                let book = p.book_value.cents();
+                assert!(book > 0, "period {}: book value {book}", p.period);
+                let breach = p
+                    .events
+                    .iter()
+                    .any(|e| matches!(e, Event::LtvBreach { .. }));
+                assert_eq!(
+                    breach,
+                    above(closing, book),
+                    "max_ltv {max_ltv}, period {}",
+                    p.period
+                );
+                if closing == 0 {
+                    repaid += 1;
+                    assert!(p.ltv.is_some_and(|l| l.numerator().is_zero()));
+                } else {
+                    owing += 1;
+                }
+            }
+            assert!(
+                repaid > 0 && owing > 0,
+                "{repaid} periods repaid, {owing} owing"
             );
         }
     }
