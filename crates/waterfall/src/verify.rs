@@ -5,7 +5,7 @@ use std::num::Wrapping;
 use boxflow_core::Money;
 use serde::Serialize;
 
-use crate::ledger::{Account, Step};
+use crate::ledger::{Account, Step, Transfer};
 use crate::run::{Closing, FacilityPeriod, PeriodResult, Run};
 
 /// A broken invariant: a defect of the engine, never of the deal.
@@ -86,19 +86,17 @@ impl Run {
     /// (closing's check takes it: a run without periods), though the period's
     /// transfers may still net nothing (runs that cancel): [`Run::violations`]
     /// decides.
+    ///
+    /// The transfers up to the first of the end of the run (all but the last few in
+    /// a run's ledger) are read by a loop without the end of the run's test.
     fn box_conserved(&self) -> Option<Money> {
-        let (mut terminal, mut period, mut net) = (Money::ZERO, 0, Money::ZERO);
-        for t in self.ledger.transfers() {
-            if t.step == Step::Terminal {
-                if t.period == 0 {
-                    return None;
-                }
-                terminal += t.flow_of(Account::Box).unwrap_or_default();
-                continue;
-            }
+        let (mut period, mut net) = (0, Money::ZERO);
+        // Adds a transfer (not of the end of the run) to its run's net; false when
+        // it starts a run and the run before it nets something.
+        let mut add = |t: &Transfer| {
             if t.period != period {
                 if !net.is_zero() {
-                    return None;
+                    return false;
                 }
                 period = t.period;
             }
@@ -107,6 +105,29 @@ impl Run {
             }
             if t.to == Account::Box {
                 net += t.amount;
+            }
+            true
+        };
+        let mut rest = self.ledger.transfers();
+        while let [t, after @ ..] = rest {
+            if t.step == Step::Terminal {
+                break;
+            }
+            if !add(t) {
+                return None;
+            }
+            rest = after;
+        }
+        let mut terminal = Money::ZERO;
+        for t in rest {
+            if t.step != Step::Terminal {
+                if !add(t) {
+                    return None;
+                }
+            } else if t.period == 0 {
+                return None;
+            } else {
+                terminal += t.flow_of(Account::Box).unwrap_or_default();
             }
         }
         net.is_zero().then_some(terminal)
