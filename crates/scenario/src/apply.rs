@@ -6,8 +6,8 @@ use boxflow_core::{Calendar, Money, Quantity};
 use boxflow_model::{Deal, ExpenseBasis, Facility, Scenario, ValidDeal};
 use boxflow_waterfall::{
     colocation, expense, invoice, invoice_at, power, prepayment_credit, revenue_factors, run_plan,
-    run_plan_with, shocked_facility_rate, shocked_facility_rates, terminal_value, Detail,
-    Operations, Plan, Run, RunError,
+    run_plan_with, shocked_facility_rate, shocked_facility_rates, terminal_value, Detail, Event,
+    FacilityPlan, Operations, Plan, Run, RunError,
 };
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -37,8 +37,8 @@ pub struct Base {
     /// Per period and capacity line, `gpus · esc_k · 24 · active_k`, so that a new
     /// price costs one product per line (see [`RevenueFactors`]).
     revenue: RevenueFactors,
-    /// The base case's events as (code, period), sorted; run once, when first needed.
-    base_events: std::sync::OnceLock<Vec<(&'static str, usize)>>,
+    /// The base case's events by period; run once, when first needed.
+    base_events: std::sync::OnceLock<BaseEvents>,
 }
 
 impl Base {
@@ -105,13 +105,16 @@ impl Base {
     /// [`Base::run_scenario_with`] from what `scenario` shares with other points
     /// ([`Base::shared`] of its shocks but the rate shock) and, when given, its rates
     /// ([`Base::shocked_rates`] of its rate shock): the same checks first, the same
-    /// stressed deal, plan and run, the same error.
+    /// stressed deal, plan and run, the same error. The plan is written over `spare`
+    /// when given (the plan of a run done with: [`refill_plan`] keeps its
+    /// allocations), not cloned: the same plan.
     pub(crate) fn run_shared(
         &self,
         scenario: &Scenario,
         shared: &Result<Shared, ScenarioError>,
         rates: Option<&Result<Vec<Arc<[Decimal]>>, RunError>>,
         detail: Detail,
+        spare: Option<Plan>,
     ) -> Result<Run, ScenarioError> {
         // `with_scenario`'s checks, on this point's own scenario. When its shared entry
         // passed them (the same shocks, no rate shock, a valid name), only the rules
@@ -124,7 +127,7 @@ impl Base {
             return Err(ScenarioError::Invalid(invalid));
         }
         let shared = shared.as_ref().map_err(Clone::clone)?;
-        let plan = shared.plan(&self.plan, scenario, |plan| match rates {
+        let plan = shared.plan(&self.plan, scenario, spare, |plan| match rates {
             Some(rates) => {
                 for (f, rates) in plan
                     .facilities
@@ -145,17 +148,73 @@ impl Base {
     /// run's invariants when `verify` is true.
     pub fn outcome(&self, name: impl Into<String>, run: &Run, verify: bool) -> Outcome {
         let base = self.base_events.get_or_init(|| {
-            self.run()
-                .map(|r| boxflow_waterfall::event_keys(&r.events))
-                .unwrap_or_default()
+            BaseEvents::new(
+                &self
+                    .run()
+                    .map(|r| boxflow_waterfall::event_keys(&r.events))
+                    .unwrap_or_default(),
+            )
         });
         let mut o = Outcome::of(name, run, verify);
-        o.first_new_event =
-            boxflow_waterfall::first_new_event(base, &run.events).map(|e| FirstEvent {
-                event: e.name(),
-                period: e.period(),
-            });
+        o.first_new_event = base.first_new_event(&run.events).map(|e| FirstEvent {
+            event: e.name(),
+            period: e.period(),
+        });
         o
+    }
+}
+
+/// The base case's events by period, for [`boxflow_waterfall::first_new_event`]'s
+/// test without its binary search of every event's name among all the base case's:
+/// an event is the base case's when the base case has one of the same name in the
+/// same period, and a period holds a few names.
+#[derive(Clone, Debug, Default)]
+struct BaseEvents {
+    /// The names of the base case's events, in period order.
+    names: Vec<&'static str>,
+    /// Period `k`'s names are `names[starts[k]..starts[k + 1]]` (no entry past the
+    /// last period with an event).
+    starts: Vec<usize>,
+}
+
+impl BaseEvents {
+    /// Indexes the base case's [`boxflow_waterfall::event_keys`] (sorted or not).
+    fn new(keys: &[(&'static str, usize)]) -> BaseEvents {
+        let mut keys = keys.to_vec();
+        keys.sort_unstable_by_key(|&(_, period)| period);
+        let periods = keys.last().map_or(0, |&(_, period)| period + 1);
+        let mut starts = Vec::with_capacity(periods + 1);
+        let mut at = 0;
+        for k in 0..=periods {
+            while keys.get(at).is_some_and(|&(_, period)| period < k) {
+                at += 1;
+            }
+            starts.push(at);
+        }
+        BaseEvents {
+            names: keys.into_iter().map(|(name, _)| name).collect(),
+            starts,
+        }
+    }
+
+    /// True when the base case has an event of `name` in `period`. Names are
+    /// compared as text; the same `&'static str` (an event's name is its kind's
+    /// constant) is found without reading it.
+    fn has(&self, name: &str, period: usize) -> bool {
+        let Some(&[from, to, ..]) = self.starts.get(period..) else {
+            return false;
+        };
+        self.names
+            .get(from..to)
+            .unwrap_or_default()
+            .iter()
+            .any(|&n| std::ptr::eq(n, name) || n == name)
+    }
+
+    /// The first of `events` the base case does not have, as
+    /// [`boxflow_waterfall::first_new_event`] finds it.
+    fn first_new_event<'a>(&self, events: &'a [Event]) -> Option<&'a Event> {
+        events.iter().find(|e| !self.has(e.name(), e.period()))
     }
 }
 
@@ -217,7 +276,7 @@ fn apply_with(
     let mut shared = Shared::new(deal, base, scenario, revenue)?;
     // The lines are this scenario's alone: moved into its plan, not cloned.
     let lines = shared.operations.take();
-    let plan = shared.plan_with(base, scenario, lines, |plan| {
+    let plan = shared.plan_with(base, scenario, lines, None, |plan| {
         shock_rates(deal, plan, scenario)
     })?;
     Ok(Stressed {
@@ -285,15 +344,17 @@ impl Shared {
 
     /// The stressed plan of `scenario` (whose shocks but the rate shock are this
     /// one's): the base plan with these lines, the refund flag and the floating rates
-    /// `rates` sets (asked only under a rate shock). Errors in the order of the methodology's steps: operating lines, rates,
-    /// terminal value, book values.
+    /// `rates` sets (asked only under a rate shock), written over `spare` when given
+    /// ([`refill_plan`]). Errors in the order of the methodology's steps: operating
+    /// lines, rates, terminal value, book values.
     fn plan(
         &self,
         base: &Plan,
         scenario: &Scenario,
+        spare: Option<Plan>,
         rates: impl FnOnce(&mut Plan) -> Result<(), RunError>,
     ) -> Result<Plan, ScenarioError> {
-        self.plan_with(base, scenario, self.operations.clone(), rates)
+        self.plan_with(base, scenario, self.operations.clone(), spare, rates)
     }
 
     /// [`Shared::plan`] with the operating lines `lines` (this entry's, shared or
@@ -303,10 +364,17 @@ impl Shared {
         base: &Plan,
         scenario: &Scenario,
         lines: Option<Result<Arc<Vec<Operations>>, RunError>>,
+        spare: Option<Plan>,
         rates: impl FnOnce(&mut Plan) -> Result<(), RunError>,
     ) -> Result<Plan, ScenarioError> {
         // The base plan's lines shared, not copied (a grid point runs this).
-        let mut plan = base.clone();
+        let mut plan = match spare {
+            Some(mut spare) => {
+                refill_plan(&mut spare, base);
+                spare
+            }
+            None => base.clone(),
+        };
         if let Some(lines) = lines {
             plan.operations = lines?;
         }
@@ -323,6 +391,87 @@ impl Shared {
             plan.book_values = values.clone()?;
         }
         Ok(plan)
+    }
+}
+
+/// Makes `plan` the plan `base` again, in place, keeping its allocations: the
+/// facilities' `Vec` and each facility's draws and breaches are refilled, not
+/// allocated again, and an `Arc` that is already `base`'s is kept (its count not
+/// moved). Each field of [`Plan`] and [`FacilityPlan`] is named: a field added to
+/// either does not compile until it is refilled here too.
+pub(crate) fn refill_plan(plan: &mut Plan, base: &Plan) {
+    let Plan {
+        calendar,
+        operations,
+        capex,
+        total_capex,
+        order_costs,
+        facilities,
+        dsra_at_close,
+        terminal_value,
+        halfway_period,
+        book_values,
+        refund_unused_prepayment,
+    } = base;
+    share(&mut plan.calendar, calendar);
+    share(&mut plan.operations, operations);
+    share(&mut plan.capex, capex);
+    plan.total_capex = *total_capex;
+    share(&mut plan.order_costs, order_costs);
+    plan.facilities.truncate(facilities.len());
+    let kept = plan.facilities.len();
+    for (f, base) in plan.facilities.iter_mut().zip(facilities) {
+        refill_facility(f, base);
+    }
+    plan.facilities
+        .extend_from_slice(facilities.get(kept..).unwrap_or_default());
+    plan.dsra_at_close = *dsra_at_close;
+    plan.terminal_value = *terminal_value;
+    plan.halfway_period = *halfway_period;
+    share(&mut plan.book_values, book_values);
+    plan.refund_unused_prepayment = *refund_unused_prepayment;
+}
+
+/// Makes `f` the facility `base` again, in place ([`refill_plan`]).
+fn refill_facility(f: &mut FacilityPlan, base: &FacilityPlan) {
+    let FacilityPlan {
+        name,
+        rank,
+        commitment,
+        binding,
+        sizing_iterations,
+        deadline,
+        interest_only_periods,
+        rates,
+        draws,
+        upfront_fee,
+        sweep,
+        terms,
+        schedule,
+        breaches,
+        totals,
+    } = base;
+    share(&mut f.name, name);
+    f.rank = *rank;
+    f.commitment = *commitment;
+    f.binding = *binding;
+    f.sizing_iterations = *sizing_iterations;
+    f.deadline = *deadline;
+    f.interest_only_periods = *interest_only_periods;
+    share(&mut f.rates, rates);
+    f.draws.clone_from(draws);
+    f.upfront_fee = *upfront_fee;
+    f.sweep = *sweep;
+    share(&mut f.terms, terms);
+    share(&mut f.schedule, schedule);
+    f.breaches.clone_from(breaches);
+    share(&mut f.totals, totals);
+}
+
+/// Makes `arc` share `base`'s value, unless it already does.
+fn share<T: ?Sized>(arc: &mut Arc<T>, base: &Arc<T>) {
+    if !Arc::ptr_eq(arc, base) {
+        *arc = Arc::clone(base);
     }
 }
 
@@ -564,4 +713,101 @@ pub(crate) fn priced(
         l.price_per_gpu_hour = Quantity::new(price);
     }
     d.validate().map_err(|e| ScenarioError::Invalid(e.invalid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use boxflow_waterfall::{event_keys, first_new_event};
+
+    #[test]
+    fn the_base_events_are_found_by_name_and_period() {
+        // Unsorted keys, a period with two names, gaps, nothing in period 0.
+        let keys = [
+            ("payment_default", 5),
+            ("lockup", 3),
+            ("lockup", 5),
+            ("dscr_default", 9),
+        ];
+        let base = BaseEvents::new(&keys);
+        for (name, period, has) in [
+            ("lockup", 3, true),
+            ("lockup", 5, true),
+            ("payment_default", 5, true),
+            ("dscr_default", 9, true),
+            ("lockup", 0, false),
+            ("lockup", 4, false),
+            ("payment_default", 3, false),
+            ("dscr_default", 8, false),
+            ("dscr_default", 10, false),
+            ("lockup", usize::MAX, false),
+        ] {
+            assert_eq!(base.has(name, period), has, "{name} in {period}");
+        }
+        // The same text at another address is the same name.
+        let name = String::from("lockup");
+        assert!(base.has(&name, 3));
+        let none = BaseEvents::new(&[]);
+        assert!(!none.has("lockup", 0));
+    }
+
+    /// The events of the stress fixture's base case and of each of its scenarios.
+    fn fixture_events() -> Vec<Vec<Event>> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/stress.toml");
+        let deal = boxflow_deal::read_file(std::path::Path::new(path)).unwrap();
+        let base = Base::new(deal).unwrap();
+        let mut all = vec![base.run().unwrap().events.to_vec()];
+        for s in &base.deal.scenarios {
+            all.push(base.run_scenario(s).unwrap().events.to_vec());
+        }
+        all
+    }
+
+    fn fixture(name: &str) -> Base {
+        let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        let deal = boxflow_deal::read_file(std::path::Path::new(&path)).unwrap();
+        Base::new(deal).unwrap()
+    }
+
+    #[test]
+    fn a_plan_refilled_from_another_is_that_plan() {
+        // Plans with one facility and with two, and stressed plans (other rates,
+        // lines, terminal and book values, refund flag; draws as made by a run).
+        let mut plans = Vec::new();
+        for name in ["reference.toml", "junior.toml", "stress.toml"] {
+            let base = fixture(name);
+            plans.push(base.plan.clone());
+            plans.push(base.run().unwrap().plan);
+            for s in &base.deal.scenarios {
+                plans.push(base.run_scenario(s).unwrap().plan);
+            }
+        }
+        let facilities: Vec<usize> = plans.iter().map(|p| p.facilities.len()).collect();
+        assert!(facilities.contains(&1) && facilities.iter().any(|&n| n > 1));
+        for from in &plans {
+            for to in &plans {
+                let mut plan = from.clone();
+                refill_plan(&mut plan, to);
+                assert!(plan == *to);
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_new_event_is_the_binary_searchs() {
+        let runs = fixture_events();
+        assert!(runs.iter().filter(|e| !e.is_empty()).count() >= 2);
+        // Every run against every run as the base case, and against none.
+        for base in runs.iter().map(|e| event_keys(e)).chain([Vec::new()]) {
+            let index = BaseEvents::new(&base);
+            for events in &runs {
+                let found = index.first_new_event(events);
+                let searched = first_new_event(&base, events);
+                assert_eq!(
+                    found.map(|e| e as *const Event),
+                    searched.map(|e| e as *const Event)
+                );
+            }
+        }
+    }
 }

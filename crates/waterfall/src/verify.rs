@@ -5,7 +5,7 @@ use std::num::Wrapping;
 use boxflow_core::Money;
 use serde::Serialize;
 
-use crate::ledger::{Account, Step};
+use crate::ledger::{Account, Step, Transfer};
 use crate::run::{Closing, FacilityPeriod, PeriodResult, Run};
 
 /// A broken invariant: a defect of the engine, never of the deal.
@@ -28,11 +28,116 @@ impl Run {
     /// - Σ draws = Σ principal paid + prepaid + end-of-run principal + principal lost;
     /// - no balance is negative; sources = uses at close.
     ///
-    /// A period is first checked at once, without its figures (`period_holds`);
-    /// only a period that breaks an invariant is checked again rule by rule
-    /// (`period_violations`), which finds the violations, in their order, with
-    /// their figures.
+    /// The run is first checked at once, without its figures (`holds`: the box's
+    /// cash in one pass over the ledger, then each period's equations at once,
+    /// `period_holds`); only a run that breaks an invariant is checked again rule by
+    /// rule (`violations`, and `period_violations` for a period that breaks one),
+    /// which finds the violations, in their order, with their figures.
     pub fn verify(&self) -> Vec<Violation> {
+        if self.holds() {
+            return Vec::new();
+        }
+        self.violations()
+    }
+
+    /// True only when the run breaks no invariant ([`Run::violations`] finds none):
+    /// the same tests, each period's at once ([`period_holds`]) and with the box
+    /// netting nothing in it, which [`Run::box_conserved`] has shown. False for a run
+    /// whose box's cash it cannot show conserved that way; [`Run::violations`]
+    /// decides that run.
+    fn holds(&self) -> bool {
+        let c = &self.closing;
+        if c.sources() != c.uses() {
+            return false;
+        }
+        let Some(term_net) = self.box_conserved() else {
+            return false;
+        };
+        let Some((first, rest)) = self.periods.split_first() else {
+            return self.end_of_run_holds(term_net, &AtClose(c));
+        };
+        if !period_holds(first, Money::ZERO, &AtClose(c)) {
+            return false;
+        }
+        let mut before = first;
+        for p in rest {
+            if !period_holds(p, Money::ZERO, before) {
+                return false;
+            }
+            before = p;
+        }
+        self.end_of_run_holds(term_net, before)
+    }
+
+    /// True when the end of the run breaks no invariant
+    /// ([`Run::end_of_run_violations`] finds none; it allocates only for one it finds).
+    fn end_of_run_holds(&self, term_net: Money, before: &impl Before) -> bool {
+        let mut v = Vec::new();
+        self.end_of_run_violations(term_net, before, &mut v);
+        v.is_empty()
+    }
+
+    /// What the box nets over the end of the run's transfers, when the box nets
+    /// nothing in closing and in each period: each run of consecutive transfers of
+    /// one period (but the end of the run's) nets nothing in the box, so each
+    /// period's transfers, the sum of its runs, net nothing wherever the ledger
+    /// holds them, and so every net of [`Run::box_nets`] is 0. `None` when a run of
+    /// transfers nets something, or an end of the run's transfer is in period 0
+    /// (closing's check takes it: a run without periods), though the period's
+    /// transfers may still net nothing (runs that cancel): [`Run::violations`]
+    /// decides.
+    ///
+    /// The transfers up to the first of the end of the run (all but the last few in
+    /// a run's ledger) are read by a loop without the end of the run's test.
+    fn box_conserved(&self) -> Option<Money> {
+        let (mut period, mut net) = (0, Money::ZERO);
+        // Adds a transfer (not of the end of the run) to its run's net; false when
+        // it starts a run and the run before it nets something.
+        let mut add = |t: &Transfer| {
+            if t.period != period {
+                if !net.is_zero() {
+                    return false;
+                }
+                period = t.period;
+            }
+            if t.from == Account::Box {
+                net -= t.amount;
+            }
+            if t.to == Account::Box {
+                net += t.amount;
+            }
+            true
+        };
+        let mut rest = self.ledger.transfers();
+        while let [t, after @ ..] = rest {
+            if t.step == Step::Terminal {
+                break;
+            }
+            if !add(t) {
+                return None;
+            }
+            rest = after;
+        }
+        let mut terminal = Money::ZERO;
+        for t in rest {
+            if t.step != Step::Terminal {
+                if !add(t) {
+                    return None;
+                }
+            } else if t.period == 0 {
+                return None;
+            } else {
+                terminal += t.flow_of(Account::Box).unwrap_or_default();
+            }
+        }
+        net.is_zero().then_some(terminal)
+    }
+
+    /// Every invariant of section 14 checked rule by rule: the violations, in
+    /// order, with their figures ([`Run::verify`]).
+    #[cold]
+    #[inline(never)]
+    fn violations(&self) -> Vec<Violation> {
         let mut v = Vec::new();
         let c = &self.closing;
         let (sources, uses) = (c.sources(), c.uses());
@@ -429,9 +534,14 @@ mod tests {
         run
     }
 
-    /// The (period, rule) of each violation, in order.
+    /// The (period, rule) of each violation, in order; the check at once agrees.
     fn broken(run: &Run) -> Vec<(usize, &'static str)> {
-        run.verify().iter().map(|v| (v.period, v.rule)).collect()
+        let found = run.violations();
+        if run.holds() {
+            assert_eq!(found, vec![], "holds, yet violations");
+        }
+        assert_eq!(run.verify(), found);
+        found.iter().map(|v| (v.period, v.rule)).collect()
     }
 
     /// Posts one cent from the box to the operators in `period`, at `step`.
@@ -482,6 +592,40 @@ mod tests {
         run.ledger
             .post(5, date, Step::Fees, Account::Box, Account::Box, cent);
         assert_eq!(broken(&run), vec![(4, "cash conserved")]);
+    }
+
+    #[test]
+    fn cents_that_cancel_within_a_period_apart_in_the_ledger_conserve_it() {
+        // Period 2's cent out and back, a transfer of period 5 between them: each
+        // run of period 2's transfers nets a cent, the period nets nothing.
+        let mut run = example_run();
+        let date = run.terminal.date;
+        let cent = Money::from_cents(1);
+        leak(&mut run, 2, Step::Opex);
+        run.ledger
+            .post(5, date, Step::Fees, Account::Box, Account::Box, cent);
+        run.ledger
+            .post(2, date, Step::Fees, Account::FeePayees, Account::Box, cent);
+        assert!(!run.holds());
+        assert_eq!(broken(&run), vec![]);
+    }
+
+    #[test]
+    fn a_run_holds_exactly_when_it_breaks_nothing() {
+        let run = example_run();
+        assert!(run.holds());
+        // A cent more in the end of the run's releases, in the closing's DSRA, in
+        // the closing's sources.
+        let mut terminal = run.clone();
+        terminal.terminal.dsra_release += Money::from_cents(1);
+        let mut closing = run.clone();
+        closing.closing.dsra += Money::from_cents(1);
+        let mut sources = run.clone();
+        sources.closing.equity += Money::from_cents(1);
+        for broken_run in [terminal, closing, sources] {
+            assert!(!broken_run.holds());
+            assert!(!broken(&broken_run).is_empty());
+        }
     }
 
     #[test]
@@ -613,6 +757,7 @@ mod tests {
                     (period_holds(p, Money::ZERO, before), found)
                 };
                 assert_eq!(holds, !breaks, "period {k}, {name}");
+                assert_eq!(run.holds(), !breaks, "the run, period {k}, {name}");
                 assert_eq!(found.is_empty(), !breaks, "period {k}, {name}: {found:?}");
                 // And verify finds them, with the next period's, if any.
                 found.truncate(1);
