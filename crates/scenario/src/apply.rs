@@ -7,7 +7,7 @@ use boxflow_model::{Deal, ExpenseBasis, Facility, Scenario, ValidDeal};
 use boxflow_waterfall::{
     colocation, expense, invoice, invoice_at, power, prepayment_credit, revenue_factors, run_plan,
     run_plan_with, shocked_facility_rate, shocked_facility_rates, terminal_value, Detail, Event,
-    FacilityPlan, Operations, Plan, Run, RunError,
+    Operations, Plan, Run, RunError,
 };
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -105,16 +105,13 @@ impl Base {
     /// [`Base::run_scenario_with`] from what `scenario` shares with other points
     /// ([`Base::shared`] of its shocks but the rate shock) and, when given, its rates
     /// ([`Base::shocked_rates`] of its rate shock): the same checks first, the same
-    /// stressed deal, plan and run, the same error. The plan is written over `spare`
-    /// when given (the plan of a run done with: [`refill_plan`] keeps its
-    /// allocations), not cloned: the same plan.
+    /// stressed deal, plan and run, the same error.
     pub(crate) fn run_shared(
         &self,
         scenario: &Scenario,
         shared: &Result<Shared, ScenarioError>,
         rates: Option<&Result<Vec<Arc<[Decimal]>>, RunError>>,
         detail: Detail,
-        spare: Option<Plan>,
     ) -> Result<Run, ScenarioError> {
         // `with_scenario`'s checks, on this point's own scenario. When its shared entry
         // passed them (the same shocks, no rate shock, a valid name), only the rules
@@ -127,7 +124,7 @@ impl Base {
             return Err(ScenarioError::Invalid(invalid));
         }
         let shared = shared.as_ref().map_err(Clone::clone)?;
-        let plan = shared.plan(&self.plan, scenario, spare, |plan| match rates {
+        let plan = shared.plan(&self.plan, scenario, |plan| match rates {
             Some(rates) => {
                 for (f, rates) in plan
                     .facilities
@@ -276,7 +273,7 @@ fn apply_with(
     let mut shared = Shared::new(deal, base, scenario, revenue)?;
     // The lines are this scenario's alone: moved into its plan, not cloned.
     let lines = shared.operations.take();
-    let plan = shared.plan_with(base, scenario, lines, None, |plan| {
+    let plan = shared.plan_with(base, scenario, lines, |plan| {
         shock_rates(deal, plan, scenario)
     })?;
     Ok(Stressed {
@@ -344,17 +341,15 @@ impl Shared {
 
     /// The stressed plan of `scenario` (whose shocks but the rate shock are this
     /// one's): the base plan with these lines, the refund flag and the floating rates
-    /// `rates` sets (asked only under a rate shock), written over `spare` when given
-    /// ([`refill_plan`]). Errors in the order of the methodology's steps: operating
-    /// lines, rates, terminal value, book values.
+    /// `rates` sets (asked only under a rate shock). Errors in the order of the methodology's steps: operating lines, rates,
+    /// terminal value, book values.
     fn plan(
         &self,
         base: &Plan,
         scenario: &Scenario,
-        spare: Option<Plan>,
         rates: impl FnOnce(&mut Plan) -> Result<(), RunError>,
     ) -> Result<Plan, ScenarioError> {
-        self.plan_with(base, scenario, self.operations.clone(), spare, rates)
+        self.plan_with(base, scenario, self.operations.clone(), rates)
     }
 
     /// [`Shared::plan`] with the operating lines `lines` (this entry's, shared or
@@ -364,17 +359,10 @@ impl Shared {
         base: &Plan,
         scenario: &Scenario,
         lines: Option<Result<Arc<Vec<Operations>>, RunError>>,
-        spare: Option<Plan>,
         rates: impl FnOnce(&mut Plan) -> Result<(), RunError>,
     ) -> Result<Plan, ScenarioError> {
         // The base plan's lines shared, not copied (a grid point runs this).
-        let mut plan = match spare {
-            Some(mut spare) => {
-                refill_plan(&mut spare, base);
-                spare
-            }
-            None => base.clone(),
-        };
+        let mut plan = base.clone();
         if let Some(lines) = lines {
             plan.operations = lines?;
         }
@@ -391,87 +379,6 @@ impl Shared {
             plan.book_values = values.clone()?;
         }
         Ok(plan)
-    }
-}
-
-/// Makes `plan` the plan `base` again, in place, keeping its allocations: the
-/// facilities' `Vec` and each facility's draws and breaches are refilled, not
-/// allocated again, and an `Arc` that is already `base`'s is kept (its count not
-/// moved). Each field of [`Plan`] and [`FacilityPlan`] is named: a field added to
-/// either does not compile until it is refilled here too.
-pub(crate) fn refill_plan(plan: &mut Plan, base: &Plan) {
-    let Plan {
-        calendar,
-        operations,
-        capex,
-        total_capex,
-        order_costs,
-        facilities,
-        dsra_at_close,
-        terminal_value,
-        halfway_period,
-        book_values,
-        refund_unused_prepayment,
-    } = base;
-    share(&mut plan.calendar, calendar);
-    share(&mut plan.operations, operations);
-    share(&mut plan.capex, capex);
-    plan.total_capex = *total_capex;
-    share(&mut plan.order_costs, order_costs);
-    plan.facilities.truncate(facilities.len());
-    let kept = plan.facilities.len();
-    for (f, base) in plan.facilities.iter_mut().zip(facilities) {
-        refill_facility(f, base);
-    }
-    plan.facilities
-        .extend_from_slice(facilities.get(kept..).unwrap_or_default());
-    plan.dsra_at_close = *dsra_at_close;
-    plan.terminal_value = *terminal_value;
-    plan.halfway_period = *halfway_period;
-    share(&mut plan.book_values, book_values);
-    plan.refund_unused_prepayment = *refund_unused_prepayment;
-}
-
-/// Makes `f` the facility `base` again, in place ([`refill_plan`]).
-fn refill_facility(f: &mut FacilityPlan, base: &FacilityPlan) {
-    let FacilityPlan {
-        name,
-        rank,
-        commitment,
-        binding,
-        sizing_iterations,
-        deadline,
-        interest_only_periods,
-        rates,
-        draws,
-        upfront_fee,
-        sweep,
-        terms,
-        schedule,
-        breaches,
-        totals,
-    } = base;
-    share(&mut f.name, name);
-    f.rank = *rank;
-    f.commitment = *commitment;
-    f.binding = *binding;
-    f.sizing_iterations = *sizing_iterations;
-    f.deadline = *deadline;
-    f.interest_only_periods = *interest_only_periods;
-    share(&mut f.rates, rates);
-    f.draws.clone_from(draws);
-    f.upfront_fee = *upfront_fee;
-    f.sweep = *sweep;
-    share(&mut f.terms, terms);
-    share(&mut f.schedule, schedule);
-    f.breaches.clone_from(breaches);
-    share(&mut f.totals, totals);
-}
-
-/// Makes `arc` share `base`'s value, unless it already does.
-fn share<T: ?Sized>(arc: &mut Arc<T>, base: &Arc<T>) {
-    if !Arc::ptr_eq(arc, base) {
-        *arc = Arc::clone(base);
     }
 }
 
@@ -761,36 +668,6 @@ mod tests {
             all.push(base.run_scenario(s).unwrap().events.to_vec());
         }
         all
-    }
-
-    fn fixture(name: &str) -> Base {
-        let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-        let deal = boxflow_deal::read_file(std::path::Path::new(&path)).unwrap();
-        Base::new(deal).unwrap()
-    }
-
-    #[test]
-    fn a_plan_refilled_from_another_is_that_plan() {
-        // Plans with one facility and with two, and stressed plans (other rates,
-        // lines, terminal and book values, refund flag; draws as made by a run).
-        let mut plans = Vec::new();
-        for name in ["reference.toml", "junior.toml", "stress.toml"] {
-            let base = fixture(name);
-            plans.push(base.plan.clone());
-            plans.push(base.run().unwrap().plan);
-            for s in &base.deal.scenarios {
-                plans.push(base.run_scenario(s).unwrap().plan);
-            }
-        }
-        let facilities: Vec<usize> = plans.iter().map(|p| p.facilities.len()).collect();
-        assert!(facilities.contains(&1) && facilities.iter().any(|&n| n > 1));
-        for from in &plans {
-            for to in &plans {
-                let mut plan = from.clone();
-                refill_plan(&mut plan, to);
-                assert!(plan == *to);
-            }
-        }
     }
 
     #[test]

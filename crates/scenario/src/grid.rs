@@ -15,7 +15,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use boxflow_waterfall::{Detail, Plan, Run, RunError};
+use boxflow_waterfall::{Detail, Run, RunError};
 
 use crate::apply::Shared;
 use crate::{Base, Outcome, ScenarioError};
@@ -706,31 +706,26 @@ fn outcome_or_message<S: serde::Serializer>(
 }
 
 fn grid_row(base: &Base, grid: &Grid, i: usize, verify: bool) -> GridRow {
-    row_with(base, grid, i, verify, &mut None, |s, _| {
+    row_with(base, grid, i, verify, |s| {
         base.run_scenario_with(s, Detail::Outcome)
     })
 }
 
-/// Point `i`'s row, its scenario run by `run` (given `spare`'s plan, if any); the
-/// run's plan is left in `spare` when it ran (for the next point's plan to be
-/// written over: [`crate::apply::refill_plan`]).
+/// Point `i`'s row, its scenario run by `run`.
 fn row_with(
     base: &Base,
     grid: &Grid,
     i: usize,
     verify: bool,
-    spare: &mut Option<Plan>,
-    run: impl FnOnce(&Scenario, Option<Plan>) -> Result<Run, ScenarioError>,
+    run: impl FnOnce(&Scenario) -> Result<Run, ScenarioError>,
 ) -> GridRow {
     let values = grid.point(i);
     let outcome = grid
         .scenario_at(&values)
         .map_err(ScenarioError::from)
         .and_then(|s| {
-            let run = run(&s, spare.take())?;
-            let outcome = base.outcome(s.name, &run, verify);
-            *spare = Some(run.plan);
-            Ok(outcome)
+            let run = run(&s)?;
+            Ok(base.outcome(s.name, &run, verify))
         });
     GridRow { values, outcome }
 }
@@ -747,20 +742,16 @@ fn chunk_rows(
     progress: &(dyn Fn() + Sync),
 ) -> Vec<GridRow> {
     let cache = Cache::new(base, grid, range.clone());
-    // Each worker's points write their plans over the plan of its last point run.
     range
         .into_par_iter()
-        .map_init(
-            || None,
-            |spare, i| {
-                let row = match &cache {
-                    Some(cache) => cache.row(base, grid, i, verify, spare),
-                    None => grid_row(base, grid, i, verify),
-                };
-                progress();
-                row
-            },
-        )
+        .map(|i| {
+            let row = match &cache {
+                Some(cache) => cache.row(base, grid, i, verify),
+                None => grid_row(base, grid, i, verify),
+            };
+            progress();
+            row
+        })
         .collect()
 }
 
@@ -832,24 +823,15 @@ impl Cache {
         })
     }
 
-    /// Point `i`'s row from its shared entries ([`Base::run_shared`]), its plan
-    /// written over `spare` when there is one, and left in `spare` once run.
-    fn row(
-        &self,
-        base: &Base,
-        grid: &Grid,
-        i: usize,
-        verify: bool,
-        spare: &mut Option<Plan>,
-    ) -> GridRow {
+    /// Point `i`'s row from its shared entries ([`Base::run_shared`]).
+    fn row(&self, base: &Base, grid: &Grid, i: usize, verify: bool) -> GridRow {
         let (shared, rates) = self.places[i - self.start];
-        row_with(base, grid, i, verify, spare, |s, spare| {
+        row_with(base, grid, i, verify, |s| {
             base.run_shared(
                 s,
                 &self.shared[shared],
                 rates.map(|r| &self.rates[r]),
                 Detail::Outcome,
-                spare,
             )
         })
     }
@@ -942,12 +924,10 @@ mod tests {
 
     /// Every point of `spec` run from its chunk's shared entries is the run of its
     /// own scenario ([`Base::run_scenario_with`]): the same plan, periods, ledger,
-    /// events and summary, or the same error; and its row is the same, its plan
-    /// written over the plan of the point before it (as a worker's points are).
+    /// events and summary, or the same error; and its row is the same.
     fn shared_runs_are_own_runs(base: &Base, spec: &str) {
         let grid = Grid::parse(spec).unwrap();
         let cache = Cache::new(base, &grid, 0..grid.len()).expect(spec);
-        let mut spare = None;
         for i in 0..grid.len() {
             let s = grid.scenario(i).unwrap();
             let (shared, rates) = cache.places[i];
@@ -956,16 +936,13 @@ mod tests {
                 &cache.shared[shared],
                 rates.map(|r| &cache.rates[r]),
                 Detail::Outcome,
-                None,
             );
             let own = base.run_scenario_with(&s, Detail::Outcome);
-            let ran = own.is_ok();
             assert_eq!(via_cache, own, "{spec}: point {i}");
             assert_eq!(
-                cache.row(base, &grid, i, true, &mut spare),
+                cache.row(base, &grid, i, true),
                 grid_row(base, &grid, i, true)
             );
-            assert_eq!(spare.is_some(), ran, "{spec}: point {i} leaves its plan");
         }
     }
 
@@ -1003,7 +980,7 @@ mod tests {
             change(&mut s);
             let own = base.run_scenario_with(&s, Detail::Outcome);
             assert!(matches!(own, Err(ScenarioError::Invalid(_))));
-            let via_cache = base.run_shared(&s, &cache.shared[0], None, Detail::Outcome, None);
+            let via_cache = base.run_shared(&s, &cache.shared[0], None, Detail::Outcome);
             assert_eq!(via_cache, own);
         }
     }
