@@ -977,9 +977,11 @@ fn fifteen_digits(x: f64) -> Option<Decimal> {
     }
     let bits = size.to_bits();
     let mantissa = u128::from((bits & ((1 << 52) - 1)) | (1 << 52));
-    let fraction_bits = 1075 - ((bits >> 52) & 0x7ff) as i32; // size = mantissa · 2^-f
-                                                              // The scale of a 15-digit number of this size: log10 may be one off either way.
-    let mut scale = 14 - size.log10().floor() as i32;
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction_bits = 1075 - biased; // size = mantissa · 2^-f
+                                       // The scale of a 15-digit number of this size, from `floor(log10(size))`
+                                       // estimated without `log10` (one off either way at most, put right below).
+    let mut scale = 14 - decimal_exponent(size, biased - 1023);
     let mut scaled = scaled_by_power_of_ten(mantissa, fraction_bits, scale)?;
     if scaled.0 >= 10 * LOW {
         scale -= 1;
@@ -1009,6 +1011,35 @@ fn fifteen_digits(x: f64) -> Option<Decimal> {
     )
 }
 
+/// `5^k` for `k` in `0..=21` (below 2^49).
+const POWERS_OF_FIVE: [u64; 22] = {
+    let mut powers = [1_u64; 22];
+    let mut k = 1;
+    while k < 22 {
+        powers[k] = powers[k - 1] * 5;
+        k += 1;
+    }
+    powers
+};
+
+/// `floor(log10(size))` for a positive `size` of binary exponent `exponent` (`2^e
+/// <= size < 2^(e + 1)`), or one less or more: `floor(e · log10(2))` (as `(e ·
+/// 78913) >> 18`, the same for every `e` of `fifteen_digits`' range), raised by
+/// one when `size` reaches the next power of ten (as far as an f64 power of ten
+/// tells). [`fifteen_digits`] checks the scale it gives and puts it right.
+fn decimal_exponent(size: f64, exponent: i32) -> i32 {
+    const POWERS_OF_TEN: [f64; 22] = [
+        1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+        1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let low = (exponent * 78_913) >> 18;
+    // 10^(low + 1) is POWERS_OF_TEN[low + 7], when in the table.
+    let next = usize::try_from(low + 7)
+        .ok()
+        .and_then(|i| POWERS_OF_TEN.get(i));
+    low + i32::from(next.is_some_and(|&power| size >= power))
+}
+
 /// `mantissa · 2^-fraction_bits · 10^scale` as its integer part, the remainder
 /// and the shift (`remainder / 2^shift` is the fraction); `None` unless `0 <=
 /// scale <= 21` and `1 <= shift <= 100`.
@@ -1023,7 +1054,7 @@ fn scaled_by_power_of_ten(
     let shift = u32::try_from(fraction_bits - scale)
         .ok()
         .filter(|s| (1..=100).contains(s))?;
-    let product = mantissa * 5_u128.pow(scale as u32);
+    let product = mantissa * u128::from(POWERS_OF_FIVE[scale as usize]);
     Some((product >> shift, product & ((1 << shift) - 1), shift))
 }
 
@@ -3086,12 +3117,44 @@ mod tests {
         assert_eq!(fifteen_digits(1e15), None);
     }
 
+    /// Decimal exponents worked by hand: `floor(log10)` of 1, 9.99, 10, 0.1, 0.099,
+    /// 999, 1000, 1e-6 and 123,456,789,012,345 are 0, 0, 1, -1, -2, 2, 3, -6 and 14.
+    #[test]
+    fn decimal_exponents_by_hand() {
+        let exponent = |x: f64| decimal_exponent(x, ((x.to_bits() >> 52) & 0x7ff) as i32 - 1023);
+        let cases = [
+            (1.0, 0),
+            (9.99, 0),
+            (10.0, 1),
+            (0.1, -1),
+            (0.099, -2),
+            (999.0, 2),
+            (1000.0, 3),
+            (1e-6, -6),
+            (123_456_789_012_345.0, 14),
+        ];
+        for (x, expected) in cases {
+            assert_eq!(exponent(x), expected, "{x}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig {
             cases: 4096,
             failure_persistence: None,
             ..ProptestConfig::default()
         })]
+
+        /// The decimal exponent is `floor(log10)` or one off, anywhere in
+        /// `fifteen_digits`' range (its fifteen digits are then found in one
+        /// correction at most).
+        #[test]
+        fn decimal_exponent_is_within_one(bits in 1e-6_f64.to_bits()..1e15_f64.to_bits()) {
+            let x = f64::from_bits(bits);
+            let found = decimal_exponent(x, ((bits >> 52) & 0x7ff) as i32 - 1023);
+            let log = x.log10().floor() as i32;
+            prop_assert!((found - log).abs() <= 1, "{} {} {}", x, found, log);
+        }
 
         /// Any f64 from 1e-7 to 2e15 by its bits, and its neighbours.
         #[test]
