@@ -1091,6 +1091,9 @@ struct Cashflows {
     /// answer ([`norstrom_reach`]); 0 when it does not hold. Only looked at (and
     /// only set) with several sign changes.
     norstrom_reach: f64,
+    /// The sums the first guess reads ([`Cashflows::opening_rate`]), taken with the
+    /// points.
+    moments: Moments,
     /// The last [`Cashflows::evaluate`], from which [`Cashflows::settle`] may bound
     /// the distance to the true root without evaluating the flows again.
     last: std::cell::Cell<Option<Evaluation>>,
@@ -1392,10 +1395,22 @@ impl Cashflows {
             return None;
         }
         // Times and amounts in one pass, each with exactly the one division it
-        // always had; collected from slices, without a capacity check a point.
+        // always had; collected from slices, without a capacity check a point. The
+        // same pass counts the sign changes (an amount in f64 has the sign of its
+        // cents; none is zero) and takes the first guess's moments.
+        let mut sign_changes = 0;
+        let mut last_negative = exact[0].1 < 0;
+        let mut moments = Moments::default();
         let points: Vec<(f64, f64)> = exact
             .iter()
-            .map(|&(time, cents)| ((time - first) as f64 / unit, cents_to_f64(cents) / largest))
+            .map(|&(time, cents)| {
+                let negative = cents < 0;
+                sign_changes += usize::from(negative != last_negative);
+                last_negative = negative;
+                let point = ((time - first) as f64 / unit, cents_to_f64(cents) / largest);
+                moments.add(point.0, point.1);
+                point
+            })
             .collect();
         let (steps, gap_times, gap_count) = step_codes(&exact, unit);
         let mut flows = Cashflows {
@@ -1404,15 +1419,11 @@ impl Cashflows {
             gap_times,
             gap_count,
             pivots: None,
-            sign_changes: 0,
+            sign_changes,
             norstrom_reach: 0.0,
+            moments,
             last: std::cell::Cell::new(None),
         };
-        // An amount in f64 has the sign of its cents (none is zero).
-        flows.sign_changes = exact
-            .windows(2)
-            .filter(|pair| (pair[0].1 < 0) != (pair[1].1 < 0))
-            .count();
         // Flows that Norstrom's criterion may answer for are grouped only when the
         // walk needs them ([`Cashflows::preferred_root`]).
         if flows.sign_changes > 1 {
@@ -1816,21 +1827,7 @@ impl Cashflows {
     /// where Halley's method needs two evaluations. It depends on the flows alone;
     /// 0.1 when it is not finite or lies outside `-0.9..=10`.
     fn opening_rate(&self) -> f64 {
-        // Per side (inflows, outflows): Σ |a|, Σ t |a|, Σ t² |a|.
-        let (mut inflows, mut outflows) = ([0.0_f64; 3], [0.0_f64; 3]);
-        let add = |side: &mut [f64; 3], t: f64, size: f64| {
-            side[0] += size;
-            side[1] += t * size;
-            side[2] += t * t * size;
-        };
-        // A branch per side (not an index), so that the sums stay in registers.
-        for &(t, amount) in &self.points {
-            if amount < 0.0 {
-                add(&mut outflows, t, -amount);
-            } else {
-                add(&mut inflows, t, amount);
-            }
-        }
+        let Moments { inflows, outflows } = self.moments;
         let moments = [inflows, outflows];
         let [(in_mean, in_variance), (out_mean, out_variance)] = moments.map(|[a, at, att]| {
             let mean = at / a;
@@ -2163,6 +2160,31 @@ impl Cashflows {
             x = next;
         }
         Some(x)
+    }
+}
+
+/// Per side of the flows (inflows, outflows), the sums [`Cashflows::opening_rate`]
+/// reads: `Σ |a|`, `Σ t |a|`, `Σ t² |a|`, added in the points' order.
+#[derive(Clone, Copy, Default)]
+struct Moments {
+    inflows: [f64; 3],
+    outflows: [f64; 3],
+}
+
+impl Moments {
+    /// Adds a point at time `t` of `amount` (non-zero) to its side.
+    fn add(&mut self, t: f64, amount: f64) {
+        let add = |side: &mut [f64; 3], size: f64| {
+            side[0] += size;
+            side[1] += t * size;
+            side[2] += t * t * size;
+        };
+        // A branch per side (not an index), so that the sums stay in registers.
+        if amount < 0.0 {
+            add(&mut self.outflows, -amount);
+        } else {
+            add(&mut self.inflows, amount);
+        }
     }
 }
 
