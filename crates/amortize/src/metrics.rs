@@ -282,7 +282,7 @@ pub fn xirr(flows: &[DatedFlow], base: NaiveDate) -> Option<Decimal> {
         .map(move |flow| (days.days_to(flow.date), flow.amount.cents()));
     let mut cashflows = Cashflows::new(terms, DAYS_PER_YEAR as f64)?;
     let root = cashflows.preferred_root()?;
-    let exact = |rate: Decimal| exact_sign(xnpv(rate, flows, base), xnpv_error(rate, flows, base));
+    let exact = |rate: Decimal| xnpv_sign(rate, flows, base);
     cashflows.settle(root, &exact)
 }
 
@@ -860,6 +860,21 @@ pub fn xnpv_cents(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option
 
 /// The f64 half of [`xnpv_cents`]: the cent when the f64 value is provably on the
 /// same side of every half cent as the true value, else `None`.
+fn xnpv_cents_f64(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option<Money> {
+    let (value, bound) = xnpv_f64(rate, flows, base)?;
+    let nearest_half = value.floor() + 0.5;
+    // `value` is below 2^50 in size: floor and + 0.5 are exact.
+    if (value - nearest_half).abs() <= bound + f64::EPSILON * value.abs() {
+        return None;
+    }
+    let cents = value.round(); // half away from zero, and no half is near
+    money_from_cents(cents as i128)
+}
+
+/// The XNPV at `rate` in f64, in cents, with a bound on its distance to the true
+/// value (of the exact flows at the exact decimal `rate`): `(value, bound)`, `None`
+/// at a rate of 0 (or one whose `ln_1p` is not finite), for an amount of 2^53
+/// cents or more, and when the value is not finite or reaches 1e15 cents.
 ///
 /// Error bound, with `u = 2^-53`: every amount below 2^53 cents converts exactly
 /// and is divided by 100 with one rounding; `r` converts with one rounding, so
@@ -869,7 +884,7 @@ pub fn xnpv_cents(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option
 /// |L|))) u` relative; the product adds one rounding and the compensated sum
 /// about two of each term. So `|f64 - true| <= E = 8 u Σ |t_i| (1 + |x_i| (1 +
 /// |r| / ((1 + r) |L|)))` with a factor of two to spare.
-fn xnpv_cents_f64(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option<Money> {
+fn xnpv_f64(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option<(f64, f64)> {
     let r = decimal_to_f64(rate);
     let log_growth = r.ln_1p();
     if !(log_growth.is_finite() && log_growth != 0.0) {
@@ -903,16 +918,42 @@ fn xnpv_cents_f64(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option
     // the half-cent boundaries are then the odd multiples of 0.5).
     let value = sum.total();
     let bound = 8.0 * f64::EPSILON * size + f64::MIN_POSITIVE;
-    if !(value.is_finite() && bound.is_finite() && value.abs() < 1e15) {
-        return None;
+    (value.is_finite() && bound.is_finite() && value.abs() < 1e15).then_some((value, bound))
+}
+
+/// The sign of the exact XNPV at `rate` as the decimal path tells it,
+/// `exact_sign(xnpv(rate, ..), xnpv_error(rate, ..))` (what [`Cashflows::settle`]
+/// asks of [`xirr`]'s flows), from [`xnpv_f64`] when that proves it: far cheaper
+/// than the decimal [`xnpv`] (one f64 `exp` per date against decimal products of
+/// every factor and amount).
+///
+/// With `B` the decimal path's bound ([`xnpv_error`], in cents `100 B`), `D` its
+/// value and `T` the true value: when the f64 value `V` and its bound `E` give
+/// `|V| - E > 3 · 100 B` (computed in f64; its few roundings take far less than the
+/// spare third), then `|T| > 2 · 100 B` with the sign of `V`, so `|D| > 100 B`
+/// (`|D - T| <= B`) with the same sign, and `exact_sign` finds that sign (the
+/// conversion of `|D|` to f64 keeps it above `B`). That needs `D` to exist: at a
+/// rate `>= 0` with every flow on or after `base` each decimal discount factor is
+/// at most 1, so no product, power or sum leaves the decimal range (the sums are
+/// at most `Σ |t_i| < |V| / (8u)`, below 6e27 units) and [`xnpv`] returns a value.
+/// Otherwise (a negative rate, a flow before `base`, a value within its bounds of
+/// zero, as at a printing boundary the root lies next to) the decimal path decides.
+fn xnpv_sign(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option<std::cmp::Ordering> {
+    use std::cmp::Ordering;
+    let decimal_bound = xnpv_error(rate, flows, base);
+    let on_or_after_base = || flows.iter().all(|flow| flow.date >= base);
+    if !rate.is_sign_negative() && on_or_after_base() {
+        if let Some((value, bound)) = xnpv_f64(rate, flows, base) {
+            if value.abs() - bound > 3.0 * 100.0 * decimal_bound {
+                return Some(if value < 0.0 {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                });
+            }
+        }
     }
-    let nearest_half = value.floor() + 0.5;
-    // `value` is below 2^50 in size: floor and + 0.5 are exact.
-    if (value - nearest_half).abs() <= bound + f64::EPSILON * value.abs() {
-        return None;
-    }
-    let cents = value.round(); // half away from zero, and no half is near
-    money_from_cents(cents as i128)
+    exact_sign(xnpv(rate, flows, base), decimal_bound)
 }
 
 /// Whole cents as money, `None` beyond [`Money::max_amount`].
@@ -3005,6 +3046,63 @@ mod tests {
         (flows, base)
     }
 
+    /// The sign [`xnpv_sign`] tells (from the f64 XNPV where its bound proves it) is
+    /// the decimal path's, `exact_sign(xnpv, xnpv_error)`: checked at random rates,
+    /// at the flows' root and next to it (where the decimals decide), and at
+    /// negative rates (left to the decimals).
+    fn assert_sign_is_the_decimal_paths(
+        terms: &[(i64, i128)],
+        rate: f64,
+    ) -> Result<(), TestCaseError> {
+        let (flows, base) = dated(terms);
+        let mut rates = vec![rate];
+        if let Some(root) =
+            xirr(&flows, base).and_then(|r| rust_decimal::prelude::ToPrimitive::to_f64(&r))
+        {
+            for offset in [0.0, 1e-13, -1e-13, 1e-9, -1e-9, 1e-4] {
+                rates.push(root + offset);
+            }
+        }
+        for rate in rates {
+            let Some(rate) = rate_to_decimal(rate) else {
+                continue;
+            };
+            let decimal = exact_sign(xnpv(rate, &flows, base), xnpv_error(rate, &flows, base));
+            prop_assert_eq!(xnpv_sign(rate, &flows, base), decimal, "{}", rate);
+        }
+        Ok(())
+    }
+
+    /// Excel's XNPV example (2,086.65 at 9%, its root 0.37336253351883): positive
+    /// at 9%, told in f64; negative at 50%; at the root's 15 digits left to the
+    /// decimals, which agree; and at -50% (a negative rate) the decimals' own sign.
+    #[test]
+    fn xnpv_sign_by_hand() {
+        use std::cmp::Ordering;
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+        let flows = [
+            DatedFlow::new(day(2008, 1, 1), Money::from_cents(-10_000_00)),
+            DatedFlow::new(day(2008, 3, 1), Money::from_cents(2_750_00)),
+            DatedFlow::new(day(2008, 10, 30), Money::from_cents(4_250_00)),
+            DatedFlow::new(day(2009, 2, 15), Money::from_cents(3_250_00)),
+            DatedFlow::new(day(2009, 4, 1), Money::from_cents(2_750_00)),
+        ];
+        let base = day(2008, 1, 1);
+        let sign = |rate: Decimal| xnpv_sign(rate, &flows, base);
+        let decimal =
+            |rate: Decimal| exact_sign(xnpv(rate, &flows, base), xnpv_error(rate, &flows, base));
+        for (rate, expected) in [
+            (Decimal::new(9, 2), Ordering::Greater),
+            (Decimal::new(5, 1), Ordering::Less),
+            (Decimal::new(-5, 1), Ordering::Greater),
+            (Decimal::new(373_362_533_518, 12), Ordering::Greater),
+            (Decimal::new(373_362_533_519, 12), Ordering::Less),
+        ] {
+            assert_eq!(sign(rate), Some(expected), "{rate}");
+            assert_eq!(sign(rate), decimal(rate), "{rate}");
+        }
+    }
+
     /// When [`Cashflows::closest_root_by_norstrom`] answers for `terms` (days from
     /// the first, cents), checks that the walk finds a root and that both settle to
     /// the same 10 decimals; returns the printed root.
@@ -3325,6 +3423,16 @@ mod tests {
             if terms.first().map(|t| t.0) != terms.last().map(|t| t.0) {
                 prop_assert!(matches!(netted_in_order(reversed), Netted::Unsorted));
             }
+        }
+
+        /// [`xnpv_sign`] tells the decimal path's sign, on flows with one sign change
+        /// and on flows of either sign.
+        #[test]
+        fn xnpv_sign_is_the_decimal_paths(
+            terms in prop_oneof![one_sign_change_flows(), mixed_flows()],
+            rate in -0.5_f64..2.0,
+        ) {
+            assert_sign_is_the_decimal_paths(&terms, rate)?;
         }
 
         /// Jumping over cells finds the very root (to the bit) the cell-by-cell walk
