@@ -416,11 +416,15 @@ struct PeriodTotals {
 impl PeriodTotals {
     fn of(periods: &[PeriodResult]) -> PeriodTotals {
         let mut totals = PeriodTotals::default();
+        // Two passes of four sums each: eight `i128` sums at once do not fit the
+        // registers, and their spills cost more than a second pass.
         for p in periods {
             totals.invoice += p.operations.invoice;
             totals.collections += p.operations.collections;
             totals.opex += p.operations.opex;
             totals.fees += p.operations.fees;
+        }
+        for p in periods {
             for f in &p.facilities {
                 totals.interest += f.interest_paid;
                 totals.principal += f.principal_paid + f.prepaid;
