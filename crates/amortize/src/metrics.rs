@@ -36,9 +36,13 @@
 //!   and otherwise the sign of the exact decimal [`xnpv`] (or
 //!   [`npv`]), with its own error bound, at each grid point in reach places the root
 //!   in its cell or on the point (after a decimal bisection when f64 cannot place it
-//!   within 4e-10). So `round10` of the result is `round10` of the true root; the
-//!   only exceptions are roots within about 1e-20 of a grid point (beyond the
-//!   decimals' own precision), double roots, and values beyond the decimal range.
+//!   within 4e-10). For [`xirr`] that sign is first asked of the f64 XNPV with
+//!   its proven bound (the bracket's ends, away from the root, usually), which
+//!   answers only where the bound proves the decimal path would give the same
+//!   sign (see `xnpv_sign`). So `round10` of the result is `round10` of the true
+//!   root; the only exceptions are roots within about 1e-20 of a grid point
+//!   (beyond the decimals' own precision), double roots, and values beyond the
+//!   decimal range.
 //! - [`xnpv_cents`], [`llcr_to_print`] and [`mean_ratio_to_print`] are the summary's
 //!   fast paths: f64 with a rigorous error bound, and the exact decimal function
 //!   whenever the bound does not settle the printed result (a half cent for
