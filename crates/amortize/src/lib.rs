@@ -59,7 +59,7 @@ pub mod metrics;
 mod schedule;
 
 pub use factor::Factor;
-pub use halfway::{halfway_check, HalfwayCheck};
+pub use halfway::{halfway_check, halfway_check_of_path, HalfwayCheck};
 pub use schedule::{
     commitment_fee, debt_service_cap, level_fall, level_payment, period_interest, pro_rata_draws,
     Binding, CapexPayment, Profile, Schedule, ScheduleBreach, SchedulePeriod, ScheduleRow,

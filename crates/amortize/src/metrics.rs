@@ -36,9 +36,13 @@
 //!   and otherwise the sign of the exact decimal [`xnpv`] (or
 //!   [`npv`]), with its own error bound, at each grid point in reach places the root
 //!   in its cell or on the point (after a decimal bisection when f64 cannot place it
-//!   within 4e-10). So `round10` of the result is `round10` of the true root; the
-//!   only exceptions are roots within about 1e-20 of a grid point (beyond the
-//!   decimals' own precision), double roots, and values beyond the decimal range.
+//!   within 4e-10). For [`xirr`] that sign is first asked of the f64 XNPV with
+//!   its proven bound (the bracket's ends, away from the root, usually), which
+//!   answers only where the bound proves the decimal path would give the same
+//!   sign (see `xnpv_sign`). So `round10` of the result is `round10` of the true
+//!   root; the only exceptions are roots within about 1e-20 of a grid point
+//!   (beyond the decimals' own precision), double roots, and values beyond the
+//!   decimal range.
 //! - [`xnpv_cents`], [`llcr_to_print`] and [`mean_ratio_to_print`] are the summary's
 //!   fast paths: f64 with a rigorous error bound, and the exact decimal function
 //!   whenever the bound does not settle the printed result (a half cent for
@@ -282,7 +286,7 @@ pub fn xirr(flows: &[DatedFlow], base: NaiveDate) -> Option<Decimal> {
         .map(move |flow| (days.days_to(flow.date), flow.amount.cents()));
     let mut cashflows = Cashflows::new(terms, DAYS_PER_YEAR as f64)?;
     let root = cashflows.preferred_root()?;
-    let exact = |rate: Decimal| exact_sign(xnpv(rate, flows, base), xnpv_error(rate, flows, base));
+    let exact = |rate: Decimal| xnpv_sign(rate, flows, base);
     cashflows.settle(root, &exact)
 }
 
@@ -860,6 +864,21 @@ pub fn xnpv_cents(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option
 
 /// The f64 half of [`xnpv_cents`]: the cent when the f64 value is provably on the
 /// same side of every half cent as the true value, else `None`.
+fn xnpv_cents_f64(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option<Money> {
+    let (value, bound) = xnpv_f64(rate, flows, base)?;
+    let nearest_half = value.floor() + 0.5;
+    // `value` is below 2^50 in size: floor and + 0.5 are exact.
+    if (value - nearest_half).abs() <= bound + f64::EPSILON * value.abs() {
+        return None;
+    }
+    let cents = value.round(); // half away from zero, and no half is near
+    money_from_cents(cents as i128)
+}
+
+/// The XNPV at `rate` in f64, in cents, with a bound on its distance to the true
+/// value (of the exact flows at the exact decimal `rate`): `(value, bound)`, `None`
+/// at a rate of 0 (or one whose `ln_1p` is not finite), for an amount of 2^53
+/// cents or more, and when the value is not finite or reaches 1e15 cents.
 ///
 /// Error bound, with `u = 2^-53`: every amount below 2^53 cents converts exactly
 /// and is divided by 100 with one rounding; `r` converts with one rounding, so
@@ -869,7 +888,7 @@ pub fn xnpv_cents(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option
 /// |L|))) u` relative; the product adds one rounding and the compensated sum
 /// about two of each term. So `|f64 - true| <= E = 8 u Σ |t_i| (1 + |x_i| (1 +
 /// |r| / ((1 + r) |L|)))` with a factor of two to spare.
-fn xnpv_cents_f64(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option<Money> {
+fn xnpv_f64(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option<(f64, f64)> {
     let r = decimal_to_f64(rate);
     let log_growth = r.ln_1p();
     if !(log_growth.is_finite() && log_growth != 0.0) {
@@ -903,16 +922,42 @@ fn xnpv_cents_f64(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option
     // the half-cent boundaries are then the odd multiples of 0.5).
     let value = sum.total();
     let bound = 8.0 * f64::EPSILON * size + f64::MIN_POSITIVE;
-    if !(value.is_finite() && bound.is_finite() && value.abs() < 1e15) {
-        return None;
+    (value.is_finite() && bound.is_finite() && value.abs() < 1e15).then_some((value, bound))
+}
+
+/// The sign of the exact XNPV at `rate` as the decimal path tells it,
+/// `exact_sign(xnpv(rate, ..), xnpv_error(rate, ..))` (what [`Cashflows::settle`]
+/// asks of [`xirr`]'s flows), from [`xnpv_f64`] when that proves it: far cheaper
+/// than the decimal [`xnpv`] (one f64 `exp` per date against decimal products of
+/// every factor and amount).
+///
+/// With `B` the decimal path's bound ([`xnpv_error`], in cents `100 B`), `D` its
+/// value and `T` the true value: when the f64 value `V` and its bound `E` give
+/// `|V| - E > 3 · 100 B` (computed in f64; its few roundings take far less than the
+/// spare third), then `|T| > 2 · 100 B` with the sign of `V`, so `|D| > 100 B`
+/// (`|D - T| <= B`) with the same sign, and `exact_sign` finds that sign (the
+/// conversion of `|D|` to f64 keeps it above `B`). That needs `D` to exist: at a
+/// rate `>= 0` with every flow on or after `base` each decimal discount factor is
+/// at most 1, so no product, power or sum leaves the decimal range (the sums are
+/// at most `Σ |t_i| < |V| / (8u)`, below 6e27 units) and [`xnpv`] returns a value.
+/// Otherwise (a negative rate, a flow before `base`, a value within its bounds of
+/// zero, as at a printing boundary the root lies next to) the decimal path decides.
+fn xnpv_sign(rate: Decimal, flows: &[DatedFlow], base: NaiveDate) -> Option<std::cmp::Ordering> {
+    use std::cmp::Ordering;
+    let decimal_bound = xnpv_error(rate, flows, base);
+    let on_or_after_base = || flows.iter().all(|flow| flow.date >= base);
+    if !rate.is_sign_negative() && on_or_after_base() {
+        if let Some((value, bound)) = xnpv_f64(rate, flows, base) {
+            if value.abs() - bound > 3.0 * 100.0 * decimal_bound {
+                return Some(if value < 0.0 {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                });
+            }
+        }
     }
-    let nearest_half = value.floor() + 0.5;
-    // `value` is below 2^50 in size: floor and + 0.5 are exact.
-    if (value - nearest_half).abs() <= bound + f64::EPSILON * value.abs() {
-        return None;
-    }
-    let cents = value.round(); // half away from zero, and no half is near
-    money_from_cents(cents as i128)
+    exact_sign(xnpv(rate, flows, base), decimal_bound)
 }
 
 /// Whole cents as money, `None` beyond [`Money::max_amount`].
@@ -977,9 +1022,11 @@ fn fifteen_digits(x: f64) -> Option<Decimal> {
     }
     let bits = size.to_bits();
     let mantissa = u128::from((bits & ((1 << 52) - 1)) | (1 << 52));
-    let fraction_bits = 1075 - ((bits >> 52) & 0x7ff) as i32; // size = mantissa · 2^-f
-                                                              // The scale of a 15-digit number of this size: log10 may be one off either way.
-    let mut scale = 14 - size.log10().floor() as i32;
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction_bits = 1075 - biased; // size = mantissa · 2^-f
+                                       // The scale of a 15-digit number of this size, from `floor(log10(size))`
+                                       // estimated without `log10` (one off either way at most, put right below).
+    let mut scale = 14 - decimal_exponent(size, biased - 1023);
     let mut scaled = scaled_by_power_of_ten(mantissa, fraction_bits, scale)?;
     if scaled.0 >= 10 * LOW {
         scale -= 1;
@@ -1009,6 +1056,35 @@ fn fifteen_digits(x: f64) -> Option<Decimal> {
     )
 }
 
+/// `5^k` for `k` in `0..=21` (below 2^49).
+const POWERS_OF_FIVE: [u64; 22] = {
+    let mut powers = [1_u64; 22];
+    let mut k = 1;
+    while k < 22 {
+        powers[k] = powers[k - 1] * 5;
+        k += 1;
+    }
+    powers
+};
+
+/// `floor(log10(size))` for a positive `size` of binary exponent `exponent` (`2^e
+/// <= size < 2^(e + 1)`), or one less or more: `floor(e · log10(2))` (as `(e ·
+/// 78913) >> 18`, the same for every `e` of `fifteen_digits`' range), raised by
+/// one when `size` reaches the next power of ten (as far as an f64 power of ten
+/// tells). [`fifteen_digits`] checks the scale it gives and puts it right.
+fn decimal_exponent(size: f64, exponent: i32) -> i32 {
+    const POWERS_OF_TEN: [f64; 22] = [
+        1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+        1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let low = (exponent * 78_913) >> 18;
+    // 10^(low + 1) is POWERS_OF_TEN[low + 7], when in the table.
+    let next = usize::try_from(low + 7)
+        .ok()
+        .and_then(|i| POWERS_OF_TEN.get(i));
+    low + i32::from(next.is_some_and(|&power| size >= power))
+}
+
 /// `mantissa · 2^-fraction_bits · 10^scale` as its integer part, the remainder
 /// and the shift (`remainder / 2^shift` is the fraction); `None` unless `0 <=
 /// scale <= 21` and `1 <= shift <= 100`.
@@ -1023,7 +1099,7 @@ fn scaled_by_power_of_ten(
     let shift = u32::try_from(fraction_bits - scale)
         .ok()
         .filter(|s| (1..=100).contains(s))?;
-    let product = mantissa * 5_u128.pow(scale as u32);
+    let product = mantissa * u128::from(POWERS_OF_FIVE[scale as usize]);
     Some((product >> shift, product & ((1 << shift) - 1), shift))
 }
 
@@ -1060,6 +1136,9 @@ struct Cashflows {
     /// answer ([`norstrom_reach`]); 0 when it does not hold. Only looked at (and
     /// only set) with several sign changes.
     norstrom_reach: f64,
+    /// The sums the first guess reads ([`Cashflows::opening_rate`]), taken with the
+    /// points.
+    moments: Moments,
     /// The last [`Cashflows::evaluate`], from which [`Cashflows::settle`] may bound
     /// the distance to the true root without evaluating the flows again.
     last: std::cell::Cell<Option<Evaluation>>,
@@ -1361,10 +1440,22 @@ impl Cashflows {
             return None;
         }
         // Times and amounts in one pass, each with exactly the one division it
-        // always had; collected from slices, without a capacity check a point.
+        // always had; collected from slices, without a capacity check a point. The
+        // same pass counts the sign changes (an amount in f64 has the sign of its
+        // cents; none is zero) and takes the first guess's moments.
+        let mut sign_changes = 0;
+        let mut last_negative = exact[0].1 < 0;
+        let mut moments = Moments::default();
         let points: Vec<(f64, f64)> = exact
             .iter()
-            .map(|&(time, cents)| ((time - first) as f64 / unit, cents_to_f64(cents) / largest))
+            .map(|&(time, cents)| {
+                let negative = cents < 0;
+                sign_changes += usize::from(negative != last_negative);
+                last_negative = negative;
+                let point = ((time - first) as f64 / unit, cents_to_f64(cents) / largest);
+                moments.add(point.0, point.1);
+                point
+            })
             .collect();
         let (steps, gap_times, gap_count) = step_codes(&exact, unit);
         let mut flows = Cashflows {
@@ -1373,15 +1464,11 @@ impl Cashflows {
             gap_times,
             gap_count,
             pivots: None,
-            sign_changes: 0,
+            sign_changes,
             norstrom_reach: 0.0,
+            moments,
             last: std::cell::Cell::new(None),
         };
-        // An amount in f64 has the sign of its cents (none is zero).
-        flows.sign_changes = exact
-            .windows(2)
-            .filter(|pair| (pair[0].1 < 0) != (pair[1].1 < 0))
-            .count();
         // Flows that Norstrom's criterion may answer for are grouped only when the
         // walk needs them ([`Cashflows::preferred_root`]).
         if flows.sign_changes > 1 {
@@ -1785,21 +1872,7 @@ impl Cashflows {
     /// where Halley's method needs two evaluations. It depends on the flows alone;
     /// 0.1 when it is not finite or lies outside `-0.9..=10`.
     fn opening_rate(&self) -> f64 {
-        // Per side (inflows, outflows): Σ |a|, Σ t |a|, Σ t² |a|.
-        let (mut inflows, mut outflows) = ([0.0_f64; 3], [0.0_f64; 3]);
-        let add = |side: &mut [f64; 3], t: f64, size: f64| {
-            side[0] += size;
-            side[1] += t * size;
-            side[2] += t * t * size;
-        };
-        // A branch per side (not an index), so that the sums stay in registers.
-        for &(t, amount) in &self.points {
-            if amount < 0.0 {
-                add(&mut outflows, t, -amount);
-            } else {
-                add(&mut inflows, t, amount);
-            }
-        }
+        let Moments { inflows, outflows } = self.moments;
         let moments = [inflows, outflows];
         let [(in_mean, in_variance), (out_mean, out_variance)] = moments.map(|[a, at, att]| {
             let mean = at / a;
@@ -2132,6 +2205,31 @@ impl Cashflows {
             x = next;
         }
         Some(x)
+    }
+}
+
+/// Per side of the flows (inflows, outflows), the sums [`Cashflows::opening_rate`]
+/// reads: `Σ |a|`, `Σ t |a|`, `Σ t² |a|`, added in the points' order.
+#[derive(Clone, Copy, Default)]
+struct Moments {
+    inflows: [f64; 3],
+    outflows: [f64; 3],
+}
+
+impl Moments {
+    /// Adds a point at time `t` of `amount` (non-zero) to its side.
+    fn add(&mut self, t: f64, amount: f64) {
+        let add = |side: &mut [f64; 3], size: f64| {
+            side[0] += size;
+            side[1] += t * size;
+            side[2] += t * t * size;
+        };
+        // A branch per side (not an index), so that the sums stay in registers.
+        if amount < 0.0 {
+            add(&mut self.outflows, -amount);
+        } else {
+            add(&mut self.inflows, amount);
+        }
     }
 }
 
@@ -2952,6 +3050,63 @@ mod tests {
         (flows, base)
     }
 
+    /// The sign [`xnpv_sign`] tells (from the f64 XNPV where its bound proves it) is
+    /// the decimal path's, `exact_sign(xnpv, xnpv_error)`: checked at random rates,
+    /// at the flows' root and next to it (where the decimals decide), and at
+    /// negative rates (left to the decimals).
+    fn assert_sign_is_the_decimal_paths(
+        terms: &[(i64, i128)],
+        rate: f64,
+    ) -> Result<(), TestCaseError> {
+        let (flows, base) = dated(terms);
+        let mut rates = vec![rate];
+        if let Some(root) =
+            xirr(&flows, base).and_then(|r| rust_decimal::prelude::ToPrimitive::to_f64(&r))
+        {
+            for offset in [0.0, 1e-13, -1e-13, 1e-9, -1e-9, 1e-4] {
+                rates.push(root + offset);
+            }
+        }
+        for rate in rates {
+            let Some(rate) = rate_to_decimal(rate) else {
+                continue;
+            };
+            let decimal = exact_sign(xnpv(rate, &flows, base), xnpv_error(rate, &flows, base));
+            prop_assert_eq!(xnpv_sign(rate, &flows, base), decimal, "{}", rate);
+        }
+        Ok(())
+    }
+
+    /// Excel's XNPV example (2,086.65 at 9%, its root 0.37336253351883): positive
+    /// at 9%, told in f64; negative at 50%; at the root's 15 digits left to the
+    /// decimals, which agree; and at -50% (a negative rate) the decimals' own sign.
+    #[test]
+    fn xnpv_sign_by_hand() {
+        use std::cmp::Ordering;
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+        let flows = [
+            DatedFlow::new(day(2008, 1, 1), Money::from_cents(-10_000_00)),
+            DatedFlow::new(day(2008, 3, 1), Money::from_cents(2_750_00)),
+            DatedFlow::new(day(2008, 10, 30), Money::from_cents(4_250_00)),
+            DatedFlow::new(day(2009, 2, 15), Money::from_cents(3_250_00)),
+            DatedFlow::new(day(2009, 4, 1), Money::from_cents(2_750_00)),
+        ];
+        let base = day(2008, 1, 1);
+        let sign = |rate: Decimal| xnpv_sign(rate, &flows, base);
+        let decimal =
+            |rate: Decimal| exact_sign(xnpv(rate, &flows, base), xnpv_error(rate, &flows, base));
+        for (rate, expected) in [
+            (Decimal::new(9, 2), Ordering::Greater),
+            (Decimal::new(5, 1), Ordering::Less),
+            (Decimal::new(-5, 1), Ordering::Greater),
+            (Decimal::new(373_362_533_518, 12), Ordering::Greater),
+            (Decimal::new(373_362_533_519, 12), Ordering::Less),
+        ] {
+            assert_eq!(sign(rate), Some(expected), "{rate}");
+            assert_eq!(sign(rate), decimal(rate), "{rate}");
+        }
+    }
+
     /// When [`Cashflows::closest_root_by_norstrom`] answers for `terms` (days from
     /// the first, cents), checks that the walk finds a root and that both settle to
     /// the same 10 decimals; returns the printed root.
@@ -3086,12 +3241,44 @@ mod tests {
         assert_eq!(fifteen_digits(1e15), None);
     }
 
+    /// Decimal exponents worked by hand: `floor(log10)` of 1, 9.99, 10, 0.1, 0.099,
+    /// 999, 1000, 1e-6 and 123,456,789,012,345 are 0, 0, 1, -1, -2, 2, 3, -6 and 14.
+    #[test]
+    fn decimal_exponents_by_hand() {
+        let exponent = |x: f64| decimal_exponent(x, ((x.to_bits() >> 52) & 0x7ff) as i32 - 1023);
+        let cases = [
+            (1.0, 0),
+            (9.99, 0),
+            (10.0, 1),
+            (0.1, -1),
+            (0.099, -2),
+            (999.0, 2),
+            (1000.0, 3),
+            (1e-6, -6),
+            (123_456_789_012_345.0, 14),
+        ];
+        for (x, expected) in cases {
+            assert_eq!(exponent(x), expected, "{x}");
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig {
             cases: 4096,
             failure_persistence: None,
             ..ProptestConfig::default()
         })]
+
+        /// The decimal exponent is `floor(log10)` or one off, anywhere in
+        /// `fifteen_digits`' range (its fifteen digits are then found in one
+        /// correction at most).
+        #[test]
+        fn decimal_exponent_is_within_one(bits in 1e-6_f64.to_bits()..1e15_f64.to_bits()) {
+            let x = f64::from_bits(bits);
+            let found = decimal_exponent(x, ((bits >> 52) & 0x7ff) as i32 - 1023);
+            let log = x.log10().floor() as i32;
+            prop_assert!((found - log).abs() <= 1, "{} {} {}", x, found, log);
+        }
 
         /// Any f64 from 1e-7 to 2e15 by its bits, and its neighbours.
         #[test]
@@ -3240,6 +3427,16 @@ mod tests {
             if terms.first().map(|t| t.0) != terms.last().map(|t| t.0) {
                 prop_assert!(matches!(netted_in_order(reversed), Netted::Unsorted));
             }
+        }
+
+        /// [`xnpv_sign`] tells the decimal path's sign, on flows with one sign change
+        /// and on flows of either sign.
+        #[test]
+        fn xnpv_sign_is_the_decimal_paths(
+            terms in prop_oneof![one_sign_change_flows(), mixed_flows()],
+            rate in -0.5_f64..2.0,
+        ) {
+            assert_sign_is_the_decimal_paths(&terms, rate)?;
         }
 
         /// Jumping over cells finds the very root (to the bit) the cell-by-cell walk

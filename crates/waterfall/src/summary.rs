@@ -1,7 +1,7 @@
 //! Headline figures and metrics of a run (methodology sections 11 and 12), derived
 //! from the ledger and the period table.
 
-use boxflow_amortize::halfway_check;
+use boxflow_amortize::halfway_check_of_path;
 use boxflow_amortize::metrics::{self, payback_period, wal_years, xirr, xnpv_cents, DatedFlow};
 use boxflow_amortize::Binding;
 use boxflow_core::{Money, MoneyRatio};
@@ -214,15 +214,12 @@ impl Summary {
         // The halfway covenant on the run's actual senior balances.
         let (halfway, repaid) = match senior_index {
             Some(si) => {
-                let closing_balances: Vec<Money> =
-                    periods.iter().map(|p| p.facilities[si].closing).collect();
-                let draws: Vec<Money> = periods.iter().map(|p| p.facilities[si].draws).collect();
-                let check = halfway_check(
-                    closing.draws[si].1,
-                    &closing_balances,
-                    &draws,
-                    plan.halfway_period,
-                );
+                // Read period by period, in one pass, without collecting the path.
+                let path = periods.iter().map(|p| {
+                    let f = &p.facilities[si];
+                    (f.closing, f.draws)
+                });
+                let check = halfway_check_of_path(closing.draws[si].1, path, plan.halfway_period);
                 (check.balance_at_halfway, check.repaid_period)
             }
             None => (Money::ZERO, None),
@@ -419,11 +416,15 @@ struct PeriodTotals {
 impl PeriodTotals {
     fn of(periods: &[PeriodResult]) -> PeriodTotals {
         let mut totals = PeriodTotals::default();
+        // Two passes of four sums each: eight `i128` sums at once do not fit the
+        // registers, and their spills cost more than a second pass.
         for p in periods {
             totals.invoice += p.operations.invoice;
             totals.collections += p.operations.collections;
             totals.opex += p.operations.opex;
             totals.fees += p.operations.fees;
+        }
+        for p in periods {
             for f in &p.facilities {
                 totals.interest += f.interest_paid;
                 totals.principal += f.principal_paid + f.prepaid;
