@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::ledger::{Account, Ledger, Transfer};
-use crate::plan::Plan;
+use crate::plan::{FacilityPlan, Plan};
 use crate::run::{Closing, PeriodResult, Terminal};
 use crate::tranches::{facility_deadlines, min_dscr_total, FacilityDeadline};
 
@@ -165,7 +165,6 @@ impl Summary {
     ) -> Summary {
         let all = detail.computes_all();
         let close = deal.close;
-        let end = terminal.date;
         let senior_index = plan
             .facilities
             .iter()
@@ -175,97 +174,28 @@ impl Summary {
         // DSCR statistics: the first period at the lowest decimal DSCR, found by
         // cross-products (MoneyRatio's order is the decimals'), divided once.
         let min = lowest_ratio(periods.iter().filter_map(|p| p.dscr.map(|d| (d, p.period))));
-        // avg_dscr: the mean of the non-null DSCR_k = CFADS_k / (interest + fee +
-        // principal_due) over g+1..H, as one exact fraction divided once.
-        let avg_dscr = senior_index.filter(|_| all).and_then(|si| {
-            let s = &plan.facilities[si];
-            // At most the window's periods: allocated once rather than grown.
-            let mut window: Vec<(Money, Money)> = Vec::with_capacity(
-                s.deadline
-                    .min(periods.len())
-                    .saturating_sub(s.interest_only_periods),
-            );
-            window.extend(
-                periods
-                    .iter()
-                    .filter(|p| p.period > s.interest_only_periods && p.period <= s.deadline)
-                    .filter(|p| p.dscr.is_some())
-                    .map(|p| {
-                        let f = &p.facilities[si];
-                        (
-                            p.operations.cfads,
-                            f.interest_due + f.commitment_fee_due + f.principal_due,
-                        )
-                    }),
-            );
-            metrics::mean_ratio_to_print(&window)
-        });
-        let llcr = senior.filter(|_| all).and_then(|s| {
-            let h = s.deadline.min(periods.len());
-            let cfads: Vec<Money> = periods[..h].iter().map(|p| p.operations.cfads).collect();
-            let discount: Vec<(Decimal, (i64, i64))> = plan.calendar.periods()[..h]
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (s.rates[i], s.terms.day_count.fraction(p.start, p.end)))
-                .collect();
-            metrics::llcr_to_print(&cfads, &discount, s.commitment)
-        });
-
-        // The halfway covenant on the run's actual senior balances.
+        let avg_dscr = senior_index
+            .filter(|_| all)
+            .and_then(|si| avg_dscr(plan, si, periods));
+        let llcr = senior.filter(|_| all).and_then(|s| llcr(plan, s, periods));
         let (halfway, repaid) = match senior_index {
-            Some(si) => {
-                // Read period by period, in one pass, without collecting the path.
-                let path = periods.iter().map(|p| {
-                    let f = &p.facilities[si];
-                    (f.closing, f.draws)
-                });
-                let check = halfway_check_of_path(closing.draws[si].1, path, plan.halfway_period);
-                (check.balance_at_halfway, check.repaid_period)
-            }
+            Some(si) => halfway_covenant(plan, closing, si, periods),
             None => (Money::ZERO, None),
         };
-
-        // Dated flows (section 12), read from the ledger in one pass: the sponsor's
-        // closing flow, equity contributions on their dates, distributions and the
-        // terminal flow (and, for the payback, their sums by period); the senior
-        // lender's draws, upfront fee and every payment it received.
-        let mut sponsor_flows: Vec<DatedFlow> = Vec::with_capacity(periods.len() + 2);
-        // The lender is paid interest and principal in most periods, besides its
-        // draws and fees: room for two flows a period spares growing the vector.
-        let mut senior_lender_flows: Vec<DatedFlow> =
-            Vec::with_capacity(if senior_index.is_some() {
-                2 * periods.len() + 4
-            } else {
-                0
-            });
-        let mut sponsor_by_period = vec![Money::ZERO; if all { periods.len() + 1 } else { 0 }];
-        ledger_flows(
-            ledger,
-            senior_index.and_then(Account::lender),
-            (&mut sponsor_flows, &mut sponsor_by_period),
-            &mut senior_lender_flows,
-        );
+        let DatedFlows {
+            sponsor: sponsor_flows,
+            sponsor_by_period,
+            senior_lender: senior_lender_flows,
+        } = DatedFlows::of(ledger, senior_index, periods.len(), all);
         let payback = all.then(|| payback_period(&sponsor_by_period)).flatten();
         let project_flows = if all {
             project_flows(deal, plan, periods, terminal)
         } else {
             Vec::new()
         };
-
-        // WAL of the senior principal repaid: scheduled, prepaid and at the end of the run.
-        let wal = senior_index.filter(|_| all).and_then(|si| {
-            let mut repaid: Vec<(NaiveDate, Money)> = periods
-                .iter()
-                .map(|p| {
-                    (
-                        p.end,
-                        p.facilities[si].principal_paid + p.facilities[si].prepaid,
-                    )
-                })
-                .collect();
-            repaid.push((end, terminal.facilities[si].principal_paid));
-            wal_years(&repaid, close)
-        });
+        let wal = senior_index
+            .filter(|_| all)
+            .and_then(|si| senior_wal(si, periods, terminal, close));
 
         let min_value = min.map(|(d, k)| (d.value(), k));
         // With a senior facility alone the combined DSCR is the senior's
@@ -318,6 +248,133 @@ impl Summary {
             sponsor_flows,
             project_flows,
             senior_lender_flows,
+        }
+    }
+}
+
+/// `avg_dscr` (section 12): the mean of the non-null `DSCR_k = CFADS_k / (interest +
+/// fee + principal_due)` of senior facility `si` over `g+1..H`, as one exact fraction
+/// divided once.
+// Only a full summary computes it: kept out of line, out of a grid point's registers
+// (docs/performance.md, thirty-second pass).
+#[inline(never)]
+fn avg_dscr(plan: &Plan, si: usize, periods: &[PeriodResult]) -> Option<Decimal> {
+    let s = &plan.facilities[si];
+    // At most the window's periods: allocated once rather than grown.
+    let mut window: Vec<(Money, Money)> = Vec::with_capacity(
+        s.deadline
+            .min(periods.len())
+            .saturating_sub(s.interest_only_periods),
+    );
+    window.extend(
+        periods
+            .iter()
+            .filter(|p| p.period > s.interest_only_periods && p.period <= s.deadline)
+            .filter(|p| p.dscr.is_some())
+            .map(|p| {
+                let f = &p.facilities[si];
+                (
+                    p.operations.cfads,
+                    f.interest_due + f.commitment_fee_due + f.principal_due,
+                )
+            }),
+    );
+    metrics::mean_ratio_to_print(&window)
+}
+
+/// The LLCR (section 12) of senior facility `s`: the CFADS of periods `1..H`
+/// discounted at the facility's rates over its commitment.
+// Only a full summary computes it: kept out of line, out of a grid point's registers
+// (docs/performance.md, thirty-second pass).
+#[inline(never)]
+fn llcr(plan: &Plan, s: &FacilityPlan, periods: &[PeriodResult]) -> Option<Decimal> {
+    let h = s.deadline.min(periods.len());
+    let cfads: Vec<Money> = periods[..h].iter().map(|p| p.operations.cfads).collect();
+    let discount: Vec<(Decimal, (i64, i64))> = plan.calendar.periods()[..h]
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (s.rates[i], s.terms.day_count.fraction(p.start, p.end)))
+        .collect();
+    metrics::llcr_to_print(&cfads, &discount, s.commitment)
+}
+
+/// The halfway covenant (section 11) on the run's actual balances of senior facility
+/// `si`, read period by period in one pass without collecting the path: the balance
+/// at the halfway period and the period it was repaid.
+fn halfway_covenant(
+    plan: &Plan,
+    closing: &Closing,
+    si: usize,
+    periods: &[PeriodResult],
+) -> (Money, Option<usize>) {
+    let path = periods.iter().map(|p| {
+        let f = &p.facilities[si];
+        (f.closing, f.draws)
+    });
+    let check = halfway_check_of_path(closing.draws[si].1, path, plan.halfway_period);
+    (check.balance_at_halfway, check.repaid_period)
+}
+
+/// The WAL (section 12) of senior facility `si`'s principal repaid: scheduled,
+/// prepaid and at the end of the run, in years from `close`.
+// Only a full summary computes it: kept out of line, out of a grid point's registers
+// (docs/performance.md, thirty-second pass).
+#[inline(never)]
+fn senior_wal(
+    si: usize,
+    periods: &[PeriodResult],
+    terminal: &Terminal,
+    close: NaiveDate,
+) -> Option<Decimal> {
+    let mut repaid: Vec<(NaiveDate, Money)> = periods
+        .iter()
+        .map(|p| {
+            (
+                p.end,
+                p.facilities[si].principal_paid + p.facilities[si].prepaid,
+            )
+        })
+        .collect();
+    repaid.push((terminal.date, terminal.facilities[si].principal_paid));
+    wal_years(&repaid, close)
+}
+
+/// Dated flows (section 12), read from the ledger in one pass: the sponsor's closing
+/// flow, equity contributions on their dates, distributions and the terminal flow
+/// (and, for the payback, their sums by period); the senior lender's draws, upfront
+/// fee and every payment it received.
+struct DatedFlows {
+    /// The sponsor's dated flows.
+    sponsor: Vec<DatedFlow>,
+    /// The sponsor's flows summed by period (empty unless every figure is asked for).
+    sponsor_by_period: Vec<Money>,
+    /// The senior lender's dated flows (empty without a senior facility).
+    senior_lender: Vec<DatedFlow>,
+}
+
+impl DatedFlows {
+    /// The flows of a run of `periods` periods whose senior facility is
+    /// `senior_index`; the sums by period only when `all` figures are computed.
+    fn of(ledger: &Ledger, senior_index: Option<usize>, periods: usize, all: bool) -> DatedFlows {
+        let mut sponsor: Vec<DatedFlow> = Vec::with_capacity(periods + 2);
+        // The lender is paid interest and principal in most periods, besides its
+        // draws and fees: room for two flows a period spares growing the vector.
+        let mut senior_lender: Vec<DatedFlow> = Vec::with_capacity(if senior_index.is_some() {
+            2 * periods + 4
+        } else {
+            0
+        });
+        let mut sponsor_by_period = vec![Money::ZERO; if all { periods + 1 } else { 0 }];
+        ledger_flows(
+            ledger,
+            senior_index.and_then(Account::lender),
+            (&mut sponsor, &mut sponsor_by_period),
+            &mut senior_lender,
+        );
+        DatedFlows {
+            sponsor,
+            sponsor_by_period,
+            senior_lender,
         }
     }
 }
