@@ -2251,6 +2251,63 @@ mod tests {
         assert_eq!(MAX_VALUE, Decimal::from(1_000_000_000_000_000_u64));
     }
 
+    /// The paths, amounts and anchors written out only when their rule is broken read
+    /// as the rules' words, worked out by hand: a 201-character line name; 1024 GPUs at
+    /// 1e12 an hour, over 1e15 for an hour; an expense escalating 100-fold a year over
+    /// ten years; a negative unit cost (shown normalized) and a share of 3.
+    #[test]
+    fn lazily_written_paths_read_as_the_rules_words() {
+        use boxflow_core::{Quantity, Rate, Share};
+        let mut deal = crate::Deal::example();
+        deal.contract.term_months = 120;
+        deal.contract.capacity[0].name = Some("x".repeat(MAX_NAME_CHARS + 1));
+        deal.contract.capacity[0].price_per_gpu_hour =
+            Quantity::new(Decimal::from(1_000_000_000_000_u64));
+        deal.expenses[0].escalator = Rate::new(Decimal::from(100));
+        deal.purchase_orders[0].unit_cost = Quantity::new(Decimal::new(-2500, 2));
+        deal.purchase_orders[0].residual_share = Share::new(Decimal::from(3));
+        let got = validate(&deal);
+        let has =
+            |path: &str, message: &str| got.iter().any(|i| i.path == path && i.message == message);
+        assert!(
+            has(
+                "contract.capacity[0].name",
+                "`contract.capacity[0].name` is 201 characters long, above the limit of 200"
+            ),
+            "{got:#?}"
+        );
+        assert!(
+            has(
+                "contract.capacity[0].gpus",
+                "the invoices of `contract.capacity[0]` over the term (gpus · price_per_gpu_hour \
+                 · escalation · 24 · days) is above the limit of 1e15 for any amount the deal forms"
+            ),
+            "{got:#?}"
+        );
+        assert!(
+            has(
+                "expense[0].escalator",
+                "`expense[0].escalator` = 100 compounds from `expense[0].start` (2026-01-01) \
+                 to the contract's end to more than 1e15"
+            ),
+            "{got:#?}"
+        );
+        assert!(
+            has(
+                "purchase_order[0].unit_cost",
+                "`purchase_order[0].unit_cost` is negative (-25)"
+            ),
+            "{got:#?}"
+        );
+        assert!(
+            has(
+                "purchase_order[0].residual_share",
+                "`purchase_order[0].residual_share` is 3, a share outside [0, 1]"
+            ),
+            "{got:#?}"
+        );
+    }
+
     /// A grid point's own checks: on shocks that pass, whatever its name and rate
     /// shock, the name-and-rate rules answer as every rule does, in the same order.
     #[test]
