@@ -10,6 +10,10 @@
 /// The longest text: a sign, the 39 digits of `u128::MAX`, a point and a leading `0`.
 const CAPACITY: usize = 48;
 
+/// The longest text of [`Digits::write_cents`]: a sign, the 18 digits of
+/// `u64::MAX / 100`, a point and two decimals.
+pub const CENTS_TEXT_MAX: usize = 22;
+
 /// `10^19`, the largest power of ten below `u64::MAX`.
 const TEN_POW_19: u128 = 10_000_000_000_000_000_000;
 
@@ -101,6 +105,38 @@ impl Digits {
     #[inline(always)]
     pub fn cents(cents: i128) -> Digits {
         Digits::fixed::<2>(cents < 0, cents.unsigned_abs())
+    }
+
+    /// [`Digits::cents`]'s text written at the start of `out` (no stack copy of a
+    /// [`Digits`]: the JSON writer's amounts go straight into its buffer), and its
+    /// length; `None`, with nothing written, for cents beyond `u64`, which no amount
+    /// has. The whole part's digits are counted first, then written from the last.
+    ///
+    /// ```
+    /// use boxflow_core::{Digits, CENTS_TEXT_MAX};
+    /// let mut out = [0; CENTS_TEXT_MAX];
+    /// assert_eq!(Digits::write_cents(-123_456, &mut out), Some(8));
+    /// assert_eq!(&out[..8], b"-1234.56");
+    /// assert_eq!(Digits::write_cents(i128::MAX, &mut out), None);
+    /// ```
+    #[inline(always)]
+    pub fn write_cents(cents: i128, out: &mut [u8; CENTS_TEXT_MAX]) -> Option<usize> {
+        let abs = u64::try_from(cents.unsigned_abs()).ok()?;
+        let negative = cents < 0;
+        let whole = abs / 100;
+        // At most 18 digits (`u64::MAX / 100`): the sign, 18 digits, a point and two
+        // decimals fill `out`.
+        let digits = whole.checked_ilog10().map_or(1, |l| l as usize + 1);
+        let point = usize::from(negative) + digits;
+        if negative {
+            out[0] = b'-';
+        }
+        let start = write_u64_into(out, point, whole);
+        debug_assert_eq!(start, usize::from(negative));
+        out[point] = b'.';
+        let pair = 2 * (abs % 100) as usize;
+        out[point + 1..point + 3].copy_from_slice(&PAIRS[pair..pair + 2]);
+        Some(point + 3)
     }
 
     /// [`Digits::fixed_point`] at `D` decimals (`D <= 19`).
@@ -255,6 +291,28 @@ fn write_u64(buf: &mut [u8; CAPACITY], end: usize, mut n: u64, min: usize) -> us
     at.min(end.saturating_sub(min))
 }
 
+/// `n`'s digits in `out`, ending before `end`, two at a time from the table; where
+/// they start (`end` minus the number of digits, at least one: `0` for zero).
+#[inline(always)]
+fn write_u64_into(out: &mut [u8; CENTS_TEXT_MAX], end: usize, mut n: u64) -> usize {
+    let mut at = end;
+    while n >= 100 && at >= 2 {
+        let pair = 2 * (n % 100) as usize;
+        n /= 100;
+        at -= 2;
+        out[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 && at >= 2 {
+        let pair = 2 * n as usize;
+        at -= 2;
+        out[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else if at >= 1 {
+        at -= 1;
+        out[at] = b'0' + n as u8;
+    }
+    at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,6 +379,37 @@ mod tests {
             let digits = Digits::decimal(x);
             prop_assert_eq!(digits.as_str(), x.to_string());
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+        /// Written straight into a buffer, an amount's text is its cents' text: the
+        /// sign, the whole part and two decimals, for every `u64` of cents either way.
+        #[test]
+        fn written_cents_are_the_cents_text(
+            abs in prop_oneof![0_u64..1_000, 0_u64..100_000_000_000, any::<u64>()],
+            negative: bool,
+        ) {
+            let cents = if negative { -i128::from(abs) } else { i128::from(abs) };
+            let mut out = [b'?'; CENTS_TEXT_MAX];
+            let n = Digits::write_cents(cents, &mut out);
+            let expected = Decimal::from_i128_with_scale(cents, 2).to_string();
+            prop_assert_eq!(n.map(|n| &out[..n]), Some(expected.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn cents_at_the_edges_of_u64_are_written_or_left_to_digits() {
+        let mut out = [0; CENTS_TEXT_MAX];
+        let max = i128::from(u64::MAX);
+        assert_eq!(Digits::write_cents(-max, &mut out), Some(CENTS_TEXT_MAX));
+        assert_eq!(&out[..], b"-184467440737095516.15");
+        assert_eq!(Digits::write_cents(0, &mut out), Some(4));
+        assert_eq!(&out[..4], b"0.00");
+        assert_eq!(Digits::write_cents(-99, &mut out), Some(5));
+        assert_eq!(&out[..5], b"-0.99");
+        assert_eq!(Digits::write_cents(max + 1, &mut out), None);
+        assert_eq!(Digits::write_cents(-max - 1, &mut out), None);
     }
 
     #[test]

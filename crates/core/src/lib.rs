@@ -41,7 +41,7 @@ pub use calendar::{
     active_days, add_months, anniversaries, escalation_factor, Calendar, CalendarError, DayCount,
     Frequency, Period, Slot,
 };
-pub use digits::{Digits, POW10};
+pub use digits::{Digits, CENTS_TEXT_MAX, POW10};
 pub use money::{floor2, product, quotient, round2, Money, MONEY_NEWTYPE};
 pub use money_ratio::{Level, MoneyRatio};
 pub use names::SheetEnum;

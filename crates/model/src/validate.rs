@@ -11,6 +11,7 @@
 //! that one mistake is reported once, not again by every rule that reads it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::{self, Display};
 
 use boxflow_core::{add_months, anniversaries, round2, Decimal, Frequency};
 use chrono::NaiveDate;
@@ -360,14 +361,27 @@ enum Bound {
     Positive,
 }
 
+/// A decimal shown as its `normalize()`d display, worked out only when written (the
+/// value of a broken rule's message).
+struct Normalized(Decimal);
+
+impl Display for Normalized {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Display::fmt(&self.0.normalize(), f)
+    }
+}
+
 /// "a negative money amount, price or rate"; "an escalator at or below -1"; "a share
 /// outside [0, 1]"; "any value above 1e15".
-fn number(c: &mut Checker, path: &str, x: Decimal, bound: Bound) {
-    let shown = x.normalize();
+///
+/// `path` is written out only when a rule is broken: the callers pass the path's
+/// pieces (`format_args!`), not a string built for every value of the sheet.
+fn number(c: &mut Checker, path: impl Display, x: Decimal, bound: Bound) {
+    let shown = Normalized(x);
     if x.abs() > MAX_VALUE {
         c.report(
             RuleKind::InvalidValue,
-            path,
+            &path.to_string(),
             &[],
             format_args!("`{path}` is {shown}, above the limit of 1e15 for any value"),
             "every value in a deal sheet is at most 1000000000000000 (1e15); check the units",
@@ -377,28 +391,28 @@ fn number(c: &mut Checker, path: &str, x: Decimal, bound: Bound) {
     match bound {
         Bound::NonNegative if x.is_sign_negative() && !x.is_zero() => c.report(
             RuleKind::InvalidValue,
-            path,
+            &path.to_string(),
             &[],
             format_args!("`{path}` is negative ({shown})"),
             "money amounts, prices, rates and quantities are 0 or more",
         ),
         Bound::Share if x < Decimal::ZERO || x > Decimal::ONE => c.report(
             RuleKind::InvalidValue,
-            path,
+            &path.to_string(),
             &[],
             format_args!("`{path}` is {shown}, a share outside [0, 1]"),
             "a share is a fraction from 0 to 1: \"0.20\" for 20%",
         ),
         Bound::Escalator if x <= Decimal::NEGATIVE_ONE => c.report(
             RuleKind::InvalidValue,
-            path,
+            &path.to_string(),
             &[],
             format_args!("`{path}` is {shown}, an escalator at or below -1"),
             "an annual escalator is above -1: \"0.03\" for +3% a year, \"-0.05\" for a price stepping down 5% a year",
         ),
         Bound::Positive if x <= Decimal::ZERO => c.report(
             RuleKind::InvalidValue,
-            path,
+            &path.to_string(),
             &[],
             format_args!("`{path}` is {shown}; a DSCR must be above 0"),
             "a debt service coverage ratio such as \"1.30\"",
@@ -409,11 +423,11 @@ fn number(c: &mut Checker, path: &str, x: Decimal, bound: Bound) {
 
 /// "a count (`gpus`, `units`, months) that is not a positive whole number"; "any value
 /// above 1e15".
-fn count(c: &mut Checker, path: &str, n: u64) {
+fn count(c: &mut Checker, path: impl Display, n: u64) {
     if n == 0 {
         c.report(
             RuleKind::InvalidValue,
-            path,
+            &path.to_string(),
             &[],
             format_args!("`{path}` must be a positive whole number, not 0"),
             "a count of at least 1",
@@ -421,7 +435,7 @@ fn count(c: &mut Checker, path: &str, n: u64) {
     } else if Decimal::from(n) > MAX_VALUE {
         c.report(
             RuleKind::InvalidValue,
-            path,
+            &path.to_string(),
             &[],
             format_args!("`{path}` is {n}, above the limit of 1e15 for any value"),
             "every value in a deal sheet is at most 1000000000000000 (1e15); check the units",
@@ -430,13 +444,13 @@ fn count(c: &mut Checker, path: &str, n: u64) {
 }
 
 /// "a term over 600 months" (the contract's, and a data center's `term_months`).
-fn term(c: &mut Checker, path: &str, months: u32) {
+fn term(c: &mut Checker, path: impl Display, months: u32) {
     if months == 0 {
         count(c, path, 0);
     } else if months > MAX_TERM_MONTHS {
         c.report(
             RuleKind::InvalidValue,
-            path,
+            &path.to_string(),
             &[],
             format_args!("`{path}` is {months} months, a term over 600 months"),
             "a term of at most 600 months (50 years)",
@@ -459,12 +473,12 @@ fn non_empty(c: &mut Checker, path: &str, s: &str) {
 
 /// "a name or text longer than 200 characters" (docs/limits.md): every string of the
 /// sheet, so that no output grows with a name.
-fn name_length(c: &mut Checker, path: &str, s: &str) {
+fn name_length(c: &mut Checker, path: impl Display, s: &str) {
     let n = s.chars().count();
     if n > MAX_NAME_CHARS {
         c.report(
             RuleKind::InvalidValue,
-            path,
+            &path.to_string(),
             &[],
             format_args!("`{path}` is {n} characters long, above the limit of {MAX_NAME_CHARS}"),
             format_args!("shorten it to at most {MAX_NAME_CHARS} characters"),
@@ -472,57 +486,48 @@ fn name_length(c: &mut Checker, path: &str, s: &str) {
     }
 }
 
-/// Every string of the deal with its path, for [`name_length`].
-fn texts(deal: &Deal) -> Vec<(String, &str)> {
-    let mut out = vec![
-        ("deal.name".to_string(), deal.name.as_str()),
-        ("deal.currency".to_string(), deal.currency.as_str()),
-        (
-            "contract.customer".to_string(),
-            deal.contract.customer.as_str(),
-        ),
-    ];
+/// [`name_length`] of every string of the deal, path by path (a path is written out
+/// only for a name that is too long).
+fn name_lengths(c: &mut Checker, deal: &Deal) {
+    name_length(c, "deal.name", &deal.name);
+    name_length(c, "deal.currency", &deal.currency);
+    name_length(c, "contract.customer", &deal.contract.customer);
     for (i, l) in deal.contract.capacity.iter().enumerate() {
-        out.extend(
-            l.name
-                .as_deref()
-                .map(|n| (format!("contract.capacity[{i}].name"), n)),
-        );
+        if let Some(n) = l.name.as_deref() {
+            name_length(c, format_args!("contract.capacity[{i}].name"), n);
+        }
     }
     for (i, po) in deal.purchase_orders.iter().enumerate() {
-        out.extend(
-            po.item
-                .as_deref()
-                .map(|n| (format!("purchase_order[{i}].item"), n)),
-        );
+        if let Some(n) = po.item.as_deref() {
+            name_length(c, format_args!("purchase_order[{i}].item"), n);
+        }
     }
     for (i, dc) in deal.datacenters.iter().enumerate() {
-        out.extend(
-            dc.site
-                .as_deref()
-                .map(|n| (format!("datacenter[{i}].site"), n)),
-        );
+        if let Some(n) = dc.site.as_deref() {
+            name_length(c, format_args!("datacenter[{i}].site"), n);
+        }
     }
     for (i, e) in deal.expenses.iter().enumerate() {
-        out.extend(e.name.as_deref().map(|n| (format!("expense[{i}].name"), n)));
+        if let Some(n) = e.name.as_deref() {
+            name_length(c, format_args!("expense[{i}].name"), n);
+        }
     }
     for (i, f) in deal.fees.iter().enumerate() {
-        out.extend(f.name.as_deref().map(|n| (format!("fee[{i}].name"), n)));
+        if let Some(n) = f.name.as_deref() {
+            name_length(c, format_args!("fee[{i}].name"), n);
+        }
     }
     for (i, f) in deal.facilities.iter().enumerate() {
-        out.push((format!("facility[{i}].name"), f.name.as_str()));
+        name_length(c, format_args!("facility[{i}].name"), &f.name);
     }
     for name in deal.curves.keys() {
-        out.push((format!("curves.{name}"), name.as_str()));
+        name_length(c, format_args!("curves.{name}"), name);
     }
     // Scenario names are checked with the scenario's own rules (`scenario_values`).
-    out
 }
 
 fn value_rules(c: &mut Checker, deal: &Deal) {
-    for (path, text) in texts(deal) {
-        name_length(c, &path, text);
-    }
+    name_lengths(c, deal);
     non_empty(c, "deal.name", &deal.name);
     currency(c, &deal.currency);
 
@@ -558,10 +563,10 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
     }
     for (i, line) in k.capacity.iter().enumerate() {
         let p = format!("contract.capacity[{i}]");
-        count(c, &format!("{p}.gpus"), line.gpus);
+        count(c, format_args!("{p}.gpus"), line.gpus);
         number(
             c,
-            &format!("{p}.price_per_gpu_hour"),
+            format_args!("{p}.price_per_gpu_hour"),
             line.price_per_gpu_hour.value(),
             Bound::NonNegative,
         );
@@ -578,21 +583,21 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
     }
     for (i, po) in deal.purchase_orders.iter().enumerate() {
         let p = format!("purchase_order[{i}]");
-        count(c, &format!("{p}.units"), po.units);
+        count(c, format_args!("{p}.units"), po.units);
         number(
             c,
-            &format!("{p}.unit_cost"),
+            format_args!("{p}.unit_cost"),
             po.unit_cost.value(),
             Bound::NonNegative,
         );
         count(
             c,
-            &format!("{p}.useful_life_months"),
+            format_args!("{p}.useful_life_months"),
             u64::from(po.useful_life_months),
         );
         number(
             c,
-            &format!("{p}.residual_share"),
+            format_args!("{p}.residual_share"),
             po.residual_share.value(),
             Bound::Share,
         );
@@ -608,7 +613,7 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
         for (j, pay) in po.payments.iter().enumerate() {
             number(
                 c,
-                &format!("{p}.payments[{j}].share"),
+                format_args!("{p}.payments[{j}].share"),
                 pay.share.value(),
                 Bound::Share,
             );
@@ -619,35 +624,40 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
         let p = format!("datacenter[{i}]");
         number(
             c,
-            &format!("{p}.critical_kw"),
+            format_args!("{p}.critical_kw"),
             dc.critical_kw.value(),
             Bound::NonNegative,
         );
         number(
             c,
-            &format!("{p}.rate_per_kw_month"),
+            format_args!("{p}.rate_per_kw_month"),
             dc.rate_per_kw_month.value(),
             Bound::NonNegative,
         );
         number(
             c,
-            &format!("{p}.escalator"),
+            format_args!("{p}.escalator"),
             dc.escalator.value(),
             Bound::Escalator,
         );
         if let Some(t) = dc.term_months {
-            term(c, &format!("{p}.term_months"), t);
+            term(c, format_args!("{p}.term_months"), t);
         }
         number(
             c,
-            &format!("{p}.power_price_per_mwh"),
+            format_args!("{p}.power_price_per_mwh"),
             dc.power_price_per_mwh.value(),
             Bound::NonNegative,
         );
-        number(c, &format!("{p}.pue"), dc.pue.value(), Bound::NonNegative);
         number(
             c,
-            &format!("{p}.load_factor"),
+            format_args!("{p}.pue"),
+            dc.pue.value(),
+            Bound::NonNegative,
+        );
+        number(
+            c,
+            format_args!("{p}.load_factor"),
             dc.load_factor.value(),
             Bound::Share,
         );
@@ -656,16 +666,22 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
     for (i, e) in deal.expenses.iter().enumerate() {
         let p = format!("expense[{i}]");
         match &e.basis {
-            ExpenseBasis::PerMonth(q) => {
-                number(c, &format!("{p}.per_month"), q.value(), Bound::NonNegative)
-            }
-            ExpenseBasis::ShareOfRevenue(s) => {
-                number(c, &format!("{p}.share_of_revenue"), s.value(), Bound::Share)
-            }
+            ExpenseBasis::PerMonth(q) => number(
+                c,
+                format_args!("{p}.per_month"),
+                q.value(),
+                Bound::NonNegative,
+            ),
+            ExpenseBasis::ShareOfRevenue(s) => number(
+                c,
+                format_args!("{p}.share_of_revenue"),
+                s.value(),
+                Bound::Share,
+            ),
         }
         number(
             c,
-            &format!("{p}.escalator"),
+            format_args!("{p}.escalator"),
             e.escalator.value(),
             Bound::Escalator,
         );
@@ -676,7 +692,7 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
         let p = format!("fee[{i}]");
         number(
             c,
-            &format!("{p}.per_year"),
+            format_args!("{p}.per_year"),
             f.per_year.value(),
             Bound::NonNegative,
         );
@@ -708,7 +724,7 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
             if let Some(v) = v {
                 number(
                     c,
-                    &format!("covenants.{key}"),
+                    format_args!("covenants.{key}"),
                     v.value(),
                     Bound::NonNegative,
                 );
@@ -734,7 +750,12 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
             );
         }
         for (j, (_, v)) in curve.points.iter().enumerate() {
-            number(c, &format!("{p}[{j}][1]"), v.value(), Bound::NonNegative);
+            number(
+                c,
+                format_args!("{p}[{j}][1]"),
+                v.value(),
+                Bound::NonNegative,
+            );
         }
     }
 
@@ -785,7 +806,7 @@ fn simulation_values(c: &mut Checker, s: &Simulation) {
         for (i, x) in [lo, hi].iter().enumerate() {
             number(
                 c,
-                &format!("simulation.re_lease_price_share[{i}]"),
+                format_args!("simulation.re_lease_price_share[{i}]"),
                 x.value(),
                 Bound::Share,
             );
@@ -1173,31 +1194,41 @@ fn facility_values(c: &mut Checker, i: usize, f: &Facility) {
         } => {
             number(
                 c,
-                &format!("{p}.amount"),
+                format_args!("{p}.amount"),
                 amount.amount(),
                 Bound::NonNegative,
             );
             if let Some(t) = target_dscr {
-                number(c, &format!("{p}.target_dscr"), t.value(), Bound::Positive);
+                number(
+                    c,
+                    format_args!("{p}.target_dscr"),
+                    t.value(),
+                    Bound::Positive,
+                );
             }
         }
         Commitment::Sized { dscr, max_gearing } => {
             number(
                 c,
-                &format!("{p}.sizing.dscr"),
+                format_args!("{p}.sizing.dscr"),
                 dscr.value(),
                 Bound::Positive,
             );
             number(
                 c,
-                &format!("{p}.sizing.max_gearing"),
+                format_args!("{p}.sizing.max_gearing"),
                 max_gearing.value(),
                 Bound::Share,
             );
         }
     }
     match &f.rate {
-        RateSpec::Fixed(r) => number(c, &format!("{p}.rate.fixed"), r.value(), Bound::NonNegative),
+        RateSpec::Fixed(r) => number(
+            c,
+            format_args!("{p}.rate.fixed"),
+            r.value(),
+            Bound::NonNegative,
+        ),
         RateSpec::Floating {
             index,
             margin,
@@ -1206,13 +1237,13 @@ fn facility_values(c: &mut Checker, i: usize, f: &Facility) {
             non_empty(c, &format!("{p}.rate.index"), index);
             number(
                 c,
-                &format!("{p}.rate.margin"),
+                format_args!("{p}.rate.margin"),
                 margin.value(),
                 Bound::NonNegative,
             );
             number(
                 c,
-                &format!("{p}.rate.floor"),
+                format_args!("{p}.rate.floor"),
                 floor.value(),
                 Bound::NonNegative,
             );
@@ -1220,25 +1251,30 @@ fn facility_values(c: &mut Checker, i: usize, f: &Facility) {
     }
     if let Amortization::Custom(shares) = &f.amortization {
         for (j, s) in shares.iter().enumerate() {
-            number(c, &format!("{p}.schedule[{j}]"), s.value(), Bound::Share);
+            number(
+                c,
+                format_args!("{p}.schedule[{j}]"),
+                s.value(),
+                Bound::Share,
+            );
         }
     }
     if let RepayBy::Months(m) = f.repay_by {
-        count(c, &format!("{p}.repay_by"), u64::from(m));
+        count(c, format_args!("{p}.repay_by"), u64::from(m));
     }
     number(
         c,
-        &format!("{p}.upfront_fee"),
+        format_args!("{p}.upfront_fee"),
         f.upfront_fee.value(),
         Bound::Share,
     );
     number(
         c,
-        &format!("{p}.commitment_fee"),
+        format_args!("{p}.commitment_fee"),
         f.commitment_fee.value(),
         Bound::NonNegative,
     );
-    number(c, &format!("{p}.sweep"), f.sweep.value(), Bound::Share);
+    number(c, format_args!("{p}.sweep"), f.sweep.value(), Bound::Share);
     sculpted_needs_target(c, &p, f);
 }
 
@@ -1909,8 +1945,8 @@ fn escalation_over_term(deal: &Deal, anchor: NaiveDate, e: Decimal) -> Option<De
 fn escalation_within_range(
     c: &mut Checker,
     deal: &Deal,
-    path: &str,
-    (anchor_path, anchor): (&str, NaiveDate),
+    path: impl Display,
+    (anchor_path, anchor): (impl Display, NaiveDate),
     e: Decimal,
 ) -> Decimal {
     match escalation_over_term(deal, anchor, e).filter(|x| *x <= MAX_VALUE) {
@@ -1918,8 +1954,8 @@ fn escalation_within_range(
         None => {
             c.report(
                 RuleKind::InvalidValue,
-                path,
-                &["contract.term_months", anchor_path],
+                &path.to_string(),
+                &["contract.term_months", &anchor_path.to_string()],
                 format_args!(
                     "`{path}` = {} compounds from `{anchor_path}` ({anchor}) to the contract's end to more than 1e15",
                     e.normalize()
@@ -1941,21 +1977,24 @@ fn bounded_product(factors: &[Decimal]) -> Option<Decimal> {
 /// Reports at `path` when `Π factors` (an amount over the whole term) is above 1e15.
 /// Returns `|Π factors|` when within range, else 0 (reported here, so left out of any
 /// bound the caller sums).
+///
+/// `path` and `what` are written out only when the amount is out of range.
 fn amount_within_range(
     c: &mut Checker,
-    path: &str,
-    deps: &[&str],
-    what: &str,
+    path: impl Display,
+    deps: &[&dyn Display],
+    what: impl Display,
     factors: &[Decimal],
 ) -> Decimal {
     let amount = bounded_product(factors)
         .map(|x| x.abs())
         .filter(|x| *x <= MAX_VALUE);
     if amount.is_none() {
+        let deps: Vec<String> = deps.iter().map(|d| d.to_string()).collect();
         c.report(
             RuleKind::InvalidValue,
-            path,
-            deps,
+            &path.to_string(),
+            &deps.iter().map(String::as_str).collect::<Vec<_>>(),
             format_args!("{what} is above the limit of 1e15 for any amount the deal forms"),
             "every amount the engine computes from the sheet, over the whole term, is at most 1e15; check the units",
         );
@@ -1995,9 +2034,9 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
         ];
         amount_within_range(
             c,
-            &format!("{p}.gpus"),
-            &[&format!("{p}.price_per_gpu_hour"), "contract.escalator"],
-            &format!("the invoices of `{p}` over the term (gpus · price_per_gpu_hour · escalation · 24 · days)"),
+            format_args!("{p}.gpus"),
+            &[&format_args!("{p}.price_per_gpu_hour"), &"contract.escalator"],
+            format_args!("the invoices of `{p}` over the term (gpus · price_per_gpu_hour · escalation · 24 · days)"),
             &factors,
         );
         revenue = revenue
@@ -2016,26 +2055,26 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
         let esc = escalation_within_range(
             c,
             deal,
-            &format!("{p}.escalator"),
-            (&format!("{p}.start"), dc.start),
+            format_args!("{p}.escalator"),
+            (format_args!("{p}.start"), dc.start),
             dc.escalator.value(),
         );
         add_cost(amount_within_range(
             c,
-            &format!("{p}.rate_per_kw_month"),
-            &[&format!("{p}.critical_kw"), &format!("{p}.escalator")],
-            &format!("the colocation of `{p}` over the term (critical_kw · rate_per_kw_month · escalation · months)"),
+            format_args!("{p}.rate_per_kw_month"),
+            &[&format_args!("{p}.critical_kw"), &format_args!("{p}.escalator")],
+            format_args!("the colocation of `{p}` over the term (critical_kw · rate_per_kw_month · escalation · months)"),
             &[dc.critical_kw.value(), dc.rate_per_kw_month.value(), esc, term],
         ));
         add_cost(amount_within_range(
             c,
-            &format!("{p}.pue"),
+            format_args!("{p}.pue"),
             &[
-                &format!("{p}.critical_kw"),
-                &format!("{p}.load_factor"),
-                &format!("{p}.power_price_per_mwh"),
+                &format_args!("{p}.critical_kw"),
+                &format_args!("{p}.load_factor"),
+                &format_args!("{p}.power_price_per_mwh"),
             ],
-            &format!("the power of `{p}` over the term (critical_kw · load_factor · pue · 24 · days · power_price_per_mwh / 1000)"),
+            format_args!("the power of `{p}` over the term (critical_kw · load_factor · pue · 24 · days · power_price_per_mwh / 1000)"),
             &[
                 dc.critical_kw.value(),
                 dc.load_factor.value(),
@@ -2056,15 +2095,15 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
             let esc = escalation_within_range(
                 c,
                 deal,
-                &format!("{p}.escalator"),
-                (&format!("{p}.start"), e.start),
+                format_args!("{p}.escalator"),
+                (format_args!("{p}.start"), e.start),
                 e.escalator.value(),
             );
             add_cost(amount_within_range(
                 c,
-                &format!("{p}.per_month"),
-                &[&format!("{p}.escalator")],
-                &format!("`{p}` over the term (per_month · escalation · months)"),
+                format_args!("{p}.per_month"),
+                &[&format_args!("{p}.escalator")],
+                format_args!("`{p}` over the term (per_month · escalation · months)"),
                 &[q.value(), esc, term],
             ));
         }
@@ -2073,9 +2112,9 @@ fn amounts_within_range(c: &mut Checker, deal: &Deal) {
         let p = format!("fee[{i}]");
         add_cost(amount_within_range(
             c,
-            &format!("{p}.per_year"),
+            format_args!("{p}.per_year"),
             &[],
-            &format!("`{p}` over the term (per_year · years)"),
+            format_args!("`{p}` over the term (per_year · years)"),
             &[f.per_year.value(), years],
         ));
     }
@@ -2096,9 +2135,9 @@ fn purchase_order_costs(c: &mut Checker, deal: &Deal) {
         let cost = bounded_product(&[Decimal::from(po.units), po.unit_cost.value()]);
         amount_within_range(
             c,
-            &format!("{p}.units"),
-            &[&format!("{p}.unit_cost")],
-            &format!("the cost of `{p}`, units · unit_cost"),
+            format_args!("{p}.units"),
+            &[&format_args!("{p}.unit_cost")],
+            format_args!("the cost of `{p}`, units · unit_cost"),
             &[cost.unwrap_or(Decimal::MAX)],
         );
         total = total.zip(cost).and_then(|(a, b)| a.checked_add(b));
@@ -2158,13 +2197,15 @@ fn facility_amounts(
     if let Some(total) = total {
         amount_within_range(
             c,
-            &format!("{p}.rate"),
+            format_args!("{p}.rate"),
             &[
-                "purchase_order",
-                &format!("{p}.upfront_fee"),
-                &format!("{p}.commitment_fee"),
+                &"purchase_order",
+                &format_args!("{p}.upfront_fee"),
+                &format_args!("{p}.commitment_fee"),
             ],
-            &format!("interest and fees of `{p}` on total capex over the term (T · rate · years)"),
+            format_args!(
+                "interest and fees of `{p}` on total capex over the term (T · rate · years)"
+            ),
             &[total, charge.unwrap_or(Decimal::MAX), years],
         );
     }
@@ -2208,6 +2249,63 @@ mod tests {
     #[test]
     fn max_value_is_1e15() {
         assert_eq!(MAX_VALUE, Decimal::from(1_000_000_000_000_000_u64));
+    }
+
+    /// The paths, amounts and anchors written out only when their rule is broken read
+    /// as the rules' words, worked out by hand: a 201-character line name; 1024 GPUs at
+    /// 1e12 an hour, over 1e15 for an hour; an expense escalating 100-fold a year over
+    /// ten years; a negative unit cost (shown normalized) and a share of 3.
+    #[test]
+    fn lazily_written_paths_read_as_the_rules_words() {
+        use boxflow_core::{Quantity, Rate, Share};
+        let mut deal = crate::Deal::example();
+        deal.contract.term_months = 120;
+        deal.contract.capacity[0].name = Some("x".repeat(MAX_NAME_CHARS + 1));
+        deal.contract.capacity[0].price_per_gpu_hour =
+            Quantity::new(Decimal::from(1_000_000_000_000_u64));
+        deal.expenses[0].escalator = Rate::new(Decimal::from(100));
+        deal.purchase_orders[0].unit_cost = Quantity::new(Decimal::new(-2500, 2));
+        deal.purchase_orders[0].residual_share = Share::new(Decimal::from(3));
+        let got = validate(&deal);
+        let has =
+            |path: &str, message: &str| got.iter().any(|i| i.path == path && i.message == message);
+        assert!(
+            has(
+                "contract.capacity[0].name",
+                "`contract.capacity[0].name` is 201 characters long, above the limit of 200"
+            ),
+            "{got:#?}"
+        );
+        assert!(
+            has(
+                "contract.capacity[0].gpus",
+                "the invoices of `contract.capacity[0]` over the term (gpus · price_per_gpu_hour \
+                 · escalation · 24 · days) is above the limit of 1e15 for any amount the deal forms"
+            ),
+            "{got:#?}"
+        );
+        assert!(
+            has(
+                "expense[0].escalator",
+                "`expense[0].escalator` = 100 compounds from `expense[0].start` (2026-01-01) \
+                 to the contract's end to more than 1e15"
+            ),
+            "{got:#?}"
+        );
+        assert!(
+            has(
+                "purchase_order[0].unit_cost",
+                "`purchase_order[0].unit_cost` is negative (-25)"
+            ),
+            "{got:#?}"
+        );
+        assert!(
+            has(
+                "purchase_order[0].residual_share",
+                "`purchase_order[0].residual_share` is 3, a share outside [0, 1]"
+            ),
+            "{got:#?}"
+        );
     }
 
     /// A grid point's own checks: on shocks that pass, whatever its name and rate

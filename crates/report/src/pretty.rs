@@ -12,7 +12,7 @@
 use std::fmt::Write as _;
 use std::io;
 
-use boxflow_core::{Digits, MONEY_NEWTYPE};
+use boxflow_core::{Digits, CENTS_TEXT_MAX, MONEY_NEWTYPE};
 use serde::ser::{self, Serialize};
 use serde_json::Error;
 
@@ -135,6 +135,27 @@ impl<W: io::Write> Chunks<W> {
         copy(&mut self.buf[at + 2 + n..at + 2 + n + m], after);
         self.len = at + n + m + 2;
         Ok(())
+    }
+
+    /// An amount's text between quotes, its digits written straight into the chunk
+    /// ([`Digits::write_cents`]) when its cents fit `u64` and the chunk has room for
+    /// the longest; `false`, with nothing written, otherwise.
+    #[inline(always)]
+    fn amount(&mut self, cents: i128) -> bool {
+        let at = self.len;
+        let Some(room) = self.buf.get_mut(at..at.wrapping_add(CENTS_TEXT_MAX + 2)) else {
+            return false;
+        };
+        let Ok(text) = <&mut [u8; CENTS_TEXT_MAX]>::try_from(&mut room[1..=CENTS_TEXT_MAX]) else {
+            return false;
+        };
+        let Some(n) = Digits::write_cents(cents, text) else {
+            return false;
+        };
+        room[0] = b'"';
+        room[n + 1] = b'"';
+        self.len = at + n + 2;
+        true
     }
 
     /// [`Chunks::quoted`] across the end of a chunk, piece by piece.
@@ -301,6 +322,9 @@ impl<W: io::Write> Pretty<W> {
     /// [`Money`](boxflow_core::Money) serializes itself to serde_json (digits, a point
     /// and a sign need no escaping).
     fn amount(&mut self, cents: i128) -> serde_json::Result<()> {
+        if self.out.amount(cents) {
+            return Ok(());
+        }
         let text = Digits::cents(cents);
         self.out.quoted(text.as_bytes(), b"").map_err(Error::io)
     }
