@@ -531,6 +531,36 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
     non_empty(c, "deal.name", &deal.name);
     currency(c, &deal.currency);
 
+    contract_values(c, deal);
+    purchase_order_values(c, deal);
+    datacenter_values(c, deal);
+    expense_and_fee_values(c, deal);
+    for (i, f) in deal.facilities.iter().enumerate() {
+        facility_values(c, i, f);
+    }
+
+    reserve_and_covenant_values(c, deal);
+    curve_values(c, deal);
+    if let Some(a) = &deal.analysis {
+        number(
+            c,
+            "analysis.discount_rate",
+            a.discount_rate.value(),
+            Bound::NonNegative,
+        );
+    }
+
+    for (i, s) in deal.scenarios.iter().enumerate() {
+        scenario_values(c, &format!("scenario[{i}]"), s);
+    }
+    if let Some(s) = &deal.simulation {
+        simulation_values(c, s);
+    }
+}
+
+/// The contract's values: customer, term, escalator, prepayment and its credit share,
+/// and each capacity line's GPUs and price.
+fn contract_values(c: &mut Checker, deal: &Deal) {
     let k = &deal.contract;
     non_empty(c, "contract.customer", &k.customer);
     term(c, "contract.term_months", k.term_months);
@@ -571,7 +601,11 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
             Bound::NonNegative,
         );
     }
+}
 
+/// Each purchase order's values: units, unit cost, useful life, residual share and its
+/// payments' shares (at least one payment, at least one order).
+fn purchase_order_values(c: &mut Checker, deal: &Deal) {
     if deal.purchase_orders.is_empty() {
         c.report(
             RuleKind::InvalidValue,
@@ -619,7 +653,11 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
             );
         }
     }
+}
 
+/// Each data center's values: capacity, rate, escalator, term, power price, PUE and
+/// load factor.
+fn datacenter_values(c: &mut Checker, deal: &Deal) {
     for (i, dc) in deal.datacenters.iter().enumerate() {
         let p = format!("datacenter[{i}]");
         number(
@@ -662,7 +700,11 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
             Bound::Share,
         );
     }
+}
 
+/// Each expense's amount or share and escalator, each fee's amount, and that each ends
+/// after it starts.
+fn expense_and_fee_values(c: &mut Checker, deal: &Deal) {
     for (i, e) in deal.expenses.iter().enumerate() {
         let p = format!("expense[{i}]");
         match &e.basis {
@@ -698,11 +740,10 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
         );
         ends_after_start(c, &p, f.start, f.end);
     }
+}
 
-    for (i, f) in deal.facilities.iter().enumerate() {
-        facility_values(c, i, f);
-    }
-
+/// The DSRA's months (at least 1) and the covenants' levels.
+fn reserve_and_covenant_values(c: &mut Checker, deal: &Deal) {
     if let Some(r) = &deal.reserve {
         if r.months == 0 {
             c.report(
@@ -737,7 +778,10 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
             Bound::Share,
         );
     }
+}
 
+/// Each curve's points: at least one, none negative.
+fn curve_values(c: &mut Checker, deal: &Deal) {
     for (name, curve) in &deal.curves {
         let p = format!("curves.{name}.points");
         if curve.points.is_empty() {
@@ -757,22 +801,6 @@ fn value_rules(c: &mut Checker, deal: &Deal) {
                 Bound::NonNegative,
             );
         }
-    }
-
-    if let Some(a) = &deal.analysis {
-        number(
-            c,
-            "analysis.discount_rate",
-            a.discount_rate.value(),
-            Bound::NonNegative,
-        );
-    }
-
-    for (i, s) in deal.scenarios.iter().enumerate() {
-        scenario_values(c, &format!("scenario[{i}]"), s);
-    }
-    if let Some(s) = &deal.simulation {
-        simulation_values(c, s);
     }
 }
 
