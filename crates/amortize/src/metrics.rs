@@ -1023,9 +1023,10 @@ fn fifteen_digits(x: f64) -> Option<Decimal> {
     let bits = size.to_bits();
     let mantissa = u128::from((bits & ((1 << 52) - 1)) | (1 << 52));
     let biased = ((bits >> 52) & 0x7ff) as i32;
-    let fraction_bits = 1075 - biased; // size = mantissa · 2^-f
-                                       // The scale of a 15-digit number of this size, from `floor(log10(size))`
-                                       // estimated without `log10` (one off either way at most, put right below).
+    // size = mantissa · 2^-f
+    let fraction_bits = 1075 - biased;
+    // The scale of a 15-digit number of this size, from `floor(log10(size))`
+    // estimated without `log10` (one off either way at most, put right below).
     let mut scale = 14 - decimal_exponent(size, biased - 1023);
     let mut scaled = scaled_by_power_of_ten(mantissa, fraction_bits, scale)?;
     if scaled.0 >= 10 * LOW {

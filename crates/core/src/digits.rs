@@ -268,33 +268,20 @@ impl Digits {
 }
 
 /// Writes `n` in decimal into `buf` so that it ends before `end`, padded with zeros
-/// (the buffer's own) to at least `min` digits, and returns where it starts: two
-/// digits at a time from a table. `end` is at least 20 + `min` - 1 here (a `u64` has
-/// at most 20 digits; `min` is at most 19, and 19 + 1 + 20 < 48).
+/// (the buffer's own) to at least `min` digits, and returns where it starts. In
+/// [`Digits`]' buffer `end` is at least 20 + `min` - 1 (a `u64` has at most 20
+/// digits; `min` is at most 19, and 19 + 1 + 20 < 48).
 #[inline(always)]
-fn write_u64(buf: &mut [u8; CAPACITY], end: usize, mut n: u64, min: usize) -> usize {
-    let mut at = end;
-    while n >= 100 && at >= 2 {
-        let pair = 2 * (n % 100) as usize;
-        n /= 100;
-        at -= 2;
-        buf[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-    }
-    if n >= 10 && at >= 2 {
-        let pair = 2 * n as usize;
-        at -= 2;
-        buf[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-    } else if at >= 1 {
-        at -= 1;
-        buf[at] = b'0' + n as u8;
-    }
-    at.min(end.saturating_sub(min))
+fn write_u64(buf: &mut [u8; CAPACITY], end: usize, n: u64, min: usize) -> usize {
+    write_u64_into(buf, end, n).min(end.saturating_sub(min))
 }
 
 /// `n`'s digits in `out`, ending before `end`, two at a time from the table; where
-/// they start (`end` minus the number of digits, at least one: `0` for zero).
+/// they start (`end` minus the number of digits, at least one: `0` for zero). The one
+/// digit writer of [`Digits`]' buffer ([`write_u64`]) and of a caller's
+/// ([`Digits::write_cents`]).
 #[inline(always)]
-fn write_u64_into(out: &mut [u8; CENTS_TEXT_MAX], end: usize, mut n: u64) -> usize {
+fn write_u64_into<const N: usize>(out: &mut [u8; N], end: usize, mut n: u64) -> usize {
     let mut at = end;
     while n >= 100 && at >= 2 {
         let pair = 2 * (n % 100) as usize;

@@ -6,7 +6,7 @@
 //! combined DSCR: CFADS over the scheduled debt service of every facility, the figure
 //! a junior is sized to (methodology section 7), not CFADS over its own debt service.
 
-use boxflow_amortize::halfway_check;
+use boxflow_amortize::halfway_check_of_path;
 use boxflow_core::Money;
 use boxflow_model::Rank;
 use boxflow_waterfall::{FacilityPlan, Run};
@@ -19,9 +19,8 @@ use boxflow_core::format::{dscr, money as thousands};
 
 /// The close schedule's repayment checked at period `at`.
 fn schedule_check(f: &FacilityPlan, at: usize) -> boxflow_amortize::HalfwayCheck {
-    let closing: Vec<Money> = f.schedule.rows.iter().map(|r| r.closing).collect();
-    let draws: Vec<Money> = f.schedule.rows.iter().map(|r| r.draws).collect();
-    halfway_check(f.schedule.closing_draws, &closing, &draws, at)
+    let path = f.schedule.rows.iter().map(|r| (r.closing, r.draws));
+    halfway_check_of_path(f.schedule.closing_draws, path, at)
 }
 
 /// The combined DSCR of period `k` in the close schedules: CFADS over the scheduled

@@ -6,8 +6,8 @@ use boxflow_core::{Calendar, Money, Quantity};
 use boxflow_model::{Deal, ExpenseBasis, Facility, Scenario, ValidDeal};
 use boxflow_waterfall::{
     colocation, expense, invoice, invoice_at, power, prepayment_credit, revenue_factors, run_plan,
-    run_plan_with, shocked_facility_rate, shocked_facility_rates, terminal_value, Detail, Event,
-    Operations, Plan, Run, RunError,
+    run_plan_with, shocked_facility_rate, shocked_facility_rates, terminal_value, Detail,
+    EventKeys, Operations, Plan, Run, RunError,
 };
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -38,7 +38,7 @@ pub struct Base {
     /// price costs one product per line (see [`RevenueFactors`]).
     revenue: RevenueFactors,
     /// The base case's events by period; run once, when first needed.
-    base_events: std::sync::OnceLock<BaseEvents>,
+    base_events: std::sync::OnceLock<EventKeys>,
 }
 
 impl Base {
@@ -145,73 +145,17 @@ impl Base {
     /// run's invariants when `verify` is true.
     pub fn outcome(&self, name: impl Into<String>, run: &Run, verify: bool) -> Outcome {
         let base = self.base_events.get_or_init(|| {
-            BaseEvents::new(
-                &self
-                    .run()
-                    .map(|r| boxflow_waterfall::event_keys(&r.events))
-                    .unwrap_or_default(),
-            )
+            self.run()
+                .map(|r| boxflow_waterfall::event_keys(&r.events))
+                .unwrap_or_default()
         });
         let mut o = Outcome::of(name, run, verify);
-        o.first_new_event = base.first_new_event(&run.events).map(|e| FirstEvent {
-            event: e.name(),
-            period: e.period(),
-        });
+        o.first_new_event =
+            boxflow_waterfall::first_new_event(base, &run.events).map(|e| FirstEvent {
+                event: e.name(),
+                period: e.period(),
+            });
         o
-    }
-}
-
-/// The base case's events by period, for [`boxflow_waterfall::first_new_event`]'s
-/// test without its binary search of every event's name among all the base case's:
-/// an event is the base case's when the base case has one of the same name in the
-/// same period, and a period holds a few names.
-#[derive(Clone, Debug, Default)]
-struct BaseEvents {
-    /// The names of the base case's events, in period order.
-    names: Vec<&'static str>,
-    /// Period `k`'s names are `names[starts[k]..starts[k + 1]]` (no entry past the
-    /// last period with an event).
-    starts: Vec<usize>,
-}
-
-impl BaseEvents {
-    /// Indexes the base case's [`boxflow_waterfall::event_keys`] (sorted or not).
-    fn new(keys: &[(&'static str, usize)]) -> BaseEvents {
-        let mut keys = keys.to_vec();
-        keys.sort_unstable_by_key(|&(_, period)| period);
-        let periods = keys.last().map_or(0, |&(_, period)| period + 1);
-        let mut starts = Vec::with_capacity(periods + 1);
-        let mut at = 0;
-        for k in 0..=periods {
-            while keys.get(at).is_some_and(|&(_, period)| period < k) {
-                at += 1;
-            }
-            starts.push(at);
-        }
-        BaseEvents {
-            names: keys.into_iter().map(|(name, _)| name).collect(),
-            starts,
-        }
-    }
-
-    /// True when the base case has an event of `name` in `period`. Names are
-    /// compared as text; the same `&'static str` (an event's name is its kind's
-    /// constant) is found without reading it.
-    fn has(&self, name: &str, period: usize) -> bool {
-        let Some(&[from, to, ..]) = self.starts.get(period..) else {
-            return false;
-        };
-        self.names
-            .get(from..to)
-            .unwrap_or_default()
-            .iter()
-            .any(|&n| std::ptr::eq(n, name) || n == name)
-    }
-
-    /// The first of `events` the base case does not have, as
-    /// [`boxflow_waterfall::first_new_event`] finds it.
-    fn first_new_event<'a>(&self, events: &'a [Event]) -> Option<&'a Event> {
-        events.iter().find(|e| !self.has(e.name(), e.period()))
     }
 }
 
@@ -625,38 +569,7 @@ pub(crate) fn priced(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use boxflow_waterfall::{event_keys, first_new_event};
-
-    #[test]
-    fn the_base_events_are_found_by_name_and_period() {
-        // Unsorted keys, a period with two names, gaps, nothing in period 0.
-        let keys = [
-            ("payment_default", 5),
-            ("lockup", 3),
-            ("lockup", 5),
-            ("dscr_default", 9),
-        ];
-        let base = BaseEvents::new(&keys);
-        for (name, period, has) in [
-            ("lockup", 3, true),
-            ("lockup", 5, true),
-            ("payment_default", 5, true),
-            ("dscr_default", 9, true),
-            ("lockup", 0, false),
-            ("lockup", 4, false),
-            ("payment_default", 3, false),
-            ("dscr_default", 8, false),
-            ("dscr_default", 10, false),
-            ("lockup", usize::MAX, false),
-        ] {
-            assert_eq!(base.has(name, period), has, "{name} in {period}");
-        }
-        // The same text at another address is the same name.
-        let name = String::from("lockup");
-        assert!(base.has(&name, 3));
-        let none = BaseEvents::new(&[]);
-        assert!(!none.has("lockup", 0));
-    }
+    use boxflow_waterfall::{event_keys, first_new_event, Event};
 
     /// The events of the stress fixture's base case and of each of its scenarios.
     fn fixture_events() -> Vec<Vec<Event>> {
@@ -670,19 +583,27 @@ mod tests {
         all
     }
 
+    /// The first new event is, by the rule's words, the first event no event of the
+    /// base case matches in name and period: every fixture run against every other as
+    /// the base case, and against none.
     #[test]
-    fn the_first_new_event_is_the_binary_searchs() {
+    fn the_first_new_event_is_the_first_without_a_match_in_the_base_case() {
         let runs = fixture_events();
         assert!(runs.iter().filter(|e| !e.is_empty()).count() >= 2);
-        // Every run against every run as the base case, and against none.
-        for base in runs.iter().map(|e| event_keys(e)).chain([Vec::new()]) {
-            let index = BaseEvents::new(&base);
+        let mut bases: Vec<&[Event]> = runs.iter().map(Vec::as_slice).collect();
+        bases.push(&[]);
+        for base in bases {
+            let keys = event_keys(base);
             for events in &runs {
-                let found = index.first_new_event(events);
-                let searched = first_new_event(&base, events);
+                let by_the_rule = events.iter().find(|e| {
+                    !base
+                        .iter()
+                        .any(|b| b.name() == e.name() && b.period() == e.period())
+                });
+                let found = first_new_event(&keys, events);
                 assert_eq!(
                     found.map(|e| e as *const Event),
-                    searched.map(|e| e as *const Event)
+                    by_the_rule.map(|e| e as *const Event)
                 );
             }
         }

@@ -523,22 +523,65 @@ fn step_words(step: Step) -> &'static str {
     }
 }
 
-/// A base case's events as [`first_new_event`] compares them: (kind, period), sorted.
-pub fn event_keys(events: &[Event]) -> Vec<(&'static str, usize)> {
-    let mut keys: Vec<(&'static str, usize)> =
-        events.iter().map(|e| (e.name(), e.period())).collect();
-    keys.sort_unstable();
-    keys
+/// A base case's events as [`first_new_event`] compares them: the names of each
+/// period's events ([`event_keys`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventKeys {
+    /// The names of the base case's events, in period order.
+    names: Vec<&'static str>,
+    /// Period `k`'s names are `names[starts[k]..starts[k + 1]]` (no entry past the
+    /// last period with an event).
+    starts: Vec<usize>,
+}
+
+impl EventKeys {
+    /// Indexes `(name, period)` pairs, in any order.
+    fn of(keys: impl IntoIterator<Item = (&'static str, usize)>) -> EventKeys {
+        let mut keys: Vec<(&'static str, usize)> = keys.into_iter().collect();
+        keys.sort_unstable_by_key(|&(_, period)| period);
+        let periods = keys.last().map_or(0, |&(_, period)| period + 1);
+        let mut starts = Vec::with_capacity(periods + 1);
+        let mut at = 0;
+        for k in 0..=periods {
+            while keys.get(at).is_some_and(|&(_, period)| period < k) {
+                at += 1;
+            }
+            starts.push(at);
+        }
+        EventKeys {
+            names: keys.into_iter().map(|(name, _)| name).collect(),
+            starts,
+        }
+    }
+
+    /// True when the base case has an event of `name` in `period`. Names are
+    /// compared as text; the same `&'static str` (an event's name is its kind's
+    /// constant) is found without reading it.
+    pub fn has(&self, name: &str, period: usize) -> bool {
+        let Some(&[from, to, ..]) = self.starts.get(period..) else {
+            return false;
+        };
+        self.names
+            .get(from..to)
+            .unwrap_or_default()
+            .iter()
+            .any(|&n| std::ptr::eq(n, name) || n == name)
+    }
+}
+
+/// A base case's events as [`first_new_event`] compares them, indexed by period.
+pub fn event_keys(events: &[Event]) -> EventKeys {
+    EventKeys::of(events.iter().map(|e| (e.name(), e.period())))
 }
 
 /// The first of a scenario's `events` that the base case does not have: an event is
 /// the base case's when the base case has an event of the same kind ([`Event::name`])
 /// in the same period. A lock-up in a period the base case also locks up is not new;
 /// a lock-up in a period the base case distributes is. `base` is [`event_keys`] of the
-/// base case's events. The stress table and the HTML report both read it.
+/// base case's events. The stress table, the stress grid and the HTML report read it.
 ///
 /// ```
-/// use boxflow_waterfall::{event_keys, first_new_event};
+/// use boxflow_waterfall::{event_keys, first_new_event, EventKeys};
 ///
 /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reference.toml");
 /// let deal = boxflow_deal::read_file(std::path::Path::new(path)).unwrap();
@@ -547,13 +590,43 @@ pub fn event_keys(events: &[Event]) -> Vec<(&'static str, usize)> {
 /// // nothing is new, and against no events its first lock-up is.
 /// assert!(!run.events.is_empty());
 /// assert!(first_new_event(&event_keys(&run.events), &run.events).is_none());
-/// assert_eq!(first_new_event(&[], &run.events).map(|e| e.period()), Some(1));
+/// let none = EventKeys::default();
+/// assert_eq!(first_new_event(&none, &run.events).map(|e| e.period()), Some(1));
 /// ```
-pub fn first_new_event<'a>(
-    base: &[(&'static str, usize)],
-    events: &'a [Event],
-) -> Option<&'a Event> {
-    events
-        .iter()
-        .find(|e| base.binary_search(&(e.name(), e.period())).is_err())
+pub fn first_new_event<'a>(base: &EventKeys, events: &'a [Event]) -> Option<&'a Event> {
+    events.iter().find(|e| !base.has(e.name(), e.period()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_keys_find_a_name_in_its_period() {
+        // Unsorted keys, a period with two names, gaps, nothing in period 0.
+        let keys = EventKeys::of([
+            ("payment_default", 5),
+            ("lockup", 3),
+            ("lockup", 5),
+            ("dscr_default", 9),
+        ]);
+        for (name, period, has) in [
+            ("lockup", 3, true),
+            ("lockup", 5, true),
+            ("payment_default", 5, true),
+            ("dscr_default", 9, true),
+            ("lockup", 0, false),
+            ("lockup", 4, false),
+            ("payment_default", 3, false),
+            ("dscr_default", 8, false),
+            ("dscr_default", 10, false),
+            ("lockup", usize::MAX, false),
+        ] {
+            assert_eq!(keys.has(name, period), has, "{name} in {period}");
+        }
+        // The same text at another address is the same name.
+        let name = String::from("lockup");
+        assert!(keys.has(&name, 3));
+        assert!(!EventKeys::default().has("lockup", 0));
+    }
 }

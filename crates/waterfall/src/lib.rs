@@ -21,7 +21,7 @@ mod verify;
 mod waterfall;
 mod years;
 
-pub use events::{event_keys, first_new_event, legend, Event, Severity};
+pub use events::{event_keys, first_new_event, legend, Event, EventKeys, Severity};
 pub use funding::{funding, Funding, FundingAmounts, FundingDate};
 pub use headroom::{
     headroom, run_headroom, Headroom, LevelHeadroom, Levels, MinHeadroom, MinLevels,

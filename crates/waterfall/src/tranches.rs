@@ -7,7 +7,7 @@
 //! true cover is CFADS over the debt service of both facilities, never CFADS over its
 //! own debt service alone.
 
-use boxflow_amortize::halfway_check;
+use boxflow_amortize::halfway_check_of_path;
 use boxflow_core::{Money, MoneyRatio};
 use boxflow_model::Rank;
 use rust_decimal::Decimal;
@@ -84,16 +84,13 @@ pub fn facility_deadlines(
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let balances: Vec<Money> = periods
-                .iter()
-                .map(|p| p.facilities.get(i).map_or(Money::ZERO, |x| x.closing))
-                .collect();
-            let draws: Vec<Money> = periods
-                .iter()
-                .map(|p| p.facilities.get(i).map_or(Money::ZERO, |x| x.draws))
-                .collect();
+            let path = periods.iter().map(|p| {
+                p.facilities
+                    .get(i)
+                    .map_or((Money::ZERO, Money::ZERO), |x| (x.closing, x.draws))
+            });
             let at_close = closing.draws.get(i).map_or(Money::ZERO, |d| d.1);
-            let check = halfway_check(at_close, &balances, &draws, f.deadline);
+            let check = halfway_check_of_path(at_close, path, f.deadline);
             FacilityDeadline {
                 name: String::from(&*f.name),
                 rank: f.rank,
